@@ -1,0 +1,91 @@
+/**
+ * The domain model: one Assignment type for Entra roles and PIM groups, in every state the user cares about.
+ * Everything here is plain data (it is stored in the snapshot and sent between contexts).
+ */
+import { z } from 'zod';
+
+export const AssignmentKind = z.enum(['role', 'group']);
+export type AssignmentKind = z.infer<typeof AssignmentKind>;
+
+/** eligible: can be activated; active: in force now (activated or assigned); pending: a request awaiting approval. */
+export const AssignmentState = z.enum(['eligible', 'active', 'pending']);
+export type AssignmentState = z.infer<typeof AssignmentState>;
+
+export const GroupAccess = z.enum(['member', 'owner']);
+export type GroupAccess = z.infer<typeof GroupAccess>;
+
+export const MemberType = z.enum(['direct', 'group', 'inherited']);
+export type MemberType = z.infer<typeof MemberType>;
+
+export const Assignment = z.object({
+  /**
+   * Stable identity of the *target* (what one activates): role:{roleDefinitionId}:{directoryScopeId} or
+   * group:{groupId}:{accessId}. An eligibility, its activation and a pending request for it share the key.
+   */
+  key: z.string(),
+  kind: AssignmentKind,
+  state: AssignmentState,
+  /** Graph id of the instance (eligible/active) or of the request (pending). */
+  id: z.string(),
+  principalId: z.string(),
+  /** Role definition id (roles) or group id (groups). */
+  targetId: z.string(),
+  /** Role name, or group display name. */
+  displayName: z.string(),
+  /** Roles only: '/' for tenant-wide, else e.g. '/administrativeUnits/{id}'. Groups: '/'. */
+  directoryScopeId: z.string(),
+  /** Display name of a non-tenant-wide scope (an administrative unit), when known. */
+  scopeName: z.string().nullable(),
+  /** Groups only. */
+  accessId: GroupAccess.nullable(),
+  /** Active only: Activated (self-activated, may self-deactivate) or Assigned (standing, set by an admin). */
+  assignmentType: z.enum(['Activated', 'Assigned']).nullable(),
+  /** direct, or held through a role-assignable group. */
+  memberType: MemberType,
+  /** Active/pending: when it started or will start. Eligible: when the eligibility started. Null = unknown/always. */
+  startDateTime: z.string().nullable(),
+  /** Active: when it ends. Eligible: when the eligibility ends. Null = permanent. */
+  endDateTime: z.string().nullable(),
+  /** Groups: names of the Entra roles the group grants (e.g. Exchange Administrator), when known. */
+  grants: z.array(z.string()),
+  /** Pending only: the request's status (PendingApproval, Granted, …) and justification. */
+  status: z.string().nullable(),
+  justification: z.string().nullable(),
+});
+export type Assignment = z.infer<typeof Assignment>;
+
+export const SectionId = z.enum(['roleEligible', 'roleActive', 'groupEligible', 'groupActive', 'rolePending', 'groupPending']);
+export type SectionId = z.infer<typeof SectionId>;
+
+export const SectionError = z.object({
+  status: z.number(),
+  code: z.string(),
+  message: z.string(),
+});
+export type SectionError = z.infer<typeof SectionError>;
+
+export const Section = z.object({
+  /** When this section's data was last fetched successfully (null: never). */
+  fetchedAt: z.string().nullable(),
+  /** Set when the last refresh failed for this section; its data is then the last good data. */
+  error: SectionError.nullable(),
+});
+export type Section = z.infer<typeof Section>;
+
+export const Snapshot = z.object({
+  /** When the last refresh completed (even partially). */
+  fetchedAt: z.string(),
+  /** The signed-in principal's object id the data belongs to. */
+  principalId: z.string(),
+  assignments: z.array(Assignment),
+  sections: z.record(SectionId, Section),
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
+export function roleKey(roleDefinitionId: string, directoryScopeId: string): string {
+  return `role:${roleDefinitionId}:${directoryScopeId || '/'}`;
+}
+
+export function groupKey(groupId: string, accessId: GroupAccess): string {
+  return `group:${groupId}:${accessId}`;
+}

@@ -1,0 +1,136 @@
+/**
+ * Every storage item, defined once: key, zod schema, version and fallback. Reads are parsed; a value that does not
+ * parse is reported and the fallback is returned (never thrown into the UI). Tokens are never stored here: MSAL keeps
+ * its own encrypted cache in the auth documents' localStorage.
+ */
+import { storage, type StorageItemKey } from 'wxt/utils/storage';
+import { z } from 'zod';
+import { Snapshot } from './pim/model';
+
+export interface ValidatedItem<T> {
+  key: StorageItemKey;
+  get(): Promise<T>;
+  set(value: T): Promise<void>;
+  remove(): Promise<void>;
+  /** Calls back with the parsed new value whenever it changes; returns the unwatch function. */
+  watch(cb: (value: T) => void): () => void;
+}
+
+export function defineValidatedItem<S extends z.ZodType>(
+  key: StorageItemKey,
+  schema: S,
+  fallback: z.infer<S>,
+  options: { version?: number; migrations?: Record<number, (old: unknown) => unknown> } = {},
+): ValidatedItem<z.infer<S>> {
+  type T = z.infer<S>;
+  const item = storage.defineItem<unknown>(key, {
+    fallback,
+    version: options.version ?? 1,
+    migrations: options.migrations,
+  });
+  const parse = (raw: unknown): T => {
+    const result = schema.safeParse(raw);
+    if (result.success) return result.data;
+    console.warn(`PIM Companion: stored ${key} is not valid (${result.error.issues[0]?.message}); using the default.`);
+    return fallback;
+  };
+  return {
+    key,
+    get: async () => parse(await item.getValue()),
+    set: (value) => item.setValue(schema.parse(value)),
+    remove: () => item.removeValue(),
+    watch: (cb) => item.watch((value) => cb(parse(value))),
+  };
+}
+
+/** Tenant: a GUID, a verified domain (contoso.com, contoso.onmicrosoft.com) or `organizations`. */
+export const TenantId = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine(
+    (v) =>
+      v === 'organizations' ||
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v) ||
+      /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(v),
+    { message: 'Enter the tenant ID (a GUID), a verified domain such as contoso.onmicrosoft.com, or "organizations".' },
+  );
+
+export const ClientId = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+    message: 'Enter the Application (client) ID of your app registration: a GUID like 00000000-0000-0000-0000-000000000000.',
+  });
+
+export const Connection = z.object({
+  cloudId: z.string().default('global'),
+  tenant: TenantId,
+  clientId: ClientId,
+});
+export type Connection = z.infer<typeof Connection>;
+
+/** Connection settings are not secret; sync storage lets them follow the admin between browsers. */
+export const connectionItem = defineValidatedItem('sync:connection', Connection.nullable(), null);
+
+export const Account = z.object({
+  homeAccountId: z.string(),
+  /** Object id of the user: the principalId of every self request. */
+  oid: z.string(),
+  tenantId: z.string(),
+  name: z.string(),
+  username: z.string(),
+});
+export type Account = z.infer<typeof Account>;
+
+/**
+ * signed-out: never signed in or signed out; signed-in: tokens obtainable silently;
+ * renewal-required: silent renewal (including the non-interactive web auth flow) failed, the user must sign in again.
+ */
+export const AuthStatus = z.enum(['signed-out', 'signed-in', 'renewal-required']);
+export type AuthStatus = z.infer<typeof AuthStatus>;
+
+export const AuthState = z.object({
+  status: AuthStatus,
+  account: Account.nullable(),
+  /** The reason silent renewal failed, for the popup's "Sign in again" state. */
+  detail: z.string().nullable().default(null),
+});
+export type AuthState = z.infer<typeof AuthState>;
+
+export const authStateItem = defineValidatedItem('local:authState', AuthState, {
+  status: 'signed-out',
+  account: null,
+  detail: null,
+});
+
+export const snapshotItem = defineValidatedItem('local:snapshot', Snapshot.nullable(), null);
+
+/** What the background is doing about the snapshot, for the popup's loading / offline / error states. */
+export const RefreshState = z.object({
+  inFlight: z.boolean(),
+  /** Set when the last refresh failed as a whole (offline, 5xx, auth): a sentence for the user. */
+  error: z.string().nullable(),
+  offline: z.boolean(),
+  startedAt: z.string().nullable(),
+});
+export type RefreshState = z.infer<typeof RefreshState>;
+export const refreshStateItem = defineValidatedItem('local:refreshState', RefreshState, {
+  inFlight: false,
+  error: null,
+  offline: false,
+  startedAt: null,
+});
+
+/** Per PIM group: display name and the Entra roles it grants; rarely changes, so cached across refreshes. */
+export const GroupInfo = z.object({
+  displayName: z.string().nullable(),
+  grants: z.array(z.string()),
+  fetchedAt: z.string(),
+});
+export type GroupInfo = z.infer<typeof GroupInfo>;
+export const groupInfoItem = defineValidatedItem('local:groupInfo', z.record(z.string(), GroupInfo), {});
+
+/** Assignment keys the user starred; starred items sort first among eligible ones. */
+export const favouritesItem = defineValidatedItem('sync:favourites', z.array(z.string()), []);

@@ -1,0 +1,41 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+import { CLOUDS } from './lib/clouds';
+
+/**
+ * Public half of the key that fixes the extension id (fimhpbjaiihihdfclklanipldnjbddib), which the app
+ * registration's redirect URI https://<id>.chromiumapp.org/ depends on. Deployers who publish their own build
+ * replace it (docs/DEPLOYING.md explains how); the store assigns its own id and ignores it.
+ */
+const MANIFEST_KEY = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAjMbk+1LxmRDVPPTIi/1dt4aPicZ5zin21SnGX4jNa2HJ6R7MLLlZ3F38CR24Nff5sewtYaoAW7r9hWDB85dscy/2s3+FP1E7fCzIWW4dg1otOaXeDYF5CNuZ65nnuhOZ7J3CfQNXoxEYGUcOxbZxjlgbHVWcYpZRkoNNV8T/LODp+yS8tFbWvkHptSZ4nA27DZWuf2u7//e8GyqRKD1Z1J/behfOSE7NspEVq888Lh7LrayfRf+w6Kns6iEldv7KXVFE+KCA71yaIE5zW1ZwG18veowGa1sQO9HJubs20XC6yf35g5IZTKqC3Bt08d989aik4WrAi42we65JPjvqNwIDAQAB';
+
+const connectSrc = [...new Set(CLOUDS.flatMap((c) => [new URL(c.authority).origin, new URL(c.graph).origin]))];
+
+export default defineConfig({
+  srcDir: '.',
+  outDir: '.output',
+  vite: () => ({ plugins: [preact()] }),
+  manifest: ({ browser }) => ({
+    name: 'PIM Companion',
+    description: 'See, activate and deactivate your Microsoft Entra PIM roles and groups from the toolbar.',
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'pim-companion@pim-companion.dev', strict_min_version: '128.0' } } }
+      : { key: MANIFEST_KEY, minimum_chrome_version: '116' }),
+    permissions: ['storage', 'alarms', 'notifications', 'identity', ...(browser === 'firefox' ? [] : ['offscreen'])],
+    host_permissions: ['https://graph.microsoft.com/*', 'https://login.microsoftonline.com/*'],
+    content_security_policy: {
+      extension_pages: [
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        `connect-src ${connectSrc.join(' ')}`,
+        "frame-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+      ].join('; '),
+    },
+    action: { default_title: 'PIM Companion' },
+  }),
+});
