@@ -16,8 +16,9 @@ export default defineConfig({
   outDir: '.output',
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser }) => ({
-    name: 'PIM Companion',
-    description: 'See, activate and deactivate your Microsoft Entra PIM roles and groups from the toolbar.',
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'pim-companion@pim-companion.dev', strict_min_version: '128.0' } } }
       : { key: MANIFEST_KEY, minimum_chrome_version: '116' }),
@@ -36,6 +37,6 @@ export default defineConfig({
         "form-action 'none'",
       ].join('; '),
     },
-    action: { default_title: 'PIM Companion' },
+    action: { default_title: '__MSG_extName__' },
   }),
 });

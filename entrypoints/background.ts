@@ -1,3 +1,5 @@
+import { startBackground } from '@/lib/background';
+
 export default defineBackground(() => {
-  // wired in lib/background
+  startBackground();
 });

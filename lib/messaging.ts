@@ -5,6 +5,8 @@
  */
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
+import { portalForUrl } from './pim/portals';
+import { Connection } from './storage';
 
 /** Who may send a message: extension pages (popup, options, sign-in, auth document) or also portal content scripts. */
 export type SenderKind = 'extension' | 'portal';
@@ -26,6 +28,26 @@ function define<Req extends z.ZodType, Res extends z.ZodType>(d: Definition<Req,
 
 const Ok = z.object({ ok: z.literal(true) });
 const Scopes = z.array(z.string().min(1).max(200)).min(1).max(20);
+/**
+ * Sent with every request to the auth document: an offscreen document has runtime messaging only, no extension
+ * storage, so the background (which reads connection and auth state) tells it which app and account to use.
+ */
+const AuthContext = z.object({
+  connection: Connection,
+  account: z.object({ homeAccountId: z.string().min(1).max(300), username: z.string().max(300) }).nullable(),
+});
+export type AuthContext = z.infer<typeof AuthContext>;
+
+/** A portal content script names an assignment by its key only; the background looks up everything else itself. */
+const PortalCommand = z.object({ key: z.string().min(1).max(300) });
+/**
+ * What a portal command led to. done: in force now; scheduled: starts later; pending-approval: waiting for approvers;
+ * in-progress: accepted, not yet provisioned; form-opened: inputs were missing, the popup's form was opened instead.
+ */
+export const PortalCommandResult = z.object({
+  outcome: z.enum(['done', 'scheduled', 'pending-approval', 'in-progress', 'form-opened']),
+});
+export type PortalCommandResult = z.infer<typeof PortalCommandResult>;
 
 export const protocol = {
   /** Ask the background to refresh the snapshot (popup open when stale, Refresh button). */
@@ -41,25 +63,36 @@ export const protocol = {
 
   /** Background → auth document: an access token from the cache or refresh token, without UI. */
   'auth.token': define({
-    request: z.object({ scopes: Scopes, forceRefresh: z.boolean().default(false) }),
+    request: z.object({ context: AuthContext, scopes: Scopes, forceRefresh: z.boolean().default(false) }),
     response: z.object({ accessToken: z.string(), expiresOn: z.number().nullable() }),
     from: 'extension',
     to: 'auth',
   }),
   /** Background → auth document: build the authorize URL for a non-interactive renewal (prompt=none). */
   'auth.renewalUrl': define({
-    request: z.object({ scopes: Scopes }),
+    request: z.object({ context: AuthContext, scopes: Scopes }),
     response: z.object({ url: z.string().url() }),
     from: 'extension',
     to: 'auth',
   }),
   /** Background → auth document: redeem what launchWebAuthFlow returned (or abandon the attempt when it failed). */
   'auth.redeem': define({
-    request: z.object({ responseUrl: z.string().nullable() }),
+    request: z.object({ context: AuthContext, responseUrl: z.string().nullable() }),
     response: z.object({ homeAccountId: z.string() }),
     from: 'extension',
     to: 'auth',
   }),
+  /** Background → auth document: sign-out: forget the context account's tokens in MSAL's cache (no account: all). */
+  'auth.clearCache': define({
+    request: z.object({ context: AuthContext }),
+    response: Ok,
+    from: 'extension',
+    to: 'auth',
+  }),
+  /** Portal badge → background: activate / deactivate / extend the assignment with this key (lib/background/portal-commands.ts). */
+  'portal.activate': define({ request: PortalCommand, response: PortalCommandResult, from: 'portal', to: 'background' }),
+  'portal.deactivate': define({ request: PortalCommand, response: PortalCommandResult, from: 'portal', to: 'background' }),
+  'portal.extend': define({ request: PortalCommand, response: PortalCommandResult, from: 'portal', to: 'background' }),
 } as const;
 
 export type Protocol = typeof protocol;
@@ -102,17 +135,39 @@ export type Handlers = {
 };
 
 /** Whether a sender is one of our own extension pages (not a content script, not another extension). */
-export function isExtensionPage(sender: Browser.runtime.MessageSender): boolean {
-  return sender.id === browser.runtime.id && !sender.tab?.url?.startsWith('http') && (sender.url ?? '').startsWith(browser.runtime.getURL('/'));
+export function isExtensionPage(sender: Browser.runtime.MessageSender, self: { id: string; origin: string }): boolean {
+  return sender.id === self.id && (sender.url ?? '').startsWith(self.origin) && !(sender.tab?.url ?? '').startsWith('http');
 }
+
+/**
+ * Whether a sender is our content script in the top frame of a tab on one of the admin portals (lib/pim/portals.ts).
+ * The frame's URL decides; when the browser also reports the tab's URL (or the frame's origin) they must agree.
+ */
+export function isPortalContentScript(sender: Browser.runtime.MessageSender, self: { id: string }): boolean {
+  if (sender.id !== self.id || sender.frameId !== 0 || sender.tab?.id === undefined) return false;
+  const portal = portalForUrl(sender.url);
+  if (!portal) return false;
+  if (sender.tab.url !== undefined && portalForUrl(sender.tab.url) !== portal) return false;
+  const origin = (sender as { origin?: string }).origin;
+  return origin === undefined || origin === new URL(sender.url!).origin;
+}
+
+type Listener = (message: unknown, sender: Browser.runtime.MessageSender, sendResponse: (r: unknown) => void) => boolean | undefined;
 
 /**
  * Answer the messages meant for `context`. Unknown names, malformed payloads and senders that may not send a message
  * get a typed error (and are logged once per name), never a crash.
  */
 export function onMessages(context: 'background' | 'auth', handlers: Handlers): () => void {
+  const listener = createListener(context, handlers, { id: browser.runtime.id, origin: browser.runtime.getURL('/') });
+  browser.runtime.onMessage.addListener(listener);
+  return () => browser.runtime.onMessage.removeListener(listener);
+}
+
+/** The listener behind onMessages, separate so tests can drive it with any sender. */
+export function createListener(context: 'background' | 'auth', handlers: Handlers, self: { id: string; origin: string }): Listener {
   const warned = new Set<string>();
-  const listener = (message: unknown, sender: Browser.runtime.MessageSender, sendResponse: (r: unknown) => void): boolean | undefined => {
+  return (message, sender, sendResponse) => {
     const envelope = Envelope.safeParse(message);
     if (!envelope.success) return undefined;
     const name = envelope.data.name;
@@ -127,8 +182,11 @@ export function onMessages(context: 'background' | 'auth', handlers: Handlers): 
       sendResponse({ ok: false, error: { code, message: text } });
       return false;
     };
-    if (sender.id !== browser.runtime.id) return reject('forbidden', 'Sender is not this extension.');
-    if (def.from === 'extension' && !isExtensionPage(sender)) return reject('forbidden', 'Only extension pages may send this.');
+    if (sender.id !== self.id) return reject('forbidden', 'Sender is not this extension.');
+    if (def.from === 'extension' && !isExtensionPage(sender, self)) return reject('forbidden', 'Only extension pages may send this.');
+    if (def.from === 'portal' && !isExtensionPage(sender, self) && !isPortalContentScript(sender, self)) {
+      return reject('forbidden', 'Only extension pages and the badge on an admin portal may send this.');
+    }
     const handler = handlers[name as MessageName] as ((p: unknown, s: Browser.runtime.MessageSender) => Promise<unknown>) | undefined;
     if (!handler) return reject('unsupported', `${name} is not handled here.`);
     const parsed = def.request.safeParse(envelope.data.payload);
@@ -142,6 +200,4 @@ export function onMessages(context: 'background' | 'auth', handlers: Handlers): 
     );
     return true;
   };
-  browser.runtime.onMessage.addListener(listener);
-  return () => browser.runtime.onMessage.removeListener(listener);
 }

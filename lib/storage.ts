@@ -134,3 +134,23 @@ export const groupInfoItem = defineValidatedItem('local:groupInfo', z.record(z.s
 
 /** Assignment keys the user starred; starred items sort first among eligible ones. */
 export const favouritesItem = defineValidatedItem('sync:favourites', z.array(z.string()), []);
+
+/**
+ * Portal badge choices per portal id (lib/pim/portals.ts PortalId), edited on the options page: the badge on or off
+ * there, and assignment keys pinned to it on top of the portal's own roles. The background reads it too, to refuse
+ * commands for what the badge would not show. Missing portal → { enabled: true, pinned: [] }.
+ */
+export const PortalPref = z.object({
+  enabled: z.boolean().default(true),
+  pinned: z.array(z.string().max(300)).max(100).default([]),
+});
+export type PortalPref = z.infer<typeof PortalPref>;
+export const portalPrefsItem = defineValidatedItem('sync:portalPrefs', z.record(z.string(), PortalPref), {});
+
+/** Where the badge sits and whether it is folded, per portal id; written by the portal content script itself. */
+export const PortalLayout = z.object({
+  corner: z.enum(['top-left', 'top-right', 'bottom-left', 'bottom-right']).optional(),
+  collapsed: z.boolean().optional(),
+});
+export type PortalLayout = z.infer<typeof PortalLayout>;
+export const portalLayoutItem = defineValidatedItem('local:portalLayout', z.record(z.string(), PortalLayout), {});

@@ -42,6 +42,8 @@ export const Assignment = z.object({
   assignmentType: z.enum(['Activated', 'Assigned']).nullable(),
   /** direct, or held through a role-assignable group. */
   memberType: MemberType,
+  /** memberType 'group': display name of the group it is held through, when known (the popup says "via group X"). */
+  viaGroupName: z.string().nullish(),
   /** Active/pending: when it started or will start. Eligible: when the eligibility started. Null = unknown/always. */
   startDateTime: z.string().nullable(),
   /** Active: when it ends. Eligible: when the eligibility ends. Null = permanent. */
@@ -78,7 +80,8 @@ export const Snapshot = z.object({
   /** The signed-in principal's object id the data belongs to. */
   principalId: z.string(),
   assignments: z.array(Assignment),
-  sections: z.record(SectionId, Section),
+  // Partial: a section that was never fetched has no entry.
+  sections: z.partialRecord(SectionId, Section),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 

@@ -1,0 +1,97 @@
+/**
+ * The portal badge: a small pill in a corner (soonest countdown, warning colour near the end) that unfolds into the
+ * list of assignments that matter on this portal. Props in, events out; every handler ignores untrusted events.
+ */
+import { t } from '../../lib/i18n';
+import type { Corner } from '../../lib/pim/portals';
+import { parseTime, timeLeft } from '../../lib/pim/time';
+import type { PortalCommand } from '../../lib/portal/client';
+import type { BadgeModel, BadgeNotice } from '../../lib/portal/view';
+import { timeLeftText } from '../popup/labels';
+import { BadgeRow } from './BadgeRow';
+import { trusted } from './trusted';
+
+export interface BadgeProps {
+  portalName: string;
+  model: BadgeModel;
+  now: number;
+  warnMs: number;
+  corner: Corner;
+  collapsed: boolean;
+  /** Keys with a command in flight (their buttons are disabled). */
+  busy: ReadonlySet<string>;
+  notice: BadgeNotice | null;
+  onToggle(): void;
+  onMove(): void;
+  onCommand(command: PortalCommand, key: string): void;
+  onReload(): void;
+  onDismiss(): void;
+}
+
+const NOTICES = {
+  done: 'portalBadgeDone',
+  scheduled: 'portalBadgeScheduled',
+  'pending-approval': 'portalBadgePendingApproval',
+  'in-progress': 'portalBadgeInProgress',
+  'form-opened': 'portalBadgeFormOpened',
+} as const;
+
+export function Badge(p: BadgeProps) {
+  const { model, now } = p;
+  const active = model.items.filter((i) => i.state === 'active');
+  const soonest = active.find((i) => i.endDateTime !== null);
+  const left = soonest ? timeLeft(soonest.endDateTime, now, { seconds: true }) : null;
+  const soonestEnd = soonest ? parseTime(soonest.endDateTime) : null;
+  const warning = soonestEnd !== null && soonestEnd - now < p.warnMs;
+  return (
+    <div class={`pc-badge pc-${p.corner}`} role="region" aria-label={t('portalBadgeRegion', p.portalName)} data-testid="pim-badge">
+      <button
+        class={warning ? 'pc-pill is-warning' : 'pc-pill'}
+        aria-expanded={!p.collapsed}
+        aria-controls="pc-panel"
+        onClick={trusted(p.onToggle)}
+      >
+        <span class="pc-dot" aria-hidden="true" />
+        <span>{active.length > 0 ? t('portalBadgeActiveCount', active.length) : t('portalBadgeNoneActive')}</span>
+        {left && <span class="pc-pill-time">{timeLeftText(left)}</span>}
+        {model.needsReload && <span class="pc-pill-reload">{t('portalBadgeReload')}</span>}
+      </button>
+      <div class="pc-panel" id="pc-panel" hidden={p.collapsed}>
+        <div class="pc-head">
+          <span class="pc-head-title">{t('portalBadgeTitle', p.portalName)}</span>
+          <button class="pc-icon" aria-label={t('portalBadgeMove')} onClick={trusted(p.onMove)}>
+            <span aria-hidden="true">⤢</span>
+          </button>
+        </div>
+        {model.needsReload && (
+          <div class="pc-reload">
+            <span>{t('portalBadgeReloadHint')}</span>
+            <button class="pc-btn pc-primary" onClick={trusted(p.onReload)}>
+              {t('portalBadgeReload')}
+            </button>
+          </div>
+        )}
+        {p.notice && (
+          <div class={p.notice.kind === 'error' ? 'pc-notice is-error' : 'pc-notice'} role="status">
+            <span>{p.notice.kind === 'error' ? p.notice.message : t(NOTICES[p.notice.outcome])}</span>
+            <button class="pc-icon" aria-label={t('portalBadgeDismiss')} onClick={trusted(p.onDismiss)}>
+              <span aria-hidden="true">×</span>
+            </button>
+          </div>
+        )}
+        <ul class="pc-list">
+          {model.items.map((item) => (
+            <BadgeRow
+              key={item.key + item.state}
+              item={item}
+              now={now}
+              warnMs={p.warnMs}
+              busy={p.busy.has(item.key)}
+              onCommand={p.onCommand}
+            />
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+/** One relevant assignment in the portal badge: name, how it is held, time left, and what can be done about it. */
+import { t } from '../../lib/i18n';
+import { parseTime, timeLeft } from '../../lib/pim/time';
+import type { PortalCommand } from '../../lib/portal/client';
+import type { BadgeItem } from '../../lib/portal/view';
+import { pendingStatusText, timeLeftText } from '../popup/labels';
+import { trusted } from './trusted';
+
+export interface BadgeRowProps {
+  item: BadgeItem;
+  now: number;
+  warnMs: number;
+  busy: boolean;
+  onCommand(command: PortalCommand, key: string): void;
+}
+
+export function BadgeRow({ item, now, warnMs, busy, onCommand }: BadgeRowProps) {
+  const end = parseTime(item.endDateTime);
+  const left = timeLeft(item.endDateTime, now, { seconds: true });
+  const warning = item.state === 'active' && end !== null && end - now < warnMs;
+  const act = (command: PortalCommand) => trusted(() => onCommand(command, item.key));
+  const d = item.deactivate;
+  // Counts down to PIM's 5-minute floor, so the greyed button says when it will work.
+  const wait = d && !d.ok && d.availableAt ? timeLeft(d.availableAt, now, { seconds: true }) : null;
+  return (
+    <li class={`pc-row pc-${item.state}`} data-testid="badge-item" data-key={item.key} data-state={item.state} data-kind={item.kind}>
+      <div class="pc-main">
+        <div class="pc-title">
+          <span class={`pc-kind pc-kind-${item.kind}`}>{item.kind === 'role' ? t('kindRole') : t('kindGroup')}</span>
+          <span class="pc-name" title={item.name}>
+            {item.name}
+          </span>
+        </div>
+        {item.via !== null && (
+          <div class="pc-detail">
+            {item.via ? t('portalBadgeVia', item.via) : t('viaSomeGroup')}
+          </div>
+        )}
+        {item.kind === 'group' && item.grants.length > 0 && (
+          <div class="pc-detail">
+            {t('grants', item.grants.join(', '))}
+          </div>
+        )}
+      </div>
+      <div class="pc-side">
+        {item.state === 'active' && (
+          <span class={warning ? 'pc-time is-warning' : 'pc-time'} role="timer">
+            {left ? timeLeftText(left) : t('portalBadgePermanent')}
+          </span>
+        )}
+        {item.state === 'pending' && <span class="pc-time">{pendingStatusText(item.status)}</span>}
+        <div class="pc-actions">
+          {d && (
+            <button
+              class="pc-btn"
+              disabled={!d.ok || busy}
+              aria-label={t('portalBadgeDeactivateLabel', item.name)}
+              onClick={act('deactivate')}
+            >
+              {t('portalBadgeDeactivate')}
+            </button>
+          )}
+          {item.extendable && (
+            <button
+              class="pc-btn"
+              disabled={busy}
+              aria-label={t('portalBadgeExtendLabel', item.name)}
+              onClick={act('extend')}
+            >
+              {t('portalBadgeExtend')}
+            </button>
+          )}
+          {item.state === 'eligible' && (
+            <button
+              class="pc-btn pc-primary"
+              disabled={busy}
+              aria-label={t('portalBadgeActivateLabel', item.name)}
+              onClick={act('activate')}
+            >
+              {t('portalBadgeActivate')}
+            </button>
+          )}
+        </div>
+        {wait?.kind === 'clock' && <span class="pc-hint">{t('portalBadgeDeactivateIn', wait.text)}</span>}
+      </div>
+    </li>
+  );
+}

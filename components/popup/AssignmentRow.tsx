@@ -1,0 +1,106 @@
+/** One assignment: what it is, where it applies, how long it lasts, and the star that keeps it near the top. */
+import { t } from '../../lib/i18n';
+import type { Assignment } from '../../lib/pim/model';
+import {
+  daysLeft,
+  eligibilityEndsSoon,
+  formatDay,
+  formatMoment,
+  parseTime,
+  timeLeft,
+  type TimeFormat,
+} from '../../lib/pim/time';
+import { StarIcon, WarningIcon } from './Icons';
+import { accessLabel, kindLabel, pendingStatusText, scopeLabel, timeLeftText } from './labels';
+
+export interface AssignmentRowProps {
+  assignment: Assignment;
+  now: number;
+  format: TimeFormat;
+  favourite: boolean;
+  onToggleFavourite(key: string): void;
+}
+
+export function AssignmentRow({ assignment: a, now, format, favourite, onToggleFavourite }: AssignmentRowProps) {
+  const access = accessLabel(a);
+  return (
+    <li class={`row row-${a.state}`} data-testid="assignment" data-key={a.key} data-state={a.state} data-kind={a.kind}>
+      <div class="row-main">
+        <div class="row-title">
+          <span class={`badge badge-${a.kind}`}>{kindLabel(a)}</span>
+          <span class="row-name" title={a.displayName}>
+            {a.displayName}
+          </span>
+        </div>
+        <div class="row-meta">
+          <span data-testid="scope">{scopeLabel(a)}</span>
+          {access && (
+            <>
+              <span aria-hidden="true"> · </span>
+              <span>{access}</span>
+            </>
+          )}
+          <span aria-hidden="true"> · </span>
+          <When a={a} now={now} format={format} />
+        </div>
+        {a.grants.length > 0 && (
+          <div class="row-detail" data-testid="grants" title={a.grants.join(', ')}>
+            {t('grants', a.grants.join(', '))}
+          </div>
+        )}
+        {a.memberType === 'group' && (
+          <div class="row-detail" data-testid="via">
+            {a.viaGroupName ? t('viaGroup', a.viaGroupName) : t('viaSomeGroup')}
+          </div>
+        )}
+        {a.state === 'eligible' && eligibilityEndsSoon(a.endDateTime, now) && (
+          <div class="row-warning" data-testid="eligibility-warning">
+            <WarningIcon />
+            <span>{t('eligibilityEndsSoon', daysLeft(a.endDateTime, now) ?? 0)}</span>
+          </div>
+        )}
+      </div>
+      <div class="row-side">
+        {a.state === 'active' && <Countdown a={a} now={now} />}
+        <button
+          type="button"
+          class="btn-icon star"
+          aria-pressed={favourite}
+          aria-label={favourite ? t('unfavourite', a.displayName) : t('favourite', a.displayName)}
+          title={favourite ? t('unfavourite', a.displayName) : t('favourite', a.displayName)}
+          onClick={() => onToggleFavourite(a.key)}
+          data-testid="favourite"
+        >
+          <StarIcon filled={favourite} />
+        </button>
+      </div>
+    </li>
+  );
+}
+
+function Countdown({ a, now }: { a: Assignment; now: number }) {
+  const left = timeLeft(a.endDateTime, now, { seconds: true });
+  if (!left) return null;
+  const urgent = left.kind === 'clock' || left.kind === 'ended';
+  return (
+    <span class={`countdown${urgent ? ' countdown-urgent' : ''}`} data-testid="time-left">
+      {timeLeftText(left)}
+    </span>
+  );
+}
+
+/** The time fact that matters for the state: until when (active), when it starts (pending), eligible until (eligible). */
+function When({ a, now, format }: { a: Assignment; now: number; format: TimeFormat }) {
+  const end = parseTime(a.endDateTime);
+  let text: string;
+  if (a.state === 'active') {
+    text = end === null ? t('activePermanent') : t('activeUntil', formatMoment(end, now, format));
+  } else if (a.state === 'pending') {
+    const start = parseTime(a.startDateTime);
+    const status = pendingStatusText(a.status);
+    text = start === null ? status : `${status} · ${t('requestedStart', formatMoment(start, now, format))}`;
+  } else {
+    text = end === null ? t('eligiblePermanent') : t('eligibleUntil', formatDay(end, now, format));
+  }
+  return <span data-testid="when">{text}</span>;
+}

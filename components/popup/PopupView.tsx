@@ -1,0 +1,160 @@
+/**
+ * The whole popup, from stored data only: props in, events out. The entrypoint reads storage, re-renders on change and
+ * turns the events into messages; this component never touches browser.* or the network.
+ */
+import type { RefObject } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { t } from '../../lib/i18n';
+import { buildSections, isCurrent } from '../../lib/pim/order';
+import type { Snapshot } from '../../lib/pim/model';
+import { endsInFuture, formatMoment, parseTime, type TimeFormat } from '../../lib/pim/time';
+import type { AuthState, Connection, RefreshState } from '../../lib/storage';
+import { AssignmentSection } from './AssignmentSection';
+import { Header } from './Header';
+import { searchLabels } from './labels';
+import { Notice } from './Notice';
+import { SearchBox } from './SearchBox';
+import { sectionNotes } from './sectionNotes';
+import { Skeleton } from './Skeleton';
+import { ownSnapshot, popupState } from './state';
+import { useTicker } from './useTicker';
+import './popup.css';
+
+export interface PopupViewProps {
+  connection: Connection | null;
+  auth: AuthState;
+  snapshot: Snapshot | null;
+  refresh: RefreshState;
+  favourites: readonly string[];
+  format: TimeFormat;
+  /** Current time; Date.now in the product, a fixed clock in tests and screenshots. */
+  clock?: () => number;
+  onRefresh(): void;
+  onSignIn(): void;
+  onSignOut(): void;
+  onOpenSettings(): void;
+  onToggleFavourite(key: string): void;
+}
+
+export function PopupView(props: PopupViewProps) {
+  const { auth, refresh, format, clock = Date.now } = props;
+  const snapshot = ownSnapshot(props.snapshot, auth);
+  const state = popupState({ configured: props.connection !== null, auth, snapshot: props.snapshot, refresh });
+  const [query, setQuery] = useState('');
+  const search = useRef<HTMLInputElement>(null);
+  const favourites = useMemo(() => new Set(props.favourites), [props.favourites]);
+
+  const now = clock();
+  useTicker(!!snapshot?.assignments.some((a) => a.state === 'active' && endsInFuture(a.endDateTime, now)));
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const typing = e.target instanceof Element && e.target.closest('input, textarea, select, [contenteditable="true"]');
+      if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey && search.current) {
+        e.preventDefault();
+        search.current.focus();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  const signedIn = auth.status !== 'signed-out' && props.connection !== null;
+  const tenant = props.connection?.tenant && props.connection.tenant !== 'organizations' ? props.connection.tenant : (auth.account?.tenantId ?? null);
+  const since = snapshot ? formatMoment(parseTime(snapshot.fetchedAt) ?? now, now, format) : '';
+
+  return (
+    <div class="popup" data-popup-state={state}>
+      <Header
+        account={signedIn ? auth.account : null}
+        tenantLabel={tenant}
+        refreshing={refresh.inFlight}
+        onRefresh={signedIn && auth.status === 'signed-in' ? props.onRefresh : undefined}
+        onOpenSettings={props.onOpenSettings}
+        onSignOut={signedIn ? props.onSignOut : undefined}
+      />
+      <main class="content">
+        {state === 'not-configured' && (
+          <Notice id="not-configured" tone="info" panel title={t('notConfiguredTitle')} action={{ label: t('openSettings'), onClick: props.onOpenSettings }}>
+            {t('notConfiguredText')}
+          </Notice>
+        )}
+        {state === 'signed-out' && (
+          <Notice id="signed-out" tone="info" panel title={t('signedOutTitle')} action={{ label: t('signIn'), onClick: props.onSignIn }}>
+            {t('signedOutText')}
+          </Notice>
+        )}
+        {auth.status === 'renewal-required' && state !== 'signed-out' && state !== 'not-configured' && (
+          <Notice id="renewal-required" tone="warning" panel={state === 'renewal-required'} action={{ label: t('signInAgain'), onClick: props.onSignIn }}>
+            {auth.detail ? `${t('renewalText')} ${t('renewalDetail', auth.detail)}` : t('renewalText')}
+          </Notice>
+        )}
+        {state === 'loading' && <Skeleton />}
+        {state === 'error' && (
+          <Notice id="error" tone="error" panel action={{ label: t('retry'), onClick: props.onRefresh }}>
+            {refresh.error ?? t('errorGeneric')}
+          </Notice>
+        )}
+        {snapshot && refresh.offline && (
+          <Notice id="offline" tone="warning" action={{ label: t('retry'), onClick: props.onRefresh }}>
+            {t('offlineShowing', since)}
+          </Notice>
+        )}
+        {snapshot && !refresh.offline && refresh.error && !refresh.inFlight && (
+          <Notice id="refresh-error" tone="error" action={{ label: t('retry'), onClick: props.onRefresh }}>
+            {`${refresh.error} ${t('showingDataFrom', since)}`}
+          </Notice>
+        )}
+        {snapshot &&
+          sectionNotes(snapshot, now, format).map((note) => (
+            <Notice key={note.id} id={`section:${note.id}`} tone="warning">
+              {note.text}
+            </Notice>
+          ))}
+        {state === 'empty' && (
+          <Notice id="empty" tone="info" panel title={t('emptyTitle')} action={{ label: t('refresh'), onClick: props.onRefresh }}>
+            {t('emptyText')}
+          </Notice>
+        )}
+        {state === 'list' && snapshot && (
+          <List snapshot={snapshot} now={now} format={format} query={query} setQuery={setQuery} search={search} favourites={favourites} onToggleFavourite={props.onToggleFavourite} />
+        )}
+      </main>
+    </div>
+  );
+}
+
+interface ListProps {
+  snapshot: Snapshot;
+  now: number;
+  format: TimeFormat;
+  query: string;
+  setQuery(q: string): void;
+  search: RefObject<HTMLInputElement | null>;
+  favourites: ReadonlySet<string>;
+  onToggleFavourite(key: string): void;
+}
+
+function List({ snapshot, now, format, query, setQuery, search, favourites, onToggleFavourite }: ListProps) {
+  const sections = buildSections(snapshot.assignments, { now, favourites, query, locale: format.locale, labels: searchLabels });
+  const shown = sections.active.length + sections.pending.length + sections.eligible.length;
+  const common = { now, format, favourites, onToggleFavourite };
+  return (
+    <>
+      <SearchBox value={query} onInput={setQuery} inputRef={search} />
+      {shown === 0 && query.trim() !== '' && (
+        <Notice id="no-match" tone="info" action={{ label: t('clearSearch'), onClick: () => setQuery('') }}>
+          {t('noMatch', query.trim())}
+        </Notice>
+      )}
+      {shown === 0 && query.trim() === '' && !snapshot.assignments.some((a) => isCurrent(a, now)) && (
+        <Notice id="empty" tone="info">
+          {t('emptyText')}
+        </Notice>
+      )}
+      <AssignmentSection id="active" title={t('sectionActive')} assignments={sections.active} {...common} />
+      <AssignmentSection id="pending" title={t('sectionPending')} assignments={sections.pending} {...common} />
+      <AssignmentSection id="eligible" title={t('sectionEligible')} assignments={sections.eligible} {...common} />
+    </>
+  );
+}

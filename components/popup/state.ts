@@ -1,0 +1,37 @@
+/** Which of the popup's designed states applies, decided from stored data only (the popup never waits on the network). */
+import type { Snapshot } from '../../lib/pim/model';
+import type { AuthState, RefreshState } from '../../lib/storage';
+
+export type PopupState = 'not-configured' | 'signed-out' | 'renewal-required' | 'loading' | 'error' | 'empty' | 'list';
+
+export interface PopupData {
+  configured: boolean;
+  auth: AuthState;
+  snapshot: Snapshot | null;
+  refresh: RefreshState;
+}
+
+/** The snapshot, unless it belongs to someone other than the signed-in account (after switching accounts). */
+export function ownSnapshot(snapshot: Snapshot | null, auth: AuthState): Snapshot | null {
+  if (!snapshot) return null;
+  if (auth.account && auth.account.oid !== snapshot.principalId) return null;
+  return snapshot;
+}
+
+/**
+ * The main state. renewal-required with cached data still shows the list (with a banner): what was active a moment
+ * ago is worth seeing while the user signs in again.
+ */
+export function popupState(data: PopupData): PopupState {
+  if (!data.configured) return 'not-configured';
+  if (data.auth.status === 'signed-out') return 'signed-out';
+  const snapshot = ownSnapshot(data.snapshot, data.auth);
+  if (!snapshot) {
+    if (data.auth.status === 'renewal-required') return 'renewal-required';
+    return data.refresh.error && !data.refresh.inFlight ? 'error' : 'loading';
+  }
+  return snapshot.assignments.length === 0 ? 'empty' : 'list';
+}
+
+/** Fetch on open only when signed in and the data is missing or older than this. */
+export const REFRESH_ON_OPEN_AFTER_MS = 60_000;

@@ -1,0 +1,55 @@
+/** Sign-in tab wiring: one PCA for the page, MSAL's interactive flow in, the recorded account out. */
+import type { PublicClientApplication } from '@azure/msal-browser';
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { cloudById } from '../../lib/clouds';
+import { t } from '../../lib/i18n';
+import { accountInfo, createPca, signInInteractive, signOut } from '../../lib/auth/msal';
+import { parseSignInMode, recordSignIn } from '../../lib/auth/signin';
+import { sendMessage } from '../../lib/messaging';
+import { authStateItem, connectionItem, type Connection } from '../../lib/storage';
+import { SignInPage } from './SignInPage';
+import './signin.css';
+
+document.title = t('signinTitle');
+const mode = parseSignInMode(location.search);
+const connection = await connectionItem.get();
+
+// One PCA per page: MSAL keeps the request it is waiting on (PKCE verifier, state) in this document.
+let pca: Promise<PublicClientApplication> | null = null;
+function client(c: Connection): Promise<PublicClientApplication> {
+  pca ??= createPca(c).catch((e: unknown) => {
+    pca = null;
+    throw e;
+  });
+  return pca;
+}
+
+async function signIn() {
+  const app = await client(connection!);
+  const account = accountInfo(await signInInteractive(app));
+  await recordSignIn(account, {
+    authState: authStateItem,
+    forget: async (homeAccountId) => {
+      // Only that account: signOut without one would clear the account just signed in too.
+      const previous = app.getAccount({ homeAccountId });
+      if (previous) await signOut(app, previous);
+    },
+    notify: () => sendMessage('auth.signedIn', {}),
+  });
+  return account;
+}
+
+render(
+  <SignInPage
+    connection={connection}
+    cloudLabel={connection ? cloudById(connection.cloudId).label : ''}
+    auto={mode.auto}
+    optionsUrl={browser.runtime.getURL('/options.html')}
+    signIn={signIn}
+    onSignedIn={() => {
+      if (mode.auto) window.close();
+    }}
+  />,
+  document.getElementById('app')!,
+);

@@ -1,0 +1,68 @@
+/**
+ * Trap 1 (toolchain "MSAL facts"): MSAL 4/5 keep the key that encrypts the localStorage token cache in a cookie set
+ * `Secure; SameSite=None`. Extension pages silently drop Secure cookies, so every page would make its own key and wipe
+ * the others' cache entries. We set the cookie ourselves, in the format MSAL reads (JSON {id, key}, key = base64url of
+ * 32 random bytes), without Secure, before MSAL initialises, and reuse an existing one so the sign-in page and the
+ * auth document share one cache. It stays a session cookie, as MSAL intends: a browser restart drops the cache and the
+ * background renews without UI first.
+ */
+import { z } from 'zod';
+
+export const ENCRYPTION_COOKIE = 'msal.cache.encryption';
+
+const KEY_BYTES = 32;
+/** base64url without padding of 32 bytes is 43 characters. */
+const EncryptionKey = z.object({
+  id: z.string().min(1).max(100),
+  key: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+});
+export type EncryptionKey = z.infer<typeof EncryptionKey>;
+
+/** Where a cookie lives: `document` in a page; a plain object in tests. */
+export interface CookieJar {
+  cookie: string;
+}
+
+export interface KeySource {
+  getRandomValues(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer>;
+  randomUUID(): string;
+}
+
+export function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** The key in a `document.cookie` string, or null when it is missing or not in MSAL's format. */
+export function readEncryptionCookie(cookies: string): EncryptionKey | null {
+  for (const part of cookies.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== ENCRYPTION_COOKIE) continue;
+    try {
+      const parsed = EncryptionKey.safeParse(JSON.parse(decodeURIComponent(part.slice(eq + 1).trim())));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+export function newEncryptionKey(source: KeySource): EncryptionKey {
+  return { id: source.randomUUID(), key: base64url(source.getRandomValues(new Uint8Array(KEY_BYTES))) };
+}
+
+/** The `document.cookie` assignment: session cookie, whole extension origin, SameSite=Lax and deliberately no Secure. */
+export function encryptionCookieString(value: EncryptionKey): string {
+  return `${ENCRYPTION_COOKIE}=${encodeURIComponent(JSON.stringify(value))};path=/;SameSite=Lax`;
+}
+
+/** Reuse the shared key or create it; call before `PublicClientApplication.initialize()`. */
+export function ensureEncryptionCookie(jar: CookieJar, source: KeySource): EncryptionKey {
+  const existing = readEncryptionCookie(jar.cookie);
+  if (existing) return existing;
+  const created = newEncryptionKey(source);
+  jar.cookie = encryptionCookieString(created);
+  return created;
+}

@@ -1,0 +1,76 @@
+/**
+ * The background's side of the portal badge's trust boundary. A portal content script names an assignment key and
+ * nothing else; before anything reaches Graph we check, against the background's own snapshot and the user's portal
+ * choices, that the key exists in the state the command needs and matters on the portal the sender's frame is on.
+ * createListener (lib/messaging.ts) has already checked that the sender is our content script in a portal tab's top
+ * frame, or an extension page; this repeats the frame check so the handlers are safe on their own.
+ */
+import { MessagingError, type Handlers, type PortalCommandResult } from '../messaging';
+import type { Assignment, AssignmentState, Snapshot } from '../pim/model';
+import { DEFAULT_PORTAL_PREF, portalForUrl, relevance, type PortalId, type PortalPref } from '../pim/portals';
+import { portalPrefsItem } from '../storage';
+
+export interface PortalCommands {
+  activate(key: string): Promise<PortalCommandResult>;
+  deactivate(key: string): Promise<PortalCommandResult>;
+  extend(key: string): Promise<PortalCommandResult>;
+}
+
+export interface PortalCommandDeps {
+  snapshot: () => Promise<Snapshot | null>;
+  commands: PortalCommands;
+  /** The user's per-portal choices (sync:portalPrefs); read from storage when absent. */
+  prefs?: () => Promise<Readonly<Record<string, PortalPref>>>;
+}
+
+type PortalHandlers = Required<Pick<Handlers, 'portal.activate' | 'portal.deactivate' | 'portal.extend'>>;
+type Sender = Browser.runtime.MessageSender;
+
+/** Which snapshot entry each command acts on. */
+const NEEDS: Record<keyof PortalCommands, AssignmentState> = { activate: 'eligible', deactivate: 'active', extend: 'active' };
+
+const isExtensionUrl = (url: string | undefined) => /^(chrome|moz|safari-web)-extension:\/\//.test(url ?? '');
+
+export function createPortalCommandHandlers(deps: PortalCommandDeps): PortalHandlers {
+  const prefs = deps.prefs ?? (() => portalPrefsItem.get());
+
+  async function check(command: keyof PortalCommands, key: string, sender: Sender): Promise<Assignment> {
+    const portal = portalForUrl(sender.url);
+    if (portal) {
+      if (sender.frameId !== 0) throw new MessagingError('forbidden', 'Only the badge in the page itself (not a frame inside it) may send commands.');
+    } else if (!isExtensionUrl(sender.url) || (sender.tab?.url ?? '').startsWith('http')) {
+      throw new MessagingError('forbidden', 'Commands come only from the badge on an admin portal or from PIM Companion itself.');
+    }
+    const snapshot = await deps.snapshot();
+    const entry = snapshot?.assignments.find((a) => a.key === key && a.state === NEEDS[command]);
+    if (!entry) {
+      throw new MessagingError(
+        'unknown-key',
+        snapshot?.assignments.some((a) => a.key === key)
+          ? 'That role or group is not in a state where this is possible any more. The list will update in a moment.'
+          : 'That role or group is not in your PIM list (any more). The list will update in a moment; try again then.',
+      );
+    }
+    if (portal) {
+      const pref = (await prefs())[portal.id as PortalId] ?? DEFAULT_PORTAL_PREF;
+      if (!pref.enabled) throw new MessagingError('portal-off', `The badge is switched off for ${portal.name}. Turn it on in PIM Companion's settings.`);
+      if (relevance(entry, portal, pref) === null) {
+        throw new MessagingError('not-relevant', `${entry.displayName} does not apply to ${portal.name}. Use the PIM Companion toolbar button instead.`);
+      }
+    }
+    return entry;
+  }
+
+  const handler =
+    (command: keyof PortalCommands) =>
+    async ({ key }: { key: string }, sender: Sender): Promise<PortalCommandResult> => {
+      await check(command, key, sender);
+      return deps.commands[command](key);
+    };
+
+  return {
+    'portal.activate': handler('activate'),
+    'portal.deactivate': handler('deactivate'),
+    'portal.extend': handler('extend'),
+  };
+}

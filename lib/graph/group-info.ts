@@ -1,0 +1,120 @@
+/**
+ * The optional second round trip of a refresh: for PIM groups whose cached GroupInfo is missing or older than 24 h,
+ * the Entra roles the group holds ("grants Exchange Administrator") and, only when batch 1's `$expand=group` gave no
+ * name, the group's display name. At most one `$batch` of 20 requests per refresh; groups that do not fit wait for the
+ * next refresh, so a refresh never costs more than two round trips (plus one for throttled items).
+ */
+import type { GroupInfo } from '../storage';
+import type { BatchItemResponse, BatchRequestItem, GraphClient } from './client';
+import { MAX_BATCH_REQUESTS } from './client';
+import { GraphRequestError } from './errors';
+import { Group, GroupRoleInstance, parseList } from './schemas';
+
+export const GROUP_INFO_TTL_MS = 24 * 60 * 60 * 1000;
+
+export function isGroupInfoFresh(info: GroupInfo | undefined, now: Date): info is GroupInfo {
+  if (!info) return false;
+  const age = now.getTime() - Date.parse(info.fetchedAt);
+  return age >= 0 && age < GROUP_INFO_TTL_MS;
+}
+
+export function groupRolesUrl(groupId: string): string {
+  return `/roleManagement/directory/roleAssignmentScheduleInstances?$filter=principalId eq '${groupId}'&$expand=roleDefinition`;
+}
+
+export function groupNameUrl(groupId: string): string {
+  return `/groups/${groupId}?$select=id,displayName`;
+}
+
+/** The second-round-trip requests for the groups that need them, at most MAX_BATCH_REQUESTS. */
+export function groupInfoRequests(
+  groups: ReadonlyMap<string, string | null>,
+  cache: Readonly<Record<string, GroupInfo>>,
+  now: Date,
+): BatchRequestItem[] {
+  const requests: BatchRequestItem[] = [];
+  for (const [groupId, expandedName] of groups) {
+    if (isGroupInfoFresh(cache[groupId], now)) continue;
+    const wanted: BatchRequestItem[] = [{ id: `roles-${groupId}`, method: 'GET', url: groupRolesUrl(groupId) }];
+    if (!expandedName) wanted.push({ id: `name-${groupId}`, method: 'GET', url: groupNameUrl(groupId) });
+    if (requests.length + wanted.length > MAX_BATCH_REQUESTS) break;
+    requests.push(...wanted);
+  }
+  return requests;
+}
+
+const is2xx = (s: number) => s >= 200 && s < 300;
+/** 4xx other than 429: asking again within the day will not help (no consent, no such group). */
+const isPermanentFailure = (s: number) => s >= 400 && s < 500 && s !== 429;
+
+type Outcome<T> = { kind: 'ok'; value: T } | { kind: 'permanent' } | { kind: 'transient' };
+
+function rolesOutcome(item: BatchItemResponse | undefined): Outcome<string[]> {
+  if (!item) return { kind: 'transient' };
+  if (!is2xx(item.status)) return { kind: isPermanentFailure(item.status) ? 'permanent' : 'transient' };
+  const list = parseList(GroupRoleInstance, item.body);
+  if (!list) return { kind: 'transient' };
+  const names = list.items.map((i) => i.roleDefinition?.displayName ?? '').filter((n) => n !== '');
+  return { kind: 'ok', value: [...new Set(names)].sort((a, b) => a.localeCompare(b)) };
+}
+
+function nameOutcome(item: BatchItemResponse | undefined): Outcome<string | null> {
+  if (!item) return { kind: 'transient' };
+  if (!is2xx(item.status)) return { kind: isPermanentFailure(item.status) ? 'permanent' : 'transient' };
+  const group = Group.safeParse(item.body);
+  return group.success ? { kind: 'ok', value: group.data.displayName } : { kind: 'transient' };
+}
+
+/**
+ * Bring the cache up to date for `groups` (groupId → display name from `$expand=group`, or null). Returns the new
+ * cache and how many round trips it took (0 or 1). Never throws: group info is decoration, the snapshot must not
+ * fail because of it.
+ */
+export async function refreshGroupInfo(args: {
+  graph: GraphClient;
+  groups: ReadonlyMap<string, string | null>;
+  cache: Readonly<Record<string, GroupInfo>>;
+  now: Date;
+}): Promise<{ groupInfo: Record<string, GroupInfo>; requests: number }> {
+  const { groups, cache, now } = args;
+  const at = now.toISOString();
+  const next: Record<string, GroupInfo> = {};
+  // Keep fresh entries of groups no longer listed (an expired eligibility may come back); drop stale unused ones.
+  for (const [id, info] of Object.entries(cache)) {
+    if (groups.has(id) || isGroupInfoFresh(info, now)) next[id] = info;
+  }
+  // The name from $expand is current on every refresh; keep the cache in step without refetching anything.
+  for (const [id, name] of groups) {
+    const info = next[id];
+    if (info && name && info.displayName !== name) next[id] = { ...info, displayName: name };
+  }
+
+  const requests = groupInfoRequests(groups, cache, now);
+  if (requests.length === 0) return { groupInfo: next, requests: 0 };
+
+  let answers: BatchItemResponse[];
+  try {
+    answers = await args.graph.batch(requests);
+  } catch (error) {
+    if (!(error instanceof GraphRequestError)) throw error;
+    console.warn(`PIM Companion: group details could not be fetched (${error.message}); will retry next refresh.`);
+    return { groupInfo: next, requests: 1 };
+  }
+  const byId = new Map(answers.map((a) => [a.id, a]));
+
+  for (const request of requests) {
+    if (!request.id.startsWith('roles-')) continue;
+    const groupId = request.id.slice('roles-'.length);
+    const old = cache[groupId];
+    const roles = rolesOutcome(byId.get(request.id));
+    if (roles.kind === 'transient') continue; // keep the old entry (if any) as it is; retried next refresh
+    const expandedName = groups.get(groupId) ?? null;
+    const name = expandedName ? { kind: 'ok' as const, value: expandedName } : nameOutcome(byId.get(`name-${groupId}`));
+    next[groupId] = {
+      displayName: name.kind === 'ok' ? (name.value ?? old?.displayName ?? null) : (old?.displayName ?? null),
+      grants: roles.kind === 'ok' ? roles.value : (old?.grants ?? []),
+      fetchedAt: at,
+    };
+  }
+  return { groupInfo: next, requests: 1 };
+}

@@ -1,0 +1,125 @@
+/**
+ * Parsed Graph items (lib/graph/schemas.ts) → domain Assignments (lib/pim/model.ts). Names Graph did not send are left
+ * empty ('' / null) here; lib/pim/snapshot.ts fillMissingNames and the group-info cache complete them.
+ */
+import { groupKey, roleKey, type Assignment } from '../pim/model';
+import type {
+  GroupAssignmentInstance,
+  GroupEligibilityInstance,
+  GroupRequest,
+  RoleAssignmentInstance,
+  RoleEligibilityInstance,
+  RoleRequest,
+} from './schemas';
+
+/** Requests in these states are history, not something the user is waiting for. */
+const FINISHED_STATUSES = new Set(['Canceled', 'Denied', 'Failed', 'Provisioned', 'Revoked', 'ScheduleCreated']);
+/** Removal requests never become an assignment to wait for. */
+const REMOVAL_ACTIONS = new Set(['selfdeactivate', 'adminremove']);
+
+/** Whether a request returned by the (server-filtered) requests query is still waiting to take effect. */
+export function isOpenRequest(r: Pick<RoleRequest, 'status' | 'action'>): boolean {
+  return !FINISHED_STATUSES.has(r.status) && !REMOVAL_ACTIONS.has((r.action ?? '').toLowerCase());
+}
+
+function scopeName(directoryScopeId: string, expanded: { displayName: string | null } | null): string | null {
+  return directoryScopeId === '/' ? null : (expanded?.displayName ?? null);
+}
+
+function roleBase(
+  i: RoleEligibilityInstance | RoleRequest,
+  principalId: string,
+): Omit<Assignment, 'state' | 'id' | 'assignmentType' | 'memberType' | 'startDateTime' | 'endDateTime' | 'status' | 'justification'> {
+  return {
+    key: roleKey(i.roleDefinitionId, i.directoryScopeId),
+    kind: 'role',
+    principalId: i.principalId ?? principalId,
+    targetId: i.roleDefinitionId,
+    displayName: i.roleDefinition?.displayName ?? '',
+    directoryScopeId: i.directoryScopeId,
+    scopeName: scopeName(i.directoryScopeId, i.directoryScope),
+    accessId: null,
+    grants: [],
+  };
+}
+
+export function roleEligibleToAssignment(i: RoleEligibilityInstance, principalId: string): Assignment {
+  return {
+    ...roleBase(i, principalId),
+    state: 'eligible',
+    id: i.id,
+    assignmentType: null,
+    memberType: i.memberType,
+    startDateTime: i.startDateTime,
+    endDateTime: i.endDateTime,
+    status: null,
+    justification: null,
+  };
+}
+
+export function roleActiveToAssignment(i: RoleAssignmentInstance, principalId: string): Assignment {
+  return { ...roleEligibleToAssignment(i, principalId), state: 'active', assignmentType: i.assignmentType };
+}
+
+export function rolePendingToAssignment(r: RoleRequest, principalId: string): Assignment {
+  return {
+    ...roleBase(r, principalId),
+    state: 'pending',
+    id: r.id,
+    assignmentType: null,
+    memberType: 'direct',
+    startDateTime: r.scheduleInfo?.startDateTime ?? null,
+    endDateTime: r.scheduleInfo?.expiration?.endDateTime ?? null,
+    status: r.status,
+    justification: r.justification,
+  };
+}
+
+function groupBase(
+  i: GroupEligibilityInstance | GroupRequest,
+  principalId: string,
+): Omit<Assignment, 'state' | 'id' | 'assignmentType' | 'memberType' | 'startDateTime' | 'endDateTime' | 'status' | 'justification'> {
+  return {
+    key: groupKey(i.groupId, i.accessId),
+    kind: 'group',
+    principalId: i.principalId ?? principalId,
+    targetId: i.groupId,
+    displayName: i.group?.displayName ?? '',
+    directoryScopeId: '/',
+    scopeName: null,
+    accessId: i.accessId,
+    grants: [],
+  };
+}
+
+export function groupEligibleToAssignment(i: GroupEligibilityInstance, principalId: string): Assignment {
+  return {
+    ...groupBase(i, principalId),
+    state: 'eligible',
+    id: i.id,
+    assignmentType: null,
+    memberType: i.memberType,
+    startDateTime: i.startDateTime,
+    endDateTime: i.endDateTime,
+    status: null,
+    justification: null,
+  };
+}
+
+export function groupActiveToAssignment(i: GroupAssignmentInstance, principalId: string): Assignment {
+  return { ...groupEligibleToAssignment(i, principalId), state: 'active', assignmentType: i.assignmentType };
+}
+
+export function groupPendingToAssignment(r: GroupRequest, principalId: string): Assignment {
+  return {
+    ...groupBase(r, principalId),
+    state: 'pending',
+    id: r.id,
+    assignmentType: null,
+    memberType: 'direct',
+    startDateTime: r.scheduleInfo?.startDateTime ?? null,
+    endDateTime: r.scheduleInfo?.expiration?.endDateTime ?? null,
+    status: r.status,
+    justification: r.justification,
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * Refreshing the user's PIM state: one `$batch` of six reads (reference §5 "Batch 1"), and at most one more for group
+ * details not yet cached (lib/graph/group-info.ts). Warm: 1 round trip; cold: 2.
+ *
+ * Per-section degradation: an item that fails (403 unconsented scope, 429 after its one retry, 5xx, unreadable body)
+ * keeps that section's previous assignments and sets `sections[id].error`; the other sections update. When the batch
+ * as a whole fails (offline, 5xx/401 on `$batch`) the GraphRequestError is thrown: the caller keeps the old snapshot
+ * and marks it stale.
+ *
+ * Throttled items: no Graph SDK retries a 429 *inside* a `$batch` (the batch itself is a 200), so we do it here: the
+ * 429 items, and only those, are sent again once in a follow-up batch after the longest item Retry-After (default 1 s
+ * when absent). A wait longer than `maxItemRetryWaitSeconds` is not waited out: those sections keep their last good
+ * data with a 429 error, and the next refresh picks them up.
+ */
+import type { z } from 'zod';
+import type { GroupInfo } from '../storage';
+import type { Assignment, SectionError, SectionId, Snapshot } from '../pim/model';
+import { mergeSnapshot, type SectionResult } from '../pim/snapshot';
+import type { BatchItemResponse, BatchRequestItem, GraphClient } from './client';
+import { parseGraphError } from './errors';
+import { refreshGroupInfo } from './group-info';
+import {
+  groupActiveToAssignment,
+  groupEligibleToAssignment,
+  groupPendingToAssignment,
+  isOpenRequest,
+  roleActiveToAssignment,
+  roleEligibleToAssignment,
+  rolePendingToAssignment,
+} from './mappers';
+import {
+  GroupAssignmentInstance,
+  GroupEligibilityInstance,
+  GroupRequest,
+  parseList,
+  RoleAssignmentInstance,
+  RoleEligibilityInstance,
+  RoleRequest,
+} from './schemas';
+
+const ROLES = '/roleManagement/directory';
+const GROUPS = '/identityGovernance/privilegedAccess/group';
+const ME = "filterByCurrentUser(on='principal')";
+const PENDING = "$filter=status eq 'PendingApproval'";
+
+/** Batch 1, all parallel. Ids are part of the contract with tests and the fake tenant. */
+export const READ_BATCH: readonly BatchRequestItem[] = [
+  { id: 'rElig', method: 'GET', url: `${ROLES}/roleEligibilityScheduleInstances/${ME}?$expand=roleDefinition,directoryScope` },
+  { id: 'rAct', method: 'GET', url: `${ROLES}/roleAssignmentScheduleInstances/${ME}?$expand=roleDefinition,directoryScope` },
+  { id: 'gElig', method: 'GET', url: `${GROUPS}/eligibilityScheduleInstances/${ME}?$expand=group` },
+  { id: 'gAct', method: 'GET', url: `${GROUPS}/assignmentScheduleInstances/${ME}?$expand=group` },
+  { id: 'rReq', method: 'GET', url: `${ROLES}/roleAssignmentScheduleRequests/${ME}?${PENDING}` },
+  { id: 'gReq', method: 'GET', url: `${GROUPS}/assignmentScheduleRequests/${ME}?${PENDING}` },
+];
+
+type Mapper = (body: unknown, principalId: string) => Assignment[] | null;
+
+function listMapper<S extends z.ZodType>(schema: S, map: (item: z.infer<S>, principalId: string) => Assignment | null): Mapper {
+  return (body, principalId) => {
+    const list = parseList(schema, body);
+    if (!list) return null;
+    // Paging would cost more round trips; PIM lists of one user stay far below a page (100+ items).
+    if (list.nextLink) console.warn('PIM Companion: Graph returned more than one page; only the first is shown.');
+    return list.items.flatMap((item) => map(item, principalId) ?? []);
+  };
+}
+
+/** Batch item id → the snapshot section it fills and how to read it. */
+const SECTIONS: Record<string, { section: SectionId; map: Mapper }> = {
+  rElig: { section: 'roleEligible', map: listMapper(RoleEligibilityInstance, roleEligibleToAssignment) },
+  rAct: { section: 'roleActive', map: listMapper(RoleAssignmentInstance, roleActiveToAssignment) },
+  gElig: { section: 'groupEligible', map: listMapper(GroupEligibilityInstance, groupEligibleToAssignment) },
+  gAct: { section: 'groupActive', map: listMapper(GroupAssignmentInstance, groupActiveToAssignment) },
+  rReq: {
+    section: 'rolePending',
+    map: listMapper(RoleRequest, (r, p) => (isOpenRequest(r) ? rolePendingToAssignment(r, p) : null)),
+  },
+  gReq: {
+    section: 'groupPending',
+    map: listMapper(GroupRequest, (r, p) => (isOpenRequest(r) ? groupPendingToAssignment(r, p) : null)),
+  },
+};
+
+export interface RefreshDeps {
+  graph: GraphClient;
+  /** The signed-in user's object id (token `oid`). */
+  principalId: string;
+  previous: Snapshot | null;
+  groupInfo: Record<string, GroupInfo>;
+  now: Date;
+  /** Waits before re-sending throttled items (default: setTimeout). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Longest item Retry-After worth waiting for (default 10 s). */
+  maxItemRetryWaitSeconds?: number;
+}
+
+export interface RefreshResult {
+  snapshot: Snapshot;
+  groupInfo: Record<string, GroupInfo>;
+  /** Round trips made (batches sent). */
+  requests: number;
+}
+
+const DEFAULT_ITEM_RETRY_SECONDS = 1;
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const is2xx = (s: number) => s >= 200 && s < 300;
+
+export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult> {
+  const { graph, principalId, now } = deps;
+  const previous = deps.previous?.principalId === principalId ? deps.previous : null;
+
+  const items = new Map<string, BatchItemResponse>();
+  for (const item of await graph.batch(READ_BATCH)) items.set(item.id, item);
+  let requests = 1;
+  requests += await retryThrottled(deps, items);
+
+  const results = {} as Record<SectionId, SectionResult>;
+  for (const request of READ_BATCH) {
+    const { section, map } = SECTIONS[request.id]!;
+    results[section] = readSection(items.get(request.id), map, principalId, now);
+  }
+
+  // Group details: for every group shown (fresh or kept from the previous snapshot), with its $expand=group name.
+  const groups = new Map<string, string | null>();
+  const shownGroups = [
+    ...Object.values(results).flatMap((r) => (r.ok ? r.assignments : [])),
+    ...(previous?.assignments ?? []).filter((a) => !results[sectionOfGroup(a)]?.ok),
+  ].filter((a) => a.kind === 'group');
+  for (const a of shownGroups) {
+    const fresh = results[sectionOfGroup(a)]?.ok ? a.displayName : '';
+    groups.set(a.targetId, groups.get(a.targetId) || fresh || null);
+  }
+  const info = await refreshGroupInfo({ graph, groups, cache: deps.groupInfo, now });
+  requests += info.requests;
+
+  for (const result of Object.values(results)) {
+    if (result.ok) result.assignments = result.assignments.map((a) => withGroupInfo(a, info.groupInfo));
+  }
+  const merged = mergeSnapshot({ previous, principalId, now, results });
+  const withInfo = merged.assignments.map((a) => withGroupInfo(a, info.groupInfo));
+  const snapshot = { ...merged, assignments: withViaGroupNames(withInfo, principalId, info.groupInfo) };
+  return { snapshot, groupInfo: info.groupInfo, requests };
+}
+
+function sectionOfGroup(a: Assignment): SectionId {
+  return a.state === 'eligible' ? 'groupEligible' : a.state === 'active' ? 'groupActive' : 'groupPending';
+}
+
+/** Grants always from the cache (they change on the cache's schedule); the name only when Graph sent none. */
+function withGroupInfo(a: Assignment, groupInfo: Record<string, GroupInfo>): Assignment {
+  const info = a.kind === 'group' ? groupInfo[a.targetId] : undefined;
+  if (!info) return a;
+  return { ...a, displayName: a.displayName || info.displayName || '', grants: info.grants };
+}
+
+/**
+ * A role held through a group (memberType 'group') carries the group's id as its principalId [unverified, reference
+ * §1.1]; when that group is one we know (a PIM group of the user, or cached), name it for "via group X".
+ */
+function withViaGroupNames(assignments: Assignment[], principalId: string, groupInfo: Record<string, GroupInfo>): Assignment[] {
+  const names = new Map<string, string>();
+  for (const [id, info] of Object.entries(groupInfo)) if (info.displayName) names.set(id, info.displayName);
+  for (const a of assignments) if (a.kind === 'group' && a.displayName !== a.targetId) names.set(a.targetId, a.displayName);
+  return assignments.map((a) => {
+    const name = a.memberType === 'group' && a.principalId !== principalId ? names.get(a.principalId) : undefined;
+    return name ? { ...a, viaGroupName: name } : a;
+  });
+}
+
+/** Re-sends the 429 items once; returns the round trips made (0 or 1). Never throws: the 429s then stand. */
+async function retryThrottled(deps: RefreshDeps, items: Map<string, BatchItemResponse>): Promise<number> {
+  const throttled = READ_BATCH.filter((r) => items.get(r.id)?.status === 429);
+  if (throttled.length === 0) return 0;
+  const wait = Math.max(
+    ...throttled.map((r) => {
+      const item = items.get(r.id)!;
+      return parseGraphError(item.status, item.body, item.headers, deps.now).retryAfterSeconds ?? DEFAULT_ITEM_RETRY_SECONDS;
+    }),
+  );
+  if (wait > (deps.maxItemRetryWaitSeconds ?? 10)) return 0;
+  await (deps.sleep ?? realSleep)(Math.ceil(wait * 1000));
+  try {
+    for (const item of await deps.graph.batch(throttled)) items.set(item.id, item);
+  } catch (error) {
+    console.warn(`PIM Companion: retrying throttled reads failed (${String(error)}).`);
+  }
+  return 1;
+}
+
+function readSection(item: BatchItemResponse | undefined, map: Mapper, principalId: string, now: Date): SectionResult {
+  if (!item) return failed({ status: 0, code: 'MissingBatchItem', message: 'Microsoft Graph left this list out of its answer.' });
+  if (!is2xx(item.status)) {
+    const { status, code, message } = parseGraphError(item.status, item.body, item.headers, now);
+    return failed({ status, code, message });
+  }
+  const assignments = map(item.body, principalId);
+  if (!assignments) {
+    return failed({ status: item.status, code: 'InvalidResponse', message: 'Microsoft Graph sent a list that could not be read.' });
+  }
+  return { ok: true, assignments };
+}
+
+function failed(error: SectionError): SectionResult {
+  return { ok: false, error };
+}

@@ -1,0 +1,67 @@
+/**
+ * Bundles: named sets of roles/groups activated together ("Exchange work" = Exchange Administrator + the Exchange
+ * PIM group). A bundle stores assignment keys, not Graph ids: keys survive re-activation and refreshes.
+ */
+import { z } from 'zod';
+import type { Assignment } from './model';
+
+/** role:{roleDefinitionId}:{directoryScopeId} or group:{groupId}:{member|owner}, as built by model.ts. */
+const AssignmentKeyString = z
+  .string()
+  .regex(/^(role:[^:]+:.+|group:[^:]+:(member|owner))$/, { error: 'is not a role or group key (role:{id}:{scope} or group:{id}:member|owner)' });
+
+export const Bundle = z.object({
+  id: z.string().trim().min(1, { error: 'is empty' }).max(64, { error: 'is longer than 64 characters' }),
+  name: z.string().trim().min(1, { error: 'is empty' }).max(80, { error: 'is longer than 80 characters' }),
+  items: z
+    .array(AssignmentKeyString)
+    .min(1, { error: 'needs at least one role or group' })
+    .max(20, { error: 'has more than 20 roles or groups' })
+    .refine((keys) => new Set(keys).size === keys.length, { error: 'lists the same role or group twice' }),
+  /** The reason template used for every item; absent: the UI asks, or uses the last reason. */
+  templateId: z.string().min(1).optional(),
+  durationMinutes: z.number().int({ error: 'must be whole minutes' }).min(5, { error: 'must be at least 5 minutes' }).max(1440, { error: 'must be at most 24 hours (1440 minutes)' }).optional(),
+});
+export type Bundle = z.infer<typeof Bundle>;
+
+export type BundleStep =
+  | { key: string; action: 'activate'; assignment: Assignment }
+  | { key: string; action: 'skip'; reason: 'active' | 'pending'; assignment: Assignment }
+  | { key: string; action: 'missing' };
+
+export interface BundlePlan {
+  steps: BundleStep[];
+  /** Shortcuts for the confirmation line ("2 to activate, 1 already active, 1 no longer eligible"). */
+  toActivate: number;
+  skipped: number;
+  missing: number;
+}
+
+/** An item whose end has passed is stale snapshot data: it is no longer active/pending/eligible. */
+function current(a: Assignment, now: Date | undefined): boolean {
+  return !now || a.endDateTime === null || Date.parse(a.endDateTime) > now.getTime();
+}
+
+/**
+ * What activating `bundle` would do with the snapshot's `assignments`: per item, activate it (eligible), skip it
+ * (already active, or a request is pending), or report it missing (no longer eligible). Pass `now` to treat items
+ * whose end has passed as gone even if the snapshot is older.
+ */
+export function planBundle(bundle: Bundle, assignments: readonly Assignment[], now?: Date): BundlePlan {
+  const steps = [...new Set(bundle.items)].map((key): BundleStep => {
+    const matches = assignments.filter((a) => a.key === key && current(a, now));
+    const active = matches.find((a) => a.state === 'active');
+    if (active) return { key, action: 'skip', reason: 'active', assignment: active };
+    const pending = matches.find((a) => a.state === 'pending');
+    if (pending) return { key, action: 'skip', reason: 'pending', assignment: pending };
+    const eligible = matches.find((a) => a.state === 'eligible');
+    if (eligible) return { key, action: 'activate', assignment: eligible };
+    return { key, action: 'missing' };
+  });
+  return {
+    steps,
+    toActivate: steps.filter((s) => s.action === 'activate').length,
+    skipped: steps.filter((s) => s.action === 'skip').length,
+    missing: steps.filter((s) => s.action === 'missing').length,
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * The portal badge's life on a page: find the portal, read the snapshot, and only when something relevant exists,
+ * mount one shadow-root UI and (while something counts down and the tab is visible) one 1-second timer. Re-renders
+ * on storage changes; survives SPA navigations; removes itself when the content script is invalidated.
+ */
+import { h, render } from 'preact';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
+import { Badge } from '../../components/badge/Badge';
+import { portalForUrl, type Corner, type Portal, type PortalId } from '../pim/portals';
+import type { PortalClient, PortalCommand } from './client';
+import type { BadgeStore, BadgeState } from './store';
+import { createTicker, type TickerDeps } from './ticker';
+import { badgeModel, DEFAULT_WARN_MS, type BadgeNotice } from './view';
+
+/** The host element's tag. Stale copies (from a content script that lost its extension) are removed on mount. */
+export const BADGE_TAG = 'pim-companion-badge';
+
+/** Clockwise, so "Move" walks the badge round the screen. */
+const NEXT_CORNER: Record<Corner, Corner> = {
+  'top-left': 'top-right',
+  'top-right': 'bottom-right',
+  'bottom-right': 'bottom-left',
+  'bottom-left': 'top-left',
+};
+
+export interface PortalBadgeDeps {
+  /** The page's URL (location.href). */
+  url: string;
+  now(): number;
+  store(portalId: PortalId): BadgeStore;
+  client: PortalClient;
+  reload(): void;
+  warnMs?: number;
+  /** Timer and visibility; the page's window and document when absent. */
+  ticker?: TickerDeps;
+}
+
+export interface PortalBadge {
+  portal: Portal;
+  /** Whether the badge's host element is in the page. */
+  readonly mounted: boolean;
+  /** Whether the page's countdown timer runs. */
+  readonly ticking: boolean;
+}
+
+function pageTicker(ctx: ContentScriptContext): TickerDeps {
+  return {
+    setInterval: (fn, ms) => window.setInterval(fn, ms),
+    clearInterval: (id) => window.clearInterval(id),
+    isHidden: () => document.hidden,
+    onVisibilityChange: (cb) => ctx.addEventListener(document, 'visibilitychange', cb),
+  };
+}
+
+/** Returns null (and does nothing at all) on a page that is not one of the portals, e.g. an ordinary SharePoint site. */
+export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBadgeDeps): Promise<PortalBadge | null> {
+  const found = portalForUrl(deps.url);
+  if (!found) return null;
+  const portal: Portal = found;
+  const pageLoadedAt = deps.now();
+  const warnMs = deps.warnMs ?? DEFAULT_WARN_MS;
+  const store = deps.store(portal.id);
+  let state: BadgeState = await store.load();
+  if (ctx.isInvalid) return null;
+
+  let ui: ShadowRootContentScriptUi<void> | null = null;
+  let creating = false;
+  let watchingNavigation = false;
+  let notice: BadgeNotice | null = null;
+  let activatedHere = false;
+  const busy = new Set<string>();
+  const ticker = createTicker(deps.ticker ?? pageTicker(ctx), () => paint());
+  ctx.onInvalidated(() => ticker.stop());
+  ctx.onInvalidated(store.watch((patch) => {
+    state = { ...state, ...patch };
+    paint();
+  }));
+
+  const layout = () => ({ corner: state.layout.corner ?? portal.corner, collapsed: state.layout.collapsed ?? true });
+  const saveLayout = (next: BadgeState['layout']) => {
+    state = { ...state, layout: next };
+    paint();
+    void store.saveLayout(next);
+  };
+
+  function onCommand(command: PortalCommand, key: string): void {
+    if (ctx.isInvalid || busy.has(key)) return;
+    busy.add(key);
+    notice = null;
+    paint();
+    deps.client
+      .send(command, key)
+      .then(
+        (result) => {
+          notice = { kind: 'outcome', command, outcome: result.outcome };
+          if (command === 'activate' && result.outcome === 'done') activatedHere = true;
+        },
+        (e: unknown) => {
+          notice = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+        },
+      )
+      .finally(() => {
+        busy.delete(key);
+        paint();
+      });
+  }
+
+  async function createUi(): Promise<void> {
+    creating = true;
+    const created = await createShadowRootUi<void>(ctx, {
+      name: BADGE_TAG,
+      position: 'inline',
+      // The root element, not <body>: SPAs re-render body content, and body may carry transforms that break `fixed`.
+      anchor: () => document.documentElement,
+      append: 'last',
+      // Closed: the portal's own scripts cannot reach into the badge (they could only dispatch untrusted events anyway).
+      mode: 'closed',
+      // Keys typed in the badge do not trigger the portal's shortcuts.
+      isolateEvents: true,
+      onMount: () => undefined,
+      onRemove: () => render(null, created.uiContainer),
+    });
+    ui = created;
+    creating = false;
+    paint();
+  }
+
+  function mountUi(current: ShadowRootContentScriptUi<void>): void {
+    for (const stale of document.querySelectorAll(BADGE_TAG)) if (stale !== current.shadowHost) stale.remove();
+    current.mount();
+    if (!watchingNavigation) {
+      watchingNavigation = true;
+      // SPA route changes keep this script alive; put the badge back if the page's re-render took it out.
+      ctx.addEventListener(window, 'wxt:locationchange', () => paint());
+    }
+  }
+
+  function paint(): void {
+    if (ctx.isInvalid) return;
+    const now = deps.now();
+    const model = badgeModel({ assignments: state.assignments, portal, pref: state.pref, now, pageLoadedAt, warnMs });
+    ticker.set(model.ticking);
+    if (model.items.length === 0 && busy.size === 0) {
+      if (ui?.shadowHost.isConnected) ui.remove();
+      notice = null;
+      return;
+    }
+    if (!ui) {
+      if (!creating) void createUi();
+      return;
+    }
+    if (!ui.shadowHost.isConnected) mountUi(ui);
+    const { corner, collapsed } = layout();
+    render(
+      h(Badge, {
+        portalName: portal.name,
+        model: { ...model, needsReload: model.needsReload || activatedHere },
+        now,
+        warnMs,
+        corner,
+        collapsed,
+        busy,
+        notice,
+        onToggle: () => saveLayout({ ...state.layout, collapsed: !collapsed }),
+        onMove: () => saveLayout({ ...state.layout, corner: NEXT_CORNER[corner] }),
+        onCommand,
+        onReload: () => deps.reload(),
+        onDismiss: () => {
+          notice = null;
+          paint();
+        },
+      }),
+      ui.uiContainer,
+    );
+  }
+
+  paint();
+  return {
+    portal,
+    get mounted() {
+      return ui?.shadowHost.isConnected ?? false;
+    },
+    get ticking() {
+      return ticker.running;
+    },
+  };
+}

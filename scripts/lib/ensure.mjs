@@ -1,0 +1,78 @@
+// Shared by `npm test` and `npm run demo`: install what the project needs, or say exactly what to install.
+// Plain Node (no dependencies) so it runs on a fresh checkout before `npm ci`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const root = new URL('../..', import.meta.url).pathname;
+
+export function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  if (r.status !== 0) {
+    console.error(`\n✖ ${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal}).`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+/** npm ci when node_modules is missing or older than package-lock.json. */
+export function ensureDeps() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs && existsSync(join(root, '.wxt'))) return;
+  console.log('› Installing npm dependencies (npm ci)…');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+const CANDIDATES = [
+  '/usr/lib/chromium/chromium',
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/usr/bin/microsoft-edge',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+];
+
+function findChromium() {
+  if (process.env.CHROME_PATH) {
+    if (existsSync(process.env.CHROME_PATH)) return process.env.CHROME_PATH;
+    console.error(`✖ CHROME_PATH is set to ${process.env.CHROME_PATH}, which does not exist.`);
+    process.exit(1);
+  }
+  return CANDIDATES.find((p) => existsSync(p)) ?? null;
+}
+
+/** Returns the path of a Chromium-family browser, installing Debian's chromium with apt-get when root. */
+export function ensureChromium() {
+  let path = findChromium();
+  if (path) return path;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+  if (isRoot && hasApt) {
+    console.log('› Chromium not found: installing Debian\'s chromium with apt-get…');
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    path = findChromium();
+    if (path) return path;
+  }
+  console.error(
+    [
+      '✖ No Chromium-family browser found.',
+      '  Install one, then run the command again:',
+      '    Debian/Ubuntu:  sudo apt-get install chromium',
+      '    Fedora:         sudo dnf install chromium',
+      '    macOS:          brew install --cask chromium',
+      '  or point CHROME_PATH at an installed Chrome, Chromium or Edge binary.',
+    ].join('\n'),
+  );
+  process.exit(1);
+}
+
+export function chromiumVersion(path) {
+  try {
+    return execFileSync(path, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown version';
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Loads the production build into real headless Chromium, with Microsoft's hostnames mapped to the stand-in tenant
+ * on loopback (`--host-resolver-rules`, every other name unresolvable). No test hook exists in the product: the harness
+ * drives it through its pages, the stand-in's control API and chrome.* calls in the service worker.
+ */
+import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { FakeTenant } from '../fake-tenant/index';
+
+/** The extension API inside the browser, for functions evaluated there through Puppeteer. */
+declare const chrome: typeof import('wxt/browser').browser;
+
+export const EXTENSION_DIR = resolve('.output/chrome-mv3');
+export const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
+export const ADMIN_UPN = 'adm-lidia@contoso.onmicrosoft.com';
+
+export function chromePath(): string {
+  return process.env.CHROME_PATH ?? '/usr/lib/chromium/chromium';
+}
+
+export function chromeArgs(tenant: FakeTenant, extra: string[] = []): string[] {
+  return [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+    '--ignore-certificate-errors',
+    `--host-resolver-rules=${tenant.hostResolverRules}`,
+    ...extra,
+  ];
+}
+
+export interface Session {
+  browser: Browser;
+  extensionId: string;
+  userDataDir: string;
+  worker(): Promise<WebWorker>;
+  /** Opens an extension page (e.g. 'popup.html') in a new tab. */
+  open(path: string): Promise<Page>;
+  close(opts?: { keepProfile?: boolean }): Promise<void>;
+}
+
+export async function launch(tenant: FakeTenant, opts: { userDataDir?: string; args?: string[] } = {}): Promise<Session> {
+  const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'pim-e2e-'));
+  const browser = await puppeteer.launch({
+    executablePath: chromePath(),
+    headless: true,
+    pipe: true,
+    enableExtensions: [EXTENSION_DIR],
+    userDataDir,
+    args: chromeArgs(tenant, opts.args),
+  });
+  const swTarget = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'));
+  const extensionId = new URL(swTarget.url()).host;
+  return {
+    browser,
+    extensionId,
+    userDataDir,
+    async worker() {
+      const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'));
+      const worker = await target.worker();
+      if (!worker) throw new Error('service worker target has no worker');
+      // Right after start-up the worker's context can exist before the extension bindings are installed.
+      // Its first context has no globals at all (not even setTimeout), so the wait is driven from here.
+      for (let i = 0; !(await worker.evaluate("typeof chrome !== 'undefined' && !!chrome.storage")); i++) {
+        if (i > 500) throw new Error('the service worker never got its extension APIs');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return worker;
+    },
+    async open(path: string) {
+      const page = await browser.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${path}`);
+      return page;
+    },
+    async close({ keepProfile = false } = {}) {
+      await browser.close();
+      if (!keepProfile) rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Reads a key from chrome.storage in the service worker (WXT stores `local:snapshot` under `snapshot`). */
+export async function readStorage<T = unknown>(session: Session, area: 'local' | 'sync' | 'session', key: string): Promise<T> {
+  const worker = await session.worker();
+  return worker.evaluate(
+    async (a: string, k: string) => ((await chrome.storage[a as 'local'].get(k)) as Record<string, unknown>)[k],
+    area,
+    key,
+  ) as Promise<T>;
+}
+
+/**
+ * Resolves when `predicate` (source of a function of the stored value) holds for chrome.storage[area][key],
+ * checking now and on every change: event-driven, no polling.
+ */
+export async function waitForStorage(
+  session: Session,
+  area: 'local' | 'sync',
+  key: string,
+  predicate: string,
+  timeoutMs = 20_000,
+): Promise<unknown> {
+  const worker = await session.worker();
+  // Source text, not a function: tsx/esbuild would wrap named inner functions in a __name helper the worker lacks.
+  return worker.evaluate(`new Promise((resolve, reject) => {
+    const area = ${JSON.stringify(area)}, key = ${JSON.stringify(key)};
+    const test = (${predicate});
+    let timer;
+    const onChange = (changes, changedArea) => { if (changedArea === area && key in changes) check(); };
+    const check = async () => {
+      const value = (await chrome.storage[area].get(key))[key];
+      if (test(value)) {
+        chrome.storage.onChanged.removeListener(onChange);
+        clearTimeout(timer);
+        resolve(value);
+      }
+    };
+    timer = setTimeout(() => {
+      chrome.storage.onChanged.removeListener(onChange);
+      reject(new Error('storage ' + area + ':' + key + ' did not satisfy ' + ${JSON.stringify(predicate)} + ' within ${timeoutMs} ms'));
+    }, ${timeoutMs});
+    chrome.storage.onChanged.addListener(onChange);
+    check();
+  })`);
+}
+
+/** Saves the connection settings the way the options page does (sync storage, same key). */
+export async function configure(session: Session, connection = { cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: CLIENT_ID }): Promise<void> {
+  const worker = await session.worker();
+  await worker.evaluate(async (c) => chrome.storage.sync.set({ connection: c }), connection);
+}
+
+/**
+ * Interactive sign-in through the product's sign-in page: the real MSAL + launchWebAuthFlow path, picking the
+ * account on the stand-in's account picker.
+ */
+export async function signIn(session: Session, upn = ADMIN_UPN): Promise<void> {
+  const page = await session.open('signin.html');
+  const authWindow = session.browser.waitForTarget((t) => t.url().includes('/oauth2/v2.0/authorize'), { timeout: 20_000 });
+  await page.locator('[data-testid="signin"]').click();
+  const authPage = await (await authWindow).page();
+  if (!authPage) throw new Error('auth window has no page');
+  await authPage.locator(`[data-upn="${upn}"]`).click();
+  await waitForStorage(session, 'local', 'authState', '(v) => v && v.status === "signed-in"');
+  await page.close();
+}
+
+export async function waitForRows(page: Page, count: number): Promise<void> {
+  await page.waitForFunction((n: number) => document.querySelectorAll('[data-testid="assignment"]').length === n, {}, count);
+}

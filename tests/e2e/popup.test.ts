@@ -1,0 +1,163 @@
+/**
+ * Issue 2 journeys on the release build: configure, sign in through the real MSAL path, see exactly the seeded
+ * assignments, degrade per section, paint from cache, renew silently after a restart or ask to sign in again.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type LogEntry } from '../fake-tenant/index';
+import { configure, launch, readStorage, signIn, waitForRows, waitForStorage, type Session } from './harness';
+
+let tenant: FakeTenant;
+let session: Session | undefined;
+
+beforeAll(async () => {
+  tenant = await startFakeTenant();
+});
+afterAll(async () => {
+  await tenant.close();
+});
+beforeEach(async () => {
+  await tenant.control.loadScenario(DEFAULT_SCENARIO_PATH);
+});
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+});
+
+const graphRequests = (log: LogEntry[]) => log.filter((e) => e.host === 'graph.microsoft.com' && e.method !== 'OPTIONS');
+
+async function rows(page: Page) {
+  return page.$$eval('[data-testid="assignment"]', (els) =>
+    els.map((el) => ({
+      key: el.getAttribute('data-key'),
+      state: el.getAttribute('data-state'),
+      kind: el.getAttribute('data-kind'),
+      text: (el as HTMLElement).innerText.replace(/\s+/g, ' '),
+    })),
+  );
+}
+
+async function openPopup(s: Session): Promise<Page> {
+  const page = await s.browser.newPage();
+  await page.setViewport({ width: 380, height: 700 });
+  await page.goto(`chrome-extension://${s.extensionId}/popup.html`);
+  return page;
+}
+
+async function notice(page: Page, id: string): Promise<string> {
+  const el = await page.waitForSelector(`[data-notice="${id}"]`);
+  return el!.evaluate((e) => (e as HTMLElement).innerText);
+}
+
+describe('popup: my PIM assignments', () => {
+  it('guides through not-configured and signed-out states', async () => {
+    session = await launch(tenant);
+    const popup = await openPopup(session);
+    expect(await notice(popup, 'not-configured')).toMatch(/settings/i);
+    await configure(session);
+    expect(await notice(popup, 'signed-out')).toMatch(/sign in/i);
+    expect(graphRequests(await tenant.control.log())).toHaveLength(0);
+  });
+
+  it('signs in through MSAL and lists exactly the seeded assignments, in one round trip when warm', async () => {
+    session = await launch(tenant);
+    await configure(session);
+    await signIn(session);
+    const popup = await openPopup(session);
+    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+    await waitForRows(popup, 7);
+
+    const header = await popup.$eval('[data-testid="account-upn"]', (e) => e.textContent);
+    expect(header).toBe('adm-lidia@contoso.onmicrosoft.com');
+
+    const list = await rows(popup);
+    const byName = (name: string) => list.filter((r) => r.text.includes(name));
+    expect(list.filter((r) => r.state === 'active').map((r) => r.text)).toEqual([expect.stringMatching(/Security Reader.*(39|40) min left/)]);
+    expect(list.filter((r) => r.state === 'eligible')).toHaveLength(6);
+    expect(byName('PIM – INT – Exchange administrator')[0]).toMatchObject({ kind: 'group', state: 'eligible' });
+    expect(byName('PIM – INT – Exchange administrator')[0]!.text).toMatch(/Exchange Administrator/);
+    const teams = byName('PIM – Teams admins')[0]!;
+    expect(teams.kind).toBe('group');
+    for (const role of ['Teams Administrator', 'SharePoint Administrator', 'Exchange Administrator']) expect(teams.text).toContain(role);
+    const exchangeRoles = list.filter((r) => r.kind === 'role' && r.text.includes('Exchange Administrator'));
+    expect(exchangeRoles.map((r) => r.text)).toEqual([expect.stringContaining('Oslo office')]);
+    for (const name of ['Global Administrator', 'User Administrator', 'Application Administrator']) {
+      expect(byName(name).filter((r) => r.kind === 'role' && r.state === 'eligible')).toHaveLength(1);
+    }
+    // Only User Administrator's eligibility ends within 14 days.
+    const warnings = await popup.$$eval('[data-testid="eligibility-warning"]', (els) => els.map((e) => e.closest('[data-testid="assignment"]')?.textContent ?? ''));
+    expect(warnings).toEqual([expect.stringContaining('User Administrator')]);
+
+    // Cold: the read batch plus one batch for group info. Warm: one request.
+    expect(graphRequests(await tenant.control.log()).length).toBeLessThanOrEqual(2);
+    await tenant.control.clearLog();
+    const before = (await readStorage<{ fetchedAt: string }>(session, 'local', 'snapshot')).fetchedAt;
+    await popup.locator('[data-testid="refresh"]').click();
+    await waitForStorage(session, 'local', 'snapshot', `(v) => v && v.fetchedAt !== ${JSON.stringify(before)}`);
+    const warm = graphRequests(await tenant.control.log());
+    expect(warm.map((e) => `${e.method} ${e.path}`)).toEqual(['POST /v1.0/$batch']);
+    expect(warm[0]!.batch).toHaveLength(6);
+  });
+
+  it('shows roles plus a note when the group items are forbidden', async () => {
+    await tenant.control.addFault({
+      match: { batchItemUrl: '/identityGovernance/privilegedAccess/group/' },
+      times: 100,
+      respond: { status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } },
+    });
+    session = await launch(tenant);
+    await configure(session);
+    await signIn(session);
+    const popup = await openPopup(session);
+    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.sections.groupEligible && v.sections.groupEligible.error');
+    const list = await rows(popup);
+    expect(list.every((r) => r.kind === 'role')).toBe(true);
+    expect(list.map((r) => r.text).join('|')).toContain('Global Administrator');
+    const notes = await popup.$$eval('[data-notice^="section:"]', (els) => els.map((e) => (e as HTMLElement).innerText));
+    expect(notes.join(' ')).toMatch(/group/i);
+  });
+
+  it('paints the cached list while Graph is holding the refresh', async () => {
+    session = await launch(tenant);
+    await configure(session);
+    await signIn(session);
+    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+    await tenant.control.addFault({ match: { host: 'graph.microsoft.com', path: '$batch' }, times: 5, respond: { kind: 'timeout' } });
+    const popup = await openPopup(session);
+    await waitForRows(popup, 7);
+    await popup.locator('[data-testid="refresh"]').click();
+    await waitForStorage(session, 'local', 'refreshState', '(v) => v && v.inFlight');
+    expect((await rows(popup)).length).toBe(7);
+  });
+
+  it('after a browser restart renews silently; once the session is gone it asks to sign in again', async () => {
+    session = await launch(tenant);
+    await configure(session);
+    await signIn(session);
+    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+    await session.close({ keepProfile: true });
+
+    // Restart 1: MSAL's cache key (a session cookie) is gone; the identity provider's session is not.
+    await tenant.control.clearLog();
+    session = await launch(tenant, { userDataDir: session.userDataDir });
+    let popup = await openPopup(session);
+    const before = (await readStorage<{ fetchedAt: string }>(session, 'local', 'snapshot')).fetchedAt;
+    await popup.locator('[data-testid="refresh"]').click();
+    await waitForStorage(session, 'local', 'snapshot', `(v) => v && v.fetchedAt !== ${JSON.stringify(before)}`);
+    expect((await readStorage<{ status: string }>(session, 'local', 'authState')).status).toBe('signed-in');
+    const authorize = (await tenant.control.log()).filter((e) => e.path.endsWith('/oauth2/v2.0/authorize'));
+    expect(authorize.length).toBeGreaterThan(0);
+    expect(authorize.every((e) => /(^|&)prompt=none(&|$)/.test(e.query))).toBe(true);
+    await session.close({ keepProfile: true });
+
+    // Restart 2: the identity provider forgot the session too: the popup asks, and signing in works.
+    await tenant.control.endSessions();
+    session = await launch(tenant, { userDataDir: session.userDataDir });
+    popup = await openPopup(session);
+    await popup.locator('[data-testid="refresh"]').click();
+    expect(await notice(popup, 'renewal-required')).toMatch(/sign in/i);
+    await signIn(session);
+    await waitForStorage(session, 'local', 'refreshState', '(v) => v && !v.inFlight && !v.error');
+    expect((await readStorage<{ status: string }>(session, 'local', 'authState')).status).toBe('signed-in');
+  });
+});

@@ -1,0 +1,68 @@
+/** One Graph call after authentication, whether it arrived directly or as a $batch item. */
+import type { TenantContext } from '../context.ts';
+import type { Reply } from '../http.ts';
+import type { Caller } from './auth.ts';
+import type { CallMeta } from './errors.ts';
+import { collection, graphError, graphJson } from './errors.ts';
+import { applySelect, matchesAll, parseEqFilter, parseExpand, propOf } from './odata.ts';
+
+export interface GraphCall {
+  ctx: TenantContext;
+  method: string;
+  /** After /v1.0, percent-decoded, no query. */
+  path: string;
+  query: URLSearchParams;
+  body: string;
+  contentType: string | undefined;
+  meta: CallMeta;
+  caller: Caller;
+  /** Path + raw query exactly as sent, for pinned responses. */
+  pinnedKey: string;
+}
+
+export type Expanders<T> = Record<string, (item: T) => unknown>;
+
+/**
+ * The OData list pipeline: $filter (eq/and on the entity's own properties), $expand (only the navigation properties
+ * the resource documents), $select. Unknown properties answer 400 as Graph does.
+ */
+export function listReply<T>(
+  call: GraphCall,
+  recs: T[],
+  toJson: (r: T) => Record<string, unknown>,
+  typeName: string,
+  context: string,
+  expanders: Expanders<T>,
+): Reply {
+  const filterText = call.query.get('$filter');
+  let pairs = recs.map((r) => ({ r, j: toJson(r) }));
+  if (filterText) {
+    const clauses = parseEqFilter(filterText);
+    if (!clauses) return graphError(400, 'BadRequest', `Invalid filter clause: ${filterText}`, call.meta);
+    const sample = pairs[0]?.j ?? (recs.length === 0 ? null : {});
+    for (const c of clauses) {
+      if (sample && propOf(sample, c.prop) === undefined)
+        return graphError(400, 'BadRequest', `Could not find a property named '${c.prop}' on type 'microsoft.graph.${typeName}'.`, call.meta);
+    }
+    pairs = pairs.filter((p) => matchesAll(p.j, clauses));
+  }
+  const expand = parseExpand(call.query.get('$expand'));
+  for (const e of expand) {
+    if (!Object.keys(expanders).some((k) => k.toLowerCase() === e.name.toLowerCase()))
+      return graphError(400, 'BadRequest', `Parsing OData Select and Expand failed: Could not find a property named '${e.name}' on type 'microsoft.graph.${typeName}'.`, call.meta);
+  }
+  const select = call.query.get('$select');
+  const value = pairs.map(({ r, j }) => {
+    const out: Record<string, unknown> = applySelect(j, select);
+    for (const e of expand) {
+      const key = Object.keys(expanders).find((k) => k.toLowerCase() === e.name.toLowerCase())!;
+      out[key] = expanders[key]!(r);
+    }
+    return out;
+  });
+  return graphJson(200, collection(context, value), call.meta);
+}
+
+export function entityReply(call: GraphCall, value: Record<string, unknown>, context: string): Reply {
+  return graphJson(200, { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#${context}`, ...applySelect(value, call.query.get('$select')) }, call.meta);
+}

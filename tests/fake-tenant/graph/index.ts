@@ -1,0 +1,59 @@
+/** graph.microsoft.com: authenticate, then route to pinned responses, reads, policies, writes or $batch. */
+import type { TenantContext } from '../context.ts';
+import type { Incoming, Reply } from '../http.ts';
+import { header } from '../http.ts';
+import { authenticate } from './auth.ts';
+import { handleBatch } from './batch.ts';
+import type { GraphCall } from './call.ts';
+import { graphError, graphJson, newMeta } from './errors.ts';
+import { handlePolicyRead } from './policy-read.ts';
+import { handleRead } from './reads.ts';
+import { handleWrite } from './requests.ts';
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+export function handleGraph(ctx: TenantContext, req: Incoming): Reply {
+  const meta = newMeta(header(req.headers, 'client-request-id'), ctx.clock.iso());
+  const m = /^\/(v1\.0|beta)(\/.*)?$/i.exec(req.path);
+  if (!m) return graphError(400, 'BadRequest', 'Invalid version.', meta);
+  if (m[1]!.toLowerCase() === 'beta') return graphError(400, 'BadRequest', 'The stand-in serves only /v1.0.', meta);
+  const caller = authenticate(ctx, header(req.headers, 'authorization'), meta);
+  if ('status' in caller) return caller;
+  ctx.store.settle();
+  const rawPathAfterVersion = req.rawPath.replace(/^\/v1\.0/i, '');
+  const call: GraphCall = {
+    ctx,
+    method: req.method,
+    path: m[2] ?? '/',
+    query: req.query,
+    body: req.body,
+    contentType: header(req.headers, 'content-type'),
+    meta,
+    caller,
+    pinnedKey: `${rawPathAfterVersion}${req.rawQuery ? `?${req.rawQuery}` : ''}`,
+  };
+  const reply = /^\/\$batch\/?$/i.test(call.path) && call.method === 'POST' ? handleBatch(call, route) : route(call);
+  reply.logExtra = { ...reply.logExtra, tokenClaims: { acrs: caller.acrs, amr: caller.amr, scp: caller.scp } };
+  return reply;
+}
+
+function route(call: GraphCall): Reply {
+  const pinned = call.ctx.scenario.pinned.find(
+    (p) => p.method.toUpperCase() === call.method && (p.path === call.pinnedKey || safeDecode(p.path) === safeDecode(call.pinnedKey)),
+  );
+  if (pinned) return graphJson(pinned.status, pinned.body, call.meta);
+  if (call.method === 'GET') {
+    const r = handleRead(call) ?? handlePolicyRead(call);
+    if (r) return r;
+  }
+  const w = handleWrite(call);
+  if (w) return w;
+  const segment = call.path.split('/').filter(Boolean)[0] ?? '';
+  return graphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`, call.meta);
+}

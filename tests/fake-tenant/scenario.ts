@@ -1,0 +1,127 @@
+/**
+ * The scenario: everything the stand-in tenant knows at start, as one JSON file validated with zod.
+ * Times may be absolute ISO strings or relative to the clock start ("+40m", "-20m", "+10d") so a scenario
+ * stays valid on any date. `null` for an end means permanent.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const Time = z.string().min(1);
+const Duration = z.string().regex(/^P/i, 'an ISO-8601 duration such as PT8H');
+
+export const Account = z.object({
+  id: z.string(),
+  userPrincipalName: z.string(),
+  displayName: z.string(),
+});
+
+export const RoleDefinition = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  description: z.string().default(''),
+});
+
+export const Group = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  description: z.string().default(''),
+  /** Role definition ids the group holds as standing (Assigned) role assignments. */
+  grantsRoles: z.array(z.string()).default([]),
+});
+
+export const AdministrativeUnit = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  description: z.string().default(''),
+});
+
+/** `principal` is an account id or UPN. A role target has roleDefinitionId (+ directoryScopeId); a group target groupId + accessId. */
+const Target = z.object({
+  principal: z.string(),
+  roleDefinitionId: z.string().optional(),
+  directoryScopeId: z.string().default('/'),
+  groupId: z.string().optional(),
+  accessId: z.enum(['member', 'owner']).optional(),
+  memberType: z.enum(['Direct', 'Group', 'Inherited']).default('Direct'),
+});
+
+export const Eligibility = Target.extend({
+  id: z.string().optional(),
+  start: Time.default('-30d'),
+  end: Time.nullable().default(null),
+});
+
+export const ActiveAssignment = Target.extend({
+  id: z.string().optional(),
+  assignmentType: z.enum(['Activated', 'Assigned']).default('Activated'),
+  start: Time.default('-20m'),
+  end: Time.nullable().default(null),
+  justification: z.string().optional(),
+});
+
+export const PendingRequest = Target.extend({
+  id: z.string().optional(),
+  justification: z.string().nullable().default(null),
+  created: Time.default('-5m'),
+  start: Time.default('-5m'),
+  duration: Duration.default('PT1H'),
+});
+
+export const Policy = z.object({
+  /** Role definition id for a directory role policy; groupId + accessId for a group policy. */
+  roleDefinitionId: z.string().optional(),
+  groupId: z.string().optional(),
+  accessId: z.enum(['member', 'owner']).default('member'),
+  maximumDuration: Duration.default('PT8H'),
+  isExpirationRequired: z.boolean().default(true),
+  enabledRules: z.array(z.enum(['MultiFactorAuthentication', 'Justification', 'Ticketing'])).default(['Justification']),
+  approvalRequired: z.boolean().default(false),
+  /** Conditional Access authentication context required on activation (e.g. "c1"); null when off. */
+  authenticationContext: z.string().nullable().default(null),
+});
+
+export const PinnedResponse = z.object({
+  method: z.string().default('GET'),
+  /** Path after /v1.0 plus the raw query string, e.g. "/groups/abc?$select=displayName" (exact match). */
+  path: z.string(),
+  status: z.number().int().default(200),
+  body: z.unknown(),
+});
+
+export const Scenario = z.object({
+  name: z.string().default('scenario'),
+  tenant: z.object({ id: z.string(), domain: z.string(), displayName: z.string() }),
+  app: z.object({
+    clientId: z.string(),
+    redirectUris: z.array(z.string()).min(1),
+    grantedScopes: z.array(z.string()),
+  }),
+  accounts: z.array(Account).min(1),
+  clock: z.object({ start: z.string().optional() }).default({}),
+  roleDefinitions: z.array(RoleDefinition).default([]),
+  groups: z.array(Group).default([]),
+  administrativeUnits: z.array(AdministrativeUnit).default([]),
+  eligibilities: z.array(Eligibility).default([]),
+  assignments: z.array(ActiveAssignment).default([]),
+  pendingRequests: z.array(PendingRequest).default([]),
+  policies: z.array(Policy).default([]),
+  pinned: z.array(PinnedResponse).default([]),
+});
+export type Scenario = z.input<typeof Scenario>;
+export type ParsedScenario = z.output<typeof Scenario>;
+export type PolicyConfig = z.output<typeof Policy>;
+
+export const DEFAULT_SCENARIO_PATH = fileURLToPath(new URL('./scenarios/default.json', import.meta.url));
+
+/** A scenario object, or a path to a JSON file; throws with zod's explanation when it does not validate. */
+export function parseScenario(input: Scenario | string | unknown): ParsedScenario {
+  const raw: unknown = typeof input === 'string' ? JSON.parse(readFileSync(input, 'utf8')) : input;
+  const result = Scenario.safeParse(raw);
+  if (!result.success) throw new Error(`Invalid fake-tenant scenario: ${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+export function loadDefaultScenario(): ParsedScenario {
+  return parseScenario(DEFAULT_SCENARIO_PATH);
+}

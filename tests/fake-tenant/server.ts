@@ -1,0 +1,220 @@
+/**
+ * startFakeTenant: one HTTPS server on 127.0.0.1 that answers for login.microsoftonline.com, graph.microsoft.com and
+ * the admin portals (routing by Host header), plus the control API on 127.0.0.1/localhost.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { Socket } from 'node:net';
+import { certificateFor } from './cert.ts';
+import { TenantContext } from './context.ts';
+import type { ControlClient } from './control.ts';
+import { createControl, handleControl } from './control.ts';
+import { codeForStatus, errorBody, messageForStatus, newMeta } from './graph/errors.ts';
+import { handleGraph } from './graph/index.ts';
+import { GRAPH_HOST, LOGIN_HOST, allHosts, hostResolverRules, isControlHost } from './hosts.ts';
+import type { Incoming, Reply } from './http.ts';
+import { header, json } from './http.ts';
+import { handleLogin } from './idp.ts';
+import { peekClaims } from './jwt.ts';
+import type { LogEntry } from './log.ts';
+import { handlePortal } from './portals.ts';
+import type { Scenario } from './scenario.ts';
+import { loadDefaultScenario, parseScenario } from './scenario.ts';
+
+export type { ControlClient, TenantState } from './control.ts';
+export type { FaultSpec } from './faults.ts';
+export type { LogEntry } from './log.ts';
+export type { Scenario } from './scenario.ts';
+
+export interface FakeTenant {
+  port: number;
+  origin: string;
+  hostResolverRules: string;
+  control: ControlClient;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 5 * 1024 * 1024;
+const ALLOW_HEADERS = 'Authorization, Content-Type, client-request-id, return-client-request-id, x-client-SKU, x-client-VER, x-client-OS, x-client-CPU, x-client-current-telemetry, x-client-last-telemetry, x-ms-lib-capability, x-app-name, x-app-ver, SdkVersion, ConsistencyLevel, Prefer, x-anchormailbox, x-ms-client-request-id';
+const EXPOSE_HEADERS = 'Retry-After, request-id, client-request-id, x-ms-request-id, x-ms-ags-diagnostic, Location';
+
+export async function startFakeTenant(opts: { port?: number; scenario?: Scenario | string; now?: Date } = {}): Promise<FakeTenant> {
+  const scenario = opts.scenario === undefined ? loadDefaultScenario() : parseScenario(opts.scenario);
+  const ctx = new TenantContext(scenario, opts.now);
+  const control = createControl(ctx);
+  const { key, cert } = await certificateFor(allHosts(scenario.tenant.domain));
+  const sockets = new Set<Socket>();
+  const hanging = new Set<ServerResponse>();
+
+  const server = createServer({ key, cert }, (req, res) => {
+    handle(ctx, control, req, res, hanging).catch((err: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end(`fake tenant error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+    });
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('secureConnection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    port,
+    origin: `https://127.0.0.1:${port}`,
+    hostResolverRules: hostResolverRules(port, scenario.tenant.domain),
+    control,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const r of hanging) r.destroy();
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function toIncoming(req: IncomingMessage, body: string): Incoming {
+  const host = (header(req.headers, 'host') ?? '').replace(/:\d+$/, '').toLowerCase();
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const rawPath = q < 0 ? url : url.slice(0, q);
+  const rawQuery = q < 0 ? '' : url.slice(q + 1);
+  let path = rawPath;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    /* leave undecodable paths raw; no route will match them */
+  }
+  return { host, method: (req.method ?? 'GET').toUpperCase(), path, rawPath, rawQuery, query: new URLSearchParams(rawQuery), headers: req.headers, body };
+}
+
+function corsHeaders(origin: string | undefined): Record<string, string> {
+  const base: Record<string, string> = { Vary: 'Origin' };
+  if (origin && /^(chrome-extension|moz-extension):\/\/[^/]+$/i.test(origin)) {
+    base['Access-Control-Allow-Origin'] = origin;
+    base['Access-Control-Expose-Headers'] = EXPOSE_HEADERS;
+  }
+  return base;
+}
+
+async function handle(ctx: TenantContext, control: ControlClient, req: IncomingMessage, res: ServerResponse, hanging: Set<ServerResponse>): Promise<void> {
+  const body = await readBody(req);
+  const inc = toIncoming(req, body);
+  const origin = header(req.headers, 'origin');
+
+  if (isControlHost(inc.host)) {
+    const reply = inc.path.startsWith('/_control/') ? await handleControl(control, inc) : json(404, { error: 'The control API lives under /_control/.' });
+    write(res, reply, {});
+    return;
+  }
+
+  const cors = corsHeaders(origin);
+  const at = ctx.clock.iso();
+  let reply: Reply;
+  if (inc.method === 'OPTIONS') {
+    reply = {
+      status: 204,
+      headers: {
+        'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+        'Access-Control-Allow-Headers': header(req.headers, 'access-control-request-headers') ?? ALLOW_HEADERS,
+        'Access-Control-Max-Age': '3600',
+      },
+      body: '',
+    };
+  } else {
+    const fault = ctx.faults.take({ host: inc.host, method: inc.method, pathAndQuery: `${inc.rawPath}${inc.rawQuery ? `?${inc.rawQuery}` : ''}` });
+    if (fault) reply = faultReply(ctx, inc, fault);
+    else if (inc.host === LOGIN_HOST) reply = handleLogin(ctx, inc);
+    else if (inc.host === GRAPH_HOST) reply = handleGraph(ctx, inc);
+    else reply = handlePortal(inc);
+  }
+  logRequest(ctx, inc, origin, at, reply);
+  if (reply.drop === 'reset') {
+    // TLS sockets cannot send a TCP RST from Node; destroying the socket mid-request is what the client sees as a reset.
+    req.socket.destroy();
+    return;
+  }
+  if (reply.drop === 'timeout') {
+    hanging.add(res);
+    res.on('close', () => hanging.delete(res));
+    return;
+  }
+  write(res, reply, cors);
+}
+
+function write(res: ServerResponse, reply: Reply, cors: Record<string, string>): void {
+  res.writeHead(reply.status, { ...cors, ...reply.headers });
+  res.end(reply.body);
+}
+
+function faultReply(ctx: TenantContext, inc: Incoming, fault: NonNullable<ReturnType<TenantContext['faults']['take']>>): Reply {
+  if ('kind' in fault) {
+    if (fault.kind === 'malformed-json') return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: '{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#Collection","value":[{"id":' };
+    return { status: 0, headers: {}, body: '', drop: fault.kind };
+  }
+  const meta = newMeta(header(inc.headers, 'client-request-id'), ctx.clock.iso());
+  const body = fault.body !== undefined ? (typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body)) : JSON.stringify(errorBody(codeForStatus(fault.status), messageForStatus(fault.status), meta));
+  return {
+    status: fault.status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'request-id': meta.requestId, 'client-request-id': meta.clientRequestId, ...(fault.headers ?? {}) },
+    body,
+  };
+}
+
+function logRequest(ctx: TenantContext, inc: Incoming, origin: string | undefined, at: string, reply: Reply): void {
+  const entry: Omit<LogEntry, 'seq'> = { at, host: inc.host, method: inc.method, path: inc.path, query: safeDecode(inc.rawQuery), status: reply.drop ? 0 : reply.status };
+  if (origin) entry.origin = origin;
+  let claims = reply.logExtra?.tokenClaims;
+  if (!claims) {
+    const m = /^Bearer\s+(.+)$/i.exec(header(inc.headers, 'authorization') ?? '');
+    const peek = m ? peekClaims(m[1]!) : null;
+    if (peek) claims = { acrs: Array.isArray(peek.acrs) ? (peek.acrs as string[]) : [], amr: Array.isArray(peek.amr) ? (peek.amr as string[]) : [], scp: typeof peek.scp === 'string' ? peek.scp : '' };
+  }
+  if (claims) entry.tokenClaims = claims;
+  if (inc.body) entry.body = parseLogBody(inc.body, header(inc.headers, 'content-type'));
+  if (reply.logExtra?.batch) entry.batch = reply.logExtra.batch;
+  ctx.log.add(entry);
+}
+
+/** Percent-decoded so tests can match "status eq 'PendingApproval'" however the client encoded it. */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function parseLogBody(body: string, contentType: string | undefined): unknown {
+  if (contentType?.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(body));
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * Helpers for talking to a running stand-in from Node (integration tests, bench): real HTTPS to 127.0.0.1 with the
+ * Microsoft hostname in SNI and Host, and a scripted PKCE sign-in that walks the account picker like a user would.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { request as httpsRequest } from 'node:https';
+import type { FakeTenant } from './server.ts';
+
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json<T = any>(): T; // eslint-disable-line @typescript-eslint/no-explicit-any -- test convenience: callers assert shapes
+}
+
+export interface HttpOptions {
+  host: string;
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+}
+
+export function call(tenant: Pick<FakeTenant, 'port'>, o: HttpOptions): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      {
+        host: '127.0.0.1',
+        port: tenant.port,
+        method: o.method ?? 'GET',
+        path: o.path,
+        servername: /^\d/.test(o.host) ? undefined : o.host,
+        rejectUnauthorized: false,
+        agent: false,
+        headers: { Host: o.host, ...(o.body !== undefined ? { 'Content-Length': Buffer.byteLength(o.body).toString() } : {}), ...o.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+        });
+      },
+    );
+    req.on('error', reject);
+    if (o.timeoutMs) req.setTimeout(o.timeoutMs, () => req.destroy(new Error('timeout')));
+    if (o.body !== undefined) req.write(o.body);
+    req.end();
+  });
+}
+
+export const EXT_ORIGIN = 'chrome-extension://fimhpbjaiihihdfclklanipldnjbddib';
+export const REDIRECT_URI = 'https://fimhpbjaiihihdfclklanipldnjbddib.chromiumapp.org/';
+export const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
+export const TENANT_DOMAIN = 'contoso.onmicrosoft.com';
+export const ALL_SCOPES = [
+  'RoleEligibilitySchedule.ReadWrite.Directory',
+  'RoleAssignmentSchedule.ReadWrite.Directory',
+  'RoleManagementPolicy.Read.Directory',
+  'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+  'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+  'RoleManagementPolicy.Read.AzureADGroup',
+]
+  .map((s) => `https://graph.microsoft.com/${s}`)
+  .concat(['openid', 'profile', 'offline_access'])
+  .join(' ');
+
+export interface SignInOptions {
+  upn?: string;
+  scope?: string;
+  claims?: string;
+  prompt?: string;
+  cookie?: string;
+  clientId?: string;
+  redirectUri?: string;
+  tenant?: string;
+}
+
+export interface AuthorizeStart {
+  result: HttpResult;
+  verifier: string;
+  state: string;
+  nonce: string;
+}
+
+export async function authorize(tenant: Pick<FakeTenant, 'port'>, o: SignInOptions = {}): Promise<AuthorizeStart> {
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const state = `eyJpZCI6IjEyMyJ9|${randomBytes(4).toString('hex')}`;
+  const nonce = randomBytes(8).toString('hex');
+  const q = new URLSearchParams({
+    client_id: o.clientId ?? CLIENT_ID,
+    scope: o.scope ?? ALL_SCOPES,
+    redirect_uri: o.redirectUri ?? REDIRECT_URI,
+    'client-request-id': 'c0ffee',
+    response_mode: 'fragment',
+    response_type: 'code',
+    'x-client-SKU': 'msal.js.browser',
+    client_info: '1',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    nonce,
+    state,
+  });
+  if (o.claims) q.set('claims', o.claims);
+  if (o.prompt) q.set('prompt', o.prompt);
+  if (o.upn && o.prompt === 'none') q.set('login_hint', o.upn);
+  const result = await call(tenant, {
+    host: 'login.microsoftonline.com',
+    path: `/${o.tenant ?? TENANT_DOMAIN}/oauth2/v2.0/authorize?${q}`,
+    headers: o.cookie ? { Cookie: o.cookie } : {},
+  });
+  return { result, verifier, state, nonce };
+}
+
+/** Submits one of the sign-in page's forms (the account button, step-up approve, or cancel). */
+export async function submitLogin(tenant: Pick<FakeTenant, 'port'>, page: string, fields: Record<string, string>, cookie?: string): Promise<HttpResult> {
+  const ctx = /name="ctx" value="([^"]+)"/.exec(page)?.[1];
+  const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
+  if (!ctx || !action) throw new Error(`not a sign-in page: ${page.slice(0, 200)}`);
+  return call(tenant, {
+    host: 'login.microsoftonline.com',
+    method: 'POST',
+    path: action.replace(/&amp;/g, '&'),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
+    body: new URLSearchParams({ ctx, ...fields }).toString(),
+  });
+}
+
+export function fragmentOf(location: string | string[] | undefined): URLSearchParams {
+  const loc = Array.isArray(location) ? location[0]! : (location ?? '');
+  return new URLSearchParams(loc.slice(loc.indexOf('#') + 1));
+}
+
+export function cookieFrom(res: HttpResult): string | undefined {
+  const set = res.headers['set-cookie'];
+  const first = Array.isArray(set) ? set[0] : set;
+  return first?.split(';')[0];
+}
+
+export async function redeem(tenant: Pick<FakeTenant, 'port'>, fields: Record<string, string>, origin: string | null = EXT_ORIGIN): Promise<HttpResult> {
+  return call(tenant, {
+    host: 'login.microsoftonline.com',
+    method: 'POST',
+    path: `/${TENANT_DOMAIN}/oauth2/v2.0/token`,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(origin ? { Origin: origin } : {}) },
+    body: new URLSearchParams({ client_id: CLIENT_ID, ...fields }).toString(),
+  });
+}
+
+export interface Tokens {
+  access_token: string;
+  refresh_token: string;
+  id_token: string;
+  cookie: string;
+}
+
+/** Interactive sign-in (picker, and step-up when claims ask for it), then code redemption. */
+export async function signIn(tenant: Pick<FakeTenant, 'port'>, o: SignInOptions = {}): Promise<Tokens> {
+  const upn = o.upn ?? 'adm-lidia@contoso.onmicrosoft.com';
+  const start = await authorize(tenant, o);
+  let res = start.result;
+  if (res.status === 200 && res.text.includes('id="picker"')) res = await submitLogin(tenant, res.text, { step: 'pick', upn }, o.cookie);
+  if (res.status === 200 && res.text.includes('id="stepup-approve"')) res = await submitLogin(tenant, res.text, { step: 'stepup', upn }, o.cookie);
+  if (res.status !== 302) throw new Error(`sign-in did not redirect: ${res.status} ${res.text.slice(0, 300)}`);
+  const frag = fragmentOf(res.headers.location);
+  const code = frag.get('code');
+  if (!code) throw new Error(`no code: ${String(res.headers.location)}`);
+  const tok = await redeem(tenant, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: start.verifier, scope: o.scope ?? ALL_SCOPES, ...(o.claims ? { claims: o.claims } : {}) });
+  if (tok.status !== 200) throw new Error(`token redemption failed: ${tok.text}`);
+  return { ...tok.json(), cookie: cookieFrom(res) ?? o.cookie ?? '' };
+}
+
+export function graph(tenant: Pick<FakeTenant, 'port'>, token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
+  return call(tenant, {
+    host: 'graph.microsoft.com',
+    method,
+    path: `/v1.0${path}`,
+    headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+}
+
+/** Encodes a Graph path the way fetch would (spaces and quotes percent-encoded, $ and parentheses kept). */
+export function enc(pathAndQuery: string): string {
+  return encodeURI(pathAndQuery).replace(/'/g, '%27');
+}

@@ -1,0 +1,118 @@
+/** Minting id tokens, access tokens and the token-endpoint response, all on the stand-in clock. */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { TenantContext } from './context.ts';
+import type { Strength } from './idp-state.ts';
+import { b64url } from './jwt.ts';
+
+export const GRAPH = 'https://graph.microsoft.com';
+const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
+
+export interface ScopeCheck {
+  ok: boolean;
+  /** Scopes as the response `scope` field should echo them (as requested, so MSAL's cache lookups match). */
+  echo: string[];
+  /** Short Graph permission names for the access token's scp. */
+  scp: string[];
+  offlineAccess: boolean;
+}
+
+/** Splits a requested scope string into OIDC and Graph scopes and checks the Graph ones were consented. */
+export function checkScopes(ctx: TenantContext, scope: string): ScopeCheck {
+  const granted = ctx.scenario.app.grantedScopes;
+  const requested = scope.split(/\s+/).filter(Boolean);
+  const echo: string[] = [];
+  const scp = new Set<string>();
+  let ok = true;
+  for (const s of requested) {
+    if (OIDC_SCOPES.has(s.toLowerCase())) continue;
+    const short = s.toLowerCase().startsWith(`${GRAPH}/`) ? s.slice(GRAPH.length + 1) : s;
+    if (short.toLowerCase() === '.default') {
+      for (const g of granted) {
+        scp.add(g);
+        echo.push(`${GRAPH}/${g}`);
+      }
+      continue;
+    }
+    const match = granted.find((g) => g.toLowerCase() === short.toLowerCase());
+    if (!match) ok = false;
+    else {
+      scp.add(match);
+      echo.push(s);
+    }
+  }
+  const offlineAccess = requested.some((s) => s.toLowerCase() === 'offline_access');
+  for (const s of requested) if (OIDC_SCOPES.has(s.toLowerCase())) echo.push(s.toLowerCase());
+  return { ok, echo, scp: [...scp], offlineAccess };
+}
+
+export function clientInfo(ctx: TenantContext, accountId: string): string {
+  return b64url(JSON.stringify({ uid: accountId, utid: ctx.scenario.tenant.id }));
+}
+
+export function mintTokenResponse(
+  ctx: TenantContext,
+  opts: { accountId: string; nonce: string | null; scopes: ScopeCheck; strength: Strength; xmsCc: boolean; refreshToken: string | null },
+) {
+  const account = ctx.scenario.accounts.find((a) => a.id === opts.accountId);
+  if (!account) throw new Error(`unknown account ${opts.accountId}`);
+  const tid = ctx.scenario.tenant.id;
+  const clientId = ctx.scenario.app.clientId;
+  const iat = Math.floor(ctx.clock.nowMs() / 1000);
+  const amr = opts.strength.mfa ? ['pwd', 'mfa'] : ['pwd'];
+  const accessClaims: Record<string, unknown> = {
+    aud: GRAPH,
+    iss: `https://sts.windows.net/${tid}/`,
+    iat,
+    nbf: iat,
+    exp: iat + 3600,
+    ...(opts.strength.acrs.length ? { acrs: [...opts.strength.acrs] } : {}),
+    amr,
+    app_displayname: 'PIM Companion',
+    appid: clientId,
+    appidacr: '0',
+    family_name: account.displayName.split(' ').slice(-1)[0],
+    given_name: account.displayName.split(' ')[0],
+    idtyp: 'user',
+    name: account.displayName,
+    oid: account.id,
+    scp: opts.scopes.scp.join(' '),
+    sub: b64url(randomBytes(24)),
+    tid,
+    unique_name: account.userPrincipalName,
+    upn: account.userPrincipalName,
+    uti: b64url(randomBytes(16)),
+    ver: '1.0',
+    ...(opts.xmsCc ? { xms_cc: ['CP1'] } : {}),
+  };
+  const idClaims: Record<string, unknown> = {
+    aud: clientId,
+    iss: `https://login.microsoftonline.com/${tid}/v2.0`,
+    iat,
+    nbf: iat,
+    exp: iat + 3600,
+    ...(opts.nonce ? { nonce: opts.nonce } : {}),
+    name: account.displayName,
+    oid: account.id,
+    preferred_username: account.userPrincipalName,
+    rh: '0.AAAA',
+    sub: b64url(`${account.id}:${clientId}`).slice(0, 43),
+    tid,
+    uti: b64url(randomBytes(16)),
+    ver: '2.0',
+    aio: b64url(randomBytes(24)),
+  };
+  return {
+    token_type: 'Bearer',
+    scope: opts.scopes.echo.join(' '),
+    expires_in: 3600,
+    ext_expires_in: 3600,
+    access_token: ctx.signer.sign(accessClaims),
+    ...(opts.refreshToken ? { refresh_token: opts.refreshToken } : {}),
+    id_token: ctx.signer.sign(idClaims),
+    client_info: clientInfo(ctx, account.id),
+  };
+}
+
+export function newTraceId(): string {
+  return randomUUID();
+}

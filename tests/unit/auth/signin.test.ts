@@ -1,0 +1,47 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { parseSignInMode, recordSignIn } from '../../../lib/auth/signin';
+import { authStateItem, type Account } from '../../../lib/storage';
+
+const adele: Account = { homeAccountId: 'a.t', oid: 'a', tenantId: 't', name: 'Adele', username: 'adm-adele@contoso.com' };
+const megan: Account = { homeAccountId: 'm.t', oid: 'm', tenantId: 't', name: 'Megan', username: 'adm-megan@contoso.com' };
+
+beforeEach(() => fakeBrowser.reset());
+
+describe('sign-in page mode', () => {
+  it.each([
+    ['', false],
+    ['?auto=1', true],
+    ['?auto=0', false],
+    ['?x=y&auto=1', true],
+  ])('%j → auto %s', (search, auto) => {
+    expect(parseSignInMode(search)).toEqual({ kind: 'signin', auto });
+  });
+});
+
+describe('recordSignIn', () => {
+  it('records signed-in with the account, clears a stale renewal detail and tells the background', async () => {
+    await authStateItem.set({ status: 'renewal-required', account: adele, detail: 'expired' });
+    const deps = { authState: authStateItem, forget: vi.fn(async () => undefined), notify: vi.fn(async () => ({ ok: true })) };
+    await recordSignIn(adele, deps);
+    expect(await authStateItem.get()).toEqual({ status: 'signed-in', account: adele, detail: null });
+    expect(deps.forget).not.toHaveBeenCalled();
+    expect(deps.notify).toHaveBeenCalledOnce();
+  });
+
+  it("forgets the previous account's tokens when the user switched accounts", async () => {
+    await authStateItem.set({ status: 'signed-in', account: adele, detail: null });
+    const forget = vi.fn(async () => undefined);
+    await recordSignIn(megan, { authState: authStateItem, forget, notify: async () => undefined });
+    expect(forget).toHaveBeenCalledExactlyOnceWith('a.t');
+    expect((await authStateItem.get()).account).toEqual(megan);
+  });
+
+  it('still counts as signed in when the background does not answer', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await recordSignIn(adele, { authState: authStateItem, forget: async () => undefined, notify: async () => Promise.reject(new Error('no receiver')) });
+    expect((await authStateItem.get()).status).toBe('signed-in');
+    expect(warn).toHaveBeenCalled();
+    warn.mockRestore();
+  });
+});
