@@ -14,6 +14,7 @@ const connectSrc = [...new Set(CLOUDS.flatMap((c) => [new URL(c.authority).origi
 export default defineConfig({
   srcDir: '.',
   outDir: '.output',
+  manifestVersion: 3,
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',

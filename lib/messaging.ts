@@ -49,7 +49,77 @@ export const PortalCommandResult = z.object({
 });
 export type PortalCommandResult = z.infer<typeof PortalCommandResult>;
 
+const Key = z.string().min(1).max(300);
+
+/** What the user chose in the activation form (or the remembered template, for one click). */
+export const ActivationInput = z.object({
+  templateId: z.string().max(64).nullable().default(null),
+  justification: z.string().max(2000).nullable().default(null),
+  ticketNumber: z.string().max(100).nullable().default(null),
+  ticketSystem: z.string().max(100).nullable().default(null),
+  durationMinutes: z.number().int().min(5).max(1440).nullable().default(null),
+  /** ISO start in the future; null = now. */
+  startAt: z.string().datetime({ offset: true }).nullable().default(null),
+});
+export type ActivationInput = z.infer<typeof ActivationInput>;
+
+/**
+ * The result of one command on one assignment. `kind` follows lib/pim/errors.ts: ok (done as asked), state (nothing to
+ * do: already active, already pending), field (a form field is missing or wrong: `field`), stepUp (a stronger sign-in
+ * is needed; the sign-in tab was opened), auth, retry, fatal. `text` is the sentence to show.
+ */
+export const CommandResult = z.object({
+  key: z.string(),
+  kind: z.enum(['ok', 'state', 'field', 'stepUp', 'auth', 'retry', 'fatal']),
+  /** Graph request status when a request was made: Provisioned, PendingApproval, Granted, Revoked, Canceled, … */
+  status: z.string().nullable(),
+  text: z.string(),
+  field: z.enum(['justification', 'ticket', 'duration']).nullable(),
+  requestId: z.string().nullable(),
+});
+export type CommandResult = z.infer<typeof CommandResult>;
+const Results = z.object({ results: z.array(CommandResult) });
+
 export const protocol = {
+  /** Popup/options → background: activate one or more eligible assignments (multi-select), each with the same input. */
+  'pim.activate': define({
+    request: z.object({ keys: z.array(Key).min(1).max(20), input: ActivationInput.nullable() }),
+    response: Results,
+    from: 'extension',
+    to: 'background',
+  }),
+  /** Activate a saved bundle: every item with the bundle's template and duration; active/pending items are skipped. */
+  'pim.activateBundle': define({ request: z.object({ bundleId: z.string().min(1).max(64) }), response: Results, from: 'extension', to: 'background' }),
+  'pim.deactivate': define({ request: z.object({ key: Key }), response: Results, from: 'extension', to: 'background' }),
+  /** Withdraw a pending request (the pending assignment's key). */
+  'pim.cancel': define({ request: z.object({ key: Key }), response: Results, from: 'extension', to: 'background' }),
+  /** Extend an activation: a new activation starting at the current end, clamped by policy. */
+  'pim.extend': define({
+    request: z.object({ key: Key, durationMinutes: z.number().int().min(5).max(1440).nullable() }),
+    response: Results,
+    from: 'extension',
+    to: 'background',
+  }),
+  /** Ask the admins to extend a role eligibility that ends within 14 days (selfExtend on the eligibility). */
+  'pim.requestExtension': define({
+    request: z.object({ key: Key, justification: z.string().min(1).max(500) }),
+    response: Results,
+    from: 'extension',
+    to: 'background',
+  }),
+  /** Reload the open admin-portal tabs (portals cache roles after an activation). */
+  'portals.reload': define({ request: z.object({}), response: z.object({ reloaded: z.number() }), from: 'extension', to: 'background' }),
+  /**
+   * Sign-in tab → background: a step-up sign-in finished. The access token carries the requested claims (acrs/amr);
+   * it stays in the background's memory for the retry (MSAL does not cache claims tokens) and is never stored.
+   */
+  'auth.stepUpDone': define({
+    request: z.object({ stepUpId: z.string().min(1).max(64), accessToken: z.string().min(1).nullable(), error: z.string().max(500).nullable() }),
+    response: Ok,
+    from: 'extension',
+    to: 'background',
+  }),
+
   /** Ask the background to refresh the snapshot (popup open when stale, Refresh button). */
   'snapshot.refresh': define({
     request: z.object({ force: z.boolean() }),

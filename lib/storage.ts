@@ -6,6 +6,8 @@
 import { storage, type StorageItemKey } from 'wxt/utils/storage';
 import { z } from 'zod';
 import { Snapshot } from './pim/model';
+import { Template } from './pim/templates';
+import { Bundle } from './pim/bundles';
 
 export interface ValidatedItem<T> {
   key: StorageItemKey;
@@ -154,3 +156,61 @@ export const PortalLayout = z.object({
 });
 export type PortalLayout = z.infer<typeof PortalLayout>;
 export const portalLayoutItem = defineValidatedItem('local:portalLayout', z.record(z.string(), PortalLayout), {});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Activation (issue 3). Local, not sync: templates can exceed sync's 8 kB per-item quota, and history stays on this device.
+
+
+/** Reason templates, in the user's order. Migrations keep them: a template is never silently dropped. */
+export const templatesItem = defineValidatedItem('local:templates', z.array(Template), []);
+export const bundlesItem = defineValidatedItem('local:bundles', z.array(Bundle), []);
+
+/** Per eligibility (Assignment.key): the template and duration used last time, for one-click re-activation. */
+export const Remembered = z.object({
+  templateId: z.string().nullable(),
+  durationMinutes: z.number().int().nullable(),
+  ticketNumber: z.string().nullable().default(null),
+  ticketSystem: z.string().nullable().default(null),
+  /** The justification as sent, when it was typed rather than taken from a template. */
+  justification: z.string().nullable().default(null),
+});
+export type Remembered = z.infer<typeof Remembered>;
+export const rememberedItem = defineValidatedItem('local:remembered', z.record(z.string(), Remembered), {});
+
+export const ActivationPolicyRecord = z.object({
+  maxDuration: z.string(),
+  maxMinutes: z.number(),
+  expirationRequired: z.boolean(),
+  requireJustification: z.boolean(),
+  requireTicket: z.boolean(),
+  requireMfa: z.boolean(),
+  approvalRequired: z.boolean(),
+  authContext: z.string().nullable(),
+});
+
+/** Activation rules per eligibility key; `policy: null` = unreadable (403), ask for a justification and react to errors. */
+export const PolicyEntry = z.object({
+  policy: ActivationPolicyRecord.nullable(),
+  fetchedAt: z.string(),
+  /** Set when the read failed (e.g. 403); the entry is then retried after a shorter time. */
+  error: z.string().nullable().default(null),
+});
+export type PolicyEntry = z.infer<typeof PolicyEntry>;
+export const policiesItem = defineValidatedItem('local:policies', z.record(z.string(), PolicyEntry), {});
+
+/** Every request the extension made, newest first, capped (lib/background/activity.ts). */
+export const ActivityEntry = z.object({
+  id: z.string(),
+  at: z.string(),
+  action: z.enum(['activate', 'deactivate', 'extend', 'cancel', 'requestExtension']),
+  key: z.string(),
+  displayName: z.string(),
+  justification: z.string().nullable(),
+  durationMinutes: z.number().nullable(),
+  /** Graph request status, or the error code. */
+  outcome: z.string(),
+  text: z.string(),
+  requestId: z.string().nullable(),
+});
+export type ActivityEntry = z.infer<typeof ActivityEntry>;
+export const activityItem = defineValidatedItem('local:activity', z.array(ActivityEntry), []);
