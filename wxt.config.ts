@@ -1,6 +1,7 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { CLOUDS } from './lib/clouds';
+import { PORTAL_MATCHES } from './lib/pim/portals';
 
 /**
  * Public half of the key that fixes the extension id (fimhpbjaiihihdfclklanipldnjbddib), which the app
@@ -24,7 +25,10 @@ export default defineConfig({
       ? { browser_specific_settings: { gecko: { id: 'pim-companion@pim-companion.dev', strict_min_version: '128.0' } } }
       : { key: MANIFEST_KEY, minimum_chrome_version: '116' }),
     permissions: ['storage', 'alarms', 'notifications', 'identity', ...(browser === 'firefox' ? [] : ['offscreen'])],
-    host_permissions: ['https://graph.microsoft.com/*', 'https://login.microsoftonline.com/*'],
+    // Graph and sign-in: no CORS preflight, so a refresh is one round trip. The portal hosts (the same list the badge's
+    // content script runs on, so no new install warning) let "Reload the admin center" find the open portal tabs. Not the
+    // SharePoint wildcard: that would reach every SharePoint site, not just the admin centres.
+    host_permissions: ['https://graph.microsoft.com/*', 'https://login.microsoftonline.com/*', ...PORTAL_MATCHES.filter((m) => !m.includes('*.'))],
     content_security_policy: {
       extension_pages: [
         "default-src 'self'",

@@ -115,7 +115,8 @@ export const protocol = {
    */
   'auth.stepUpDone': define({
     request: z.object({ stepUpId: z.string().min(1).max(64), accessToken: z.string().min(1).nullable(), error: z.string().max(500).nullable() }),
-    response: Ok,
+    /** What the retried activations led to, for the sign-in tab to show ("… is active. You can close this tab."). */
+    response: Ok.extend({ results: z.array(CommandResult).default([]) }),
     from: 'extension',
     to: 'background',
   }),

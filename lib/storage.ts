@@ -214,3 +214,89 @@ export const ActivityEntry = z.object({
 });
 export type ActivityEntry = z.infer<typeof ActivityEntry>;
 export const activityItem = defineValidatedItem('local:activity', z.array(ActivityEntry), []);
+
+/**
+ * Privileged writes whose answer has not arrived yet (lib/background/journal.ts): written before the POST, cleared
+ * after the answer, so a worker that dies mid-request leaves a trace to reconcile against Graph's request list.
+ */
+export const JournalEntry = z.object({
+  requestKey: z.string(),
+  key: z.string(),
+  action: ActivityEntry.shape.action,
+  at: z.string(),
+});
+export type JournalEntry = z.infer<typeof JournalEntry>;
+export const journalItem = defineValidatedItem('local:journal', z.array(JournalEntry), []);
+
+/**
+ * Activations waiting for a step-up sign-in (lib/background/stepup.ts), one per claims value. Never holds a token:
+ * the step-up token lives in the background's memory only. Session storage: a pending step-up does not outlive the
+ * browser. `input` is the command's ActivationInput (lib/messaging.ts), parsed again when the retry runs.
+ */
+export const StepUpItem = z.object({
+  key: z.string(),
+  displayName: z.string(),
+  action: z.enum(['activate', 'extend']),
+  input: z.record(z.string(), z.unknown()).nullable(),
+  durationMinutes: z.number().int().nullable(),
+});
+export type StepUpItem = z.infer<typeof StepUpItem>;
+export const PendingStepUp = z.object({
+  stepUpId: z.string(),
+  claims: z.string(),
+  createdAt: z.string(),
+  items: z.array(StepUpItem),
+});
+export type PendingStepUp = z.infer<typeof PendingStepUp>;
+export const stepUpsItem = defineValidatedItem('session:stepUps', z.array(PendingStepUp), []);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Background scheduler (issue 5): warnings, toolbar, refresh policy (lib/background/{alarms,schedule,notifications}.ts).
+
+/**
+ * The user's warning and refresh choices (sync: they follow the admin between browsers). Lead times are minutes before
+ * an activation ends at which to warn; fractions are allowed (a 30-second warning is 0.5).
+ */
+export const Settings = z.object({
+  leadTimesMinutes: z.array(z.number().positive().max(24 * 60)).max(5).default([10, 2]),
+  /** Period of the background refresh while something is active or pending. */
+  refreshMinutes: z.number().min(1).max(24 * 60).default(15),
+  doNotDisturb: z.boolean().default(false),
+  /** Below this much time left the toolbar badge turns to the warning colour. */
+  warningThresholdMinutes: z.number().min(0).max(24 * 60).default(10),
+});
+export type Settings = z.infer<typeof Settings>;
+export const DEFAULT_SETTINGS: Settings = { leadTimesMinutes: [10, 2], refreshMinutes: 15, doNotDisturb: false, warningThresholdMinutes: 10 };
+export const settingsItem = defineValidatedItem('sync:settings', Settings, DEFAULT_SETTINGS);
+
+/** What the background last saw (per key), so approvals, denials and starts are noticed once, even across restarts. */
+export const Observed = z.object({
+  principalId: z.string().nullable(),
+  authStatus: AuthStatus,
+  pending: z.record(z.string(), z.object({ name: z.string(), start: z.string().nullable(), seenAt: z.string() })),
+  active: z.record(z.string(), z.object({ name: z.string(), end: z.string().nullable() })),
+  /** Approved or scheduled activations that start later: their start is announced when they become active. */
+  awaiting: z.record(z.string(), z.object({ name: z.string(), start: z.string() })),
+});
+export type Observed = z.infer<typeof Observed>;
+
+/**
+ * The notifier's memory, one item so a change of both is one write: `notified` maps a dedupe key (a warning for one
+ * key, lead and end; an eligibility reminder) to when it was shown, so a restarted worker or browser does not repeat it.
+ */
+export const NotifierState = z.object({
+  notified: z.record(z.string(), z.string()),
+  observed: Observed.nullable(),
+});
+export type NotifierState = z.infer<typeof NotifierState>;
+export const notifierItem = defineValidatedItem('local:notifier', NotifierState, { notified: {}, observed: null });
+
+/** Backoff of failed background refreshes: how many in a row failed, and when the next attempt is due (retry alarm). */
+export const RefreshRetry = z.object({ attempt: z.number().int().min(0), nextAt: z.string().nullable() });
+export type RefreshRetry = z.infer<typeof RefreshRetry>;
+export const refreshRetryItem = defineValidatedItem('local:refreshRetry', RefreshRetry, { attempt: 0, nextAt: null });
+
+/** Set when a notification is clicked: the popup scrolls to (and highlights) this row, then clears it. */
+export const PopupFocus = z.object({ key: z.string(), at: z.string() });
+export type PopupFocus = z.infer<typeof PopupFocus>;
+export const popupFocusItem = defineValidatedItem('session:popupFocus', PopupFocus.nullable(), null);

@@ -3,7 +3,7 @@ import { t } from '../../lib/i18n';
 import { parseTime, timeLeft } from '../../lib/pim/time';
 import type { PortalCommand } from '../../lib/portal/client';
 import type { BadgeItem } from '../../lib/portal/view';
-import { pendingStatusText, timeLeftText } from '../popup/labels';
+import { timeLeftText } from '../popup/labels';
 import { trusted } from './trusted';
 
 export interface BadgeRowProps {
@@ -27,8 +27,8 @@ export function BadgeRow({ item, now, warnMs, busy, onCommand }: BadgeRowProps) 
       <div class="pc-main">
         <div class="pc-title">
           <span class={`pc-kind pc-kind-${item.kind}`}>{item.kind === 'role' ? t('kindRole') : t('kindGroup')}</span>
-          <span class="pc-name" title={item.name}>
-            {item.name}
+          <span class="pc-name" title={item.displayName}>
+            {item.displayName}
           </span>
         </div>
         {item.via !== null && (
@@ -48,13 +48,13 @@ export function BadgeRow({ item, now, warnMs, busy, onCommand }: BadgeRowProps) 
             {left ? timeLeftText(left) : t('portalBadgePermanent')}
           </span>
         )}
-        {item.state === 'pending' && <span class="pc-time">{pendingStatusText(item.status)}</span>}
+        {item.state === 'pending' && <span class="pc-time">{t('portalBadgePending')}</span>}
         <div class="pc-actions">
           {d && (
             <button
               class="pc-btn"
               disabled={!d.ok || busy}
-              aria-label={t('portalBadgeDeactivateLabel', item.name)}
+              aria-label={t('portalBadgeDeactivateLabel', item.displayName)}
               onClick={act('deactivate')}
             >
               {t('portalBadgeDeactivate')}
@@ -64,7 +64,7 @@ export function BadgeRow({ item, now, warnMs, busy, onCommand }: BadgeRowProps) 
             <button
               class="pc-btn"
               disabled={busy}
-              aria-label={t('portalBadgeExtendLabel', item.name)}
+              aria-label={t('portalBadgeExtendLabel', item.displayName)}
               onClick={act('extend')}
             >
               {t('portalBadgeExtend')}
@@ -74,7 +74,7 @@ export function BadgeRow({ item, now, warnMs, busy, onCommand }: BadgeRowProps) 
             <button
               class="pc-btn pc-primary"
               disabled={busy}
-              aria-label={t('portalBadgeActivateLabel', item.name)}
+              aria-label={t('portalBadgeActivateLabel', item.displayName)}
               onClick={act('activate')}
             >
               {t('portalBadgeActivate')}

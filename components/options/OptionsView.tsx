@@ -1,13 +1,16 @@
 /**
- * The options page as sections (Connection, Account; templates and activity come later). Props in, events out: the
+ * The options page as sections (Connection, Account, and with `library` Reason templates, Bundles, Activity). Props in, events out: the
  * entrypoint reads and writes storage and sends messages.
  */
 import type { ComponentChildren } from 'preact';
 import { t } from '../../lib/i18n';
 import type { AuthState, Connection } from '../../lib/storage';
 import { AccountSection } from './AccountSection';
+import { ActivitySection, type ActivitySectionProps } from './ActivitySection';
+import { BundlesSection, type BundlesSectionProps } from './BundlesSection';
 import { ConnectionForm } from './ConnectionForm';
 import { RedirectUri } from './RedirectUri';
+import { TemplatesSection, type TemplatesSectionProps } from './TemplatesSection';
 import './options.css';
 
 export interface OptionsViewProps {
@@ -19,6 +22,28 @@ export interface OptionsViewProps {
   onCopy(text: string): Promise<void>;
   onSignIn(): void;
   onSignOut(): void;
+  /** Reason templates, bundles and activity history (issue 3); the sections are shown when this is given. */
+  library?: LibraryProps;
+}
+
+/** Everything the templates, bundles and activity sections need; the entrypoint reads and writes the storage items. */
+export interface LibraryProps {
+  templates: TemplatesSectionProps['templates'];
+  bundles: BundlesSectionProps['bundles'];
+  activity: ActivitySectionProps['entries'];
+  /** The snapshot's assignments (bundle choices, preview role); null before the first refresh. */
+  assignments: BundlesSectionProps['assignments'];
+  /** For {role} in the template preview. */
+  sampleRole: string;
+  now(): Date;
+  format: TemplatesSectionProps['format'];
+  newId(): string;
+  onSaveTemplates: TemplatesSectionProps['onSave'];
+  onSaveBundles: BundlesSectionProps['onSave'];
+  /** A confirmed import: the whole library after applyImport. */
+  onImport: TemplatesSectionProps['onImport'];
+  onClearActivity: ActivitySectionProps['onClear'];
+  onDownload: TemplatesSectionProps['onDownload'];
 }
 
 export function OptionsView(props: OptionsViewProps) {
@@ -32,6 +57,7 @@ export function OptionsView(props: OptionsViewProps) {
       <OptionsSection id="account" title={t('accountTitle')}>
         <AccountSection auth={props.auth} configured={props.connection !== null} onSignIn={props.onSignIn} onSignOut={props.onSignOut} />
       </OptionsSection>
+      {props.library && <LibrarySections {...props.library} />}
     </div>
   );
 }
@@ -43,5 +69,31 @@ export function OptionsSection({ id, title, intro, children }: { id: string; tit
       {intro && <p class="section-intro">{intro}</p>}
       {children}
     </section>
+  );
+}
+
+function LibrarySections(lib: LibraryProps) {
+  return (
+    <>
+      <OptionsSection id="templates" title={t('optTemplatesTitle')} intro={t('optTemplatesIntro')}>
+        <TemplatesSection
+          templates={lib.templates}
+          bundles={lib.bundles}
+          sampleRole={lib.sampleRole}
+          now={lib.now}
+          format={lib.format}
+          newId={lib.newId}
+          onSave={lib.onSaveTemplates}
+          onImport={lib.onImport}
+          onDownload={lib.onDownload}
+        />
+      </OptionsSection>
+      <OptionsSection id="bundles" title={t('optBundlesTitle')} intro={t('optBundlesIntro')}>
+        <BundlesSection bundles={lib.bundles} templates={lib.templates} assignments={lib.assignments} newId={lib.newId} onSave={lib.onSaveBundles} />
+      </OptionsSection>
+      <OptionsSection id="activity" title={t('optActivityTitle')} intro={t('optActivityIntro')}>
+        <ActivitySection entries={lib.activity} now={lib.now().getTime()} format={lib.format} onClear={lib.onClearActivity} onDownload={lib.onDownload} />
+      </OptionsSection>
+    </>
   );
 }

@@ -1,4 +1,8 @@
-/** One assignment: what it is, where it applies, how long it lasts, and the star that keeps it near the top. */
+/**
+ * One assignment: what it is, where it applies, how long it lasts, and the star that keeps it near the top. With
+ * activation controls in context (RowControlsContext), also what can be done with it and what the last command said.
+ */
+import { useContext } from 'preact/hooks';
 import { t } from '../../lib/i18n';
 import type { Assignment } from '../../lib/pim/model';
 import {
@@ -10,8 +14,10 @@ import {
   timeLeft,
   type TimeFormat,
 } from '../../lib/pim/time';
+import { RowControlsContext } from './activationContext';
 import { StarIcon, WarningIcon } from './Icons';
 import { accessLabel, kindLabel, pendingStatusText, scopeLabel, timeLeftText } from './labels';
+import { RowBelow, RowButtons, SelectBox } from './RowControls';
 
 export interface AssignmentRowProps {
   assignment: Assignment;
@@ -23,8 +29,17 @@ export interface AssignmentRowProps {
 
 export function AssignmentRow({ assignment: a, now, format, favourite, onToggleFavourite }: AssignmentRowProps) {
   const access = accessLabel(a);
+  const c = useContext(RowControlsContext);
   return (
-    <li class={`row row-${a.state}`} data-testid="assignment" data-key={a.key} data-state={a.state} data-kind={a.kind}>
+    <li
+      class={`row row-${a.state}`}
+      data-testid="assignment"
+      data-key={a.key}
+      data-state={a.state}
+      data-kind={a.kind}
+      aria-busy={c?.isBusy(a.key) || undefined}
+    >
+      {c && a.state === 'eligible' && <SelectBox a={a} c={c} />}
       <div class="row-main">
         <div class="row-title">
           <span class={`badge badge-${a.kind}`}>{kindLabel(a)}</span>
@@ -59,6 +74,7 @@ export function AssignmentRow({ assignment: a, now, format, favourite, onToggleF
             <span>{t('eligibilityEndsSoon', daysLeft(a.endDateTime, now) ?? 0)}</span>
           </div>
         )}
+        {c && <RowButtons a={a} c={c} />}
       </div>
       <div class="row-side">
         {a.state === 'active' && <Countdown a={a} now={now} />}
@@ -74,6 +90,7 @@ export function AssignmentRow({ assignment: a, now, format, favourite, onToggleF
           <StarIcon filled={favourite} />
         </button>
       </div>
+      {c && <RowBelow a={a} c={c} />}
     </li>
   );
 }

@@ -7,8 +7,12 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { t } from '../../lib/i18n';
 import { buildSections, isCurrent } from '../../lib/pim/order';
 import type { Snapshot } from '../../lib/pim/model';
+import { canDeactivate } from '../../lib/pim/deactivate';
+import type { Assignment } from '../../lib/pim/model';
 import { endsInFuture, formatMoment, parseTime, type TimeFormat } from '../../lib/pim/time';
 import type { AuthState, Connection, RefreshState } from '../../lib/storage';
+import { ActivationLayer } from './ActivationLayer';
+import type { ActivationProps } from './activationContext';
 import { AssignmentSection } from './AssignmentSection';
 import { Header } from './Header';
 import { searchLabels } from './labels';
@@ -34,6 +38,17 @@ export interface PopupViewProps {
   onSignOut(): void;
   onOpenSettings(): void;
   onToggleFavourite(key: string): void;
+  /** Templates, bundles, policies and the commands; without it the list is read-only. */
+  activation?: ActivationProps;
+}
+
+/** Something on screen changes with the clock: a countdown, or a Deactivate button waiting for PIM's 5 minutes. */
+function needsTicker(assignments: readonly Assignment[], now: number): boolean {
+  return assignments.some((a) => {
+    if (a.state !== 'active') return false;
+    const can = canDeactivate(a, new Date(now));
+    return endsInFuture(a.endDateTime, now) || (!can.ok && can.reason === 'too-soon');
+  });
 }
 
 export function PopupView(props: PopupViewProps) {
@@ -45,7 +60,7 @@ export function PopupView(props: PopupViewProps) {
   const favourites = useMemo(() => new Set(props.favourites), [props.favourites]);
 
   const now = clock();
-  useTicker(!!snapshot?.assignments.some((a) => a.state === 'active' && endsInFuture(a.endDateTime, now)));
+  useTicker(!!snapshot && needsTicker(snapshot.assignments, now));
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -117,7 +132,17 @@ export function PopupView(props: PopupViewProps) {
           </Notice>
         )}
         {state === 'list' && snapshot && (
-          <List snapshot={snapshot} now={now} format={format} query={query} setQuery={setQuery} search={search} favourites={favourites} onToggleFavourite={props.onToggleFavourite} />
+          <List
+            snapshot={snapshot}
+            now={now}
+            format={format}
+            query={query}
+            setQuery={setQuery}
+            search={search}
+            favourites={favourites}
+            onToggleFavourite={props.onToggleFavourite}
+            activation={props.activation}
+          />
         )}
       </main>
     </div>
@@ -133,12 +158,16 @@ interface ListProps {
   search: RefObject<HTMLInputElement | null>;
   favourites: ReadonlySet<string>;
   onToggleFavourite(key: string): void;
+  activation?: ActivationProps;
 }
 
-function List({ snapshot, now, format, query, setQuery, search, favourites, onToggleFavourite }: ListProps) {
+function List({ snapshot, now, format, query, setQuery, search, favourites, onToggleFavourite, activation }: ListProps) {
   const sections = buildSections(snapshot.assignments, { now, favourites, query, locale: format.locale, labels: searchLabels });
   const shown = sections.active.length + sections.pending.length + sections.eligible.length;
   const common = { now, format, favourites, onToggleFavourite };
+  const active = <AssignmentSection id="active" title={t('sectionActive')} assignments={sections.active} {...common} />;
+  const pending = <AssignmentSection id="pending" title={t('sectionPending')} assignments={sections.pending} {...common} />;
+  const eligible = <AssignmentSection id="eligible" title={t('sectionEligible')} assignments={sections.eligible} {...common} />;
   return (
     <>
       <SearchBox value={query} onInput={setQuery} inputRef={search} />
@@ -152,9 +181,23 @@ function List({ snapshot, now, format, query, setQuery, search, favourites, onTo
           {t('emptyText')}
         </Notice>
       )}
-      <AssignmentSection id="active" title={t('sectionActive')} assignments={sections.active} {...common} />
-      <AssignmentSection id="pending" title={t('sectionPending')} assignments={sections.pending} {...common} />
-      <AssignmentSection id="eligible" title={t('sectionEligible')} assignments={sections.eligible} {...common} />
+      {activation ? (
+        <ActivationLayer
+          activation={activation}
+          assignments={snapshot.assignments.filter((a) => isCurrent(a, now))}
+          now={now}
+          format={format}
+          active={active}
+          pending={pending}
+          eligible={eligible}
+        />
+      ) : (
+        <>
+          {active}
+          {pending}
+          {eligible}
+        </>
+      )}
     </>
   );
 }

@@ -1,15 +1,23 @@
 /** Options wiring: storage and messages in and out of OptionsView. */
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import { OptionsView, type OptionsViewProps } from '../../components/options/OptionsView';
+import { sampleRoleName } from '../../components/options/bundleChoices';
+import { saveFile } from '../../components/options/download';
+import { OptionsView, type LibraryProps, type OptionsViewProps } from '../../components/options/OptionsView';
 import { t } from '../../lib/i18n';
 import { sendMessage } from '../../lib/messaging';
-import { authStateItem, connectionItem } from '../../lib/storage';
+import { activityItem, authStateItem, bundlesItem, connectionItem, snapshotItem, templatesItem } from '../../lib/storage';
 
 const root = document.getElementById('app')!;
 document.title = t('optionsTitle');
 
 let data = { connection: await connectionItem.get(), auth: await authStateItem.get() };
+let library = {
+  templates: await templatesItem.get(),
+  bundles: await bundlesItem.get(),
+  activity: await activityItem.get(),
+  assignments: (await snapshotItem.get())?.assignments ?? null,
+};
 
 const props: Omit<OptionsViewProps, 'connection' | 'auth'> = {
   // identity.getRedirectURL() is https://<extension id>.chromiumapp.org/ on Chromium, and what Firefox's
@@ -21,7 +29,24 @@ const props: Omit<OptionsViewProps, 'connection' | 'auth'> = {
   onSignOut: () => void sendMessage('auth.signOut', {}),
 };
 
-const paint = () => render(<OptionsView {...data} {...props} />, root);
+const libraryEvents: Omit<LibraryProps, keyof typeof library | 'sampleRole'> = {
+  now: () => new Date(),
+  format: { locale: browser.i18n.getUILanguage() },
+  newId: () => crypto.randomUUID(),
+  onSaveTemplates: (templates) => templatesItem.set(templates),
+  onSaveBundles: (bundles) => bundlesItem.set(bundles),
+  onImport: async (lib) => {
+    await templatesItem.set(lib.templates);
+    await bundlesItem.set(lib.bundles);
+  },
+  onClearActivity: () => activityItem.set([]),
+  onDownload: (file) => saveFile(file),
+};
+
+const paint = () => {
+  const sampleRole = sampleRoleName(library.assignments ?? []) ?? t('optSampleRole');
+  render(<OptionsView {...data} {...props} library={{ ...library, ...libraryEvents, sampleRole }} />, root);
+};
 paint();
 connectionItem.watch((connection) => {
   data = { ...data, connection };
@@ -29,5 +54,22 @@ connectionItem.watch((connection) => {
 });
 authStateItem.watch((auth) => {
   data = { ...data, auth };
+  paint();
+});
+// The popup and the background write these too (imports in another tab, new activity): follow them live.
+templatesItem.watch((templates) => {
+  library = { ...library, templates };
+  paint();
+});
+bundlesItem.watch((bundles) => {
+  library = { ...library, bundles };
+  paint();
+});
+activityItem.watch((activity) => {
+  library = { ...library, activity };
+  paint();
+});
+snapshotItem.watch((snapshot) => {
+  library = { ...library, assignments: snapshot?.assignments ?? null };
   paint();
 });

@@ -4,46 +4,79 @@
  */
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
+import type { ActivationActions } from '../../components/popup/activationContext';
 import { PopupView, type PopupViewProps } from '../../components/popup/PopupView';
 import { ownSnapshot, REFRESH_ON_OPEN_AFTER_MS } from '../../components/popup/state';
-import { sendMessage } from '../../lib/messaging';
+import { sendMessage, type CommandResult } from '../../lib/messaging';
 import { isStale } from '../../lib/pim/time';
-import { authStateItem, connectionItem, favouritesItem, refreshStateItem, snapshotItem } from '../../lib/storage';
+import {
+  authStateItem,
+  bundlesItem,
+  connectionItem,
+  favouritesItem,
+  policiesItem,
+  refreshStateItem,
+  rememberedItem,
+  snapshotItem,
+  templatesItem,
+} from '../../lib/storage';
 
 type Data = Pick<PopupViewProps, 'connection' | 'auth' | 'snapshot' | 'refresh' | 'favourites'>;
+type Stored = Pick<NonNullable<PopupViewProps['activation']>, 'templates' | 'bundles' | 'remembered' | 'policies'>;
 
 const root = document.getElementById('app')!;
 const format = { locale: browser.i18n.getUILanguage() };
 
-const [connection, auth, snapshot, refresh, favourites] = await Promise.all([
+const [connection, auth, snapshot, refresh, favourites, templates, bundles, remembered, policies] = await Promise.all([
   connectionItem.get(),
   authStateItem.get(),
   snapshotItem.get(),
   refreshStateItem.get(),
   favouritesItem.get(),
+  templatesItem.get(),
+  bundlesItem.get(),
+  rememberedItem.get(),
+  policiesItem.get(),
 ]);
 let data: Data = { connection, auth, snapshot, refresh, favourites };
+let stored: Stored = { templates, bundles, remembered, policies };
 
 /** A command the background never answered (MessagingError carries a sentence) still shows up, with Retry. */
 const showFailure = (e: unknown) =>
   update({ refresh: { ...data.refresh, inFlight: false, error: e instanceof Error ? e.message : String(e) } });
 const requestRefresh = (force: boolean) => sendMessage('snapshot.refresh', { force }).catch(showFailure);
 
-const props: Omit<PopupViewProps, keyof Data | 'format'> = {
+const results = (p: Promise<{ results: CommandResult[] }>) => p.then((r) => r.results);
+const actions: ActivationActions = {
+  activate: (keys, input) => results(sendMessage('pim.activate', { keys, input })),
+  activateBundle: (bundleId) => results(sendMessage('pim.activateBundle', { bundleId })),
+  deactivate: (key) => results(sendMessage('pim.deactivate', { key })),
+  cancel: (key) => results(sendMessage('pim.cancel', { key })),
+  extend: (key) => results(sendMessage('pim.extend', { key, durationMinutes: null })),
+  requestExtension: (key, justification) => results(sendMessage('pim.requestExtension', { key, justification })),
+  reloadPortals: () => sendMessage('portals.reload', {}).then((r) => r.reloaded),
+};
+// popup.html?activate=<key>: opened by a one-click elsewhere that needs input, straight into that row's form.
+const openFormFor = new URLSearchParams(location.search).get('activate');
+
+const props: Omit<PopupViewProps, keyof Data | 'format' | 'activation'> = {
   onRefresh: () => void requestRefresh(true),
   onSignIn: () => void browser.tabs.create({ url: browser.runtime.getURL('/signin.html') }),
   onSignOut: () => void sendMessage('auth.signOut', {}).catch(showFailure),
   onOpenSettings: () => void browser.runtime.openOptionsPage().then(() => window.close()),
+  // PIM's rules (the 5-minute floor, when a role ends) run on Microsoft's clock: the background stores the skew.
+  clock: () => Date.now() + (data.snapshot?.clockSkewMs ?? 0),
   onToggleFavourite: (key) => {
     const next = data.favourites.includes(key) ? data.favourites.filter((k) => k !== key) : [...data.favourites, key];
     void favouritesItem.set(next);
   },
 };
 
-function update(patch: Partial<Data>): void {
+function update(patch: Partial<Data>, storedPatch: Partial<Stored> = {}): void {
   data = { ...data, ...patch };
+  stored = { ...stored, ...storedPatch };
   // Top-level render is synchronous, so the marks below are taken once the DOM holds the list.
-  render(<PopupView {...data} {...props} format={format} />, root);
+  render(<PopupView {...data} {...props} format={format} activation={{ ...stored, actions, openFormFor }} />, root);
 }
 
 update({});
@@ -57,6 +90,10 @@ authStateItem.watch((next) => update({ auth: next }));
 refreshStateItem.watch((next) => update({ refresh: next }));
 connectionItem.watch((next) => update({ connection: next }));
 favouritesItem.watch((next) => update({ favourites: next }));
+templatesItem.watch((next) => update({}, { templates: next }));
+bundlesItem.watch((next) => update({}, { bundles: next }));
+rememberedItem.watch((next) => update({}, { remembered: next }));
+policiesItem.watch((next) => update({}, { policies: next }));
 
 if (connection && auth.status === 'signed-in' && isStale(ownSnapshot(snapshot, auth)?.fetchedAt, Date.now(), REFRESH_ON_OPEN_AFTER_MS)) {
   void requestRefresh(false);

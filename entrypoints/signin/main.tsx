@@ -5,10 +5,11 @@ import { browser } from 'wxt/browser';
 import { cloudById } from '../../lib/clouds';
 import { t } from '../../lib/i18n';
 import { accountInfo, createPca, signInInteractive, signOut } from '../../lib/auth/msal';
-import { parseSignInMode, recordSignIn } from '../../lib/auth/signin';
+import { parseSignInMode, recordSignIn, runStepUp, type StepUpMode } from '../../lib/auth/signin';
 import { sendMessage } from '../../lib/messaging';
-import { authStateItem, connectionItem, type Connection } from '../../lib/storage';
+import { authStateItem, connectionItem, stepUpsItem, type Connection } from '../../lib/storage';
 import { SignInPage } from './SignInPage';
+import { StepUpPage } from './StepUpPage';
 import './signin.css';
 
 document.title = t('signinTitle');
@@ -40,16 +41,43 @@ async function signIn() {
   return account;
 }
 
-render(
-  <SignInPage
-    connection={connection}
-    cloudLabel={connection ? cloudById(connection.cloudId).label : ''}
-    auto={mode.auto}
-    optionsUrl={browser.runtime.getURL('/options.html')}
-    signIn={signIn}
-    onSignedIn={() => {
-      if (mode.auto) window.close();
-    }}
-  />,
-  document.getElementById('app')!,
-);
+/** Step-up mode: the claims come from the background's URL; the token goes straight back to it (never stored). */
+async function renderStepUp(step: StepUpMode, c: Connection) {
+  document.title = t('stepupTitle');
+  const [auth, waiting] = await Promise.all([authStateItem.get(), stepUpsItem.get()]);
+  const items = waiting.find((p) => p.stepUpId === step.stepUpId)?.items ?? [];
+  const names = (action: string) => items.filter((i) => i.action === action).map((i) => i.displayName).join(', ');
+  const what = [names('activate') && t('stepupActivate', names('activate')), names('extend') && t('stepupExtend', names('extend'))].filter(Boolean).join('; ');
+  const username = auth.account?.username ?? null;
+  render(
+    <StepUpPage
+      what={what || null}
+      username={username}
+      verify={() =>
+        runStepUp(step, {
+          acquire: async (claims) => (await signInInteractive(await client(c), { claims, loginHint: username ?? undefined })).accessToken,
+          report: (payload) => sendMessage('auth.stepUpDone', payload),
+        })
+      }
+    />,
+    document.getElementById('app')!,
+  );
+}
+
+if (mode.kind === 'stepup' && connection) {
+  await renderStepUp(mode, connection);
+} else {
+  render(
+    <SignInPage
+      connection={connection}
+      cloudLabel={connection ? cloudById(connection.cloudId).label : ''}
+      auto={mode.kind === 'signin' && mode.auto}
+      optionsUrl={browser.runtime.getURL('/options.html')}
+      signIn={signIn}
+      onSignedIn={() => {
+        if (mode.kind === 'signin' && mode.auto) window.close();
+      }}
+    />,
+    document.getElementById('app')!,
+  );
+}

@@ -4,29 +4,50 @@
  */
 import { browser } from 'wxt/browser';
 import { onMessages } from '../messaging';
-import { cloudById } from '../clouds';
 import { authStateItem, connectionItem, groupInfoItem, refreshStateItem, snapshotItem } from '../storage';
 import { SignInRequiredError } from '../auth/token-provider';
 import { createBackgroundTokenProvider } from '../auth/background';
-import { createGraphClient } from '../graph/client';
+import { createGraphFactory } from './graph';
+import { createServerClock } from './server-clock';
 import { refreshSnapshot } from '../graph/reads';
 import { createRefresher } from './refresh';
 import { describeRefreshError } from './describe';
+import { policiesItem } from '../storage';
+import { createPolicyStore } from './policy-store';
+import { createBackgroundCommands } from './command-wiring';
+import { createPortalCommandHandlers } from './portal-commands';
+import { startScheduler } from './alarms';
 
 export function startBackground(): void {
   const tokens = createBackgroundTokenProvider();
+  const clock = createServerClock();
+  const graphFor = createGraphFactory({ getToken: (o) => tokens.getToken(o), clock });
+  const policies = createPolicyStore(policiesItem);
   const refresher = createRefresher({
-    now: () => new Date(),
+    now: () => new Date(Date.now() + clock.skewMs()),
     items: { connection: connectionItem, authState: authStateItem, snapshot: snapshotItem, groupInfo: groupInfoItem, refreshState: refreshStateItem },
     fetch: async ({ connection, account, previous, groupInfo, now }) => {
-      const graph = createGraphClient({ getToken: (o) => tokens.getToken(o), graphBase: cloudById(connection.cloudId).graph });
-      const result = await refreshSnapshot({ graph, principalId: account.oid, previous, groupInfo, now });
-      return { snapshot: result.snapshot, groupInfo: result.groupInfo };
+      const result = await refreshSnapshot({ graph: graphFor(connection), principalId: account.oid, previous, groupInfo, now, policies: await policies.get() });
+      await policies.merge(result.policyUpdates ?? {}, now);
+      return { snapshot: { ...result.snapshot, clockSkewMs: clock.skewMs() }, groupInfo: result.groupInfo };
     },
     describe: (e) => (e instanceof SignInRequiredError ? null : describeRefreshError(e)),
+    // Failed refreshes are retried by alarm with backoff (lib/background/alarms.ts); not awaited, so a refresh never waits on it.
+    onSettled: (e) => void scheduler.refreshSettled(e),
   });
 
+  const refreshAfterWrite = async () => {
+    // A refresh already in flight started before the write: wait for it, then fetch what the write changed.
+    await refresher.idle();
+    return refresher.refresh({ force: true });
+  };
+  const commands = createBackgroundCommands({ graphFor, clock, now: () => new Date(Date.now() + clock.skewMs()), policies, refresh: refreshAfterWrite });
+  // Expiry warnings, approval notices, the toolbar badge and refresh retries. Started synchronously: an alarm or a
+  // notification click that wakes the worker is delivered only to listeners added during its first run.
+  const scheduler = startScheduler({ refresh: (o) => refresher.refresh(o), commands: commands.portal });
   onMessages('background', {
+    ...commands.handlers,
+    ...createPortalCommandHandlers({ snapshot: () => snapshotItem.get(), commands: commands.portal }),
     'snapshot.refresh': async ({ force }) => ({ refreshed: await refresher.refresh({ force }) }),
     'auth.signedIn': async () => {
       // A refresh the popup started may be mid-way through the old auth document: let it finish, then swap.

@@ -26,6 +26,8 @@ export interface RefresherDeps {
   /** Turns a failure into a sentence for the user; returns null when the failure is already shown elsewhere (sign-in). */
   describe: (error: unknown) => { text: string; offline: boolean } | null;
   maxAgeMs?: number;
+  /** Told how each refresh that ran ended (null: success), e.g. to schedule a retry (lib/background/alarms.ts). */
+  onSettled?: (error: unknown) => void | Promise<void>;
 }
 
 export interface Refresher {
@@ -52,6 +54,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       await items.groupInfo.set(result.groupInfo);
       await items.snapshot.set(result.snapshot);
       await items.refreshState.set({ inFlight: false, error: null, offline: false, startedAt: null });
+      await settled(null);
     } catch (e) {
       const described = deps.describe(e);
       await items.refreshState.set({
@@ -60,8 +63,17 @@ export function createRefresher(deps: RefresherDeps): Refresher {
         offline: described?.offline ?? false,
         startedAt: null,
       });
+      await settled(e);
     }
     return true;
+  }
+
+  async function settled(error: unknown): Promise<void> {
+    try {
+      await deps.onSettled?.(error);
+    } catch (e) {
+      console.warn('PIM Companion: refresh outcome handler failed', e);
+    }
   }
 
   return {

@@ -69,13 +69,18 @@ function nameOutcome(item: BatchItemResponse | undefined): Outcome<string | null
  * Bring the cache up to date for `groups` (groupId → display name from `$expand=group`, or null). Returns the new
  * cache and how many round trips it took (0 or 1). Never throws: group info is decoration, the snapshot must not
  * fail because of it.
+ *
+ * `extra`: other requests that depend on batch 1 and ride in the same second round trip (activation policies, see
+ * lib/graph/policies.ts), after the group requests and as many as fit in the batch; `extraAnswers` holds the answers
+ * of those that were sent (none when the batch failed as a whole).
  */
 export async function refreshGroupInfo(args: {
   graph: GraphClient;
   groups: ReadonlyMap<string, string | null>;
   cache: Readonly<Record<string, GroupInfo>>;
   now: Date;
-}): Promise<{ groupInfo: Record<string, GroupInfo>; requests: number }> {
+  extra?: readonly BatchRequestItem[];
+}): Promise<{ groupInfo: Record<string, GroupInfo>; requests: number; extraAnswers: BatchItemResponse[] }> {
   const { groups, cache, now } = args;
   const at = now.toISOString();
   const next: Record<string, GroupInfo> = {};
@@ -89,8 +94,10 @@ export async function refreshGroupInfo(args: {
     if (info && name && info.displayName !== name) next[id] = { ...info, displayName: name };
   }
 
-  const requests = groupInfoRequests(groups, cache, now);
-  if (requests.length === 0) return { groupInfo: next, requests: 0 };
+  const own = groupInfoRequests(groups, cache, now);
+  const extra = (args.extra ?? []).slice(0, Math.max(0, MAX_BATCH_REQUESTS - own.length));
+  const requests = [...own, ...extra];
+  if (requests.length === 0) return { groupInfo: next, requests: 0, extraAnswers: [] };
 
   let answers: BatchItemResponse[];
   try {
@@ -98,9 +105,10 @@ export async function refreshGroupInfo(args: {
   } catch (error) {
     if (!(error instanceof GraphRequestError)) throw error;
     console.warn(`PIM Companion: group details could not be fetched (${error.message}); will retry next refresh.`);
-    return { groupInfo: next, requests: 1 };
+    return { groupInfo: next, requests: 1, extraAnswers: [] };
   }
   const byId = new Map(answers.map((a) => [a.id, a]));
+  const extraIds = new Set(extra.map((r) => r.id));
 
   for (const request of requests) {
     if (!request.id.startsWith('roles-')) continue;
@@ -116,5 +124,5 @@ export async function refreshGroupInfo(args: {
       fetchedAt: at,
     };
   }
-  return { groupInfo: next, requests: 1 };
+  return { groupInfo: next, requests: 1, extraAnswers: answers.filter((a) => extraIds.has(a.id)) };
 }

@@ -13,12 +13,13 @@
  * data with a 429 error, and the next refresh picks them up.
  */
 import type { z } from 'zod';
-import type { GroupInfo } from '../storage';
+import type { GroupInfo, PolicyEntry } from '../storage';
 import type { Assignment, SectionError, SectionId, Snapshot } from '../pim/model';
 import { mergeSnapshot, type SectionResult } from '../pim/snapshot';
 import type { BatchItemResponse, BatchRequestItem, GraphClient } from './client';
 import { parseGraphError } from './errors';
 import { refreshGroupInfo } from './group-info';
+import { applyPolicyAnswers, planPolicyRequests } from './policies';
 import {
   groupActiveToAssignment,
   groupEligibleToAssignment,
@@ -92,6 +93,11 @@ export interface RefreshDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Longest item Retry-After worth waiting for (default 10 s). */
   maxItemRetryWaitSeconds?: number;
+  /**
+   * The cached activation policies (policiesItem). When given, the eligibilities' uncached policies ride in the second
+   * round trip with the group details (what does not fit waits for the next refresh or the next command).
+   */
+  policies?: Readonly<Record<string, PolicyEntry>>;
 }
 
 export interface RefreshResult {
@@ -99,6 +105,8 @@ export interface RefreshResult {
   groupInfo: Record<string, GroupInfo>;
   /** Round trips made (batches sent). */
   requests: number;
+  /** New policy entries by eligibility key (only with `policies` given): merge them into the cache (mergePolicies). */
+  policyUpdates?: Record<string, PolicyEntry>;
 }
 
 const DEFAULT_ITEM_RETRY_SECONDS = 1;
@@ -130,7 +138,12 @@ export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult>
     const fresh = results[sectionOfGroup(a)]?.ok ? a.displayName : '';
     groups.set(a.targetId, groups.get(a.targetId) || fresh || null);
   }
-  const info = await refreshGroupInfo({ graph, groups, cache: deps.groupInfo, now });
+  const eligible = [
+    ...Object.values(results).flatMap((r) => (r.ok ? r.assignments : [])),
+    ...(previous?.assignments ?? []).filter((a) => !results[a.kind === 'role' ? 'roleEligible' : 'groupEligible']?.ok),
+  ].filter((a) => a.state === 'eligible');
+  const policyPlan = deps.policies ? planPolicyRequests(eligible, deps.policies, now) : null;
+  const info = await refreshGroupInfo({ graph, groups, cache: deps.groupInfo, now, extra: policyPlan?.requests });
   requests += info.requests;
 
   for (const result of Object.values(results)) {
@@ -139,7 +152,8 @@ export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult>
   const merged = mergeSnapshot({ previous, principalId, now, results });
   const withInfo = merged.assignments.map((a) => withGroupInfo(a, info.groupInfo));
   const snapshot = { ...merged, assignments: withViaGroupNames(withInfo, principalId, info.groupInfo) };
-  return { snapshot, groupInfo: info.groupInfo, requests };
+  const policyUpdates = policyPlan ? applyPolicyAnswers(policyPlan, info.extraAnswers, now) : undefined;
+  return { snapshot, groupInfo: info.groupInfo, requests, ...(policyUpdates ? { policyUpdates } : {}) };
 }
 
 function sectionOfGroup(a: Assignment): SectionId {
@@ -155,14 +169,19 @@ function withGroupInfo(a: Assignment, groupInfo: Record<string, GroupInfo>): Ass
 
 /**
  * A role held through a group (memberType 'group') carries the group's id as its principalId [unverified, reference
- * §1.1]; when that group is one we know (a PIM group of the user, or cached), name it for "via group X".
+ * §1.1]; when that group is one we know (a PIM group of the user, or cached), name it for "via group X". When the
+ * instance carries the user's own id instead, the active PIM group memberships that grant this role name it.
  */
 function withViaGroupNames(assignments: Assignment[], principalId: string, groupInfo: Record<string, GroupInfo>): Assignment[] {
   const names = new Map<string, string>();
   for (const [id, info] of Object.entries(groupInfo)) if (info.displayName) names.set(id, info.displayName);
   for (const a of assignments) if (a.kind === 'group' && a.displayName !== a.targetId) names.set(a.targetId, a.displayName);
+  const activeGroups = assignments.filter((g) => g.kind === 'group' && g.state === 'active');
   return assignments.map((a) => {
-    const name = a.memberType === 'group' && a.principalId !== principalId ? names.get(a.principalId) : undefined;
+    if (a.memberType !== 'group') return a;
+    const byPrincipal = a.principalId !== principalId ? names.get(a.principalId) : undefined;
+    const byGrant = activeGroups.filter((g) => g.grants.includes(a.displayName)).map((g) => g.displayName);
+    const name = byPrincipal ?? (byGrant.length > 0 ? byGrant.join(', ') : undefined);
     return name ? { ...a, viaGroupName: name } : a;
   });
 }

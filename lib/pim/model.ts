@@ -80,6 +80,8 @@ export const Snapshot = z.object({
   /** The signed-in principal's object id the data belongs to. */
   principalId: z.string(),
   assignments: z.array(Assignment),
+  /** Service clock minus local clock (from Graph's Date header); add it to Date.now() for PIM's "now". */
+  clockSkewMs: z.number().optional(),
   // Partial: a section that was never fetched has no entry.
   sections: z.partialRecord(SectionId, Section),
 });

@@ -58,6 +58,8 @@ export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBa
   const found = portalForUrl(deps.url);
   if (!found) return null;
   const portal: Portal = found;
+  // Marks for the e2e suite and the benchmark: the badge must paint within 100 ms of this one.
+  performance.mark('pim:badge-start');
   const pageLoadedAt = deps.now();
   const warnMs = deps.warnMs ?? DEFAULT_WARN_MS;
   const store = deps.store(portal.id);
@@ -69,6 +71,7 @@ export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBa
   let watchingNavigation = false;
   let notice: BadgeNotice | null = null;
   let activatedHere = false;
+  let painted = false;
   const busy = new Set<string>();
   const ticker = createTicker(deps.ticker ?? pageTicker(ctx), () => paint());
   ctx.onInvalidated(() => ticker.stop());
@@ -138,7 +141,7 @@ export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBa
 
   function paint(): void {
     if (ctx.isInvalid) return;
-    const now = deps.now();
+    const now = deps.now() + state.skewMs;
     const model = badgeModel({ assignments: state.assignments, portal, pref: state.pref, now, pageLoadedAt, warnMs });
     ticker.set(model.ticking);
     if (model.items.length === 0 && busy.size === 0) {
@@ -173,6 +176,10 @@ export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBa
       }),
       ui.uiContainer,
     );
+    if (!painted) {
+      painted = true;
+      performance.mark('pim:badge-paint');
+    }
   }
 
   paint();

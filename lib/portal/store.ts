@@ -39,7 +39,6 @@ const FIELDS: Record<keyof BadgeAssignment, Check> = {
   viaGroupName: (v) => v === undefined || v === null || isStr(v),
   startDateTime: orNull(isStr),
   endDateTime: orNull(isStr),
-  status: orNull(isStr),
 };
 const FIELD_NAMES = Object.keys(FIELDS) as (keyof BadgeAssignment)[];
 
@@ -57,6 +56,8 @@ export interface Layout {
 
 export interface BadgeState {
   assignments: BadgeAssignment[];
+  /** Service clock minus local clock, from the snapshot: PIM's rules run on Microsoft's clock. */
+  skewMs: number;
   pref: PortalPref;
   layout: Layout;
 }
@@ -65,6 +66,11 @@ export interface BadgeState {
 export function parseAssignments(raw: unknown): BadgeAssignment[] {
   if (!isObj(raw) || !Array.isArray(raw.assignments)) return [];
   return raw.assignments.map(parseAssignment).filter((a): a is BadgeAssignment => a !== null);
+}
+
+export function parseSkew(raw: unknown): number {
+  const skew = isObj(raw) ? raw.clockSkewMs : undefined;
+  return typeof skew === 'number' && Number.isFinite(skew) ? skew : 0;
 }
 
 function entry(raw: unknown, portalId: PortalId): Obj {
@@ -99,6 +105,7 @@ export function createBadgeStore(portalId: PortalId): BadgeStore {
       ]);
       return {
         assignments: parseAssignments(local[snapshot.key]),
+        skewMs: parseSkew(local[snapshot.key]),
         pref: parsePref((sync as Record<string, unknown>)[prefs.key], portalId),
         layout: parseLayout(local[layout.key], portalId),
       };
@@ -106,7 +113,10 @@ export function createBadgeStore(portalId: PortalId): BadgeStore {
     watch(cb) {
       const listener = (changes: Record<string, { newValue?: unknown }>, area: string) => {
         const patch: Partial<BadgeState> = {};
-        if (area === snapshot.area && changes[snapshot.key]) patch.assignments = parseAssignments(changes[snapshot.key]!.newValue);
+        if (area === snapshot.area && changes[snapshot.key]) {
+          patch.assignments = parseAssignments(changes[snapshot.key]!.newValue);
+          patch.skewMs = parseSkew(changes[snapshot.key]!.newValue);
+        }
         if (area === prefs.area && changes[prefs.key]) patch.pref = parsePref(changes[prefs.key]!.newValue, portalId);
         if (area === layout.area && changes[layout.key]) patch.layout = parseLayout(changes[layout.key]!.newValue, portalId);
         if (Object.keys(patch).length > 0) cb(patch);

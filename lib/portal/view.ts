@@ -2,10 +2,12 @@
  * What the portal badge shows, as data: the assignments that matter on this portal, what each one offers
  * (Deactivate, Extend, Activate) and whether the page needs its one-second timer. Pure: takes `now`.
  */
+import type { PortalCommandResult } from '../messaging';
 import type { Assignment } from '../pim/model';
 import { relevantAssignments, type Portal, type PortalPref } from '../pim/portals';
 import { canDeactivate, type CanDeactivate } from '../pim/deactivate';
 import { MINUTE, endsInFuture, parseTime } from '../pim/time';
+import type { PortalCommand } from './client';
 
 /** Below this much time left the countdown turns to the warning colour and Extend is offered. */
 export const DEFAULT_WARN_MS = 10 * MINUTE;
@@ -24,20 +26,12 @@ export type BadgeAssignment = Pick<
   | 'viaGroupName'
   | 'startDateTime'
   | 'endDateTime'
-  | 'status'
 >;
 
-export interface BadgeItem {
-  key: string;
-  kind: Assignment['kind'];
-  state: Assignment['state'];
-  name: string;
+/** An assignment as the badge shows it: what it is, how it is held, and what can be done about it. */
+export interface BadgeItem extends BadgeAssignment {
   /** Held through a group: its name, '' when the group is not known by name; null when held directly. */
   via: string | null;
-  /** Groups: the roles it grants (what makes it matter here). */
-  grants: readonly string[];
-  endDateTime: string | null;
-  status: string | null;
   /** Active items only; null when the item cannot be deactivated from here at all (standing, via a group). */
   deactivate: CanDeactivate | null;
   /** Near the end of a self-activation: a new activation can start where this one ends. */
@@ -67,18 +61,11 @@ function covered(e: BadgeAssignment, busy: readonly BadgeAssignment[]): boolean 
 }
 
 function item(a: BadgeAssignment, now: number, warnMs: number): BadgeItem {
-  const active = a.state === 'active';
-  const selfActivated = active && a.assignmentType === 'Activated' && a.memberType === 'direct';
+  const selfActivated = a.state === 'active' && a.assignmentType === 'Activated' && a.memberType === 'direct';
   const end = endMs(a);
   return {
-    key: a.key,
-    kind: a.kind,
-    state: a.state,
-    name: a.displayName,
+    ...a,
     via: a.memberType === 'direct' ? null : (a.viaGroupName ?? ''),
-    grants: a.grants,
-    endDateTime: a.endDateTime,
-    status: a.status,
     deactivate: selfActivated ? canDeactivate(a, new Date(now)) : null,
     extendable: selfActivated && end > now && end - now <= warnMs,
   };
@@ -104,6 +91,8 @@ export function badgeModel(args: {
     (a, b) =>
       STATE_ORDER[a.state] - STATE_ORDER[b.state] ||
       (a.state === 'active' ? endMs(a) - endMs(b) : 0) ||
+      // A group before the roles held through it (they end together).
+      Number(a.memberType !== 'direct') - Number(b.memberType !== 'direct') ||
       a.displayName.localeCompare(b.displayName),
   );
   return {
@@ -115,5 +104,5 @@ export function badgeModel(args: {
 
 /** What the badge says after a command: its outcome, or the background's sentence when it failed or was refused. */
 export type BadgeNotice =
-  | { kind: 'outcome'; command: 'activate' | 'deactivate' | 'extend'; outcome: 'done' | 'scheduled' | 'pending-approval' | 'in-progress' | 'form-opened' }
+  | { kind: 'outcome'; command: PortalCommand; outcome: PortalCommandResult['outcome'] }
   | { kind: 'error'; message: string };

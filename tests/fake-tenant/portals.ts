@@ -1,6 +1,7 @@
 /** Admin-portal hosts: a recognisable placeholder page per portal, enough for the portal badge to load on. */
 import type { Incoming, Reply } from './http.ts';
 import { escapeHtml, html } from './http.ts';
+import { portalResponse } from './portals/index.ts';
 
 const TITLES: [RegExp, string][] = [
   [/^admin\.exchange\./, 'Exchange admin center'],
@@ -17,6 +18,9 @@ const TITLES: [RegExp, string][] = [
 export function handlePortal(req: Incoming): Reply {
   if (req.method !== 'GET' && req.method !== 'HEAD') return html(405, '<!doctype html><title>Method not allowed</title>');
   if (req.path === '/favicon.ico') return { status: 404, headers: {}, body: '' };
+  // Realistic SPA pages (heavy DOM, own header and overlays, strict CSP) where they exist; a placeholder elsewhere.
+  const page = portalResponse(req.host, req.path);
+  if (page) return page;
   const title = TITLES.find(([re]) => re.test(req.host))?.[1] ?? 'Microsoft admin portal';
   return html(
     200,

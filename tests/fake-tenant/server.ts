@@ -164,7 +164,8 @@ async function handle(ctx: TenantContext, control: ControlClient, req: IncomingM
     res.on('close', () => hanging.delete(res));
     return;
   }
-  write(res, reply, cors);
+  // Like Microsoft's servers, the Date header tells the stand-in's time (its clock), which the product uses for skew.
+  write(res, reply, { ...cors, Date: new Date(ctx.clock.nowMs()).toUTCString() });
 }
 
 function write(res: ServerResponse, reply: Reply, cors: Record<string, string>): void {

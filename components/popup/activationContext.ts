@@ -1,0 +1,67 @@
+/** What a row may do and show about activation; provided by the list, absent when the popup is read-only. */
+import { createContext, type JSX } from 'preact';
+import type { ActivationInput, CommandResult } from '../../lib/messaging';
+import type { Assignment } from '../../lib/pim/model';
+import type { Field, FormRules } from '../../lib/pim/policy';
+import type { TimeFormat } from '../../lib/pim/time';
+import type { ActivationData, Memory } from '../activation/rules';
+
+/** The commands, each answering per item (lib/messaging CommandResult); the entrypoint sends them as messages. */
+export interface ActivationActions {
+  activate(keys: string[], input: ActivationInput | null): Promise<CommandResult[]>;
+  activateBundle(bundleId: string): Promise<CommandResult[]>;
+  deactivate(key: string): Promise<CommandResult[]>;
+  cancel(key: string): Promise<CommandResult[]>;
+  extend(key: string): Promise<CommandResult[]>;
+  requestExtension(key: string, justification: string): Promise<CommandResult[]>;
+  /** Reloads the open admin-portal tabs; resolves with how many. */
+  reloadPortals(): Promise<number>;
+}
+
+export interface ActivationProps extends ActivationData {
+  actions: ActivationActions;
+  /** Open the form for this eligibility at once (popup.html?activate=<key>, when a one-click elsewhere needs input). */
+  openFormFor?: string | null;
+}
+
+/** A result as the row shows it; `startsAt` is the start the user asked for (a Granted request shows "starts 14:00"). */
+export interface Shown {
+  result: CommandResult;
+  startsAt: number | null;
+}
+
+export interface FormState {
+  keys: string[];
+  /** Under the row (one key) or under the selection bar. */
+  anchor: 'row' | 'selection';
+  full: boolean;
+  errors: Partial<Record<Field, string>>;
+  /** Changes on every fresh open, so the form starts from the stored values again; a re-prompt keeps what was typed. */
+  seq: number;
+}
+
+export interface RowControls {
+  now: number;
+  format: TimeFormat;
+  rules(key: string): FormRules;
+  memory(key: string): Memory;
+  isBusy(key: string): boolean;
+  result(key: string): Shown | undefined;
+  isSelected(key: string): boolean;
+  toggleSelected(key: string): void;
+  /** One click when the remembered choices satisfy the policy, else the form. */
+  activate(a: Assignment): void;
+  /** The form even when one click would do (to change duration, start or reason). */
+  openOptions(a: Assignment): void;
+  deactivate(a: Assignment): void;
+  extend(a: Assignment): void;
+  cancel(a: Assignment): void;
+  extensionOpen(key: string): boolean;
+  openExtension(a: Assignment): void;
+  closeExtension(): void;
+  requestExtension(a: Assignment, justification: string): void;
+  /** The activation form anchored under this row, if any. */
+  formAt(key: string): JSX.Element | null;
+}
+
+export const RowControlsContext = createContext<RowControls | null>(null);

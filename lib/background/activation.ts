@@ -1,0 +1,245 @@
+/**
+ * The per-assignment work behind the commands: the one write path (journal → POST → answer → journal cleared), one
+ * in-flight request per action + key, and activation / extension with policy checks, remembered choices, step-up
+ * and the outcome sentence. Dependencies come in as arguments so tests drive it with fakes.
+ */
+import type { GraphClient } from '../graph/client';
+import { GraphRequestError, type GraphError } from '../graph/errors';
+import { fetchPolicies } from '../graph/policies';
+import { stepUpClaims } from '../auth/claims';
+import { SignInRequiredError } from '../auth/errors';
+import { ActivationInput, type CommandResult } from '../messaging';
+import { describeError, describeOutcome, TEXT, type ErrorDescription, type StepUpNeed } from '../pim/errors';
+import type { Assignment, Snapshot } from '../pim/model';
+import { activate, extendActivation, requestOutcome, ScheduleRequestResponse, type GraphRequest } from '../pim/requests';
+import type { Template } from '../pim/templates';
+import type { Account, ActivityEntry, AuthState, Connection, PolicyEntry, Remembered, ValidatedItem } from '../storage';
+import type { Bundle } from '../pim/bundles';
+import { resolveActivation } from './activation-input';
+import type { ActivityLog } from './activity';
+import { COMMAND_TEXT as T, fill, formatStart } from './command-text';
+import type { Journal } from './journal';
+import type { PolicyStore } from './policy-store';
+import type { StepUps } from './stepup';
+import { createUpdater } from './update';
+
+export interface ActivationDeps {
+  now: () => Date;
+  /** A Graph client for the connection; with `token`, every call carries that token (a step-up token) instead. */
+  graph: (connection: Connection, token?: string) => GraphClient;
+  items: {
+    connection: Pick<ValidatedItem<Connection | null>, 'get'>;
+    authState: Pick<ValidatedItem<AuthState>, 'get'>;
+    snapshot: Pick<ValidatedItem<Snapshot | null>, 'get'>;
+    remembered: Pick<ValidatedItem<Record<string, Remembered>>, 'get' | 'set'>;
+    templates: Pick<ValidatedItem<Template[]>, 'get'>;
+    bundles: Pick<ValidatedItem<Bundle[]>, 'get'>;
+  };
+  policies: PolicyStore;
+  journal: Journal;
+  activity: ActivityLog;
+  stepUps: StepUps;
+  /** A forced snapshot refresh (the refresher: single-flight). */
+  refresh: () => Promise<unknown>;
+  /** BCP 47 locale for {date} and "starts 14:00" (browser.i18n.getUILanguage()). */
+  locale: string;
+  timeZone?: string;
+}
+
+/** What one command works with: read once, so every key of a batch sees the same snapshot and policies. */
+export interface Env {
+  connection: Connection;
+  account: Account;
+  snapshot: Snapshot;
+  now: Date;
+  policies: Record<string, PolicyEntry>;
+  remembered: Record<string, Remembered>;
+  templates: Template[];
+  /** Requests sent on behalf of this command (a refresh follows when > 0). */
+  made: { count: number };
+}
+
+/** A CommandResult plus, for the portal badge, which state a `state` result stands for (stripped before replying). */
+export type InternalResult = CommandResult & { state?: ErrorDescription['state'] | 'active' | 'pending' };
+
+type Answer = { ok: true; status: string | null; requestId: string | null } | { ok: false; error: GraphError };
+/** A token to send with (a step-up token) and the claims it was acquired for. */
+export interface TokenChoice {
+  token?: string;
+  claims?: string;
+}
+
+export function result(
+  key: string,
+  kind: CommandResult['kind'],
+  text: string,
+  extra: { status?: string | null; field?: CommandResult['field'] | undefined; requestId?: string | null; state?: InternalResult['state'] } = {},
+): InternalResult {
+  return { key, kind, status: extra.status ?? null, text, field: extra.field ?? null, requestId: extra.requestId ?? null, ...(extra.state ? { state: extra.state } : {}) };
+}
+
+export const sentence = (d: ErrorDescription) => (d.next ? `${d.text} ${d.next}` : d.text);
+
+/** A snapshot entry whose end has passed is stale: it no longer holds. */
+export const current = (a: Assignment, now: Date) => a.endDateTime === null || Date.parse(a.endDateTime) > now.getTime();
+
+const claimsOf = (need: StepUpNeed) => (typeof need === 'object' && 'claims' in need ? need.claims : stepUpClaims(need));
+
+export function createActivation(deps: ActivationDeps) {
+  const inFlight = new Map<string, Promise<InternalResult>>();
+  const updateRemembered = createUpdater(deps.items.remembered);
+  const activity = deps.activity;
+
+  /** Concurrent identical commands (same action + key) share one run, so never two POSTs. */
+  function once(id: string, run: () => Promise<InternalResult>): Promise<InternalResult> {
+    let p = inFlight.get(id);
+    if (!p) {
+      p = run().finally(() => inFlight.delete(id));
+      inFlight.set(id, p);
+    }
+    return p;
+  }
+
+  async function load(): Promise<Env | null> {
+    const i = deps.items;
+    const [connection, auth, snapshot, policies, remembered, templates] = await Promise.all([
+      i.connection.get(), i.authState.get(), i.snapshot.get(), deps.policies.get(), i.remembered.get(), i.templates.get(),
+    ]);
+    if (!connection || auth.status === 'signed-out' || !auth.account) return null;
+    const mine = snapshot?.principalId === auth.account.oid ? snapshot : null;
+    const now = deps.now();
+    return {
+      connection, account: auth.account, now, policies, remembered, templates, made: { count: 0 },
+      snapshot: mine ?? { fetchedAt: now.toISOString(), principalId: auth.account.oid, assignments: [], sections: {} },
+    };
+  }
+
+  const signedOut = (keys: readonly string[]) => keys.map((key) => result(key, 'auth', T.notSignedIn));
+
+  /** The one write path: journal first, then the POST, then the journal entry cleared whatever the answer. */
+  async function send(env: Env, w: { key: string; action: ActivityEntry['action']; request: GraphRequest; token?: string }): Promise<Answer> {
+    const requestKey = await deps.journal.begin({ key: w.key, action: w.action });
+    env.made.count++;
+    try {
+      const body = await deps.graph(env.connection, w.token).post(w.request.path, w.request.body);
+      const parsed = ScheduleRequestResponse.safeParse(body);
+      return { ok: true, status: parsed.success ? parsed.data.status : null, requestId: parsed.success ? parsed.data.id : null };
+    } catch (e) {
+      if (e instanceof GraphRequestError) return { ok: false, error: e.error };
+      // Token failures (sign-in needed) and the like: no answer from Graph, described as a 401 / unknown.
+      const code = (e as { code?: unknown })?.code;
+      const signIn = e instanceof SignInRequiredError;
+      return { ok: false, error: { status: signIn ? 401 : 0, code: typeof code === 'string' && !signIn ? code : '', message: e instanceof Error ? e.message : String(e) } };
+    } finally {
+      await deps.journal.end(requestKey);
+    }
+  }
+
+  /** Read the policies of `keys` that are not cached (or stale) into env and the store; failures leave what is there. */
+  async function ensurePolicies(env: Env, keys: readonly string[]): Promise<void> {
+    const wanted = env.snapshot.assignments.filter((a) => a.state === 'eligible' && keys.includes(a.key));
+    try {
+      const { updates } = await fetchPolicies({ graph: deps.graph(env.connection), assignments: wanted, cache: env.policies, now: env.now });
+      if (Object.keys(updates).length === 0) return;
+      env.policies = { ...env.policies, ...updates };
+      await deps.policies.merge(updates, env.now);
+    } catch (e) {
+      console.warn(`PIM Companion: could not read activation policies (${String(e)}); PIM will say what is missing.`);
+    }
+  }
+
+  function parseStoredInput(raw: Record<string, unknown> | null): ActivationInput | null {
+    if (raw === null) return null;
+    const parsed = ActivationInput.safeParse(raw);
+    return parsed.success ? parsed.data : null;
+  }
+
+  async function askStepUp(key: string, name: string, action: 'activate' | 'extend', claims: string, stored: { input: ActivationInput | null; durationMinutes: number | null }) {
+    try {
+      await deps.stepUps.request(claims, [{ key, displayName: name, action, input: stored.input, durationMinutes: stored.durationMinutes }]);
+    } catch (e) {
+      return result(key, 'fatal', `${fill(T.stepUp, { name, verb: TEXT.verb[action] })} (${String(e)})`);
+    }
+    return result(key, 'stepUp', fill(T.stepUp, { name, verb: TEXT.verb[action] }));
+  }
+
+  /** Activation or extension of `target` (the eligibility, or for extend the active assignment). */
+  async function request(
+    env: Env,
+    a: { key: string; action: 'activate' | 'extend'; target: Assignment; input: ActivationInput | null; durationMinutes: number | null },
+    choice: TokenChoice,
+  ): Promise<InternalResult> {
+    const { key, action, target } = a;
+    const name = target.displayName;
+    const policy = env.policies[key]?.policy ?? null;
+    const resolved = resolveActivation({
+      assignment: target, action, input: a.input, remembered: env.remembered[key], templates: env.templates, policy,
+      durationMinutes: a.durationMinutes, now: env.now, locale: deps.locale, timeZone: deps.timeZone,
+    });
+    if (!resolved.ok) return result(key, resolved.description.kind, sentence(resolved.description), { field: resolved.description.field });
+
+    let { token, claims } = choice;
+    if (!token && resolved.rules.stepUp) {
+      claims = stepUpClaims(resolved.rules.stepUp);
+      token = deps.stepUps.tokenFor(claims, env.account.oid) ?? undefined;
+      if (!token) return askStepUp(key, name, action, claims, { input: a.input, durationMinutes: a.durationMinutes });
+    }
+    const body = { justification: resolved.justification, durationMinutes: resolved.durationMinutes, now: env.now, ticket: resolved.ticket };
+    const graphRequest =
+      action === 'extend'
+        ? extendActivation(target, env.account.oid, { ...body, maxMinutes: resolved.rules.fields.duration.max })
+        : activate(target, env.account.oid, { ...body, startAt: resolved.startAt });
+    const answer = await send(env, { key, action, request: graphRequest, token });
+    const log = (outcome: string, text: string, requestId: string | null) =>
+      activity.record({ action, key, displayName: name, justification: resolved.justification || null, durationMinutes: resolved.durationMinutes, outcome, text, requestId });
+
+    if (!answer.ok) {
+      const d = describeError(answer.error, { displayName: name, action, kind: target.kind, maxMinutes: resolved.rules.fields.duration.max, authContext: policy?.authContext ?? null });
+      await log(answer.error.code || `HTTP ${answer.error.status}`, sentence(d), null);
+      if (answer.error.code.toLowerCase() === 'roleassignmentrequestpolicyvalidationfailed') await deps.policies.invalidate(key);
+      if (d.kind === 'stepUp' && d.stepUp) {
+        const needed = claimsOf(d.stepUp);
+        if (token && claims === needed) return result(key, 'fatal', fill(T.stepUpFailed, { name, detail: d.text }));
+        // Another role already stepped up for these claims: use that token rather than prompting again.
+        const known = deps.stepUps.tokenFor(needed, env.account.oid);
+        if (known && known !== token) return request(env, a, { token: known, claims: needed });
+        return askStepUp(key, name, action, needed, { input: a.input, durationMinutes: a.durationMinutes });
+      }
+      return result(key, d.kind, sentence(d), { field: d.field, state: d.state });
+    }
+
+    const status = answer.status ?? 'Accepted';
+    const outcome = requestOutcome(status);
+    const start = action === 'extend' ? (target.endDateTime ? new Date(target.endDateTime) : env.now) : (resolved.startAt ?? env.now);
+    const text =
+      outcome === 'scheduled'
+        ? fill(T.scheduled, { name, time: formatStart(start, env.now, deps.locale, deps.timeZone) })
+        : describeOutcome(outcome, { displayName: name });
+    await log(status, text, answer.requestId);
+    if (outcome === 'failed' || outcome === 'denied') return result(key, 'fatal', text, { status, requestId: answer.requestId });
+    await updateRemembered((all) => ({ ...all, [key]: resolved.remember })).catch((e: unknown) => {
+      console.warn(`PIM Companion: could not remember the choices for ${name} (${String(e)}).`);
+    });
+    return result(key, 'ok', text, { status, requestId: answer.requestId });
+  }
+
+  async function activateOne(env: Env, key: string, input: ActivationInput | null, choice: TokenChoice): Promise<InternalResult> {
+    const all = env.snapshot.assignments.filter((a) => a.key === key);
+    const eligible = all.find((a) => a.state === 'eligible');
+    const active = all.find((a) => a.state === 'active' && current(a, env.now));
+    const pending = all.find((a) => a.state === 'pending');
+    const name = (eligible ?? active ?? pending)?.displayName ?? key;
+    if (active) return result(key, 'state', fill(T.alreadyActive, { name }), { state: 'active' });
+    if (pending) return result(key, 'state', fill(T.alreadyPending, { name }), { state: 'pending' });
+    if (!eligible) return result(key, 'fatal', fill(T.notInList, { name }));
+    return request(env, { key, action: 'activate', target: eligible, input, durationMinutes: null }, choice);
+  }
+
+  async function extendOne(env: Env, key: string, durationMinutes: number | null, choice: TokenChoice): Promise<InternalResult> {
+    const active = env.snapshot.assignments.find((a) => a.key === key && a.state === 'active' && current(a, env.now));
+    if (!active) return result(key, 'state', fill(T.notActive, { name: key, verb: 'extend' }), { state: 'not-active' });
+    return request(env, { key, action: 'extend', target: active, input: null, durationMinutes }, choice);
+  }
+
+  return { load, send, once, signedOut, activity, ensurePolicies, activateOne, extendOne, parseStoredInput };
+}

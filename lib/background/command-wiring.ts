@@ -1,0 +1,69 @@
+/**
+ * The commands wired to this browser: storage items, tabs, the popup, the sign-in page, and the Graph factory with a
+ * per-call token override for step-up retries. Kept out of index.ts so that file stays short.
+ */
+import { browser } from 'wxt/browser';
+import type { GraphClient } from '../graph/client';
+import {
+  activityItem,
+  authStateItem,
+  bundlesItem,
+  connectionItem,
+  journalItem,
+  rememberedItem,
+  snapshotItem,
+  stepUpsItem,
+  templatesItem,
+  type Connection,
+} from '../storage';
+import { createActivityLog } from './activity';
+import { createCommands, type Commands } from './commands';
+import { createGraphFactory } from './graph';
+import { createJournal } from './journal';
+import type { PolicyStore } from './policy-store';
+import type { ServerClock } from './server-clock';
+import { createStepUps } from './stepup';
+
+export function createBackgroundCommands(deps: {
+  graphFor: (connection: Connection) => GraphClient;
+  clock: ServerClock;
+  now: () => Date;
+  policies: PolicyStore;
+  refresh: () => Promise<unknown>;
+}): Commands {
+  const newId = () => crypto.randomUUID();
+  return createCommands({
+    now: deps.now,
+    // The step-up token is handed over as is: MSAL does not cache claims tokens, and a silent one would lack the claims.
+    graph: (connection, token) => (token ? createGraphFactory({ getToken: async () => token, clock: deps.clock })(connection) : deps.graphFor(connection)),
+    items: { connection: connectionItem, authState: authStateItem, snapshot: snapshotItem, remembered: rememberedItem, templates: templatesItem, bundles: bundlesItem },
+    policies: deps.policies,
+    journal: createJournal({ item: journalItem, now: deps.now, newId }),
+    activity: createActivityLog({ item: activityItem, now: deps.now, newId }),
+    stepUps: createStepUps({
+      item: stepUpsItem,
+      now: deps.now,
+      newId,
+      openTab: async (url) => (await browser.tabs.create({ url, active: true })).id,
+      focusTab: async (tabId) => {
+        const tab = await browser.tabs.update(tabId, { active: true });
+        if (tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
+        return tab !== undefined;
+      },
+      pageUrl: (search) => `${browser.runtime.getURL('/signin.html')}${search}`,
+    }),
+    refresh: deps.refresh,
+    locale: browser.i18n.getUILanguage(),
+    openPopup: async () => {
+      // Chrome 127+ (and Firefox) open the popup without a user gesture; older browsers reject or lack it.
+      const action = browser.action as { openPopup?: () => Promise<void> } | undefined;
+      if (!action?.openPopup) return false;
+      await action.openPopup();
+      return true;
+    },
+    tabs: {
+      query: (q) => browser.tabs.query(q),
+      reload: (tabId) => browser.tabs.reload(tabId),
+    },
+  });
+}

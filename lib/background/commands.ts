@@ -1,0 +1,233 @@
+/**
+ * The background's answers to pim.* commands: activate (one click or with the form's input), bundles, deactivate,
+ * cancel, extend, request an eligibility extension, reload portal tabs, and the step-up round trip. Everything is
+ * checked against the background's own snapshot (the sender names keys only) and the role's policy before a request
+ * leaves; every privileged write goes through `send` (journal, one in-flight request per action + key, activity).
+ * The per-assignment work lives in ./activation.ts; this file is the message surface and the portal badge's commands.
+ */
+import { MessagingError, type CommandResult, type Handlers, type PortalCommandResult } from '../messaging';
+import { describeError, describeOutcome, TEXT } from '../pim/errors';
+import { planBundle } from '../pim/bundles';
+import { PORTAL_MATCHES, portalForUrl } from '../pim/portals';
+import { canDeactivate, cancelRequest, deactivate, requestOutcome, roleSelfExtendEligibility, targetOf } from '../pim/requests';
+import { validateJustification } from '../pim/templates';
+import { createActivation, current, result, sentence, type ActivationDeps, type Env, type InternalResult } from './activation';
+import { COMMAND_TEXT as T, fill, formatStart } from './command-text';
+import type { PortalCommands } from './portal-commands';
+
+export type { ActivationDeps as CommandDeps } from './activation';
+
+export interface CommandExtras {
+  /** Opens the toolbar popup (browser.action.openPopup); false where the browser does not allow it. */
+  openPopup: () => Promise<boolean>;
+  tabs: { query(q: { url: string[] }): Promise<Array<{ id?: number; url?: string }>>; reload(tabId: number): Promise<void> };
+}
+
+type CommandHandlers = Required<
+  Pick<Handlers, 'pim.activate' | 'pim.activateBundle' | 'pim.deactivate' | 'pim.cancel' | 'pim.extend' | 'pim.requestExtension' | 'portals.reload' | 'auth.stepUpDone'>
+>;
+
+export interface Commands {
+  handlers: CommandHandlers;
+  /** For createPortalCommandHandlers (lib/background/portal-commands.ts). */
+  portal: PortalCommands;
+}
+
+/** Eligibility extensions are offered when the eligibility ends within this (reference §1.4 selfExtend). */
+export const EXTENSION_WINDOW_MS = 14 * 24 * 3_600_000;
+/** How far a requested eligibility extension reaches; admins may shorten it when they approve. */
+const EXTENSION_LENGTH_MS = 365 * 24 * 3_600_000;
+
+const strip = ({ state: _state, ...r }: InternalResult): CommandResult => r;
+const results = (list: InternalResult[]) => ({ results: list.map(strip) });
+
+export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
+  const engine = createActivation(deps);
+  const { load, send, once, signedOut, activity } = engine;
+
+  /** One forced refresh after a batch of commands that made requests (the refresher shares one in flight). */
+  function settle(env: Env): void {
+    if (env.made.count > 0) {
+      deps.refresh().catch((e: unknown) => console.warn(`PIM Companion: refresh after a command failed (${String(e)}).`));
+    }
+  }
+
+  async function activateKeys(keys: readonly string[], input: Parameters<typeof engine.activateOne>[2]): Promise<InternalResult[]> {
+    const env = await load();
+    if (!env) return signedOut(keys);
+    const unique = [...new Set(keys)];
+    await engine.ensurePolicies(env, unique);
+    const list = await Promise.all(unique.map((key) => once(`activate:${key}`, () => engine.activateOne(env, key, input, {}))));
+    settle(env);
+    return list;
+  }
+
+  async function extendKey(key: string, durationMinutes: number | null): Promise<InternalResult> {
+    const env = await load();
+    if (!env) return signedOut([key])[0]!;
+    await engine.ensurePolicies(env, [key]);
+    const r = await once(`extend:${key}`, () => engine.extendOne(env, key, durationMinutes, {}));
+    settle(env);
+    return r;
+  }
+
+  async function deactivateKey(key: string): Promise<InternalResult> {
+    const env = await load();
+    if (!env) return signedOut([key])[0]!;
+    const active = env.snapshot.assignments.find((a) => a.key === key && a.state === 'active' && current(a, env.now));
+    const name = active?.displayName ?? key;
+    if (!active) return result(key, 'state', fill(T.notActive, { name, verb: 'deactivate' }), { state: 'not-active' });
+    const can = canDeactivate(active, env.now);
+    if (!can.ok) {
+      if (can.reason === 'too-soon') {
+        const time = formatStart(new Date(can.availableAt!), env.now, deps.locale, deps.timeZone);
+        return result(key, 'state', fill(T.deactivateTooSoon, { name, time }), { state: 'too-soon' });
+      }
+      return result(key, 'fatal', fill(can.reason === 'via-group' ? T.deactivateViaGroup : T.deactivateNotActivated, { name }));
+    }
+    const r = await once(`deactivate:${key}`, async () => {
+      const answer = await send(env, { key, action: 'deactivate', request: deactivate(active, env.account.oid) });
+      if (!answer.ok) {
+        const d = describeError(answer.error, { displayName: name, action: 'deactivate', kind: active.kind });
+        await activity.record({ action: 'deactivate', key, displayName: name, justification: null, durationMinutes: null, outcome: answer.error.code || `HTTP ${answer.error.status}`, text: sentence(d), requestId: null });
+        return result(key, d.kind, sentence(d), { field: d.field, state: d.state });
+      }
+      const status = answer.status ?? 'Revoked';
+      const text = describeOutcome(requestOutcome(status), { displayName: name });
+      await activity.record({ action: 'deactivate', key, displayName: name, justification: null, durationMinutes: null, outcome: status, text, requestId: answer.requestId });
+      return result(key, 'ok', text, { status, requestId: answer.requestId });
+    });
+    settle(env);
+    return r;
+  }
+
+  async function cancelKey(key: string): Promise<InternalResult> {
+    const env = await load();
+    if (!env) return signedOut([key])[0]!;
+    const pending = env.snapshot.assignments.find((a) => a.key === key && a.state === 'pending');
+    if (!pending) return result(key, 'state', fill(T.noPending, { name: key }), { state: 'changed' });
+    const name = pending.displayName;
+    const r = await once(`cancel:${key}`, async () => {
+      const answer = await send(env, { key, action: 'cancel', request: cancelRequest(pending.kind, pending.id) });
+      const d = answer.ok ? null : describeError(answer.error, { displayName: name, action: 'cancel', kind: pending.kind });
+      const text = d ? sentence(d) : describeOutcome('canceled', { displayName: name });
+      const outcome = answer.ok ? 'Canceled' : answer.error.code || `HTTP ${answer.error.status}`;
+      await activity.record({ action: 'cancel', key, displayName: name, justification: pending.justification, durationMinutes: null, outcome, text, requestId: pending.id });
+      return d ? result(key, d.kind, text, { state: d.state, requestId: pending.id }) : result(key, 'ok', text, { status: 'Canceled', requestId: pending.id });
+    });
+    settle(env);
+    return r;
+  }
+
+  async function requestExtension(key: string, justification: string): Promise<InternalResult> {
+    const env = await load();
+    if (!env) return signedOut([key])[0]!;
+    const eligible = env.snapshot.assignments.find((a) => a.key === key && a.state === 'eligible');
+    if (!eligible) return result(key, 'fatal', fill(T.notInList, { name: key }));
+    const name = eligible.displayName;
+    if (eligible.kind === 'group') return result(key, 'fatal', fill(T.extensionGroup, { name }));
+    const end = eligible.endDateTime ? Date.parse(eligible.endDateTime) : Number.NaN;
+    if (Number.isNaN(end) || end - env.now.getTime() > EXTENSION_WINDOW_MS) return result(key, 'state', fill(T.extensionNotEnding, { name }));
+    const problem = validateJustification(justification).errors[0];
+    if (problem) return result(key, 'field', problem.message, { field: 'justification' });
+    const t = targetOf(eligible, env.account.oid);
+    if (t.kind !== 'role') return result(key, 'fatal', fill(T.extensionGroup, { name }));
+    const request = roleSelfExtendEligibility(t.target, { justification, until: new Date(env.now.getTime() + EXTENSION_LENGTH_MS), now: env.now });
+    const r = await once(`requestExtension:${key}`, async () => {
+      const answer = await send(env, { key, action: 'requestExtension', request });
+      const d = answer.ok ? null : describeError(answer.error, { displayName: name, action: 'extend', kind: 'role' });
+      const text = d ? sentence(d) : fill(T.extensionRequested, { name });
+      const outcome = answer.ok ? (answer.status ?? 'PendingAdminDecision') : answer.error.code || `HTTP ${answer.error.status}`;
+      const requestId = answer.ok ? answer.requestId : null;
+      await activity.record({ action: 'requestExtension', key, displayName: name, justification: justification.trim(), durationMinutes: null, outcome, text, requestId });
+      return d ? result(key, d.kind, text, { field: d.field, state: d.state }) : result(key, 'ok', text, { status: outcome, requestId });
+    });
+    settle(env);
+    return r;
+  }
+
+  const handlers: CommandHandlers = {
+    'pim.activate': async ({ keys, input }) => results(await activateKeys(keys, input)),
+    'pim.activateBundle': async ({ bundleId }) => {
+      const bundle = (await deps.items.bundles.get()).find((b) => b.id === bundleId);
+      if (!bundle) throw new MessagingError('unknown-bundle', T.unknownBundle);
+      const snapshot = await deps.items.snapshot.get();
+      const plan = planBundle(bundle, snapshot?.assignments ?? [], deps.now());
+      const toActivate = plan.steps.flatMap((s) => (s.action === 'activate' ? [s.key] : []));
+      const input = { templateId: bundle.templateId ?? null, durationMinutes: bundle.durationMinutes ?? null, justification: null, ticketNumber: null, ticketSystem: null, startAt: null };
+      const activated = toActivate.length ? await activateKeys(toActivate, input) : [];
+      const list = plan.steps.map((s): InternalResult => {
+        if (s.action === 'activate') return activated.find((r) => r.key === s.key)!;
+        if (s.action === 'missing') return result(s.key, 'fatal', fill(T.missingItem, { name: s.key }));
+        const text = fill(s.reason === 'active' ? T.skippedActive : T.skippedPending, { name: s.assignment.displayName });
+        return result(s.key, 'state', text, { state: s.reason });
+      });
+      return results(list);
+    },
+    'pim.deactivate': async ({ key }) => results([await deactivateKey(key)]),
+    'pim.cancel': async ({ key }) => results([await cancelKey(key)]),
+    'pim.extend': async ({ key, durationMinutes }) => results([await extendKey(key, durationMinutes)]),
+    'pim.requestExtension': async ({ key, justification }) => results([await requestExtension(key, justification)]),
+    'portals.reload': async () => {
+      let tabs: Array<{ id?: number; url?: string }>;
+      try {
+        tabs = await deps.tabs.query({ url: PORTAL_MATCHES });
+      } catch (e) {
+        throw new MessagingError('tabs-unavailable', fill(T.reloadUnavailable, { detail: String(e) }));
+      }
+      // Checked again here: a browser that ignores the url filter (no permission to see tab URLs) must not get every
+      // tab reloaded; a tab whose URL we cannot see is left alone.
+      const ids = tabs.flatMap((t) => (t.id !== undefined && portalForUrl(t.url) ? [t.id] : []));
+      const done = await Promise.allSettled(ids.map((id) => deps.tabs.reload(id)));
+      return { reloaded: done.filter((d) => d.status === 'fulfilled').length };
+    },
+    'auth.stepUpDone': async ({ stepUpId, accessToken, error }) => {
+      const pending = await deps.stepUps.take(stepUpId);
+      if (!pending) throw new MessagingError('unknown-step-up', T.stepUpGone);
+      if (!accessToken || error) {
+        const list = pending.items.map((i) => result(i.key, 'fatal', fill(T.stepUpCancelled, { name: i.displayName, done: TEXT.done[i.action] })));
+        return { ok: true as const, ...results(list) };
+      }
+      const env = await load();
+      if (!env) return { ok: true as const, ...results(signedOut(pending.items.map((i) => i.key))) };
+      deps.stepUps.remember(pending.claims, env.account.oid, accessToken);
+      await engine.ensurePolicies(env, pending.items.map((i) => i.key));
+      const opts = { token: accessToken, claims: pending.claims };
+      const list = await Promise.all(
+        pending.items.map((i) =>
+          i.action === 'extend'
+            ? once(`extend:${i.key}`, () => engine.extendOne(env, i.key, i.durationMinutes, opts))
+            : once(`activate:${i.key}`, () => engine.activateOne(env, i.key, engine.parseStoredInput(i.input), opts)),
+        ),
+      );
+      settle(env);
+      return { ok: true as const, ...results(list) };
+    },
+  };
+
+  /** A command result → what the portal badge understands; failures become typed errors the badge shows. */
+  async function forPortal(r: InternalResult, ifFormNeeded: boolean): Promise<PortalCommandResult> {
+    if (r.kind === 'ok') {
+      const outcome = requestOutcome(r.status ?? '');
+      if (outcome === 'done' || outcome === 'revoked' || outcome === 'canceled') return { outcome: 'done' };
+      if (outcome === 'scheduled' || outcome === 'pending-approval') return { outcome };
+      return { outcome: 'in-progress' };
+    }
+    if (r.kind === 'state' && r.state !== 'too-soon' && r.state !== 'changed') return { outcome: r.state === 'pending' ? 'pending-approval' : 'done' };
+    if (r.kind === 'stepUp') return { outcome: 'in-progress' };
+    if (r.kind === 'field' && ifFormNeeded) {
+      const opened = await deps.openPopup().catch(() => false);
+      if (opened) return { outcome: 'form-opened' };
+      throw new MessagingError('form-needed', fill(T.formNeeded, { text: r.text }));
+    }
+    throw new MessagingError(r.kind, r.text);
+  }
+
+  const portal: PortalCommands = {
+    activate: async (key) => forPortal((await activateKeys([key], null))[0]!, true),
+    deactivate: async (key) => forPortal(await deactivateKey(key), false),
+    extend: async (key) => forPortal(await extendKey(key, null), true),
+  };
+
+  return { handlers, portal };
+}

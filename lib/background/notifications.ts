@@ -1,0 +1,226 @@
+/**
+ * What is worth a notification, and what it says. Pure: `observeChanges` compares what the background saw last (stored,
+ * so restarts do not repeat anything) with the new snapshot and auth state; `notificationFor` turns an event into the
+ * id and options for chrome.notifications. One id per assignment and kind, so a newer notice replaces an older one.
+ */
+import type { Assignment, Snapshot } from '../pim/model';
+import type { ActivityEntry, AuthState, Observed } from '../storage';
+import { DAY, daysLeft, eligibilityEndsSoon, formatDay, formatMoment, MINUTE, parseTime, type TimeFormat } from '../pim/time';
+import { warnAlarm, type DueWarning } from './schedule';
+
+export type NotifyEvent =
+  | { kind: 'warn'; warning: DueWarning }
+  | { kind: 'approved'; key: string; name: string; end: string | null }
+  | { kind: 'denied'; key: string; name: string }
+  /** A request for a later start left the approval queue: approved (it will start) or denied; we cannot tell yet. */
+  | { kind: 'decided'; key: string; name: string; start: string }
+  | { kind: 'started'; key: string; name: string; end: string | null }
+  | { kind: 'eligibility'; key: string; name: string; end: string }
+  | { kind: 'signIn' };
+
+/** A request whose start is further away than this counts as scheduled for later, not "now". */
+const LATER_MS = 5 * MINUTE;
+/** How long after its start an awaited activation is given to show up before we stop waiting for it. */
+const AWAIT_GRACE_MS = 60 * MINUTE;
+
+function sectionsOk(snapshot: Snapshot, key: string): boolean {
+  const kind = key.startsWith('group:') ? 'group' : 'role';
+  return !snapshot.sections[`${kind}Pending`]?.error && !snapshot.sections[`${kind}Active`]?.error;
+}
+
+function latest(activity: readonly ActivityEntry[], key: string, action: ActivityEntry['action']): ActivityEntry | undefined {
+  return activity.find((e) => e.key === key && e.action === action); // activity is newest first
+}
+
+/** An activation the user scheduled for later from this extension (the request came back Granted, before the start). */
+function scheduledByUs(a: Assignment, activity: readonly ActivityEntry[]): boolean {
+  const entry = latest(activity, a.key, 'activate');
+  const start = parseTime(a.startDateTime);
+  const at = parseTime(entry?.at ?? null);
+  return entry?.outcome === 'Granted' && start !== null && at !== null && at < start - MINUTE;
+}
+
+export function observeChanges(args: {
+  previous: Observed | null;
+  /** The signed-in account's snapshot (null when signed out or it belongs to someone else). */
+  snapshot: Snapshot | null;
+  auth: AuthState;
+  activity: readonly ActivityEntry[];
+  nowMs: number;
+  notified: Readonly<Record<string, string>>;
+}): { events: NotifyEvent[]; observed: Observed; record: string[] } {
+  const { previous, snapshot, activity } = args;
+  const pimNow = args.nowMs + (snapshot?.clockSkewMs ?? 0);
+  const nowIso = new Date(args.nowMs).toISOString();
+  const observed: Observed = { principalId: snapshot?.principalId ?? null, authStatus: args.auth.status, pending: {}, active: {}, awaiting: {} };
+  const events: NotifyEvent[] = [];
+  const record: string[] = [];
+
+  if (previous && previous.authStatus !== 'renewal-required' && args.auth.status === 'renewal-required') events.push({ kind: 'signIn' });
+  if (!snapshot) return { events, observed, record };
+
+  for (const a of snapshot.assignments) {
+    if (a.state === 'pending') observed.pending[a.key] = { name: a.displayName, start: a.startDateTime, seenAt: previous?.pending[a.key]?.seenAt ?? nowIso };
+    if (a.state === 'active') observed.active[a.key] = { name: a.displayName, end: a.endDateTime };
+  }
+
+  for (const a of snapshot.assignments) {
+    if (a.state !== 'eligible' || !a.endDateTime || !eligibilityEndsSoon(a.endDateTime, pimNow)) continue;
+    const dedupe = `eligibility:${a.key}`;
+    const last = parseTime(args.notified[dedupe] ?? null);
+    if (last !== null && args.nowMs - last < DAY) continue;
+    events.push({ kind: 'eligibility', key: a.key, name: a.displayName, end: a.endDateTime });
+    record.push(dedupe);
+  }
+
+  // First look, or another account: remember, announce nothing (it is not news to the user).
+  if (!previous || previous.principalId !== observed.principalId) return { events, observed, record };
+
+  const announced = new Set<string>();
+  for (const [key, was] of Object.entries(previous.pending)) {
+    if (key in observed.pending) continue;
+    if (!sectionsOk(snapshot, key)) {
+      observed.pending[key] = was; // part of the read failed: decide next time, with the whole picture
+      continue;
+    }
+    const now = observed.active[key];
+    const before = previous.active[key];
+    const start = parseTime(was.start);
+    if (now && (!before || before.end !== now.end)) {
+      events.push({ kind: 'approved', key, name: now.name, end: now.end });
+      announced.add(key);
+    } else if (was.start && start !== null && start > pimNow + LATER_MS) {
+      events.push({ kind: 'decided', key, name: was.name, start: was.start });
+      observed.awaiting[key] = { name: was.name, start: was.start };
+    } else {
+      const cancel = latest(activity, key, 'cancel');
+      const cancelledByUs = cancel && (parseTime(cancel.at) ?? 0) >= (parseTime(was.seenAt) ?? 0) - MINUTE;
+      if (!cancelledByUs) events.push({ kind: 'denied', key, name: was.name });
+    }
+  }
+
+  for (const a of snapshot.assignments) {
+    if (a.state !== 'active' || a.key in previous.active || announced.has(a.key) || a.key in previous.pending) continue;
+    if (a.key in previous.awaiting || scheduledByUs(a, activity)) {
+      events.push({ kind: 'started', key: a.key, name: a.displayName, end: a.endDateTime });
+      announced.add(a.key);
+    }
+  }
+
+  for (const [key, wait] of Object.entries(previous.awaiting)) {
+    if (announced.has(key) || key in observed.awaiting) continue;
+    if ((parseTime(wait.start) ?? 0) + AWAIT_GRACE_MS > pimNow) observed.awaiting[key] = wait;
+  }
+  return { events, observed, record };
+}
+
+export const NOTIFY_TEXT = {
+  warnTitle: '{name} ends in {minutes} min',
+  warnTitleUnderMinute: '{name} ends in less than a minute',
+  warnMessageButtons: 'Active until {time}.',
+  warnMessageClick: 'Active until {time}. Click to extend or deactivate it.',
+  extend: 'Extend',
+  deactivate: 'Deactivate',
+  approvedTitle: '{name} is active',
+  approvedMessage: 'Your request was approved.',
+  activeUntil: ' Active until {time}.',
+  deniedTitle: 'Request for {name} not approved',
+  deniedMessage: 'It is no longer waiting for approval and did not become active: it was denied, withdrawn by someone else, or it expired.',
+  decidedTitle: 'Request for {name} decided',
+  decidedMessage: "It is no longer waiting for approval. If it was approved it starts at {time}; we'll tell you when it is active.",
+  startedTitle: '{name} is active',
+  startedMessage: 'Your scheduled activation has started.',
+  eligibilityTitle: 'Your eligibility for {name} ends in {days} days',
+  eligibilityTitleOne: 'Your eligibility for {name} ends within a day',
+  eligibilityMessage: 'It ends on {day}. Ask your PIM admin to extend it (for roles, Request extension in PIM Companion) before then.',
+  signInTitle: 'Sign in to PIM Companion again',
+  signInMessage: 'Your sign-in expired and could not be renewed without you. Click to sign in again; until then your list and warnings may be out of date.',
+  commandFailedTitle: 'Could not {verb} {name}',
+  verb: { extend: 'extend', deactivate: 'deactivate' },
+} as const;
+
+const fill = (template: string, vars: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+
+export interface NotificationSpec {
+  id: string;
+  options: Browser.notifications.NotificationCreateOptions;
+}
+
+export interface NotificationEnv {
+  iconUrl: string;
+  /** Chromium: Extend / Deactivate buttons. Firefox has none (a click opens the popup instead). */
+  buttons: boolean;
+  format: TimeFormat;
+  nowMs: number;
+  skewMs: number;
+}
+
+/** Self-activated, directly held activations are the ones the user can extend or deactivate themselves. */
+export function selfManaged(a: Pick<Assignment, 'memberType' | 'assignmentType'>): boolean {
+  return a.memberType === 'direct' && a.assignmentType === 'Activated';
+}
+
+export function notificationFor(event: NotifyEvent, env: NotificationEnv): NotificationSpec {
+  const base = { type: 'basic' as const, iconUrl: env.iconUrl };
+  const local = (iso: string) => formatMoment(parseTime(iso)! - env.skewMs, env.nowMs, env.format);
+  const until = (end: string | null) => (end ? fill(NOTIFY_TEXT.activeUntil, { time: local(end) }) : '');
+  switch (event.kind) {
+    case 'warn': {
+      const { assignment: a, lead, leftMs } = event.warning;
+      const minutes = Math.round(leftMs / MINUTE);
+      const title = minutes < 1 ? fill(NOTIFY_TEXT.warnTitleUnderMinute, { name: a.displayName }) : fill(NOTIFY_TEXT.warnTitle, { name: a.displayName, minutes });
+      const buttons = env.buttons && selfManaged(a);
+      const message = fill(buttons ? NOTIFY_TEXT.warnMessageButtons : NOTIFY_TEXT.warnMessageClick, { time: local(a.endDateTime!) });
+      return {
+        id: warnAlarm(a.key, lead),
+        options: {
+          ...base,
+          title,
+          message,
+          // Chromium only: Firefox rejects options it does not know.
+          ...(buttons ? { buttons: [{ title: NOTIFY_TEXT.extend }, { title: NOTIFY_TEXT.deactivate }], requireInteraction: true } : {}),
+        },
+      };
+    }
+    case 'approved':
+      return { id: `request:${event.key}`, options: { ...base, title: fill(NOTIFY_TEXT.approvedTitle, { name: event.name }), message: NOTIFY_TEXT.approvedMessage + until(event.end) } };
+    case 'denied':
+      return { id: `request:${event.key}`, options: { ...base, title: fill(NOTIFY_TEXT.deniedTitle, { name: event.name }), message: NOTIFY_TEXT.deniedMessage } };
+    case 'decided':
+      return {
+        id: `request:${event.key}`,
+        options: { ...base, title: fill(NOTIFY_TEXT.decidedTitle, { name: event.name }), message: fill(NOTIFY_TEXT.decidedMessage, { time: local(event.start) }) },
+      };
+    case 'started':
+      return { id: `started:${event.key}`, options: { ...base, title: fill(NOTIFY_TEXT.startedTitle, { name: event.name }), message: NOTIFY_TEXT.startedMessage + until(event.end) } };
+    case 'eligibility': {
+      const days = daysLeft(event.end, env.nowMs + env.skewMs) ?? 0;
+      const title = fill(days <= 1 ? NOTIFY_TEXT.eligibilityTitleOne : NOTIFY_TEXT.eligibilityTitle, { name: event.name, days });
+      const day = formatDay(parseTime(event.end)! - env.skewMs, env.nowMs, env.format);
+      return { id: `eligibility:${event.key}`, options: { ...base, title, message: fill(NOTIFY_TEXT.eligibilityMessage, { day }) } };
+    }
+    case 'signIn':
+      return { id: 'signin', options: { ...base, title: NOTIFY_TEXT.signInTitle, message: NOTIFY_TEXT.signInMessage, ...(env.buttons ? { requireInteraction: true } : {}) } };
+  }
+}
+
+/** What a click on a notification is about: a row of the popup, or signing in. */
+export function notificationTarget(id: string): { kind: 'row'; key: string } | { kind: 'signIn' } | null {
+  if (id === 'signin') return { kind: 'signIn' };
+  const warn = /^warn:(.+):\d+(?:\.\d+)?$/.exec(id);
+  if (warn) return { kind: 'row', key: warn[1]! };
+  const other = /^(?:request|started|eligibility|command):(.+)$/.exec(id);
+  return other ? { kind: 'row', key: other[1]! } : null;
+}
+
+/** The warnings on screen that no longer apply (ended, deactivated, extended past the lead): they are taken down. */
+export function staleWarnings(shownIds: readonly string[], snapshot: Snapshot | null, nowMs: number): string[] {
+  const pimNow = nowMs + (snapshot?.clockSkewMs ?? 0);
+  return shownIds.filter((id) => {
+    const m = /^warn:(.+):(\d+(?:\.\d+)?)$/.exec(id);
+    if (!m) return false;
+    const a = snapshot?.assignments.find((x) => x.key === m[1] && x.state === 'active');
+    const end = parseTime(a?.endDateTime ?? null);
+    return end === null || end <= pimNow || end - pimNow > Number(m[2]) * MINUTE + MINUTE;
+  });
+}

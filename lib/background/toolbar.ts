@@ -1,0 +1,78 @@
+/**
+ * The toolbar button: the badge shows the shortest time left of a running activation ("42m", "9m" in the warning
+ * colour, "<1m"), or the number of requests waiting for approval when nothing runs, or nothing; the tooltip lists what
+ * is active and until when. `toolbarState` is pure; `applyToolbar` writes it to chrome.action.
+ *
+ * The badge counts whole minutes, so while something runs a per-minute `badge` alarm (lib/background/schedule.ts)
+ * repaints it: the one recurring wake-up while a role is active.
+ */
+import { browser } from 'wxt/browser';
+import type { Snapshot } from '../pim/model';
+import type { Settings } from '../storage';
+import { DAY, formatMoment, HOUR, MINUTE, parseTime, type TimeFormat } from '../pim/time';
+import { pendingRequests, runningActivations } from './schedule';
+
+export const BADGE_COLOURS = {
+  normal: '#0F6CBD',
+  warning: '#C50F1F',
+  pending: '#616161',
+} as const;
+
+export const TOOLBAR_TEXT = {
+  name: 'PIM Companion',
+  activeUntil: '{name}: until {time}',
+  pendingOne: '1 request waiting for approval',
+  pendingMany: '{count} requests waiting for approval',
+  nothingActive: 'No role or group active',
+} as const;
+
+export interface ToolbarState {
+  text: string;
+  colour: string;
+  title: string;
+}
+
+/** "<1m", "42m", "3h", "2d": floored, so the badge never claims more time than is left; at most 3 characters. */
+export function badgeText(leftMs: number): string {
+  if (leftMs < MINUTE) return '<1m';
+  if (leftMs < HOUR) return `${Math.floor(leftMs / MINUTE)}m`;
+  if (leftMs < DAY) return `${Math.floor(leftMs / HOUR)}h`;
+  return `${Math.min(99, Math.floor(leftMs / DAY))}d`;
+}
+
+const fill = (template: string, vars: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+
+export function toolbarState(snapshot: Snapshot | null, settings: Settings, nowMs: number, format: TimeFormat): ToolbarState {
+  const skew = snapshot?.clockSkewMs ?? 0;
+  const pimNow = nowMs + skew;
+  const running = runningActivations(snapshot, pimNow).sort((a, b) => parseTime(a.endDateTime)! - parseTime(b.endDateTime)!);
+  const pending = pendingRequests(snapshot);
+  const lines: string[] = [TOOLBAR_TEXT.name];
+
+  for (const a of running) {
+    // Shown in local time: the tooltip is read against the user's own clock.
+    lines.push(fill(TOOLBAR_TEXT.activeUntil, { name: a.displayName, time: formatMoment(parseTime(a.endDateTime)! - skew, nowMs, format) }));
+  }
+  if (pending.length > 0) lines.push(pending.length === 1 ? TOOLBAR_TEXT.pendingOne : fill(TOOLBAR_TEXT.pendingMany, { count: pending.length }));
+  if (snapshot && running.length === 0 && pending.length === 0) lines.push(TOOLBAR_TEXT.nothingActive);
+  const title = lines.join('\n');
+
+  if (running.length > 0) {
+    const left = parseTime(running[0]!.endDateTime)! - pimNow;
+    const warning = left < settings.warningThresholdMinutes * MINUTE;
+    return { text: badgeText(left), colour: warning ? BADGE_COLOURS.warning : BADGE_COLOURS.normal, title };
+  }
+  if (pending.length > 0) return { text: String(pending.length), colour: BADGE_COLOURS.pending, title };
+  return { text: '', colour: BADGE_COLOURS.normal, title };
+}
+
+/** Writes the state to the toolbar button (white text on the badge colour where the browser supports it). */
+export async function applyToolbar(state: ToolbarState): Promise<void> {
+  await Promise.all([
+    browser.action.setBadgeText({ text: state.text }),
+    browser.action.setBadgeBackgroundColor({ color: state.colour }),
+    browser.action.setTitle({ title: state.title }),
+    // setBadgeTextColor: Chromium 110+, Firefox 109+; absent elsewhere, where the default contrast is used.
+    browser.action.setBadgeTextColor?.({ color: '#FFFFFF' }),
+  ]);
+}

@@ -1,0 +1,75 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { applyToolbar, BADGE_COLOURS, badgeText, toolbarState } from '../../../lib/background/toolbar';
+import { active, EXO, format, MIN, pending, SEC, settings, snap, T0 } from './scheduler-fixtures';
+
+describe('badgeText', () => {
+  it.each([
+    [59_999, '<1m'],
+    [60_000, '1m'],
+    [9 * MIN + 59_999, '9m'],
+    [10 * MIN, '10m'],
+    [42 * MIN + 30_000, '42m'],
+    [59 * MIN + 59_999, '59m'],
+    [60 * MIN, '1h'],
+    [119 * MIN, '1h'],
+    [24 * 60 * MIN, '1d'],
+    [400 * 24 * 60 * MIN, '99d'],
+  ])('%i ms left → %s', (left, text) => {
+    expect(badgeText(left)).toBe(text);
+  });
+});
+
+describe('toolbarState', () => {
+  const endingIn = (ms: number, key = EXO, name = 'Exchange Administrator') =>
+    active(key, T0 - 30 * MIN, 0, { endDateTime: new Date(T0 + ms).toISOString(), displayName: name });
+
+  it('shows the shortest time left in the normal colour above the threshold', () => {
+    const state = toolbarState(snap([endingIn(42 * MIN), endingIn(90 * MIN, SEC, 'Security Reader')]), settings(), T0, format);
+    expect(state).toMatchObject({ text: '42m', colour: BADGE_COLOURS.normal });
+    expect(state.title.split('\n')).toEqual(['PIM Companion', 'Exchange Administrator: until 10:42', 'Security Reader: until 11:30']);
+  });
+
+  it.each([
+    [10 * MIN, '10m', BADGE_COLOURS.normal],
+    [10 * MIN - 1, '9m', BADGE_COLOURS.warning],
+    [30_000, '<1m', BADGE_COLOURS.warning],
+  ])('%i ms left → %s in %s', (left, text, colour) => {
+    expect(toolbarState(snap([endingIn(left)]), settings(), T0, format)).toMatchObject({ text, colour });
+  });
+
+  it('follows the configured warning threshold', () => {
+    expect(toolbarState(snap([endingIn(20 * MIN)]), settings({ warningThresholdMinutes: 30 }), T0, format).colour).toBe(BADGE_COLOURS.warning);
+  });
+
+  it('counts pending requests when nothing is active, and is empty otherwise', () => {
+    const waiting = toolbarState(snap([pending(SEC), pending(EXO)]), settings(), T0, format);
+    expect(waiting).toMatchObject({ text: '2', colour: BADGE_COLOURS.pending });
+    expect(waiting.title).toContain('2 requests waiting for approval');
+    expect(toolbarState(snap([endingIn(-MIN)]), settings(), T0, format)).toMatchObject({ text: '', title: 'PIM Companion\nNo role or group active' });
+    expect(toolbarState(null, settings(), T0, format)).toMatchObject({ text: '', title: 'PIM Companion' });
+  });
+
+  it('prefers the time left over the pending count', () => {
+    expect(toolbarState(snap([pending(SEC), endingIn(5 * MIN)]), settings(), T0, format).text).toBe('5m');
+  });
+
+  it('counts on the service clock and shows end times on the local one', () => {
+    const skew = 50 * MIN;
+    const a = active(EXO, T0, 0, { endDateTime: new Date(T0 + skew + 15 * MIN).toISOString() });
+    const state = toolbarState(snap([a], { clockSkewMs: skew }), settings(), T0, format);
+    expect(state.text).toBe('15m');
+    expect(state.title).toContain('until 10:15');
+  });
+});
+
+describe('applyToolbar', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('writes text, colour and tooltip to the toolbar button', async () => {
+    await applyToolbar({ text: '9m', colour: BADGE_COLOURS.warning, title: 'PIM Companion\nX: until 10:09' });
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('9m');
+    expect(await fakeBrowser.action.getBadgeBackgroundColor({})).toEqual([0xc5, 0x0f, 0x1f, 255]);
+    expect(await fakeBrowser.action.getTitle({})).toBe('PIM Companion\nX: until 10:09');
+  });
+});

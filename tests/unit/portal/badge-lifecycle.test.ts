@@ -1,0 +1,150 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { BADGE_TAG, startPortalBadge, type PortalBadgeDeps } from '../../../lib/portal/badge';
+import type { PortalClient } from '../../../lib/portal/client';
+import { createBadgeStore } from '../../../lib/portal/store';
+import type { TickerDeps } from '../../../lib/portal/ticker';
+import { snapshotItem } from '../../../lib/storage';
+import { installMessages } from '../components/fixtures';
+import { EXCHANGE_URL, NOW, eligibleExchange, snapshotOf, viaGroupScenario } from './helpers';
+
+/** A page's timer and visibility, observable: which intervals exist, and a switch for document.hidden. */
+function fakePage() {
+  const intervals = new Map<number, () => void>();
+  let next = 1;
+  let hidden = false;
+  const visibility: (() => void)[] = [];
+  const deps: TickerDeps = {
+    setInterval: (fn) => {
+      intervals.set(next, fn);
+      return next++;
+    },
+    clearInterval: (id) => void intervals.delete(id),
+    isHidden: () => hidden,
+    onVisibilityChange: (cb) => void visibility.push(cb),
+  };
+  return {
+    deps,
+    intervals,
+    setHidden(value: boolean) {
+      hidden = value;
+      visibility.forEach((cb) => cb());
+    },
+    tick: () => [...intervals.values()].forEach((fn) => fn()),
+  };
+}
+
+const hosts = () => document.querySelectorAll(BADGE_TAG);
+let ctx: ContentScriptContext;
+
+function start(page = fakePage(), over: Partial<PortalBadgeDeps> = {}) {
+  const client: PortalClient = { send: vi.fn(async () => ({ outcome: 'done' as const })) };
+  const badge = startPortalBadge(ctx, {
+    url: EXCHANGE_URL,
+    now: () => NOW,
+    store: createBadgeStore,
+    client,
+    reload: vi.fn(),
+    ticker: page.deps,
+    ...over,
+  });
+  return { badge, page, client };
+}
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  installMessages();
+  ctx = new ContentScriptContext('portal');
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  ctx.abort();
+  document.querySelectorAll(BADGE_TAG).forEach((el) => el.remove());
+});
+
+describe('portal badge on a page', () => {
+  it('does nothing at all on a page that is not a portal (e.g. an ordinary SharePoint site)', async () => {
+    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    const { badge, page } = start(fakePage(), { url: 'https://contoso.sharepoint.com/sites/hr' });
+    expect(await badge).toBeNull();
+    expect(hosts()).toHaveLength(0);
+    expect(page.intervals.size).toBe(0);
+  });
+
+  it('mounts no UI and starts no timer on a portal page with nothing relevant', async () => {
+    const setInterval = vi.spyOn(window, 'setInterval');
+    const setTimeout = vi.spyOn(window, 'setTimeout');
+    await snapshotItem.set(snapshotOf([]));
+    // The page's own timer functions (no injected ticker), to see that none is used.
+    const badge = await startPortalBadge(ctx, { url: EXCHANGE_URL, now: () => NOW, store: createBadgeStore, client: { send: vi.fn() }, reload: vi.fn() });
+    expect(badge!.mounted).toBe(false);
+    expect(badge!.ticking).toBe(false);
+    expect(hosts()).toHaveLength(0);
+    expect(setInterval).not.toHaveBeenCalled();
+    expect(setTimeout).not.toHaveBeenCalled();
+  });
+
+  it('paints from the stored snapshot, with one timer while something relevant counts down', async () => {
+    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    const { badge, page } = start();
+    const b = (await badge)!;
+    await vi.waitFor(() => expect(b.mounted).toBe(true));
+    expect(hosts()).toHaveLength(1);
+    expect(page.intervals.size).toBe(1);
+    expect(b.ticking).toBe(true);
+  });
+
+  it('pauses the timer while the tab is hidden and resumes when it shows', async () => {
+    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    const { badge, page } = start();
+    const b = (await badge)!;
+    await vi.waitFor(() => expect(b.mounted).toBe(true));
+    page.setHidden(true);
+    expect(page.intervals.size).toBe(0);
+    page.setHidden(false);
+    expect(page.intervals.size).toBe(1);
+  });
+
+  it('follows the snapshot through storage: appears, stops ticking, disappears', async () => {
+    await snapshotItem.set(snapshotOf([]));
+    const { badge, page } = start();
+    const b = (await badge)!;
+    expect(b.mounted).toBe(false);
+    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    await vi.waitFor(() => expect(b.mounted).toBe(true));
+    expect(page.intervals.size).toBe(1);
+    await snapshotItem.set(snapshotOf([eligibleExchange()]));
+    await vi.waitFor(() => expect(page.intervals.size).toBe(0));
+    expect(b.mounted).toBe(true);
+    await snapshotItem.set(snapshotOf([]));
+    await vi.waitFor(() => expect(b.mounted).toBe(false));
+    expect(hosts()).toHaveLength(0);
+  });
+
+  it('keeps exactly one badge across SPA navigations, even when the page drops it', async () => {
+    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    const { badge, page } = start();
+    const b = (await badge)!;
+    await vi.waitFor(() => expect(b.mounted).toBe(true));
+    history.pushState({}, '', '/mailboxes');
+    document.querySelector(BADGE_TAG)!.remove();
+    page.tick();
+    expect(hosts()).toHaveLength(1);
+    page.tick();
+    expect(hosts()).toHaveLength(1);
+  });
+
+  it('removes its UI and stops its timer when the extension goes away', async () => {
+    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    const { badge, page } = start();
+    const b = (await badge)!;
+    await vi.waitFor(() => expect(b.mounted).toBe(true));
+    ctx.abort();
+    expect(hosts()).toHaveLength(0);
+    expect(page.intervals.size).toBe(0);
+    await snapshotItem.set(snapshotOf(viaGroupScenario(3, 49)));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(hosts()).toHaveLength(0);
+  });
+});

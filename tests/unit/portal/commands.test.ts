@@ -1,0 +1,107 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { createPortalCommandHandlers, type PortalCommands } from '../../../lib/background/portal-commands';
+import { createListener, MessagingError, type Handlers } from '../../../lib/messaging';
+import { portalPrefsItem } from '../../../lib/storage';
+import { EXCHANGE_URL, assignment, eligibleExchange, snapshotOf, viaGroupScenario } from './helpers';
+
+const self = { id: 'ext-id', origin: 'chrome-extension://ext-id/' };
+const portalTab = (url = EXCHANGE_URL, frameId = 0) => ({ id: 'ext-id', url, frameId, tab: { id: 7, url, index: 0, pinned: false, highlighted: false, windowId: 1, active: true, incognito: false, discarded: false, autoDiscardable: true, groupId: -1, frozen: false, selected: true } });
+const popup = { id: 'ext-id', url: 'chrome-extension://ext-id/popup.html' };
+type Sender = Browser.runtime.MessageSender;
+
+const teams = assignment({ key: 'role:teams:/', targetId: '69091246-20e8-4a56-aa4d-066075b2a7a8', displayName: 'Teams Administrator', startDateTime: '2026-11-22T13:00:00Z', endDateTime: '2026-11-22T15:00:00Z' });
+
+function setup(assignments = [...viaGroupScenario(10, 50), eligibleExchange({ key: 'role:eligible-exo:/' }), teams]) {
+  const commands: PortalCommands = {
+    activate: vi.fn(async () => ({ outcome: 'done' as const })),
+    deactivate: vi.fn(async () => ({ outcome: 'done' as const })),
+    extend: vi.fn(async () => ({ outcome: 'scheduled' as const })),
+  };
+  const handlers = createPortalCommandHandlers({ snapshot: async () => snapshotOf(assignments), commands });
+  return { handlers, commands };
+}
+
+async function rejection(p: Promise<unknown>): Promise<string> {
+  const e = await p.then(() => null, (err: unknown) => err);
+  expect(e).toBeInstanceOf(MessagingError);
+  return (e as MessagingError).code;
+}
+
+beforeEach(() => fakeBrowser.reset());
+
+describe('portal command handlers', () => {
+  it('delegates a command for a relevant assignment in the right state', async () => {
+    const { handlers, commands } = setup();
+    await expect(handlers['portal.deactivate']({ key: 'group:g-exo:member' }, portalTab() as Sender)).resolves.toEqual({ outcome: 'done' });
+    await expect(handlers['portal.activate']({ key: 'role:eligible-exo:/' }, portalTab() as Sender)).resolves.toEqual({ outcome: 'done' });
+    await expect(handlers['portal.extend']({ key: 'group:g-exo:member' }, portalTab() as Sender)).resolves.toEqual({ outcome: 'scheduled' });
+    expect(commands.deactivate).toHaveBeenCalledWith('group:g-exo:member');
+    expect(commands.activate).toHaveBeenCalledWith('role:eligible-exo:/');
+  });
+
+  it.each([
+    ['an unknown key', 'portal.deactivate', 'role:nope:/', portalTab(), 'unknown-key'],
+    ['a key in the wrong state (activate what is active)', 'portal.activate', 'group:g-exo:member', portalTab(), 'unknown-key'],
+    ['a key not relevant to the sender\'s portal', 'portal.deactivate', 'role:teams:/', portalTab(), 'not-relevant'],
+    ['a subframe of a portal', 'portal.deactivate', 'group:g-exo:member', portalTab(EXCHANGE_URL, 3), 'forbidden'],
+    ['a page that is not a portal', 'portal.deactivate', 'group:g-exo:member', portalTab('https://evil.example/'), 'forbidden'],
+    ['a look-alike host', 'portal.deactivate', 'group:g-exo:member', portalTab('https://admin.exchange.microsoft.com.evil.example/'), 'forbidden'],
+  ] as const)('rejects %s', async (_, name, key, sender, code) => {
+    const { handlers, commands } = setup();
+    expect(await rejection(handlers[name]({ key }, sender as Sender))).toBe(code);
+    expect(commands.deactivate).not.toHaveBeenCalled();
+    expect(commands.activate).not.toHaveBeenCalled();
+  });
+
+  it('honours the user\'s portal choices: switched off refuses, pinned accepts', async () => {
+    const { handlers, commands } = setup();
+    await portalPrefsItem.set({ teams: { enabled: true, pinned: [] }, exchange: { enabled: true, pinned: ['role:teams:/'] } });
+    await expect(handlers['portal.deactivate']({ key: 'role:teams:/' }, portalTab() as Sender)).resolves.toEqual({ outcome: 'done' });
+    await portalPrefsItem.set({ exchange: { enabled: false, pinned: [] } });
+    expect(await rejection(handlers['portal.deactivate']({ key: 'group:g-exo:member' }, portalTab() as Sender))).toBe('portal-off');
+    expect(commands.deactivate).toHaveBeenCalledOnce();
+  });
+
+  it('lets our own extension pages act on any assignment of the snapshot', async () => {
+    const { handlers } = setup();
+    await expect(handlers['portal.deactivate']({ key: 'role:teams:/' }, popup as Sender)).resolves.toEqual({ outcome: 'done' });
+  });
+});
+
+describe('sender check for portal commands (createListener)', () => {
+  function call(sender: object, payload: unknown = { key: 'group:g-exo:member' }) {
+    const deactivate = vi.fn(async () => ({ outcome: 'done' as const }));
+    const handlers: Handlers = { 'portal.deactivate': deactivate };
+    const listener = createListener('background', handlers, self);
+    return new Promise<{ reply: unknown; deactivate: typeof deactivate }>((resolve) => {
+      const handled = listener({ name: 'portal.deactivate', payload }, sender as Sender, (reply) => resolve({ reply, deactivate }));
+      if (handled === undefined) resolve({ reply: undefined, deactivate });
+    });
+  }
+
+  it('accepts our content script in the top frame of a portal tab, and extension pages', async () => {
+    expect((await call(portalTab())).reply).toEqual({ ok: true, value: { outcome: 'done' } });
+    expect((await call({ ...portalTab(), origin: 'https://admin.exchange.microsoft.com' })).reply).toMatchObject({ ok: true });
+    expect((await call(popup)).reply).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['a subframe', portalTab(EXCHANGE_URL, 2)],
+    ['a non-portal page', portalTab('https://example.com/')],
+    ['a frame whose tab is elsewhere', { ...portalTab(), tab: { ...portalTab().tab, url: 'https://example.com/' } }],
+    ['a frame whose origin disagrees with its URL', { ...portalTab(), origin: 'https://example.com' }],
+    ['a sender without a tab', { id: 'ext-id', url: EXCHANGE_URL, frameId: 0 }],
+    ['another extension', { ...portalTab(), id: 'other-ext' }],
+  ])('rejects %s', async (_, sender) => {
+    const { reply, deactivate } = await call(sender);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(deactivate).not.toHaveBeenCalled();
+  });
+
+  it('rejects a malformed key', async () => {
+    const { reply } = await call(portalTab(), { key: 'x'.repeat(400) });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect((await call(portalTab(), { key: 5 })).reply).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+});
