@@ -14,7 +14,8 @@ const connectSrc = [...new Set(CLOUDS.flatMap((c) => [new URL(c.authority).origi
 
 export default defineConfig({
   srcDir: '.',
-  outDir: '.output',
+  // A private output folder lets parallel checkouts' builds and e2e runs not step on each other (default .output).
+  outDir: process.env.WXT_OUT_DIR ?? '.output',
   manifestVersion: 3,
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser }) => ({

@@ -4,6 +4,6 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export default function setup(): void {
-  const manifest = resolve('.output/chrome-mv3/manifest.json');
+  const manifest = resolve(process.env.WXT_OUT_DIR ?? '.output', 'chrome-mv3/manifest.json');
   if (!existsSync(manifest)) execFileSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
 }

@@ -12,7 +12,7 @@ import type { FakeTenant } from '../fake-tenant/index';
 /** The extension API inside the browser, for functions evaluated there through Puppeteer. */
 declare const chrome: typeof import('wxt/browser').browser;
 
-export const EXTENSION_DIR = resolve('.output/chrome-mv3');
+export const EXTENSION_DIR = resolve(process.env.WXT_OUT_DIR ?? '.output', 'chrome-mv3');
 export const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
 export const ADMIN_UPN = 'adm-lidia@contoso.onmicrosoft.com';
 
