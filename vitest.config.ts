@@ -11,6 +11,8 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
+          // English messages behind browser.i18n.getMessage (fakeBrowser does not implement it).
+          setupFiles: ['tests/unit/i18n/setup.ts'],
         },
       },
       {
@@ -18,6 +20,7 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['tests/unit/i18n/setup.ts'],
           testTimeout: 20_000,
         },
       },

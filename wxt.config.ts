@@ -24,7 +24,7 @@ export default defineConfig({
     default_locale: 'en',
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'pim-companion@pim-companion.dev', strict_min_version: '128.0' } } }
-      : { key: MANIFEST_KEY, minimum_chrome_version: '116' }),
+      : { key: MANIFEST_KEY, minimum_chrome_version: '116', storage: { managed_schema: 'managed-schema.json' } }),
     permissions: ['storage', 'alarms', 'notifications', 'identity', ...(browser === 'firefox' ? [] : ['offscreen'])],
     // Graph and sign-in: no CORS preflight, so a refresh is one round trip. The portal hosts (the same list the badge's
     // content script runs on, so no new install warning) let "Reload the admin center" find the open portal tabs. Not the

@@ -80,6 +80,27 @@ export const CommandResult = z.object({
 export type CommandResult = z.infer<typeof CommandResult>;
 const Results = z.object({ results: z.array(CommandResult) });
 
+/**
+ * Check connection (options): per delegated Graph permission, what one call to each endpoint that needs it said.
+ * ok: answered; not-consented: Graph says the token lacks the permission (admin consent missing); forbidden: the
+ * permission is there but the account may not do this (a directory role, group ownership, Conditional Access);
+ * error: no usable answer (offline, throttled, 5xx); skipped: nothing to test it with (e.g. no PIM group eligibility).
+ */
+export const ScopeCheck = z.object({
+  scope: z.string(),
+  status: z.enum(['ok', 'not-consented', 'forbidden', 'error', 'skipped']),
+  /** Graph's own message for the worst answer, for the admin. */
+  detail: z.string().nullable(),
+});
+export type ScopeCheck = z.infer<typeof ScopeCheck>;
+export const ConnectionCheck = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('not-configured') }),
+  z.object({ kind: z.literal('sign-in-required'), detail: z.string() }),
+  z.object({ kind: z.literal('failed'), detail: z.string(), adminConsentUrl: z.string() }),
+  z.object({ kind: z.literal('checked'), checkedAt: z.string(), adminConsentUrl: z.string(), scopes: z.array(ScopeCheck) }),
+]);
+export type ConnectionCheck = z.infer<typeof ConnectionCheck>;
+
 export const protocol = {
   /** Popup/options → background: activate one or more eligible assignments (multi-select), each with the same input. */
   'pim.activate': define({
@@ -121,6 +142,8 @@ export const protocol = {
     to: 'background',
   }),
 
+  /** Options → background: call each Graph endpoint once and report per permission (lib/background/check-connection.ts). */
+  'connection.check': define({ request: z.object({}), response: ConnectionCheck, from: 'extension', to: 'background' }),
   /** Ask the background to refresh the snapshot (popup open when stale, Refresh button). */
   'snapshot.refresh': define({
     request: z.object({ force: z.boolean() }),

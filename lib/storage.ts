@@ -22,7 +22,12 @@ export function defineValidatedItem<S extends z.ZodType>(
   key: StorageItemKey,
   schema: S,
   fallback: z.infer<S>,
-  options: { version?: number; migrations?: Record<number, (old: unknown) => unknown> } = {},
+  options: {
+    version?: number;
+    migrations?: Record<number, (old: unknown) => unknown>;
+    /** What can be kept of a value that fails the schema (e.g. the valid entries of a list); the rest is backed up. */
+    salvage?: (raw: unknown) => unknown;
+  } = {},
 ): ValidatedItem<z.infer<S>> {
   type T = z.infer<S>;
   const item = storage.defineItem<unknown>(key, {
@@ -36,13 +41,38 @@ export function defineValidatedItem<S extends z.ZodType>(
     console.warn(`PIM Companion: stored ${key} is not valid (${result.error.issues[0]?.message}); using the default.`);
     return fallback;
   };
+  /**
+   * A stored value that does not parse (corrupted, or written by a version this one cannot read) is copied to
+   * `<area>:backup:<name>:<time>` before the item is reset to its default (or to what `salvage` keeps of it), so a
+   * user's templates are never silently lost and the broken value does not come back on every read.
+   */
+  const repair = async (raw: unknown): Promise<T> => {
+    if (raw === undefined || raw === null || schema.safeParse(raw).success) return parse(raw);
+    const [area, ...rest] = key.split(':');
+    const backupKey = `${area}:backup:${rest.join(':')}:${new Date().toISOString()}` as StorageItemKey;
+    const kept = options.salvage?.(raw);
+    const next = kept !== undefined && schema.safeParse(kept).success ? (schema.parse(kept) as T) : fallback;
+    try {
+      await storage.setItem(backupKey, raw);
+      await item.setValue(next);
+      console.warn(`PIM Companion: stored ${key} could not be read; kept a copy as ${backupKey} and reset it.`);
+    } catch (e) {
+      console.warn(`PIM Companion: stored ${key} could not be read or backed up (${String(e)}); using the default.`);
+    }
+    return next;
+  };
   return {
     key,
-    get: async () => parse(await item.getValue()),
+    get: async () => repair(await item.getValue()),
     set: (value) => item.setValue(schema.parse(value)),
     remove: () => item.removeValue(),
     watch: (cb) => item.watch((value) => cb(parse(value))),
   };
+}
+
+/** For `salvage`: the entries of a stored list that still parse (the whole list is backed up first). */
+export function validEntries(schema: z.ZodType): (raw: unknown) => unknown {
+  return (raw) => (Array.isArray(raw) ? raw.filter((x) => schema.safeParse(x).success) : undefined);
 }
 
 /** Tenant: a GUID, a verified domain (contoso.com, contoso.onmicrosoft.com) or `organizations`. */
@@ -162,8 +192,8 @@ export const portalLayoutItem = defineValidatedItem('local:portalLayout', z.reco
 
 
 /** Reason templates, in the user's order. Migrations keep them: a template is never silently dropped. */
-export const templatesItem = defineValidatedItem('local:templates', z.array(Template), []);
-export const bundlesItem = defineValidatedItem('local:bundles', z.array(Bundle), []);
+export const templatesItem = defineValidatedItem('local:templates', z.array(Template), [], { salvage: validEntries(Template) });
+export const bundlesItem = defineValidatedItem('local:bundles', z.array(Bundle), [], { salvage: validEntries(Bundle) });
 
 /** Per eligibility (Assignment.key): the template and duration used last time, for one-click re-activation. */
 export const Remembered = z.object({
@@ -224,6 +254,9 @@ export const JournalEntry = z.object({
   key: z.string(),
   action: ActivityEntry.shape.action,
   at: z.string(),
+  /** For reconciliation (lib/background/reconcile.ts): the name to report, and the write as sent (path and body). */
+  displayName: z.string().optional(),
+  request: z.object({ path: z.string(), body: z.record(z.string(), z.unknown()).nullable() }).optional(),
 });
 export type JournalEntry = z.infer<typeof JournalEntry>;
 export const journalItem = defineValidatedItem('local:journal', z.array(JournalEntry), []);

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { t } from '../../lib/i18n';
 import { Bundle } from '../../lib/pim/bundles';
 import type { Assignment } from '../../lib/pim/model';
-import type { Template } from '../../lib/pim/templates';
+import { validationText, type Template } from '../../lib/pim/templates';
 import { accessLabel, kindLabel, scopeLabel } from '../popup/labels';
 import { DurationField, durationMinutes, durationValue, type DurationValue } from './DurationField';
 import { errorText } from './format';
@@ -65,7 +65,7 @@ export function BundlesEditor(props: BundlesEditorProps) {
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.path[0] as Field | undefined;
-        if (field && field in labels && !errors[field]) errors[field] = fieldIssue(labels[field], issue.message);
+        if (field && field in labels && !errors[field]) errors[field] = fieldIssue(labels[field], validationText(issue, t));
       }
     }
     if (!errors.name && props.others.some((b) => b.id !== id && sameName(b.name, name))) errors.name = t('optNameTaken', name.trim());

@@ -1,8 +1,9 @@
 /**
  * Connection settings: cloud, tenant and client id, checked with the same zod schema storage uses, each field showing
- * the schema's own message. Saving is an event: the options entrypoint writes connectionItem.
+ * the schema's own message. Saving is an event: the options entrypoint writes connectionItem. A field the organisation
+ * sets by policy (lib/managed.ts) is disabled, shows the managed value and says "Set by your organisation".
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { CLOUDS } from '../../lib/clouds';
 import { t } from '../../lib/i18n';
 import { Connection } from '../../lib/storage';
@@ -10,12 +11,14 @@ import { Connection } from '../../lib/storage';
 export interface ConnectionFormProps {
   initial: Connection | null;
   onSave(connection: Connection): Promise<void>;
+  /** Fields set by managed policy: read-only here; `initial` carries their managed values. */
+  locked?: Partial<Record<Field, boolean>>;
 }
 
 type Field = 'cloudId' | 'tenant' | 'clientId';
 type Status = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'failed'; message: string };
 
-export function ConnectionForm({ initial, onSave }: ConnectionFormProps) {
+export function ConnectionForm({ initial, onSave, locked = {} }: ConnectionFormProps) {
   const [values, setValues] = useState<Record<Field, string>>({
     cloudId: initial?.cloudId ?? CLOUDS[0]!.id,
     tenant: initial?.tenant ?? '',
@@ -23,6 +26,15 @@ export function ConnectionForm({ initial, onSave }: ConnectionFormProps) {
   });
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
+  // A policy can arrive or change while the page is open: locked fields follow it, the user's typing elsewhere stays.
+  useEffect(() => {
+    setValues((v) => ({
+      cloudId: locked.cloudId && initial ? initial.cloudId : v.cloudId,
+      tenant: locked.tenant && initial ? initial.tenant : v.tenant,
+      clientId: locked.clientId && initial ? initial.clientId : v.clientId,
+    }));
+  }, [initial?.cloudId, initial?.tenant, initial?.clientId, locked.cloudId, locked.tenant, locked.clientId]);
+  const allLocked = !!(locked.cloudId && locked.tenant && locked.clientId);
 
   const set = (field: Field) => (e: Event) => {
     const value = (e.currentTarget as HTMLInputElement | HTMLSelectElement).value;
@@ -54,13 +66,19 @@ export function ConnectionForm({ initial, onSave }: ConnectionFormProps) {
     }
   };
 
-  const describe = (field: Field) => (errors[field] ? `${field}-error` : `${field}-hint`);
+  const describe = (field: Field) => [errors[field] ? `${field}-error` : `${field}-hint`, locked[field] ? `${field}-locked` : ''].join(' ').trim();
+  const lockNote = (field: Field) =>
+    locked[field] && (
+      <p class="field-hint field-locked" id={`${field}-locked`} data-testid={`${field}-locked`}>
+        {t('managedSetByOrg')}
+      </p>
+    );
 
   return (
     <form class="form" onSubmit={submit} noValidate data-testid="connection-form">
       <div class="field">
         <label for="cloudId">{t('fieldCloud')}</label>
-        <select id="cloudId" value={values.cloudId} onChange={set('cloudId')} aria-describedby="cloudId-hint">
+        <select id="cloudId" value={values.cloudId} onChange={set('cloudId')} aria-describedby={describe('cloudId')} disabled={locked.cloudId}>
           {CLOUDS.map((c) => (
             <option key={c.id} value={c.id}>
               {c.label}
@@ -68,6 +86,7 @@ export function ConnectionForm({ initial, onSave }: ConnectionFormProps) {
           ))}
         </select>
         <p class="field-hint" id="cloudId-hint">{t('fieldCloudHint')}</p>
+        {lockNote('cloudId')}
       </div>
       {(['tenant', 'clientId'] as const).map((field) => (
         <div class="field" key={field}>
@@ -83,7 +102,9 @@ export function ConnectionForm({ initial, onSave }: ConnectionFormProps) {
             placeholder={field === 'tenant' ? 'contoso.onmicrosoft.com' : '00000000-0000-0000-0000-000000000000'}
             aria-invalid={errors[field] ? true : undefined}
             aria-describedby={describe(field)}
+            disabled={locked[field]}
           />
+          {lockNote(field)}
           {errors[field] ? (
             <p class="field-error" id={`${field}-error`} data-testid={`${field}-error`}>
               {errors[field]}
@@ -96,7 +117,7 @@ export function ConnectionForm({ initial, onSave }: ConnectionFormProps) {
         </div>
       ))}
       <div class="form-actions">
-        <button type="submit" class="btn btn-primary" disabled={status.kind === 'saving'}>
+        <button type="submit" class="btn btn-primary" disabled={status.kind === 'saving' || allLocked}>
           {t('save')}
         </button>
         <span class="form-status" role="status" data-testid="save-status">

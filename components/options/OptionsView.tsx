@@ -8,7 +8,9 @@ import type { AuthState, Connection } from '../../lib/storage';
 import { AccountSection } from './AccountSection';
 import { ActivitySection, type ActivitySectionProps } from './ActivitySection';
 import { BundlesSection, type BundlesSectionProps } from './BundlesSection';
-import { ConnectionForm } from './ConnectionForm';
+import { CheckConnection, type CheckConnectionProps } from './CheckConnection';
+import { ConnectionForm, type ConnectionFormProps } from './ConnectionForm';
+import { OrganisationDefaults, type OrganisationDefaultsProps } from './OrganisationDefaults';
 import { RedirectUri } from './RedirectUri';
 import { TemplatesSection, type TemplatesSectionProps } from './TemplatesSection';
 import './options.css';
@@ -24,6 +26,12 @@ export interface OptionsViewProps {
   onSignOut(): void;
   /** Reason templates, bundles and activity history (issue 3); the sections are shown when this is given. */
   library?: LibraryProps;
+  /** Connection fields set by managed policy (lib/managed.ts): shown locked. */
+  locked?: ConnectionFormProps['locked'];
+  /** Check connection (per-permission report); shown when given. */
+  check?: CheckConnectionProps;
+  /** The organisation's read-only templates and bundles; the section is shown when either list has entries. */
+  organisation?: OrganisationDefaultsProps;
 }
 
 /** Everything the templates, bundles and activity sections need; the entrypoint reads and writes the storage items. */
@@ -51,12 +59,18 @@ export function OptionsView(props: OptionsViewProps) {
     <div class="options">
       <h1>{t('optionsTitle')}</h1>
       <OptionsSection id="connection" title={t('connectionTitle')} intro={t('connectionIntro')}>
-        <ConnectionForm initial={props.connection} onSave={props.onSaveConnection} />
+        <ConnectionForm initial={props.connection} onSave={props.onSaveConnection} locked={props.locked} />
         <RedirectUri uri={props.redirectUri} onCopy={props.onCopy} />
+        {props.check && <CheckConnection {...props.check} />}
       </OptionsSection>
       <OptionsSection id="account" title={t('accountTitle')}>
         <AccountSection auth={props.auth} configured={props.connection !== null} onSignIn={props.onSignIn} onSignOut={props.onSignOut} />
       </OptionsSection>
+      {props.organisation && (props.organisation.templates.length > 0 || props.organisation.bundles.length > 0) && (
+        <OptionsSection id="organisation" title={t('managedTitle')}>
+          <OrganisationDefaults {...props.organisation} />
+        </OptionsSection>
+      )}
       {props.library && <LibrarySections {...props.library} />}
     </div>
   );

@@ -4,7 +4,7 @@
  * writes templatesItem and the new list comes back as props.
  */
 import { useState } from 'preact/hooks';
-import { t } from '../../lib/i18n';
+import { plural, t } from '../../lib/i18n';
 import type { Bundle } from '../../lib/pim/bundles';
 import type { Template, TemplateLibrary } from '../../lib/pim/templates';
 import type { TimeFormat } from '../../lib/pim/time';
@@ -153,7 +153,7 @@ export function TemplatesSection(props: TemplatesSectionProps) {
                       }}
                     >
                       {t('optTplDeleteConfirm', tpl.name)}
-                      {usedBy(tpl.id) > 0 && ` ${t('optTplDeleteUsedBy', usedBy(tpl.id))}`}
+                      {usedBy(tpl.id) > 0 && ` ${plural(t, 'optTplDeleteUsedBy', usedBy(tpl.id))}`}
                     </ConfirmInline>
                   )}
                 </>

@@ -4,7 +4,7 @@
  * what would be overwritten) and applied only when the user confirms.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { t } from '../../lib/i18n';
+import { plural, t } from '../../lib/i18n';
 import type { Bundle } from '../../lib/pim/bundles';
 import { applyImport, exportLibrary, parseImport, planImport, type ImportPlanFor, type Template, type TemplateLibrary } from '../../lib/pim/templates';
 import type { DownloadFile } from './download';
@@ -49,7 +49,7 @@ export function TemplatesTransfer({ templates, bundles, onImport, onDownload }: 
       // Choosing the same file again (after fixing it) must fire change again.
       el.value = '';
     }
-    const parsed = parseImport(text);
+    const parsed = parseImport(text, t);
     setState(parsed.ok ? { kind: 'review', file: file.name, incoming: parsed.data, applying: false, failed: null } : { kind: 'rejected', file: file.name, reason: parsed.error });
   };
 
@@ -114,7 +114,7 @@ export function TemplatesTransfer({ templates, bundles, onImport, onDownload }: 
       )}
       {state.kind === 'done' && (
         <p class="form-status" role="status" data-testid="import-done">
-          {t('optImportDone', state.templates, state.bundles)}
+          {t('optImportDone', plural(t, 'optImportTemplates', state.templates), plural(t, 'optImportBundles', state.bundles))}
         </p>
       )}
       {state.kind === 'review' && plan && (

@@ -3,7 +3,7 @@
  * and the selection bar, and builds the one activation form that may be open.
  */
 import type { JSX } from 'preact';
-import { t } from '../../lib/i18n';
+import { plural, t } from '../../lib/i18n';
 import type { Assignment } from '../../lib/pim/model';
 import type { TimeFormat } from '../../lib/pim/time';
 import { ActivationForm } from '../activation/ActivationForm';
@@ -43,7 +43,7 @@ function ReloadBanner({ act }: { act: Activation }) {
   }
   return (
     <Notice id="reload-portals" tone={b.kind === 'reloaded' ? 'info' : 'error'} action={{ label: t('actDismiss'), onClick: act.dismissBanner }}>
-      {b.kind === 'reloaded' ? (b.count === 0 ? t('actReloadedNone') : t('actReloadedTabs', b.count)) : b.text}
+      {b.kind === 'reloaded' ? (b.count === 0 ? t('actReloadedNone') : plural(t, 'actReloadedTabs', b.count)) : b.text}
     </Notice>
   );
 }

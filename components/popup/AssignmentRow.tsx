@@ -3,7 +3,7 @@
  * activation controls in context (RowControlsContext), also what can be done with it and what the last command said.
  */
 import { useContext } from 'preact/hooks';
-import { t } from '../../lib/i18n';
+import { plural, t } from '../../lib/i18n';
 import type { Assignment } from '../../lib/pim/model';
 import {
   daysLeft,
@@ -71,7 +71,7 @@ export function AssignmentRow({ assignment: a, now, format, favourite, onToggleF
         {a.state === 'eligible' && eligibilityEndsSoon(a.endDateTime, now) && (
           <div class="row-warning" data-testid="eligibility-warning">
             <WarningIcon />
-            <span>{t('eligibilityEndsSoon', daysLeft(a.endDateTime, now) ?? 0)}</span>
+            <span>{plural(t, 'eligibilityEndsSoon', daysLeft(a.endDateTime, now) ?? 0)}</span>
           </div>
         )}
         {c && <RowButtons a={a} c={c} />}

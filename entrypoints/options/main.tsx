@@ -5,13 +5,17 @@ import { sampleRoleName } from '../../components/options/bundleChoices';
 import { saveFile } from '../../components/options/download';
 import { OptionsView, type LibraryProps, type OptionsViewProps } from '../../components/options/OptionsView';
 import { t } from '../../lib/i18n';
+import { connectionLocks, effectiveConnectionItem, managed, type ManagedPolicy } from '../../lib/managed';
 import { sendMessage } from '../../lib/messaging';
 import { activityItem, authStateItem, bundlesItem, connectionItem, snapshotItem, templatesItem } from '../../lib/storage';
 
 const root = document.getElementById('app')!;
 document.title = t('optionsTitle');
 
-let data = { connection: await connectionItem.get(), auth: await authStateItem.get() };
+// The connection as the product uses it (managed values laid over the user's); locked fields come from the policy.
+let policy: ManagedPolicy = await managed.get();
+let data = { connection: await effectiveConnectionItem.get(), auth: await authStateItem.get() };
+const organisation = (p: ManagedPolicy) => ({ templates: p.templates ?? [], bundles: p.disableBundles ? [] : (p.bundles ?? []) });
 let library = {
   templates: await templatesItem.get(),
   bundles: await bundlesItem.get(),
@@ -27,6 +31,11 @@ const props: Omit<OptionsViewProps, 'connection' | 'auth'> = {
   onCopy: (text) => navigator.clipboard.writeText(text),
   onSignIn: () => void browser.tabs.create({ url: browser.runtime.getURL('/signin.html') }),
   onSignOut: () => void sendMessage('auth.signOut', {}),
+  check: {
+    onCheck: () => sendMessage('connection.check', {}),
+    onSignIn: () => void browser.tabs.create({ url: browser.runtime.getURL('/signin.html') }),
+    onCopy: (text) => navigator.clipboard.writeText(text),
+  },
 };
 
 const libraryEvents: Omit<LibraryProps, keyof typeof library | 'sampleRole'> = {
@@ -45,11 +54,18 @@ const libraryEvents: Omit<LibraryProps, keyof typeof library | 'sampleRole'> = {
 
 const paint = () => {
   const sampleRole = sampleRoleName(library.assignments ?? []) ?? t('optSampleRole');
-  render(<OptionsView {...data} {...props} library={{ ...library, ...libraryEvents, sampleRole }} />, root);
+  render(
+    <OptionsView {...data} {...props} locked={connectionLocks(policy)} organisation={organisation(policy)} library={{ ...library, ...libraryEvents, sampleRole }} />,
+    root,
+  );
 };
 paint();
-connectionItem.watch((connection) => {
+effectiveConnectionItem.watch((connection) => {
   data = { ...data, connection };
+  paint();
+});
+managed.watch((next) => {
+  policy = next;
   paint();
 });
 authStateItem.watch((auth) => {

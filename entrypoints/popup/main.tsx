@@ -11,15 +11,14 @@ import { sendMessage, type CommandResult } from '../../lib/messaging';
 import { isStale } from '../../lib/pim/time';
 import {
   authStateItem,
-  bundlesItem,
-  connectionItem,
   favouritesItem,
   policiesItem,
   refreshStateItem,
   rememberedItem,
   snapshotItem,
-  templatesItem,
 } from '../../lib/storage';
+// The organisation's managed values laid over the user's (lib/managed.ts): tenant, templates, bundles.
+import { effectiveBundlesItem as bundlesItem, effectiveConnectionItem as connectionItem, effectiveTemplatesItem as templatesItem } from '../../lib/managed';
 
 type Data = Pick<PopupViewProps, 'connection' | 'auth' | 'snapshot' | 'refresh' | 'favourites'>;
 type Stored = Pick<NonNullable<PopupViewProps['activation']>, 'templates' | 'bundles' | 'remembered' | 'policies'>;

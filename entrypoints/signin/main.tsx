@@ -7,14 +7,15 @@ import { t } from '../../lib/i18n';
 import { accountInfo, createPca, signInInteractive, signOut } from '../../lib/auth/msal';
 import { parseSignInMode, recordSignIn, runStepUp, type StepUpMode } from '../../lib/auth/signin';
 import { sendMessage } from '../../lib/messaging';
-import { authStateItem, connectionItem, stepUpsItem, type Connection } from '../../lib/storage';
+import { effectiveConnection } from '../../lib/managed';
+import { authStateItem, stepUpsItem, type Connection } from '../../lib/storage';
 import { SignInPage } from './SignInPage';
 import { StepUpPage } from './StepUpPage';
 import './signin.css';
 
 document.title = t('signinTitle');
 const mode = parseSignInMode(location.search);
-const connection = await connectionItem.get();
+const connection = await effectiveConnection();
 
 // One PCA per page: MSAL keeps the request it is waiting on (PKCE verifier, state) in this document.
 let pca: Promise<PublicClientApplication> | null = null;

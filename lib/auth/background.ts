@@ -5,7 +5,8 @@
  */
 import { browser } from 'wxt/browser';
 import { protocol, sendMessage } from '../messaging';
-import { authStateItem, connectionItem } from '../storage';
+import { effectiveConnectionItem } from '../managed';
+import { authStateItem } from '../storage';
 import { createAuthDocument } from './auth-document';
 import { createInProcessHost, createOffscreenHost, type AuthHost } from './host';
 import { createTokenProvider, type TokenProvider } from './token-provider';
@@ -25,7 +26,7 @@ export function createBackgroundTokenProvider(): TokenProvider {
   return createTokenProvider({
     host: platformHost(),
     launchWebAuthFlow: (details) => browser.identity.launchWebAuthFlow(details),
-    connection: connectionItem,
+    connection: effectiveConnectionItem,
     authState: authStateItem,
   });
 }

@@ -2,6 +2,7 @@
  * Auth failures as typed errors with a `code` (which survives the message boundary) and a sentence a person can act
  * on. No MSAL import: the background and the UI classify errors by shape only.
  */
+import { t } from '../i18n';
 
 /** Codes the auth document answers with (MessagingError.code on the background side). */
 export type AuthErrorCode = 'interaction-required' | 'offline' | 'not-configured' | 'cancelled' | 'failed';
@@ -30,14 +31,30 @@ export class SignInRequiredError extends Error {
   }
 }
 
+/**
+ * The sentences of auth errors, read from the messages files when the error is made (getters, so the language is the
+ * browser's at that moment and every `MESSAGES.x` call site stays as it is). noAccount stays English: it is thrown only
+ * in the offscreen auth document, which has no chrome.i18n, and is never shown (the background answers
+ * interaction-required with a silent renewal).
+ */
 export const MESSAGES = {
-  notConfigured: 'PIM Companion is not set up yet: enter your tenant and app registration on the options page.',
-  signedOut: 'You are not signed in. Open PIM Companion and choose Sign in.',
-  renewalFailed: 'Your sign-in has expired and could not be renewed without you. Choose Sign in to continue.',
-  offline: 'The Microsoft sign-in service could not be reached. Check your network connection; PIM Companion will try again.',
+  get notConfigured() {
+    return t('authNotConfigured');
+  },
+  get signedOut() {
+    return t('authSignedOut');
+  },
+  get renewalFailed() {
+    return t('authRenewalFailed');
+  },
+  get offline() {
+    return t('authOffline');
+  },
+  get cancelled() {
+    return t('authCancelled');
+  },
   noAccount: 'No signed-in account was found in the token cache.',
-  cancelled: 'Sign-in was cancelled.',
-} as const;
+};
 
 /** MSAL codes meaning "the cache cannot get a token without the user": expired/missing refresh token, no account. */
 const INTERACTION_CODES = new Set([

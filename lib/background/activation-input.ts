@@ -2,11 +2,12 @@
  * What an activation (or an extension) sends: the form's input, else what this eligibility used last time (remembered
  * template, typed reason, ticket, duration), checked against the policy (formRules) before anything is sent. Pure.
  */
+import { t } from '../i18n';
 import { describeError, type ErrorDescription } from '../pim/errors';
 import type { Assignment } from '../pim/model';
 import { DEFAULT_ACTIVATION_MINUTES, formRules, type ActivationPolicy, type Field, type FormRules } from '../pim/policy';
 import type { TicketInfo } from '../pim/requests';
-import { renderJustification, validateJustification, type Template } from '../pim/templates';
+import { justificationText, renderJustification, validateJustification, type Template } from '../pim/templates';
 import type { ActivationInput } from '../messaging';
 import type { Remembered } from '../storage';
 
@@ -63,13 +64,13 @@ export function resolveActivation(args: ResolveArgs): Resolved {
   const ctx = { displayName: args.assignment.displayName, action: args.action, kind: args.assignment.kind, maxMinutes: rules.fields.duration.max };
 
   const problem = justification ? validateJustification(justification).errors[0] : undefined;
-  if (problem) return { ok: false, rules, description: { kind: 'field', field: 'justification', fields: ['justification'], text: problem.message } };
+  if (problem) return { ok: false, rules, description: { kind: 'field', field: 'justification', fields: ['justification'], text: justificationText(problem, t) } };
 
   const missing = [...rules.missing];
   // "Ticket {ticket}" with no ticket number would send the placeholder itself to the approvers.
   if (rendered?.unfilled.includes('ticket') && justification === rendered.text.trim() && !missing.includes('ticket')) missing.push('ticket');
   if (missing.length > 0) {
-    return { ok: false, rules, description: describeError({ code: 'RoleAssignmentRequestPolicyValidationFailed', failedRules: missing.map((f) => RULE_OF[f]) }, ctx) };
+    return { ok: false, rules, description: describeError({ code: 'RoleAssignmentRequestPolicyValidationFailed', failedRules: missing.map((f) => RULE_OF[f]) }, ctx, t) };
   }
 
   const startAt = input?.startAt ? new Date(input.startAt) : undefined;

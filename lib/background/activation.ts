@@ -9,9 +9,10 @@ import { fetchPolicies } from '../graph/policies';
 import { stepUpClaims } from '../auth/claims';
 import { SignInRequiredError } from '../auth/errors';
 import { ActivationInput, type CommandResult } from '../messaging';
-import { describeError, describeOutcome, TEXT, type ErrorDescription, type StepUpNeed } from '../pim/errors';
+import { t } from '../i18n';
+import { actionVerb, describeError, describeOutcome, type ErrorDescription, type StepUpNeed } from '../pim/errors';
 import type { Assignment, Snapshot } from '../pim/model';
-import { activate, extendActivation, requestOutcome, ScheduleRequestResponse, type GraphRequest } from '../pim/requests';
+import { activate, canDeactivate, deactivate, extendActivation, requestOutcome, ScheduleRequestResponse, type GraphRequest } from '../pim/requests';
 import type { Template } from '../pim/templates';
 import type { Account, ActivityEntry, AuthState, Connection, PolicyEntry, Remembered, ValidatedItem } from '../storage';
 import type { Bundle } from '../pim/bundles';
@@ -22,6 +23,7 @@ import type { Journal } from './journal';
 import type { PolicyStore } from './policy-store';
 import type { StepUps } from './stepup';
 import { createUpdater } from './update';
+import { createReconciler, RECONCILE_TEXT } from './reconcile';
 
 export interface ActivationDeps {
   now: () => Date;
@@ -89,6 +91,16 @@ export function createActivation(deps: ActivationDeps) {
   const inFlight = new Map<string, Promise<InternalResult>>();
   const updateRemembered = createUpdater(deps.items.remembered);
   const activity = deps.activity;
+  const reconciler = createReconciler({
+    journal: deps.journal,
+    activity,
+    now: deps.now,
+    refresh: deps.refresh,
+    context: async () => {
+      const [connection, auth] = await Promise.all([deps.items.connection.get(), deps.items.authState.get()]);
+      return connection && auth.status !== 'signed-out' && auth.account ? { graph: deps.graph(connection) } : null;
+    },
+  });
 
   /** Concurrent identical commands (same action + key) share one run, so never two POSTs. */
   function once(id: string, run: () => Promise<InternalResult>): Promise<InternalResult> {
@@ -116,22 +128,44 @@ export function createActivation(deps: ActivationDeps) {
 
   const signedOut = (keys: readonly string[]) => keys.map((key) => result(key, 'auth', T.notSignedIn));
 
-  /** The one write path: journal first, then the POST, then the journal entry cleared whatever the answer. */
+  /**
+   * The one write path: an earlier life's unresolved write for this key is reconciled first (never resent); then the
+   * journal entry, the POST, and the entry cleared once Graph answered. When the answer is lost (no response, 504) the
+   * outcome is asked of Graph at once; if even that fails the entry stays for the next reconciliation.
+   */
   async function send(env: Env, w: { key: string; action: ActivityEntry['action']; request: GraphRequest; token?: string }): Promise<Answer> {
-    const requestKey = await deps.journal.begin({ key: w.key, action: w.action });
+    const earlier = await reconciler.before(w.key, w.action);
+    if (earlier?.outcome === 'landed') return { ok: true, status: earlier.status, requestId: earlier.requestId };
+    const displayName = env.snapshot.assignments.find((a) => a.key === w.key)?.displayName ?? w.key;
+    if (earlier?.outcome === 'unknown') return { ok: false, error: { status: 0, code: 'NetworkError', message: fill(RECONCILE_TEXT.unknown, { name: displayName }) } };
+    const body = w.request.body && typeof w.request.body === 'object' ? (w.request.body as Record<string, unknown>) : null;
+    const entry = { key: w.key, action: w.action, displayName, request: { path: w.request.path, body } };
+    const requestKey = await deps.journal.begin(entry);
     env.made.count++;
+    let keep = false;
     try {
-      const body = await deps.graph(env.connection, w.token).post(w.request.path, w.request.body);
-      const parsed = ScheduleRequestResponse.safeParse(body);
+      const answer = await deps.graph(env.connection, w.token).post(w.request.path, w.request.body);
+      const parsed = ScheduleRequestResponse.safeParse(answer);
       return { ok: true, status: parsed.success ? parsed.data.status : null, requestId: parsed.success ? parsed.data.id : null };
     } catch (e) {
-      if (e instanceof GraphRequestError) return { ok: false, error: e.error };
+      if (e instanceof GraphRequestError) {
+        if (e.status !== 0 && e.status !== 504) return { ok: false, error: e.error };
+        // The request may have reached PIM with its answer lost: ask, never resend.
+        const v = await reconciler.check({ ...entry, requestKey, at: env.now.toISOString() });
+        if (v.outcome === 'landed') return { ok: true, status: v.status, requestId: v.requestId };
+        if (v.outcome === 'unknown') {
+          keep = true;
+          deps.journal.keep(requestKey);
+          return { ok: false, error: { ...e.error, message: fill(RECONCILE_TEXT.unknown, { name: displayName }) } };
+        }
+        return { ok: false, error: e.error };
+      }
       // Token failures (sign-in needed) and the like: no answer from Graph, described as a 401 / unknown.
       const code = (e as { code?: unknown })?.code;
       const signIn = e instanceof SignInRequiredError;
       return { ok: false, error: { status: signIn ? 401 : 0, code: typeof code === 'string' && !signIn ? code : '', message: e instanceof Error ? e.message : String(e) } };
     } finally {
-      await deps.journal.end(requestKey);
+      if (!keep) await deps.journal.end(requestKey);
     }
   }
 
@@ -158,9 +192,9 @@ export function createActivation(deps: ActivationDeps) {
     try {
       await deps.stepUps.request(claims, [{ key, displayName: name, action, input: stored.input, durationMinutes: stored.durationMinutes }]);
     } catch (e) {
-      return result(key, 'fatal', `${fill(T.stepUp, { name, verb: TEXT.verb[action] })} (${String(e)})`);
+      return result(key, 'fatal', `${fill(T.stepUp, { name, verb: actionVerb(action, t) })} (${String(e)})`);
     }
-    return result(key, 'stepUp', fill(T.stepUp, { name, verb: TEXT.verb[action] }));
+    return result(key, 'stepUp', fill(T.stepUp, { name, verb: actionVerb(action, t) }));
   }
 
   /** Activation or extension of `target` (the eligibility, or for extend the active assignment). */
@@ -194,7 +228,7 @@ export function createActivation(deps: ActivationDeps) {
       activity.record({ action, key, displayName: name, justification: resolved.justification || null, durationMinutes: resolved.durationMinutes, outcome, text, requestId });
 
     if (!answer.ok) {
-      const d = describeError(answer.error, { displayName: name, action, kind: target.kind, maxMinutes: resolved.rules.fields.duration.max, authContext: policy?.authContext ?? null });
+      const d = describeError(answer.error, { displayName: name, action, kind: target.kind, maxMinutes: resolved.rules.fields.duration.max, authContext: policy?.authContext ?? null }, t);
       await log(answer.error.code || `HTTP ${answer.error.status}`, sentence(d), null);
       if (answer.error.code.toLowerCase() === 'roleassignmentrequestpolicyvalidationfailed') await deps.policies.invalidate(key);
       if (d.kind === 'stepUp' && d.stepUp) {
@@ -214,7 +248,7 @@ export function createActivation(deps: ActivationDeps) {
     const text =
       outcome === 'scheduled'
         ? fill(T.scheduled, { name, time: formatStart(start, env.now, deps.locale, deps.timeZone) })
-        : describeOutcome(outcome, { displayName: name });
+        : describeOutcome(outcome, { displayName: name }, t);
     await log(status, text, answer.requestId);
     if (outcome === 'failed' || outcome === 'denied') return result(key, 'fatal', text, { status, requestId: answer.requestId });
     await updateRemembered((all) => ({ ...all, [key]: resolved.remember })).catch((e: unknown) => {
@@ -238,8 +272,32 @@ export function createActivation(deps: ActivationDeps) {
   async function extendOne(env: Env, key: string, durationMinutes: number | null, choice: TokenChoice): Promise<InternalResult> {
     const active = env.snapshot.assignments.find((a) => a.key === key && a.state === 'active' && current(a, env.now));
     if (!active) return result(key, 'state', fill(T.notActive, { name: key, verb: 'extend' }), { state: 'not-active' });
-    return request(env, { key, action: 'extend', target: active, input: null, durationMinutes }, choice);
+    const first = await request(env, { key, action: 'extend', target: active, input: null, durationMinutes }, choice);
+    if (first.kind !== 'state' || first.state !== 'active') return first;
+    return renewInPlace(env, key, active, durationMinutes, choice, first);
   }
 
-  return { load, send, once, signedOut, activity, ensurePolicies, activateOne, extendOne, parseStoredInput };
+  /**
+   * PIM refuses a second activation while one is in force (RoleAssignmentExists, reference §7). Its documented
+   * self-service workaround: deactivate, then activate again at once. Only when nothing can leave the user without the
+   * role: no approval to wait for, past the 5-minute floor, and the new request's inputs already resolved.
+   */
+  async function renewInPlace(env: Env, key: string, active: Assignment, durationMinutes: number | null, choice: TokenChoice, refused: InternalResult): Promise<InternalResult> {
+    const eligible = env.snapshot.assignments.find((a) => a.key === key && a.state === 'eligible');
+    const policy = env.policies[key]?.policy ?? null;
+    if (!eligible || !policy || policy.approvalRequired || !canDeactivate(active, env.now).ok) return refused;
+    const ready = resolveActivation({
+      assignment: eligible, action: 'activate', input: null, remembered: env.remembered[key], templates: env.templates, policy,
+      durationMinutes, now: env.now, locale: deps.locale, timeZone: deps.timeZone,
+    });
+    if (!ready.ok || (ready.rules.stepUp && !choice.token)) return refused;
+    const off = await send(env, { key, action: 'deactivate', request: deactivate(active, env.account.oid), token: choice.token });
+    if (!off.ok) {
+      const d = describeError(off.error, { displayName: active.displayName, action: 'deactivate', kind: active.kind }, t);
+      return result(key, d.kind, sentence(d), { field: d.field, state: d.state });
+    }
+    return request(env, { key, action: 'activate', target: eligible, input: null, durationMinutes }, choice);
+  }
+
+  return { load, send, once, signedOut, activity, ensurePolicies, activateOne, extendOne, parseStoredInput, reconciler };
 }

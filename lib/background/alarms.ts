@@ -18,16 +18,17 @@ import {
   notifierItem,
   popupFocusItem,
   refreshRetryItem,
-  settingsItem,
   snapshotItem,
   type AuthState,
   type NotifierState,
 } from '../storage';
+import { effectiveSettingsItem as settingsItem } from '../managed';
 import type { Snapshot } from '../pim/model';
 import { DAY, parseTime, type TimeFormat } from '../pim/time';
 import { BACKOFF, classifyFailure, retryDelayMs } from './backoff';
 import { dueWarnings, parseAlarmName, sameAlarm, wantedAlarms, type WantedAlarm } from './schedule';
-import { notificationFor, notificationTarget, NOTIFY_TEXT, observeChanges, staleWarnings, type NotifyEvent } from './notifications';
+import { t } from '../i18n';
+import { commandFailedTitle, notificationFor, notificationTarget, observeChanges, staleWarnings, type NotifyEvent } from './notifications';
 import { applyToolbar, toolbarState } from './toolbar';
 
 export interface SchedulerCommands {
@@ -107,6 +108,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       format: format(),
       nowMs,
       skewMs: snapshot?.clockSkewMs ?? 0,
+      tr: t,
     });
     if (event.kind === 'warn') {
       // One warning per assignment on screen: "ends in 2 min" takes the place of "ends in 10 min".
@@ -149,7 +151,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
 
     const retryAt = parseTime(retry.nextAt);
     await reconcile(wantedAlarms({ snapshot, settings, nowMs, canRefresh: auth.status === 'signed-in', activity, retryAt }));
-    await applyToolbar(toolbarState(snapshot, settings, nowMs, format()));
+    await applyToolbar(toolbarState(snapshot, settings, nowMs, format(), t));
   }
 
   async function refreshSettled(error: unknown): Promise<void> {
@@ -229,7 +231,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     await browser.notifications.create(`command:${target.key}`, {
       type: 'basic',
       iconUrl: browser.runtime.getURL('/icon/128.png'),
-      title: NOTIFY_TEXT.commandFailedTitle.replace('{verb}', NOTIFY_TEXT.verb[command]).replace('{name}', name),
+      title: commandFailedTitle(command, name, t),
       message: failure,
     });
   }

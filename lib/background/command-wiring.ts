@@ -7,15 +7,13 @@ import type { GraphClient } from '../graph/client';
 import {
   activityItem,
   authStateItem,
-  bundlesItem,
-  connectionItem,
   journalItem,
   rememberedItem,
   snapshotItem,
   stepUpsItem,
-  templatesItem,
   type Connection,
 } from '../storage';
+import { effectiveBundlesItem, effectiveConnectionItem, effectiveTemplatesItem } from '../managed';
 import { createActivityLog } from './activity';
 import { createCommands, type Commands } from './commands';
 import { createGraphFactory } from './graph';
@@ -36,7 +34,14 @@ export function createBackgroundCommands(deps: {
     now: deps.now,
     // The step-up token is handed over as is: MSAL does not cache claims tokens, and a silent one would lack the claims.
     graph: (connection, token) => (token ? createGraphFactory({ getToken: async () => token, clock: deps.clock })(connection) : deps.graphFor(connection)),
-    items: { connection: connectionItem, authState: authStateItem, snapshot: snapshotItem, remembered: rememberedItem, templates: templatesItem, bundles: bundlesItem },
+    items: {
+      connection: effectiveConnectionItem,
+      authState: authStateItem,
+      snapshot: snapshotItem,
+      remembered: rememberedItem,
+      templates: effectiveTemplatesItem,
+      bundles: effectiveBundlesItem,
+    },
     policies: deps.policies,
     journal: createJournal({ item: journalItem, now: deps.now, newId }),
     activity: createActivityLog({ item: activityItem, now: deps.now, newId }),

@@ -6,11 +6,13 @@
  * The per-assignment work lives in ./activation.ts; this file is the message surface and the portal badge's commands.
  */
 import { MessagingError, type CommandResult, type Handlers, type PortalCommandResult } from '../messaging';
-import { describeError, describeOutcome, TEXT } from '../pim/errors';
+// Imported as `translate`: `t` is a local name (a target) further down.
+import { t as translate } from '../i18n';
+import { actionDone, describeError, describeOutcome } from '../pim/errors';
 import { planBundle } from '../pim/bundles';
 import { PORTAL_MATCHES, portalForUrl } from '../pim/portals';
 import { canDeactivate, cancelRequest, deactivate, requestOutcome, roleSelfExtendEligibility, targetOf } from '../pim/requests';
-import { validateJustification } from '../pim/templates';
+import { justificationText, validateJustification } from '../pim/templates';
 import { createActivation, current, result, sentence, type ActivationDeps, type Env, type InternalResult } from './activation';
 import { COMMAND_TEXT as T, fill, formatStart } from './command-text';
 import type { PortalCommands } from './portal-commands';
@@ -31,6 +33,8 @@ export interface Commands {
   handlers: CommandHandlers;
   /** For createPortalCommandHandlers (lib/background/portal-commands.ts). */
   portal: PortalCommands;
+  /** Resolves writes an earlier worker left unanswered (lib/background/reconcile.ts); run at every worker start. */
+  reconcile(): Promise<unknown>;
 }
 
 /** Eligibility extensions are offered when the eligibility ends within this (reference §1.4 selfExtend). */
@@ -88,12 +92,12 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     const r = await once(`deactivate:${key}`, async () => {
       const answer = await send(env, { key, action: 'deactivate', request: deactivate(active, env.account.oid) });
       if (!answer.ok) {
-        const d = describeError(answer.error, { displayName: name, action: 'deactivate', kind: active.kind });
+        const d = describeError(answer.error, { displayName: name, action: 'deactivate', kind: active.kind }, translate);
         await activity.record({ action: 'deactivate', key, displayName: name, justification: null, durationMinutes: null, outcome: answer.error.code || `HTTP ${answer.error.status}`, text: sentence(d), requestId: null });
         return result(key, d.kind, sentence(d), { field: d.field, state: d.state });
       }
       const status = answer.status ?? 'Revoked';
-      const text = describeOutcome(requestOutcome(status), { displayName: name });
+      const text = describeOutcome(requestOutcome(status), { displayName: name }, translate);
       await activity.record({ action: 'deactivate', key, displayName: name, justification: null, durationMinutes: null, outcome: status, text, requestId: answer.requestId });
       return result(key, 'ok', text, { status, requestId: answer.requestId });
     });
@@ -109,8 +113,8 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     const name = pending.displayName;
     const r = await once(`cancel:${key}`, async () => {
       const answer = await send(env, { key, action: 'cancel', request: cancelRequest(pending.kind, pending.id) });
-      const d = answer.ok ? null : describeError(answer.error, { displayName: name, action: 'cancel', kind: pending.kind });
-      const text = d ? sentence(d) : describeOutcome('canceled', { displayName: name });
+      const d = answer.ok ? null : describeError(answer.error, { displayName: name, action: 'cancel', kind: pending.kind }, translate);
+      const text = d ? sentence(d) : describeOutcome('canceled', { displayName: name }, translate);
       const outcome = answer.ok ? 'Canceled' : answer.error.code || `HTTP ${answer.error.status}`;
       await activity.record({ action: 'cancel', key, displayName: name, justification: pending.justification, durationMinutes: null, outcome, text, requestId: pending.id });
       return d ? result(key, d.kind, text, { state: d.state, requestId: pending.id }) : result(key, 'ok', text, { status: 'Canceled', requestId: pending.id });
@@ -129,13 +133,13 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     const end = eligible.endDateTime ? Date.parse(eligible.endDateTime) : Number.NaN;
     if (Number.isNaN(end) || end - env.now.getTime() > EXTENSION_WINDOW_MS) return result(key, 'state', fill(T.extensionNotEnding, { name }));
     const problem = validateJustification(justification).errors[0];
-    if (problem) return result(key, 'field', problem.message, { field: 'justification' });
+    if (problem) return result(key, 'field', justificationText(problem, translate), { field: 'justification' });
     const t = targetOf(eligible, env.account.oid);
     if (t.kind !== 'role') return result(key, 'fatal', fill(T.extensionGroup, { name }));
     const request = roleSelfExtendEligibility(t.target, { justification, until: new Date(env.now.getTime() + EXTENSION_LENGTH_MS), now: env.now });
     const r = await once(`requestExtension:${key}`, async () => {
       const answer = await send(env, { key, action: 'requestExtension', request });
-      const d = answer.ok ? null : describeError(answer.error, { displayName: name, action: 'extend', kind: 'role' });
+      const d = answer.ok ? null : describeError(answer.error, { displayName: name, action: 'extend', kind: 'role' }, translate);
       const text = d ? sentence(d) : fill(T.extensionRequested, { name });
       const outcome = answer.ok ? (answer.status ?? 'PendingAdminDecision') : answer.error.code || `HTTP ${answer.error.status}`;
       const requestId = answer.ok ? answer.requestId : null;
@@ -185,7 +189,7 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
       const pending = await deps.stepUps.take(stepUpId);
       if (!pending) throw new MessagingError('unknown-step-up', T.stepUpGone);
       if (!accessToken || error) {
-        const list = pending.items.map((i) => result(i.key, 'fatal', fill(T.stepUpCancelled, { name: i.displayName, done: TEXT.done[i.action] })));
+        const list = pending.items.map((i) => result(i.key, 'fatal', fill(T.stepUpCancelled, { name: i.displayName, done: actionDone(i.action, translate) })));
         return { ok: true as const, ...results(list) };
       }
       const env = await load();
@@ -229,5 +233,5 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     extend: async (key) => forPortal(await extendKey(key, null), true),
   };
 
-  return { handlers, portal };
+  return { handlers, portal, reconcile: () => engine.reconciler.run() };
 }

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { describeError } from '../pim/errors';
 import { GraphRequestError } from '../graph/errors';
 
@@ -6,8 +7,8 @@ export function describeRefreshError(e: unknown): { text: string; offline: boole
   const offline = (e instanceof GraphRequestError && e.status === 0) || e instanceof TypeError;
   const err = e instanceof GraphRequestError ? e.error : { message: e instanceof Error ? e.message : String(e) };
   const described = describeError(offline ? { code: 'offline', message: err.message } : err, {
-    displayName: 'your assignments',
+    displayName: t('errYourAssignments'),
     action: 'refresh',
-  });
+  }, t);
   return { text: described.text, offline };
 }

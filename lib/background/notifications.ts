@@ -6,6 +6,7 @@
 import type { Assignment, Snapshot } from '../pim/model';
 import type { ActivityEntry, AuthState, Observed } from '../storage';
 import { DAY, daysLeft, eligibilityEndsSoon, formatDay, formatMoment, MINUTE, parseTime, type TimeFormat } from '../pim/time';
+import { plural, type Translate } from '../i18n';
 import { warnAlarm, type DueWarning } from './schedule';
 
 export type NotifyEvent =
@@ -114,32 +115,10 @@ export function observeChanges(args: {
   return { events, observed, record };
 }
 
-export const NOTIFY_TEXT = {
-  warnTitle: '{name} ends in {minutes} min',
-  warnTitleUnderMinute: '{name} ends in less than a minute',
-  warnMessageButtons: 'Active until {time}.',
-  warnMessageClick: 'Active until {time}. Click to extend or deactivate it.',
-  extend: 'Extend',
-  deactivate: 'Deactivate',
-  approvedTitle: '{name} is active',
-  approvedMessage: 'Your request was approved.',
-  activeUntil: ' Active until {time}.',
-  deniedTitle: 'Request for {name} not approved',
-  deniedMessage: 'It is no longer waiting for approval and did not become active: it was denied, withdrawn by someone else, or it expired.',
-  decidedTitle: 'Request for {name} decided',
-  decidedMessage: "It is no longer waiting for approval. If it was approved it starts at {time}; we'll tell you when it is active.",
-  startedTitle: '{name} is active',
-  startedMessage: 'Your scheduled activation has started.',
-  eligibilityTitle: 'Your eligibility for {name} ends in {days} days',
-  eligibilityTitleOne: 'Your eligibility for {name} ends within a day',
-  eligibilityMessage: 'It ends on {day}. Ask your PIM admin to extend it (for roles, Request extension in PIM Companion) before then.',
-  signInTitle: 'Sign in to PIM Companion again',
-  signInMessage: 'Your sign-in expired and could not be renewed without you. Click to sign in again; until then your list and warnings may be out of date.',
-  commandFailedTitle: 'Could not {verb} {name}',
-  verb: { extend: 'extend', deactivate: 'deactivate' },
-} as const;
-
-const fill = (template: string, vars: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+/** The title of the notice after an Extend / Deactivate button on a notification failed. */
+export function commandFailedTitle(command: 'extend' | 'deactivate', name: string, tr: Translate): string {
+  return command === 'extend' ? tr('notifyCommandFailedExtend', name) : tr('notifyCommandFailedDeactivate', name);
+}
 
 export interface NotificationSpec {
   id: string;
@@ -153,6 +132,8 @@ export interface NotificationEnv {
   format: TimeFormat;
   nowMs: number;
   skewMs: number;
+  /** The messages (lib/i18n's t); dates and times follow `format.locale`. */
+  tr: Translate;
 }
 
 /** Self-activated, directly held activations are the ones the user can extend or deactivate themselves. */
@@ -161,16 +142,16 @@ export function selfManaged(a: Pick<Assignment, 'memberType' | 'assignmentType'>
 }
 
 export function notificationFor(event: NotifyEvent, env: NotificationEnv): NotificationSpec {
+  const { tr } = env;
   const base = { type: 'basic' as const, iconUrl: env.iconUrl };
   const local = (iso: string) => formatMoment(parseTime(iso)! - env.skewMs, env.nowMs, env.format);
-  const until = (end: string | null) => (end ? fill(NOTIFY_TEXT.activeUntil, { time: local(end) }) : '');
   switch (event.kind) {
     case 'warn': {
       const { assignment: a, lead, leftMs } = event.warning;
       const minutes = Math.round(leftMs / MINUTE);
-      const title = minutes < 1 ? fill(NOTIFY_TEXT.warnTitleUnderMinute, { name: a.displayName }) : fill(NOTIFY_TEXT.warnTitle, { name: a.displayName, minutes });
+      const title = minutes < 1 ? tr('notifyWarnTitleUnderMinute', a.displayName) : tr('notifyWarnTitle', a.displayName, minutes);
       const buttons = env.buttons && selfManaged(a);
-      const message = fill(buttons ? NOTIFY_TEXT.warnMessageButtons : NOTIFY_TEXT.warnMessageClick, { time: local(a.endDateTime!) });
+      const message = tr(buttons ? 'notifyWarnMessageButtons' : 'notifyWarnMessageClick', local(a.endDateTime!));
       return {
         id: warnAlarm(a.key, lead),
         options: {
@@ -178,29 +159,33 @@ export function notificationFor(event: NotifyEvent, env: NotificationEnv): Notif
           title,
           message,
           // Chromium only: Firefox rejects options it does not know.
-          ...(buttons ? { buttons: [{ title: NOTIFY_TEXT.extend }, { title: NOTIFY_TEXT.deactivate }], requireInteraction: true } : {}),
+          ...(buttons ? { buttons: [{ title: tr('notifyExtend') }, { title: tr('notifyDeactivate') }], requireInteraction: true } : {}),
         },
       };
     }
-    case 'approved':
-      return { id: `request:${event.key}`, options: { ...base, title: fill(NOTIFY_TEXT.approvedTitle, { name: event.name }), message: NOTIFY_TEXT.approvedMessage + until(event.end) } };
+    case 'approved': {
+      const message = event.end ? tr('notifyApprovedMessageUntil', local(event.end)) : tr('notifyApprovedMessage');
+      return { id: `request:${event.key}`, options: { ...base, title: tr('notifyApprovedTitle', event.name), message } };
+    }
     case 'denied':
-      return { id: `request:${event.key}`, options: { ...base, title: fill(NOTIFY_TEXT.deniedTitle, { name: event.name }), message: NOTIFY_TEXT.deniedMessage } };
+      return { id: `request:${event.key}`, options: { ...base, title: tr('notifyDeniedTitle', event.name), message: tr('notifyDeniedMessage') } };
     case 'decided':
       return {
         id: `request:${event.key}`,
-        options: { ...base, title: fill(NOTIFY_TEXT.decidedTitle, { name: event.name }), message: fill(NOTIFY_TEXT.decidedMessage, { time: local(event.start) }) },
+        options: { ...base, title: tr('notifyDecidedTitle', event.name), message: tr('notifyDecidedMessage', local(event.start)) },
       };
-    case 'started':
-      return { id: `started:${event.key}`, options: { ...base, title: fill(NOTIFY_TEXT.startedTitle, { name: event.name }), message: NOTIFY_TEXT.startedMessage + until(event.end) } };
+    case 'started': {
+      const message = event.end ? tr('notifyStartedMessageUntil', local(event.end)) : tr('notifyStartedMessage');
+      return { id: `started:${event.key}`, options: { ...base, title: tr('notifyStartedTitle', event.name), message } };
+    }
     case 'eligibility': {
       const days = daysLeft(event.end, env.nowMs + env.skewMs) ?? 0;
-      const title = fill(days <= 1 ? NOTIFY_TEXT.eligibilityTitleOne : NOTIFY_TEXT.eligibilityTitle, { name: event.name, days });
+      const title = days <= 1 ? tr('notifyEligibilityTitleWithinDay', event.name) : plural(tr, 'notifyEligibilityTitle', days, event.name);
       const day = formatDay(parseTime(event.end)! - env.skewMs, env.nowMs, env.format);
-      return { id: `eligibility:${event.key}`, options: { ...base, title, message: fill(NOTIFY_TEXT.eligibilityMessage, { day }) } };
+      return { id: `eligibility:${event.key}`, options: { ...base, title, message: tr('notifyEligibilityMessage', day) } };
     }
     case 'signIn':
-      return { id: 'signin', options: { ...base, title: NOTIFY_TEXT.signInTitle, message: NOTIFY_TEXT.signInMessage, ...(env.buttons ? { requireInteraction: true } : {}) } };
+      return { id: 'signin', options: { ...base, title: tr('notifySignInTitle'), message: tr('notifySignInMessage'), ...(env.buttons ? { requireInteraction: true } : {}) } };
   }
 }
 

@@ -8,7 +8,7 @@
 import { MessagingError, type Handlers, type PortalCommandResult } from '../messaging';
 import type { Assignment, AssignmentState, Snapshot } from '../pim/model';
 import { DEFAULT_PORTAL_PREF, portalForUrl, relevance, type PortalId, type PortalPref } from '../pim/portals';
-import { portalPrefsItem } from '../storage';
+import { effectivePortalPrefsItem } from '../managed';
 
 export interface PortalCommands {
   activate(key: string): Promise<PortalCommandResult>;
@@ -19,7 +19,7 @@ export interface PortalCommands {
 export interface PortalCommandDeps {
   snapshot: () => Promise<Snapshot | null>;
   commands: PortalCommands;
-  /** The user's per-portal choices (sync:portalPrefs); read from storage when absent. */
+  /** The per-portal choices (sync:portalPrefs with the managed policy laid over); read from storage when absent. */
   prefs?: () => Promise<Readonly<Record<string, PortalPref>>>;
 }
 
@@ -32,7 +32,7 @@ const NEEDS: Record<keyof PortalCommands, AssignmentState> = { activate: 'eligib
 const isExtensionUrl = (url: string | undefined) => /^(chrome|moz|safari-web)-extension:\/\//.test(url ?? '');
 
 export function createPortalCommandHandlers(deps: PortalCommandDeps): PortalHandlers {
-  const prefs = deps.prefs ?? (() => portalPrefsItem.get());
+  const prefs = deps.prefs ?? (() => effectivePortalPrefsItem.get());
 
   async function check(command: keyof PortalCommands, key: string, sender: Sender): Promise<Assignment> {
     const portal = portalForUrl(sender.url);

@@ -7,6 +7,7 @@
  * repaints it: the one recurring wake-up while a role is active.
  */
 import { browser } from 'wxt/browser';
+import { plural, type Translate } from '../i18n';
 import type { Snapshot } from '../pim/model';
 import type { Settings } from '../storage';
 import { DAY, formatMoment, HOUR, MINUTE, parseTime, type TimeFormat } from '../pim/time';
@@ -16,14 +17,6 @@ export const BADGE_COLOURS = {
   normal: '#0F6CBD',
   warning: '#C50F1F',
   pending: '#616161',
-} as const;
-
-export const TOOLBAR_TEXT = {
-  name: 'PIM Companion',
-  activeUntil: '{name}: until {time}',
-  pendingOne: '1 request waiting for approval',
-  pendingMany: '{count} requests waiting for approval',
-  nothingActive: 'No role or group active',
 } as const;
 
 export interface ToolbarState {
@@ -40,21 +33,20 @@ export function badgeText(leftMs: number): string {
   return `${Math.min(99, Math.floor(leftMs / DAY))}d`;
 }
 
-const fill = (template: string, vars: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
-
-export function toolbarState(snapshot: Snapshot | null, settings: Settings, nowMs: number, format: TimeFormat): ToolbarState {
+/** `tr` gives the tooltip's words (lib/i18n's t); its times follow `format.locale`. */
+export function toolbarState(snapshot: Snapshot | null, settings: Settings, nowMs: number, format: TimeFormat, tr: Translate): ToolbarState {
   const skew = snapshot?.clockSkewMs ?? 0;
   const pimNow = nowMs + skew;
   const running = runningActivations(snapshot, pimNow).sort((a, b) => parseTime(a.endDateTime)! - parseTime(b.endDateTime)!);
   const pending = pendingRequests(snapshot);
-  const lines: string[] = [TOOLBAR_TEXT.name];
+  const lines: string[] = [tr('appName')];
 
   for (const a of running) {
     // Shown in local time: the tooltip is read against the user's own clock.
-    lines.push(fill(TOOLBAR_TEXT.activeUntil, { name: a.displayName, time: formatMoment(parseTime(a.endDateTime)! - skew, nowMs, format) }));
+    lines.push(tr('toolbarActiveUntil', a.displayName, formatMoment(parseTime(a.endDateTime)! - skew, nowMs, format)));
   }
-  if (pending.length > 0) lines.push(pending.length === 1 ? TOOLBAR_TEXT.pendingOne : fill(TOOLBAR_TEXT.pendingMany, { count: pending.length }));
-  if (snapshot && running.length === 0 && pending.length === 0) lines.push(TOOLBAR_TEXT.nothingActive);
+  if (pending.length > 0) lines.push(plural(tr, 'toolbarPending', pending.length));
+  if (snapshot && running.length === 0 && pending.length === 0) lines.push(tr('toolbarNothingActive'));
   const title = lines.join('\n');
 
   if (running.length > 0) {

@@ -205,7 +205,10 @@ class CappedRetryOptions extends RetryHandlerOptions {
     maxRetries: number,
     private readonly maxDelaySeconds: number,
   ) {
-    super(1, maxRetries, (_delay, _attempt, _request, _options, response) => {
+    super(1, maxRetries, (_delay, _attempt, _request, options, response) => {
+      // A 504 on a write means the gateway gave up waiting, not that PIM did not act: resending could activate twice.
+      // The caller reconciles it from Graph instead (lib/background/reconcile.ts). 429 and 503 mean "not processed".
+      if (response.status === 504 && (options?.method ?? 'GET').toUpperCase() !== 'GET') return false;
       const wait = parseRetryAfter(response.headers.get('retry-after') ?? undefined, new Date());
       return wait === undefined || wait <= maxDelaySeconds;
     });

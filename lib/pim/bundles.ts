@@ -3,24 +3,39 @@
  * PIM group). A bundle stores assignment keys, not Graph ids: keys survive re-activation and refreshes.
  */
 import { z } from 'zod';
+import type { MessageKey } from '../i18n';
 import type { Assignment } from './model';
+
+/** Message keys our schemas use as their error text; validationText (templates.ts) translates them for display. */
+export const VALIDATION_KEYS = new Set<string>();
+
+/** A schema error message that is a message key (type-checked), so the UI can say it in the user's language. */
+export function validationKey(key: MessageKey): MessageKey {
+  VALIDATION_KEYS.add(key);
+  return key;
+}
 
 /** role:{roleDefinitionId}:{directoryScopeId} or group:{groupId}:{member|owner}, as built by model.ts. */
 const AssignmentKeyString = z
   .string()
-  .regex(/^(role:[^:]+:.+|group:[^:]+:(member|owner))$/, { error: 'is not a role or group key (role:{id}:{scope} or group:{id}:member|owner)' });
+  .regex(/^(role:[^:]+:.+|group:[^:]+:(member|owner))$/, { error: validationKey('valNotAssignmentKey') });
 
 export const Bundle = z.object({
-  id: z.string().trim().min(1, { error: 'is empty' }).max(64, { error: 'is longer than 64 characters' }),
-  name: z.string().trim().min(1, { error: 'is empty' }).max(80, { error: 'is longer than 80 characters' }),
+  id: z.string().trim().min(1, { error: validationKey('valEmpty') }).max(64, { error: validationKey('valTooLong') }),
+  name: z.string().trim().min(1, { error: validationKey('valEmpty') }).max(80, { error: validationKey('valTooLong') }),
   items: z
     .array(AssignmentKeyString)
-    .min(1, { error: 'needs at least one role or group' })
-    .max(20, { error: 'has more than 20 roles or groups' })
-    .refine((keys) => new Set(keys).size === keys.length, { error: 'lists the same role or group twice' }),
+    .min(1, { error: validationKey('valNoItems') })
+    .max(20, { error: validationKey('valTooManyItems') })
+    .refine((keys) => new Set(keys).size === keys.length, { error: validationKey('valDuplicateItems') }),
   /** The reason template used for every item; absent: the UI asks, or uses the last reason. */
   templateId: z.string().min(1).optional(),
-  durationMinutes: z.number().int({ error: 'must be whole minutes' }).min(5, { error: 'must be at least 5 minutes' }).max(1440, { error: 'must be at most 24 hours (1440 minutes)' }).optional(),
+  durationMinutes: z
+    .number()
+    .int({ error: validationKey('valWholeMinutes') })
+    .min(5, { error: validationKey('valAtLeastMinutes') })
+    .max(1440, { error: validationKey('valAtMostMinutes') })
+    .optional(),
 });
 export type Bundle = z.infer<typeof Bundle>;
 

@@ -1,7 +1,10 @@
 /**
  * ISO-8601 durations as PIM uses them (PT8H, PT1H45M, PT30M, P1D, P365D) and the activation-length picker's maths.
  * Everything works in minutes internally: PIM policies are set in minutes/hours, and a number is easy to clamp.
+ * DurationError's English text is for developers and logs (PIM sends well-formed durations; the UI offers presets and
+ * minute fields, never a free ISO field); what users read comes from formatMinutes through the messages files.
  */
+import { plural, type Translate } from '../i18n';
 
 export class DurationError extends Error {
   constructor(message: string) {
@@ -73,23 +76,20 @@ export function minutesToIso(minutes: number): string {
   return `P${date}${time ? `T${time}` : ''}`;
 }
 
-/** "30 min", "1 h", "1 h 45 min", "1 day", "365 days": how the UI and the error sentences say a length. */
-export function formatMinutes(minutes: number): string {
+/** "30 min", "1 h", "1 h 45 min", "1 day", "365 days" in `tr`'s language: how the UI and the error sentences say a length. */
+export function formatMinutes(minutes: number, tr: Translate): string {
   const total = Math.max(0, Math.round(minutes));
-  if (total >= MINUTES.day && total % MINUTES.day === 0) {
-    const days = total / MINUTES.day;
-    return `${days} ${days === 1 ? 'day' : 'days'}`;
-  }
+  if (total >= MINUTES.day && total % MINUTES.day === 0) return plural(tr, 'durationDays', total / MINUTES.day);
   const hours = Math.floor(total / 60);
   const mins = total % 60;
-  if (hours === 0) return `${mins} min`;
-  return mins === 0 ? `${hours} h` : `${hours} h ${mins} min`;
+  if (hours === 0) return tr('actDurationMinutes', mins);
+  return mins === 0 ? tr('actDurationHours', hours) : tr('actDurationHoursMinutes', hours, mins);
 }
 
 /** ISO duration → "1 h 45 min"; garbage is shown as typed rather than thrown into the UI. */
-export function formatDuration(iso: string): string {
+export function formatDuration(iso: string, tr: Translate): string {
   const parsed = safeParseDuration(iso);
-  return parsed.ok ? formatMinutes(parsed.minutes) : iso;
+  return parsed.ok ? formatMinutes(parsed.minutes, tr) : iso;
 }
 
 /** Whole minutes between 1 and `maxMinutes` (a longer request would fail PIM's ExpirationRule). */

@@ -3,23 +3,24 @@
  * ({role} {group} {date} {ticket}), plus their validation and the import/export file that shares them with colleagues.
  */
 import { z } from 'zod';
-import { Bundle } from './bundles';
+import type { MessageKey, Translate } from '../i18n';
+import { Bundle, VALIDATION_KEYS, validationKey } from './bundles';
 import type { AssignmentKind } from './model';
 
 /** PIM documents no limit; 500 keeps audit logs readable and matches what the portal's box accepts comfortably. */
 export const JUSTIFICATION_MAX = 500;
 
 export const Template = z.object({
-  id: z.string().trim().min(1, { error: 'is empty' }).max(64, { error: 'is longer than 64 characters' }),
-  name: z.string().trim().min(1, { error: 'is empty' }).max(80, { error: 'is longer than 80 characters' }),
-  justification: z.string().max(JUSTIFICATION_MAX, { error: `is longer than ${JUSTIFICATION_MAX} characters` }),
-  ticketSystem: z.string().trim().max(100, { error: 'is longer than 100 characters' }).optional(),
-  ticketNumber: z.string().trim().max(100, { error: 'is longer than 100 characters' }).optional(),
+  id: z.string().trim().min(1, { error: validationKey('valEmpty') }).max(64, { error: validationKey('valTooLong') }),
+  name: z.string().trim().min(1, { error: validationKey('valEmpty') }).max(80, { error: validationKey('valTooLong') }),
+  justification: z.string().max(JUSTIFICATION_MAX, { error: validationKey('valTooLong') }),
+  ticketSystem: z.string().trim().max(100, { error: validationKey('valTooLong') }).optional(),
+  ticketNumber: z.string().trim().max(100, { error: validationKey('valTooLong') }).optional(),
   durationMinutes: z
     .number()
-    .int({ error: 'must be whole minutes' })
-    .min(5, { error: 'must be at least 5 minutes' })
-    .max(1440, { error: 'must be at most 24 hours (1440 minutes)' })
+    .int({ error: validationKey('valWholeMinutes') })
+    .min(5, { error: validationKey('valAtLeastMinutes') })
+    .max(1440, { error: validationKey('valAtMostMinutes') })
     .optional(),
 });
 export type Template = z.infer<typeof Template>;
@@ -82,10 +83,12 @@ export function renderJustification(template: Pick<Template, 'justification' | '
 // ---------------------------------------------------------------------------------------------------------------
 // Validation
 
-export interface JustificationIssue {
-  code: 'empty' | 'too-long' | 'control-characters' | 'vague';
-  message: string;
-}
+/** What is wrong, with the numbers and text a sentence needs; justificationText says it in the user's language. */
+export type JustificationIssue =
+  | { code: 'empty' }
+  | { code: 'too-long'; length: number; max: number }
+  | { code: 'control-characters' }
+  | { code: 'vague'; text: string };
 
 export interface JustificationCheck {
   /** Block submission. */
@@ -108,18 +111,26 @@ export function validateJustification(text: string): JustificationCheck {
   const trimmed = text.trim();
   // Code points, not UTF-16 units: an emoji is one character to the person typing.
   const length = [...trimmed].length;
-  if (length === 0) errors.push({ code: 'empty', message: 'Enter a reason for the activation.' });
-  if (length > JUSTIFICATION_MAX) {
-    errors.push({ code: 'too-long', message: `The reason is ${length} characters long; shorten it to ${JUSTIFICATION_MAX} or fewer.` });
-  }
-  if (CONTROL.test(text)) {
-    errors.push({ code: 'control-characters', message: 'The reason contains invisible control characters (often from a paste); retype it or remove them.' });
-  }
+  if (length === 0) errors.push({ code: 'empty' });
+  if (length > JUSTIFICATION_MAX) errors.push({ code: 'too-long', length, max: JUSTIFICATION_MAX });
+  if (CONTROL.test(text)) errors.push({ code: 'control-characters' });
   const normalized = trimmed.toLowerCase().replace(/[.!,;:]+$/u, '');
-  if (length > 0 && (!/\s/u.test(trimmed) || VAGUE.has(normalized))) {
-    warnings.push({ code: 'vague', message: `"${trimmed}" says little to an approver or auditor; say what you will do, e.g. "Update mail flow rule for ticket 1234".` });
-  }
+  if (length > 0 && (!/\s/u.test(trimmed) || VAGUE.has(normalized))) warnings.push({ code: 'vague', text: trimmed });
   return { errors, warnings };
+}
+
+/** The issue as a sentence that says what to do, in `tr`'s language. */
+export function justificationText(issue: JustificationIssue, tr: Translate): string {
+  switch (issue.code) {
+    case 'empty':
+      return tr('actJustificationEmpty');
+    case 'too-long':
+      return tr('actJustificationTooLong', issue.length, issue.max);
+    case 'control-characters':
+      return tr('actJustificationControl');
+    case 'vague':
+      return tr('actJustificationVague', issue.text);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -130,10 +141,10 @@ export const EXPORT_VERSION = 1;
 const IMPORT_MAX_CHARS = 1_000_000;
 
 export const ExportFile = z.object({
-  format: z.literal(EXPORT_FORMAT, { error: `is not "${EXPORT_FORMAT}": this is not a PIM Companion templates file` }),
-  version: z.literal(EXPORT_VERSION, { error: `must be ${EXPORT_VERSION}` }),
-  templates: z.array(Template).max(500, { error: 'has more than 500 templates' }).default([]),
-  bundles: z.array(Bundle).max(200, { error: 'has more than 200 bundles' }).default([]),
+  format: z.literal(EXPORT_FORMAT, { error: validationKey('valNotExportFormat') }),
+  version: z.literal(EXPORT_VERSION, { error: validationKey('valVersion') }),
+  templates: z.array(Template).max(500, { error: validationKey('valTooManyTemplates') }).default([]),
+  bundles: z.array(Bundle).max(200, { error: validationKey('valTooManyBundles') }).default([]),
 });
 export type ExportFile = z.infer<typeof ExportFile>;
 export interface TemplateLibrary {
@@ -151,12 +162,30 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), '');
 }
 
-function duplicates(items: readonly { id: string; name: string }[], list: string): string | null {
+/** Issue fields that hold the bound or expected value a validation message substitutes ("longer than 80 characters"). */
+type IssueDetail = { maximum?: unknown; minimum?: unknown; values?: unknown; expected?: unknown };
+
+/**
+ * A schema issue of Template, Bundle or ExportFile as words in `tr`'s language (without the field: "is empty"). Our
+ * schemas carry message keys (validationKey) and the issue supplies the number; zod's own English messages (wrong
+ * type, and the like in an imported file) are replaced by our generic ones.
+ */
+export function validationText(issue: z.core.$ZodIssue, tr: Translate): string {
+  const d = issue as IssueDetail;
+  const values = Array.isArray(d.values) ? d.values : [];
+  const detail = [d.maximum, d.minimum, values[0]].find((x) => typeof x === 'number' || typeof x === 'string' || typeof x === 'bigint');
+  const key = VALIDATION_KEYS.has(issue.message) ? (issue.message as MessageKey) : null;
+  if (key) return tr(key, String(detail ?? ''));
+  if (issue.code === 'invalid_type') return tr('valWrongType', String(d.expected ?? ''));
+  return tr('valInvalid');
+}
+
+function duplicates(items: readonly { id: string; name: string }[], list: string, tr: Translate): string | null {
   const seen = new Map<string, number>();
   for (const [i, item] of items.entries()) {
     for (const [field, value] of [['id', item.id], ['name', item.name.trim().toLowerCase()]] as const) {
       const earlier = seen.get(`${field}:${value}`);
-      if (earlier !== undefined) return `${list}[${i}].${field}: "${field === 'id' ? item.id : item.name}" is also used by ${list}[${earlier}]`;
+      if (earlier !== undefined) return tr('importDuplicate', `${list}[${i}].${field}`, field === 'id' ? item.id : item.name, `${list}[${earlier}]`);
       seen.set(`${field}:${value}`, i);
     }
   }
@@ -165,29 +194,31 @@ function duplicates(items: readonly { id: string; name: string }[], list: string
 
 export type ImportResult = { ok: true; data: TemplateLibrary } | { ok: false; error: string };
 
-/** Parse an import file; a bad file gets one sentence saying what is wrong and where (e.g. "templates[2].justification: …"). */
-export function parseImport(jsonText: string): ImportResult {
-  if (jsonText.length > IMPORT_MAX_CHARS) return { ok: false, error: 'The file is larger than 1 MB; this is not a templates export.' };
+/**
+ * Parse an import file; a bad file gets one sentence in `tr`'s language saying what is wrong and where
+ * (e.g. "templates[2].justification: …"). Paths stay as in the file: they point at JSON, which is not translated.
+ */
+export function parseImport(jsonText: string, tr: Translate): ImportResult {
+  if (jsonText.length > IMPORT_MAX_CHARS) return { ok: false, error: tr('importTooLarge') };
   let raw: unknown;
   try {
     raw = JSON.parse(jsonText);
   } catch (e) {
-    return { ok: false, error: `The file is not valid JSON (${e instanceof Error ? e.message : String(e)}).` };
+    return { ok: false, error: tr('importNotJson', e instanceof Error ? e.message : String(e)) };
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, error: 'The file does not contain a PIM Companion templates export (expected a JSON object).' };
-  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: tr('importNotObject') };
   const version = (raw as { version?: unknown }).version;
   if ((raw as { format?: unknown }).format === EXPORT_FORMAT && typeof version === 'number' && version > EXPORT_VERSION) {
-    return { ok: false, error: `version: the file was made by a newer PIM Companion (format version ${version}); update the extension and import again.` };
+    return { ok: false, error: tr('importNewerVersion', version) };
   }
   const parsed = ExportFile.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 3).map((i) => `${formatPath(i.path) || 'file'}: ${i.message}`);
-    const more = parsed.error.issues.length > 3 ? ` (and ${parsed.error.issues.length - 3} more)` : '';
-    return { ok: false, error: `${issues.join('; ')}${more}` };
+    const issues = parsed.error.issues.slice(0, 3).map((i) => tr('importIssue', formatPath(i.path) || tr('importFile'), validationText(i, tr)));
+    const list = issues.join('; ');
+    const extra = parsed.error.issues.length - 3;
+    return { ok: false, error: extra > 0 ? tr('importMoreIssues', list, extra) : list };
   }
-  const dup = duplicates(parsed.data.templates, 'templates') ?? duplicates(parsed.data.bundles, 'bundles');
+  const dup = duplicates(parsed.data.templates, 'templates', tr) ?? duplicates(parsed.data.bundles, 'bundles', tr);
   if (dup) return { ok: false, error: dup };
   return { ok: true, data: { templates: parsed.data.templates, bundles: parsed.data.bundles } };
 }

@@ -83,6 +83,25 @@ export function parsePref(raw: unknown, portalId: PortalId): PortalPref {
   return { enabled: enabled !== false, pinned: Array.isArray(pinned) ? pinned.filter(isStr) : [] };
 }
 
+/**
+ * The organisation's policy (storage.managed, lib/managed.ts) over the user's choice: `portals.<id>` replaces it and
+ * `disableBadge: true` turns the badge off everywhere. Read structurally here, like the rest (no zod in this bundle).
+ */
+export function applyManagedPref(managed: unknown, portalId: PortalId, user: PortalPref): PortalPref {
+  if (!isObj(managed)) return user;
+  const own = isObj(managed.portals) && Object.hasOwn(managed.portals, portalId) ? parsePref(managed.portals, portalId) : user;
+  return managed.disableBadge === true ? { ...own, enabled: false } : own;
+}
+
+/** storage.managed, or {} where there is no policy (Firefox rejects, some contexts lack the area). */
+async function readManaged(): Promise<unknown> {
+  try {
+    return (await browser.storage.managed?.get()) ?? {};
+  } catch {
+    return {};
+  }
+}
+
 export function parseLayout(raw: unknown, portalId: PortalId): Layout {
   const { corner, collapsed } = entry(raw, portalId);
   return { ...(oneOf(CORNERS)(corner) ? { corner } : {}), ...(typeof collapsed === 'boolean' ? { collapsed } : {}) };
@@ -99,14 +118,15 @@ export function createBadgeStore(portalId: PortalId): BadgeStore {
   const { snapshot, prefs, layout } = STORAGE_KEYS;
   return {
     async load() {
-      const [local, sync] = await Promise.all([
+      const [local, sync, managed] = await Promise.all([
         browser.storage.local.get([snapshot.key, layout.key]),
         browser.storage.sync.get(prefs.key).catch(() => ({}) as Record<string, unknown>),
+        readManaged(),
       ]);
       return {
         assignments: parseAssignments(local[snapshot.key]),
         skewMs: parseSkew(local[snapshot.key]),
-        pref: parsePref((sync as Record<string, unknown>)[prefs.key], portalId),
+        pref: applyManagedPref(managed, portalId, parsePref((sync as Record<string, unknown>)[prefs.key], portalId)),
         layout: parseLayout(local[layout.key], portalId),
       };
     },
@@ -117,9 +137,14 @@ export function createBadgeStore(portalId: PortalId): BadgeStore {
           patch.assignments = parseAssignments(changes[snapshot.key]!.newValue);
           patch.skewMs = parseSkew(changes[snapshot.key]!.newValue);
         }
-        if (area === prefs.area && changes[prefs.key]) patch.pref = parsePref(changes[prefs.key]!.newValue, portalId);
         if (area === layout.area && changes[layout.key]) patch.layout = parseLayout(changes[layout.key]!.newValue, portalId);
         if (Object.keys(patch).length > 0) cb(patch);
+        // The user's choice or the organisation's policy changed: both are needed to say what applies.
+        if ((area === prefs.area && changes[prefs.key]) || area === 'managed') {
+          void Promise.all([browser.storage.sync.get(prefs.key).catch(() => ({}) as Record<string, unknown>), readManaged()]).then(([sync, managed]) =>
+            cb({ pref: applyManagedPref(managed, portalId, parsePref((sync as Record<string, unknown>)[prefs.key], portalId)) }),
+          );
+        }
       };
       browser.storage.onChanged.addListener(listener);
       return () => browser.storage.onChanged.removeListener(listener);

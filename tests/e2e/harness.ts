@@ -155,3 +155,35 @@ export async function signIn(session: Session, upn = ADMIN_UPN): Promise<void> {
 export async function waitForRows(page: Page, count: number): Promise<void> {
   await page.waitForFunction((n: number) => document.querySelectorAll('[data-testid="assignment"]').length === n, {}, count);
 }
+
+/**
+ * Terminates the extension's service worker (as the browser does when it idles it out). Chromium then restarts it on
+ * the next event (an alarm, a message); because Puppeteer's pipe holds new workers at start for a debugger and does
+ * not recognise a restarted one, this resumes it when it starts again, as an idle-killed worker would run.
+ */
+export async function stopWorker(session: Session): Promise<void> {
+  const browserCdp = await session.browser.target().createCDPSession();
+  const { targetInfos } = (await browserCdp.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
+  const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.endsWith('/background.js'));
+  if (!sw) throw new Error('no service worker to stop');
+  const page = await session.browser.newPage();
+  const cdp = await page.createCDPSession();
+  await cdp.send('ServiceWorker.enable');
+  let stoppedSeen = false;
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: { runningStatus: string }[] }) => {
+    const status = e.versions[0]?.runningStatus;
+    if (status === 'stopped' && !stoppedSeen) {
+      stoppedSeen = true;
+      resolveStopped();
+    } else if (status === 'starting' && stoppedSeen) {
+      void browserCdp
+        .send('Target.attachToTarget', { targetId: sw.targetId, flatten: true })
+        .then(({ sessionId }) => browserCdp.connection()?.session(sessionId)?.send('Runtime.runIfWaitingForDebugger'))
+        .catch(() => undefined);
+    }
+  });
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await stopped;
+}

@@ -2,9 +2,9 @@
  * Issue 4 journeys: the badge inside the (stand-in) Exchange admin center, on the release build.
  * The badge lives in a closed shadow root; tests reach it the way assistive technology does (the accessibility tree).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'puppeteer-core';
-import { startFakeTenant, type FakeTenant, type LogEntry } from '../fake-tenant/index';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ElementHandle, Page } from 'puppeteer-core';
+import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type LogEntry } from '../fake-tenant/index';
 import { configure, launch, signIn, waitForStorage, type Session } from './harness';
 import { defaultScenario, GROUP_INT_EXCHANGE, renameGroup, withExchangeGroupActive } from './scenarios';
 
@@ -16,6 +16,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await tenant.close();
+});
+beforeEach(async () => {
+  await tenant.control.loadScenario(DEFAULT_SCENARIO_PATH);
 });
 afterEach(async () => {
   await session?.close();
@@ -75,6 +78,27 @@ async function waitForBadge(page: Page, test: (joined: string) => boolean, timeo
   }
 }
 
+/** A real (trusted) mouse click on a badge button found by its accessible name. */
+async function clickInBadge(page: Page, name: string): Promise<void> {
+  await waitForBadge(page, (n) => n.split(' | ').includes(name));
+  type Node = { role?: string; name?: string; children?: Node[]; elementHandle(): Promise<ElementHandle | null> };
+  const find = (n: Node | null): Node | null => {
+    if (!n) return null;
+    if (n.role === 'button' && n.name === name) return n;
+    for (const c of n.children ?? []) {
+      const hit = find(c);
+      if (hit) return hit;
+    }
+    return null;
+  };
+  const node = find((await page.accessibility.snapshot({ interestingOnly: false })) as Node | null);
+  const handle = await node?.elementHandle();
+  if (!handle) throw new Error(`no button named ${name} in the badge`);
+  // A background tab renders no frames, and a mouse click waits for one: the user clicks in the tab they look at.
+  await page.bringToFront();
+  await handle.click();
+}
+
 describe('portal badge', () => {
   it('shows the group and the role it grants with time left, and survives SPA navigation as one badge', async () => {
     await tenant.control.loadScenario(withExchangeGroupActive(1));
@@ -126,5 +150,53 @@ describe('portal badge', () => {
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 300))));
     expect(writes(await tenant.control.log())).toEqual([]);
     expect(dialogs).toBe(0);
+  });
+
+  it('deactivates after the 5-minute floor and every open portal tab updates', async () => {
+    await tenant.control.loadScenario(withExchangeGroupActive(1));
+    session = await start();
+    const first = await openPortal(session);
+    const second = await openPortal(session, `${EXO}mailboxes`);
+    for (const page of [first, second]) await waitForBadge(page, (n) => n.includes('PIM: 2 active') && /Deactivate in \d\d:\d\d/.test(n));
+
+    // PIM's clock passes the floor; the extension learns it with its next refresh (the Date header of Graph's answer).
+    await tenant.control.advance(5 * 60_000);
+    const popup = await session.open('popup.html');
+    await popup.locator('[data-testid="refresh"]').click();
+    await waitForBadge(first, (n) => n.includes('Deactivate PIM – INT – Exchange administrator') && !/Deactivate in/.test(n));
+    await tenant.control.clearLog();
+    await clickInBadge(first, 'Deactivate PIM – INT – Exchange administrator');
+    for (const page of [first, second]) await waitForBadge(page, (n) => n.includes('Activate PIM – INT – Exchange administrator') && !n.includes('PIM: 2 active'));
+    const sent = writes(await tenant.control.log());
+    expect(sent.map((e) => [e.path, (e.body as { action: string }).action, e.status])).toEqual([
+      ['/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests', 'selfDeactivate', 201],
+    ]);
+  });
+
+  it('activates an eligible-only role from the badge in one click with the remembered template', async () => {
+    const key = `group:${GROUP_INT_EXCHANGE}:member`;
+    const seed = {
+      templates: [{ id: 'tpl', name: 'Mail', justification: 'Mailbox migration ({group})', durationMinutes: 120 }],
+      remembered: { [key]: { templateId: 'tpl', durationMinutes: 120, ticketNumber: null, ticketSystem: null, justification: null } },
+    };
+    session = await launch(tenant);
+    await (await session.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(seed)})`);
+    await configure(session);
+    await signIn(session);
+    await waitForStorage(session, 'local', 'policies', '(v) => !!v && Object.keys(v).length > 0');
+    const page = await openPortal(session);
+    await tenant.control.clearLog();
+    await clickInBadge(page, 'Activate PIM – INT – Exchange administrator');
+    const names = await waitForBadge(page, (n) => n.includes('Deactivate PIM – INT – Exchange administrator'));
+    expect(names).toMatch(/Reload/);
+    const sent = writes(await tenant.control.log());
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.body).toMatchObject({
+      action: 'selfActivate',
+      groupId: GROUP_INT_EXCHANGE,
+      accessId: 'member',
+      justification: 'Mailbox migration (PIM – INT – Exchange administrator)',
+      scheduleInfo: { expiration: { duration: 'PT2H' } },
+    });
   });
 });

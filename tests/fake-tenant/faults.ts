@@ -11,7 +11,11 @@ export const FaultRespond = z.union([
     headers: z.record(z.string(), z.string()).optional(),
     body: z.unknown().optional(),
   }),
-  z.object({ kind: z.enum(['reset', 'timeout', 'malformed-json']) }),
+  /**
+   * processed-then-*: the request is handled as usual (a write lands) and only then is the answer lost, the connection
+   * reset or left hanging: what a client sees when the network drops, or its worker dies, after the request left.
+   */
+  z.object({ kind: z.enum(['reset', 'timeout', 'malformed-json', 'processed-then-reset', 'processed-then-timeout']) }),
 ]);
 export type FaultRespond = z.infer<typeof FaultRespond>;
 

@@ -148,7 +148,9 @@ async function handle(ctx: TenantContext, control: ControlClient, req: IncomingM
     };
   } else {
     const fault = ctx.faults.take({ host: inc.host, method: inc.method, pathAndQuery: `${inc.rawPath}${inc.rawQuery ? `?${inc.rawQuery}` : ''}` });
-    if (fault) reply = faultReply(ctx, inc, fault);
+    if (fault && 'kind' in fault && fault.kind.startsWith('processed-then-')) {
+      reply = { ...route(ctx, inc), drop: fault.kind === 'processed-then-reset' ? 'reset' : 'timeout' };
+    } else if (fault) reply = faultReply(ctx, inc, fault);
     else if (inc.host === LOGIN_HOST) reply = handleLogin(ctx, inc);
     else if (inc.host === GRAPH_HOST) reply = handleGraph(ctx, inc);
     else reply = handlePortal(inc);
@@ -168,6 +170,12 @@ async function handle(ctx: TenantContext, control: ControlClient, req: IncomingM
   write(res, reply, { ...cors, Date: new Date(ctx.clock.nowMs()).toUTCString() });
 }
 
+function route(ctx: TenantContext, inc: Incoming): Reply {
+  if (inc.host === LOGIN_HOST) return handleLogin(ctx, inc);
+  if (inc.host === GRAPH_HOST) return handleGraph(ctx, inc);
+  return handlePortal(inc);
+}
+
 function write(res: ServerResponse, reply: Reply, cors: Record<string, string>): void {
   res.writeHead(reply.status, { ...cors, ...reply.headers });
   res.end(reply.body);
@@ -176,7 +184,7 @@ function write(res: ServerResponse, reply: Reply, cors: Record<string, string>):
 function faultReply(ctx: TenantContext, inc: Incoming, fault: NonNullable<ReturnType<TenantContext['faults']['take']>>): Reply {
   if ('kind' in fault) {
     if (fault.kind === 'malformed-json') return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: '{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#Collection","value":[{"id":' };
-    return { status: 0, headers: {}, body: '', drop: fault.kind };
+    return { status: 0, headers: {}, body: '', drop: fault.kind.endsWith('reset') ? 'reset' : 'timeout' };
   }
   const meta = newMeta(header(inc.headers, 'client-request-id'), ctx.clock.iso());
   const body = fault.body !== undefined ? (typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body)) : JSON.stringify(errorBody(codeForStatus(fault.status), messageForStatus(fault.status), meta));

@@ -25,6 +25,10 @@ import type { Bundle } from '../../lib/pim/bundles';
 import type { ActivityEntry, AuthState, Connection, GroupInfo, JournalEntry, PendingStepUp, PolicyEntry, Remembered } from '../../lib/storage';
 import { startFakeTenant, type FakeTenant } from '../fake-tenant/index.ts';
 import { call, signIn } from '../fake-tenant/testing.ts';
+import { installMessages } from '../unit/components/fixtures';
+
+// The product's sentences come from the English messages file, as in the extension.
+installMessages();
 
 const ME = '8a3f5b2c-1d4e-4f6a-9b7c-2e1d0c9b8a71';
 const K = {

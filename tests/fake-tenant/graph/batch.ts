@@ -97,7 +97,7 @@ function runItem(batch: GraphCall, item: Item, route: Route, meta: ReturnType<ty
     if ('kind' in fault) {
       if (fault.kind === 'malformed-json') return { id: item.id, status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"value":[{"id":' };
       // A connection-level fault cannot hit one item: the whole batch response is lost.
-      setDrop(fault.kind);
+      setDrop(fault.kind.endsWith('reset') ? 'reset' : 'timeout');
       return { id: item.id, status: 0, headers: {} };
     }
     const status = fault.status;

@@ -126,7 +126,7 @@ describe('pim.activate', () => {
       post: async () => (seen.push(await journalItem.get()), created('Provisioned')),
     });
     await t.h['pim.activate']({ keys: [K.exchange], input: input({ justification: 'Update the mail flow rule' }) }, t.sender);
-    expect(seen).toEqual([[{ requestKey: expect.any(String), key: K.exchange, action: 'activate', at: NOW.toISOString() }]]);
+    expect(seen).toEqual([[expect.objectContaining({ requestKey: expect.any(String), key: K.exchange, action: 'activate', at: NOW.toISOString(), request: expect.objectContaining({ path: '/roleManagement/directory/roleAssignmentScheduleRequests' }) })]]);
     expect(await journalItem.get()).toEqual([]);
   });
 
@@ -207,6 +207,39 @@ describe('pim.extend', () => {
     const { results } = await t.h['pim.extend']({ key: K.exchange, durationMinutes: 240 }, t.sender);
     expect(t.posts[0]!.body).toMatchObject({ action: 'selfActivate', scheduleInfo: { startDateTime: new Date(end).toISOString(), expiration: { type: 'afterDuration', duration: 'PT1H' } } });
     expect(results[0]).toMatchObject({ kind: 'ok', status: 'Granted', text: 'Exchange Administrator is scheduled: starts 10:10.' });
+  });
+});
+
+describe('pim.extend when PIM refuses a second activation (RoleAssignmentExists)', () => {
+  const exists = () => graphError('RoleAssignmentExists', 'The Role assignment already exists.');
+  const remembered = { [K.exchange]: { templateId: template.id, durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null } };
+
+  it('deactivates and activates again at once: one deactivation, one new activation from now', async () => {
+    const t = await setup({
+      assignments: [assignment(K.exchange, 'active', { startDateTime: at(-50 * MIN), endDateTime: at(10 * MIN) }), assignment(K.exchange, 'eligible')],
+      policies: { [K.exchange]: policy({ maxDuration: 'PT1H', maxMinutes: 60 }) },
+      remembered,
+      post: (_p, n) => (n === 0 ? exists() : created(n === 1 ? 'Revoked' : 'Provisioned', `req-${n}`)),
+    });
+    const { results } = await t.h['pim.extend']({ key: K.exchange, durationMinutes: null }, t.sender);
+    expect(t.posts.map((p) => (p.body as { action: string; scheduleInfo?: { startDateTime: string } }).action)).toEqual(['selfActivate', 'selfDeactivate', 'selfActivate']);
+    expect(t.posts[2]!.body).toMatchObject({ scheduleInfo: { startDateTime: NOW.toISOString(), expiration: { duration: 'PT1H' } } });
+    expect(results[0]).toMatchObject({ kind: 'ok', status: 'Provisioned' });
+  });
+
+  it.each([
+    ['approval is required (the user would be left waiting without the role)', { approvalRequired: true }, -50],
+    ['the activation is younger than five minutes', {}, -3],
+  ])('keeps the role and reports the refusal when %s', async (_, over, startedMinutesAgo) => {
+    const t = await setup({
+      assignments: [assignment(K.exchange, 'active', { startDateTime: at(startedMinutesAgo * MIN), endDateTime: at(10 * MIN) }), assignment(K.exchange, 'eligible')],
+      policies: { [K.exchange]: policy({ maxDuration: 'PT1H', maxMinutes: 60, ...over }) },
+      remembered,
+      post: () => exists(),
+    });
+    const { results } = await t.h['pim.extend']({ key: K.exchange, durationMinutes: null }, t.sender);
+    expect(t.posts).toHaveLength(1);
+    expect(results[0]).toMatchObject({ kind: 'state' });
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { english } from '../i18n/messages';
 import { notificationFor, notificationTarget, observeChanges, staleWarnings, type NotifyEvent } from '../../../lib/background/notifications';
 import type { AuthState, Observed } from '../../../lib/storage';
 import type { Snapshot } from '../../../lib/pim/model';
@@ -93,7 +94,7 @@ describe('observeChanges', () => {
 });
 
 describe('notificationFor', () => {
-  const env = { iconUrl: 'chrome-extension://id/icon/128.png', format, nowMs: T0, skewMs: 0 };
+  const env = { iconUrl: 'chrome-extension://id/icon/128.png', format, nowMs: T0, skewMs: 0, tr: english };
   const a = active(EXO, T0 - 50 * MIN, 60);
   const warn: NotifyEvent = { kind: 'warn', warning: { assignment: a, lead: 10, leftMs: 10 * MIN } };
 

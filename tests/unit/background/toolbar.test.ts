@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { applyToolbar, BADGE_COLOURS, badgeText, toolbarState } from '../../../lib/background/toolbar';
+import { english } from '../i18n/messages';
 import { active, EXO, format, MIN, pending, SEC, settings, snap, T0 } from './scheduler-fixtures';
 
 describe('badgeText', () => {
@@ -25,7 +26,7 @@ describe('toolbarState', () => {
     active(key, T0 - 30 * MIN, 0, { endDateTime: new Date(T0 + ms).toISOString(), displayName: name });
 
   it('shows the shortest time left in the normal colour above the threshold', () => {
-    const state = toolbarState(snap([endingIn(42 * MIN), endingIn(90 * MIN, SEC, 'Security Reader')]), settings(), T0, format);
+    const state = toolbarState(snap([endingIn(42 * MIN), endingIn(90 * MIN, SEC, 'Security Reader')]), settings(), T0, format, english);
     expect(state).toMatchObject({ text: '42m', colour: BADGE_COLOURS.normal });
     expect(state.title.split('\n')).toEqual(['PIM Companion', 'Exchange Administrator: until 10:42', 'Security Reader: until 11:30']);
   });
@@ -35,29 +36,29 @@ describe('toolbarState', () => {
     [10 * MIN - 1, '9m', BADGE_COLOURS.warning],
     [30_000, '<1m', BADGE_COLOURS.warning],
   ])('%i ms left → %s in %s', (left, text, colour) => {
-    expect(toolbarState(snap([endingIn(left)]), settings(), T0, format)).toMatchObject({ text, colour });
+    expect(toolbarState(snap([endingIn(left)]), settings(), T0, format, english)).toMatchObject({ text, colour });
   });
 
   it('follows the configured warning threshold', () => {
-    expect(toolbarState(snap([endingIn(20 * MIN)]), settings({ warningThresholdMinutes: 30 }), T0, format).colour).toBe(BADGE_COLOURS.warning);
+    expect(toolbarState(snap([endingIn(20 * MIN)]), settings({ warningThresholdMinutes: 30 }), T0, format, english).colour).toBe(BADGE_COLOURS.warning);
   });
 
   it('counts pending requests when nothing is active, and is empty otherwise', () => {
-    const waiting = toolbarState(snap([pending(SEC), pending(EXO)]), settings(), T0, format);
+    const waiting = toolbarState(snap([pending(SEC), pending(EXO)]), settings(), T0, format, english);
     expect(waiting).toMatchObject({ text: '2', colour: BADGE_COLOURS.pending });
     expect(waiting.title).toContain('2 requests waiting for approval');
-    expect(toolbarState(snap([endingIn(-MIN)]), settings(), T0, format)).toMatchObject({ text: '', title: 'PIM Companion\nNo role or group active' });
-    expect(toolbarState(null, settings(), T0, format)).toMatchObject({ text: '', title: 'PIM Companion' });
+    expect(toolbarState(snap([endingIn(-MIN)]), settings(), T0, format, english)).toMatchObject({ text: '', title: 'PIM Companion\nNo role or group active' });
+    expect(toolbarState(null, settings(), T0, format, english)).toMatchObject({ text: '', title: 'PIM Companion' });
   });
 
   it('prefers the time left over the pending count', () => {
-    expect(toolbarState(snap([pending(SEC), endingIn(5 * MIN)]), settings(), T0, format).text).toBe('5m');
+    expect(toolbarState(snap([pending(SEC), endingIn(5 * MIN)]), settings(), T0, format, english).text).toBe('5m');
   });
 
   it('counts on the service clock and shows end times on the local one', () => {
     const skew = 50 * MIN;
     const a = active(EXO, T0, 0, { endDateTime: new Date(T0 + skew + 15 * MIN).toISOString() });
-    const state = toolbarState(snap([a], { clockSkewMs: skew }), settings(), T0, format);
+    const state = toolbarState(snap([a], { clockSkewMs: skew }), settings(), T0, format, english);
     expect(state.text).toBe('15m');
     expect(state.title).toContain('until 10:15');
   });

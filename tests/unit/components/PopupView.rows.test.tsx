@@ -97,7 +97,7 @@ describe('rows', () => {
   it('warns when the eligibility ends within 14 days, with what to do', () => {
     setup();
     expect(within(row('role:hd:/')).getByTestId('eligibility-warning').textContent).toBe(
-      'Eligibility ends in 5 day(s): ask your admin to renew it.',
+      'Eligibility ends in 5 days: ask your admin to renew it.',
     );
   });
 

@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { t } from '../../../lib/i18n';
 import { exportLibrary, parseImport } from '../../../lib/pim/templates';
 import { installMessages } from './fixtures';
 import { press } from './keyboard';
@@ -25,7 +26,7 @@ describe('export', () => {
     expect(events.onDownload).toHaveBeenCalledOnce();
     const [download] = events.onDownload.mock.calls[0]!;
     expect(download).toEqual({ name: 'pim-companion-templates.json', type: 'application/json', text: exportLibrary({ templates: EXISTING, bundles: BUNDLES }) });
-    expect(parseImport(download.text)).toEqual({ ok: true, data: { templates: EXISTING, bundles: BUNDLES } });
+    expect(parseImport(download.text, t)).toEqual({ ok: true, data: { templates: EXISTING, bundles: BUNDLES } });
   });
 });
 
@@ -86,7 +87,7 @@ describe('import: a good file asks first', () => {
     const { events, state } = mountLibrary({ templates: EXISTING, bundles: BUNDLES });
     await chooseFile(importInput(), 'team.json', incoming);
     press(screen.getByTestId('import-confirm'), 'Enter');
-    await waitFor(() => expect(screen.getByTestId('import-done').textContent).toBe('Imported 2 template(s) and 1 bundle(s).'));
+    await waitFor(() => expect(screen.getByTestId('import-done').textContent).toBe('Imported 2 templates and 1 bundle.'));
     expect(events.onImport).toHaveBeenCalledOnce();
     expect(state.templates).toEqual([
       { id: 'other-id', name: 'mail flow', justification: 'New mail flow reason for {ticket}' },

@@ -201,7 +201,7 @@ describe('templates: edit, delete, reorder', () => {
   it('says which bundles use a template before deleting it', () => {
     mountLibrary({ templates: THREE, bundles: [{ id: 'k', name: 'Kit', items: ['role:r1:/'], templateId: 'a' }] });
     fireEvent.click(within(item('Alpha')).getByRole('button', { name: 'Delete Alpha' }));
-    expect(screen.getByTestId('template-delete').textContent).toContain('1 bundle(s) use it and will ask for a reason instead.');
+    expect(screen.getByTestId('template-delete').textContent).toContain('1 bundle uses it and will ask for a reason instead.');
   });
 
   it('moves up and down with the keyboard, keeping focus on the moved template', async () => {

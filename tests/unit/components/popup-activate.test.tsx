@@ -128,7 +128,7 @@ describe('answers per item', () => {
     expect(reload.closest('[data-notice]')!.textContent).toContain('Portals may cache your roles: reload the admin center to apply');
     fireEvent.click(reload);
     expect(actions.reloadPortals).toHaveBeenCalledTimes(1);
-    await waitFor(() => expect(document.querySelector('[data-notice="reload-portals"]')!.textContent).toContain('Reloaded 2 admin center tab(s).'));
+    await waitFor(() => expect(document.querySelector('[data-notice="reload-portals"]')!.textContent).toContain('Reloaded 2 admin center tabs.'));
   });
 
   it('no reload banner when the request only went to the approvers', async () => {

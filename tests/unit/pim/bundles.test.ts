@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Bundle, planBundle } from '../../../lib/pim/bundles';
 import type { Assignment } from '../../../lib/pim/model';
+import { validationText } from '../../../lib/pim/templates';
+import { english } from '../i18n/messages';
 
 const now = new Date('2026-11-22T10:00:00Z');
 
@@ -49,7 +51,7 @@ describe('Bundle schema', () => {
   ])('rejects %s', (_, over, message) => {
     const r = Bundle.safeParse({ id: 'b1', name: 'B', items: [exchange], ...over });
     expect(r.success).toBe(false);
-    expect(r.error?.issues[0]?.message).toContain(message);
+    expect(validationText(r.error!.issues[0]!, english)).toContain(message);
   });
 });
 

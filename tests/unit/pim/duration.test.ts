@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { english } from '../i18n/messages';
 import {
   DurationError,
   clampDuration,
@@ -89,13 +90,13 @@ describe('formatting for people', () => {
     [2880, '2 days'],
     [1500, '25 h'],
   ])('%d minutes reads "%s"', (minutes, text) => {
-    expect(formatMinutes(minutes)).toBe(text);
+    expect(formatMinutes(minutes, english)).toBe(text);
   });
 
   it('formats ISO and shows garbage as typed rather than throwing', () => {
-    expect(formatDuration('PT1H45M')).toBe('1 h 45 min');
-    expect(formatDuration('P365D')).toBe('365 days');
-    expect(formatDuration('later')).toBe('later');
+    expect(formatDuration('PT1H45M', english)).toBe('1 h 45 min');
+    expect(formatDuration('P365D', english)).toBe('365 days');
+    expect(formatDuration('later', english)).toBe('later');
   });
 });
 

@@ -4,12 +4,14 @@ import {
   applyImport,
   exportLibrary,
   formatPath,
+  justificationText,
   parseImport,
   planImport,
   renderJustification,
   validateJustification,
   type TemplateLibrary,
 } from '../../../lib/pim/templates';
+import { english } from '../i18n/messages';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const ctx = { displayName: 'Exchange Administrator', kind: 'role' as const, now, locale: 'en-GB', timeZone: 'UTC' };
@@ -80,8 +82,10 @@ describe('validateJustification', () => {
   });
 
   it('says what to do in each message', () => {
-    expect(validateJustification('x'.repeat(501)).errors[0]!.message).toBe('The reason is 501 characters long; shorten it to 500 or fewer.');
-    expect(validateJustification('BAU').warnings[0]!.message).toMatch(/^"BAU" says little/);
+    expect(justificationText(validateJustification('x'.repeat(501)).errors[0]!, english)).toBe('The reason is 501 characters long; shorten it to 500 or fewer.');
+    expect(justificationText(validateJustification('BAU').warnings[0]!, english)).toMatch(/^“BAU” says little/);
+    expect(justificationText(validateJustification(' ').errors[0]!, english)).toBe('Enter a reason for the activation.');
+    expect(justificationText(validateJustification('a\u202Eb c').errors[0]!, english)).toMatch(/invisible control characters/);
   });
 });
 
@@ -97,11 +101,11 @@ describe('import / export', () => {
   it('round-trips an export', () => {
     const text = exportLibrary(library);
     expect(JSON.parse(text)).toMatchObject({ format: 'pim-companion-templates', version: 1 });
-    expect(parseImport(text)).toEqual({ ok: true, data: library });
+    expect(parseImport(text, english)).toEqual({ ok: true, data: library });
   });
 
   it('accepts a file with only templates', () => {
-    expect(parseImport(JSON.stringify({ format: 'pim-companion-templates', version: 1, templates: [tpl('a', 'A')] }))).toEqual({
+    expect(parseImport(JSON.stringify({ format: 'pim-companion-templates', version: 1, templates: [tpl('a', 'A')] }), english)).toEqual({
       ok: true,
       data: { templates: [tpl('a', 'A')], bundles: [] },
     });
@@ -122,14 +126,14 @@ describe('import / export', () => {
     ['a duplicate template id', file({ templates: [tpl('a', 'A'), tpl('a', 'Other')] }), /^templates\[1\]\.id: "a" is also used by templates\[0\]/],
     ['a duplicate template name (case-insensitive)', file({ templates: [tpl('a', 'Incident'), tpl('b', 'incident ')] }), /^templates\[1\].name: "incident" is also used by templates\[0\]/],
   ])('rejects %s and says where', (_, text, error) => {
-    const r = parseImport(text);
+    const r = parseImport(text, english);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error).toMatch(error);
   });
 
   it('lists at most three problems', () => {
     const bad = file({ templates: [1, 2, 3, 4, 5] });
-    const r = parseImport(bad);
+    const r = parseImport(bad, english);
     expect(!r.ok && r.error).toMatch(/^templates\[0\]: .*; templates\[1\]: .*; templates\[2\]: .* \(and 2 more\)$/);
   });
 

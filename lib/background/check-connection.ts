@@ -1,0 +1,129 @@
+/**
+ * Check connection: one call to each Graph endpoint PIM Companion reads (the six self-service lists, then one policy
+ * read for roles and one for groups), and per delegated permission what the answers say. Meant for the admin setting
+ * the extension up: "not consented" comes with the admin-consent link to send to a Global Administrator.
+ *
+ * Classification: Graph's PIM endpoints answer a token without the permission with 403 `PermissionScopeNotGranted`
+ * ("Authorization failed due to missing permission scope …"), other workloads with "Missing scope permissions"; any
+ * other 403 (or 401) means the permission is there but this account may not use it here (a directory role, group
+ * ownership, Conditional Access). Reads only: nothing is activated or changed.
+ */
+import { cloudById } from '../clouds';
+import type { BatchItemResponse, BatchRequestItem, GraphClient } from '../graph/client';
+import { GraphRequestError } from '../graph/errors';
+import { READ_BATCH } from '../graph/reads';
+import { GRAPH_PERMISSIONS } from '../auth/scopes';
+import { SignInRequiredError } from '../auth/errors';
+import type { ConnectionCheck, ScopeCheck } from '../messaging';
+import { groupPolicyUrl, rolePolicyUrl } from '../pim/policy';
+import type { Connection } from '../storage';
+
+/** Which permission each probe exercises (batch ids of lib/graph/reads.ts READ_BATCH, plus the two policy reads). */
+export const PROBE_SCOPES: Record<string, string> = {
+  rElig: 'RoleEligibilitySchedule.ReadWrite.Directory',
+  rAct: 'RoleAssignmentSchedule.ReadWrite.Directory',
+  rReq: 'RoleAssignmentSchedule.ReadWrite.Directory',
+  rPolicy: 'RoleManagementPolicy.Read.Directory',
+  gElig: 'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+  gAct: 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+  gReq: 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+  gPolicy: 'RoleManagementPolicy.Read.AzureADGroup',
+};
+
+export interface CheckConnectionDeps {
+  connection: () => Promise<Connection | null>;
+  graphFor: (connection: Connection) => GraphClient;
+  /**
+   * A Graph token before any call: the Graph client reports a failed token as a network error, so "you need to sign
+   * in" is found out here first (SignInRequiredError).
+   */
+  token: () => Promise<unknown>;
+  now: () => Date;
+}
+
+/**
+ * The documented admin-consent endpoint: the administrator signs in and grants, for the whole tenant, every
+ * permission configured on the app registration (the scripts in scripts/register-app.* configure exactly ours).
+ */
+export function adminConsentUrl(connection: Connection): string {
+  const authority = cloudById(connection.cloudId).authority;
+  return `${authority}/${encodeURIComponent(connection.tenant)}/adminconsent?client_id=${encodeURIComponent(connection.clientId)}`;
+}
+
+type Outcome = { status: ScopeCheck['status']; detail: string | null };
+
+const MISSING_SCOPE = /PermissionScopeNotGranted|missing permission scope|Missing scope permissions|consent/i;
+
+function errorText(body: unknown): string {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  const parts = [error?.code, error?.message].filter((p): p is string => typeof p === 'string' && p !== '');
+  return parts.length ? parts.join(': ') : typeof body === 'string' ? body.slice(0, 300) : '';
+}
+
+export function classify(item: BatchItemResponse | undefined): Outcome {
+  if (!item) return { status: 'error', detail: 'Microsoft Graph left this request out of its answer.' };
+  if (item.status >= 200 && item.status < 300) return { status: 'ok', detail: null };
+  const text = errorText(item.body);
+  if ((item.status === 403 || item.status === 401) && MISSING_SCOPE.test(text)) return { status: 'not-consented', detail: text || null };
+  if (item.status === 403 || item.status === 401) return { status: 'forbidden', detail: text || null };
+  return { status: 'error', detail: `HTTP ${item.status}${text ? `: ${text}` : ''}` };
+}
+
+const RANK: Record<ScopeCheck['status'], number> = { 'not-consented': 4, forbidden: 3, error: 2, ok: 1, skipped: 0 };
+
+/** The first id found in a list answer (`value[].roleDefinitionId` / `groupId`), to aim the policy read at. */
+function firstId(item: BatchItemResponse | undefined, field: 'roleDefinitionId' | 'groupId'): string | null {
+  const value = (item?.body as { value?: unknown } | null)?.value;
+  if (!Array.isArray(value)) return null;
+  for (const entry of value) {
+    const id = (entry as Record<string, unknown> | null)?.[field];
+    if (typeof id === 'string' && id) return id;
+  }
+  return null;
+}
+
+function policyProbes(reads: Map<string, BatchItemResponse>): { requests: BatchRequestItem[]; skipped: string[] } {
+  const roleId = firstId(reads.get('rElig'), 'roleDefinitionId') ?? firstId(reads.get('rAct'), 'roleDefinitionId');
+  const groupId = firstId(reads.get('gElig'), 'groupId') ?? firstId(reads.get('gAct'), 'groupId');
+  const requests: BatchRequestItem[] = [
+    // Without an eligible role, the tenant-wide list of directory role policies exercises the same permission.
+    { id: 'rPolicy', method: 'GET', url: roleId ? rolePolicyUrl(roleId) : "/policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole'" },
+  ];
+  const skipped: string[] = [];
+  // A group policy read needs a group: with no PIM group in sight there is nothing honest to ask.
+  if (groupId) requests.push({ id: 'gPolicy', method: 'GET', url: groupPolicyUrl(groupId, 'member') });
+  else skipped.push('gPolicy');
+  return { requests, skipped };
+}
+
+function report(outcomes: Map<string, Outcome>): ScopeCheck[] {
+  return GRAPH_PERMISSIONS.map(({ name }) => {
+    const mine = Object.entries(PROBE_SCOPES)
+      .filter(([, scope]) => scope === name)
+      .map(([id]) => outcomes.get(id) ?? { status: 'skipped' as const, detail: 'There was nothing to test this permission with (no PIM group you are eligible for or active in).' });
+    const worst = mine.reduce((a, b) => (RANK[b.status] > RANK[a.status] ? b : a));
+    return { scope: name, status: worst.status, detail: worst.detail };
+  });
+}
+
+export async function checkConnection(deps: CheckConnectionDeps): Promise<ConnectionCheck> {
+  const connection = await deps.connection();
+  if (!connection) return { kind: 'not-configured' };
+  const consentUrl = adminConsentUrl(connection);
+  const graph = deps.graphFor(connection);
+  try {
+    await deps.token();
+    const first = await graph.batch(READ_BATCH);
+    const reads = new Map(first.map((item) => [item.id, item]));
+    const outcomes = new Map<string, Outcome>(READ_BATCH.map((r) => [r.id, classify(reads.get(r.id))]));
+    const { requests, skipped } = policyProbes(reads);
+    const second = await graph.batch(requests);
+    for (const r of requests) outcomes.set(r.id, classify(second.find((item) => item.id === r.id)));
+    for (const id of skipped) outcomes.delete(id);
+    return { kind: 'checked', checkedAt: deps.now().toISOString(), adminConsentUrl: consentUrl, scopes: report(outcomes) };
+  } catch (e) {
+    if (e instanceof SignInRequiredError) return { kind: 'sign-in-required', detail: e.message };
+    const detail = e instanceof GraphRequestError ? `${e.code ? `${e.code}: ` : ''}${e.message}` : e instanceof Error ? e.message : String(e);
+    return { kind: 'failed', detail, adminConsentUrl: consentUrl };
+  }
+}

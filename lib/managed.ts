@@ -1,0 +1,271 @@
+/**
+ * Managed configuration: what an IT department sets by policy (Chrome/Edge `3rdparty.extensions.<id>`, Firefox's
+ * `3rdparty.Extensions.<id>` enterprise policy), read from `storage.managed` and laid over the user's own settings.
+ * A managed value wins and the options page shows it locked. The schema admins write against is
+ * public/managed-schema.json (the manifest's `storage.managed_schema`); this module is the zod twin that guards the
+ * product, since Firefox does not validate against a schema and a policy can be edited by hand.
+ *
+ * Everything that reads connection or settings goes through the `effective*` items below, so a policy change (the
+ * browser fires storage.onChanged for area "managed") reaches the background, popup and options like a user edit.
+ */
+import { browser } from 'wxt/browser';
+import { z } from 'zod';
+import { CLOUDS } from './clouds';
+import { Bundle } from './pim/bundles';
+import { Template } from './pim/templates';
+import {
+  bundlesItem,
+  ClientId,
+  connectionItem,
+  PortalPref,
+  portalPrefsItem,
+  Settings,
+  settingsItem,
+  templatesItem,
+  TenantId,
+  type Connection,
+  type ValidatedItem,
+} from './storage';
+
+const PORTAL_IDS = ['exchange', 'entra', 'azure', 'm365', 'teams', 'sharepoint', 'intune', 'defender', 'purview'] as const;
+
+/** One schema per policy key: a bad value drops that key only, the rest of the policy still applies. */
+const FIELDS = {
+  tenantId: TenantId,
+  clientId: ClientId,
+  cloud: z.enum(CLOUDS.map((c) => c.id) as [string, ...string[]]),
+  /** Organisation reason templates and bundles: shown read-only next to the user's own. */
+  templates: z.array(z.unknown()).max(50),
+  bundles: z.array(z.unknown()).max(50),
+  /** Per portal: badge on/off and pinned assignment keys, replacing the user's choice for that portal. */
+  portals: z.partialRecord(z.enum(PORTAL_IDS), PortalPref),
+  leadTimesMinutes: Settings.shape.leadTimesMinutes.unwrap(),
+  warningThresholdMinutes: Settings.shape.warningThresholdMinutes.unwrap(),
+  refreshMinutes: Settings.shape.refreshMinutes.unwrap(),
+  disableBadge: z.boolean(),
+  disableNotifications: z.boolean(),
+  disableBundles: z.boolean(),
+} as const;
+
+export type ManagedKey = keyof typeof FIELDS;
+export const MANAGED_KEYS = Object.keys(FIELDS) as ManagedKey[];
+
+export interface ManagedPolicy {
+  tenantId?: string;
+  clientId?: string;
+  cloud?: string;
+  templates?: Template[];
+  bundles?: Bundle[];
+  portals?: Partial<Record<(typeof PORTAL_IDS)[number], PortalPref>>;
+  leadTimesMinutes?: number[];
+  warningThresholdMinutes?: number;
+  refreshMinutes?: number;
+  disableBadge?: boolean;
+  disableNotifications?: boolean;
+  disableBundles?: boolean;
+}
+
+export interface ParsedPolicy {
+  policy: ManagedPolicy;
+  /** `key` or `key[index]` with the reason, for the log line (and tests). Unknown keys are listed too. */
+  rejected: { path: string; reason: string }[];
+}
+
+/** Parses what storage.managed holds, key by key (and template/bundle by template/bundle). Never throws. */
+export function parseManaged(raw: unknown): ParsedPolicy {
+  const policy: Record<string, unknown> = {};
+  const rejected: ParsedPolicy['rejected'] = [];
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { policy, rejected };
+  for (const [key, value] of Object.entries(raw)) {
+    if (!Object.hasOwn(FIELDS, key)) {
+      rejected.push({ path: key, reason: 'is not a PIM Companion policy' });
+      continue;
+    }
+    const result = FIELDS[key as ManagedKey].safeParse(value);
+    if (!result.success) {
+      rejected.push({ path: key, reason: result.error.issues[0]?.message ?? 'is not valid' });
+      continue;
+    }
+    if (key === 'templates' || key === 'bundles') {
+      const schema = key === 'templates' ? Template : Bundle;
+      const good: unknown[] = [];
+      (result.data as unknown[]).forEach((entry, i) => {
+        const one = schema.safeParse(entry);
+        if (one.success) good.push(one.data);
+        else rejected.push({ path: `${key}[${i}]`, reason: `${one.error.issues[0]?.path.join('.') ?? ''} ${one.error.issues[0]?.message ?? 'is not valid'}`.trim() });
+      });
+      policy[key] = good;
+    } else {
+      policy[key] = result.data;
+    }
+  }
+  // Every value was parsed by the field's own schema above.
+  return { policy: policy as ManagedPolicy, rejected };
+}
+
+/** Where the raw policy comes from: the browser's storage.managed, or a fake in tests. */
+export interface ManagedSource {
+  read(): Promise<unknown>;
+  /** Calls back when the policy changes; returns the unwatch function. */
+  onChange(cb: () => void): () => void;
+}
+
+/**
+ * storage.managed as the browsers really behave: Chromium answers {} without a policy; Firefox rejects ("Managed
+ * storage manifest not found") and some contexts lack the area. All of these mean "no policy".
+ */
+export function browserManagedSource(): ManagedSource {
+  return {
+    async read() {
+      try {
+        return (await browser.storage.managed?.get()) ?? {};
+      } catch {
+        return {};
+      }
+    },
+    onChange(cb) {
+      const listener = (_changes: unknown, area: string) => {
+        if (area === 'managed') cb();
+      };
+      browser.storage.onChanged.addListener(listener);
+      return () => browser.storage.onChanged.removeListener(listener);
+    },
+  };
+}
+
+export interface Managed {
+  get(): Promise<ManagedPolicy>;
+  watch(cb: (policy: ManagedPolicy) => void): () => void;
+}
+
+export function createManaged(source: ManagedSource, warn: (text: string) => void = (t) => console.warn(t)): Managed {
+  // Logged once per bad value: the policy is re-read on every effective read and would otherwise flood the console.
+  const warned = new Set<string>();
+  const get = async () => {
+    const { policy, rejected } = parseManaged(await source.read());
+    for (const r of rejected) {
+      const id = `${r.path}: ${r.reason}`;
+      if (warned.has(id)) continue;
+      warned.add(id);
+      warn(`PIM Companion: managed policy "${r.path}" ignored (${r.reason}). Fix it in your Intune / Group Policy configuration.`);
+    }
+    return policy;
+  };
+  return {
+    get,
+    watch: (cb) => source.onChange(() => void get().then(cb)),
+  };
+}
+
+export const managed: Managed = createManaged(browserManagedSource());
+
+// ---------------------------------------------------------------------------------------------------------------
+// Overlays: pure, so each rule is tested on its own.
+
+export type ConnectionField = keyof Connection;
+export type ConnectionLocks = Record<ConnectionField, boolean>;
+
+export function connectionLocks(policy: ManagedPolicy): ConnectionLocks {
+  return { cloudId: policy.cloud !== undefined, tenant: policy.tenantId !== undefined, clientId: policy.clientId !== undefined };
+}
+
+/** Managed fields replace the user's; a tenant and client id from either side make a connection, or there is none. */
+export function overlayConnection(user: Connection | null, policy: ManagedPolicy): Connection | null {
+  const tenant = policy.tenantId ?? user?.tenant;
+  const clientId = policy.clientId ?? user?.clientId;
+  if (!tenant || !clientId) return null;
+  return { cloudId: policy.cloud ?? user?.cloudId ?? 'global', tenant, clientId };
+}
+
+export function overlaySettings(user: Settings, policy: ManagedPolicy): Settings {
+  return {
+    ...user,
+    ...(policy.leadTimesMinutes && { leadTimesMinutes: policy.leadTimesMinutes }),
+    ...(policy.warningThresholdMinutes !== undefined && { warningThresholdMinutes: policy.warningThresholdMinutes }),
+    ...(policy.refreshMinutes !== undefined && { refreshMinutes: policy.refreshMinutes }),
+    // Switching notifications off is the scheduler's do-not-disturb, held on by policy.
+    ...(policy.disableNotifications && { doNotDisturb: true }),
+  };
+}
+
+/** Organisation templates first, then the user's; a user template with a managed id is hidden (the managed one wins). */
+export function overlayTemplates(user: Template[], policy: ManagedPolicy): Template[] {
+  const org = policy.templates ?? [];
+  const ids = new Set(org.map((t) => t.id));
+  return [...org, ...user.filter((t) => !ids.has(t.id))];
+}
+
+export function overlayBundles(user: Bundle[], policy: ManagedPolicy): Bundle[] {
+  if (policy.disableBundles) return [];
+  const org = policy.bundles ?? [];
+  const ids = new Set(org.map((b) => b.id));
+  return [...org, ...user.filter((b) => !ids.has(b.id))];
+}
+
+export function overlayPortalPrefs(user: Record<string, PortalPref>, policy: ManagedPolicy): Record<string, PortalPref> {
+  const merged: Record<string, PortalPref> = { ...user, ...policy.portals };
+  if (policy.disableBadge) for (const id of PORTAL_IDS) merged[id] = { ...(merged[id] ?? { pinned: [] }), enabled: false };
+  return merged;
+}
+
+/** Whether an organisation template or bundle (read-only in options) has this id. */
+export function isManagedId(policy: ManagedPolicy, kind: 'templates' | 'bundles', id: string): boolean {
+  return (policy[kind] ?? []).some((x) => x.id === id);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Effective items: drop-in for the user's items wherever the product *uses* a value. Writes go to the user's item
+// (organisation entries are stripped), so the policy is never copied into the user's storage.
+
+export function overlayItem<T>(
+  user: ValidatedItem<T>,
+  source: Managed,
+  combine: (user: T, policy: ManagedPolicy) => T,
+  strip: (value: T, policy: ManagedPolicy) => T = (v) => v,
+): ValidatedItem<T> {
+  return {
+    key: user.key,
+    async get() {
+      const [value, policy] = await Promise.all([user.get(), source.get()]);
+      return combine(value, policy);
+    },
+    async set(value) {
+      await user.set(strip(value, await source.get()));
+    },
+    remove: () => user.remove(),
+    watch(cb) {
+      let latest = 0;
+      // Both sides can change; each change re-reads both, and only the newest answer is delivered.
+      const emit = () => {
+        const mine = ++latest;
+        void Promise.all([user.get(), source.get()]).then(([value, policy]) => {
+          if (mine === latest) cb(combine(value, policy));
+        });
+      };
+      const stops = [user.watch(emit), source.watch(emit)];
+      return () => stops.forEach((stop) => stop());
+    },
+  };
+}
+
+export function createEffectiveItems(source: Managed) {
+  return {
+    connection: overlayItem(connectionItem, source, overlayConnection),
+    settings: overlayItem(settingsItem, source, overlaySettings),
+    templates: overlayItem(templatesItem, source, overlayTemplates, (v, p) => v.filter((t) => !isManagedId(p, 'templates', t.id))),
+    bundles: overlayItem(bundlesItem, source, overlayBundles, (v, p) => v.filter((b) => !isManagedId(p, 'bundles', b.id))),
+    portalPrefs: overlayItem(portalPrefsItem, source, overlayPortalPrefs),
+  };
+}
+
+const effective = createEffectiveItems(managed);
+export const effectiveConnectionItem = effective.connection;
+export const effectiveSettingsItem = effective.settings;
+export const effectiveTemplatesItem = effective.templates;
+export const effectiveBundlesItem = effective.bundles;
+export const effectivePortalPrefsItem = effective.portalPrefs;
+
+/** The connection the product uses: the user's, with the organisation's values laid over it. */
+export function effectiveConnection(): Promise<Connection | null> {
+  return effectiveConnectionItem.get();
+}

@@ -1,0 +1,145 @@
+/**
+ * Headless Chromium with the production build, Microsoft's hostnames mapped to the latency proxy in front of the
+ * stand-in. Puppeteer is told not to attach to the service worker (an attached DevTools session keeps a worker alive,
+ * which would hide its real lifetime): everything the bench asks of the extension goes through an extension page.
+ *
+ * That page is `bench.html`, added to a copy of the build (the product's own files are untouched). It is the control
+ * page (chrome.storage, chrome.alarms) and, with `#paint`, the floor: an almost empty extension page that reads the
+ * stored snapshot and lists its assignments, marking `bench:blank-paint` (toolchain.md, "The floor for popup paint").
+ */
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hostResolverRules } from '../../tests/fake-tenant/hosts';
+
+/** The extension API inside pages, for functions evaluated there. */
+declare const chrome: typeof import('wxt/browser').browser;
+
+export const EXTENSION_ID = 'fimhpbjaiihihdfclklanipldnjbddib';
+export const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
+export const TENANT_DOMAIN = 'contoso.onmicrosoft.com';
+
+const BENCH_JS = `
+if (location.hash === '#paint') {
+  chrome.storage.local.get('snapshot').then(({ snapshot }) => {
+    const ul = document.createElement('ul');
+    for (const a of (snapshot && snapshot.assignments) || []) {
+      const li = document.createElement('li');
+      li.textContent = a.displayName + ' ' + a.state;
+      ul.append(li);
+    }
+    document.body.append(ul);
+    performance.mark('bench:blank-paint');
+  });
+}
+`;
+
+/** Copies the built extension and adds the bench page; returns the copy's directory. */
+export function benchExtension(buildDir: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pim-bench-ext-'));
+  cpSync(buildDir, dir, { recursive: true });
+  writeFileSync(join(dir, 'bench.html'), '<!doctype html><meta charset="utf-8"><title>bench</title><script src="bench.js"></script>');
+  writeFileSync(join(dir, 'bench.js'), BENCH_JS);
+  return dir;
+}
+
+export function chromePath(): string {
+  return process.env.CHROME_PATH ?? '/usr/lib/chromium/chromium';
+}
+
+export interface BenchBrowser {
+  browser: Browser;
+  /** The control page (bench.html), kept open. */
+  control: Page;
+  open(path: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchBench(opts: { extensionDir: string | null; proxyPort: number }): Promise<BenchBrowser> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'pim-bench-profile-'));
+  const browser = await puppeteer.launch({
+    executablePath: chromePath(),
+    headless: true,
+    pipe: true,
+    ...(opts.extensionDir ? { enableExtensions: [opts.extensionDir] } : {}),
+    userDataDir,
+    targetFilter: (t) => t.type() !== 'service_worker',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+      '--ignore-certificate-errors',
+      `--host-resolver-rules=${hostResolverRules(opts.proxyPort, TENANT_DOMAIN)}`,
+    ],
+  });
+  const open = async (path: string) => {
+    const page = await browser.newPage();
+    await page.goto(path.startsWith('http') ? path : `chrome-extension://${EXTENSION_ID}/${path}`);
+    return page;
+  };
+  const control = opts.extensionDir ? await open('bench.html') : await browser.newPage();
+  return {
+    browser,
+    control,
+    open,
+    async close() {
+      await browser.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function readStorage<T>(b: BenchBrowser, area: 'local' | 'sync', key: string): Promise<T> {
+  return b.control.evaluate(async (a, k) => ((await chrome.storage[a as 'local'].get(k)) as Record<string, unknown>)[k], area, key) as Promise<T>;
+}
+
+/** Resolves when `predicate` (a function's source) holds for the stored value: checked now and on every change. */
+export async function waitForStorage(b: BenchBrowser, area: 'local' | 'sync', key: string, predicate: string, timeoutMs = 30_000): Promise<unknown> {
+  return b.control.evaluate(`new Promise((resolve, reject) => {
+    const area = ${JSON.stringify(area)}, key = ${JSON.stringify(key)};
+    const test = (${predicate});
+    let timer;
+    const onChange = (changes, changedArea) => { if (changedArea === area && key in changes) check(); };
+    const check = async () => {
+      const value = (await chrome.storage[area].get(key))[key];
+      if (test(value)) { chrome.storage.onChanged.removeListener(onChange); clearTimeout(timer); resolve(value); }
+    };
+    timer = setTimeout(() => { chrome.storage.onChanged.removeListener(onChange); reject(new Error('storage ' + key + ' never satisfied ' + ${JSON.stringify(predicate)})); }, ${timeoutMs});
+    chrome.storage.onChanged.addListener(onChange);
+    check();
+  })`);
+}
+
+/** Connection settings as the options page saves them, then the interactive sign-in through the product's page. */
+export async function signIn(b: BenchBrowser, upn = 'adm-lidia@contoso.onmicrosoft.com'): Promise<void> {
+  await b.control.evaluate(async (c) => chrome.storage.sync.set({ connection: c }), { cloudId: 'global', tenant: TENANT_DOMAIN, clientId: CLIENT_ID });
+  const page = await b.open('signin.html');
+  const authWindow = b.browser.waitForTarget((t) => t.url().includes('/oauth2/v2.0/authorize'), { timeout: 30_000 });
+  await page.locator('[data-testid="signin"]').click();
+  const authPage = await (await authWindow).page();
+  if (!authPage) throw new Error('the sign-in window has no page');
+  await authPage.locator(`[data-upn="${upn}"]`).click();
+  await waitForStorage(b, 'local', 'authState', '(v) => v && v.status === "signed-in"');
+  await page.close();
+}
+
+/** Sends the message the popup's Refresh button sends, from an extension page (the sender the background accepts). */
+export async function requestRefresh(b: BenchBrowser, force: boolean): Promise<void> {
+  await b.control.evaluate(async (f) => chrome.runtime.sendMessage({ name: 'snapshot.refresh', payload: { force: f } }), force);
+}
+
+/** Waits until the snapshot is no longer the one fetched at `previous` and no refresh is in flight. */
+export async function waitForNewSnapshot(b: BenchBrowser, previous: string | null): Promise<void> {
+  await waitForStorage(b, 'local', 'snapshot', `(v) => !!v && v.fetchedAt !== ${JSON.stringify(previous)}`);
+  await waitForStorage(b, 'local', 'refreshState', '(v) => !v || !v.inFlight');
+}
+
+export async function snapshotFetchedAt(b: BenchBrowser): Promise<string | null> {
+  return (await readStorage<{ fetchedAt: string } | undefined>(b, 'local', 'snapshot'))?.fetchedAt ?? null;
+}

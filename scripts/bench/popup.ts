@@ -1,0 +1,172 @@
+/**
+ * Items 1–3: popup paint (cached and fresh, beside the blank-page floor), Graph traffic per refresh (cold and warm),
+ * and one-click activation, all in one browser per scenario size.
+ */
+import type { FakeTenant, LogEntry } from '../../tests/fake-tenant/index';
+import { type BenchBrowser, requestRefresh, snapshotFetchedAt, waitForNewSnapshot, waitForStorage } from './browser';
+import type { LatencyProxy } from './proxy';
+import { groupId } from './scenarios';
+import { roundTrips, stat, type Stat } from './stats';
+
+declare const chrome: typeof import('wxt/browser').browser;
+
+export interface PaintResult {
+  eligible: number;
+  cachedPaintMs: Stat;
+  freshPaintMs: Stat;
+  blankPaintMs: Stat;
+  /** Median cached paint / median blank page paint. */
+  cachedVsBlank: number;
+}
+
+export interface RefreshResult {
+  eligible: number;
+  kind: 'cold' | 'warm';
+  requests: Stat;
+  batchItems: Stat;
+  roundTrips: Stat;
+  bytesReceived: Stat;
+  durationMs: Stat;
+}
+
+const GRAPH = 'graph.microsoft.com';
+
+async function markTime(page: import('puppeteer-core').Page, name: string, timeoutMs = 30_000): Promise<number> {
+  await page.waitForFunction((n: string) => performance.getEntriesByName(n).length > 0, { timeout: timeoutMs }, name);
+  return page.evaluate((n: string) => performance.getEntriesByName(n)[0]!.startTime, name);
+}
+
+/** Marks the stored snapshot as fetched long ago, so the popup asks for a refresh when it opens (as after a break). */
+async function makeStale(b: BenchBrowser): Promise<void> {
+  await b.control.evaluate(async () => {
+    const { snapshot } = (await chrome.storage.local.get('snapshot')) as { snapshot: { fetchedAt: string } };
+    await chrome.storage.local.set({ snapshot: { ...snapshot, fetchedAt: new Date(Date.now() - 30 * 60_000).toISOString() } });
+  });
+}
+
+export async function measurePaint(b: BenchBrowser, eligible: number, runs: number): Promise<PaintResult> {
+  const cached: number[] = [];
+  const fresh: number[] = [];
+  const blank: number[] = [];
+  // One extra first round warms Chromium's caches of the extension's files; it is not counted.
+  for (let r = 0; r <= runs; r++) {
+    const bp = await b.open('bench.html#paint');
+    const blankMs = await markTime(bp, 'bench:blank-paint');
+    await bp.close();
+
+    await makeStale(b);
+    const previous = await snapshotFetchedAt(b);
+    const page = await b.open('popup.html');
+    const cachedMs = await markTime(page, 'pim:cached-paint');
+    const freshMs = await markTime(page, 'pim:fresh-paint');
+    await waitForNewSnapshot(b, previous);
+    await page.close();
+    if (r === 0) continue;
+    cached.push(cachedMs);
+    fresh.push(freshMs);
+    blank.push(blankMs);
+  }
+  const c = stat(cached);
+  const bl = stat(blank);
+  return { eligible, cachedPaintMs: c, freshPaintMs: stat(fresh), blankPaintMs: bl, cachedVsBlank: c.median / bl.median };
+}
+
+function graphEntries(log: LogEntry[]): LogEntry[] {
+  return log.filter((e) => e.host === GRAPH);
+}
+
+/** Real-time ms of a log entry: the stand-in stamps its own clock, which runs at `offsetMs` from the real one. */
+function arrivalMs(e: LogEntry, offsetMs: number): number {
+  return Date.parse(e.at) - offsetMs;
+}
+
+export async function clockOffset(tenant: FakeTenant): Promise<number> {
+  const before = Date.now();
+  const now = Date.parse(await tenant.control.now());
+  return now - (before + Date.now()) / 2;
+}
+
+export async function measureRefresh(
+  b: BenchBrowser,
+  tenant: FakeTenant,
+  proxy: LatencyProxy,
+  eligible: number,
+  kind: 'cold' | 'warm',
+  runs: number,
+  rttMs: number,
+): Promise<RefreshResult> {
+  const out = { requests: [] as number[], items: [] as number[], trips: [] as number[], bytes: [] as number[], ms: [] as number[] };
+  const offset = await clockOffset(tenant);
+  for (let r = 0; r < runs; r++) {
+    // Cold: the caches a first refresh fills (PIM group details, activation policies) are empty again.
+    if (kind === 'cold') await b.control.evaluate(async () => chrome.storage.local.remove(['groupInfo', 'policies']));
+    const previous = await snapshotFetchedAt(b);
+    await tenant.control.clearLog();
+    proxy.resetCounters();
+    const t0 = Date.now();
+    await requestRefresh(b, true);
+    await waitForNewSnapshot(b, previous);
+    out.ms.push(Date.now() - t0);
+    const graph = graphEntries(await tenant.control.log());
+    out.requests.push(graph.length);
+    out.items.push(graph.reduce((n, e) => n + (e.batch?.length ?? 1), 0));
+    out.trips.push(roundTrips(graph.map((e) => arrivalMs(e, offset)), rttMs));
+    out.bytes.push(proxy.bytesDown());
+  }
+  return {
+    eligible,
+    kind,
+    requests: stat(out.requests),
+    batchItems: stat(out.items),
+    roundTrips: stat(out.trips),
+    bytesReceived: stat(out.bytes),
+    durationMs: stat(out.ms),
+  };
+}
+
+export interface ActivationResult {
+  clickToRequestMs: Stat;
+  clickToActiveMs: Stat;
+}
+
+/**
+ * Item 3: one click on Activate for a group whose policy asks for nothing. "Request sent" is when the POST left the
+ * browser: its arrival at the stand-in minus the injected one-way delay (half the round trip).
+ */
+export async function measureActivation(b: BenchBrowser, tenant: FakeTenant, runs: number, rttMs: number): Promise<ActivationResult> {
+  const toRequest: number[] = [];
+  const toActive: number[] = [];
+  const offset = await clockOffset(tenant);
+  for (let r = 1; r <= runs; r++) {
+    const key = `group:${groupId(r)}:member`;
+    const page = await b.open('popup.html');
+    const button = `[data-testid="assignment"][data-key="${key}"][data-state="eligible"] [data-testid="activate"][data-one-click="true"]`;
+    await page.waitForSelector(button);
+    await waitForStorage(b, 'local', 'refreshState', '(v) => !v || !v.inFlight');
+    await tenant.control.clearLog();
+    await page.evaluate((k: string) => {
+      const w = window as unknown as { benchClick?: number; benchActive?: number };
+      document.addEventListener('click', () => (w.benchClick ??= performance.timeOrigin + performance.now()), { capture: true });
+      const sel = `[data-testid="assignment"][data-key="${k}"][data-state="active"]`;
+      new MutationObserver((_, obs) => {
+        if (document.querySelector(sel)) {
+          w.benchActive = performance.timeOrigin + performance.now();
+          obs.disconnect();
+        }
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    }, key);
+    await page.click(button);
+    await page.waitForFunction(() => (window as unknown as { benchActive?: number }).benchActive !== undefined, { timeout: 30_000 });
+    const { click, active } = await page.evaluate(() => {
+      const w = window as unknown as { benchClick: number; benchActive: number };
+      return { click: w.benchClick, active: w.benchActive };
+    });
+    const post = (await tenant.control.log()).find((e) => e.host === GRAPH && e.method === 'POST' && (/assignmentScheduleRequests/i.test(e.path) || !!e.batch?.some((i) => i.method === 'POST')));
+    if (!post) throw new Error(`no activation request reached the stand-in for ${key}`);
+    toRequest.push(arrivalMs(post, offset) - rttMs / 2 - click);
+    toActive.push(active - click);
+    await waitForStorage(b, 'local', 'refreshState', '(v) => !v || !v.inFlight');
+    await page.close();
+  }
+  return { clickToRequestMs: stat(toRequest), clickToActiveMs: stat(toActive) };
+}
