@@ -43,16 +43,42 @@ function findChromium() {
   return CANDIDATES.find((p) => existsSync(p)) ?? null;
 }
 
+const isRootUser = () => typeof process.getuid === 'function' && process.getuid() === 0;
+const hasAptGet = () => spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Debian's chromium ships only its en-US UI strings; the extension's Norwegian test needs the browser's own locales
+ * too (chromium-l10n), or Chromium falls back to English whatever LANGUAGE says.
+ */
+function ensureChromiumLocales(path) {
+  if (!path.startsWith('/usr/lib/chromium/') && path !== '/usr/bin/chromium') return;
+  if (existsSync('/usr/lib/chromium/locales/nb.pak')) return;
+  if (isRootUser() && hasAptGet()) {
+    console.log("› Installing Debian's chromium-l10n (Chromium's own translations, for the Norwegian UI test)…");
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium-l10n'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    return;
+  }
+  console.error('✖ Chromium has no Norwegian locale files. Install them and run again:  sudo apt-get install chromium-l10n');
+  process.exit(1);
+}
+
 /** Returns the path of a Chromium-family browser, installing Debian's chromium with apt-get when root. */
 export function ensureChromium() {
+  const path = findChromiumInstalled();
+  ensureChromiumLocales(path);
+  return path;
+}
+
+function findChromiumInstalled() {
   let path = findChromium();
   if (path) return path;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+  const isRoot = isRootUser();
+  const hasApt = hasAptGet();
   if (isRoot && hasApt) {
-    console.log('› Chromium not found: installing Debian\'s chromium with apt-get…');
+    console.log('› Chromium not found: installing Debian\'s chromium (and its translations) with apt-get…');
     run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'chromium-l10n'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     path = findChromium();
     if (path) return path;
   }
@@ -60,7 +86,7 @@ export function ensureChromium() {
     [
       '✖ No Chromium-family browser found.',
       '  Install one, then run the command again:',
-      '    Debian/Ubuntu:  sudo apt-get install chromium',
+      '    Debian/Ubuntu:  sudo apt-get install chromium chromium-l10n',
       '    Fedora:         sudo dnf install chromium',
       '    macOS:          brew install --cask chromium',
       '  or point CHROME_PATH at an installed Chrome, Chromium or Edge binary.',
