@@ -11,7 +11,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const GROUPS = [
   ['graph faults', 'Graph faults', '429 / 5xx / timeouts / resets / malformed JSON, per-item $batch failures, token renewal'],
   ['process faults', 'Process faults', 'worker killed mid-activation, journal reconciliation, restart, concurrent surfaces, offline'],
-  ['bad input', 'Bad input', 'every message malformed / oversized / wrong sender, page-originated messages, corrupted storage, fuzzing'],
+  ['bad input', 'Bad input', 'every message malformed / oversized / wrong sender, page-originated messages, markup in every Graph string shown, corrupted storage, fuzzing'],
   ['security', 'Security', 'permission and host allow-lists, content-script matches, CSP, no remote code, no reachable token'],
   ['report', 'Report', 'this table is generated from the test names and checked'],
 ];
