@@ -37,9 +37,10 @@ export function translator(getMessage: GetMessage): Translate {
 // WXT's generated getMessage overloads only know our keys once the manifest's default_locale is set; MessageKey comes
 // straight from the JSON, so the plain signature is as strict and does not depend on that configuration. The lookup
 // happens per call (not bound once) so tests can install a message table on fakeBrowser after import. Offscreen
-// documents have no chrome.i18n (only chrome.runtime): there the key is returned, traceable rather than a crash.
+// documents have no chrome.i18n (only chrome.runtime): there the key is returned, traceable rather than a crash. Code
+// run outside an extension (Node scripts, tests that never point chrome anywhere) has no `browser` at all: the same.
 const browserMessage: GetMessage = (name, substitutions) => {
-  const i18n = browser.i18n as unknown as { getMessage?: GetMessage } | undefined;
+  const i18n = (browser as unknown as { i18n?: { getMessage?: GetMessage } } | undefined)?.i18n;
   return i18n?.getMessage ? i18n.getMessage(name, substitutions) : '';
 };
 

@@ -9,7 +9,8 @@
  * browser fires storage.onChanged for area "managed") reaches the background, popup and options like a user edit.
  */
 import { browser } from 'wxt/browser';
-import { z } from 'zod';
+// zod/mini: the popup loads this; classic zod does not tree-shake (docs/PERFORMANCE.md).
+import { z } from 'zod/mini';
 import { CLOUDS } from './clouds';
 import { Bundle } from './pim/bundles';
 import { Template } from './pim/templates';
@@ -17,12 +18,15 @@ import {
   bundlesItem,
   ClientId,
   connectionItem,
+  LeadTimesMinutes,
   PortalPref,
   portalPrefsItem,
-  Settings,
+  RefreshMinutes,
   settingsItem,
+  type Settings,
   templatesItem,
   TenantId,
+  WarningThresholdMinutes,
   type Connection,
   type ValidatedItem,
 } from './storage';
@@ -35,13 +39,13 @@ const FIELDS = {
   clientId: ClientId,
   cloud: z.enum(CLOUDS.map((c) => c.id) as [string, ...string[]]),
   /** Organisation reason templates and bundles: shown read-only next to the user's own. */
-  templates: z.array(z.unknown()).max(50),
-  bundles: z.array(z.unknown()).max(50),
+  templates: z.array(z.unknown()).check(z.maxLength(50)),
+  bundles: z.array(z.unknown()).check(z.maxLength(50)),
   /** Per portal: badge on/off and pinned assignment keys, replacing the user's choice for that portal. */
   portals: z.partialRecord(z.enum(PORTAL_IDS), PortalPref),
-  leadTimesMinutes: Settings.shape.leadTimesMinutes.unwrap(),
-  warningThresholdMinutes: Settings.shape.warningThresholdMinutes.unwrap(),
-  refreshMinutes: Settings.shape.refreshMinutes.unwrap(),
+  leadTimesMinutes: LeadTimesMinutes,
+  warningThresholdMinutes: WarningThresholdMinutes,
+  refreshMinutes: RefreshMinutes,
   disableBadge: z.boolean(),
   disableNotifications: z.boolean(),
   disableBundles: z.boolean(),

@@ -4,7 +4,8 @@
  * typed error, never a thrown exception across the boundary.
  */
 import { browser } from 'wxt/browser';
-import { z } from 'zod';
+// zod/mini: the popup and options load this; classic zod does not tree-shake (docs/PERFORMANCE.md).
+import { z } from 'zod/mini';
 import { portalForUrl } from './pim/portals';
 import { Connection } from './storage';
 
@@ -14,7 +15,7 @@ export type SenderKind = 'extension' | 'portal';
 export const MessageError = z.object({ code: z.string(), message: z.string() });
 export type MessageError = z.infer<typeof MessageError>;
 
-interface Definition<Req extends z.ZodType, Res extends z.ZodType> {
+interface Definition<Req extends z.ZodMiniType, Res extends z.ZodMiniType> {
   request: Req;
   response: Res;
   from: SenderKind;
@@ -22,24 +23,24 @@ interface Definition<Req extends z.ZodType, Res extends z.ZodType> {
   to: 'background' | 'auth';
 }
 
-function define<Req extends z.ZodType, Res extends z.ZodType>(d: Definition<Req, Res>): Definition<Req, Res> {
+function define<Req extends z.ZodMiniType, Res extends z.ZodMiniType>(d: Definition<Req, Res>): Definition<Req, Res> {
   return d;
 }
 
 const Ok = z.object({ ok: z.literal(true) });
-const Scopes = z.array(z.string().min(1).max(200)).min(1).max(20);
+const Scopes = z.array(z.string().check(z.minLength(1), z.maxLength(200))).check(z.minLength(1), z.maxLength(20));
 /**
  * Sent with every request to the auth document: an offscreen document has runtime messaging only, no extension
  * storage, so the background (which reads connection and auth state) tells it which app and account to use.
  */
 const AuthContext = z.object({
   connection: Connection,
-  account: z.object({ homeAccountId: z.string().min(1).max(300), username: z.string().max(300) }).nullable(),
+  account: z.nullable(z.object({ homeAccountId: z.string().check(z.minLength(1), z.maxLength(300)), username: z.string().check(z.maxLength(300)) })),
 });
 export type AuthContext = z.infer<typeof AuthContext>;
 
 /** A portal content script names an assignment by its key only; the background looks up everything else itself. */
-const PortalCommand = z.object({ key: z.string().min(1).max(300) });
+const PortalCommand = z.object({ key: z.string().check(z.minLength(1), z.maxLength(300)) });
 /**
  * What a portal command led to. done: in force now; scheduled: starts later; pending-approval: waiting for approvers;
  * in-progress: accepted, not yet provisioned; form-opened: inputs were missing, the popup's form was opened instead.
@@ -49,17 +50,17 @@ export const PortalCommandResult = z.object({
 });
 export type PortalCommandResult = z.infer<typeof PortalCommandResult>;
 
-const Key = z.string().min(1).max(300);
+const Key = z.string().check(z.minLength(1), z.maxLength(300));
 
 /** What the user chose in the activation form (or the remembered template, for one click). */
 export const ActivationInput = z.object({
-  templateId: z.string().max(64).nullable().default(null),
-  justification: z.string().max(2000).nullable().default(null),
-  ticketNumber: z.string().max(100).nullable().default(null),
-  ticketSystem: z.string().max(100).nullable().default(null),
-  durationMinutes: z.number().int().min(5).max(1440).nullable().default(null),
+  templateId: z._default(z.nullable(z.string().check(z.maxLength(64))), null),
+  justification: z._default(z.nullable(z.string().check(z.maxLength(2000))), null),
+  ticketNumber: z._default(z.nullable(z.string().check(z.maxLength(100))), null),
+  ticketSystem: z._default(z.nullable(z.string().check(z.maxLength(100))), null),
+  durationMinutes: z._default(z.nullable(z.int().check(z.gte(5), z.lte(1440))), null),
   /** ISO start in the future; null = now. */
-  startAt: z.string().datetime({ offset: true }).nullable().default(null),
+  startAt: z._default(z.nullable(z.iso.datetime({ offset: true })), null),
 });
 export type ActivationInput = z.infer<typeof ActivationInput>;
 
@@ -72,10 +73,10 @@ export const CommandResult = z.object({
   key: z.string(),
   kind: z.enum(['ok', 'state', 'field', 'stepUp', 'auth', 'retry', 'fatal']),
   /** Graph request status when a request was made: Provisioned, PendingApproval, Granted, Revoked, Canceled, … */
-  status: z.string().nullable(),
+  status: z.nullable(z.string()),
   text: z.string(),
-  field: z.enum(['justification', 'ticket', 'duration']).nullable(),
-  requestId: z.string().nullable(),
+  field: z.nullable(z.enum(['justification', 'ticket', 'duration'])),
+  requestId: z.nullable(z.string()),
 });
 export type CommandResult = z.infer<typeof CommandResult>;
 const Results = z.object({ results: z.array(CommandResult) });
@@ -90,7 +91,7 @@ export const ScopeCheck = z.object({
   scope: z.string(),
   status: z.enum(['ok', 'not-consented', 'forbidden', 'error', 'skipped']),
   /** Graph's own message for the worst answer, for the admin. */
-  detail: z.string().nullable(),
+  detail: z.nullable(z.string()),
 });
 export type ScopeCheck = z.infer<typeof ScopeCheck>;
 export const ConnectionCheck = z.discriminatedUnion('kind', [
@@ -104,26 +105,26 @@ export type ConnectionCheck = z.infer<typeof ConnectionCheck>;
 export const protocol = {
   /** Popup/options → background: activate one or more eligible assignments (multi-select), each with the same input. */
   'pim.activate': define({
-    request: z.object({ keys: z.array(Key).min(1).max(20), input: ActivationInput.nullable() }),
+    request: z.object({ keys: z.array(Key).check(z.minLength(1), z.maxLength(20)), input: z.nullable(ActivationInput) }),
     response: Results,
     from: 'extension',
     to: 'background',
   }),
   /** Activate a saved bundle: every item with the bundle's template and duration; active/pending items are skipped. */
-  'pim.activateBundle': define({ request: z.object({ bundleId: z.string().min(1).max(64) }), response: Results, from: 'extension', to: 'background' }),
+  'pim.activateBundle': define({ request: z.object({ bundleId: z.string().check(z.minLength(1), z.maxLength(64)) }), response: Results, from: 'extension', to: 'background' }),
   'pim.deactivate': define({ request: z.object({ key: Key }), response: Results, from: 'extension', to: 'background' }),
   /** Withdraw a pending request (the pending assignment's key). */
   'pim.cancel': define({ request: z.object({ key: Key }), response: Results, from: 'extension', to: 'background' }),
   /** Extend an activation: a new activation starting at the current end, clamped by policy. */
   'pim.extend': define({
-    request: z.object({ key: Key, durationMinutes: z.number().int().min(5).max(1440).nullable() }),
+    request: z.object({ key: Key, durationMinutes: z.nullable(z.int().check(z.gte(5), z.lte(1440))) }),
     response: Results,
     from: 'extension',
     to: 'background',
   }),
   /** Ask the admins to extend a role eligibility that ends within 14 days (selfExtend on the eligibility). */
   'pim.requestExtension': define({
-    request: z.object({ key: Key, justification: z.string().min(1).max(500) }),
+    request: z.object({ key: Key, justification: z.string().check(z.minLength(1), z.maxLength(500)) }),
     response: Results,
     from: 'extension',
     to: 'background',
@@ -135,9 +136,13 @@ export const protocol = {
    * it stays in the background's memory for the retry (MSAL does not cache claims tokens) and is never stored.
    */
   'auth.stepUpDone': define({
-    request: z.object({ stepUpId: z.string().min(1).max(64), accessToken: z.string().min(1).nullable(), error: z.string().max(500).nullable() }),
+    request: z.object({
+      stepUpId: z.string().check(z.minLength(1), z.maxLength(64)),
+      accessToken: z.nullable(z.string().check(z.minLength(1))),
+      error: z.nullable(z.string().check(z.maxLength(500))),
+    }),
     /** What the retried activations led to, for the sign-in tab to show ("… is active. You can close this tab."). */
-    response: Ok.extend({ results: z.array(CommandResult).default([]) }),
+    response: z.extend(Ok, { results: z._default(z.array(CommandResult), []) }),
     from: 'extension',
     to: 'background',
   }),
@@ -157,21 +162,21 @@ export const protocol = {
 
   /** Background → auth document: an access token from the cache or refresh token, without UI. */
   'auth.token': define({
-    request: z.object({ context: AuthContext, scopes: Scopes, forceRefresh: z.boolean().default(false) }),
-    response: z.object({ accessToken: z.string(), expiresOn: z.number().nullable() }),
+    request: z.object({ context: AuthContext, scopes: Scopes, forceRefresh: z._default(z.boolean(), false) }),
+    response: z.object({ accessToken: z.string(), expiresOn: z.nullable(z.number()) }),
     from: 'extension',
     to: 'auth',
   }),
   /** Background → auth document: build the authorize URL for a non-interactive renewal (prompt=none). */
   'auth.renewalUrl': define({
     request: z.object({ context: AuthContext, scopes: Scopes }),
-    response: z.object({ url: z.string().url() }),
+    response: z.object({ url: z.url() }),
     from: 'extension',
     to: 'auth',
   }),
   /** Background → auth document: redeem what launchWebAuthFlow returned (or abandon the attempt when it failed). */
   'auth.redeem': define({
-    request: z.object({ context: AuthContext, responseUrl: z.string().nullable() }),
+    request: z.object({ context: AuthContext, responseUrl: z.nullable(z.string()) }),
     response: z.object({ homeAccountId: z.string() }),
     from: 'extension',
     to: 'auth',
@@ -194,7 +199,7 @@ export type MessageName = keyof Protocol;
 export type RequestOf<N extends MessageName> = z.input<Protocol[N]['request']>;
 export type ResponseOf<N extends MessageName> = z.infer<Protocol[N]['response']>;
 
-const Envelope = z.object({ name: z.string().max(64), payload: z.unknown() });
+const Envelope = z.object({ name: z.string().check(z.maxLength(64)), payload: z.unknown() });
 const Reply = z.union([
   z.object({ ok: z.literal(true), value: z.unknown() }),
   z.object({ ok: z.literal(false), error: MessageError }),

@@ -4,7 +4,10 @@
  * its own encrypted cache in the auth documents' localStorage.
  */
 import { storage, type StorageItemKey } from 'wxt/utils/storage';
-import { z } from 'zod';
+// zod/mini: the popup and options load this; classic zod does not tree-shake (docs/PERFORMANCE.md). Classic schemas
+// elsewhere may hold these (same core).
+import { z } from 'zod/mini';
+import { validationKey } from './pim/bundles';
 import { Snapshot } from './pim/model';
 import { Template } from './pim/templates';
 import { Bundle } from './pim/bundles';
@@ -18,7 +21,7 @@ export interface ValidatedItem<T> {
   watch(cb: (value: T) => void): () => void;
 }
 
-export function defineValidatedItem<S extends z.ZodType>(
+export function defineValidatedItem<S extends z.ZodMiniType>(
   key: StorageItemKey,
   schema: S,
   fallback: z.infer<S>,
@@ -71,40 +74,36 @@ export function defineValidatedItem<S extends z.ZodType>(
 }
 
 /** For `salvage`: the entries of a stored list that still parse (the whole list is backed up first). */
-export function validEntries(schema: z.ZodType): (raw: unknown) => unknown {
+export function validEntries(schema: z.ZodMiniType): (raw: unknown) => unknown {
   return (raw) => (Array.isArray(raw) ? raw.filter((x) => schema.safeParse(x).success) : undefined);
 }
 
-/** Tenant: a GUID, a verified domain (contoso.com, contoso.onmicrosoft.com) or `organizations`. */
-export const TenantId = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .refine(
+/** Tenant: a GUID, a verified domain (contoso.com, contoso.onmicrosoft.com) or `organizations`. Errors are message keys. */
+export const TenantId = z.string().check(
+  z.trim(),
+  z.toLowerCase(),
+  z.refine(
     (v) =>
       v === 'organizations' ||
       /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v) ||
       /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(v),
-    { message: 'Enter the tenant ID (a GUID), a verified domain such as contoso.onmicrosoft.com, or "organizations".' },
-  );
+    { error: validationKey('valTenantId') },
+  ),
+);
 
 export const ClientId = z
   .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
-    message: 'Enter the Application (client) ID of your app registration: a GUID like 00000000-0000-0000-0000-000000000000.',
-  });
+  .check(z.trim(), z.toLowerCase(), z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { error: validationKey('valClientId') }));
 
 export const Connection = z.object({
-  cloudId: z.string().default('global'),
+  cloudId: z._default(z.string(), 'global'),
   tenant: TenantId,
   clientId: ClientId,
 });
 export type Connection = z.infer<typeof Connection>;
 
 /** Connection settings are not secret; sync storage lets them follow the admin between browsers. */
-export const connectionItem = defineValidatedItem('sync:connection', Connection.nullable(), null);
+export const connectionItem = defineValidatedItem('sync:connection', z.nullable(Connection), null);
 
 export const Account = z.object({
   homeAccountId: z.string(),
@@ -125,9 +124,9 @@ export type AuthStatus = z.infer<typeof AuthStatus>;
 
 export const AuthState = z.object({
   status: AuthStatus,
-  account: Account.nullable(),
+  account: z.nullable(Account),
   /** The reason silent renewal failed, for the popup's "Sign in again" state. */
-  detail: z.string().nullable().default(null),
+  detail: z._default(z.nullable(z.string()), null),
 });
 export type AuthState = z.infer<typeof AuthState>;
 
@@ -137,15 +136,15 @@ export const authStateItem = defineValidatedItem('local:authState', AuthState, {
   detail: null,
 });
 
-export const snapshotItem = defineValidatedItem('local:snapshot', Snapshot.nullable(), null);
+export const snapshotItem = defineValidatedItem('local:snapshot', z.nullable(Snapshot), null);
 
 /** What the background is doing about the snapshot, for the popup's loading / offline / error states. */
 export const RefreshState = z.object({
   inFlight: z.boolean(),
   /** Set when the last refresh failed as a whole (offline, 5xx, auth): a sentence for the user. */
-  error: z.string().nullable(),
+  error: z.nullable(z.string()),
   offline: z.boolean(),
-  startedAt: z.string().nullable(),
+  startedAt: z.nullable(z.string()),
 });
 export type RefreshState = z.infer<typeof RefreshState>;
 export const refreshStateItem = defineValidatedItem('local:refreshState', RefreshState, {
@@ -157,7 +156,7 @@ export const refreshStateItem = defineValidatedItem('local:refreshState', Refres
 
 /** Per PIM group: display name and the Entra roles it grants; rarely changes, so cached across refreshes. */
 export const GroupInfo = z.object({
-  displayName: z.string().nullable(),
+  displayName: z.nullable(z.string()),
   grants: z.array(z.string()),
   fetchedAt: z.string(),
 });
@@ -173,16 +172,16 @@ export const favouritesItem = defineValidatedItem('sync:favourites', z.array(z.s
  * commands for what the badge would not show. Missing portal → { enabled: true, pinned: [] }.
  */
 export const PortalPref = z.object({
-  enabled: z.boolean().default(true),
-  pinned: z.array(z.string().max(300)).max(100).default([]),
+  enabled: z._default(z.boolean(), true),
+  pinned: z._default(z.array(z.string().check(z.maxLength(300))).check(z.maxLength(100)), []),
 });
 export type PortalPref = z.infer<typeof PortalPref>;
 export const portalPrefsItem = defineValidatedItem('sync:portalPrefs', z.record(z.string(), PortalPref), {});
 
 /** Where the badge sits and whether it is folded, per portal id; written by the portal content script itself. */
 export const PortalLayout = z.object({
-  corner: z.enum(['top-left', 'top-right', 'bottom-left', 'bottom-right']).optional(),
-  collapsed: z.boolean().optional(),
+  corner: z.optional(z.enum(['top-left', 'top-right', 'bottom-left', 'bottom-right'])),
+  collapsed: z.optional(z.boolean()),
 });
 export type PortalLayout = z.infer<typeof PortalLayout>;
 export const portalLayoutItem = defineValidatedItem('local:portalLayout', z.record(z.string(), PortalLayout), {});
@@ -197,12 +196,12 @@ export const bundlesItem = defineValidatedItem('local:bundles', z.array(Bundle),
 
 /** Per eligibility (Assignment.key): the template and duration used last time, for one-click re-activation. */
 export const Remembered = z.object({
-  templateId: z.string().nullable(),
-  durationMinutes: z.number().int().nullable(),
-  ticketNumber: z.string().nullable().default(null),
-  ticketSystem: z.string().nullable().default(null),
+  templateId: z.nullable(z.string()),
+  durationMinutes: z.nullable(z.int()),
+  ticketNumber: z._default(z.nullable(z.string()), null),
+  ticketSystem: z._default(z.nullable(z.string()), null),
   /** The justification as sent, when it was typed rather than taken from a template. */
-  justification: z.string().nullable().default(null),
+  justification: z._default(z.nullable(z.string()), null),
 });
 export type Remembered = z.infer<typeof Remembered>;
 export const rememberedItem = defineValidatedItem('local:remembered', z.record(z.string(), Remembered), {});
@@ -215,15 +214,15 @@ export const ActivationPolicyRecord = z.object({
   requireTicket: z.boolean(),
   requireMfa: z.boolean(),
   approvalRequired: z.boolean(),
-  authContext: z.string().nullable(),
+  authContext: z.nullable(z.string()),
 });
 
 /** Activation rules per eligibility key; `policy: null` = unreadable (403), ask for a justification and react to errors. */
 export const PolicyEntry = z.object({
-  policy: ActivationPolicyRecord.nullable(),
+  policy: z.nullable(ActivationPolicyRecord),
   fetchedAt: z.string(),
   /** Set when the read failed (e.g. 403); the entry is then retried after a shorter time. */
-  error: z.string().nullable().default(null),
+  error: z._default(z.nullable(z.string()), null),
 });
 export type PolicyEntry = z.infer<typeof PolicyEntry>;
 export const policiesItem = defineValidatedItem('local:policies', z.record(z.string(), PolicyEntry), {});
@@ -235,12 +234,12 @@ export const ActivityEntry = z.object({
   action: z.enum(['activate', 'deactivate', 'extend', 'cancel', 'requestExtension']),
   key: z.string(),
   displayName: z.string(),
-  justification: z.string().nullable(),
-  durationMinutes: z.number().nullable(),
+  justification: z.nullable(z.string()),
+  durationMinutes: z.nullable(z.number()),
   /** Graph request status, or the error code. */
   outcome: z.string(),
   text: z.string(),
-  requestId: z.string().nullable(),
+  requestId: z.nullable(z.string()),
 });
 export type ActivityEntry = z.infer<typeof ActivityEntry>;
 export const activityItem = defineValidatedItem('local:activity', z.array(ActivityEntry), []);
@@ -255,8 +254,8 @@ export const JournalEntry = z.object({
   action: ActivityEntry.shape.action,
   at: z.string(),
   /** For reconciliation (lib/background/reconcile.ts): the name to report, and the write as sent (path and body). */
-  displayName: z.string().optional(),
-  request: z.object({ path: z.string(), body: z.record(z.string(), z.unknown()).nullable() }).optional(),
+  displayName: z.optional(z.string()),
+  request: z.optional(z.object({ path: z.string(), body: z.nullable(z.record(z.string(), z.unknown())) })),
 });
 export type JournalEntry = z.infer<typeof JournalEntry>;
 export const journalItem = defineValidatedItem('local:journal', z.array(JournalEntry), []);
@@ -270,8 +269,8 @@ export const StepUpItem = z.object({
   key: z.string(),
   displayName: z.string(),
   action: z.enum(['activate', 'extend']),
-  input: z.record(z.string(), z.unknown()).nullable(),
-  durationMinutes: z.number().int().nullable(),
+  input: z.nullable(z.record(z.string(), z.unknown())),
+  durationMinutes: z.nullable(z.int()),
 });
 export type StepUpItem = z.infer<typeof StepUpItem>;
 export const PendingStepUp = z.object({
@@ -290,13 +289,17 @@ export const stepUpsItem = defineValidatedItem('session:stepUps', z.array(Pendin
  * The user's warning and refresh choices (sync: they follow the admin between browsers). Lead times are minutes before
  * an activation ends at which to warn; fractions are allowed (a 30-second warning is 0.5).
  */
+// The bare field schemas (no default) are exported for lib/managed.ts, where a policy key is either set or absent.
+export const LeadTimesMinutes = z.array(z.number().check(z.positive(), z.lte(24 * 60))).check(z.maxLength(5));
+export const RefreshMinutes = z.number().check(z.gte(1), z.lte(24 * 60));
+export const WarningThresholdMinutes = z.number().check(z.gte(0), z.lte(24 * 60));
 export const Settings = z.object({
-  leadTimesMinutes: z.array(z.number().positive().max(24 * 60)).max(5).default([10, 2]),
+  leadTimesMinutes: z._default(LeadTimesMinutes, [10, 2]),
   /** Period of the background refresh while something is active or pending. */
-  refreshMinutes: z.number().min(1).max(24 * 60).default(15),
-  doNotDisturb: z.boolean().default(false),
+  refreshMinutes: z._default(RefreshMinutes, 15),
+  doNotDisturb: z._default(z.boolean(), false),
   /** Below this much time left the toolbar badge turns to the warning colour. */
-  warningThresholdMinutes: z.number().min(0).max(24 * 60).default(10),
+  warningThresholdMinutes: z._default(WarningThresholdMinutes, 10),
 });
 export type Settings = z.infer<typeof Settings>;
 export const DEFAULT_SETTINGS: Settings = { leadTimesMinutes: [10, 2], refreshMinutes: 15, doNotDisturb: false, warningThresholdMinutes: 10 };
@@ -304,10 +307,10 @@ export const settingsItem = defineValidatedItem('sync:settings', Settings, DEFAU
 
 /** What the background last saw (per key), so approvals, denials and starts are noticed once, even across restarts. */
 export const Observed = z.object({
-  principalId: z.string().nullable(),
+  principalId: z.nullable(z.string()),
   authStatus: AuthStatus,
-  pending: z.record(z.string(), z.object({ name: z.string(), start: z.string().nullable(), seenAt: z.string() })),
-  active: z.record(z.string(), z.object({ name: z.string(), end: z.string().nullable() })),
+  pending: z.record(z.string(), z.object({ name: z.string(), start: z.nullable(z.string()), seenAt: z.string() })),
+  active: z.record(z.string(), z.object({ name: z.string(), end: z.nullable(z.string()) })),
   /** Approved or scheduled activations that start later: their start is announced when they become active. */
   awaiting: z.record(z.string(), z.object({ name: z.string(), start: z.string() })),
 });
@@ -319,17 +322,17 @@ export type Observed = z.infer<typeof Observed>;
  */
 export const NotifierState = z.object({
   notified: z.record(z.string(), z.string()),
-  observed: Observed.nullable(),
+  observed: z.nullable(Observed),
 });
 export type NotifierState = z.infer<typeof NotifierState>;
 export const notifierItem = defineValidatedItem('local:notifier', NotifierState, { notified: {}, observed: null });
 
 /** Backoff of failed background refreshes: how many in a row failed, and when the next attempt is due (retry alarm). */
-export const RefreshRetry = z.object({ attempt: z.number().int().min(0), nextAt: z.string().nullable() });
+export const RefreshRetry = z.object({ attempt: z.int().check(z.gte(0)), nextAt: z.nullable(z.string()) });
 export type RefreshRetry = z.infer<typeof RefreshRetry>;
 export const refreshRetryItem = defineValidatedItem('local:refreshRetry', RefreshRetry, { attempt: 0, nextAt: null });
 
 /** Set when a notification is clicked: the popup scrolls to (and highlights) this row, then clears it. */
 export const PopupFocus = z.object({ key: z.string(), at: z.string() });
 export type PopupFocus = z.infer<typeof PopupFocus>;
-export const popupFocusItem = defineValidatedItem('session:popupFocus', PopupFocus.nullable(), null);
+export const popupFocusItem = defineValidatedItem('session:popupFocus', z.nullable(PopupFocus), null);

@@ -6,7 +6,7 @@ import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../lib/i18n';
 import type { ActivationInput } from '../../lib/messaging';
 import type { Assignment } from '../../lib/pim/model';
-import type { Field, FormRules } from '../../lib/pim/policy';
+import type { Field, FormRules } from '../../lib/pim/form-rules';
 import type { Template } from '../../lib/pim/templates';
 import { formatMoment, type TimeFormat } from '../../lib/pim/time';
 import { scopeLabel } from '../popup/labels';

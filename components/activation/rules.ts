@@ -1,10 +1,10 @@
 /**
  * From stored data (policies, remembered choices, templates) to what the popup offers for one or several eligibilities:
- * the form rules (lib/pim/policy formRules, merged for a multi-select), the one-click template, and the form's
+ * the form rules (lib/pim/form-rules formRules, merged for a multi-select), the one-click template, and the form's
  * starting values. Pure apart from t() for duration words.
  */
 import { t } from '../../lib/i18n';
-import { formRules, type Field, type FormRules, type Remembered as RuleMemory } from '../../lib/pim/policy';
+import { formRules, type Field, type FormRules, type Remembered as RuleMemory } from '../../lib/pim/form-rules';
 import type { Assignment } from '../../lib/pim/model';
 import { renderJustification, type Template } from '../../lib/pim/templates';
 import type { TimeFormat } from '../../lib/pim/time';

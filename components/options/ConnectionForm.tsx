@@ -1,11 +1,12 @@
 /**
  * Connection settings: cloud, tenant and client id, checked with the same zod schema storage uses, each field showing
- * the schema's own message. Saving is an event: the options entrypoint writes connectionItem. A field the organisation
- * sets by policy (lib/managed.ts) is disabled, shows the managed value and says "Set by your organisation".
+ * the schema's own message (a message key, said in the user's language). Saving is an event: the options entrypoint
+ * writes connectionItem. A field the organisation sets by policy (lib/managed.ts) is disabled, shows the managed value and says "Set by your organisation".
  */
 import { useEffect, useState } from 'preact/hooks';
 import { CLOUDS } from '../../lib/clouds';
 import { t } from '../../lib/i18n';
+import { validationText } from '../../lib/pim/templates';
 import { Connection } from '../../lib/storage';
 
 export interface ConnectionFormProps {
@@ -49,7 +50,7 @@ export function ConnectionForm({ initial, onSave, locked = {} }: ConnectionFormP
       const next: Partial<Record<Field, string>> = {};
       for (const issue of parsed.error.issues) {
         const field = issue.path[0] as Field | undefined;
-        if (field && !next[field]) next[field] = issue.message;
+        if (field && !next[field]) next[field] = validationText(issue, t);
       }
       setErrors(next);
       setStatus({ kind: 'idle' });

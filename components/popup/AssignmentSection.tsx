@@ -1,4 +1,5 @@
 /** A titled list of assignments (Active, Pending approval, Eligible); renders nothing when empty. */
+import { useEffect, useState } from 'preact/hooks';
 import type { Assignment } from '../../lib/pim/model';
 import type { TimeFormat } from '../../lib/pim/time';
 import { AssignmentRow } from './AssignmentRow';
@@ -13,7 +14,24 @@ export interface AssignmentSectionProps {
   onToggleFavourite(key: string): void;
 }
 
+/**
+ * Rows rendered before the first paint: a screenful and more. At MSP scale (hundreds of eligibilities) rendering every
+ * row first would hold the popup's first paint back by hundreds of milliseconds (docs/PERFORMANCE.md).
+ */
+export const FIRST_ROWS = 30;
+
+/** Whether to render every row: from the start when few, else from the render after the first paint. */
+function useAllRows(count: number): boolean {
+  const [all, setAll] = useState(count <= FIRST_ROWS);
+  // Preact runs effects after the browser has painted (next animation frame), so the rest follows the first screenful.
+  useEffect(() => {
+    if (!all) setAll(true);
+  }, [all]);
+  return all || count <= FIRST_ROWS;
+}
+
 export function AssignmentSection({ id, title, assignments, now, format, favourites, onToggleFavourite }: AssignmentSectionProps) {
+  const all = useAllRows(assignments.length);
   if (assignments.length === 0) return null;
   const headingId = `section-${id}`;
   return (
@@ -22,7 +40,7 @@ export function AssignmentSection({ id, title, assignments, now, format, favouri
         {title} <span class="section-count">{assignments.length}</span>
       </h2>
       <ul class="rows">
-        {assignments.map((a) => (
+        {(all ? assignments : assignments.slice(0, FIRST_ROWS)).map((a) => (
           <AssignmentRow
             key={`${a.state}:${a.key}:${a.id}`}
             assignment={a}

@@ -2,7 +2,7 @@
 import { createContext, type JSX } from 'preact';
 import type { ActivationInput, CommandResult } from '../../lib/messaging';
 import type { Assignment } from '../../lib/pim/model';
-import type { Field, FormRules } from '../../lib/pim/policy';
+import type { Field, FormRules } from '../../lib/pim/form-rules';
 import type { TimeFormat } from '../../lib/pim/time';
 import type { ActivationData, Memory } from '../activation/rules';
 

@@ -8,7 +8,7 @@ import type { ActivationInput, CommandResult } from '../../lib/messaging';
 import type { Bundle } from '../../lib/pim/bundles';
 import { planBundle } from '../../lib/pim/bundles';
 import type { Assignment } from '../../lib/pim/model';
-import type { Field } from '../../lib/pim/policy';
+import type { Field } from '../../lib/pim/form-rules';
 import { memoryOf, rulesFor } from '../activation/rules';
 import type { ActivationProps, FormState, Shown } from './activationContext';
 

@@ -3,7 +3,7 @@
  */
 import type { AccountInfo } from '@azure/msal-browser';
 import { Account } from '../storage';
-import { AuthError } from './errors';
+import { AuthError, MESSAGES } from './errors';
 
 /**
  * The account behind a sign-in result. `oid` (the principalId of every PIM self request) is the ID token's `oid`
@@ -11,7 +11,7 @@ import { AuthError } from './errors';
  */
 export function accountInfo(result: { account: AccountInfo | null }): Account {
   const a = result.account;
-  if (!a) throw new AuthError('failed', 'The sign-in answer carried no account. Try signing in again.');
+  if (!a) throw new AuthError('failed', MESSAGES.answerWithoutAccount);
   const claims = a.idTokenClaims ?? {};
   const oid = typeof claims.oid === 'string' && claims.oid ? claims.oid : a.localAccountId;
   const tenantId = a.tenantId || (typeof claims.tid === 'string' ? claims.tid : '');

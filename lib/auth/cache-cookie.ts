@@ -6,15 +6,15 @@
  * auth document share one cache. It stays a session cookie, as MSAL intends: a browser restart drops the cache and the
  * background renews without UI first.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 export const ENCRYPTION_COOKIE = 'msal.cache.encryption';
 
 const KEY_BYTES = 32;
 /** base64url without padding of 32 bytes is 43 characters. */
 const EncryptionKey = z.object({
-  id: z.string().min(1).max(100),
-  key: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  id: z.string().check(z.minLength(1), z.maxLength(100)),
+  key: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)),
 });
 export type EncryptionKey = z.infer<typeof EncryptionKey>;
 

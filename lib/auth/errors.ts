@@ -2,7 +2,7 @@
  * Auth failures as typed errors with a `code` (which survives the message boundary) and a sentence a person can act
  * on. No MSAL import: the background and the UI classify errors by shape only.
  */
-import { t } from '../i18n';
+import { t, type MessageKey } from '../i18n';
 
 /** Codes the auth document answers with (MessagingError.code on the background side). */
 export type AuthErrorCode = 'interaction-required' | 'offline' | 'not-configured' | 'cancelled' | 'failed';
@@ -31,30 +31,43 @@ export class SignInRequiredError extends Error {
   }
 }
 
+/** The message key of each auth sentence. */
+const MESSAGE_KEYS = {
+  notConfigured: 'authNotConfigured',
+  signedOut: 'authSignedOut',
+  renewalFailed: 'authRenewalFailed',
+  offline: 'authOffline',
+  cancelled: 'authCancelled',
+  noAccount: 'authNoAccount',
+  noAuthorizeUrl: 'authNoAuthorizeUrl',
+  noResult: 'authNoResult',
+  unreadableAnswer: 'authUnreadableAnswer',
+  emptyAnswer: 'authEmptyAnswer',
+  mismatchedAnswer: 'authMismatchedAnswer',
+  answerWithoutAccount: 'authAnswerWithoutAccount',
+} as const satisfies Record<string, MessageKey>;
+type AuthMessage = keyof typeof MESSAGE_KEYS;
+const AUTH_KEYS = new Set<string>(Object.values(MESSAGE_KEYS));
+
 /**
  * The sentences of auth errors, read from the messages files when the error is made (getters, so the language is the
- * browser's at that moment and every `MESSAGES.x` call site stays as it is). noAccount stays English: it is thrown only
- * in the offscreen auth document, which has no chrome.i18n, and is never shown (the background answers
- * interaction-required with a silent renewal).
+ * browser's at that moment and every `MESSAGES.x` call site stays as it is). In the offscreen auth document, which has
+ * no chrome.i18n, t() answers with the key itself ("authNoResult"): the background words it (wordAuthError below, in
+ * lib/auth/token-provider.ts).
  */
-export const MESSAGES = {
-  get notConfigured() {
-    return t('authNotConfigured');
-  },
-  get signedOut() {
-    return t('authSignedOut');
-  },
-  get renewalFailed() {
-    return t('authRenewalFailed');
-  },
-  get offline() {
-    return t('authOffline');
-  },
-  get cancelled() {
-    return t('authCancelled');
-  },
-  noAccount: 'No signed-in account was found in the token cache.',
-};
+export const MESSAGES = Object.defineProperties(
+  {} as { readonly [K in AuthMessage]: string },
+  Object.fromEntries(Object.entries(MESSAGE_KEYS).map(([name, key]) => [name, { get: () => t(key), enumerable: true }])),
+);
+
+/**
+ * An error that crossed from the auth document, with its message worded here (the same error, so `code` and class
+ * stay what callers check). Anything that is not an Error passes through.
+ */
+export function wordAuthError<E>(e: E): E {
+  if (e instanceof Error && AUTH_KEYS.has(e.message)) e.message = t(e.message as MessageKey);
+  return e;
+}
 
 /** MSAL codes meaning "the cache cannot get a token without the user": expired/missing refresh token, no account. */
 const INTERACTION_CODES = new Set([

@@ -85,7 +85,7 @@ async function captureAuthorizeUrl(pca: PublicClientApplication, start: () => Pr
   } finally {
     p.capture = null;
   }
-  if (!captured.url) throw new AuthError('failed', 'The sign-in address could not be prepared. Reload the page and try again.');
+  if (!captured.url) throw new AuthError('failed', MESSAGES.noAuthorizeUrl);
   p.state = new URL(captured.url).searchParams.get('state');
   return captured.url;
 }
@@ -144,7 +144,7 @@ export async function signInInteractive(pca: PublicClientApplication, options: I
     throw new AuthError('cancelled', MESSAGES.cancelled);
   }
   const result = await redeem(pca, back);
-  if (!result) throw new AuthError('failed', 'The sign-in finished without a result. Try again.');
+  if (!result) throw new AuthError('failed', MESSAGES.noResult);
   return result;
 }
 
@@ -210,12 +210,12 @@ export async function redeem(pca: PublicClientApplication, responseUrl: string |
     parsed = new URL(responseUrl);
   } catch {
     await abandon(pca);
-    throw new AuthError('failed', 'The sign-in window returned an unreadable address. Try again.');
+    throw new AuthError('failed', MESSAGES.unreadableAnswer);
   }
   const hash = parsed.hash.length > 1 ? parsed.hash : parsed.search.length > 1 ? `#${parsed.search.slice(1)}` : '';
   if (!hash) {
     await abandon(pca);
-    throw new AuthError('failed', 'The sign-in window returned without an answer. Try again.');
+    throw new AuthError('failed', MESSAGES.emptyAnswer);
   }
   slot(pca).state = null;
   let result: AuthenticationResult | null;
@@ -224,7 +224,7 @@ export async function redeem(pca: PublicClientApplication, responseUrl: string |
   } catch (e) {
     throw toAuthError(e);
   }
-  if (!result) throw new AuthError('failed', 'The sign-in answer did not match the request. Try again.');
+  if (!result) throw new AuthError('failed', MESSAGES.mismatchedAnswer);
   if (result.account) pca.setActiveAccount(result.account);
   return result;
 }

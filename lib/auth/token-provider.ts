@@ -7,10 +7,11 @@
  *   If that fails too: authState = renewal-required and SignInRequiredError; the user signs in on the sign-in page.
  */
 import { cloudById } from '../clouds';
-import type { AuthContext } from '../messaging';
+import type { AuthContext, RequestOf, ResponseOf } from '../messaging';
 import type { Account, AuthState, Connection, ValidatedItem } from '../storage';
-import { AuthError, MESSAGES, SignInRequiredError, classifyWebAuthFlowError, errorCodeOf } from './errors';
-import type { AuthHost } from './host';
+import { t } from '../i18n';
+import { AuthError, MESSAGES, SignInRequiredError, classifyWebAuthFlowError, errorCodeOf, wordAuthError } from './errors';
+import type { AuthHost, AuthMessageName } from './host';
 import { graphScopes } from './scopes';
 
 // The background checks `instanceof SignInRequiredError` to show "Sign in" rather than an error.
@@ -42,38 +43,45 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
   const inFlight = new Map<boolean, Promise<string>>();
   let renewal: Promise<string> | null = null;
 
+  /** A request to the auth document; its errors are worded here (the offscreen document has no chrome.i18n). */
+  function ask<N extends AuthMessageName>(name: N, payload: RequestOf<N>): Promise<ResponseOf<N>> {
+    return deps.host.request(name, payload).catch((e: unknown) => {
+      throw wordAuthError(e);
+    });
+  }
+
   async function silent(context: AuthContext, scopes: string[], forceRefresh: boolean): Promise<string> {
     await deps.host.ensure();
-    return (await deps.host.request('auth.token', { context, scopes, forceRefresh })).accessToken;
+    return (await ask('auth.token', { context, scopes, forceRefresh })).accessToken;
   }
 
   /** `reason` is short: the popup shows it in brackets after its own "sign in again" sentence. */
   async function markRenewalRequired(reason: string): Promise<never> {
     const state = await deps.authState.get();
-    const detail = `Silent renewal failed: ${reason.replace(/\.$/, '')}.`;
+    const detail = t('authRenewalDetail', reason.replace(/\.$/, ''));
     await deps.authState.set({ status: 'renewal-required', account: state.account, detail });
     throw new SignInRequiredError('renewal-failed', `${MESSAGES.renewalFailed} ${detail}`);
   }
 
   async function renew(context: AuthContext, scopes: string[]): Promise<string> {
-    const { url } = await deps.host.request('auth.renewalUrl', { context, scopes });
+    const { url } = await ask('auth.renewalUrl', { context, scopes });
     let responseUrl: string | null = null;
     let failure: string | null = null;
     try {
       responseUrl = (await deps.launchWebAuthFlow({ url, interactive: false })) ?? null;
-      if (!responseUrl) failure = 'the sign-in service gave no answer';
+      if (!responseUrl) failure = t('authRenewalNoAnswer');
     } catch (e) {
       if (classifyWebAuthFlowError(e) === 'offline') {
-        await deps.host.request('auth.redeem', { context, responseUrl: null }).catch(() => undefined);
+        await ask('auth.redeem', { context, responseUrl: null }).catch(() => undefined);
         // Being offline says nothing about the session: keep the state, let the caller retry later.
         throw new AuthError('offline', MESSAGES.offline);
       }
       failure = e instanceof Error ? e.message : String(e);
     }
     try {
-      const { homeAccountId } = await deps.host.request('auth.redeem', { context, responseUrl });
+      const { homeAccountId } = await ask('auth.redeem', { context, responseUrl });
       const expected = context.account?.homeAccountId;
-      if (responseUrl !== null && expected && homeAccountId !== expected) failure = 'a different account answered';
+      if (responseUrl !== null && expected && homeAccountId !== expected) failure = t('authRenewalOtherAccount');
     } catch (e) {
       failure ??= e instanceof Error ? e.message : String(e);
     }

@@ -18,12 +18,12 @@ import type { Account, ActivityEntry, AuthState, Connection, PolicyEntry, Rememb
 import type { Bundle } from '../pim/bundles';
 import { resolveActivation } from './activation-input';
 import type { ActivityLog } from './activity';
-import { COMMAND_TEXT as T, fill, formatStart } from './command-text';
+import { formatStart } from './command-text';
 import type { Journal } from './journal';
 import type { PolicyStore } from './policy-store';
 import type { StepUps } from './stepup';
 import { createUpdater } from './update';
-import { createReconciler, RECONCILE_TEXT } from './reconcile';
+import { createReconciler } from './reconcile';
 
 export interface ActivationDeps {
   now: () => Date;
@@ -126,7 +126,7 @@ export function createActivation(deps: ActivationDeps) {
     };
   }
 
-  const signedOut = (keys: readonly string[]) => keys.map((key) => result(key, 'auth', T.notSignedIn));
+  const signedOut = (keys: readonly string[]) => keys.map((key) => result(key, 'auth', t('cmdNotSignedIn')));
 
   /**
    * The one write path: an earlier life's unresolved write for this key is reconciled first (never resent); then the
@@ -137,7 +137,7 @@ export function createActivation(deps: ActivationDeps) {
     const earlier = await reconciler.before(w.key, w.action);
     if (earlier?.outcome === 'landed') return { ok: true, status: earlier.status, requestId: earlier.requestId };
     const displayName = env.snapshot.assignments.find((a) => a.key === w.key)?.displayName ?? w.key;
-    if (earlier?.outcome === 'unknown') return { ok: false, error: { status: 0, code: 'NetworkError', message: fill(RECONCILE_TEXT.unknown, { name: displayName }) } };
+    if (earlier?.outcome === 'unknown') return { ok: false, error: { status: 0, code: 'NetworkError', message: t('reconcileUnknown', displayName) } };
     const body = w.request.body && typeof w.request.body === 'object' ? (w.request.body as Record<string, unknown>) : null;
     const entry = { key: w.key, action: w.action, displayName, request: { path: w.request.path, body } };
     const requestKey = await deps.journal.begin(entry);
@@ -156,7 +156,7 @@ export function createActivation(deps: ActivationDeps) {
         if (v.outcome === 'unknown') {
           keep = true;
           deps.journal.keep(requestKey);
-          return { ok: false, error: { ...e.error, message: fill(RECONCILE_TEXT.unknown, { name: displayName }) } };
+          return { ok: false, error: { ...e.error, message: t('reconcileUnknown', displayName) } };
         }
         return { ok: false, error: e.error };
       }
@@ -192,9 +192,9 @@ export function createActivation(deps: ActivationDeps) {
     try {
       await deps.stepUps.request(claims, [{ key, displayName: name, action, input: stored.input, durationMinutes: stored.durationMinutes }]);
     } catch (e) {
-      return result(key, 'fatal', `${fill(T.stepUp, { name, verb: actionVerb(action, t) })} (${String(e)})`);
+      return result(key, 'fatal', `${t('cmdStepUp', name, actionVerb(action, t))} (${String(e)})`);
     }
-    return result(key, 'stepUp', fill(T.stepUp, { name, verb: actionVerb(action, t) }));
+    return result(key, 'stepUp', t('cmdStepUp', name, actionVerb(action, t)));
   }
 
   /** Activation or extension of `target` (the eligibility, or for extend the active assignment). */
@@ -233,7 +233,7 @@ export function createActivation(deps: ActivationDeps) {
       if (answer.error.code.toLowerCase() === 'roleassignmentrequestpolicyvalidationfailed') await deps.policies.invalidate(key);
       if (d.kind === 'stepUp' && d.stepUp) {
         const needed = claimsOf(d.stepUp);
-        if (token && claims === needed) return result(key, 'fatal', fill(T.stepUpFailed, { name, detail: d.text }));
+        if (token && claims === needed) return result(key, 'fatal', t('cmdStepUpFailed', name, d.text));
         // Another role already stepped up for these claims: use that token rather than prompting again.
         const known = deps.stepUps.tokenFor(needed, env.account.oid);
         if (known && known !== token) return request(env, a, { token: known, claims: needed });
@@ -247,7 +247,7 @@ export function createActivation(deps: ActivationDeps) {
     const start = action === 'extend' ? (target.endDateTime ? new Date(target.endDateTime) : env.now) : (resolved.startAt ?? env.now);
     const text =
       outcome === 'scheduled'
-        ? fill(T.scheduled, { name, time: formatStart(start, env.now, deps.locale, deps.timeZone) })
+        ? t('cmdScheduled', name, formatStart(start, env.now, deps.locale, deps.timeZone))
         : describeOutcome(outcome, { displayName: name }, t);
     await log(status, text, answer.requestId);
     if (outcome === 'failed' || outcome === 'denied') return result(key, 'fatal', text, { status, requestId: answer.requestId });
@@ -263,15 +263,15 @@ export function createActivation(deps: ActivationDeps) {
     const active = all.find((a) => a.state === 'active' && current(a, env.now));
     const pending = all.find((a) => a.state === 'pending');
     const name = (eligible ?? active ?? pending)?.displayName ?? key;
-    if (active) return result(key, 'state', fill(T.alreadyActive, { name }), { state: 'active' });
-    if (pending) return result(key, 'state', fill(T.alreadyPending, { name }), { state: 'pending' });
-    if (!eligible) return result(key, 'fatal', fill(T.notInList, { name }));
+    if (active) return result(key, 'state', t('cmdAlreadyActive', name), { state: 'active' });
+    if (pending) return result(key, 'state', t('cmdAlreadyPending', name), { state: 'pending' });
+    if (!eligible) return result(key, 'fatal', t('cmdNotInList', name));
     return request(env, { key, action: 'activate', target: eligible, input, durationMinutes: null }, choice);
   }
 
   async function extendOne(env: Env, key: string, durationMinutes: number | null, choice: TokenChoice): Promise<InternalResult> {
     const active = env.snapshot.assignments.find((a) => a.key === key && a.state === 'active' && current(a, env.now));
-    if (!active) return result(key, 'state', fill(T.notActive, { name: key, verb: 'extend' }), { state: 'not-active' });
+    if (!active) return result(key, 'state', t('cmdNotActive', key, actionVerb('extend', t)), { state: 'not-active' });
     const first = await request(env, { key, action: 'extend', target: active, input: null, durationMinutes }, choice);
     if (first.kind !== 'state' || first.state !== 'active') return first;
     return renewInPlace(env, key, active, durationMinutes, choice, first);

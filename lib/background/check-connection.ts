@@ -14,6 +14,7 @@ import { GraphRequestError } from '../graph/errors';
 import { READ_BATCH } from '../graph/reads';
 import { GRAPH_PERMISSIONS } from '../auth/scopes';
 import { SignInRequiredError } from '../auth/errors';
+import { t } from '../i18n';
 import type { ConnectionCheck, ScopeCheck } from '../messaging';
 import { groupPolicyUrl, rolePolicyUrl } from '../pim/policy';
 import type { Connection } from '../storage';
@@ -61,7 +62,7 @@ function errorText(body: unknown): string {
 }
 
 export function classify(item: BatchItemResponse | undefined): Outcome {
-  if (!item) return { status: 'error', detail: 'Microsoft Graph left this request out of its answer.' };
+  if (!item) return { status: 'error', detail: t('checkMissingItem') };
   if (item.status >= 200 && item.status < 300) return { status: 'ok', detail: null };
   const text = errorText(item.body);
   if ((item.status === 403 || item.status === 401) && MISSING_SCOPE.test(text)) return { status: 'not-consented', detail: text || null };
@@ -100,7 +101,7 @@ function report(outcomes: Map<string, Outcome>): ScopeCheck[] {
   return GRAPH_PERMISSIONS.map(({ name }) => {
     const mine = Object.entries(PROBE_SCOPES)
       .filter(([, scope]) => scope === name)
-      .map(([id]) => outcomes.get(id) ?? { status: 'skipped' as const, detail: 'There was nothing to test this permission with (no PIM group you are eligible for or active in).' });
+      .map(([id]) => outcomes.get(id) ?? { status: 'skipped' as const, detail: t('checkNothingToTest') });
     const worst = mine.reduce((a, b) => (RANK[b.status] > RANK[a.status] ? b : a));
     return { scope: name, status: worst.status, detail: worst.detail };
   });

@@ -8,13 +8,13 @@
 import { MessagingError, type CommandResult, type Handlers, type PortalCommandResult } from '../messaging';
 // Imported as `translate`: `t` is a local name (a target) further down.
 import { t as translate } from '../i18n';
-import { actionDone, describeError, describeOutcome } from '../pim/errors';
+import { actionDone, actionVerb, describeError, describeOutcome } from '../pim/errors';
 import { planBundle } from '../pim/bundles';
 import { PORTAL_MATCHES, portalForUrl } from '../pim/portals';
 import { canDeactivate, cancelRequest, deactivate, requestOutcome, roleSelfExtendEligibility, targetOf } from '../pim/requests';
 import { justificationText, validateJustification } from '../pim/templates';
 import { createActivation, current, result, sentence, type ActivationDeps, type Env, type InternalResult } from './activation';
-import { COMMAND_TEXT as T, fill, formatStart } from './command-text';
+import { formatStart } from './command-text';
 import type { PortalCommands } from './portal-commands';
 
 export type { ActivationDeps as CommandDeps } from './activation';
@@ -80,14 +80,14 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     if (!env) return signedOut([key])[0]!;
     const active = env.snapshot.assignments.find((a) => a.key === key && a.state === 'active' && current(a, env.now));
     const name = active?.displayName ?? key;
-    if (!active) return result(key, 'state', fill(T.notActive, { name, verb: 'deactivate' }), { state: 'not-active' });
+    if (!active) return result(key, 'state', translate('cmdNotActive', name, actionVerb('deactivate', translate)), { state: 'not-active' });
     const can = canDeactivate(active, env.now);
     if (!can.ok) {
       if (can.reason === 'too-soon') {
         const time = formatStart(new Date(can.availableAt!), env.now, deps.locale, deps.timeZone);
-        return result(key, 'state', fill(T.deactivateTooSoon, { name, time }), { state: 'too-soon' });
+        return result(key, 'state', translate('cmdDeactivateTooSoon', name, time), { state: 'too-soon' });
       }
-      return result(key, 'fatal', fill(can.reason === 'via-group' ? T.deactivateViaGroup : T.deactivateNotActivated, { name }));
+      return result(key, 'fatal', translate(can.reason === 'via-group' ? 'cmdDeactivateViaGroup' : 'cmdDeactivateNotActivated', name));
     }
     const r = await once(`deactivate:${key}`, async () => {
       const answer = await send(env, { key, action: 'deactivate', request: deactivate(active, env.account.oid) });
@@ -109,7 +109,7 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     const env = await load();
     if (!env) return signedOut([key])[0]!;
     const pending = env.snapshot.assignments.find((a) => a.key === key && a.state === 'pending');
-    if (!pending) return result(key, 'state', fill(T.noPending, { name: key }), { state: 'changed' });
+    if (!pending) return result(key, 'state', translate('cmdNoPending', key), { state: 'changed' });
     const name = pending.displayName;
     const r = await once(`cancel:${key}`, async () => {
       const answer = await send(env, { key, action: 'cancel', request: cancelRequest(pending.kind, pending.id) });
@@ -127,20 +127,20 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     const env = await load();
     if (!env) return signedOut([key])[0]!;
     const eligible = env.snapshot.assignments.find((a) => a.key === key && a.state === 'eligible');
-    if (!eligible) return result(key, 'fatal', fill(T.notInList, { name: key }));
+    if (!eligible) return result(key, 'fatal', translate('cmdNotInList', key));
     const name = eligible.displayName;
-    if (eligible.kind === 'group') return result(key, 'fatal', fill(T.extensionGroup, { name }));
+    if (eligible.kind === 'group') return result(key, 'fatal', translate('cmdExtensionGroup', name));
     const end = eligible.endDateTime ? Date.parse(eligible.endDateTime) : Number.NaN;
-    if (Number.isNaN(end) || end - env.now.getTime() > EXTENSION_WINDOW_MS) return result(key, 'state', fill(T.extensionNotEnding, { name }));
+    if (Number.isNaN(end) || end - env.now.getTime() > EXTENSION_WINDOW_MS) return result(key, 'state', translate('cmdExtensionNotEnding', name));
     const problem = validateJustification(justification).errors[0];
     if (problem) return result(key, 'field', justificationText(problem, translate), { field: 'justification' });
     const t = targetOf(eligible, env.account.oid);
-    if (t.kind !== 'role') return result(key, 'fatal', fill(T.extensionGroup, { name }));
+    if (t.kind !== 'role') return result(key, 'fatal', translate('cmdExtensionGroup', name));
     const request = roleSelfExtendEligibility(t.target, { justification, until: new Date(env.now.getTime() + EXTENSION_LENGTH_MS), now: env.now });
     const r = await once(`requestExtension:${key}`, async () => {
       const answer = await send(env, { key, action: 'requestExtension', request });
       const d = answer.ok ? null : describeError(answer.error, { displayName: name, action: 'extend', kind: 'role' }, translate);
-      const text = d ? sentence(d) : fill(T.extensionRequested, { name });
+      const text = d ? sentence(d) : translate('cmdExtensionRequested', name);
       const outcome = answer.ok ? (answer.status ?? 'PendingAdminDecision') : answer.error.code || `HTTP ${answer.error.status}`;
       const requestId = answer.ok ? answer.requestId : null;
       await activity.record({ action: 'requestExtension', key, displayName: name, justification: justification.trim(), durationMinutes: null, outcome, text, requestId });
@@ -154,7 +154,7 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     'pim.activate': async ({ keys, input }) => results(await activateKeys(keys, input)),
     'pim.activateBundle': async ({ bundleId }) => {
       const bundle = (await deps.items.bundles.get()).find((b) => b.id === bundleId);
-      if (!bundle) throw new MessagingError('unknown-bundle', T.unknownBundle);
+      if (!bundle) throw new MessagingError('unknown-bundle', translate('cmdUnknownBundle'));
       const snapshot = await deps.items.snapshot.get();
       const plan = planBundle(bundle, snapshot?.assignments ?? [], deps.now());
       const toActivate = plan.steps.flatMap((s) => (s.action === 'activate' ? [s.key] : []));
@@ -162,8 +162,8 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
       const activated = toActivate.length ? await activateKeys(toActivate, input) : [];
       const list = plan.steps.map((s): InternalResult => {
         if (s.action === 'activate') return activated.find((r) => r.key === s.key)!;
-        if (s.action === 'missing') return result(s.key, 'fatal', fill(T.missingItem, { name: s.key }));
-        const text = fill(s.reason === 'active' ? T.skippedActive : T.skippedPending, { name: s.assignment.displayName });
+        if (s.action === 'missing') return result(s.key, 'fatal', translate('cmdMissingItem', s.key));
+        const text = translate(s.reason === 'active' ? 'cmdSkippedActive' : 'cmdSkippedPending', s.assignment.displayName);
         return result(s.key, 'state', text, { state: s.reason });
       });
       return results(list);
@@ -177,7 +177,7 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
       try {
         tabs = await deps.tabs.query({ url: PORTAL_MATCHES });
       } catch (e) {
-        throw new MessagingError('tabs-unavailable', fill(T.reloadUnavailable, { detail: String(e) }));
+        throw new MessagingError('tabs-unavailable', translate('cmdReloadUnavailable', String(e)));
       }
       // Checked again here: a browser that ignores the url filter (no permission to see tab URLs) must not get every
       // tab reloaded; a tab whose URL we cannot see is left alone.
@@ -187,9 +187,9 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     },
     'auth.stepUpDone': async ({ stepUpId, accessToken, error }) => {
       const pending = await deps.stepUps.take(stepUpId);
-      if (!pending) throw new MessagingError('unknown-step-up', T.stepUpGone);
+      if (!pending) throw new MessagingError('unknown-step-up', translate('cmdStepUpGone'));
       if (!accessToken || error) {
-        const list = pending.items.map((i) => result(i.key, 'fatal', fill(T.stepUpCancelled, { name: i.displayName, done: actionDone(i.action, translate) })));
+        const list = pending.items.map((i) => result(i.key, 'fatal', translate('cmdStepUpCancelled', i.displayName, actionDone(i.action, translate))));
         return { ok: true as const, ...results(list) };
       }
       const env = await load();
@@ -222,7 +222,7 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     if (r.kind === 'field' && ifFormNeeded) {
       const opened = await deps.openPopup().catch(() => false);
       if (opened) return { outcome: 'form-opened' };
-      throw new MessagingError('form-needed', fill(T.formNeeded, { text: r.text }));
+      throw new MessagingError('form-needed', translate('cmdFormNeeded', r.text));
     }
     throw new MessagingError(r.kind, r.text);
   }

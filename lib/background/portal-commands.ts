@@ -9,6 +9,7 @@ import { MessagingError, type Handlers, type PortalCommandResult } from '../mess
 import type { Assignment, AssignmentState, Snapshot } from '../pim/model';
 import { DEFAULT_PORTAL_PREF, portalForUrl, relevance, type PortalId, type PortalPref } from '../pim/portals';
 import { effectivePortalPrefsItem } from '../managed';
+import { t } from '../i18n';
 
 export interface PortalCommands {
   activate(key: string): Promise<PortalCommandResult>;
@@ -37,25 +38,21 @@ export function createPortalCommandHandlers(deps: PortalCommandDeps): PortalHand
   async function check(command: keyof PortalCommands, key: string, sender: Sender): Promise<Assignment> {
     const portal = portalForUrl(sender.url);
     if (portal) {
-      if (sender.frameId !== 0) throw new MessagingError('forbidden', 'Only the badge in the page itself (not a frame inside it) may send commands.');
+      if (sender.frameId !== 0) throw new MessagingError('forbidden', t('portalCmdFrame'));
     } else if (!isExtensionUrl(sender.url) || (sender.tab?.url ?? '').startsWith('http')) {
-      throw new MessagingError('forbidden', 'Commands come only from the badge on an admin portal or from PIM Companion itself.');
+      throw new MessagingError('forbidden', t('portalCmdSender'));
     }
     const snapshot = await deps.snapshot();
     const entry = snapshot?.assignments.find((a) => a.key === key && a.state === NEEDS[command]);
     if (!entry) {
-      throw new MessagingError(
-        'unknown-key',
-        snapshot?.assignments.some((a) => a.key === key)
-          ? 'That role or group is not in a state where this is possible any more. The list will update in a moment.'
-          : 'That role or group is not in your PIM list (any more). The list will update in a moment; try again then.',
-      );
+      const known = snapshot?.assignments.some((a) => a.key === key);
+      throw new MessagingError('unknown-key', known ? t('portalCmdWrongState') : t('portalCmdNotInList'));
     }
     if (portal) {
       const pref = (await prefs())[portal.id as PortalId] ?? DEFAULT_PORTAL_PREF;
-      if (!pref.enabled) throw new MessagingError('portal-off', `The badge is switched off for ${portal.name}. Turn it on in PIM Companion's settings.`);
+      if (!pref.enabled) throw new MessagingError('portal-off', t('portalCmdOff', portal.name));
       if (relevance(entry, portal, pref) === null) {
-        throw new MessagingError('not-relevant', `${entry.displayName} does not apply to ${portal.name}. Use the PIM Companion toolbar button instead.`);
+        throw new MessagingError('not-relevant', t('portalCmdNotRelevant', entry.displayName, portal.name));
       }
     }
     return entry;

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { BatchRequestItem, GraphClient } from '../graph/client';
 import { parseList } from '../graph/schemas';
 import { GROUP_ASSIGNMENT_REQUESTS, ROLE_ASSIGNMENT_REQUESTS, ROLE_ELIGIBILITY_REQUESTS } from '../pim/requests';
+import { t } from '../i18n';
 import type { JournalEntry } from '../storage';
 import type { ActivityLog } from './activity';
 import type { Journal } from './journal';
@@ -24,15 +25,6 @@ export type Verdict =
 const SLACK_MS = 10 * 60_000;
 /** An entry Graph could not be asked about for this long is given up (reported as unknown, not resent). */
 export const JOURNAL_GIVE_UP_MS = 24 * 3_600_000;
-
-export const RECONCILE_TEXT = {
-  landed: '{name}: the request sent before PIM Companion was interrupted reached PIM ({status}).',
-  absent: '{name}: the request was interrupted before it reached PIM, so nothing changed. Try again if you still need it.',
-  unknown: 'An earlier request for {name} may have reached PIM, and Microsoft Graph cannot be asked right now. Nothing was sent again; try again in a minute.',
-  givenUp: '{name}: whether the interrupted request reached PIM could not be checked for a day. Check the list before trying again.',
-} as const;
-
-const fill = (t: string, v: Record<string, string>) => t.replace(/\{(\w+)\}/g, (w, k: string) => v[k] ?? w);
 
 const RequestItem = z.looseObject({
   id: z.string(),
@@ -188,11 +180,11 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   async function settle(entry: JournalEntry, v: Verdict): Promise<Verdict> {
     const base = { action: entry.action, key: entry.key, displayName: name(entry), justification: justification(entry), durationMinutes: null };
     if (v.outcome === 'landed') {
-      await deps.activity.record({ ...base, outcome: v.status, text: fill(RECONCILE_TEXT.landed, { name: name(entry), status: v.status }), requestId: v.requestId });
+      await deps.activity.record({ ...base, outcome: v.status, text: t('reconcileLanded', name(entry), v.status), requestId: v.requestId });
     } else if (v.outcome === 'absent') {
-      await deps.activity.record({ ...base, outcome: 'NotSent', text: fill(RECONCILE_TEXT.absent, { name: name(entry) }), requestId: null });
+      await deps.activity.record({ ...base, outcome: 'NotSent', text: t('reconcileAbsent', name(entry)), requestId: null });
     } else if (deps.now().getTime() - Date.parse(entry.at) > JOURNAL_GIVE_UP_MS) {
-      await deps.activity.record({ ...base, outcome: 'Unknown', text: fill(RECONCILE_TEXT.givenUp, { name: name(entry) }), requestId: null });
+      await deps.activity.record({ ...base, outcome: 'Unknown', text: t('reconcileGivenUp', name(entry)), requestId: null });
       await deps.journal.end(entry.requestKey);
       return { outcome: 'absent' };
     } else {

@@ -35,6 +35,7 @@ import {
   type FetchOptions,
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
+import { t } from '../i18n';
 import { GraphRequestError, headerValue, networkError, parseGraphError, parseRetryAfter } from './errors';
 import { BatchResponse, type BatchResponseItem } from './schemas';
 
@@ -130,7 +131,7 @@ export function createGraphClient(deps: GraphClientDeps): GraphClient {
       throw new GraphRequestError({
         status: response.status,
         code: 'InvalidResponse',
-        message: 'Microsoft Graph answered with something that is not JSON.',
+        message: t('graphNotJson'),
       });
     }
     return json;

@@ -1,7 +1,9 @@
 /**
  * Graph error bodies → one structured GraphError. Facts only (status, code, the policy rules that failed, how long to
- * wait, the claims a step-up needs); turning them into a sentence for a person is lib/pim/errors.ts's job.
+ * wait, the claims a step-up needs); turning them into a sentence for a person is lib/pim/errors.ts's job. Only the
+ * fallback messages written here (no answer, no message from Graph) are ours, read from the messages files.
  */
+import { t } from '../i18n';
 import { GraphErrorBody } from './schemas';
 
 export interface GraphError {
@@ -72,11 +74,11 @@ export function parseGraphError(status: number, body: unknown, headers?: Headers
 /** A fetch that never got an HTTP answer. */
 export function networkError(cause: unknown): GraphError {
   const detail = cause instanceof Error ? cause.message : String(cause);
-  return { status: 0, code: 'NetworkError', message: `Microsoft Graph could not be reached (${detail}).` };
+  return { status: 0, code: 'NetworkError', message: t('graphUnreachable', detail) };
 }
 
 function defaultMessage(status: number): string {
-  return status === 0 ? 'No answer from Microsoft Graph.' : `Microsoft Graph answered HTTP ${status}.`;
+  return status === 0 ? t('graphNoAnswer') : t('graphHttpStatus', status);
 }
 
 function tryJson(text: string): unknown {

@@ -17,6 +17,7 @@ import type { GroupInfo, PolicyEntry } from '../storage';
 import type { Assignment, SectionError, SectionId, Snapshot } from '../pim/model';
 import { mergeSnapshot, type SectionResult } from '../pim/snapshot';
 import type { BatchItemResponse, BatchRequestItem, GraphClient } from './client';
+import { t } from '../i18n';
 import { parseGraphError } from './errors';
 import { refreshGroupInfo } from './group-info';
 import { applyPolicyAnswers, planPolicyRequests } from './policies';
@@ -207,14 +208,14 @@ async function retryThrottled(deps: RefreshDeps, items: Map<string, BatchItemRes
 }
 
 function readSection(item: BatchItemResponse | undefined, map: Mapper, principalId: string, now: Date): SectionResult {
-  if (!item) return failed({ status: 0, code: 'MissingBatchItem', message: 'Microsoft Graph left this list out of its answer.' });
+  if (!item) return failed({ status: 0, code: 'MissingBatchItem', message: t('graphMissingBatchItem') });
   if (!is2xx(item.status)) {
     const { status, code, message } = parseGraphError(item.status, item.body, item.headers, now);
     return failed({ status, code, message });
   }
   const assignments = map(item.body, principalId);
   if (!assignments) {
-    return failed({ status: item.status, code: 'InvalidResponse', message: 'Microsoft Graph sent a list that could not be read.' });
+    return failed({ status: item.status, code: 'InvalidResponse', message: t('graphUnreadableList') });
   }
   return { ok: true, assignments };
 }

@@ -2,7 +2,8 @@
  * Bundles: named sets of roles/groups activated together ("Exchange work" = Exchange Administrator + the Exchange
  * PIM group). A bundle stores assignment keys, not Graph ids: keys survive re-activation and refreshes.
  */
-import { z } from 'zod';
+// zod/mini: the popup loads this; classic zod does not tree-shake (docs/PERFORMANCE.md).
+import { z } from 'zod/mini';
 import type { MessageKey } from '../i18n';
 import type { Assignment } from './model';
 
@@ -18,24 +19,30 @@ export function validationKey(key: MessageKey): MessageKey {
 /** role:{roleDefinitionId}:{directoryScopeId} or group:{groupId}:{member|owner}, as built by model.ts. */
 const AssignmentKeyString = z
   .string()
-  .regex(/^(role:[^:]+:.+|group:[^:]+:(member|owner))$/, { error: validationKey('valNotAssignmentKey') });
+  .check(z.regex(/^(role:[^:]+:.+|group:[^:]+:(member|owner))$/, { error: validationKey('valNotAssignmentKey') }));
+
+/** An activation length in whole minutes, 5 min to a day (pim.activate's bounds); shared with Template. */
+export const ActivationMinutes = z
+  .number()
+  .check(
+    z.int({ error: validationKey('valWholeMinutes') }),
+    z.gte(5, { error: validationKey('valAtLeastMinutes') }),
+    z.lte(1440, { error: validationKey('valAtMostMinutes') }),
+  );
 
 export const Bundle = z.object({
-  id: z.string().trim().min(1, { error: validationKey('valEmpty') }).max(64, { error: validationKey('valTooLong') }),
-  name: z.string().trim().min(1, { error: validationKey('valEmpty') }).max(80, { error: validationKey('valTooLong') }),
+  id: z.string().check(z.trim(), z.minLength(1, { error: validationKey('valEmpty') }), z.maxLength(64, { error: validationKey('valTooLong') })),
+  name: z.string().check(z.trim(), z.minLength(1, { error: validationKey('valEmpty') }), z.maxLength(80, { error: validationKey('valTooLong') })),
   items: z
     .array(AssignmentKeyString)
-    .min(1, { error: validationKey('valNoItems') })
-    .max(20, { error: validationKey('valTooManyItems') })
-    .refine((keys) => new Set(keys).size === keys.length, { error: validationKey('valDuplicateItems') }),
+    .check(
+      z.minLength(1, { error: validationKey('valNoItems') }),
+      z.maxLength(20, { error: validationKey('valTooManyItems') }),
+      z.refine((keys) => new Set(keys).size === keys.length, { error: validationKey('valDuplicateItems') }),
+    ),
   /** The reason template used for every item; absent: the UI asks, or uses the last reason. */
-  templateId: z.string().min(1).optional(),
-  durationMinutes: z
-    .number()
-    .int({ error: validationKey('valWholeMinutes') })
-    .min(5, { error: validationKey('valAtLeastMinutes') })
-    .max(1440, { error: validationKey('valAtMostMinutes') })
-    .optional(),
+  templateId: z.optional(z.string().check(z.minLength(1))),
+  durationMinutes: z.optional(ActivationMinutes),
 });
 export type Bundle = z.infer<typeof Bundle>;
 

@@ -2,7 +2,8 @@
  * The domain model: one Assignment type for Entra roles and PIM groups, in every state the user cares about.
  * Everything here is plain data (it is stored in the snapshot and sent between contexts).
  */
-import { z } from 'zod';
+// zod/mini: the popup loads this; classic zod does not tree-shake (docs/PERFORMANCE.md).
+import { z } from 'zod/mini';
 
 export const AssignmentKind = z.enum(['role', 'group']);
 export type AssignmentKind = z.infer<typeof AssignmentKind>;
@@ -35,24 +36,24 @@ export const Assignment = z.object({
   /** Roles only: '/' for tenant-wide, else e.g. '/administrativeUnits/{id}'. Groups: '/'. */
   directoryScopeId: z.string(),
   /** Display name of a non-tenant-wide scope (an administrative unit), when known. */
-  scopeName: z.string().nullable(),
+  scopeName: z.nullable(z.string()),
   /** Groups only. */
-  accessId: GroupAccess.nullable(),
+  accessId: z.nullable(GroupAccess),
   /** Active only: Activated (self-activated, may self-deactivate) or Assigned (standing, set by an admin). */
-  assignmentType: z.enum(['Activated', 'Assigned']).nullable(),
+  assignmentType: z.nullable(z.enum(['Activated', 'Assigned'])),
   /** direct, or held through a role-assignable group. */
   memberType: MemberType,
   /** memberType 'group': display name of the group it is held through, when known (the popup says "via group X"). */
-  viaGroupName: z.string().nullish(),
+  viaGroupName: z.nullish(z.string()),
   /** Active/pending: when it started or will start. Eligible: when the eligibility started. Null = unknown/always. */
-  startDateTime: z.string().nullable(),
+  startDateTime: z.nullable(z.string()),
   /** Active: when it ends. Eligible: when the eligibility ends. Null = permanent. */
-  endDateTime: z.string().nullable(),
+  endDateTime: z.nullable(z.string()),
   /** Groups: names of the Entra roles the group grants (e.g. Exchange Administrator), when known. */
   grants: z.array(z.string()),
   /** Pending only: the request's status (PendingApproval, Granted, …) and justification. */
-  status: z.string().nullable(),
-  justification: z.string().nullable(),
+  status: z.nullable(z.string()),
+  justification: z.nullable(z.string()),
 });
 export type Assignment = z.infer<typeof Assignment>;
 
@@ -68,9 +69,9 @@ export type SectionError = z.infer<typeof SectionError>;
 
 export const Section = z.object({
   /** When this section's data was last fetched successfully (null: never). */
-  fetchedAt: z.string().nullable(),
+  fetchedAt: z.nullable(z.string()),
   /** Set when the last refresh failed for this section; its data is then the last good data. */
-  error: SectionError.nullable(),
+  error: z.nullable(SectionError),
 });
 export type Section = z.infer<typeof Section>;
 
@@ -81,7 +82,7 @@ export const Snapshot = z.object({
   principalId: z.string(),
   assignments: z.array(Assignment),
   /** Service clock minus local clock (from Graph's Date header); add it to Date.now() for PIM's "now". */
-  clockSkewMs: z.number().optional(),
+  clockSkewMs: z.optional(z.number()),
   // Partial: a section that was never fetched has no entry.
   sections: z.partialRecord(SectionId, Section),
 });

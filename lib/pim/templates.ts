@@ -2,26 +2,22 @@
  * Reason templates: the justification an admin would otherwise retype for every activation, with placeholders
  * ({role} {group} {date} {ticket}), plus their validation and the import/export file that shares them with colleagues.
  */
-import { z } from 'zod';
+// zod/mini: the popup loads this; classic zod does not tree-shake (docs/PERFORMANCE.md).
+import { z } from 'zod/mini';
 import type { MessageKey, Translate } from '../i18n';
-import { Bundle, VALIDATION_KEYS, validationKey } from './bundles';
+import { ActivationMinutes, Bundle, VALIDATION_KEYS, validationKey } from './bundles';
 import type { AssignmentKind } from './model';
 
 /** PIM documents no limit; 500 keeps audit logs readable and matches what the portal's box accepts comfortably. */
 export const JUSTIFICATION_MAX = 500;
 
 export const Template = z.object({
-  id: z.string().trim().min(1, { error: validationKey('valEmpty') }).max(64, { error: validationKey('valTooLong') }),
-  name: z.string().trim().min(1, { error: validationKey('valEmpty') }).max(80, { error: validationKey('valTooLong') }),
-  justification: z.string().max(JUSTIFICATION_MAX, { error: validationKey('valTooLong') }),
-  ticketSystem: z.string().trim().max(100, { error: validationKey('valTooLong') }).optional(),
-  ticketNumber: z.string().trim().max(100, { error: validationKey('valTooLong') }).optional(),
-  durationMinutes: z
-    .number()
-    .int({ error: validationKey('valWholeMinutes') })
-    .min(5, { error: validationKey('valAtLeastMinutes') })
-    .max(1440, { error: validationKey('valAtMostMinutes') })
-    .optional(),
+  id: z.string().check(z.trim(), z.minLength(1, { error: validationKey('valEmpty') }), z.maxLength(64, { error: validationKey('valTooLong') })),
+  name: z.string().check(z.trim(), z.minLength(1, { error: validationKey('valEmpty') }), z.maxLength(80, { error: validationKey('valTooLong') })),
+  justification: z.string().check(z.maxLength(JUSTIFICATION_MAX, { error: validationKey('valTooLong') })),
+  ticketSystem: z.optional(z.string().check(z.trim(), z.maxLength(100, { error: validationKey('valTooLong') }))),
+  ticketNumber: z.optional(z.string().check(z.trim(), z.maxLength(100, { error: validationKey('valTooLong') }))),
+  durationMinutes: z.optional(ActivationMinutes),
 });
 export type Template = z.infer<typeof Template>;
 
@@ -143,8 +139,8 @@ const IMPORT_MAX_CHARS = 1_000_000;
 export const ExportFile = z.object({
   format: z.literal(EXPORT_FORMAT, { error: validationKey('valNotExportFormat') }),
   version: z.literal(EXPORT_VERSION, { error: validationKey('valVersion') }),
-  templates: z.array(Template).max(500, { error: validationKey('valTooManyTemplates') }).default([]),
-  bundles: z.array(Bundle).max(200, { error: validationKey('valTooManyBundles') }).default([]),
+  templates: z._default(z.array(Template).check(z.maxLength(500, { error: validationKey('valTooManyTemplates') })), []),
+  bundles: z._default(z.array(Bundle).check(z.maxLength(200, { error: validationKey('valTooManyBundles') })), []),
 });
 export type ExportFile = z.infer<typeof ExportFile>;
 export interface TemplateLibrary {

@@ -5,11 +5,11 @@
  */
 import { h, render } from 'preact';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { Badge } from '../../components/badge/Badge';
 import { portalForUrl, type Corner, type Portal, type PortalId } from '../pim/portals';
 import type { PortalClient, PortalCommand } from './client';
 import type { BadgeStore, BadgeState } from './store';
+import { createShadowHost, type ShadowHost } from './shadow';
 import { createTicker, type TickerDeps } from './ticker';
 import { badgeModel, DEFAULT_WARN_MS, type BadgeNotice } from './view';
 
@@ -66,7 +66,7 @@ export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBa
   let state: BadgeState = await store.load();
   if (ctx.isInvalid) return null;
 
-  let ui: ShadowRootContentScriptUi<void> | null = null;
+  let ui: ShadowHost | null = null;
   let creating = false;
   let watchingNavigation = false;
   let notice: BadgeNotice | null = null;
@@ -111,26 +111,14 @@ export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBa
 
   async function createUi(): Promise<void> {
     creating = true;
-    const created = await createShadowRootUi<void>(ctx, {
-      name: BADGE_TAG,
-      position: 'inline',
-      // The root element, not <body>: SPAs re-render body content, and body may carry transforms that break `fixed`.
-      anchor: () => document.documentElement,
-      append: 'last',
-      // Closed: the portal's own scripts cannot reach into the badge (they could only dispatch untrusted events anyway).
-      mode: 'closed',
-      // Keys typed in the badge do not trigger the portal's shortcuts.
-      isolateEvents: true,
-      onMount: () => undefined,
-      onRemove: () => render(null, created.uiContainer),
-    });
-    ui = created;
+    // Closed shadow root: the portal's own scripts cannot reach into the badge (they could only dispatch untrusted events).
+    ui = await createShadowHost(ctx, BADGE_TAG, (container) => render(null, container));
     creating = false;
     paint();
   }
 
-  function mountUi(current: ShadowRootContentScriptUi<void>): void {
-    for (const stale of document.querySelectorAll(BADGE_TAG)) if (stale !== current.shadowHost) stale.remove();
+  function mountUi(current: ShadowHost): void {
+    for (const stale of document.querySelectorAll(BADGE_TAG)) if (stale !== current.host) stale.remove();
     current.mount();
     if (!watchingNavigation) {
       watchingNavigation = true;
@@ -145,7 +133,7 @@ export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBa
     const model = badgeModel({ assignments: state.assignments, portal, pref: state.pref, now, pageLoadedAt, warnMs });
     ticker.set(model.ticking);
     if (model.items.length === 0 && busy.size === 0) {
-      if (ui?.shadowHost.isConnected) ui.remove();
+      if (ui?.host.isConnected) ui.remove();
       notice = null;
       return;
     }
@@ -153,7 +141,7 @@ export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBa
       if (!creating) void createUi();
       return;
     }
-    if (!ui.shadowHost.isConnected) mountUi(ui);
+    if (!ui.host.isConnected) mountUi(ui);
     const { corner, collapsed } = layout();
     render(
       h(Badge, {
@@ -174,7 +162,7 @@ export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBa
           paint();
         },
       }),
-      ui.uiContainer,
+      ui.container,
     );
     if (!painted) {
       painted = true;
@@ -186,7 +174,7 @@ export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBa
   return {
     portal,
     get mounted() {
-      return ui?.shadowHost.isConnected ?? false;
+      return ui?.host.isConnected ?? false;
     },
     get ticking() {
       return ticker.running;

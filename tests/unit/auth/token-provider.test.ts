@@ -5,6 +5,7 @@ import type { AuthHost, AuthMessageName } from '../../../lib/auth/host';
 import { createTokenProvider } from '../../../lib/auth/token-provider';
 import { MessagingError, type RequestOf, type ResponseOf } from '../../../lib/messaging';
 import { authStateItem, connectionItem, type Account } from '../../../lib/storage';
+import { getMessageFrom, installEnglish, LOCALES } from '../i18n/install';
 
 const account: Account = {
   homeAccountId: 'oid-1.tid-1',
@@ -119,10 +120,44 @@ describe('token provider', () => {
     expect(await authStateItem.get()).toMatchObject({ status: 'renewal-required', detail: expect.stringContaining('AADSTS50058') });
   });
 
+  // The offscreen auth document has no chrome.i18n: its sentences arrive as message keys and are worded here.
+  it('words a failure the auth document could only name by its message key', async () => {
+    const { provider } = setup({
+      'auth.token': async () => {
+        throw interactionRequired();
+      },
+      'auth.redeem': async () => {
+        throw new MessagingError('failed', 'authMismatchedAnswer');
+      },
+    });
+    await expect(provider.getToken()).rejects.toBeInstanceOf(SignInRequiredError);
+    expect((await authStateItem.get()).detail).toBe('Silent renewal failed: The sign-in answer did not match the request. Try again.');
+  });
+
+  it('words an offline answer of the auth document, keeping its code', async () => {
+    const { provider } = setup({
+      'auth.token': async () => {
+        throw new MessagingError('offline', 'authOffline');
+      },
+    });
+    await expect(provider.getToken()).rejects.toMatchObject({ code: 'offline', message: expect.stringMatching(/^The Microsoft sign-in service could not be reached\./) });
+  });
+
   it('does not accept a renewal that signed in a different account', async () => {
     const { provider } = setup({ ...expiredUntilRedeemed(), 'auth.redeem': async () => ({ homeAccountId: 'someone-else' }) });
     await expect(provider.getToken()).rejects.toBeInstanceOf(SignInRequiredError);
-    expect((await authStateItem.get()).status).toBe('renewal-required');
+    expect(await authStateItem.get()).toMatchObject({ status: 'renewal-required', detail: 'Silent renewal failed: a different account answered.' });
+  });
+
+  it('words the renewal failure in the browser language', async () => {
+    (fakeBrowser.i18n as unknown as { getMessage: unknown }).getMessage = getMessageFrom(LOCALES.nb!, 'nb');
+    try {
+      const { provider } = setup({ ...expiredUntilRedeemed(), 'auth.redeem': async () => ({ homeAccountId: 'someone-else' }) });
+      await expect(provider.getToken()).rejects.toMatchObject({ message: expect.stringMatching(/^Påloggingen din er utløpt/) });
+      expect((await authStateItem.get()).detail).toBe('Stille fornyelse mislyktes: en annen konto svarte.');
+    } finally {
+      installEnglish();
+    }
   });
 
   it('shares one renewal among concurrent callers', async () => {
