@@ -80,8 +80,17 @@ export async function launchBench(opts: { extensionDir: string | null; proxyPort
   });
   const open = async (path: string) => {
     const page = await browser.newPage();
-    await page.goto(path.startsWith('http') ? path : `chrome-extension://${EXTENSION_ID}/${path}`);
-    return page;
+    const url = path.startsWith('http') ? path : `chrome-extension://${EXTENSION_ID}/${path}`;
+    // Right after start-up the extension may not be loaded yet (its pages answer ERR_BLOCKED_BY_CLIENT until it is).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await page.goto(url);
+        return page;
+      } catch (e) {
+        if (attempt >= 100 || !String(e).includes('ERR_BLOCKED_BY_CLIENT')) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   };
   const control = opts.extensionDir ? await open('bench.html') : await browser.newPage();
   return {
