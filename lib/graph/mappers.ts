@@ -43,10 +43,10 @@ function roleBase(
   };
 }
 
-export function roleEligibleToAssignment(i: RoleEligibilityInstance, principalId: string): Assignment {
+/** The fields an eligibility instance gives, role or group alike (an active instance adds its assignmentType). */
+function instanceFields(i: RoleEligibilityInstance | GroupEligibilityInstance) {
   return {
-    ...roleBase(i, principalId),
-    state: 'eligible',
+    state: 'eligible' as const,
     id: i.id,
     assignmentType: null,
     memberType: i.memberType,
@@ -57,22 +57,30 @@ export function roleEligibleToAssignment(i: RoleEligibilityInstance, principalId
   };
 }
 
-export function roleActiveToAssignment(i: RoleAssignmentInstance, principalId: string): Assignment {
-  return { ...roleEligibleToAssignment(i, principalId), state: 'active', assignmentType: i.assignmentType };
-}
-
-export function rolePendingToAssignment(r: RoleRequest, principalId: string): Assignment {
+/** The fields a pending request gives, role or group alike. */
+function requestFields(r: RoleRequest | GroupRequest) {
   return {
-    ...roleBase(r, principalId),
-    state: 'pending',
+    state: 'pending' as const,
     id: r.id,
     assignmentType: null,
-    memberType: 'direct',
+    memberType: 'direct' as const,
     startDateTime: r.scheduleInfo?.startDateTime ?? null,
     endDateTime: r.scheduleInfo?.expiration?.endDateTime ?? null,
     status: r.status,
     justification: r.justification,
   };
+}
+
+export function roleEligibleToAssignment(i: RoleEligibilityInstance, principalId: string): Assignment {
+  return { ...roleBase(i, principalId), ...instanceFields(i) };
+}
+
+export function roleActiveToAssignment(i: RoleAssignmentInstance, principalId: string): Assignment {
+  return { ...roleEligibleToAssignment(i, principalId), state: 'active', assignmentType: i.assignmentType };
+}
+
+export function rolePendingToAssignment(r: RoleRequest, principalId: string): Assignment {
+  return { ...roleBase(r, principalId), ...requestFields(r) };
 }
 
 function groupBase(
@@ -93,17 +101,7 @@ function groupBase(
 }
 
 export function groupEligibleToAssignment(i: GroupEligibilityInstance, principalId: string): Assignment {
-  return {
-    ...groupBase(i, principalId),
-    state: 'eligible',
-    id: i.id,
-    assignmentType: null,
-    memberType: i.memberType,
-    startDateTime: i.startDateTime,
-    endDateTime: i.endDateTime,
-    status: null,
-    justification: null,
-  };
+  return { ...groupBase(i, principalId), ...instanceFields(i) };
 }
 
 export function groupActiveToAssignment(i: GroupAssignmentInstance, principalId: string): Assignment {
@@ -111,15 +109,5 @@ export function groupActiveToAssignment(i: GroupAssignmentInstance, principalId:
 }
 
 export function groupPendingToAssignment(r: GroupRequest, principalId: string): Assignment {
-  return {
-    ...groupBase(r, principalId),
-    state: 'pending',
-    id: r.id,
-    assignmentType: null,
-    memberType: 'direct',
-    startDateTime: r.scheduleInfo?.startDateTime ?? null,
-    endDateTime: r.scheduleInfo?.expiration?.endDateTime ?? null,
-    status: r.status,
-    justification: r.justification,
-  };
+  return { ...groupBase(r, principalId), ...requestFields(r) };
 }

@@ -12,6 +12,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostResolverRules } from '../../tests/fake-tenant/hosts';
+import { storageWaitScript } from '../../tests/e2e/harness';
 
 /** The extension API inside pages, for functions evaluated there. */
 declare const chrome: typeof import('wxt/browser').browser;
@@ -110,19 +111,7 @@ export async function readStorage<T>(b: BenchBrowser, area: 'local' | 'sync', ke
 
 /** Resolves when `predicate` (a function's source) holds for the stored value: checked now and on every change. */
 export async function waitForStorage(b: BenchBrowser, area: 'local' | 'sync', key: string, predicate: string, timeoutMs = 30_000): Promise<unknown> {
-  return b.control.evaluate(`new Promise((resolve, reject) => {
-    const area = ${JSON.stringify(area)}, key = ${JSON.stringify(key)};
-    const test = (${predicate});
-    let timer;
-    const onChange = (changes, changedArea) => { if (changedArea === area && key in changes) check(); };
-    const check = async () => {
-      const value = (await chrome.storage[area].get(key))[key];
-      if (test(value)) { chrome.storage.onChanged.removeListener(onChange); clearTimeout(timer); resolve(value); }
-    };
-    timer = setTimeout(() => { chrome.storage.onChanged.removeListener(onChange); reject(new Error('storage ' + key + ' never satisfied ' + ${JSON.stringify(predicate)})); }, ${timeoutMs});
-    chrome.storage.onChanged.addListener(onChange);
-    check();
-  })`);
+  return b.control.evaluate(storageWaitScript(area, key, predicate, timeoutMs));
 }
 
 /** Connection settings as the options page saves them, then the interactive sign-in through the product's page. */

@@ -108,8 +108,15 @@ export async function waitForStorage(
   timeoutMs = 20_000,
 ): Promise<unknown> {
   const worker = await session.worker();
-  // Source text, not a function: tsx/esbuild would wrap named inner functions in a __name helper the worker lacks.
-  return worker.evaluate(`new Promise((resolve, reject) => {
+  return worker.evaluate(storageWaitScript(area, key, predicate, timeoutMs));
+}
+
+/**
+ * The script behind waitForStorage, for any extension context (worker or page). Source text, not a function:
+ * tsx/esbuild would wrap named inner functions in a __name helper the evaluating context lacks.
+ */
+export function storageWaitScript(area: 'local' | 'sync', key: string, predicate: string, timeoutMs: number): string {
+  return `new Promise((resolve, reject) => {
     const area = ${JSON.stringify(area)}, key = ${JSON.stringify(key)};
     const test = (${predicate});
     let timer;
@@ -128,7 +135,7 @@ export async function waitForStorage(
     }, ${timeoutMs});
     chrome.storage.onChanged.addListener(onChange);
     check();
-  })`);
+  })`;
 }
 
 /** Saves the connection settings the way the options page does (sync storage, same key). */
