@@ -1,7 +1,7 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { CLOUDS } from './lib/clouds';
-import { PORTAL_MATCHES } from './lib/pim/portals';
+import { PORTAL_EXCLUDE_GLOBS, PORTAL_INCLUDE_GLOBS, PORTAL_MATCHES } from './lib/pim/portals';
 
 /**
  * Public half of the key that fixes the extension id (fimhpbjaiihihdfclklanipldnjbddib), which the app
@@ -18,6 +18,16 @@ export default defineConfig({
   outDir: process.env.WXT_OUT_DIR ?? '.output',
   manifestVersion: 3,
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    // The portal badge is a plain script (entrypoints/portal/index.ts: WXT's content-script context would announce
+    // itself to the page), injected by this entry: exactly the portal hosts; globs that match the host, never the query.
+    'build:manifestGenerated': (_wxt, manifest) => {
+      manifest.content_scripts = [
+        ...(manifest.content_scripts ?? []),
+        { matches: PORTAL_MATCHES, include_globs: PORTAL_INCLUDE_GLOBS, exclude_globs: PORTAL_EXCLUDE_GLOBS, js: ['portal.js'], run_at: 'document_end' },
+      ];
+    },
+  },
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
@@ -26,10 +36,9 @@ export default defineConfig({
       ? { browser_specific_settings: { gecko: { id: 'pim-companion@pim-companion.dev', strict_min_version: '128.0' } } }
       : { key: MANIFEST_KEY, minimum_chrome_version: '116', storage: { managed_schema: 'managed-schema.json' } }),
     permissions: ['storage', 'alarms', 'notifications', 'identity', ...(browser === 'firefox' ? [] : ['offscreen'])],
-    // Graph and sign-in: no CORS preflight, so a refresh is one round trip. The portal hosts (the same list the badge's
-    // content script runs on, so no new install warning) let "Reload the admin center" find the open portal tabs. Not the
-    // SharePoint wildcard: that would reach every SharePoint site, not just the admin centres.
-    host_permissions: ['https://graph.microsoft.com/*', 'https://login.microsoftonline.com/*', ...PORTAL_MATCHES.filter((m) => !m.includes('*.'))],
+    // Graph and sign-in only: no CORS preflight, so a refresh is one round trip. No portal host: the badge registers its
+    // tab with the background, which is how "Reload the admin center" finds the open portal tabs (docs/SECURITY.md).
+    host_permissions: ['https://graph.microsoft.com/*', 'https://login.microsoftonline.com/*'],
     content_security_policy: {
       extension_pages: [
         "default-src 'self'",

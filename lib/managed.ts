@@ -47,6 +47,8 @@ const FIELDS = {
   warningThresholdMinutes: WarningThresholdMinutes,
   refreshMinutes: RefreshMinutes,
   disableBadge: z.boolean(),
+  /** The tenant's SharePoint admin host, where it is not <initial domain>-admin.sharepoint.com of the account's name. */
+  sharePointAdminHost: z.string().check(z.toLowerCase(), z.regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?-admin\.sharepoint\.com$/)),
   disableNotifications: z.boolean(),
   disableBundles: z.boolean(),
 } as const;
@@ -65,6 +67,7 @@ export interface ManagedPolicy {
   warningThresholdMinutes?: number;
   refreshMinutes?: number;
   disableBadge?: boolean;
+  sharePointAdminHost?: string;
   disableNotifications?: boolean;
   disableBundles?: boolean;
 }

@@ -7,7 +7,7 @@ import { browser } from 'wxt/browser';
 // zod/mini: the popup and options load this; classic zod does not tree-shake (docs/PERFORMANCE.md).
 import { z } from 'zod/mini';
 import { portalForUrl } from './pim/portals';
-import { Connection } from './storage';
+import { Connection, PortalLayout, PortalPref } from './storage';
 
 /** Who may send a message: extension pages (popup, options, sign-in, auth document) or also portal content scripts. */
 export type SenderKind = 'extension' | 'portal';
@@ -42,15 +42,38 @@ export type AuthContext = z.infer<typeof AuthContext>;
 /** A portal content script names an assignment by its key only; the background looks up everything else itself. */
 const PortalCommand = z.object({ key: z.string().check(z.minLength(1), z.maxLength(300)) });
 /**
+ * Deactivate from the badge: `visible` says the badge could prove (IntersectionObserver v2) that it was visible and
+ * unoccluded for long enough when the user clicked. Without that proof the background asks for confirmation in the
+ * popup. The proof comes from the content script, so a compromised renderer can fake it; at worst that ends a role
+ * early, never grants one (docs/SECURITY.md).
+ */
+const PortalDeactivate = z.object({ key: z.string().check(z.minLength(1), z.maxLength(300)), visible: z._default(z.boolean(), false) });
+/**
  * What a portal command led to. done: in force now; scheduled: starts later; pending-approval: waiting for approvers;
- * in-progress: accepted, not yet provisioned; form-opened: inputs were missing, the popup's form was opened instead.
+ * in-progress: accepted, not yet provisioned; form-opened: inputs were missing, the popup's form was opened instead
+ * (a notification's Extend); confirm-opened: the popup opened to show what would be sent, and sends only on a click
+ * there (every Activate and Extend from a badge).
  */
 export const PortalCommandResult = z.object({
-  outcome: z.enum(['done', 'scheduled', 'pending-approval', 'in-progress', 'form-opened']),
+  outcome: z.enum(['done', 'scheduled', 'pending-approval', 'in-progress', 'form-opened', 'confirm-opened']),
 });
 export type PortalCommandResult = z.infer<typeof PortalCommandResult>;
 
 const Key = z.string().check(z.minLength(1), z.maxLength(300));
+
+/**
+ * What a portal's badge is told (portal.hello's answer and every `portal.update` push): the assignments that matter on
+ * that portal only (the page can read the badge's text, so it gets no more than it shows), PIM's clock skew, the
+ * portal's choices and the badge's corner. The content script checks these fields by hand (lib/portal/store.ts).
+ */
+export const BadgeView = z.object({
+  portalId: z.string(),
+  assignments: z.array(z.record(z.string(), z.unknown())),
+  skewMs: z.number(),
+  pref: PortalPref,
+  layout: PortalLayout,
+});
+export type BadgeView = z.infer<typeof BadgeView>;
 
 /** What the user chose in the activation form (or the remembered template, for one click). */
 export const ActivationInput = z.object({
@@ -188,10 +211,21 @@ export const protocol = {
     from: 'extension',
     to: 'auth',
   }),
-  /** Portal badge → background: activate / deactivate / extend the assignment with this key (lib/background/portal-commands.ts). */
+  /**
+   * Portal badge → background (lib/background/portal-commands.ts): activate and extend open the popup's confirmation
+   * (the badge never causes a write by itself); deactivate acts at once only when the badge proved it was visible.
+   */
   'portal.activate': define({ request: PortalCommand, response: PortalCommandResult, from: 'portal', to: 'background' }),
-  'portal.deactivate': define({ request: PortalCommand, response: PortalCommandResult, from: 'portal', to: 'background' }),
+  'portal.deactivate': define({ request: PortalDeactivate, response: PortalCommandResult, from: 'portal', to: 'background' }),
   'portal.extend': define({ request: PortalCommand, response: PortalCommandResult, from: 'portal', to: 'background' }),
+  /**
+   * Portal badge → background, once per page: register this tab for updates and get what the badge shows, or null
+   * when this page is not a portal of the signed-in tenant (then the badge does nothing at all). The badge reads no
+   * extension storage: what it knows comes from here and from the `portal.update` messages the background pushes.
+   */
+  'portal.hello': define({ request: z.object({}), response: z.nullable(BadgeView), from: 'portal', to: 'background' }),
+  /** Portal badge → background: the badge was moved or folded (stored per portal). */
+  'portal.layout': define({ request: PortalLayout, response: Ok, from: 'portal', to: 'background' }),
 } as const;
 
 export type Protocol = typeof protocol;

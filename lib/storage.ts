@@ -336,3 +336,29 @@ export const refreshRetryItem = defineValidatedItem('local:refreshRetry', Refres
 export const PopupFocus = z.object({ key: z.string(), at: z.string() });
 export type PopupFocus = z.infer<typeof PopupFocus>;
 export const popupFocusItem = defineValidatedItem('session:popupFocus', z.nullable(PopupFocus), null);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The portal badge's trust boundary (docs/SECURITY.md). Session storage: trusted contexts only on Chromium, not exposed
+// to content scripts on Firefox, so nothing a portal page (or a compromised renderer) can write decides a write.
+
+/**
+ * A badge button asked for something the user confirms in the popup: the popup shows it once (then clears it) and
+ * sends the ordinary pim.* command only on a click there. Never a write by itself: it only says what to show.
+ */
+export const PortalIntent = z.object({
+  command: z.enum(['activate', 'extend', 'deactivate']),
+  key: z.string().check(z.maxLength(300)),
+  /** lib/pim/portals.ts PortalId of the tab that asked, for the popup's sentence. */
+  portalId: z.string().check(z.maxLength(40)),
+  at: z.string(),
+});
+export type PortalIntent = z.infer<typeof PortalIntent>;
+export const portalIntentItem = defineValidatedItem('session:portalIntent', z.nullable(PortalIntent), null);
+
+/**
+ * The portal tabs whose badge said hello (lib/background/portal-tabs.ts): where updates are pushed and what "Reload the
+ * admin center" reloads. Found this way, the extension needs no host permission for the portals.
+ */
+export const PortalTab = z.object({ tabId: z.int(), portalId: z.string().check(z.maxLength(40)) });
+export type PortalTab = z.infer<typeof PortalTab>;
+export const portalTabsItem = defineValidatedItem('session:portalTabs', z.array(PortalTab).check(z.maxLength(200)), []);

@@ -34,6 +34,7 @@ const NOTICES = {
   'pending-approval': 'portalBadgePendingApproval',
   'in-progress': 'portalBadgeInProgress',
   'form-opened': 'portalBadgeFormOpened',
+  'confirm-opened': 'portalBadgeConfirmOpened',
 } as const;
 
 export function Badge(p: BadgeProps) {

@@ -3,6 +3,7 @@
  * and the selection bar, and builds the one activation form that may be open.
  */
 import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { plural, t } from '../../lib/i18n';
 import type { Assignment } from '../../lib/pim/model';
 import type { TimeFormat } from '../../lib/pim/time';
@@ -10,6 +11,7 @@ import { ActivationForm } from '../activation/ActivationForm';
 import { initialValues, rulesFor } from '../activation/rules';
 import { RowControlsContext, type ActivationProps, type RowControls } from './activationContext';
 import { BundleStrip } from './BundleStrip';
+import { IntentBanner } from './IntentBanner';
 import { Notice } from './Notice';
 import { SelectionBar } from './SelectionBar';
 import { useActivation, type Activation } from './useActivation';
@@ -51,6 +53,8 @@ function ReloadBanner({ act }: { act: Activation }) {
 export function ActivationLayer({ activation, assignments, now, format, active, pending, eligible }: ActivationLayerProps) {
   const candidates = activatable(assignments);
   const act = useActivation(activation, assignments, candidates, now);
+  const [intentDone, setIntentDone] = useState(false);
+  useEffect(() => setIntentDone(false), [activation.intent]);
   const form = act.form;
   const targets = form ? form.keys.map((k) => candidates.find((a) => a.key === k)).filter((a): a is Assignment => a !== undefined) : [];
   let formElement: JSX.Element | null = null;
@@ -97,8 +101,27 @@ export function ActivationLayer({ activation, assignments, now, format, active, 
   };
 
   const selected = act.selectedKeys;
+  const asked = activation.intent && !intentDone ? activation.intent : null;
+  const intentTarget = asked
+    ? ((asked.command === 'activate' ? candidates : assignments.filter((a) => a.state === 'active')).find((a) => a.key === asked.key) ?? null)
+    : null;
+  // An Activate request is answered by its form: the banner stays while that form is open.
+  const intent = asked && (asked.command !== 'activate' || !intentTarget || form?.keys[0] === asked.key) ? asked : null;
   return (
     <RowControlsContext.Provider value={controls}>
+      {intent && (
+        <IntentBanner
+          intent={intent}
+          target={intentTarget}
+          format={format}
+          onConfirm={() => {
+            setIntentDone(true);
+            if (intentTarget && intent.command === 'extend') act.extend(intentTarget);
+            if (intentTarget && intent.command === 'deactivate') act.deactivate(intentTarget);
+          }}
+          onDismiss={() => setIntentDone(true)}
+        />
+      )}
       <ReloadBanner act={act} />
       {active}
       {pending}

@@ -5,6 +5,7 @@ import type { Assignment } from '../../lib/pim/model';
 import type { Field, FormRules } from '../../lib/pim/form-rules';
 import type { TimeFormat } from '../../lib/pim/time';
 import type { ActivationData, Memory } from '../activation/rules';
+import type { IntentView } from './IntentBanner';
 
 /** The commands, each answering per item (lib/messaging CommandResult); the entrypoint sends them as messages. */
 export interface ActivationActions {
@@ -22,6 +23,8 @@ export interface ActivationProps extends ActivationData {
   actions: ActivationActions;
   /** Open the form for this eligibility at once (popup.html?activate=<key>, when a one-click elsewhere needs input). */
   openFormFor?: string | null;
+  /** A portal badge's request for the user to confirm here (components/popup/IntentBanner.tsx). */
+  intent?: IntentView | null;
 }
 
 /** A result as the row shows it; `startsAt` is the start the user asked for (a Granted request shows "starts 14:00"). */

@@ -105,6 +105,11 @@ export function useActivation(props: ActivationProps, assignments: readonly Assi
     const key = props.openFormFor;
     if (key && eligible.some((a) => a.key === key)) openForm([key], 'row', false);
   }, []);
+  // A badge's Activate: the whole form (template, reason, ticket, duration, start), which is what will be sent.
+  const intent = props.intent;
+  useEffect(() => {
+    if (intent?.command === 'activate' && eligible.some((a) => a.key === intent.key)) openForm([intent.key], 'row', true);
+  }, [intent]);
 
   const eligibleKeys = new Set(eligible.map((a) => a.key));
   const selectedKeys = [...selected].filter((k) => eligibleKeys.has(k));

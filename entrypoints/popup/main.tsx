@@ -9,10 +9,15 @@ import { PopupView, type PopupViewProps } from '../../components/popup/PopupView
 import { ownSnapshot, REFRESH_ON_OPEN_AFTER_MS } from '../../components/popup/state';
 import { sendMessage, type CommandResult } from '../../lib/messaging';
 import { isStale } from '../../lib/pim/time';
+import { portalById } from '../../lib/pim/portals';
+import { t } from '../../lib/i18n';
+import type { IntentView } from '../../components/popup/IntentBanner';
 import {
   authStateItem,
   favouritesItem,
   policiesItem,
+  portalIntentItem,
+  type PortalIntent,
   refreshStateItem,
   rememberedItem,
   snapshotItem,
@@ -26,7 +31,7 @@ type Stored = Pick<NonNullable<PopupViewProps['activation']>, 'templates' | 'bun
 const root = document.getElementById('app')!;
 const format = { locale: browser.i18n.getUILanguage() };
 
-const [connection, auth, snapshot, refresh, favourites, templates, bundles, remembered, policies] = await Promise.all([
+const [connection, auth, snapshot, refresh, favourites, templates, bundles, remembered, policies, asked] = await Promise.all([
   connectionItem.get(),
   authStateItem.get(),
   snapshotItem.get(),
@@ -36,6 +41,7 @@ const [connection, auth, snapshot, refresh, favourites, templates, bundles, reme
   bundlesItem.get(),
   rememberedItem.get(),
   policiesItem.get(),
+  portalIntentItem.get(),
 ]);
 let data: Data = { connection, auth, snapshot, refresh, favourites };
 let stored: Stored = { templates, bundles, remembered, policies };
@@ -58,6 +64,15 @@ const actions: ActivationActions = {
 // popup.html?activate=<key>: opened by a one-click elsewhere that needs input, straight into that row's form.
 const openFormFor = new URLSearchParams(location.search).get('activate');
 
+/** A portal badge's request (session storage, which no content script can write), shown once and only while fresh. */
+const INTENT_FRESH_MS = 2 * 60_000;
+function intentView(i: PortalIntent | null): IntentView | null {
+  if (!i || Date.now() - Date.parse(i.at) > INTENT_FRESH_MS) return null;
+  void portalIntentItem.set(null);
+  return { command: i.command, key: i.key, portalName: portalById(i.portalId)?.name ?? t('intentSomePortal') };
+}
+let intent = intentView(asked);
+
 const props: Omit<PopupViewProps, keyof Data | 'format' | 'activation'> = {
   onRefresh: () => void requestRefresh(true),
   onSignIn: () => void browser.tabs.create({ url: browser.runtime.getURL('/signin.html') }),
@@ -75,7 +90,7 @@ function update(patch: Partial<Data>, storedPatch: Partial<Stored> = {}): void {
   data = { ...data, ...patch };
   stored = { ...stored, ...storedPatch };
   // Top-level render is synchronous, so the marks below are taken once the DOM holds the list.
-  render(<PopupView {...data} {...props} format={format} activation={{ ...stored, actions, openFormFor }} />, root);
+  render(<PopupView {...data} {...props} format={format} activation={{ ...stored, actions, openFormFor, intent }} />, root);
 }
 
 update({});
@@ -93,6 +108,13 @@ templatesItem.watch((next) => update({}, { templates: next }));
 bundlesItem.watch((next) => update({}, { bundles: next }));
 rememberedItem.watch((next) => update({}, { remembered: next }));
 policiesItem.watch((next) => update({}, { policies: next }));
+portalIntentItem.watch((next) => {
+  const view = intentView(next);
+  if (view) {
+    intent = view;
+    update({});
+  }
+});
 
 if (connection && auth.status === 'signed-in' && isStale(ownSnapshot(snapshot, auth)?.fetchedAt, Date.now(), REFRESH_ON_OPEN_AFTER_MS)) {
   void requestRefresh(false);

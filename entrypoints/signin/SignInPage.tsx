@@ -7,8 +7,6 @@ import type { Account, Connection } from '../../lib/storage';
 export interface SignInPageProps {
   connection: Connection | null;
   cloudLabel: string;
-  /** Start at once (opened with ?auto=1); the page closes itself after success through onSignedIn. */
-  auto: boolean;
   optionsUrl: string;
   /** The interactive sign-in; rejects with an error whose `code` is 'cancelled' when the window was closed. */
   signIn(): Promise<Account>;
@@ -37,13 +35,6 @@ export function SignInPage(props: SignInPageProps) {
       else setPhase({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });
     }
   };
-
-  useEffect(() => {
-    if (props.auto && props.connection && !started.current) {
-      started.current = true;
-      void start();
-    }
-  }, []);
 
   if (!props.connection) {
     return (

@@ -10,7 +10,8 @@ export interface StepUpPageProps {
   /** "activate Application Administrator"; null when the waiting activations are no longer known. */
   what: string | null;
   username: string | null;
-  verify(): Promise<StepUpOutcome>;
+  /** null: nothing waits for this page (unknown or expired step-up): it says so and offers no button. */
+  verify: (() => Promise<StepUpOutcome>) | null;
 }
 
 type Phase = { kind: 'ready' } | { kind: 'working' } | ({ kind: 'finished' } & StepUpOutcome);
@@ -18,10 +19,21 @@ type Phase = { kind: 'ready' } | { kind: 'working' } | ({ kind: 'finished' } & S
 export function StepUpPage(props: StepUpPageProps) {
   const [phase, setPhase] = useState<Phase>({ kind: 'ready' });
 
+  const verify = props.verify;
   const start = async () => {
+    if (!verify) return;
     setPhase({ kind: 'working' });
-    setPhase({ kind: 'finished', ...(await props.verify()) });
+    setPhase({ kind: 'finished', ...(await verify()) });
   };
+
+  if (!verify) {
+    return (
+      <main class="signin" data-testid="stepup-page" data-phase="nothing">
+        <h1>{t('stepupHeading')}</h1>
+        <p class="signin-intro">{t('stepupNothing')}</p>
+      </main>
+    );
+  }
 
   const finished = phase.kind === 'finished' ? phase : null;
   return (

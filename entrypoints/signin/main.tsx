@@ -46,7 +46,10 @@ async function signIn() {
 async function renderStepUp(step: StepUpMode, c: Connection) {
   document.title = t('stepupTitle');
   const [auth, waiting] = await Promise.all([authStateItem.get(), stepUpsItem.get()]);
-  const items = waiting.find((p) => p.stepUpId === step.stepUpId)?.items ?? [];
+  // Only a step-up the background is waiting for, with the claims it stored: a URL made up by someone else (another
+  // extension can open this page) gets "nothing to verify" and no button.
+  const pending = waiting.find((p) => p.stepUpId === step.stepUpId) ?? null;
+  const items = pending?.items ?? [];
   const names = (action: string) => items.filter((i) => i.action === action).map((i) => i.displayName).join(', ');
   const what = [names('activate') && t('stepupActivate', names('activate')), names('extend') && t('stepupExtend', names('extend'))].filter(Boolean).join('; ');
   const username = auth.account?.username ?? null;
@@ -54,11 +57,14 @@ async function renderStepUp(step: StepUpMode, c: Connection) {
     <StepUpPage
       what={what || null}
       username={username}
-      verify={() =>
-        runStepUp(step, {
-          acquire: async (claims) => (await signInInteractive(await client(c), { claims, loginHint: username ?? undefined })).accessToken,
-          report: (payload) => sendMessage('auth.stepUpDone', payload),
-        })
+      verify={
+        pending
+          ? () =>
+              runStepUp({ ...step, claims: pending.claims }, {
+                acquire: async (claims) => (await signInInteractive(await client(c), { claims, loginHint: username ?? undefined })).accessToken,
+                report: (payload) => sendMessage('auth.stepUpDone', payload),
+              })
+          : null
       }
     />,
     document.getElementById('app')!,
@@ -72,12 +78,9 @@ if (mode.kind === 'stepup' && connection) {
     <SignInPage
       connection={connection}
       cloudLabel={connection ? cloudById(connection.cloudId).label : ''}
-      auto={mode.kind === 'signin' && mode.auto}
       optionsUrl={browser.runtime.getURL('/options.html')}
       signIn={signIn}
-      onSignedIn={() => {
-        if (mode.kind === 'signin' && mode.auto) window.close();
-      }}
+      onSignedIn={() => undefined}
     />,
     document.getElementById('app')!,
   );

@@ -7,11 +7,12 @@ import type { Account, AuthState, ValidatedItem } from '../storage';
 import { errorCodeOf } from './errors';
 
 /**
- * How the page was opened. `?auto=1` (from the popup or options "Sign in"): start at once and close the tab after
- * success. `?stepup=<id>&claims=<JSON>` (opened by the background, lib/background/stepup.ts): a step-up sign-in with
- * those claims (MFA or an authentication context) for activations that wait for it.
+ * How the page was opened. Plain: a sign-in that starts on a click on the page (never by itself: any extension can
+ * open our pages, docs/SECURITY.md). `?stepup=<id>&claims=<JSON>` (opened by the background, lib/background/stepup.ts):
+ * a step-up sign-in (MFA or an authentication context) for activations that wait for it; the page acts only when that
+ * id is waiting in session storage, and uses the claims stored there, not the URL's.
  */
-export type SignInMode = { kind: 'signin'; auto: boolean } | StepUpMode;
+export type SignInMode = { kind: 'signin' } | StepUpMode;
 export interface StepUpMode {
   kind: 'stepup';
   stepUpId: string;
@@ -34,7 +35,7 @@ export function parseSignInMode(search: string): SignInMode {
   const stepUpId = params.get('stepup');
   const claims = params.get('claims');
   if (stepUpId && stepUpId.length <= 64 && claims && claims.length <= 2000 && isClaimsObject(claims)) return { kind: 'stepup', stepUpId, claims };
-  return { kind: 'signin', auto: params.get('auto') === '1' };
+  return { kind: 'signin' };
 }
 
 export type StepUpOutcome =

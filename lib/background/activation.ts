@@ -9,7 +9,7 @@ import { fetchPolicies } from '../graph/policies';
 import { stepUpClaims } from '../auth/claims';
 import { SignInRequiredError } from '../auth/errors';
 import { ActivationInput, type CommandResult } from '../messaging';
-import { t } from '../i18n';
+import { t, type MessageKey } from '../i18n';
 import { actionVerb, describeError, describeOutcome, type ErrorDescription, type StepUpNeed } from '../pim/errors';
 import type { Assignment, Snapshot } from '../pim/model';
 import { activate, canDeactivate, deactivate, extendActivation, requestOutcome, ScheduleRequestResponse, type GraphRequest } from '../pim/requests';
@@ -62,7 +62,7 @@ export interface Env {
 }
 
 /** A CommandResult plus, for the portal badge, which state a `state` result stands for (stripped before replying). */
-export type InternalResult = CommandResult & { state?: ErrorDescription['state'] | 'active' | 'pending' };
+export type InternalResult = CommandResult & { state?: ErrorDescription['state'] | 'active' | 'pending' | 'not-extended' };
 
 type Answer = { ok: true; status: string | null; requestId: string | null } | { ok: false; error: GraphError };
 /** A token to send with (a step-up token) and the claims it was acquired for. */
@@ -285,12 +285,21 @@ export function createActivation(deps: ActivationDeps) {
   async function renewInPlace(env: Env, key: string, active: Assignment, durationMinutes: number | null, choice: TokenChoice, refused: InternalResult): Promise<InternalResult> {
     const eligible = env.snapshot.assignments.find((a) => a.key === key && a.state === 'eligible');
     const policy = env.policies[key]?.policy ?? null;
-    if (!eligible || !policy || policy.approvalRequired || !canDeactivate(active, env.now).ok) return refused;
+    // PIM refused and nothing was extended: say so, why, and until when the role still holds (never "Done").
+    const notExtended = (reason: MessageKey) => {
+      const end = active.endDateTime ? formatStart(new Date(active.endDateTime), env.now, deps.locale, deps.timeZone) : '—';
+      return result(key, 'fatal', t('cmdExtendNotDone', active.displayName, t(reason), end), { status: refused.status, state: 'not-extended' });
+    };
+    if (!eligible) return notExtended('cmdRenewNoEligibility');
+    if (!policy) return notExtended('cmdRenewNoPolicy');
+    if (policy.approvalRequired) return notExtended('cmdRenewApproval');
+    if (!canDeactivate(active, env.now).ok) return notExtended('cmdRenewTooSoon');
     const ready = resolveActivation({
       assignment: eligible, action: 'activate', input: null, remembered: env.remembered[key], templates: env.templates, policy,
       durationMinutes, now: env.now, locale: deps.locale, timeZone: deps.timeZone,
     });
-    if (!ready.ok || (ready.rules.stepUp && !choice.token)) return refused;
+    if (!ready.ok) return notExtended('cmdRenewInputs');
+    if (ready.rules.stepUp && !choice.token) return notExtended('cmdRenewStepUp');
     const off = await send(env, { key, action: 'deactivate', request: deactivate(active, env.account.oid), token: choice.token });
     if (!off.ok) {
       const d = describeError(off.error, { displayName: active.displayName, action: 'deactivate', kind: active.kind }, t);

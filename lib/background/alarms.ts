@@ -24,12 +24,14 @@ import {
 } from '../storage';
 import { effectiveSettingsItem as settingsItem } from '../managed';
 import type { Snapshot } from '../pim/model';
+import { ownSnapshot } from '../pim/snapshot';
 import { DAY, parseTime, type TimeFormat } from '../pim/time';
 import { BACKOFF, classifyFailure, retryDelayMs } from './backoff';
 import { dueWarnings, parseAlarmName, sameAlarm, wantedAlarms, type WantedAlarm } from './schedule';
 import { t } from '../i18n';
 import { commandFailedTitle, notificationFor, notificationTarget, observeChanges, staleWarnings, type NotifyEvent } from './notifications';
 import { applyToolbar, toolbarState } from './toolbar';
+import { openPopupSurface } from './popup-surface';
 
 export interface SchedulerCommands {
   extend(key: string): Promise<unknown>;
@@ -64,10 +66,6 @@ const NOTIFIED_TTL_MS = 3 * DAY;
 
 const CommandReply = z.object({ results: z.array(z.object({ kind: z.string(), text: z.string() })) });
 
-/** The snapshot of the signed-in account (or the last signed-in one while renewal is required), else null. */
-function ownSnapshot(snapshot: Snapshot | null, auth: AuthState): Snapshot | null {
-  return snapshot && auth.status !== 'signed-out' && auth.account?.oid === snapshot.principalId ? snapshot : null;
-}
 
 export function startScheduler(deps: SchedulerDeps): Scheduler {
   const now = deps.now ?? (() => Date.now());
@@ -197,12 +195,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
 
   async function openRow(key: string): Promise<void> {
     await popupFocusItem.set({ key, at: new Date(now()).toISOString() });
-    try {
-      await browser.action.openPopup();
-    } catch {
-      // No popup without a focused browser window (or an older browser): the same page in a small window instead.
-      await browser.windows.create({ url: browser.runtime.getURL('/popup.html'), type: 'popup', width: 420, height: 620 });
-    }
+    await openPopupSurface();
   }
 
   async function onClicked(id: string): Promise<void> {

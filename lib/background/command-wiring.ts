@@ -66,9 +66,5 @@ export function createBackgroundCommands(deps: {
       await action.openPopup();
       return true;
     },
-    tabs: {
-      query: (q) => browser.tabs.query(q),
-      reload: (tabId) => browser.tabs.reload(tabId),
-    },
   });
 }

@@ -1,6 +1,6 @@
 /**
  * The background's answers to pim.* commands: activate (one click or with the form's input), bundles, deactivate,
- * cancel, extend, request an eligibility extension, reload portal tabs, and the step-up round trip. Everything is
+ * cancel, extend, request an eligibility extension, and the step-up round trip. Everything is
  * checked against the background's own snapshot (the sender names keys only) and the role's policy before a request
  * leaves; every privileged write goes through `send` (journal, one in-flight request per action + key, activity).
  * The per-assignment work lives in ./activation.ts; this file is the message surface and the portal badge's commands.
@@ -10,28 +10,32 @@ import { MessagingError, type CommandResult, type Handlers, type PortalCommandRe
 import { t as translate } from '../i18n';
 import { actionDone, actionVerb, describeError, describeOutcome } from '../pim/errors';
 import { planBundle } from '../pim/bundles';
-import { PORTAL_MATCHES, portalForUrl } from '../pim/portals';
 import { canDeactivate, cancelRequest, deactivate, requestOutcome, roleSelfExtendEligibility, targetOf } from '../pim/requests';
 import { justificationText, validateJustification } from '../pim/templates';
 import { createActivation, current, result, sentence, type ActivationDeps, type Env, type InternalResult } from './activation';
 import { formatStart } from './command-text';
-import type { PortalCommands } from './portal-commands';
+
+/** The commands run for the user's click in an extension-owned surface other than the popup (a notification's buttons). */
+export interface PortalCommands {
+  activate(key: string): Promise<PortalCommandResult>;
+  deactivate(key: string): Promise<PortalCommandResult>;
+  extend(key: string): Promise<PortalCommandResult>;
+}
 
 export type { ActivationDeps as CommandDeps } from './activation';
 
 export interface CommandExtras {
   /** Opens the toolbar popup (browser.action.openPopup); false where the browser does not allow it. */
   openPopup: () => Promise<boolean>;
-  tabs: { query(q: { url: string[] }): Promise<Array<{ id?: number; url?: string }>>; reload(tabId: number): Promise<void> };
 }
 
 type CommandHandlers = Required<
-  Pick<Handlers, 'pim.activate' | 'pim.activateBundle' | 'pim.deactivate' | 'pim.cancel' | 'pim.extend' | 'pim.requestExtension' | 'portals.reload' | 'auth.stepUpDone'>
+  Pick<Handlers, 'pim.activate' | 'pim.activateBundle' | 'pim.deactivate' | 'pim.cancel' | 'pim.extend' | 'pim.requestExtension' | 'auth.stepUpDone'>
 >;
 
 export interface Commands {
   handlers: CommandHandlers;
-  /** For createPortalCommandHandlers (lib/background/portal-commands.ts). */
+  /** For the scheduler's notification buttons, and the badge's Deactivate (lib/background/portal-commands.ts). */
   portal: PortalCommands;
   /** Resolves writes an earlier worker left unanswered (lib/background/reconcile.ts); run at every worker start. */
   reconcile(): Promise<unknown>;
@@ -172,19 +176,6 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     'pim.cancel': async ({ key }) => results([await cancelKey(key)]),
     'pim.extend': async ({ key, durationMinutes }) => results([await extendKey(key, durationMinutes)]),
     'pim.requestExtension': async ({ key, justification }) => results([await requestExtension(key, justification)]),
-    'portals.reload': async () => {
-      let tabs: Array<{ id?: number; url?: string }>;
-      try {
-        tabs = await deps.tabs.query({ url: PORTAL_MATCHES });
-      } catch (e) {
-        throw new MessagingError('tabs-unavailable', translate('cmdReloadUnavailable', String(e)));
-      }
-      // Checked again here: a browser that ignores the url filter (no permission to see tab URLs) must not get every
-      // tab reloaded; a tab whose URL we cannot see is left alone.
-      const ids = tabs.flatMap((t) => (t.id !== undefined && portalForUrl(t.url) ? [t.id] : []));
-      const done = await Promise.allSettled(ids.map((id) => deps.tabs.reload(id)));
-      return { reloaded: done.filter((d) => d.status === 'fulfilled').length };
-    },
     'auth.stepUpDone': async ({ stepUpId, accessToken, error }) => {
       const pending = await deps.stepUps.take(stepUpId);
       if (!pending) throw new MessagingError('unknown-step-up', translate('cmdStepUpGone'));

@@ -4,8 +4,12 @@
  */
 import { browser } from 'wxt/browser';
 import { onMessages } from '../messaging';
-import { authStateItem, groupInfoItem, refreshStateItem, snapshotItem } from '../storage';
-import { effectiveConnectionItem } from '../managed';
+import { authStateItem, groupInfoItem, portalIntentItem, portalLayoutItem, portalTabsItem, refreshStateItem, snapshotItem } from '../storage';
+import { effectiveConnectionItem, effectivePortalPrefsItem, managed } from '../managed';
+import { ownSnapshot } from '../pim/snapshot';
+import { sharePointAdminHost } from '../pim/portals';
+import { createPortalTabs } from './portal-tabs';
+import { openPopupSurface } from './popup-surface';
 import { SignInRequiredError } from '../auth/token-provider';
 import { createBackgroundTokenProvider } from '../auth/background';
 import { createGraphFactory } from './graph';
@@ -21,12 +25,15 @@ import { startScheduler } from './alarms';
 import { checkConnection } from './check-connection';
 
 export function startBackground(): void {
-  // Session storage holds pending step-ups and the popup focus, never tokens; still, content scripts (which share a
-  // page with the admin portal) get no access to it. TRUSTED_CONTEXTS is Chrome's default: set it explicitly so a
-  // future default or a Firefox difference cannot widen it. Firefox lacks setAccessLevel (content scripts there have no
-  // storage.session at all).
-  const session = browser.storage.session as { setAccessLevel?: (o: { accessLevel: string }) => Promise<void> } | undefined;
-  void session?.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' }).catch((e: unknown) => console.warn(`PIM Companion: could not restrict session storage (${String(e)}).`));
+  // First, before anything reads or writes: extension storage is for extension pages only. By default Chromium lets
+  // content scripts (which share a renderer with the admin portal) read and write storage.local and storage.sync;
+  // what decides a privileged request (snapshot, remembered reasons, pins) must not be writable from there
+  // (docs/SECURITY.md). The badge gets what it shows from the background (lib/background/portal-tabs.ts). Firefox has
+  // no setAccessLevel: there the badge never needs to cause a write, so nothing it could write is trusted.
+  for (const area of [browser.storage.session, browser.storage.local, browser.storage.sync]) {
+    const restrictable = area as { setAccessLevel?: (o: { accessLevel: string }) => Promise<void> } | undefined;
+    void restrictable?.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' }).catch((e: unknown) => console.warn(`PIM Companion: could not restrict storage to the extension (${String(e)}).`));
+  }
   const tokens = createBackgroundTokenProvider();
   const clock = createServerClock();
   const graphFor = createGraphFactory({ getToken: (o) => tokens.getToken(o), clock });
@@ -53,9 +60,37 @@ export function startBackground(): void {
   // Expiry warnings, approval notices, the toolbar badge and refresh retries. Started synchronously: an alarm or a
   // notification click that wakes the worker is delivered only to listeners added during its first run.
   const scheduler = startScheduler({ refresh: (o) => refresher.refresh(o), commands: commands.portal });
+  const ownSnapshotNow = async () => ownSnapshot(...(await Promise.all([snapshotItem.get(), authStateItem.get()])));
+  const sharePointHosts = async () => {
+    const [auth, policy] = await Promise.all([authStateItem.get(), managed.get()]);
+    return [policy.sharePointAdminHost, sharePointAdminHost(auth.account?.username)].filter((h): h is string => !!h);
+  };
+  const portalTabs = createPortalTabs({
+    snapshot: ownSnapshotNow,
+    prefs: () => effectivePortalPrefsItem.get(),
+    layouts: portalLayoutItem,
+    registry: portalTabsItem,
+    sharePointHosts,
+    send: (tabId, message) => browser.tabs.sendMessage(tabId, message, { frameId: 0 }),
+    reload: (tabId) => browser.tabs.reload(tabId),
+  });
+  // Every open badge follows what it shows; nothing polls.
+  for (const item of [snapshotItem, authStateItem, effectivePortalPrefsItem, portalLayoutItem] as const) item.watch(() => void portalTabs.push());
+  browser.tabs.onRemoved.addListener((tabId) => void portalTabs.forget(tabId));
   onMessages('background', {
     ...commands.handlers,
-    ...createPortalCommandHandlers({ snapshot: () => snapshotItem.get(), commands: commands.portal }),
+    ...portalTabs.handlers,
+    'portals.reload': async () => ({ reloaded: await portalTabs.reload() }),
+    ...createPortalCommandHandlers({
+      snapshot: ownSnapshotNow,
+      deactivate: (key) => commands.portal.deactivate(key),
+      confirm: async (intent) => {
+        await portalIntentItem.set({ ...intent, at: new Date().toISOString() });
+        await openPopupSurface();
+      },
+      prefs: () => effectivePortalPrefsItem.get(),
+      sharePointHosts,
+    }),
     'snapshot.refresh': async ({ force }) => ({ refreshed: await refresher.refresh({ force }) }),
     'connection.check': () => checkConnection({ connection: () => effectiveConnectionItem.get(), graphFor, token: () => tokens.getToken(), now: () => new Date() }),
     'auth.signedIn': async () => {

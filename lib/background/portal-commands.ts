@@ -1,42 +1,45 @@
 /**
- * The background's side of the portal badge's trust boundary. A portal content script names an assignment key and
- * nothing else; before anything reaches Graph we check, against the background's own snapshot and the user's portal
- * choices, that the key exists in the state the command needs and matters on the portal the sender's frame is on.
+ * The background's side of the portal badge's trust boundary (docs/SECURITY.md). A portal content script names an
+ * assignment key and nothing else, and it is never trusted to cause a privilege: Activate and Extend only open the
+ * popup's confirmation (lib/background/popup-surface.ts), which shows what would be sent and sends the ordinary pim.*
+ * command on a click there. Deactivate acts at once only when the badge proved it was visible. Before any of that,
+ * the key is checked against the background's own snapshot and portal choices: it must exist in the state the
+ * command needs and matter on the portal the sender's frame is on, and that portal must be the signed-in tenant's.
  * createListener (lib/messaging.ts) has already checked that the sender is our content script in a portal tab's top
  * frame, or an extension page; this repeats the frame check so the handlers are safe on their own.
  */
 import { MessagingError, type Handlers, type PortalCommandResult } from '../messaging';
 import type { Assignment, AssignmentState, Snapshot } from '../pim/model';
-import { DEFAULT_PORTAL_PREF, portalForUrl, relevance, type PortalId, type PortalPref } from '../pim/portals';
-import { effectivePortalPrefsItem } from '../managed';
+import { DEFAULT_PORTAL_PREF, relevance, tenantPortalForUrl, type PortalId, type PortalPref } from '../pim/portals';
+import type { PortalIntent } from '../storage';
 import { t } from '../i18n';
 
-export interface PortalCommands {
-  activate(key: string): Promise<PortalCommandResult>;
-  deactivate(key: string): Promise<PortalCommandResult>;
-  extend(key: string): Promise<PortalCommandResult>;
-}
+export type PortalCommand = PortalIntent['command'];
 
 export interface PortalCommandDeps {
+  /** The signed-in account's snapshot (lib/pim/snapshot.ts ownSnapshot), null when there is none. */
   snapshot: () => Promise<Snapshot | null>;
-  commands: PortalCommands;
-  /** The per-portal choices (sync:portalPrefs with the managed policy laid over); read from storage when absent. */
-  prefs?: () => Promise<Readonly<Record<string, PortalPref>>>;
+  /** The write itself; only Deactivate from a badge that proved it was visible gets here. */
+  deactivate(key: string): Promise<PortalCommandResult>;
+  /** Shows the request in the popup for the user to confirm (or not); sends nothing. */
+  confirm(intent: Omit<PortalIntent, 'at'>): Promise<void>;
+  /** The per-portal choices (sync:portalPrefs with the managed policy laid over). */
+  prefs: () => Promise<Readonly<Record<string, PortalPref>>>;
+  /** The signed-in tenant's SharePoint admin host(s) (lib/pim/portals.ts sharePointAdminHost, or the policy's). */
+  sharePointHosts: () => Promise<readonly string[]>;
 }
 
 type PortalHandlers = Required<Pick<Handlers, 'portal.activate' | 'portal.deactivate' | 'portal.extend'>>;
 type Sender = Browser.runtime.MessageSender;
 
 /** Which snapshot entry each command acts on. */
-const NEEDS: Record<keyof PortalCommands, AssignmentState> = { activate: 'eligible', deactivate: 'active', extend: 'active' };
+const NEEDS: Record<PortalCommand, AssignmentState> = { activate: 'eligible', deactivate: 'active', extend: 'active' };
 
 const isExtensionUrl = (url: string | undefined) => /^(chrome|moz|safari-web)-extension:\/\//.test(url ?? '');
 
 export function createPortalCommandHandlers(deps: PortalCommandDeps): PortalHandlers {
-  const prefs = deps.prefs ?? (() => effectivePortalPrefsItem.get());
-
-  async function check(command: keyof PortalCommands, key: string, sender: Sender): Promise<Assignment> {
-    const portal = portalForUrl(sender.url);
+  async function check(command: PortalCommand, key: string, sender: Sender): Promise<{ entry: Assignment; portalId: PortalId | null }> {
+    const portal = tenantPortalForUrl(sender.url, await deps.sharePointHosts());
     if (portal) {
       if (sender.frameId !== 0) throw new MessagingError('forbidden', t('portalCmdFrame'));
     } else if (!isExtensionUrl(sender.url) || (sender.tab?.url ?? '').startsWith('http')) {
@@ -49,25 +52,26 @@ export function createPortalCommandHandlers(deps: PortalCommandDeps): PortalHand
       throw new MessagingError('unknown-key', known ? t('portalCmdWrongState') : t('portalCmdNotInList'));
     }
     if (portal) {
-      const pref = (await prefs())[portal.id as PortalId] ?? DEFAULT_PORTAL_PREF;
+      const pref = (await deps.prefs())[portal.id] ?? DEFAULT_PORTAL_PREF;
       if (!pref.enabled) throw new MessagingError('portal-off', t('portalCmdOff', portal.name));
       if (relevance(entry, portal, pref) === null) {
         throw new MessagingError('not-relevant', t('portalCmdNotRelevant', entry.displayName, portal.name));
       }
     }
-    return entry;
+    return { entry, portalId: portal?.id ?? null };
   }
 
-  const handler =
-    (command: keyof PortalCommands) =>
-    async ({ key }: { key: string }, sender: Sender): Promise<PortalCommandResult> => {
-      await check(command, key, sender);
-      return deps.commands[command](key);
-    };
+  const confirmed = async (command: PortalCommand, key: string, portalId: PortalId | null): Promise<PortalCommandResult> => {
+    await deps.confirm({ command, key, portalId: portalId ?? '' });
+    return { outcome: 'confirm-opened' };
+  };
 
   return {
-    'portal.activate': handler('activate'),
-    'portal.deactivate': handler('deactivate'),
-    'portal.extend': handler('extend'),
+    'portal.activate': async ({ key }, sender) => confirmed('activate', key, (await check('activate', key, sender)).portalId),
+    'portal.extend': async ({ key }, sender) => confirmed('extend', key, (await check('extend', key, sender)).portalId),
+    'portal.deactivate': async ({ key, visible }, sender) => {
+      const { portalId } = await check('deactivate', key, sender);
+      return visible ? deps.deactivate(key) : confirmed('deactivate', key, portalId);
+    },
   };
 }

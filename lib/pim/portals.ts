@@ -203,13 +203,37 @@ export const PORTAL_MATCHES: string[] = PORTALS.flatMap((p) => [
 ]);
 
 /**
- * include_globs narrowing the matches: the script is not even injected on ordinary SharePoint sites. Globs are looser
- * than hosts (`*` also matches `/`), so portalForUrl still decides at run time.
+ * include_globs narrowing the matches: the script is not even injected on ordinary SharePoint sites. A glob's `*` also
+ * matches `/` and `?`, so `https://*-admin.sharepoint.com/*` alone would match `https://evil.sharepoint.com/?q=-admin.sharepoint.com/`;
+ * PORTAL_EXCLUDE_GLOBS drops every URL where the suffix stands after the first `/` (path, query or fragment: browsers
+ * always put a `/` before a query). portalForUrl still decides at run time, and the background decides last (the
+ * signed-in tenant's own SharePoint host only).
  */
 export const PORTAL_INCLUDE_GLOBS: string[] = PORTALS.flatMap((p) => [
   ...p.hosts.map((h) => `https://${h}/*`),
   ...(p.hostSuffix ? [`https://*${p.hostSuffix}/*`] : []),
 ]);
+export const PORTAL_EXCLUDE_GLOBS: string[] = PORTALS.flatMap((p) => (p.hostSuffix ? [`https://*/*${p.hostSuffix}*`] : []));
+
+/**
+ * The signed-in tenant's SharePoint admin host: SharePoint names it after the tenant's initial domain
+ * (contoso.onmicrosoft.com → contoso-admin.sharepoint.com). Null when the account's name is on another domain; then
+ * only a host set by the organisation's policy (managed `sharePointAdminHost`) counts.
+ */
+export function sharePointAdminHost(username: string | null | undefined): string | null {
+  const m = /@([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\.onmicrosoft\.(?:com|us|de)$/i.exec(username ?? '');
+  return m ? `${m[1]!.toLowerCase()}-admin.sharepoint.com` : null;
+}
+
+/**
+ * portalForUrl for the signed-in tenant: a SharePoint admin host counts only when it is that tenant's own (another
+ * tenant's -admin host is somebody else's portal, where this account's roles mean nothing).
+ */
+export function tenantPortalForUrl(url: string | undefined | null, sharePointHosts: readonly string[]): Portal | null {
+  const portal = portalForUrl(url);
+  if (portal?.hostSuffix === undefined) return portal;
+  return sharePointHosts.includes(new URL(url!).hostname.toLowerCase()) ? portal : null;
+}
 
 export function portalForHost(host: string): Portal | null {
   const h = host.toLowerCase();

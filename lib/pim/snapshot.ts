@@ -119,3 +119,11 @@ export function mergeSnapshot(args: {
   );
   return { fetchedAt: at, principalId: args.principalId, assignments: named, sections };
 }
+
+/**
+ * The snapshot of the signed-in account (or of the last signed-in one while renewal is required), else null: a
+ * snapshot left by another account, or by a signed-out one, is never acted on or shown as the user's.
+ */
+export function ownSnapshot(snapshot: Snapshot | null, auth: { status: string; account: { oid: string } | null }): Snapshot | null {
+  return snapshot && auth.status !== 'signed-out' && auth.account?.oid === snapshot.principalId ? snapshot : null;
+}

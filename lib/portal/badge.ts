@@ -1,11 +1,13 @@
 /**
- * The portal badge's life on a page: find the portal, read the snapshot, and only when something relevant exists,
- * mount one shadow-root UI and (while something counts down and the tab is visible) one 1-second timer. Re-renders
- * on storage changes; survives SPA navigations; removes itself when the content script is invalidated.
+ * The portal badge's life on a page: find the portal, ask the background what it shows, and only when something
+ * relevant exists, mount one shadow-root UI and (while something counts down and the tab is visible) one 1-second
+ * timer. Re-renders on the background's updates; survives SPA navigations; removes itself when the extension goes.
+ * Nothing the page can see happens before the URL check and the background's answer (docs/SECURITY.md).
  */
 import { h, render } from 'preact';
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { Badge } from '../../components/badge/Badge';
+import type { PortalContext } from './context';
+import { createVisibilityProof, type VisibilityProof } from './visibility';
 import { portalForUrl, type Corner, type Portal, type PortalId } from '../pim/portals';
 import type { PortalClient, PortalCommand } from './client';
 import type { BadgeStore, BadgeState } from './store';
@@ -31,6 +33,10 @@ export interface PortalBadgeDeps {
   store(portalId: PortalId): BadgeStore;
   client: PortalClient;
   reload(): void;
+  /** The badge's stylesheet (bundled as text). */
+  css: string;
+  /** Whether the badge can prove it was visible when clicked (IntersectionObserver v2); the real one when absent. */
+  visibility?: (target: () => Element | null) => VisibilityProof;
   warnMs?: number;
   /** Timer and visibility; the page's window and document when absent. */
   ticker?: TickerDeps;
@@ -44,30 +50,32 @@ export interface PortalBadge {
   readonly ticking: boolean;
 }
 
-function pageTicker(ctx: ContentScriptContext): TickerDeps {
+function pageTicker(ctx: PortalContext): TickerDeps {
   return {
     setInterval: (fn, ms) => window.setInterval(fn, ms),
     clearInterval: (id) => window.clearInterval(id),
     isHidden: () => document.hidden,
-    onVisibilityChange: (cb) => ctx.addEventListener(document, 'visibilitychange', cb),
+    onVisibilityChange: (cb) => ctx.listen(document, 'visibilitychange', cb),
   };
 }
 
 /** Returns null (and does nothing at all) on a page that is not one of the portals, e.g. an ordinary SharePoint site. */
-export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBadgeDeps): Promise<PortalBadge | null> {
+export async function startPortalBadge(ctx: PortalContext, deps: PortalBadgeDeps): Promise<PortalBadge | null> {
   const found = portalForUrl(deps.url);
   if (!found) return null;
   const portal: Portal = found;
-  // Marks for the e2e suite and the benchmark: the badge must paint within 100 ms of this one.
-  performance.mark('pim:badge-start');
   const pageLoadedAt = deps.now();
   const warnMs = deps.warnMs ?? DEFAULT_WARN_MS;
   const store = deps.store(portal.id);
-  let state: BadgeState = await store.load();
-  if (ctx.isInvalid) return null;
+  // The background decides whether this is a portal of the signed-in tenant (another tenant's SharePoint admin host
+  // is not); until it says so, the page sees nothing at all.
+  const loaded = await store.load().catch(() => null);
+  if (!loaded || ctx.isInvalid) return null;
+  let state: BadgeState = loaded;
+  // Marks for the e2e suite and the benchmark: the badge must paint within 100 ms of this one.
+  performance.mark('pim:badge-start');
 
   let ui: ShadowHost | null = null;
-  let creating = false;
   let watchingNavigation = false;
   let notice: BadgeNotice | null = null;
   let activatedHere = false;
@@ -79,6 +87,10 @@ export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBa
     state = { ...state, ...patch };
     paint();
   }));
+  // What the user clicks must have been on screen, unoccluded and untransformed, for a while (IntersectionObserver
+  // v2); a page that lays a decoy over the badge gets no one-click Deactivate, only the popup's confirmation.
+  const visible = (deps.visibility ?? createVisibilityProof)(() => ui?.container.firstElementChild ?? null);
+  ctx.onInvalidated(() => visible.stop());
 
   const layout = () => ({ corner: state.layout.corner ?? portal.corner, collapsed: state.layout.collapsed ?? true });
   const saveLayout = (next: BadgeState['layout']) => {
@@ -93,7 +105,7 @@ export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBa
     notice = null;
     paint();
     deps.client
-      .send(command, key)
+      .send(command, key, { visible: command === 'deactivate' && visible.proven() })
       .then(
         (result) => {
           notice = { kind: 'outcome', command, outcome: result.outcome };
@@ -109,21 +121,13 @@ export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBa
       });
   }
 
-  async function createUi(): Promise<void> {
-    creating = true;
-    // Closed shadow root: the portal's own scripts cannot reach into the badge (they could only dispatch untrusted events).
-    ui = await createShadowHost(ctx, BADGE_TAG, (container) => render(null, container));
-    creating = false;
-    paint();
-  }
-
   function mountUi(current: ShadowHost): void {
     for (const stale of document.querySelectorAll(BADGE_TAG)) if (stale !== current.host) stale.remove();
     current.mount();
     if (!watchingNavigation) {
       watchingNavigation = true;
       // SPA route changes keep this script alive; put the badge back if the page's re-render took it out.
-      ctx.addEventListener(window, 'wxt:locationchange', () => paint());
+      ctx.onLocationChange(() => paint());
     }
   }
 
@@ -137,10 +141,8 @@ export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBa
       notice = null;
       return;
     }
-    if (!ui) {
-      if (!creating) void createUi();
-      return;
-    }
+    // Closed shadow root: the portal's own scripts cannot reach into the badge (they could only dispatch untrusted events).
+    ui ??= createShadowHost(ctx, BADGE_TAG, deps.css, (container) => render(null, container));
     if (!ui.host.isConnected) mountUi(ui);
     const { corner, collapsed } = layout();
     render(
@@ -164,6 +166,7 @@ export async function startPortalBadge(ctx: ContentScriptContext, deps: PortalBa
       }),
       ui.container,
     );
+    visible.observe();
     if (!painted) {
       painted = true;
       performance.mark('pim:badge-paint');

@@ -11,7 +11,8 @@ import type { PortalCommandResult, RequestOf } from '../messaging';
 export type PortalCommand = 'activate' | 'deactivate' | 'extend';
 
 export interface PortalClient {
-  send(command: PortalCommand, key: string): Promise<PortalCommandResult>;
+  /** `visible`: for Deactivate, whether the badge proved it was visible when clicked (lib/portal/visibility.ts). */
+  send(command: PortalCommand, key: string, opts?: { visible: boolean }): Promise<PortalCommandResult>;
 }
 
 /** A refusal or failure, with the background's sentence for the user. */
@@ -25,7 +26,7 @@ export class PortalCommandError extends Error {
   }
 }
 
-const OUTCOMES: readonly PortalCommandResult['outcome'][] = ['done', 'scheduled', 'pending-approval', 'in-progress', 'form-opened'];
+const OUTCOMES: readonly PortalCommandResult['outcome'][] = ['done', 'scheduled', 'pending-approval', 'in-progress', 'form-opened', 'confirm-opened'];
 
 type Reply = { ok: true; value: PortalCommandResult } | { ok: false; error: { code: string; message: string } };
 
@@ -40,14 +41,14 @@ export function parseReply(raw: unknown): Reply | null {
   return r.ok === false && typeof code === 'string' && typeof message === 'string' ? { ok: false, error: { code, message } } : null;
 }
 
-type SendMessage = (message: { name: `portal.${PortalCommand}`; payload: RequestOf<'portal.activate'> }) => Promise<unknown>;
+type SendMessage = (message: { name: `portal.${PortalCommand}`; payload: RequestOf<'portal.deactivate'> }) => Promise<unknown>;
 
 export function createPortalClient(sendMessage: SendMessage = (m) => browser.runtime.sendMessage(m)): PortalClient {
   return {
-    async send(command, key) {
+    async send(command, key, opts) {
       let raw: unknown;
       try {
-        raw = await sendMessage({ name: `portal.${command}`, payload: { key } });
+        raw = await sendMessage({ name: `portal.${command}`, payload: command === 'deactivate' ? { key, visible: opts?.visible === true } : { key } });
       } catch {
         throw new PortalCommandError('unreachable', t('portalBadgeUnreachable'));
       }

@@ -1,10 +1,10 @@
 /**
  * The badge's host: a custom element at the end of <html> with a closed shadow root holding the badge's styles and a
  * container to render into. What WXT's createShadowRootUi does for us, without its general-purpose positioning,
- * auto-mount and custom-element-name checks, which cost the content script ~1 kB gzipped (docs/PERFORMANCE.md).
+ * auto-mount and custom-element-name checks (~3 kB gzipped of the content script, measured; docs/PERFORMANCE.md).
+ * The stylesheet is bundled into the script as text: no web-accessible resource that a page could probe for.
  */
-import { browser } from 'wxt/browser';
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import type { PortalContext } from './context';
 
 export interface ShadowHost {
   /** The element in the page (its shadow root is closed: the portal's scripts cannot reach into it). */
@@ -17,21 +17,8 @@ export interface ShadowHost {
   remove(): void;
 }
 
-/** The stylesheet WXT builds for this content script (cssInjectionMode 'ui': not injected into the page). */
-async function loadCss(): Promise<string> {
-  try {
-    // WXT's PublicPath type lists public/ files only, not the content script's own built stylesheet.
-    const url = (browser.runtime.getURL as (path: string) => string)('/content-scripts/portal.css');
-    return await (await fetch(url)).text();
-  } catch (e) {
-    console.warn('PIM Companion: the badge styles could not be loaded.', e);
-    return '';
-  }
-}
-
 /** Removed when the content script is invalidated (extension updated or disabled), like any UI of the script. */
-export async function createShadowHost(ctx: ContentScriptContext, tag: string, onRemove: (container: HTMLElement) => void): Promise<ShadowHost> {
-  const css = await loadCss();
+export function createShadowHost(ctx: PortalContext, tag: string, css: string, onRemove: (container: HTMLElement) => void): ShadowHost {
   const host = document.createElement(tag);
   const shadow = host.attachShadow({ mode: 'closed' });
   const style = document.createElement('style');

@@ -1,22 +1,16 @@
 /**
- * The portal badge's view of storage: the snapshot the background keeps, the user's per-portal choices and the
- * badge's remembered corner. Read through browser.storage directly, not through lib/storage.ts: that module brings
- * full zod (~90 kB gzipped) and even zod/mini costs ~7 kB of the content script's 15 kB budget. What is read here was
- * written by the background through lib/storage.ts's zod-validated items (page scripts cannot write extension
- * storage), so a structural check of the few fields the badge uses is enough: anything that fails it is dropped,
- * never trusted. The keys are those of lib/storage.ts (snapshotItem, portalPrefsItem, portalLayoutItem);
- * tests/unit/portal/store.test.ts writes through those items and reads through this module, so they cannot drift.
+ * The portal badge's view of the extension's state. The content script reads no extension storage (Chromium closes
+ * it to content scripts, docs/SECURITY.md): it says hello to the background once (portal.hello), which answers with
+ * what this portal's badge shows and then pushes `portal.update` whenever that changes (lib/background/portal-tabs.ts).
+ * The badge's corner is saved through the background too (portal.layout).
+ *
+ * No zod here: even zod/mini costs ~7 kB of the content script's 15 kB budget. What arrives was built by the
+ * background from zod-validated storage, and only our own background can message our content script; still, every
+ * field the badge reads is checked structurally and anything that fails is dropped, never trusted.
  */
 import { browser } from 'wxt/browser';
 import type { Corner, PortalId, PortalPref } from '../pim/portals';
 import type { BadgeAssignment } from './view';
-
-/** storage.local / storage.sync keys: WXT's `local:snapshot` is `snapshot` in storage.local, and so on. */
-export const STORAGE_KEYS = {
-  snapshot: { area: 'local', key: 'snapshot' },
-  prefs: { area: 'sync', key: 'portalPrefs' },
-  layout: { area: 'local', key: 'portalLayout' },
-} as const;
 
 type Obj = Record<string, unknown>;
 type Check = (v: unknown) => boolean;
@@ -68,11 +62,6 @@ export function parseAssignments(raw: unknown): BadgeAssignment[] {
   return raw.assignments.map(parseAssignment).filter((a): a is BadgeAssignment => a !== null);
 }
 
-export function parseSkew(raw: unknown): number {
-  const skew = isObj(raw) ? raw.clockSkewMs : undefined;
-  return typeof skew === 'number' && Number.isFinite(skew) ? skew : 0;
-}
-
 function entry(raw: unknown, portalId: PortalId): Obj {
   const value = isObj(raw) && Object.hasOwn(raw, portalId) ? raw[portalId] : undefined;
   return isObj(value) ? value : {};
@@ -83,76 +72,74 @@ export function parsePref(raw: unknown, portalId: PortalId): PortalPref {
   return { enabled: enabled !== false, pinned: Array.isArray(pinned) ? pinned.filter(isStr) : [] };
 }
 
-/**
- * The organisation's policy (storage.managed, lib/managed.ts) over the user's choice: `portals.<id>` replaces it and
- * `disableBadge: true` turns the badge off everywhere. Read structurally here, like the rest (no zod in this bundle).
- */
-export function applyManagedPref(managed: unknown, portalId: PortalId, user: PortalPref): PortalPref {
-  if (!isObj(managed)) return user;
-  const own = isObj(managed.portals) && Object.hasOwn(managed.portals, portalId) ? parsePref(managed.portals, portalId) : user;
-  return managed.disableBadge === true ? { ...own, enabled: false } : own;
-}
-
-/** storage.managed, or {} where there is no policy (Firefox rejects, some contexts lack the area). */
-async function readManaged(): Promise<unknown> {
-  try {
-    return (await browser.storage.managed?.get()) ?? {};
-  } catch {
-    return {};
-  }
-}
-
 export function parseLayout(raw: unknown, portalId: PortalId): Layout {
   const { corner, collapsed } = entry(raw, portalId);
   return { ...(oneOf(CORNERS)(corner) ? { corner } : {}), ...(typeof collapsed === 'boolean' ? { collapsed } : {}) };
 }
 
+/** One portal's layout as the background sends it (already that portal's entry). */
+const ownLayout = (raw: unknown, portalId: PortalId): Layout => parseLayout({ [portalId]: raw }, portalId);
+
+/** A BadgeView (lib/messaging.ts) for `portalId` as the badge state, or null when it is anything else. */
+export function parseView(raw: unknown, portalId: PortalId): BadgeState | null {
+  if (!isObj(raw) || raw.portalId !== portalId) return null;
+  return {
+    assignments: parseAssignments(raw),
+    skewMs: typeof raw.skewMs === 'number' && Number.isFinite(raw.skewMs) ? raw.skewMs : 0,
+    pref: parsePref({ [portalId]: raw.pref }, portalId),
+    layout: ownLayout(raw.layout, portalId),
+  };
+}
+
 export interface BadgeStore {
-  load(): Promise<BadgeState>;
-  /** Calls back with what changed; returns the unwatch function. Storage events, never polling. */
+  /** What the badge shows now, or null when the background says this page is not a portal of the signed-in tenant. */
+  load(): Promise<BadgeState | null>;
+  /** Calls back with each update the background pushes; returns the unwatch function. Never polling. */
   watch(cb: (patch: Partial<BadgeState>) => void): () => void;
   saveLayout(layout: Layout): Promise<void>;
 }
 
-export function createBadgeStore(portalId: PortalId): BadgeStore {
-  const { snapshot, prefs, layout } = STORAGE_KEYS;
+type OnMessage = (message: unknown, sender: { id?: string; tab?: unknown }, reply: (r: unknown) => void) => boolean | undefined;
+
+/** How the badge reaches the background: runtime messaging, or a direct line to the background's handlers in tests. */
+export interface BadgeTransport {
+  send(message: { name: string; payload: unknown }): Promise<unknown>;
+  onMessage: { addListener(l: OnMessage): void; removeListener(l: OnMessage): void };
+  /** This extension's id: messages from anyone else are ignored. */
+  id: string;
+}
+
+const runtimeTransport = (): BadgeTransport => ({
+  send: (m) => browser.runtime.sendMessage(m),
+  onMessage: browser.runtime.onMessage as unknown as BadgeTransport['onMessage'],
+  id: browser.runtime.id,
+});
+
+/** The `{ok, value}` envelope of lib/messaging.ts; anything else is null. */
+const valueOf = (reply: unknown): unknown => (isObj(reply) && reply.ok === true ? reply.value : null);
+
+export function createBadgeStore(portalId: PortalId, transport: BadgeTransport = runtimeTransport()): BadgeStore {
   return {
     async load() {
-      const [local, sync, managed] = await Promise.all([
-        browser.storage.local.get([snapshot.key, layout.key]),
-        browser.storage.sync.get(prefs.key).catch(() => ({}) as Record<string, unknown>),
-        readManaged(),
-      ]);
-      return {
-        assignments: parseAssignments(local[snapshot.key]),
-        skewMs: parseSkew(local[snapshot.key]),
-        pref: applyManagedPref(managed, portalId, parsePref((sync as Record<string, unknown>)[prefs.key], portalId)),
-        layout: parseLayout(local[layout.key], portalId),
-      };
+      return parseView(valueOf(await transport.send({ name: 'portal.hello', payload: {} })), portalId);
     },
     watch(cb) {
-      const listener = (changes: Record<string, { newValue?: unknown }>, area: string) => {
-        const patch: Partial<BadgeState> = {};
-        if (area === snapshot.area && changes[snapshot.key]) {
-          patch.assignments = parseAssignments(changes[snapshot.key]!.newValue);
-          patch.skewMs = parseSkew(changes[snapshot.key]!.newValue);
+      const listener: OnMessage = (message, sender, reply) => {
+        // Only our own background (never a tab) pushes to the badge.
+        if (sender.id !== transport.id || sender.tab !== undefined || !isObj(message)) return undefined;
+        if (message.name === 'portal.ping') {
+          reply(true);
+          return undefined;
         }
-        if (area === layout.area && changes[layout.key]) patch.layout = parseLayout(changes[layout.key]!.newValue, portalId);
-        if (Object.keys(patch).length > 0) cb(patch);
-        // The user's choice or the organisation's policy changed: both are needed to say what applies.
-        if ((area === prefs.area && changes[prefs.key]) || area === 'managed') {
-          void Promise.all([browser.storage.sync.get(prefs.key).catch(() => ({}) as Record<string, unknown>), readManaged()]).then(([sync, managed]) =>
-            cb({ pref: applyManagedPref(managed, portalId, parsePref((sync as Record<string, unknown>)[prefs.key], portalId)) }),
-          );
-        }
+        const state = message.name === 'portal.update' ? parseView(message.view, portalId) : null;
+        if (state) cb(state);
+        return undefined;
       };
-      browser.storage.onChanged.addListener(listener);
-      return () => browser.storage.onChanged.removeListener(listener);
+      transport.onMessage.addListener(listener);
+      return () => transport.onMessage.removeListener(listener);
     },
     async saveLayout(next) {
-      const current = await browser.storage.local.get(layout.key);
-      const all = current[layout.key];
-      await browser.storage.local.set({ [layout.key]: { ...(isObj(all) ? all : {}), [portalId]: next } });
+      await transport.send({ name: 'portal.layout', payload: next });
     },
   };
 }

@@ -100,7 +100,6 @@ async function world(opts: { remembered?: Record<string, Remembered>; bundles?: 
     locale: 'en-GB',
     timeZone: 'UTC',
     openPopup: async () => false,
-    tabs: { query: async () => [], reload: async () => {} },
   });
   const sender = { id: 'ext', url: 'chrome-extension://ext/popup.html' };
   return { h: commands.handlers, refresh, settled: () => last, snapshot, policies, opened, stepUps, activity, sender, setNow: (d: Date) => (now = d) };

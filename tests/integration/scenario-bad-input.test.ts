@@ -56,8 +56,9 @@ const OVERSIZED: Partial<Record<MessageName, unknown>> = {
   'portal.activate': { key: BIG },
   'portal.deactivate': { key: BIG },
   'portal.extend': { key: BIG },
+  'portal.layout': { corner: BIG },
 };
-const FIELDLESS: MessageName[] = ['portals.reload', 'auth.signedIn', 'auth.signOut', 'connection.check'];
+const FIELDLESS: MessageName[] = ['portals.reload', 'auth.signedIn', 'auth.signOut', 'connection.check', 'portal.hello'];
 
 describe('bad input: every message type', () => {
   it('a malformed payload of every message type is rejected with bad-request and never reaches its handler', async () => {
@@ -162,20 +163,21 @@ describe('bad input: portal commands the portal does not justify', () => {
     displayName: 'Custom Auditor', directoryScopeId: '/', scopeName: null, accessId: null, assignmentType: null, memberType: 'direct',
     startDateTime: null, endDateTime: null, grants: [], status: null, justification: null,
   };
-  const commands = { activate: vi.fn(), deactivate: vi.fn(), extend: vi.fn() };
+  const commands = { deactivate: vi.fn(), confirm: vi.fn() };
   const handlers = createPortalCommandHandlers({
     snapshot: async () => ({ fetchedAt: new Date().toISOString(), principalId: 'me', assignments: [base], sections: {} }),
-    commands,
+    ...commands,
     prefs: async () => ({}),
+    sharePointHosts: async () => [],
   });
 
   it('a portal command for a role that does not apply to that portal is refused before any request', async () => {
     await expect(handlers['portal.activate']({ key: base.key }, CONTENT)).rejects.toMatchObject({ code: 'not-relevant' });
-    expect(commands.activate).not.toHaveBeenCalled();
+    expect(commands.confirm).not.toHaveBeenCalled();
   });
 
   it('a portal command for a key that is not in the snapshot is refused before any request', async () => {
-    await expect(handlers['portal.deactivate']({ key: 'role:forged:/' }, CONTENT)).rejects.toMatchObject({ code: 'unknown-key' });
+    await expect(handlers['portal.deactivate']({ key: 'role:forged:/', visible: true }, CONTENT)).rejects.toMatchObject({ code: 'unknown-key' });
     expect(commands.deactivate).not.toHaveBeenCalled();
   });
 });

@@ -206,20 +206,19 @@ describe('process faults: lost answers and the write journal', () => {
 describe('process faults: one assignment, several surfaces at once', () => {
   const portalSender = { id: 'ext', url: 'https://admin.exchange.microsoft.com/#/mailboxes', frameId: 0, tab: { id: 7, url: 'https://admin.exchange.microsoft.com/#/mailboxes' } } as unknown as Browser.runtime.MessageSender;
 
-  it('popup, options and the portal badge activating the same role at once send one request', async () => {
+  it('popup, options and a notification activating the same role at once send one request', async () => {
     const w = await life({ remembered: { [K.exo]: { templateId: 'tpl', durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null } } });
     await w.refresh();
-    const portal = createPortalCommandHandlers({ snapshot: async () => w.snapshot.peek(), commands: w.portal, prefs: async () => ({}) });
     await tenant.control.clearLog();
-    const [popup, options, badge] = await Promise.all([
+    const [popup, options, notification] = await Promise.all([
       w.h['pim.activate']({ keys: [K.exo], input: null }, POPUP),
       w.h['pim.activate']({ keys: [K.exo], input: null }, OPTIONS),
-      portal['portal.activate']({ key: K.exo }, portalSender),
+      w.portal.activate(K.exo),
     ]);
     expect(await writes(tenant)).toHaveLength(1);
     expect(popup.results[0]).toMatchObject({ kind: 'ok' });
     expect(options.results[0]).toEqual(popup.results[0]);
-    expect(badge.outcome).toBe('done');
+    expect(notification.outcome).toBe('done');
   });
 
   it('popup and portal badge deactivating the same role at once send one request', async () => {
@@ -229,9 +228,9 @@ describe('process faults: one assignment, several surfaces at once', () => {
     await w.settled();
     await tenant.control.advance(6 * 60_000);
     await w.refresh();
-    const portal = createPortalCommandHandlers({ snapshot: async () => w.snapshot.peek(), commands: w.portal, prefs: async () => ({}) });
+    const portal = createPortalCommandHandlers({ snapshot: async () => w.snapshot.peek(), deactivate: w.portal.deactivate, confirm: async () => undefined, prefs: async () => ({}), sharePointHosts: async () => [] });
     await tenant.control.clearLog();
-    await Promise.all([w.h['pim.deactivate']({ key: K.exo }, POPUP), portal['portal.deactivate']({ key: K.exo }, portalSender)]);
+    await Promise.all([w.h['pim.deactivate']({ key: K.exo }, POPUP), portal['portal.deactivate']({ key: K.exo, visible: true }, portalSender)]);
     expect((await writes(tenant)).map((e) => (e.body as { action: string }).action)).toEqual(['selfDeactivate']);
   });
 });

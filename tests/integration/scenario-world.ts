@@ -122,7 +122,6 @@ export async function world(tenant: FakeTenant, o: WorldOptions) {
     locale: 'en-GB',
     timeZone: 'UTC',
     openPopup: async () => false,
-    tabs: { query: async () => [], reload: async () => {} },
   });
   return { ...commands, h: commands.handlers, refresh, settled: () => last, snapshot, journal, activity, graph };
 }

@@ -175,13 +175,19 @@ describe('effective items', () => {
   });
 });
 
-describe('portal badge (content script side, lib/portal/store.ts)', () => {
-  it('applies the policy over the user’s choice for that portal', async () => {
-    const { applyManagedPref } = await import('../../lib/portal/store');
-    const user = { enabled: true, pinned: ['mine'] };
-    expect(applyManagedPref({}, 'exchange', user)).toEqual(user);
-    expect(applyManagedPref({ portals: { exchange: { enabled: false } } }, 'exchange', user)).toEqual({ enabled: false, pinned: [] });
-    expect(applyManagedPref({ portals: { azure: { enabled: false } } }, 'exchange', user)).toEqual(user);
-    expect(applyManagedPref({ disableBadge: true }, 'exchange', user)).toEqual({ enabled: false, pinned: ['mine'] });
+describe('portal badge (lib/background/portal-tabs.ts badgeView)', () => {
+  it('tells the badge the policy’s choice for its portal, and nothing when the policy switches it off', async () => {
+    const { badgeView } = await import('../../lib/background/portal-tabs');
+    const { portalById } = await import('../../lib/pim/portals');
+    const { overlayPortalPrefs } = await import('../../lib/managed');
+    type Snapshot = Parameters<typeof badgeView>[1];
+    const exo = portalById('exchange')!;
+    const eligible = { key: 'role:exo:/', kind: 'role', state: 'eligible', id: 'i', principalId: 'me', targetId: '29232cdf-9323-42fd-ade2-1d097af3e4de', displayName: 'Exchange Administrator', directoryScopeId: '/', scopeName: null, accessId: null, assignmentType: null, memberType: 'direct', startDateTime: null, endDateTime: null, grants: [], status: null, justification: null };
+    const snapshot = { fetchedAt: '2026-12-01T00:00:00Z', principalId: 'me', assignments: [eligible], sections: {} } as Snapshot;
+    const user = { exchange: { enabled: true, pinned: ['mine'] } };
+    const on = overlayPortalPrefs(user, {}).exchange!;
+    expect(badgeView(exo, snapshot, on, undefined)).toMatchObject({ pref: { enabled: true, pinned: ['mine'] }, assignments: [{ key: 'role:exo:/' }] });
+    const off = overlayPortalPrefs(user, { disableBadge: true }).exchange!;
+    expect(badgeView(exo, snapshot, off, undefined)).toMatchObject({ pref: { enabled: false }, assignments: [] });
   });
 });

@@ -13,7 +13,6 @@ function setup(overrides: Partial<SignInPageProps> = {}) {
   const props: SignInPageProps = {
     connection,
     cloudLabel: 'Microsoft Entra (global)',
-    auto: false,
     optionsUrl: 'chrome-extension://id/options.html',
     signIn: vi.fn(async () => account),
     onSignedIn: vi.fn(),
@@ -78,14 +77,17 @@ describe('sign-in page', () => {
     expect(alert.textContent).toContain('settings');
   });
 
-  it('starts at once when opened with ?auto=1', async () => {
-    const props = setup({ auto: true });
+  it('never starts by itself, whatever opened it: only a click on the page signs in', async () => {
+    const props = setup();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(props.signIn).not.toHaveBeenCalled();
+    fireEvent.click(button());
     await waitFor(() => expect(props.onSignedIn).toHaveBeenCalledOnce());
     expect(props.signIn).toHaveBeenCalledOnce();
   });
 
   it('links to the settings instead when the extension is not configured', () => {
-    const props = setup({ connection: null, auto: true });
+    const props = setup({ connection: null });
     const link = screen.getByRole('link', { name: 'Open settings' });
     expect(link.getAttribute('href')).toBe('chrome-extension://id/options.html');
     expect(screen.queryByRole('button')).toBeNull();

@@ -20,8 +20,8 @@ afterEach(cleanup);
 describe('step-up mode of the sign-in page', () => {
   it('reads ?stepup and the claims; anything but a claims object falls back to a plain sign-in', () => {
     expect(parseSignInMode(`?stepup=s1&claims=${encodeURIComponent(claims)}`)).toEqual(mode);
-    expect(parseSignInMode('?stepup=s1&claims=not-json')).toEqual({ kind: 'signin', auto: false });
-    expect(parseSignInMode('?stepup=s1&claims=%5B1%5D')).toEqual({ kind: 'signin', auto: false });
+    expect(parseSignInMode('?stepup=s1&claims=not-json')).toEqual({ kind: 'signin' });
+    expect(parseSignInMode('?stepup=s1&claims=%5B1%5D')).toEqual({ kind: 'signin' });
   });
 
   it('acquires a token with the claims and hands it to the background', async () => {

@@ -113,16 +113,7 @@ export async function setup(s: Setup = {}) {
   const focusTab = vi.fn(async (_tabId: number) => true);
   const refresh = vi.fn(async () => true);
   const openPopup = vi.fn(async () => true);
-  const tabs = {
-    query: vi.fn(async (_q: { url: string[] }) => [
-      { id: 1, url: 'https://admin.exchange.microsoft.com/#/mailboxes' },
-      { id: 2, url: 'https://entra.microsoft.com/' },
-      { id: 3, url: 'https://example.com/' },
-      { id: 4 },
-      { url: 'https://portal.azure.com/' },
-    ] as Array<{ id?: number; url?: string }>),
-    reload: vi.fn(async (_id: number) => {}),
-  };
+
   const stepUps = createStepUps({ item: stepUpsItem, now: () => now, newId, openTab, focusTab, pageUrl: (q) => `chrome-extension://ext/signin.html${q}` });
 
   const commands = createCommands({
@@ -137,8 +128,7 @@ export async function setup(s: Setup = {}) {
     locale: 'en-GB',
     timeZone: 'UTC',
     openPopup,
-    tabs,
   });
   const sender = { id: 'ext', url: 'chrome-extension://ext/popup.html' };
-  return { commands, h: commands.handlers, sender, posts, calls, openTab, focusTab, refresh, openPopup, tabs, stepUps };
+  return { commands, h: commands.handlers, sender, posts, calls, openTab, focusTab, refresh, openPopup, stepUps };
 }

@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { PORTAL_MATCHES } from '../../../lib/pim/portals';
 import { activityItem, journalItem, policiesItem, rememberedItem } from '../../../lib/storage';
 import { assignment, created, graphError, GROUP, input, K, ME, NOW, policy, ROLE, setup, template, unreadable } from './command-harness';
 
@@ -228,9 +227,9 @@ describe('pim.extend when PIM refuses a second activation (RoleAssignmentExists)
   });
 
   it.each([
-    ['approval is required (the user would be left waiting without the role)', { approvalRequired: true }, -50],
-    ['the activation is younger than five minutes', {}, -3],
-  ])('keeps the role and reports the refusal when %s', async (_, over, startedMinutesAgo) => {
+    ['approval is required (the user would be left waiting without the role)', { approvalRequired: true }, -50, 'a new activation needs approval'],
+    ['the activation is younger than five minutes', {}, -3, 'active for less than 5 minutes'],
+  ])('keeps the role and says truthfully it was not extended, and why, when %s', async (_, over, startedMinutesAgo, why) => {
     const t = await setup({
       assignments: [assignment(K.exchange, 'active', { startDateTime: at(startedMinutesAgo * MIN), endDateTime: at(10 * MIN) }), assignment(K.exchange, 'eligible')],
       policies: { [K.exchange]: policy({ maxDuration: 'PT1H', maxMinutes: 60, ...over }) },
@@ -239,7 +238,11 @@ describe('pim.extend when PIM refuses a second activation (RoleAssignmentExists)
     });
     const { results } = await t.h['pim.extend']({ key: K.exchange, durationMinutes: null }, t.sender);
     expect(t.posts).toHaveLength(1);
-    expect(results[0]).toMatchObject({ kind: 'state' });
+    expect(results[0]).toMatchObject({ kind: 'fatal' });
+    expect(results[0]!.text).toMatch(/^Exchange Administrator was not extended\. /);
+    expect(results[0]!.text).toContain(why);
+    // The badge and notifications hear a failure, never "Done".
+    await expect(t.commands.portal.extend(K.exchange)).rejects.toThrow(/was not extended/);
   });
 });
 
@@ -259,15 +262,8 @@ describe('pim.requestExtension', () => {
   });
 });
 
-describe('portals.reload and the portal badge commands', () => {
-  it('reloads the open portal tabs, and only those (a tab whose URL it cannot see is left alone)', async () => {
-    const t = await setup();
-    expect(await t.h['portals.reload']({}, t.sender)).toEqual({ reloaded: 2 });
-    expect(t.tabs.query).toHaveBeenCalledWith({ url: PORTAL_MATCHES });
-    expect(t.tabs.reload.mock.calls.map((c) => c[0])).toEqual([1, 2]);
-  });
-
-  it('one click from the badge opens the popup form when something is missing, else activates', async () => {
+describe('the commands behind notification buttons', () => {
+  it('one click from a notification opens the popup form when something is missing, else activates', async () => {
     const t = await setup({ assignments: [assignment(K.exchange, 'eligible'), assignment(K.global, 'eligible')], policies: { [K.exchange]: policy(), [K.global]: policy({ approvalRequired: true }) }, post: () => created('PendingApproval') });
     expect(await t.commands.portal.activate(K.exchange)).toEqual({ outcome: 'form-opened' });
     expect(t.openPopup).toHaveBeenCalledOnce();

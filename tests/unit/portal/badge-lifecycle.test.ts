@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { createPortalContext, type PortalContext } from '../../../lib/portal/context';
 import { BADGE_TAG, startPortalBadge, type PortalBadgeDeps } from '../../../lib/portal/badge';
 import type { PortalClient } from '../../../lib/portal/client';
 import { createBadgeStore } from '../../../lib/portal/store';
 import type { TickerDeps } from '../../../lib/portal/ticker';
-import { snapshotItem } from '../../../lib/storage';
+import { authStateItem, snapshotItem } from '../../../lib/storage';
 import { installMessages } from '../components/fixtures';
-import { EXCHANGE_URL, NOW, eligibleExchange, snapshotOf, viaGroupScenario } from './helpers';
+import { EXCHANGE_URL, NOW, SIGNED_IN, backgroundLine, eligibleExchange, snapshotOf, viaGroupScenario } from './helpers';
 
 /** A page's timer and visibility, observable: which intervals exist, and a switch for document.hidden. */
 function fakePage() {
@@ -36,30 +36,41 @@ function fakePage() {
 }
 
 const hosts = () => document.querySelectorAll(BADGE_TAG);
-let ctx: ContentScriptContext;
+let ctx: PortalContext;
+let line: ReturnType<typeof backgroundLine>;
+let stopPushing: () => void;
+const store = (id: Parameters<typeof createBadgeStore>[0]) => createBadgeStore(id, line.transport);
+const noProof = () => ({ observe: () => undefined, proven: () => false, stop: () => undefined });
 
 function start(page = fakePage(), over: Partial<PortalBadgeDeps> = {}) {
   const client: PortalClient = { send: vi.fn(async () => ({ outcome: 'done' as const })) };
   const badge = startPortalBadge(ctx, {
     url: EXCHANGE_URL,
     now: () => NOW,
-    store: createBadgeStore,
+    store,
     client,
     reload: vi.fn(),
+    css: '',
+    visibility: noProof,
     ticker: page.deps,
     ...over,
   });
   return { badge, page, client };
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   fakeBrowser.reset();
   installMessages();
-  ctx = new ContentScriptContext('portal');
+  await authStateItem.set(SIGNED_IN);
+  ctx = createPortalContext({ alive: () => true });
+  line = backgroundLine();
+  // The background pushes to every badge when the snapshot changes (lib/background/index.ts).
+  stopPushing = snapshotItem.watch(() => void line.tabs.push());
 });
 afterEach(() => {
   vi.restoreAllMocks();
-  ctx.abort();
+  stopPushing();
+  ctx.invalidate();
   document.querySelectorAll(BADGE_TAG).forEach((el) => el.remove());
 });
 
@@ -77,7 +88,7 @@ describe('portal badge on a page', () => {
     const setTimeout = vi.spyOn(window, 'setTimeout');
     await snapshotItem.set(snapshotOf([]));
     // The page's own timer functions (no injected ticker), to see that none is used.
-    const badge = await startPortalBadge(ctx, { url: EXCHANGE_URL, now: () => NOW, store: createBadgeStore, client: { send: vi.fn() }, reload: vi.fn() });
+    const badge = await startPortalBadge(ctx, { url: EXCHANGE_URL, now: () => NOW, store, client: { send: vi.fn() }, reload: vi.fn(), css: '', visibility: noProof });
     expect(badge!.mounted).toBe(false);
     expect(badge!.ticking).toBe(false);
     expect(hosts()).toHaveLength(0);
@@ -140,7 +151,7 @@ describe('portal badge on a page', () => {
     const { badge, page } = start();
     const b = (await badge)!;
     await vi.waitFor(() => expect(b.mounted).toBe(true));
-    ctx.abort();
+    ctx.invalidate();
     expect(hosts()).toHaveLength(0);
     expect(page.intervals.size).toBe(0);
     await snapshotItem.set(snapshotOf(viaGroupScenario(3, 49)));

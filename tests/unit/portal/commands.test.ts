@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createPortalCommandHandlers, type PortalCommands } from '../../../lib/background/portal-commands';
+import { createPortalCommandHandlers, type PortalCommandDeps } from '../../../lib/background/portal-commands';
+import { effectivePortalPrefsItem } from '../../../lib/managed';
 import { createListener, MessagingError, type Handlers } from '../../../lib/messaging';
 import { portalPrefsItem } from '../../../lib/storage';
 import { EXCHANGE_URL, assignment, eligibleExchange, snapshotOf, viaGroupScenario } from './helpers';
@@ -12,14 +13,19 @@ type Sender = Browser.runtime.MessageSender;
 
 const teams = assignment({ key: 'role:teams:/', targetId: '69091246-20e8-4a56-aa4d-066075b2a7a8', displayName: 'Teams Administrator', startDateTime: '2026-11-22T13:00:00Z', endDateTime: '2026-11-22T15:00:00Z' });
 
+const SP_ADMIN = 'https://contoso-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx';
+
 function setup(assignments = [...viaGroupScenario(10, 50), eligibleExchange({ key: 'role:eligible-exo:/' }), teams]) {
-  const commands: PortalCommands = {
-    activate: vi.fn(async () => ({ outcome: 'done' as const })),
-    deactivate: vi.fn(async () => ({ outcome: 'done' as const })),
-    extend: vi.fn(async () => ({ outcome: 'scheduled' as const })),
-  };
-  const handlers = createPortalCommandHandlers({ snapshot: async () => snapshotOf(assignments), commands });
-  return { handlers, commands };
+  const deactivate = vi.fn<PortalCommandDeps['deactivate']>(async () => ({ outcome: 'done' as const }));
+  const confirm = vi.fn<PortalCommandDeps['confirm']>(async () => undefined);
+  const handlers = createPortalCommandHandlers({
+    snapshot: async () => snapshotOf(assignments),
+    deactivate,
+    confirm,
+    prefs: () => effectivePortalPrefsItem.get(),
+    sharePointHosts: async () => ['contoso-admin.sharepoint.com'],
+  });
+  return { handlers, commands: { deactivate, confirm } };
 }
 
 async function rejection(p: Promise<unknown>): Promise<string> {
@@ -31,13 +37,32 @@ async function rejection(p: Promise<unknown>): Promise<string> {
 beforeEach(() => fakeBrowser.reset());
 
 describe('portal command handlers', () => {
-  it('delegates a command for a relevant assignment in the right state', async () => {
+  it('never writes for Activate or Extend: it asks the popup to confirm, and sends nothing itself', async () => {
     const { handlers, commands } = setup();
-    await expect(handlers['portal.deactivate']({ key: 'group:g-exo:member' }, portalTab() as Sender)).resolves.toEqual({ outcome: 'done' });
-    await expect(handlers['portal.activate']({ key: 'role:eligible-exo:/' }, portalTab() as Sender)).resolves.toEqual({ outcome: 'done' });
-    await expect(handlers['portal.extend']({ key: 'group:g-exo:member' }, portalTab() as Sender)).resolves.toEqual({ outcome: 'scheduled' });
+    await expect(handlers['portal.activate']({ key: 'role:eligible-exo:/' }, portalTab() as Sender)).resolves.toEqual({ outcome: 'confirm-opened' });
+    await expect(handlers['portal.extend']({ key: 'group:g-exo:member' }, portalTab() as Sender)).resolves.toEqual({ outcome: 'confirm-opened' });
+    expect(commands.confirm.mock.calls).toEqual([
+      [{ command: 'activate', key: 'role:eligible-exo:/', portalId: 'exchange' }],
+      [{ command: 'extend', key: 'group:g-exo:member', portalId: 'exchange' }],
+    ]);
+    expect(commands.deactivate).not.toHaveBeenCalled();
+  });
+
+  it('deactivates at once only when the badge proved it was visible; otherwise the popup confirms', async () => {
+    const { handlers, commands } = setup();
+    await expect(handlers['portal.deactivate']({ key: 'group:g-exo:member', visible: false }, portalTab() as Sender)).resolves.toEqual({ outcome: 'confirm-opened' });
+    expect(commands.deactivate).not.toHaveBeenCalled();
+    expect(commands.confirm).toHaveBeenCalledWith({ command: 'deactivate', key: 'group:g-exo:member', portalId: 'exchange' });
+    await expect(handlers['portal.deactivate']({ key: 'group:g-exo:member', visible: true }, portalTab() as Sender)).resolves.toEqual({ outcome: 'done' });
     expect(commands.deactivate).toHaveBeenCalledWith('group:g-exo:member');
-    expect(commands.activate).toHaveBeenCalledWith('role:eligible-exo:/');
+  });
+
+  it("accepts the signed-in tenant's own SharePoint admin host only", async () => {
+    const sp = assignment({ key: 'role:spo:/', targetId: 'f28a1f50-f6e7-4571-818b-6a12f2af6b6c', displayName: 'SharePoint Administrator' });
+    const { handlers } = setup([sp]);
+    await expect(handlers['portal.extend']({ key: 'role:spo:/' }, portalTab(SP_ADMIN) as Sender)).resolves.toEqual({ outcome: 'confirm-opened' });
+    const other = SP_ADMIN.replace('contoso', 'fabrikam');
+    expect(await rejection(handlers['portal.extend']({ key: 'role:spo:/' }, portalTab(other) as Sender))).toBe('forbidden');
   });
 
   it.each([
@@ -49,23 +74,23 @@ describe('portal command handlers', () => {
     ['a look-alike host', 'portal.deactivate', 'group:g-exo:member', portalTab('https://admin.exchange.microsoft.com.evil.example/'), 'forbidden'],
   ] as const)('rejects %s', async (_, name, key, sender, code) => {
     const { handlers, commands } = setup();
-    expect(await rejection(handlers[name]({ key }, sender as Sender))).toBe(code);
+    expect(await rejection(handlers[name]({ key, visible: true }, sender as Sender))).toBe(code);
     expect(commands.deactivate).not.toHaveBeenCalled();
-    expect(commands.activate).not.toHaveBeenCalled();
+    expect(commands.confirm).not.toHaveBeenCalled();
   });
 
   it('honours the user\'s portal choices: switched off refuses, pinned accepts', async () => {
     const { handlers, commands } = setup();
     await portalPrefsItem.set({ teams: { enabled: true, pinned: [] }, exchange: { enabled: true, pinned: ['role:teams:/'] } });
-    await expect(handlers['portal.deactivate']({ key: 'role:teams:/' }, portalTab() as Sender)).resolves.toEqual({ outcome: 'done' });
+    await expect(handlers['portal.deactivate']({ key: 'role:teams:/', visible: true }, portalTab() as Sender)).resolves.toEqual({ outcome: 'done' });
     await portalPrefsItem.set({ exchange: { enabled: false, pinned: [] } });
-    expect(await rejection(handlers['portal.deactivate']({ key: 'group:g-exo:member' }, portalTab() as Sender))).toBe('portal-off');
+    expect(await rejection(handlers['portal.deactivate']({ key: 'group:g-exo:member', visible: true }, portalTab() as Sender))).toBe('portal-off');
     expect(commands.deactivate).toHaveBeenCalledOnce();
   });
 
   it('lets our own extension pages act on any assignment of the snapshot', async () => {
     const { handlers } = setup();
-    await expect(handlers['portal.deactivate']({ key: 'role:teams:/' }, popup as Sender)).resolves.toEqual({ outcome: 'done' });
+    await expect(handlers['portal.deactivate']({ key: 'role:teams:/', visible: true }, popup as Sender)).resolves.toEqual({ outcome: 'done' });
   });
 });
 

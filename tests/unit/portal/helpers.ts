@@ -75,3 +75,54 @@ export function eligibleExchange(overrides: Partial<Assignment> = {}): Assignmen
 export function snapshotOf(assignments: Assignment[]) {
   return { fetchedAt: iso(NOW), principalId: 'user-oid', assignments, sections: {} };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The badge's line to the background, for tests: the real lib/background/portal-tabs.ts handlers over the real
+// storage items (fakeBrowser), reached through the store's transport as a content script in a portal tab would.
+
+import { createPortalTabs, type ToBadge } from '../../../lib/background/portal-tabs';
+import { effectivePortalPrefsItem } from '../../../lib/managed';
+import { createListener } from '../../../lib/messaging';
+import { ownSnapshot } from '../../../lib/pim/snapshot';
+import type { BadgeTransport } from '../../../lib/portal/store';
+import { authStateItem, portalLayoutItem, portalTabsItem, snapshotItem } from '../../../lib/storage';
+
+export const SIGNED_IN = {
+  status: 'signed-in' as const,
+  account: { homeAccountId: 'user-oid.tid', oid: 'user-oid', tenantId: 'tid', name: 'Lidia', username: 'adm-lidia@contoso.onmicrosoft.com' },
+  detail: null,
+};
+
+export function backgroundLine(url = EXCHANGE_URL, tabId = 7) {
+  const listeners = new Set<Parameters<BadgeTransport['onMessage']['addListener']>[0]>();
+  const pushed: ToBadge[] = [];
+  const reloaded: number[] = [];
+  const tabs = createPortalTabs({
+    snapshot: async () => ownSnapshot(await snapshotItem.get(), await authStateItem.get()),
+    prefs: () => effectivePortalPrefsItem.get(),
+    layouts: portalLayoutItem,
+    registry: portalTabsItem,
+    sharePointHosts: async () => ['contoso-admin.sharepoint.com'],
+    send: async (id, message) => {
+      if (id !== tabId || listeners.size === 0) throw new Error('Could not establish connection. Receiving end does not exist.');
+      pushed.push(message);
+      let answer: unknown;
+      for (const l of listeners) l(message, { id: 'ext-id' }, (r) => (answer = r));
+      return answer;
+    },
+    reload: async (id) => void reloaded.push(id),
+  });
+  const self = { id: 'ext-id', origin: 'chrome-extension://ext-id/' };
+  const listener = createListener('background', tabs.handlers, self);
+  const sender = { id: 'ext-id', url, frameId: 0, tab: { id: tabId, url } };
+  const transport: BadgeTransport = {
+    id: 'ext-id',
+    send: (message) =>
+      new Promise((resolve) => {
+        // createListener answers through sendResponse (or not at all for names it does not handle).
+        if (listener(message, sender as Browser.runtime.MessageSender, resolve) === undefined) resolve(undefined);
+      }),
+    onMessage: { addListener: (l) => void listeners.add(l), removeListener: (l) => void listeners.delete(l) },
+  };
+  return { tabs, transport, pushed, reloaded, listeners };
+}

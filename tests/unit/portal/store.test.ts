@@ -1,52 +1,91 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { portalLayoutItem, portalPrefsItem, snapshotItem } from '../../../lib/storage';
-import { createBadgeStore, parseAssignment, parseAssignments, parseSkew } from '../../../lib/portal/store';
-import { HOSTILE, snapshotOf, viaGroupScenario } from './helpers';
+import { authStateItem, portalLayoutItem, portalPrefsItem, portalTabsItem, snapshotItem } from '../../../lib/storage';
+import { createBadgeStore, parseAssignment, parseAssignments, parseView } from '../../../lib/portal/store';
+import { HOSTILE, SIGNED_IN, backgroundLine, eligibleExchange, snapshotOf, viaGroupScenario } from './helpers';
 
-beforeEach(() => fakeBrowser.reset());
+beforeEach(async () => {
+  fakeBrowser.reset();
+  await authStateItem.set(SIGNED_IN);
+});
+
+/** The badge's fields of an assignment: what the background sends, nothing more. */
+const badgeFields = ({ id: _id, principalId: _p, directoryScopeId: _d, scopeName: _s, accessId: _a, justification: _j, status: _st, ...rest }: ReturnType<typeof viaGroupScenario>[number]) => rest;
 
 describe('badge store', () => {
-  it('reads what the background and the options page write through lib/storage.ts items', async () => {
-    const assignments = viaGroupScenario(2, 50);
-    await snapshotItem.set(snapshotOf(assignments));
+  it("gets from the background exactly what this portal's badge shows, from what lib/storage.ts items hold", async () => {
+    const assignments = [...viaGroupScenario(2, 50), eligibleExchange({ key: 'role:custom:/', targetId: 'custom', displayName: 'Custom' }), eligibleExchange({ key: 'role:teams:/', targetId: '69091246-20e8-4a56-aa4d-066075b2a7a8', displayName: 'Teams Administrator' })];
+    await snapshotItem.set({ ...snapshotOf(assignments), clockSkewMs: 360_000 });
     await portalPrefsItem.set({ exchange: { enabled: true, pinned: ['role:custom:/'] }, teams: { enabled: false, pinned: [] } });
     await portalLayoutItem.set({ exchange: { corner: 'top-right', collapsed: false } });
-    const state = await createBadgeStore('exchange').load();
-    expect(state.assignments).toEqual(assignments.map(({ id: _id, principalId: _p, directoryScopeId: _d, scopeName: _s, accessId: _a, justification: _j, status: _st, ...rest }) => rest));
-    expect(state.pref).toEqual({ enabled: true, pinned: ['role:custom:/'] });
-    expect(state.layout).toEqual({ corner: 'top-right', collapsed: false });
-    expect((await createBadgeStore('teams').load()).pref.enabled).toBe(false);
-    expect(await createBadgeStore('entra').load()).toEqual({ assignments: state.assignments, skewMs: 0, pref: { enabled: true, pinned: [] }, layout: {} });
+    const line = backgroundLine();
+    const state = await createBadgeStore('exchange', line.transport).load();
+    // Teams Administrator matters on Teams, not here: the page never gets it.
+    expect(state).toEqual({ assignments: assignments.slice(0, 3).map(badgeFields), skewMs: 360_000, pref: { enabled: true, pinned: ['role:custom:/'] }, layout: { corner: 'top-right', collapsed: false } });
+    expect(await portalTabsItem.get()).toEqual([{ tabId: 7, portalId: 'exchange' }]);
   });
 
-  it('calls back on storage changes with what changed (no polling)', async () => {
-    const store = createBadgeStore('exchange');
+  it('gets nothing for a snapshot of another account, or on a page that is not a portal of this tenant', async () => {
+    await snapshotItem.set({ ...snapshotOf(viaGroupScenario(2, 50)), principalId: 'someone-else' });
+    expect((await createBadgeStore('exchange', backgroundLine().transport).load())?.assignments).toEqual([]);
+    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    const fabrikam = backgroundLine('https://fabrikam-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx', 8);
+    expect(await createBadgeStore('sharepoint', fabrikam.transport).load()).toBeNull();
+    const contoso = backgroundLine('https://contoso-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx', 9);
+    expect(await createBadgeStore('sharepoint', contoso.transport).load()).not.toBeNull();
+    expect(await portalTabsItem.get()).toEqual([{ tabId: 7, portalId: 'exchange' }, { tabId: 9, portalId: 'sharepoint' }]);
+  });
+
+  it('is pushed what changed (no polling), and saves its layout through the background', async () => {
+    const line = backgroundLine();
+    const store = createBadgeStore('exchange', line.transport);
+    await store.load();
     const cb = vi.fn();
     const unwatch = store.watch(cb);
     await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
-    await vi.waitFor(() => expect(cb).toHaveBeenCalledWith({ assignments: expect.arrayContaining([expect.objectContaining({ key: 'group:g-exo:member' })]), skewMs: 0 }));
+    await line.tabs.push();
+    expect(cb).toHaveBeenLastCalledWith(expect.objectContaining({ assignments: expect.arrayContaining([expect.objectContaining({ key: 'group:g-exo:member' })]) }));
     await store.saveLayout({ corner: 'top-left' });
-    await vi.waitFor(() => expect(cb).toHaveBeenLastCalledWith({ layout: { corner: 'top-left' } }));
     expect(await portalLayoutItem.get()).toEqual({ exchange: { corner: 'top-left' } });
+    await line.tabs.push();
+    expect(cb).toHaveBeenLastCalledWith(expect.objectContaining({ layout: { corner: 'top-left' } }));
     unwatch();
-    cb.mockClear();
-    await snapshotItem.set(null);
-    await new Promise((r) => setTimeout(r, 0));
-    expect(cb).not.toHaveBeenCalled();
+    // A badge that is gone (tab closed, page left) is forgotten at the next push.
+    await line.tabs.push();
+    expect(await portalTabsItem.get()).toEqual([]);
   });
 
-  it('keeps other portals\' layout when saving one', async () => {
+  it("keeps other portals' layout when saving one", async () => {
     await portalLayoutItem.set({ teams: { corner: 'top-left' } });
-    await createBadgeStore('exchange').saveLayout({ collapsed: true });
+    await createBadgeStore('exchange', backgroundLine().transport).saveLayout({ collapsed: true });
     expect(await portalLayoutItem.get()).toEqual({ teams: { corner: 'top-left' }, exchange: { collapsed: true } });
   });
 
-  it('takes the service clock skew from the snapshot, and 0 when it is missing or not a number', () => {
-    expect(parseSkew({ ...snapshotOf([]), clockSkewMs: 360_000 })).toBe(360_000);
-    expect(parseSkew(snapshotOf([]))).toBe(0);
-    expect(parseSkew({ clockSkewMs: 'soon' })).toBe(0);
-    expect(parseSkew(null)).toBe(0);
+  it('reloads only registered tabs whose badge still answers', async () => {
+    const line = backgroundLine();
+    const store = createBadgeStore('exchange', line.transport);
+    await store.load();
+    const unwatch = store.watch(() => undefined);
+    await portalTabsItem.set([...(await portalTabsItem.get()), { tabId: 99, portalId: 'exchange' }]);
+    expect(await line.tabs.reload()).toBe(1);
+    expect(line.reloaded).toEqual([7]);
+    expect(await portalTabsItem.get()).toEqual([{ tabId: 7, portalId: 'exchange' }]);
+    unwatch();
+  });
+
+  it('ignores pushes that are not from our background, and views for another portal', async () => {
+    const line = backgroundLine();
+    const store = createBadgeStore('exchange', line.transport);
+    const cb = vi.fn();
+    store.watch(cb);
+    const view = { portalId: 'exchange', assignments: [], skewMs: 0, pref: { enabled: true, pinned: [] }, layout: {} };
+    for (const l of line.listeners) {
+      l({ name: 'portal.update', view }, { id: 'other-extension' }, () => undefined);
+      l({ name: 'portal.update', view }, { id: 'ext-id', tab: { id: 3 } }, () => undefined);
+      l({ name: 'portal.update', view: { ...view, portalId: 'teams' } }, { id: 'ext-id' }, () => undefined);
+    }
+    expect(cb).not.toHaveBeenCalled();
+    expect(parseView({ ...view, skewMs: 'soon', layout: { corner: 'middle' } }, 'exchange')).toEqual({ assignments: [], skewMs: 0, pref: { enabled: true, pinned: [] }, layout: {} });
   });
 
   it('drops entries it cannot read instead of trusting them', () => {

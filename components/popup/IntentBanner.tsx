@@ -1,0 +1,59 @@
+/**
+ * A portal badge's request, shown in the popup for the user to confirm (docs/SECURITY.md): the badge lives inside a
+ * page we do not control, so its Activate, Extend and (unproven) Deactivate only bring the user here. Activate opens
+ * the activation form under its row, which shows everything that will be sent; Extend and Deactivate ask here.
+ * Nothing is sent until a click in this extension-owned window.
+ */
+import { t } from '../../lib/i18n';
+import type { Assignment } from '../../lib/pim/model';
+import { formatClock, parseTime, type TimeFormat } from '../../lib/pim/time';
+
+export interface IntentView {
+  command: 'activate' | 'extend' | 'deactivate';
+  key: string;
+  portalName: string;
+}
+
+export interface IntentBannerProps {
+  intent: IntentView;
+  /** The assignment the request is about, in the state it needs; null when it has changed since. */
+  target: Assignment | null;
+  format: TimeFormat;
+  onConfirm(): void;
+  onDismiss(): void;
+}
+
+export function IntentBanner({ intent, target, format, onConfirm, onDismiss }: IntentBannerProps) {
+  if (!target) {
+    return (
+      <section class="notice notice-warning" data-testid="intent" data-intent="gone" role="status">
+        <p class="notice-text">{t('intentGone', intent.portalName)}</p>
+        <button type="button" class="btn btn-subtle" onClick={onDismiss}>
+          {t('actDismiss')}
+        </button>
+      </section>
+    );
+  }
+  const end = parseTime(target.endDateTime);
+  const text =
+    intent.command === 'activate'
+      ? t('intentActivate', intent.portalName, target.displayName)
+      : intent.command === 'extend'
+        ? t('intentExtend', intent.portalName, target.displayName, end === null ? '—' : formatClock(end, format))
+        : t('intentDeactivate', intent.portalName, target.displayName);
+  return (
+    <section class="notice notice-info" data-testid="intent" data-intent={intent.command} role="status">
+      <p class="notice-text">{text}</p>
+      {intent.command !== 'activate' && (
+        <div class="intent-actions">
+          <button type="button" class="btn btn-primary" data-testid="intent-confirm" onClick={onConfirm}>
+            {intent.command === 'extend' ? t('intentConfirmExtend') : t('intentConfirmDeactivate')}
+          </button>
+          <button type="button" class="btn btn-subtle" data-testid="intent-cancel" onClick={onDismiss}>
+            {t('intentCancel')}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

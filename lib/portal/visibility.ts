@@ -1,0 +1,67 @@
+/**
+ * Proof that the badge was really visible when the user clicked it: IntersectionObserver v2 (`trackVisibility`)
+ * reports `isVisible` only when the target is on screen, not covered by anything (a transparent overlay with
+ * pointer-events:none included) and not faded, filtered or transformed. The badge counts as proven once it has been
+ * visible without a break for VISIBLE_FOR_MS. Where the browser has no v2 (Firefox), nothing is ever proven and every
+ * Deactivate is confirmed in the extension's own window instead (docs/SECURITY.md).
+ */
+
+/** How long the badge must have been visible before a click in it counts as the user's informed choice. */
+export const VISIBLE_FOR_MS = 500;
+
+export interface VisibilityProof {
+  /** (Re)starts watching the current target (call after each render: the target may have been replaced). */
+  observe(): void;
+  /** Visible, unoccluded and unaltered for at least VISIBLE_FOR_MS up to now. */
+  proven(): boolean;
+  stop(): void;
+}
+
+interface V2Entry {
+  isVisible?: boolean;
+  time: number;
+}
+
+export function createVisibilityProof(
+  target: () => Element | null,
+  deps: { now?: () => number; Observer?: typeof IntersectionObserver | undefined } = {},
+): VisibilityProof {
+  const now = deps.now ?? (() => performance.now());
+  const Observer = 'Observer' in deps ? deps.Observer : globalThis.IntersectionObserver;
+  let observed: Element | null = null;
+  let visibleSince: number | null = null;
+  let observer: IntersectionObserver | null = null;
+  let supported = true;
+
+  const onEntries = (entries: IntersectionObserverEntry[]) => {
+    for (const entry of entries as unknown as V2Entry[]) {
+      if (entry.isVisible === undefined) supported = false;
+      // The entry's own time: when the browser computed it, not when the callback ran.
+      if (entry.isVisible) visibleSince ??= entry.time;
+      else visibleSince = null;
+    }
+  };
+
+  return {
+    observe() {
+      const el = target();
+      if (!Observer || !supported || el === observed) return;
+      observer?.disconnect();
+      visibleSince = null;
+      observed = el;
+      if (!el) return;
+      try {
+        // trackVisibility and delay are IntersectionObserver v2 (Chromium); other browsers ignore or reject them.
+        observer = new Observer(onEntries, { threshold: [1], trackVisibility: true, delay: 100 } as IntersectionObserverInit);
+        observer.observe(el);
+      } catch {
+        supported = false;
+      }
+    },
+    proven: () => supported && visibleSince !== null && now() - visibleSince >= VISIBLE_FOR_MS,
+    stop() {
+      observer?.disconnect();
+      observer = null;
+    },
+  };
+}
