@@ -74,9 +74,9 @@ export function startBackground(): void {
     send: (tabId, message) => browser.tabs.sendMessage(tabId, message, { frameId: 0 }),
     reload: (tabId) => browser.tabs.reload(tabId),
   });
-  // Every open badge follows what it shows; nothing polls.
+  // Every open badge follows what it shows; nothing polls. Closed tabs are forgotten when a push to them fails (no
+  // tabs.onRemoved listener: it would wake the worker for every tab the user closes anywhere).
   for (const item of [snapshotItem, authStateItem, effectivePortalPrefsItem, portalLayoutItem] as const) item.watch(() => void portalTabs.push());
-  browser.tabs.onRemoved.addListener((tabId) => void portalTabs.forget(tabId));
   onMessages('background', {
     ...commands.handlers,
     ...portalTabs.handlers,

@@ -4,6 +4,10 @@
  * pointer-events:none included) and not faded, filtered or transformed. The badge counts as proven once it has been
  * visible without a break for VISIBLE_FOR_MS. Where the browser has no v2 (Firefox), nothing is ever proven and every
  * Deactivate is confirmed in the extension's own window instead (docs/SECURITY.md).
+ *
+ * The page has no business touching the badge's host element: once it changes the host's attributes (an inline
+ * opacity, a filter, a class: tricks the host's `all: initial !important` mostly defeats anyway), nothing is proven
+ * on that page again until it reloads.
  */
 
 /** How long the badge must have been visible before a click in it counts as the user's informed choice. */
@@ -24,7 +28,7 @@ interface V2Entry {
 
 export function createVisibilityProof(
   target: () => Element | null,
-  deps: { now?: () => number; Observer?: typeof IntersectionObserver | undefined } = {},
+  deps: { now?: () => number; Observer?: typeof IntersectionObserver | undefined; host?: () => Element | null } = {},
 ): VisibilityProof {
   const now = deps.now ?? (() => performance.now());
   const Observer = 'Observer' in deps ? deps.Observer : globalThis.IntersectionObserver;
@@ -32,6 +36,9 @@ export function createVisibilityProof(
   let visibleSince: number | null = null;
   let observer: IntersectionObserver | null = null;
   let supported = true;
+  let tampered = false;
+  let watchedHost: Element | null = null;
+  const hostWatch = typeof MutationObserver === 'undefined' ? null : new MutationObserver(() => (tampered = true));
 
   const onEntries = (entries: IntersectionObserverEntry[]) => {
     for (const entry of entries as unknown as V2Entry[]) {
@@ -44,6 +51,11 @@ export function createVisibilityProof(
 
   return {
     observe() {
+      const host = deps.host?.() ?? null;
+      if (host && host !== watchedHost && hostWatch) {
+        watchedHost = host;
+        hostWatch.observe(host, { attributes: true });
+      }
       const el = target();
       if (!Observer || !supported || el === observed) return;
       observer?.disconnect();
@@ -58,8 +70,9 @@ export function createVisibilityProof(
         supported = false;
       }
     },
-    proven: () => supported && visibleSince !== null && now() - visibleSince >= VISIBLE_FOR_MS,
+    proven: () => supported && !tampered && visibleSince !== null && now() - visibleSince >= VISIBLE_FOR_MS,
     stop() {
+      hostWatch?.disconnect();
       observer?.disconnect();
       observer = null;
     },

@@ -46,13 +46,13 @@ export interface Session {
   close(opts?: { keepProfile?: boolean }): Promise<void>;
 }
 
-export async function launch(tenant: FakeTenant, opts: { userDataDir?: string; args?: string[] } = {}): Promise<Session> {
+export async function launch(tenant: FakeTenant, opts: { userDataDir?: string; args?: string[]; /** More unpacked extensions beside ours (e.g. an attacker's). */ extensions?: string[] } = {}): Promise<Session> {
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'pim-e2e-'));
   const browser = await puppeteer.launch({
     executablePath: chromePath(),
     headless: true,
     pipe: true,
-    enableExtensions: [EXTENSION_DIR],
+    enableExtensions: [EXTENSION_DIR, ...(opts.extensions ?? [])],
     userDataDir,
     args: chromeArgs(tenant, opts.args),
   });

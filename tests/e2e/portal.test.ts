@@ -3,9 +3,9 @@
  * The badge lives in a closed shadow root; tests reach it the way assistive technology does (the accessibility tree).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ElementHandle, Page } from 'puppeteer-core';
 import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type LogEntry } from '../fake-tenant/index';
 import { configure, launch, signIn, waitForStorage, type Session } from './harness';
+import { badgeNames, clickInBadge, EXO, openPortal, waitForBadge, waitForPopupSurface } from './badge';
 import { defaultScenario, GROUP_INT_EXCHANGE, renameGroup, withExchangeGroupActive } from './scenarios';
 
 let tenant: FakeTenant;
@@ -25,7 +25,6 @@ afterEach(async () => {
   session = undefined;
 });
 
-const EXO = 'https://admin.exchange.microsoft.com/';
 const writes = (log: LogEntry[]) => log.filter((e) => e.host === 'graph.microsoft.com' && e.method === 'POST' && !e.path.endsWith('$batch'));
 
 async function start(): Promise<Session> {
@@ -34,69 +33,6 @@ async function start(): Promise<Session> {
   await signIn(s);
   await waitForStorage(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
   return s;
-}
-
-/** Opens a portal tab with the badge remembered as expanded (the user opened it once; the badge stores that per portal). */
-async function openPortal(s: Session, url = EXO): Promise<Page> {
-  await (await s.worker()).evaluate(`chrome.storage.local.set({ portalLayout: { exchange: { collapsed: false } } })`);
-  const page = await s.browser.newPage();
-  await page.setViewport({ width: 1280, height: 800 });
-  await page.goto(url);
-  return page;
-}
-
-/** Every accessible name inside the badge region, in order. */
-async function badgeNames(page: Page): Promise<string[]> {
-  const tree = await page.accessibility.snapshot({ interestingOnly: false });
-  type Node = { role?: string; name?: string; children?: Node[] };
-  const region = (function find(n: Node | null | undefined): Node | null {
-    if (!n) return null;
-    if (n.role === 'region' && n.name?.startsWith('PIM Companion on')) return n;
-    for (const c of n.children ?? []) {
-      const hit = find(c);
-      if (hit) return hit;
-    }
-    return null;
-  })(tree as Node);
-  const names: string[] = [];
-  (function walk(n: Node | null) {
-    if (!n) return;
-    if (n.name) names.push(n.name);
-    for (const c of n.children ?? []) walk(c);
-  })(region);
-  return names;
-}
-
-/** Waits until the badge's accessible names satisfy `test` (the badge paints from storage; no fixed delays). */
-async function waitForBadge(page: Page, test: (joined: string) => boolean, timeoutMs = 15_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const joined = (await badgeNames(page)).join(' | ');
-    if (test(joined)) return joined;
-    if (Date.now() > deadline) throw new Error(`badge never matched; it shows: ${joined || '(nothing)'}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** A real (trusted) mouse click on a badge button found by its accessible name. */
-async function clickInBadge(page: Page, name: string): Promise<void> {
-  await waitForBadge(page, (n) => n.split(' | ').includes(name));
-  type Node = { role?: string; name?: string; children?: Node[]; elementHandle(): Promise<ElementHandle | null> };
-  const find = (n: Node | null): Node | null => {
-    if (!n) return null;
-    if (n.role === 'button' && n.name === name) return n;
-    for (const c of n.children ?? []) {
-      const hit = find(c);
-      if (hit) return hit;
-    }
-    return null;
-  };
-  const node = find((await page.accessibility.snapshot({ interestingOnly: false })) as Node | null);
-  const handle = await node?.elementHandle();
-  if (!handle) throw new Error(`no button named ${name} in the badge`);
-  // A background tab renders no frames, and a mouse click waits for one: the user clicks in the tab they look at.
-  await page.bringToFront();
-  await handle.click();
 }
 
 describe('portal badge', () => {
@@ -173,7 +109,7 @@ describe('portal badge', () => {
     ]);
   });
 
-  it('activates an eligible-only role from the badge in one click with the remembered template', async () => {
+  it('Activate in the badge opens the confirmation in the extension; one click there sends exactly one POST', async () => {
     const key = `group:${GROUP_INT_EXCHANGE}:member`;
     const seed = {
       templates: [{ id: 'tpl', name: 'Mail', justification: 'Mailbox migration ({group})', durationMinutes: 120 }],
@@ -186,9 +122,17 @@ describe('portal badge', () => {
     await waitForStorage(session, 'local', 'policies', '(v) => !!v && Object.keys(v).length > 0');
     const page = await openPortal(session);
     await tenant.control.clearLog();
-    await clickInBadge(page, 'Activate PIM – INT – Exchange administrator');
-    const names = await waitForBadge(page, (n) => n.includes('Deactivate PIM – INT – Exchange administrator'));
-    expect(names).toMatch(/Reload/);
+    const s = session;
+    const popup = await waitForPopupSurface(s, () => clickInBadge(page, 'Activate PIM – INT – Exchange administrator'));
+    await waitForBadge(page, (n) => n.includes('Check and confirm it in the PIM Companion window'));
+    // Nothing left the extension yet: the badge's click only brought the user here.
+    expect(writes(await tenant.control.log())).toEqual([]);
+    expect(await popup.$eval('[data-testid="intent"]', (el) => el.textContent)).toContain('Exchange admin center badge asked to activate PIM – INT – Exchange administrator');
+    // The whole form, with what will be sent: the remembered template's reason and duration.
+    const form = await popup.waitForSelector('[data-testid="activation-form"]');
+    expect(await form!.evaluate((f) => (f.querySelector('[data-testid="template"]') as HTMLSelectElement).value)).toBe('tpl');
+    await popup.click('[data-testid="activation-submit"]');
+    await waitForBadge(page, (n) => n.includes('Deactivate PIM – INT – Exchange administrator'));
     const sent = writes(await tenant.control.log());
     expect(sent).toHaveLength(1);
     expect(sent[0]!.body).toMatchObject({
@@ -198,5 +142,31 @@ describe('portal badge', () => {
       justification: 'Mailbox migration (PIM – INT – Exchange administrator)',
       scheduleInfo: { expiration: { duration: 'PT2H' } },
     });
+  });
+
+  it('Extend in the badge asks in the extension first; PIM refusing it is reported as not extended, never as done', async () => {
+    // Active for 3 minutes with 5 left (inside the warning window, so Extend is offered): PIM refuses a second
+    // activation while one is in force, and renewing (deactivate, activate) is not allowed before the 5-minute floor.
+    const scenario = withExchangeGroupActive(3) as ReturnType<typeof withExchangeGroupActive> & { assignments: Array<{ end: string }> };
+    scenario.assignments.at(-1)!.end = '+5m';
+    await tenant.control.loadScenario(scenario);
+    const key = `group:${GROUP_INT_EXCHANGE}:member`;
+    session = await launch(tenant);
+    await (await session.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify({ remembered: { [key]: { templateId: null, durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: 'Mailbox migration' } } })})`);
+    await configure(session);
+    await signIn(session);
+    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+    const page = await openPortal(session);
+    await tenant.control.clearLog();
+    const s = session;
+    const popup = await waitForPopupSurface(s, () => clickInBadge(page, 'Extend PIM – INT – Exchange administrator'));
+    expect(writes(await tenant.control.log())).toEqual([]);
+    expect(await popup.$eval('[data-testid="intent"]', (el) => el.getAttribute('data-intent'))).toBe('extend');
+    await popup.click('[data-testid="intent-confirm"]');
+    const row = await popup.waitForSelector('[data-testid="result"]');
+    const text = await row!.evaluate((el) => el.textContent ?? '');
+    expect(text).toMatch(/^PIM – INT – Exchange administrator was not extended\. .*active for less than 5 minutes/);
+    // One request, PIM's refusal; no deactivation was tried.
+    expect(writes(await tenant.control.log()).map((e) => [(e.body as { action: string }).action, e.status])).toEqual([['selfActivate', 400]]);
   });
 });

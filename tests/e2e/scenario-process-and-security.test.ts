@@ -155,9 +155,8 @@ describe('security of the release build', () => {
     expect(manifest.optional_permissions ?? []).toEqual([]);
   });
 
-  it('host permissions equal Graph, sign-in and the admin portal hosts', () => {
-    const expected = ['https://graph.microsoft.com/*', 'https://login.microsoftonline.com/*', ...PORTAL_MATCHES.filter((m) => !m.includes('*.'))];
-    expect([...(manifest.host_permissions ?? [])].sort()).toEqual([...new Set(expected)].sort());
+  it('host permissions are Graph and sign-in only: no admin portal host', () => {
+    expect([...(manifest.host_permissions ?? [])].sort()).toEqual(['https://graph.microsoft.com/*', 'https://login.microsoftonline.com/*']);
   });
 
   it('content-script matches equal the portal table, top frame only', () => {
@@ -166,14 +165,9 @@ describe('security of the release build', () => {
     expect(manifest.content_scripts![0]!.all_frames ?? false).toBe(false);
   });
 
-  it("web pages cannot message the extension; the only web-accessible file is the badge's stylesheet, on portals, at a dynamic URL", () => {
+  it('web pages cannot message the extension, and no file is web-accessible (nothing a page can probe for)', () => {
     expect(manifest.externally_connectable).toBeUndefined();
-    const wars = (manifest.web_accessible_resources ?? []) as Array<{ resources: string[]; matches: string[]; use_dynamic_url?: boolean }>;
-    expect(wars.flatMap((w) => w.resources)).toEqual(['content-scripts/portal.css']);
-    for (const w of wars) {
-      expect(w.use_dynamic_url).toBe(true);
-      expect([...w.matches].sort()).toEqual([...PORTAL_MATCHES].sort());
-    }
+    expect(manifest.web_accessible_resources ?? []).toEqual([]);
   });
 
   it("the extension-page CSP has no unsafe-eval and scripts only from 'self'", () => {

@@ -21,8 +21,18 @@ export function portalHosts(tenantDomain: string): string[] {
   ];
 }
 
+/**
+ * Hosts that look like portals to a careless match and are not this tenant's: an ordinary SharePoint site of the
+ * tenant (where the badge must not even start) and another tenant's SharePoint admin center (where it must show
+ * nothing). They serve the same placeholder page, so a test can open them.
+ */
+export function lookAlikeHosts(tenantDomain: string): string[] {
+  const name = tenantDomain.split('.')[0];
+  return [`${name}.sharepoint.com`, 'fabrikam-admin.sharepoint.com'];
+}
+
 export function allHosts(tenantDomain: string): string[] {
-  return [LOGIN_HOST, GRAPH_HOST, ...portalHosts(tenantDomain)];
+  return [LOGIN_HOST, GRAPH_HOST, ...portalHosts(tenantDomain), ...lookAlikeHosts(tenantDomain)];
 }
 
 export function hostResolverRules(port: number, tenantDomain: string): string {

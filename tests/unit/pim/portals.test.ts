@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Assignment } from '../../../lib/pim/model';
 import {
+  PORTAL_EXCLUDE_GLOBS,
   PORTAL_INCLUDE_GLOBS,
   PORTAL_MATCHES,
   PORTALS,
@@ -8,6 +9,8 @@ import {
   portalForUrl,
   relevance,
   relevantAssignments,
+  sharePointAdminHost,
+  tenantPortalForUrl,
   type PortalPref,
 } from '../../../lib/pim/portals';
 
@@ -157,5 +160,39 @@ describe('relevance', () => {
         expect(r.name).not.toBe('');
       }
     }
+  });
+});
+
+describe('SharePoint admin: exact hosts only (issue 11)', () => {
+  /** Chromium's include/exclude glob semantics: `*` any run of characters (slashes and `?` included), `?` one character. */
+  const glob = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const injected = (url: string) =>
+    PORTAL_INCLUDE_GLOBS.some((g) => glob(g).test(url)) && !PORTAL_EXCLUDE_GLOBS.some((g) => glob(g).test(url));
+
+  it.each([
+    ['https://contoso-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx', true],
+    ['https://admin.exchange.microsoft.com/#/mailboxes', true],
+    ['https://contoso.sharepoint.com/sites/hr/Home.aspx?q=-admin.sharepoint.com/', false],
+    ['https://evil.sharepoint.com/sites/x/-admin.sharepoint.com/', false],
+    ['https://contoso.sharepoint.com/sites/hr#-admin.sharepoint.com/', false],
+    ['https://contoso.sharepoint.com/sites/hr', false],
+  ])('%s → script injected: %s', (url, expected) => {
+    expect(injected(url)).toBe(expected);
+  });
+
+  it("derives the tenant's SharePoint admin host from the account's initial domain, and nothing from a custom domain", () => {
+    expect(sharePointAdminHost('adm-lidia@contoso.onmicrosoft.com')).toBe('contoso-admin.sharepoint.com');
+    expect(sharePointAdminHost('ADM@Fabrikam.OnMicrosoft.com')).toBe('fabrikam-admin.sharepoint.com');
+    expect(sharePointAdminHost('adm-lidia@contoso.com')).toBeNull();
+    expect(sharePointAdminHost(null)).toBeNull();
+  });
+
+  it("counts only the signed-in tenant's SharePoint admin host as a portal; other portals are unaffected", () => {
+    const hosts = ['contoso-admin.sharepoint.com'];
+    expect(tenantPortalForUrl('https://contoso-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx', hosts)?.id).toBe('sharepoint');
+    expect(tenantPortalForUrl('https://fabrikam-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx', hosts)).toBeNull();
+    expect(tenantPortalForUrl('https://contoso-admin.sharepoint.com/', [])).toBeNull();
+    expect(tenantPortalForUrl('https://admin.exchange.microsoft.com/', [])?.id).toBe('exchange');
+    expect(tenantPortalForUrl('https://evil.example/', hosts)).toBeNull();
   });
 });
