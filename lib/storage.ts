@@ -11,6 +11,7 @@ import { validationKey } from './pim/bundles';
 import { Snapshot } from './pim/model';
 import { Template } from './pim/templates';
 import { Bundle } from './pim/bundles';
+import { PortalLayout, PortalPref } from './portal/schemas';
 
 export interface ValidatedItem<T> {
   key: StorageItemKey;
@@ -166,24 +167,11 @@ export const groupInfoItem = defineValidatedItem('local:groupInfo', z.record(z.s
 /** Assignment keys the user starred; starred items sort first among eligible ones. */
 export const favouritesItem = defineValidatedItem('sync:favourites', z.array(z.string()), []);
 
-/**
- * Portal badge choices per portal id (lib/pim/portals.ts PortalId), edited on the options page: the badge on or off
- * there, and assignment keys pinned to it on top of the portal's own roles. The background reads it too, to refuse
- * commands for what the badge would not show. Missing portal → { enabled: true, pinned: [] }.
- */
-export const PortalPref = z.object({
-  enabled: z._default(z.boolean(), true),
-  pinned: z._default(z.array(z.string().check(z.maxLength(300))).check(z.maxLength(100)), []),
-});
-export type PortalPref = z.infer<typeof PortalPref>;
+export { PortalLayout, PortalPref } from './portal/schemas';
+/** The user's portal badge choices per portal id (lib/portal/schemas.ts PortalPref). */
 export const portalPrefsItem = defineValidatedItem('sync:portalPrefs', z.record(z.string(), PortalPref), {});
 
-/** Where the badge sits and whether it is folded, per portal id; written by the portal content script itself. */
-export const PortalLayout = z.object({
-  corner: z.optional(z.enum(['top-left', 'top-right', 'bottom-left', 'bottom-right'])),
-  collapsed: z.optional(z.boolean()),
-});
-export type PortalLayout = z.infer<typeof PortalLayout>;
+/** Where the badge sits and whether it is folded, per portal id (lib/portal/schemas.ts). */
 export const portalLayoutItem = defineValidatedItem('local:portalLayout', z.record(z.string(), PortalLayout), {});
 
 // ---------------------------------------------------------------------------------------------------------------
