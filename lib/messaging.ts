@@ -101,6 +101,11 @@ export const CommandResult = z.object({
   text: z.string(),
   field: z.nullable(z.enum(['justification', 'ticket', 'duration'])),
   requestId: z.nullable(z.string()),
+  /**
+   * The one next step the user can take from here: `renew` (PIM refused an Extend; deactivate-then-activate is safe and
+   * waits for the user's confirmation), `activate` (a renewal left the user without the role: activate it again).
+   */
+  next: z.optional(z.enum(['renew', 'activate'])),
 });
 export type CommandResult = z.infer<typeof CommandResult>;
 const Results = z.object({ results: z.array(CommandResult) });
@@ -139,9 +144,12 @@ export const protocol = {
   'pim.deactivate': define({ request: z.object({ key: Key }), response: Results, from: 'extension', to: 'background' }),
   /** Withdraw a pending request (the pending assignment's key). */
   'pim.cancel': define({ request: z.object({ key: Key }), response: Results, from: 'extension', to: 'background' }),
-  /** Extend an activation: a new activation starting at the current end, clamped by policy. */
+  /**
+   * Extend an activation: a new activation starting at the current end, clamped by policy. `renew`: the user confirmed
+   * the fallback PIM's refusal offered (deactivate, then activate again at once).
+   */
   'pim.extend': define({
-    request: z.object({ key: Key, durationMinutes: z.nullable(z.int().check(z.gte(5), z.lte(1440))) }),
+    request: z.object({ key: Key, durationMinutes: z.nullable(z.int().check(z.gte(5), z.lte(1440))), renew: z._default(z.boolean(), false) }),
     response: Results,
     from: 'extension',
     to: 'background',

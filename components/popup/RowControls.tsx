@@ -176,6 +176,16 @@ export function RowBelow({ a, c }: { a: Assignment; c: RowControls }) {
           {resultText(shown, c)}
         </p>
       )}
+      {shown?.result.next === 'renew' && a.state === 'active' && (
+        <button type="button" class="btn btn-small" disabled={c.isBusy(a.key)} data-testid="renew" onClick={() => c.renew(a)}>
+          {t('actRenew')}
+        </button>
+      )}
+      {shown?.result.next === 'activate' && a.state === 'eligible' && (
+        <button type="button" class="btn btn-small btn-primary" disabled={c.isBusy(a.key)} data-testid="activate-again" onClick={() => c.activate(a)}>
+          {t('actActivateAgain')}
+        </button>
+      )}
       {form}
       {extension && (
         <ExtensionRequestForm displayName={a.displayName} busy={c.isBusy(a.key)} onSubmit={(text) => c.requestExtension(a, text)} onCancel={c.closeExtension} />

@@ -13,7 +13,8 @@ export interface ActivationActions {
   activateBundle(bundleId: string): Promise<CommandResult[]>;
   deactivate(key: string): Promise<CommandResult[]>;
   cancel(key: string): Promise<CommandResult[]>;
-  extend(key: string): Promise<CommandResult[]>;
+  /** `renew`: the user confirmed the deactivate-then-activate fallback a refused Extend offered. */
+  extend(key: string, renew?: boolean): Promise<CommandResult[]>;
   requestExtension(key: string, justification: string): Promise<CommandResult[]>;
   /** Reloads the open admin-portal tabs; resolves with how many. */
   reloadPortals(): Promise<number>;
@@ -58,6 +59,8 @@ export interface RowControls {
   openOptions(a: Assignment): void;
   deactivate(a: Assignment): void;
   extend(a: Assignment): void;
+  /** Confirms the renewal a refused Extend offered (CommandResult.next 'renew'). */
+  renew(a: Assignment): void;
   cancel(a: Assignment): void;
   extensionOpen(key: string): boolean;
   openExtension(a: Assignment): void;

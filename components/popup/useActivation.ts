@@ -139,6 +139,7 @@ export function useActivation(props: ActivationProps, assignments: readonly Assi
     rules: (key: string) => rulesFor([key], data),
     deactivate: (a: Assignment) => void run([a.key], () => actions.deactivate(a.key)),
     extend: (a: Assignment) => void run([a.key], () => actions.extend(a.key)),
+    renew: (a: Assignment) => void run([a.key], () => actions.extend(a.key, true)),
     cancel: (a: Assignment) => void run([a.key], () => actions.cancel(a.key)),
     openExtension: (a: Assignment) => {
       rememberOpener();

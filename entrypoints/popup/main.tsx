@@ -57,7 +57,7 @@ const actions: ActivationActions = {
   activateBundle: (bundleId) => results(sendMessage('pim.activateBundle', { bundleId })),
   deactivate: (key) => results(sendMessage('pim.deactivate', { key })),
   cancel: (key) => results(sendMessage('pim.cancel', { key })),
-  extend: (key) => results(sendMessage('pim.extend', { key, durationMinutes: null })),
+  extend: (key, renew = false) => results(sendMessage('pim.extend', { key, durationMinutes: null, renew })),
   requestExtension: (key, justification) => results(sendMessage('pim.requestExtension', { key, justification })),
   reloadPortals: () => sendMessage('portals.reload', {}).then((r) => r.reloaded),
 };

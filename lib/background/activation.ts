@@ -17,6 +17,7 @@ import type { Template } from '../pim/templates';
 import type { Account, ActivityEntry, AuthState, Connection, PolicyEntry, Remembered, ValidatedItem } from '../storage';
 import type { Bundle } from '../pim/bundles';
 import { resolveActivation } from './activation-input';
+import { formatMinutes } from '../pim/duration';
 import type { ActivityLog } from './activity';
 import { formatStart } from './command-text';
 import type { Journal } from './journal';
@@ -46,6 +47,8 @@ export interface ActivationDeps {
   /** BCP 47 locale for {date} and "starts 14:00" (browser.i18n.getUILanguage()). */
   locale: string;
   timeZone?: string;
+  /** Tells the user at once when something left them worse off than they asked (a renewal that lost the role). */
+  notify?: (n: { key: string; title: string; message: string }) => void;
 }
 
 /** What one command works with: read once, so every key of a batch sees the same snapshot and policies. */
@@ -62,7 +65,7 @@ export interface Env {
 }
 
 /** A CommandResult plus, for the portal badge, which state a `state` result stands for (stripped before replying). */
-export type InternalResult = CommandResult & { state?: ErrorDescription['state'] | 'active' | 'pending' | 'not-extended' };
+export type InternalResult = CommandResult & { state?: ErrorDescription['state'] | 'active' | 'pending' | 'not-extended' | 'renew-offer' };
 
 type Answer = { ok: true; status: string | null; requestId: string | null } | { ok: false; error: GraphError };
 /** A token to send with (a step-up token) and the claims it was acquired for. */
@@ -75,9 +78,13 @@ export function result(
   key: string,
   kind: CommandResult['kind'],
   text: string,
-  extra: { status?: string | null; field?: CommandResult['field'] | undefined; requestId?: string | null; state?: InternalResult['state'] } = {},
+  extra: { status?: string | null; field?: CommandResult['field'] | undefined; requestId?: string | null; state?: InternalResult['state']; next?: CommandResult['next'] } = {},
 ): InternalResult {
-  return { key, kind, status: extra.status ?? null, text, field: extra.field ?? null, requestId: extra.requestId ?? null, ...(extra.state ? { state: extra.state } : {}) };
+  return {
+    key, kind, status: extra.status ?? null, text, field: extra.field ?? null, requestId: extra.requestId ?? null,
+    ...(extra.state ? { state: extra.state } : {}),
+    ...(extra.next ? { next: extra.next } : {}),
+  };
 }
 
 export const sentence = (d: ErrorDescription) => (d.next ? `${d.text} ${d.next}` : d.text);
@@ -269,12 +276,14 @@ export function createActivation(deps: ActivationDeps) {
     return request(env, { key, action: 'activate', target: eligible, input, durationMinutes: null }, choice);
   }
 
-  async function extendOne(env: Env, key: string, durationMinutes: number | null, choice: TokenChoice): Promise<InternalResult> {
+  /** `renew`: the user confirmed the deactivate-then-activate fallback this offered before (CommandResult.next). */
+  async function extendOne(env: Env, key: string, durationMinutes: number | null, choice: TokenChoice, renew = false): Promise<InternalResult> {
     const active = env.snapshot.assignments.find((a) => a.key === key && a.state === 'active' && current(a, env.now));
     if (!active) return result(key, 'state', t('cmdNotActive', key, actionVerb('extend', t)), { state: 'not-active' });
-    const first = await request(env, { key, action: 'extend', target: active, input: null, durationMinutes }, choice);
-    if (first.kind !== 'state' || first.state !== 'active') return first;
-    return renewInPlace(env, key, active, durationMinutes, choice, first);
+    // Confirmed: PIM already refused the extension (that is how the renewal was offered), so it is not asked again.
+    const first = renew ? null : await request(env, { key, action: 'extend', target: active, input: null, durationMinutes }, choice);
+    if (first && (first.kind !== 'state' || first.state !== 'active')) return first;
+    return renewInPlace(env, key, active, durationMinutes, choice, first?.status ?? null, renew);
   }
 
   /**
@@ -282,13 +291,15 @@ export function createActivation(deps: ActivationDeps) {
    * self-service workaround: deactivate, then activate again at once. Only when nothing can leave the user without the
    * role: no approval to wait for, past the 5-minute floor, and the new request's inputs already resolved.
    */
-  async function renewInPlace(env: Env, key: string, active: Assignment, durationMinutes: number | null, choice: TokenChoice, refused: InternalResult): Promise<InternalResult> {
+  async function renewInPlace(
+    env: Env, key: string, active: Assignment, durationMinutes: number | null, choice: TokenChoice, refusedStatus: string | null, confirmed: boolean,
+  ): Promise<InternalResult> {
     const eligible = env.snapshot.assignments.find((a) => a.key === key && a.state === 'eligible');
     const policy = env.policies[key]?.policy ?? null;
     // PIM refused and nothing was extended: say so, why, and until when the role still holds (never "Done").
     const notExtended = (reason: MessageKey) => {
       const end = active.endDateTime ? formatStart(new Date(active.endDateTime), env.now, deps.locale, deps.timeZone) : '—';
-      return result(key, 'fatal', t('cmdExtendNotDone', active.displayName, t(reason), end), { status: refused.status, state: 'not-extended' });
+      return result(key, 'fatal', t('cmdExtendNotDone', active.displayName, t(reason), end), { status: refusedStatus, state: 'not-extended' });
     };
     if (!eligible) return notExtended('cmdRenewNoEligibility');
     if (!policy) return notExtended('cmdRenewNoPolicy');
@@ -300,12 +311,22 @@ export function createActivation(deps: ActivationDeps) {
     });
     if (!ready.ok) return notExtended('cmdRenewInputs');
     if (ready.rules.stepUp && !choice.token) return notExtended('cmdRenewStepUp');
+    // The user is briefly without the role, and would stay so if PIM refused the new request: they decide.
+    if (!confirmed) {
+      return result(key, 'state', t('cmdRenewOffer', active.displayName, formatMinutes(ready.durationMinutes, t)), { status: refusedStatus, state: 'renew-offer', next: 'renew' });
+    }
     const off = await send(env, { key, action: 'deactivate', request: deactivate(active, env.account.oid), token: choice.token });
     if (!off.ok) {
       const d = describeError(off.error, { displayName: active.displayName, action: 'deactivate', kind: active.kind }, t);
       return result(key, d.kind, sentence(d), { field: d.field, state: d.state });
     }
-    return request(env, { key, action: 'activate', target: eligible, input: null, durationMinutes }, choice);
+    const again = await request(env, { key, action: 'activate', target: eligible, input: null, durationMinutes }, choice);
+    if (again.kind === 'ok' || again.kind === 'stepUp') return again;
+    // Deactivated and not active again: told at once, here and by a notification, with a one-click retry (the same
+    // remembered inputs: the eligible row's Activate).
+    const text = t('cmdRenewFailed', active.displayName, again.text);
+    deps.notify?.({ key, title: t('cmdRenewFailedTitle', active.displayName), message: text });
+    return { ...again, kind: again.kind === 'state' || again.kind === 'field' ? 'fatal' : again.kind, text, next: 'activate' };
   }
 
   return { load, send, once, signedOut, activity, ensurePolicies, activateOne, extendOne, parseStoredInput, reconciler };

@@ -59,6 +59,9 @@ export function createBackgroundCommands(deps: {
     }),
     refresh: deps.refresh,
     locale: browser.i18n.getUILanguage(),
+    // `command:<key>`: a click opens the popup at that row (lib/background/notifications.ts notificationTarget).
+    notify: ({ key, title, message }) =>
+      void browser.notifications.create(`command:${key}`, { type: 'basic', iconUrl: browser.runtime.getURL('/icon/128.png'), title, message }).catch(() => undefined),
     openPopup: async () => {
       // Chrome 127+ (and Firefox) open the popup without a user gesture; older browsers reject or lack it.
       const action = browser.action as { openPopup?: () => Promise<void> } | undefined;

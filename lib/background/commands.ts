@@ -70,11 +70,11 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     return list;
   }
 
-  async function extendKey(key: string, durationMinutes: number | null): Promise<InternalResult> {
+  async function extendKey(key: string, durationMinutes: number | null, renew = false): Promise<InternalResult> {
     const env = await load();
     if (!env) return signedOut([key])[0]!;
     await engine.ensurePolicies(env, [key]);
-    const r = await once(`extend:${key}`, () => engine.extendOne(env, key, durationMinutes, {}));
+    const r = await once(`extend:${key}`, () => engine.extendOne(env, key, durationMinutes, {}, renew));
     settle(env);
     return r;
   }
@@ -174,7 +174,7 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     },
     'pim.deactivate': async ({ key }) => results([await deactivateKey(key)]),
     'pim.cancel': async ({ key }) => results([await cancelKey(key)]),
-    'pim.extend': async ({ key, durationMinutes }) => results([await extendKey(key, durationMinutes)]),
+    'pim.extend': async ({ key, durationMinutes, renew }) => results([await extendKey(key, durationMinutes, renew)]),
     'pim.requestExtension': async ({ key, justification }) => results([await requestExtension(key, justification)]),
     'auth.stepUpDone': async ({ stepUpId, accessToken, error }) => {
       const pending = await deps.stepUps.take(stepUpId);
@@ -200,15 +200,26 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     },
   };
 
-  /** A command result → what the portal badge understands; failures become typed errors the badge shows. */
-  async function forPortal(r: InternalResult, ifFormNeeded: boolean): Promise<PortalCommandResult> {
+  /**
+   * What a command's "nothing to do" states mean for its goal: the state the user wanted already holds. Anything else
+   * (too soon, changed, a renewal offer, an Extend PIM refused) is not success, and is reported as what it is.
+   */
+  const ALREADY: Record<keyof PortalCommands, Partial<Record<NonNullable<InternalResult['state']>, PortalCommandResult['outcome']>>> = {
+    activate: { active: 'done', pending: 'pending-approval' },
+    deactivate: { 'not-active': 'done' },
+    extend: {},
+  };
+
+  /** A command result → what a badge or notification understands; failures become typed errors they show. */
+  async function forPortal(command: keyof PortalCommands, r: InternalResult, ifFormNeeded: boolean): Promise<PortalCommandResult> {
     if (r.kind === 'ok') {
       const outcome = requestOutcome(r.status ?? '');
       if (outcome === 'done' || outcome === 'revoked' || outcome === 'canceled') return { outcome: 'done' };
       if (outcome === 'scheduled' || outcome === 'pending-approval') return { outcome };
       return { outcome: 'in-progress' };
     }
-    if (r.kind === 'state' && r.state !== 'too-soon' && r.state !== 'changed') return { outcome: r.state === 'pending' ? 'pending-approval' : 'done' };
+    const already = r.kind === 'state' && r.state ? ALREADY[command][r.state] : undefined;
+    if (already) return { outcome: already };
     if (r.kind === 'stepUp') return { outcome: 'in-progress' };
     if (r.kind === 'field' && ifFormNeeded) {
       const opened = await deps.openPopup().catch(() => false);
@@ -219,9 +230,9 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
   }
 
   const portal: PortalCommands = {
-    activate: async (key) => forPortal((await activateKeys([key], null))[0]!, true),
-    deactivate: async (key) => forPortal(await deactivateKey(key), false),
-    extend: async (key) => forPortal(await extendKey(key, null), true),
+    activate: async (key) => forPortal('activate', (await activateKeys([key], null))[0]!, true),
+    deactivate: async (key) => forPortal('deactivate', await deactivateKey(key), false),
+    extend: async (key) => forPortal('extend', await extendKey(key, null), true),
   };
 
   return { handlers, portal, reconcile: () => engine.reconciler.run() };

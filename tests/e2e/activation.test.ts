@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type LogEntry } from '../fake-tenant/index';
 import { configure, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
-import { GROUP_INT_EXCHANGE, ROLE } from './scenarios';
+import { GROUP_INT_EXCHANGE, ROLE, withExchangeGroupActive } from './scenarios';
 
 let tenant: FakeTenant;
 let session: Session | undefined;
@@ -228,5 +228,40 @@ describe('activation from the popup', () => {
     expect(await reason!.evaluate((e) => (e as HTMLElement).innerText)).toMatch(/templates\[0\]\.justification/);
     const stored = await readStorage<{ name: string }[]>(session, 'local', 'templates');
     expect(stored.map((t) => t.name)).toEqual(['Daily Exchange work']);
+  });
+
+  it('Extend that PIM refuses offers a renewal; confirmed, and the new activation refused, the user is told at once with one-click Activate again', async () => {
+    // Active for 55 minutes (past the 5-minute floor), 5 left; the reason used last time is remembered.
+    await tenant.control.loadScenario(withExchangeGroupActive(55));
+    session = await start({ remembered: { [KEY.intExchange]: { templateId: null, durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: 'Mailbox migration' } } });
+    const popup = await openPopup(session);
+    await tenant.control.clearLog();
+    await (await rowButton(popup, KEY.intExchange, 'active', 'extend')).click();
+    const offer = await popup.waitForSelector(`${row(KEY.intExchange, 'active')} [data-testid="renew"]`);
+    // PIM refused the new activation from the current end; nothing else was sent before the user's confirmation.
+    expect(groupRequests(await tenant.control.log()).map((e) => [(e.body as { action: string }).action, e.status])).toEqual([['selfActivate', 400]]);
+    // The deactivation goes through; the new activation is refused.
+    await tenant.control.addFault({
+      match: { method: 'POST', path: 'group/assignmentScheduleRequests', body: '"action":"selfActivate"' },
+      respond: { status: 400, body: { error: { code: 'RoleAssignmentRequestPolicyValidationFailed', message: 'The following policy rules failed: ["ExpirationRule"]' } } },
+    });
+    await offer!.click();
+    const again = await rowButton(popup, KEY.intExchange, 'eligible', 'activate-again');
+    const said = await popup.$eval(`${row(KEY.intExchange, 'eligible')} [data-testid="result"]`, (el) => el.textContent ?? '');
+    expect(said).toMatch(/was deactivated for renewal, but activating it again failed: .*You are without the role now/);
+    const notes = (await (await session.worker()).evaluate('chrome.notifications.getAll()')) as Record<string, unknown>;
+    expect(Object.keys(notes)).toContain(`command:${KEY.intExchange}`);
+    // One click, the same remembered reason: active again.
+    await again.click();
+    await popup.waitForSelector(row(KEY.intExchange, 'active'));
+    const sent = groupRequests(await tenant.control.log()).map((e) => [(e.body as { action: string; justification?: string }).action, e.status, (e.body as { justification?: string }).justification]);
+    expect(sent.map(([action, status]) => [action, status])).toEqual([
+      ['selfActivate', 400],
+      ['selfDeactivate', 201],
+      ['selfActivate', 400],
+      ['selfActivate', 201],
+    ]);
+    // The retry sent what the renewal would have: the remembered reason.
+    expect(sent.at(-1)![2]).toBe('Mailbox migration');
   });
 });

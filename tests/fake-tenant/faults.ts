@@ -26,6 +26,8 @@ export const FaultSpec = z.object({
       method: z.string().optional(),
       /** Substring of the path plus query (either raw or percent-decoded). */
       path: z.string().optional(),
+      /** Substring of the request body, e.g. '"action":"selfActivate"' to fail an activation but not a deactivation. */
+      body: z.string().optional(),
       batchItemUrl: z.string().optional(),
     })
     .default({}),
@@ -64,13 +66,14 @@ export class FaultBook {
   }
 
   /** A fault for a top-level request (faults aimed at batch items are skipped). */
-  take(req: { host: string; method: string; pathAndQuery: string }): FaultRespond | null {
+  take(req: { host: string; method: string; pathAndQuery: string; body?: string }): FaultRespond | null {
     return this.consume((f) => {
       const m = f.match;
       if (m.batchItemUrl !== undefined) return false;
       if (m.host && m.host.toLowerCase() !== req.host.toLowerCase()) return false;
       if (m.method && m.method.toUpperCase() !== req.method.toUpperCase()) return false;
       if (m.path && !contains(req.pathAndQuery, m.path)) return false;
+      if (m.body && !(req.body ?? '').includes(m.body)) return false;
       return true;
     });
   }

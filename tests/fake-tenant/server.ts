@@ -147,7 +147,7 @@ async function handle(ctx: TenantContext, control: ControlClient, req: IncomingM
       body: '',
     };
   } else {
-    const fault = ctx.faults.take({ host: inc.host, method: inc.method, pathAndQuery: `${inc.rawPath}${inc.rawQuery ? `?${inc.rawQuery}` : ''}` });
+    const fault = ctx.faults.take({ host: inc.host, method: inc.method, pathAndQuery: `${inc.rawPath}${inc.rawQuery ? `?${inc.rawQuery}` : ''}`, body: inc.body });
     if (fault && 'kind' in fault && fault.kind.startsWith('processed-then-')) {
       reply = { ...route(ctx, inc), drop: fault.kind === 'processed-then-reset' ? 'reset' : 'timeout' };
     } else if (fault) reply = faultReply(ctx, inc, fault);

@@ -86,6 +86,7 @@ export interface Setup {
   post?: PostRoute;
   batch?: (item: BatchItemRequest) => Reply;
   now?: Date;
+  notify?: (n: { key: string; title: string; message: string }) => void;
 }
 
 export async function setup(s: Setup = {}) {
@@ -128,6 +129,7 @@ export async function setup(s: Setup = {}) {
     locale: 'en-GB',
     timeZone: 'UTC',
     openPopup,
+    ...(s.notify ? { notify: s.notify } : {}),
   });
   const sender = { id: 'ext', url: 'chrome-extension://ext/popup.html' };
   return { commands, h: commands.handlers, sender, posts, calls, openTab, focusTab, refresh, openPopup, stepUps };

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { activityItem, journalItem, policiesItem, rememberedItem } from '../../../lib/storage';
 import { assignment, created, graphError, GROUP, input, K, ME, NOW, policy, ROLE, setup, template, unreadable } from './command-harness';
@@ -203,7 +203,7 @@ describe('pim.extend', () => {
       remembered: { [K.exchange]: { templateId: template.id, durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null } },
       post: () => created('Granted'),
     });
-    const { results } = await t.h['pim.extend']({ key: K.exchange, durationMinutes: 240 }, t.sender);
+    const { results } = await t.h['pim.extend']({ key: K.exchange, durationMinutes: 240, renew: false }, t.sender);
     expect(t.posts[0]!.body).toMatchObject({ action: 'selfActivate', scheduleInfo: { startDateTime: new Date(end).toISOString(), expiration: { type: 'afterDuration', duration: 'PT1H' } } });
     expect(results[0]).toMatchObject({ kind: 'ok', status: 'Granted', text: 'Exchange Administrator is scheduled: starts 10:10.' });
   });
@@ -213,17 +213,40 @@ describe('pim.extend when PIM refuses a second activation (RoleAssignmentExists)
   const exists = () => graphError('RoleAssignmentExists', 'The Role assignment already exists.');
   const remembered = { [K.exchange]: { templateId: template.id, durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null } };
 
-  it('deactivates and activates again at once: one deactivation, one new activation from now', async () => {
+  it('offers the renewal first and sends nothing more; confirmed, it deactivates and activates again at once', async () => {
     const t = await setup({
       assignments: [assignment(K.exchange, 'active', { startDateTime: at(-50 * MIN), endDateTime: at(10 * MIN) }), assignment(K.exchange, 'eligible')],
       policies: { [K.exchange]: policy({ maxDuration: 'PT1H', maxMinutes: 60 }) },
       remembered,
-      post: (_p, n) => (n === 0 ? exists() : created(n === 1 ? 'Revoked' : 'Provisioned', `req-${n}`)),
+      post: (_p, n) => (n <= 1 ? exists() : created(n === 2 ? 'Revoked' : 'Provisioned', `req-${n}`)),
     });
-    const { results } = await t.h['pim.extend']({ key: K.exchange, durationMinutes: null }, t.sender);
-    expect(t.posts.map((p) => (p.body as { action: string; scheduleInfo?: { startDateTime: string } }).action)).toEqual(['selfActivate', 'selfDeactivate', 'selfActivate']);
-    expect(t.posts[2]!.body).toMatchObject({ scheduleInfo: { startDateTime: NOW.toISOString(), expiration: { duration: 'PT1H' } } });
+    const offered = (await t.h['pim.extend']({ key: K.exchange, durationMinutes: null, renew: false }, t.sender)).results[0]!;
+    expect(offered).toMatchObject({ kind: 'state', next: 'renew' });
+    expect(offered.text).toContain('Renew it instead?');
+    expect(t.posts.map((p) => (p.body as { action: string }).action)).toEqual(['selfActivate']);
+    // A notification's Extend hears that it was not extended, never "done".
+    await expect(t.commands.portal.extend(K.exchange)).rejects.toThrow(/Renew it instead/);
+    const { results } = await t.h['pim.extend']({ key: K.exchange, durationMinutes: null, renew: true }, t.sender);
+    // Confirmed: PIM is not asked to extend again; deactivate, then activate from now.
+    expect(t.posts.map((p) => (p.body as { action: string }).action)).toEqual(['selfActivate', 'selfActivate', 'selfDeactivate', 'selfActivate']);
+    expect(t.posts[3]!.body).toMatchObject({ scheduleInfo: { startDateTime: NOW.toISOString(), expiration: { duration: 'PT1H' } } });
     expect(results[0]).toMatchObject({ kind: 'ok', status: 'Provisioned' });
+  });
+
+  it('tells the user at once, with a one-click retry, when the renewal deactivated the role and the new activation failed', async () => {
+    const notify = vi.fn();
+    const t = await setup({
+      assignments: [assignment(K.exchange, 'active', { startDateTime: at(-50 * MIN), endDateTime: at(10 * MIN) }), assignment(K.exchange, 'eligible')],
+      policies: { [K.exchange]: policy({ maxDuration: 'PT1H', maxMinutes: 60 }) },
+      remembered,
+      notify,
+      post: (_p, n) => (n === 0 ? created('Revoked', 'off') : graphError('RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["ExpirationRule"]')),
+    });
+    const { results } = await t.h['pim.extend']({ key: K.exchange, durationMinutes: null, renew: true }, t.sender);
+    expect(t.posts.map((p) => (p.body as { action: string }).action)).toEqual(['selfDeactivate', 'selfActivate']);
+    expect(results[0]).toMatchObject({ kind: 'fatal', next: 'activate' });
+    expect(results[0]!.text).toMatch(/^Exchange Administrator was deactivated for renewal, but activating it again failed: .* You are without the role now: activate it again\.$/);
+    expect(notify).toHaveBeenCalledWith({ key: K.exchange, title: 'Exchange Administrator is no longer active', message: results[0]!.text });
   });
 
   it.each([
@@ -236,7 +259,7 @@ describe('pim.extend when PIM refuses a second activation (RoleAssignmentExists)
       remembered,
       post: () => exists(),
     });
-    const { results } = await t.h['pim.extend']({ key: K.exchange, durationMinutes: null }, t.sender);
+    const { results } = await t.h['pim.extend']({ key: K.exchange, durationMinutes: null, renew: false }, t.sender);
     expect(t.posts).toHaveLength(1);
     expect(results[0]).toMatchObject({ kind: 'fatal' });
     expect(results[0]!.text).toMatch(/^Exchange Administrator was not extended\. /);

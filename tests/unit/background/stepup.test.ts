@@ -100,7 +100,7 @@ describe('step-up through the commands', () => {
       remembered: { [K.app]: remembered },
       post: () => created('Granted'),
     });
-    expect((await t.h['pim.extend']({ key: K.app, durationMinutes: 30 }, t.sender)).results[0]).toMatchObject({ kind: 'stepUp' });
+    expect((await t.h['pim.extend']({ key: K.app, durationMinutes: 30, renew: false }, t.sender)).results[0]).toMatchObject({ kind: 'stepUp' });
     const done = await t.h['auth.stepUpDone']({ stepUpId: 'id-1', accessToken: 'acrs-token', error: null }, t.sender);
     expect(done.results[0]).toMatchObject({ kind: 'ok', status: 'Granted' });
     expect(t.posts[0]!.body).toMatchObject({ scheduleInfo: { startDateTime: end, expiration: { duration: 'PT30M' } } });
