@@ -334,7 +334,8 @@ export const popupFocusItem = defineValidatedItem('session:popupFocus', z.nullab
  * sends the ordinary pim.* command only on a click there. Never a write by itself: it only says what to show.
  */
 export const PortalIntent = z.object({
-  command: z.enum(['activate', 'extend', 'deactivate']),
+  /** renew: a notification's Extend that PIM refused; deactivate-then-activate waits for the user's OK. */
+  command: z.enum(['activate', 'extend', 'deactivate', 'renew']),
   key: z.string().check(z.maxLength(300)),
   /** lib/pim/portals.ts PortalId of the tab that asked, for the popup's sentence. */
   portalId: z.string().check(z.maxLength(40)),

@@ -21,6 +21,8 @@ export interface BadgeProps {
   /** Keys with a command in flight (their buttons are disabled). */
   busy: ReadonlySet<string>;
   notice: BadgeNotice | null;
+  /** Deactivate acts at once (the badge proved it is visible); otherwise it asks in the extension's window first. */
+  oneClickDeactivate: boolean;
   onToggle(): void;
   onMove(): void;
   onCommand(command: PortalCommand, key: string): void;
@@ -88,6 +90,7 @@ export function Badge(p: BadgeProps) {
               now={now}
               warnMs={p.warnMs}
               busy={p.busy.has(item.key)}
+              oneClickDeactivate={p.oneClickDeactivate}
               onCommand={p.onCommand}
             />
           ))}

@@ -11,10 +11,12 @@ export interface BadgeRowProps {
   now: number;
   warnMs: number;
   busy: boolean;
+  /** false: Deactivate asks in the extension's window first (lib/portal/visibility.ts); the button says so. */
+  oneClickDeactivate: boolean;
   onCommand(command: PortalCommand, key: string): void;
 }
 
-export function BadgeRow({ item, now, warnMs, busy, onCommand }: BadgeRowProps) {
+export function BadgeRow({ item, now, warnMs, busy, oneClickDeactivate, onCommand }: BadgeRowProps) {
   const end = parseTime(item.endDateTime);
   const left = timeLeft(item.endDateTime, now, { seconds: true });
   const warning = item.state === 'active' && end !== null && end - now < warnMs;
@@ -55,6 +57,7 @@ export function BadgeRow({ item, now, warnMs, busy, onCommand }: BadgeRowProps) 
               class="pc-btn"
               disabled={!d.ok || busy}
               aria-label={t('portalBadgeDeactivateLabel', item.displayName)}
+              aria-description={oneClickDeactivate ? undefined : t('portalBadgeConfirmFirst')}
               onClick={act('deactivate')}
             >
               {t('portalBadgeDeactivate')}
@@ -65,6 +68,7 @@ export function BadgeRow({ item, now, warnMs, busy, onCommand }: BadgeRowProps) 
               class="pc-btn"
               disabled={busy}
               aria-label={t('portalBadgeExtendLabel', item.displayName)}
+              aria-description={t('portalBadgeConfirmFirst')}
               onClick={act('extend')}
             >
               {t('portalBadgeExtend')}
@@ -75,6 +79,7 @@ export function BadgeRow({ item, now, warnMs, busy, onCommand }: BadgeRowProps) 
               class="pc-btn pc-primary"
               disabled={busy}
               aria-label={t('portalBadgeActivateLabel', item.displayName)}
+              aria-description={t('portalBadgeConfirmFirst')}
               onClick={act('activate')}
             >
               {t('portalBadgeActivate')}

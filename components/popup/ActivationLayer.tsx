@@ -119,6 +119,7 @@ export function ActivationLayer({ activation, assignments, now, format, active, 
             setIntentDone(true);
             if (intentTarget && intent.command === 'extend') act.extend(intentTarget);
             if (intentTarget && intent.command === 'deactivate') act.deactivate(intentTarget);
+            if (intentTarget && intent.command === 'renew') act.renew(intentTarget);
           }}
           onDismiss={() => setIntentDone(true)}
         />

@@ -9,7 +9,8 @@ import type { Assignment } from '../../lib/pim/model';
 import { formatClock, parseTime, type TimeFormat } from '../../lib/pim/time';
 
 export interface IntentView {
-  command: 'activate' | 'extend' | 'deactivate';
+  /** renew: a notification's Extend that PIM refused (deactivate, then activate again, on the user's OK). */
+  command: 'activate' | 'extend' | 'deactivate' | 'renew';
   key: string;
   portalName: string;
 }
@@ -40,14 +41,17 @@ export function IntentBanner({ intent, target, format, onConfirm, onDismiss }: I
       ? t('intentActivate', intent.portalName, target.displayName)
       : intent.command === 'extend'
         ? t('intentExtend', intent.portalName, target.displayName, end === null ? '—' : formatClock(end, format))
-        : t('intentDeactivate', intent.portalName, target.displayName);
+        : intent.command === 'renew'
+          ? t('intentRenew', target.displayName)
+          : t('intentDeactivate', intent.portalName, target.displayName);
+  const confirmLabel = { extend: t('intentConfirmExtend'), renew: t('actRenew'), deactivate: t('intentConfirmDeactivate'), activate: '' }[intent.command];
   return (
     <section class="notice notice-info" data-testid="intent" data-intent={intent.command} role="status">
       <p class="notice-text">{text}</p>
       {intent.command !== 'activate' && (
         <div class="intent-actions">
           <button type="button" class="btn btn-primary" data-testid="intent-confirm" onClick={onConfirm}>
-            {intent.command === 'extend' ? t('intentConfirmExtend') : t('intentConfirmDeactivate')}
+            {confirmLabel}
           </button>
           <button type="button" class="btn btn-subtle" data-testid="intent-cancel" onClick={onDismiss}>
             {t('intentCancel')}

@@ -6,6 +6,7 @@
  * The per-assignment work lives in ./activation.ts; this file is the message surface and the portal badge's commands.
  */
 import { MessagingError, type CommandResult, type Handlers, type PortalCommandResult } from '../messaging';
+import type { PortalIntent } from '../storage';
 // Imported as `translate`: `t` is a local name (a target) further down.
 import { t as translate } from '../i18n';
 import { actionDone, actionVerb, describeError, describeOutcome } from '../pim/errors';
@@ -27,6 +28,8 @@ export type { ActivationDeps as CommandDeps } from './activation';
 export interface CommandExtras {
   /** Opens the toolbar popup (browser.action.openPopup); false where the browser does not allow it. */
   openPopup: () => Promise<boolean>;
+  /** Asks the user in the popup (session:portalIntent); sends nothing. Absent: the offer is reported as a failure. */
+  confirm?: (intent: Omit<PortalIntent, 'at'>) => Promise<void>;
 }
 
 type CommandHandlers = Required<
@@ -220,6 +223,11 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     }
     const already = r.kind === 'state' && r.state ? ALREADY[command][r.state] : undefined;
     if (already) return { outcome: already };
+    // A notification's Extend that PIM refused: renewing could leave the user without the role, so they decide there.
+    if (r.state === 'renew-offer' && deps.confirm) {
+      await deps.confirm({ command: 'renew', key: r.key, portalId: '' });
+      return { outcome: 'confirm-opened' };
+    }
     if (r.kind === 'stepUp') return { outcome: 'in-progress' };
     if (r.kind === 'field' && ifFormNeeded) {
       const opened = await deps.openPopup().catch(() => false);

@@ -14,7 +14,7 @@ import { DEFAULT_PORTAL_PREF, relevance, tenantPortalForUrl, type PortalId, type
 import type { PortalIntent } from '../storage';
 import { t } from '../i18n';
 
-export type PortalCommand = PortalIntent['command'];
+export type PortalCommand = Exclude<PortalIntent['command'], 'renew'>;
 
 export interface PortalCommandDeps {
   /** The signed-in account's snapshot (lib/pim/snapshot.ts ownSnapshot), null when there is none. */

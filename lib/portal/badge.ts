@@ -36,7 +36,7 @@ export interface PortalBadgeDeps {
   /** The badge's stylesheet (bundled as text). */
   css: string;
   /** Whether the badge can prove it was visible when clicked (IntersectionObserver v2); the real one when absent. */
-  visibility?: (target: () => Element | null, deps: { host: () => Element | null }) => VisibilityProof;
+  visibility?: (target: () => Element | null, deps: { host: () => Element | null; onChange: () => void }) => VisibilityProof;
   warnMs?: number;
   /** Timer and visibility; the page's window and document when absent. */
   ticker?: TickerDeps;
@@ -89,7 +89,10 @@ export async function startPortalBadge(ctx: PortalContext, deps: PortalBadgeDeps
   }));
   // What the user clicks must have been on screen, unoccluded and untransformed, for a while (IntersectionObserver
   // v2); a page that lays a decoy over the badge gets no one-click Deactivate, only the popup's confirmation.
-  const visible = (deps.visibility ?? createVisibilityProof)(() => ui?.container.firstElementChild ?? null, { host: () => ui?.host ?? null });
+  const visible = (deps.visibility ?? createVisibilityProof)(() => ui?.container.firstElementChild ?? null, {
+    host: () => ui?.host ?? null,
+    onChange: () => paint(),
+  });
   ctx.onInvalidated(() => visible.stop());
 
   const layout = () => ({ corner: state.layout.corner ?? portal.corner, collapsed: state.layout.collapsed ?? true });
@@ -155,6 +158,7 @@ export async function startPortalBadge(ctx: PortalContext, deps: PortalBadgeDeps
         collapsed,
         busy,
         notice,
+        oneClickDeactivate: visible.proven(),
         onToggle: () => saveLayout({ ...state.layout, collapsed: !collapsed }),
         onMove: () => saveLayout({ ...state.layout, corner: NEXT_CORNER[corner] }),
         onCommand,

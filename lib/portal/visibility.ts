@@ -28,7 +28,14 @@ interface V2Entry {
 
 export function createVisibilityProof(
   target: () => Element | null,
-  deps: { now?: () => number; Observer?: typeof IntersectionObserver | undefined; host?: () => Element | null } = {},
+  deps: {
+    now?: () => number;
+    Observer?: typeof IntersectionObserver | undefined;
+    host?: () => Element | null;
+    /** Called when `proven()` may have changed (the badge repaints: its Deactivate says whether it will ask first). */
+    onChange?: () => void;
+    setTimeout?: (fn: () => void, ms: number) => unknown;
+  } = {},
 ): VisibilityProof {
   const now = deps.now ?? (() => performance.now());
   const Observer = 'Observer' in deps ? deps.Observer : globalThis.IntersectionObserver;
@@ -40,13 +47,19 @@ export function createVisibilityProof(
   let watchedHost: Element | null = null;
   const hostWatch = typeof MutationObserver === 'undefined' ? null : new MutationObserver(() => (tampered = true));
 
+  const later = deps.setTimeout ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
   const onEntries = (entries: IntersectionObserverEntry[]) => {
+    const was = visibleSince;
     for (const entry of entries as unknown as V2Entry[]) {
       if (entry.isVisible === undefined) supported = false;
       // The entry's own time: when the browser computed it, not when the callback ran.
       if (entry.isVisible) visibleSince ??= entry.time;
       else visibleSince = null;
     }
+    if (visibleSince === was) return;
+    deps.onChange?.();
+    // One wake-up when the proof will hold, so the badge can say so; none while nothing changes.
+    if (visibleSince !== null && supported) later(() => deps.onChange?.(), Math.max(0, visibleSince + VISIBLE_FOR_MS - now()) + 1);
   };
 
   return {

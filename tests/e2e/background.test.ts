@@ -93,7 +93,7 @@ async function activateOslo(s: Session): Promise<Page> {
 }
 
 describe('background: warnings, toolbar, refresh', () => {
-  it('warns once ten minutes before the end, Extend sends one clamped activation, and the toolbar follows', async () => {
+  it('warns once ten minutes before the end, Extend (renewed on confirmation) sends one clamped activation, and the toolbar follows', async () => {
     await tenant.control.loadScenario(quietScenario());
     session = await start(SEED);
     const popup = await activateOslo(session);
@@ -106,8 +106,10 @@ describe('background: warnings, toolbar, refresh', () => {
     expect(await badgeText(session)).toMatch(/^(9|10)m$/);
 
     // The notification's Extend button runs the same command as the row's Extend (Puppeteer cannot press OS buttons).
+    // PIM refuses a second activation while one is in force; the renewal it offers runs on the user's confirmation.
     await tenant.control.clearLog();
     await (await popup.waitForSelector(`${row(OSLO_KEY, 'active')} [data-testid="extend"]`))!.click();
+    await (await popup.waitForSelector(`${row(OSLO_KEY, 'active')} [data-testid="renew"]`))!.click();
     await waitFor(() => badgeText(session!), (t) => /^(59|60)m$/.test(t), 'toolbar after Extend');
     const sent = activations(await tenant.control.log()).filter((e) => e.status === 201);
     expect(sent).toHaveLength(1);

@@ -85,3 +85,29 @@ export async function waitForPopupSurface(s: Session, open: () => Promise<unknow
   await page.locator('[data-testid="intent"]').wait();
   return page;
 }
+
+/**
+ * Waits until the badge's button `name` acts in one click: it stops describing itself as confirmed in the extension's
+ * window once the badge has proved it is visible (lib/portal/visibility.ts). The page is brought to the front first:
+ * a background tab is not visible.
+ */
+export async function waitForOneClick(page: Page, name: string, timeoutMs = 15_000): Promise<void> {
+  await page.bringToFront();
+  type Node = { role?: string; name?: string; description?: string; children?: Node[] };
+  const find = (n: Node | null | undefined): Node | null => {
+    if (!n) return null;
+    if (n.role === 'button' && n.name === name) return n;
+    for (const c of n.children ?? []) {
+      const hit = find(c);
+      if (hit) return hit;
+    }
+    return null;
+  };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const button = find((await page.accessibility.snapshot({ interestingOnly: false })) as Node | null);
+    if (button && !button.description) return;
+    if (Date.now() > deadline) throw new Error(`${name} never became one click (${button ? `described: ${button.description}` : 'not shown'})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

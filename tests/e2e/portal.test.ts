@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type LogEntry } from '../fake-tenant/index';
 import { configure, launch, signIn, waitForStorage, type Session } from './harness';
-import { badgeNames, clickInBadge, EXO, openPortal, waitForBadge, waitForPopupSurface } from './badge';
+import { badgeNames, clickInBadge, EXO, openPortal, waitForBadge, waitForOneClick, waitForPopupSurface } from './badge';
 import { defaultScenario, GROUP_INT_EXCHANGE, renameGroup, withExchangeGroupActive } from './scenarios';
 
 let tenant: FakeTenant;
@@ -101,6 +101,7 @@ describe('portal badge', () => {
     await popup.locator('[data-testid="refresh"]').click();
     await waitForBadge(first, (n) => n.includes('Deactivate PIM – INT – Exchange administrator') && !/Deactivate in/.test(n));
     await tenant.control.clearLog();
+    await waitForOneClick(first, 'Deactivate PIM – INT – Exchange administrator');
     await clickInBadge(first, 'Deactivate PIM – INT – Exchange administrator');
     for (const page of [first, second]) await waitForBadge(page, (n) => n.includes('Activate PIM – INT – Exchange administrator') && !n.includes('PIM: 2 active'));
     const sent = writes(await tenant.control.log());

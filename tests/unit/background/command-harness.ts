@@ -5,7 +5,7 @@
 import { vi } from 'vitest';
 import { createGraphClient } from '../../../lib/graph/client';
 import { createActivityLog } from '../../../lib/background/activity';
-import { createCommands } from '../../../lib/background/commands';
+import { createCommands, type CommandExtras } from '../../../lib/background/commands';
 import { createJournal } from '../../../lib/background/journal';
 import { createPolicyStore } from '../../../lib/background/policy-store';
 import { createStepUps } from '../../../lib/background/stepup';
@@ -87,6 +87,7 @@ export interface Setup {
   batch?: (item: BatchItemRequest) => Reply;
   now?: Date;
   notify?: (n: { key: string; title: string; message: string }) => void;
+  confirm?: CommandExtras['confirm'];
 }
 
 export async function setup(s: Setup = {}) {
@@ -130,6 +131,7 @@ export async function setup(s: Setup = {}) {
     timeZone: 'UTC',
     openPopup,
     ...(s.notify ? { notify: s.notify } : {}),
+    ...(s.confirm ? { confirm: s.confirm } : {}),
   });
   const sender = { id: 'ext', url: 'chrome-extension://ext/popup.html' };
   return { commands, h: commands.handlers, sender, posts, calls, openTab, focusTab, refresh, openPopup, stepUps };

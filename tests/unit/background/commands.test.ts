@@ -233,6 +233,20 @@ describe('pim.extend when PIM refuses a second activation (RoleAssignmentExists)
     expect(results[0]).toMatchObject({ kind: 'ok', status: 'Provisioned' });
   });
 
+  it("a notification's Extend that PIM refuses asks in the popup whether to renew, and sends nothing more", async () => {
+    const confirm = vi.fn(async () => undefined);
+    const t = await setup({
+      assignments: [assignment(K.exchange, 'active', { startDateTime: at(-50 * MIN), endDateTime: at(10 * MIN) }), assignment(K.exchange, 'eligible')],
+      policies: { [K.exchange]: policy({ maxDuration: 'PT1H', maxMinutes: 60 }) },
+      remembered,
+      confirm,
+      post: () => exists(),
+    });
+    expect(await t.commands.portal.extend(K.exchange)).toEqual({ outcome: 'confirm-opened' });
+    expect(confirm).toHaveBeenCalledWith({ command: 'renew', key: K.exchange, portalId: '' });
+    expect(t.posts).toHaveLength(1);
+  });
+
   it('tells the user at once, with a one-click retry, when the renewal deactivated the role and the new activation failed', async () => {
     const notify = vi.fn();
     const t = await setup({

@@ -19,6 +19,7 @@ function show(assignments: Parameters<typeof badgeModel>[0]['assignments'], over
     collapsed: false,
     busy: new Set(),
     notice: null,
+    oneClickDeactivate: true,
     onToggle: vi.fn(),
     onMove: vi.fn(),
     onCommand: vi.fn(),
@@ -143,5 +144,15 @@ describe('Badge', () => {
   it('explains what happened after a command', () => {
     const { container } = show(viaGroupScenario(10, 50), { notice: { kind: 'outcome', command: 'activate', outcome: 'pending-approval' } });
     expect(container.querySelector('[role="status"]')!.textContent).toContain('it needs approval');
+  });
+
+  it('says on every button that needs it that the action is confirmed in the extension window', () => {
+    const reader = eligibleExchange({ key: 'role:reader:/', targetId: 'f2ef992c-3afb-46b9-b7cf-a126ee74c451', displayName: 'Global Reader' });
+    const { container } = show([...viaGroupScenario(55, 5), reader], { oneClickDeactivate: false });
+    const described = [...container.querySelectorAll('button[aria-description]')].map((b) => b.getAttribute('aria-label'));
+    expect(described).toEqual([`Deactivate ${GROUP_NAME}`, `Extend ${GROUP_NAME}`, 'Activate Global Reader']);
+    cleanup();
+    const proven = show(viaGroupScenario(55, 5), { oneClickDeactivate: true });
+    expect(proven.container.querySelector(`button[aria-label="Deactivate ${GROUP_NAME}"]`)?.hasAttribute('aria-description')).toBe(false);
   });
 });
