@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// `npm test`: install what is missing, typecheck, build and pack the release packages, lint the Firefox package with
-// Mozilla's addons-linter (web-ext lint), then unit, integration and e2e tests (including axe-core accessibility checks).
+// `npm test`: install what is missing (npm packages, Chromium, Firefox ESR), typecheck, build and pack the release
+// packages, lint the Firefox package with Mozilla's addons-linter (web-ext lint), then unit, integration and e2e tests
+// (Chromium and Firefox journeys, axe-core accessibility checks).
 import { resolve } from 'node:path';
-import { ensureChromium, ensureDeps, run, chromiumVersion, root } from './lib/ensure.mjs';
+import { ensureChromium, ensureDeps, ensureFirefox, run, chromiumVersion, root } from './lib/ensure.mjs';
 
 ensureDeps();
 const chrome = ensureChromium();
 console.log(`› Browser: ${chrome} (${chromiumVersion(chrome)})`);
 process.env.CHROME_PATH = chrome;
+const firefox = ensureFirefox();
+console.log(`› Firefox: ${firefox} (${chromiumVersion(firefox)})`);
+process.env.FIREFOX_PATH = firefox;
 const outDir = resolve(root, process.env.WXT_OUT_DIR ?? '.output');
 
 console.log('› Typecheck');

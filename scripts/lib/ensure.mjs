@@ -102,3 +102,37 @@ export function chromiumVersion(path) {
     return 'unknown version';
   }
 }
+
+const FIREFOX_CANDIDATES = ['/usr/bin/firefox-esr', '/usr/lib/firefox-esr/firefox-esr', '/usr/bin/firefox', '/Applications/Firefox.app/Contents/MacOS/firefox'];
+
+/**
+ * Returns the path of Firefox for the Firefox e2e journeys (FIREFOX_PATH, else an installed Firefox ESR or Firefox),
+ * installing Debian's firefox-esr with apt-get when root; otherwise says what to install.
+ */
+export function ensureFirefox() {
+  if (process.env.FIREFOX_PATH) {
+    if (existsSync(process.env.FIREFOX_PATH)) return process.env.FIREFOX_PATH;
+    console.error(`✖ FIREFOX_PATH is set to ${process.env.FIREFOX_PATH}, which does not exist.`);
+    process.exit(1);
+  }
+  const found = FIREFOX_CANDIDATES.find((p) => existsSync(p));
+  if (found) return found;
+  if (isRootUser() && hasAptGet()) {
+    console.log("› Firefox not found: installing Debian's firefox-esr with apt-get…");
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'firefox-esr'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const installed = FIREFOX_CANDIDATES.find((p) => existsSync(p));
+    if (installed) return installed;
+  }
+  console.error(
+    [
+      '✖ No Firefox found (the Firefox end-to-end journeys need Firefox ESR 128 or later).',
+      '  Install it, then run the command again:',
+      '    Debian/Ubuntu:  sudo apt-get install firefox-esr',
+      '    Fedora:         sudo dnf install firefox',
+      '    macOS:          brew install --cask firefox',
+      '  or point FIREFOX_PATH at an installed Firefox binary.',
+    ].join('\n'),
+  );
+  process.exit(1);
+}
