@@ -23,7 +23,20 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'en',
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'pim-companion@pim-companion.dev', strict_min_version: '128.0' } } }
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'pim-companion@pim-companion.dev',
+              // 140: the first Firefox (and ESR) that reads data_collection_permissions; above what storage.session,
+              // event pages and navigator.locks need (docs/DEPLOYING.md, "Firefox data collection").
+              strict_min_version: '140.0',
+              // Sign-in data goes to the user's own Microsoft Entra tenant and nowhere else (docs/DEPLOYING.md).
+              data_collection_permissions: { required: ['authenticationInfo'] },
+            },
+            // Firefox for Android reads data_collection_permissions from 142.
+            gecko_android: { strict_min_version: '142.0' },
+          },
+        }
       : { key: MANIFEST_KEY, minimum_chrome_version: '116', storage: { managed_schema: 'managed-schema.json' } }),
     permissions: ['storage', 'alarms', 'notifications', 'identity', ...(browser === 'firefox' ? [] : ['offscreen'])],
     // Graph and sign-in: no CORS preflight, so a refresh is one round trip. The portal hosts (the same list the badge's
