@@ -17,6 +17,8 @@ export default defineConfig({
   // A private output folder lets parallel checkouts' builds and e2e runs not step on each other (default .output).
   outDir: process.env.WXT_OUT_DIR ?? '.output',
   manifestVersion: 3,
+  // One promise-based browser.* in every context on both browsers (Mozilla's webextension-polyfill behind wxt/browser).
+  modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',
