@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FakeTenant } from '../fake-tenant/index';
 import { allHosts } from '../fake-tenant/hosts';
+import { ADMIN_UPN, storageWaitScript } from './harness';
 
 export const FIREFOX_DIR = resolve(process.env.WXT_OUT_DIR ?? '.output', 'firefox-mv3');
 export const GECKO_ID = 'pim-companion@pim-companion.dev';
@@ -243,4 +244,21 @@ async function consoleProblems(browser: Browser): Promise<string[]> {
     return JSON.stringify(out);
   })()`;
   return JSON.parse(await inParent(browser, expression)) as string[];
+}
+
+/** Resolves when `predicate` holds for storage[area][key], checked now and on every change (see harness.ts). */
+export function waitForStorageFx(s: FirefoxSession, area: 'local' | 'sync', key: string, predicate: string, timeoutMs = 20_000): Promise<unknown> {
+  return s.ext(storageWaitScript(area, key, predicate, timeoutMs));
+}
+
+/** Interactive sign-in through the product's sign-in page and the stand-in's account picker (launchWebAuthFlow's window). */
+export async function signInFx(s: FirefoxSession, upn = ADMIN_UPN): Promise<void> {
+  const page = await s.open('signin.html');
+  const authWindow = s.browser.waitForTarget((t) => t.url().includes('/oauth2/v2.0/authorize'), { timeout: 20_000 });
+  await page.locator('[data-testid="signin"]').click();
+  const authPage = await (await authWindow).page();
+  if (!authPage) throw new Error('auth window has no page');
+  await authPage.locator(`[data-upn="${upn}"]`).click();
+  await waitForStorageFx(s, 'local', 'authState', '(v) => v && v.status === "signed-in"');
+  await page.close();
 }

@@ -7,8 +7,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type LogEntry } from '../fake-tenant/index';
-import { ADMIN_UPN, CLIENT_ID, storageWaitScript } from './harness';
-import { launchFirefox, type FirefoxSession } from './firefox-harness';
+import { CLIENT_ID } from './harness';
+import { launchFirefox, signInFx, waitForStorageFx, type FirefoxSession } from './firefox-harness';
 import { defaultScenario, ROLE, withExchangeGroupActive } from './scenarios';
 
 let tenant: FakeTenant;
@@ -44,9 +44,7 @@ const tokens = (log: LogEntry[]) => log.filter((e) => e.host === 'login.microsof
 const batches = (log: LogEntry[]) => log.filter((e) => e.method === 'POST' && e.path === '/v1.0/$batch');
 const roleRequests = (log: LogEntry[]) => log.filter((e) => e.method === 'POST' && e.path === '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests');
 
-function waitForStorage(s: FirefoxSession, area: 'local' | 'sync', key: string, predicate: string, timeoutMs = 20_000): Promise<unknown> {
-  return s.ext(storageWaitScript(area, key, predicate, timeoutMs));
-}
+const waitForStorage = waitForStorageFx;
 
 /** Configured and signed in through the sign-in page (MSAL + identity.launchWebAuthFlow), snapshot and policies fetched. */
 async function start(opts: { seed?: Record<string, unknown>; prefs?: Record<string, unknown> } = {}): Promise<FirefoxSession> {
@@ -54,16 +52,9 @@ async function start(opts: { seed?: Record<string, unknown>; prefs?: Record<stri
   session = s;
   if (opts.seed) await s.ext(`browser.storage.local.set(${JSON.stringify(opts.seed)})`);
   await s.ext(`browser.storage.sync.set({ connection: ${JSON.stringify({ cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: CLIENT_ID })} })`);
-  const page = await s.open('signin.html');
-  const authWindow = s.browser.waitForTarget((t) => t.url().includes('/oauth2/v2.0/authorize'), { timeout: 20_000 });
-  await page.locator('[data-testid="signin"]').click();
-  const authPage = await (await authWindow).page();
-  if (!authPage) throw new Error('auth window has no page');
-  await authPage.locator(`[data-upn="${ADMIN_UPN}"]`).click();
-  await waitForStorage(s, 'local', 'authState', '(v) => v && v.status === "signed-in"');
+  await signInFx(s);
   await waitForStorage(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
   await waitForStorage(s, 'local', 'policies', '(v) => !!v && Object.keys(v).length > 0');
-  await page.close();
   return s;
 }
 
@@ -72,6 +63,12 @@ async function openPopup(s: FirefoxSession): Promise<Page> {
   await page.setViewport({ width: 380, height: 800 });
   await s.navigate(page, `${s.origin}/popup.html`);
   return page;
+}
+
+/** After a write: the background's own refresh has stored the role as active and finished (a later one must fetch anew). */
+async function writeSettled(s: FirefoxSession, key: string): Promise<void> {
+  await waitForStorage(s, 'local', 'snapshot', `(v) => !!v && v.assignments.some((a) => a.key === ${JSON.stringify(key)} && a.state === 'active')`);
+  await waitForStorage(s, 'local', 'refreshState', '(v) => !!v && !v.inFlight');
 }
 
 /** A refresh the way the periodic alarm does it: the alarm wakes a suspended event page. */
@@ -121,6 +118,7 @@ describe('Firefox', () => {
     const button = await popup.waitForSelector(`${row(OSLO_KEY, 'active')} [data-testid="deactivate"]`);
     expect(await button!.evaluate((b) => (b as HTMLButtonElement).disabled)).toBe(true);
     expect(roleRequests(await tenant.control.log()).map((e) => [(e.body as { action: string }).action, e.status])).toEqual([['selfActivate', 201]]);
+    await writeSettled(s, OSLO_KEY);
 
     await tenant.control.advance(5 * 60_000 + 2_000);
     await refreshByAlarm(s);
@@ -157,6 +155,7 @@ describe('Firefox', () => {
     const popup = await openPopup(s);
     await (await popup.waitForSelector(`${row(OSLO_KEY, 'eligible')} [data-testid="activate"]`))!.click();
     await popup.waitForSelector(row(OSLO_KEY, 'active'));
+    await writeSettled(s, OSLO_KEY);
     await popup.close();
 
     await tenant.control.advance(50 * 60_000);
