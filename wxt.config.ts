@@ -17,6 +17,8 @@ export default defineConfig({
   // A private output folder lets parallel checkouts' builds and e2e runs not step on each other (default .output).
   outDir: process.env.WXT_OUT_DIR ?? '.output',
   manifestVersion: 3,
+  // One promise-based browser.* in every context on both browsers (Mozilla's webextension-polyfill behind wxt/browser).
+  modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   hooks: {
     // The portal badge is a plain script (entrypoints/portal/index.ts: WXT's content-script context would announce
@@ -33,7 +35,20 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'en',
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'pim-companion@pim-companion.dev', strict_min_version: '128.0' } } }
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'pim-companion@pim-companion.dev',
+              // 140: the first Firefox (and ESR) that reads data_collection_permissions; above what storage.session,
+              // event pages and navigator.locks need (docs/DEPLOYING.md, "Firefox data collection").
+              strict_min_version: '140.0',
+              // Sign-in data goes to the user's own Microsoft Entra tenant and nowhere else (docs/DEPLOYING.md).
+              data_collection_permissions: { required: ['authenticationInfo'] },
+            },
+            // Firefox for Android reads data_collection_permissions from 142.
+            gecko_android: { strict_min_version: '142.0' },
+          },
+        }
       : { key: MANIFEST_KEY, minimum_chrome_version: '116', storage: { managed_schema: 'managed-schema.json' } }),
     permissions: ['storage', 'alarms', 'notifications', 'identity', ...(browser === 'firefox' ? [] : ['offscreen'])],
     // Graph and sign-in only: no CORS preflight, so a refresh is one round trip. No portal host: the badge registers its

@@ -1,4 +1,5 @@
 /** Options wiring: storage and messages in and out of OptionsView. */
+import '../../lib/zod-jitless';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { sampleRoleName } from '../../components/options/bundleChoices';

@@ -2,6 +2,7 @@
  * Popup wiring: paint the stored snapshot at once, re-render when storage changes, ask the background for a refresh
  * when the data is stale, and turn the view's events into messages. No Graph, no MSAL, no polling here.
  */
+import '../../lib/zod-jitless';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import type { ActivationActions } from '../../components/popup/activationContext';

@@ -1,4 +1,5 @@
 /** Sign-in tab wiring: one PCA for the page, MSAL's interactive flow in, the recorded account out. */
+import '../../lib/zod-jitless';
 import type { PublicClientApplication } from '@azure/msal-browser';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';

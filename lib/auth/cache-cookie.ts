@@ -5,6 +5,13 @@
  * 32 random bytes), without Secure, before MSAL initialises, and reuse an existing one so the sign-in page and the
  * auth document share one cache. It stays a session cookie, as MSAL intends: a browser restart drops the cache and the
  * background renews without UI first.
+ *
+ * Firefox stores no cookies for moz-extension:// pages at all (set one, read back ''), so there the key lives in
+ * `storage.session` instead (sharedEncryptionKey) and is shown to MSAL as the one cookie it reads (presentAsCookie).
+ * storage.session is extension-only (Firefox does not expose it to content scripts), never synced and held in memory
+ * until the browser closes: the same reach and lifetime as Chromium's session cookie, but shared by the sign-in page
+ * and the event page across its suspensions. Chromium keeps the cookie: its offscreen document, where MSAL renews
+ * tokens, cannot reach extension storage.
  */
 import { z } from 'zod/mini';
 
@@ -65,4 +72,38 @@ export function ensureEncryptionCookie(jar: CookieJar, source: KeySource): Encry
   const created = newEncryptionKey(source);
   jar.cookie = encryptionCookieString(created);
   return created;
+}
+
+/** Where the Firefox key is kept: `browser.storage.session` (or a stand-in in tests). */
+export interface SessionArea {
+  get(key: string): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+}
+
+/** `navigator.locks`: one origin-wide lock so the sign-in page and the background never create two keys. */
+export interface LockManagerLike {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+export const SESSION_KEY_ITEM = 'msalCacheKey';
+
+/** The key shared by every extension context of this browser session, created once. */
+export async function sharedEncryptionKey(area: SessionArea, source: KeySource, locks?: LockManagerLike | null): Promise<EncryptionKey> {
+  const getOrCreate = async () => {
+    const stored = EncryptionKey.safeParse((await area.get(SESSION_KEY_ITEM))[SESSION_KEY_ITEM]);
+    if (stored.success) return stored.data;
+    const created = newEncryptionKey(source);
+    await area.set({ [SESSION_KEY_ITEM]: created });
+    return created;
+  };
+  return locks ? locks.request('pim-companion.msal-cache-key', getOrCreate) : getOrCreate();
+}
+
+/**
+ * Shows `key` to MSAL as the `msal.cache.encryption` cookie it reads in `initialize()`, and ignores cookie writes
+ * (MSAL would write a fresh key when it finds none). Only where the browser keeps no cookies anyway (Firefox).
+ */
+export function presentAsCookie(doc: object, key: EncryptionKey): void {
+  const cookie = `${ENCRYPTION_COOKIE}=${encodeURIComponent(JSON.stringify(key))}`;
+  Object.defineProperty(doc, 'cookie', { configurable: true, get: () => cookie, set: () => undefined });
 }

@@ -10,7 +10,7 @@ import { CacheLookupPolicy, PublicClientApplication, type AccountInfo, type Auth
 import { browser } from 'wxt/browser';
 import { cloudById, type Cloud } from '../clouds';
 import type { Connection } from '../storage';
-import { ensureEncryptionCookie } from './cache-cookie';
+import { ensureEncryptionCookie, presentAsCookie, sharedEncryptionKey } from './cache-cookie';
 import { AuthError, MESSAGES, classifyWebAuthFlowError, toAuthError } from './errors';
 import { signInScopes } from './scopes';
 
@@ -45,7 +45,9 @@ export function redirectUri(): string {
 }
 
 export async function createPca(connection: Connection): Promise<PublicClientApplication> {
-  ensureEncryptionCookie(document, crypto);
+  // Firefox keeps no cookies for extension pages: the shared key comes from storage.session (see cache-cookie.ts).
+  if (import.meta.env.FIREFOX) presentAsCookie(document, await sharedEncryptionKey(browser.storage.session, crypto, navigator.locks));
+  else ensureEncryptionCookie(document, crypto);
   const cloud = cloudById(connection.cloudId);
   const pending: Pending = { cloud, capture: null, state: null };
   const pca = new PublicClientApplication({

@@ -236,8 +236,9 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   const startupListener = () => void queue(sync);
   browser.alarms.onAlarm.addListener(alarmListener);
   browser.notifications.onClicked.addListener(clickListener);
-  // Firefox has no notification buttons; the event may be missing there.
-  browser.notifications.onButtonClicked?.addListener(buttonListener);
+  // Firefox has no notification buttons: its onButtonClicked is a stub that logs "unimplemented" when a listener is
+  // added, so listen only where notifications get buttons (there a click opens the popup row with Extend / Deactivate).
+  if (buttons) browser.notifications.onButtonClicked?.addListener(buttonListener);
   browser.runtime.onStartup.addListener(startupListener);
   const unwatch = [snapshotItem, authStateItem, settingsItem, activityItem].map((item) => item.watch(() => void queue(sync)));
   void queue(sync);
@@ -255,7 +256,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     stop() {
       browser.alarms.onAlarm.removeListener(alarmListener);
       browser.notifications.onClicked.removeListener(clickListener);
-      browser.notifications.onButtonClicked?.removeListener(buttonListener);
+      if (buttons) browser.notifications.onButtonClicked?.removeListener(buttonListener);
       browser.runtime.onStartup.removeListener(startupListener);
       for (const u of unwatch) u();
     },

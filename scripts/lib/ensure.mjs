@@ -14,8 +14,28 @@ export function run(cmd, args, opts = {}) {
   }
 }
 
+/**
+ * What the toolchain really needs: Vite 8 and its bundler (rolldown), which WXT 0.21 builds with, need Node.js
+ * ^20.19.0 or >=22.12.0 (require of ES modules). WXT itself declares >=22 but works on 20.19+, so npm's EBADENGINE
+ * warning about wxt on Node 20 is harmless. package.json `engines` says the same.
+ */
+export function ensureNode(version = process.versions.node) {
+  const [major, minor] = version.split('.').map(Number);
+  if ((major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major > 22) return;
+  console.error(
+    [
+      `✖ Node.js ${version} is too old for this project's toolchain (Vite 8 / WXT 0.21 need Node.js 20.19+ or 22.12+).`,
+      '  Install Node.js 22 LTS (or 20.19+), then run the command again, e.g.:',
+      '    nvm install 22 && nvm use 22',
+      '    or Debian/Ubuntu: the NodeSource packages (https://github.com/nodesource/distributions), or https://nodejs.org',
+    ].join('\n'),
+  );
+  process.exit(1);
+}
+
 /** npm ci when node_modules is missing or older than package-lock.json. */
 export function ensureDeps() {
+  ensureNode();
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs && existsSync(join(root, '.wxt'))) return;
@@ -101,4 +121,38 @@ export function chromiumVersion(path) {
   } catch {
     return 'unknown version';
   }
+}
+
+const FIREFOX_CANDIDATES = ['/usr/bin/firefox-esr', '/usr/lib/firefox-esr/firefox-esr', '/usr/bin/firefox', '/Applications/Firefox.app/Contents/MacOS/firefox'];
+
+/**
+ * Returns the path of Firefox for the Firefox e2e journeys (FIREFOX_PATH, else an installed Firefox ESR or Firefox),
+ * installing Debian's firefox-esr with apt-get when root; otherwise says what to install.
+ */
+export function ensureFirefox() {
+  if (process.env.FIREFOX_PATH) {
+    if (existsSync(process.env.FIREFOX_PATH)) return process.env.FIREFOX_PATH;
+    console.error(`✖ FIREFOX_PATH is set to ${process.env.FIREFOX_PATH}, which does not exist.`);
+    process.exit(1);
+  }
+  const found = FIREFOX_CANDIDATES.find((p) => existsSync(p));
+  if (found) return found;
+  if (isRootUser() && hasAptGet()) {
+    console.log("› Firefox not found: installing Debian's firefox-esr with apt-get…");
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'firefox-esr'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const installed = FIREFOX_CANDIDATES.find((p) => existsSync(p));
+    if (installed) return installed;
+  }
+  console.error(
+    [
+      '✖ No Firefox found (the Firefox end-to-end journeys need Firefox ESR 128 or later).',
+      '  Install it, then run the command again:',
+      '    Debian/Ubuntu:  sudo apt-get install firefox-esr',
+      '    Fedora:         sudo dnf install firefox',
+      '    macOS:          brew install --cask firefox',
+      '  or point FIREFOX_PATH at an installed Firefox binary.',
+    ].join('\n'),
+  );
+  process.exit(1);
 }

@@ -71,8 +71,17 @@ const badgeText = (s: Session) => inWorker<string>(s, 'chrome.action.getBadgeTex
 /** A refresh the way the periodic alarm does it (fires the product's own alarm now). */
 async function refreshByAlarm(s: Session): Promise<void> {
   const before = (await readStorage<{ fetchedAt: string }>(s, 'local', 'snapshot')).fetchedAt;
-  await inWorker(s, `chrome.alarms.create('refresh', { when: Date.now() })`);
-  await waitForStorage(s, 'local', 'snapshot', `(v) => v.fetchedAt !== ${JSON.stringify(before)}`);
+  // The scheduler re-derives the 'refresh' alarm after every snapshot change; one still running from the previous
+  // refresh can replace this one-shot alarm with its periodic one before it fires, so fire it again if nothing came.
+  for (let attempt = 1; ; attempt++) {
+    await inWorker(s, `chrome.alarms.create('refresh', { when: Date.now() })`);
+    try {
+      await waitForStorage(s, 'local', 'snapshot', `(v) => v.fetchedAt !== ${JSON.stringify(before)}`, attempt < 3 ? 7_000 : 20_000);
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
 }
 
 async function waitFor<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {

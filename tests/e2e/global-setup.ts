@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export default function setup(): void {
-  const manifest = resolve(process.env.WXT_OUT_DIR ?? '.output', 'chrome-mv3/manifest.json');
-  if (!existsSync(manifest)) execFileSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
+  const out = process.env.WXT_OUT_DIR ?? '.output';
+  if (!existsSync(resolve(out, 'chrome-mv3/manifest.json'))) execFileSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
+  if (!existsSync(resolve(out, 'firefox-mv3/manifest.json'))) execFileSync('npx', ['wxt', 'build', '-b', 'firefox'], { stdio: 'inherit' });
 }

@@ -3,7 +3,7 @@
  * on loopback (`--host-resolver-rules`, every other name unresolvable). No test hook exists in the product: the harness
  * drives it through its pages, the stand-in's control API and chrome.* calls in the service worker.
  */
-import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+import puppeteer, { type Browser, type CDPSession, type Page, type Target, type WebWorker } from 'puppeteer-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,7 +43,63 @@ export interface Session {
   worker(): Promise<WebWorker>;
   /** Opens an extension page (e.g. 'popup.html') in a new tab. */
   open(path: string): Promise<Page>;
-  close(opts?: { keepProfile?: boolean }): Promise<void>;
+  /**
+   * What the extension's own contexts (pages, service worker, offscreen document) reported so far: uncaught errors,
+   * console.error / console.warn, and browser log entries such as CSP violations.
+   */
+  consoleProblems(): string[];
+  /** Closes the browser; fails when the extension logged a problem, unless `allowConsoleProblems` (fault tests). */
+  close(opts?: { keepProfile?: boolean; allowConsoleProblems?: boolean }): Promise<void>;
+}
+
+/**
+ * Collects problems from every chrome-extension:// target as it appears: pages through Puppeteer's events, workers
+ * and the offscreen document through their CDP sessions (Runtime exceptions and console calls, Log entries, which
+ * carry CSP violations).
+ */
+function collectConsoleProblems(browser: Browser): string[] {
+  const problems: string[] = [];
+  const seen = new WeakSet<Target>();
+  const fromCdp = (client: CDPSession, where: string) => {
+    client.on('Runtime.exceptionThrown', (e: { exceptionDetails: { text: string; exception?: { description?: string } } }) =>
+      problems.push(`uncaught in ${where}: ${e.exceptionDetails.exception?.description ?? e.exceptionDetails.text}`),
+    );
+    client.on('Runtime.consoleAPICalled', (e: { type: string; args: { value?: unknown; description?: string }[] }) => {
+      if (e.type === 'error' || e.type === 'warning' || e.type === 'assert')
+        problems.push(`console.${e.type} in ${where}: ${e.args.map((a) => (a.value !== undefined ? String(a.value) : (a.description ?? ''))).join(' ')}`);
+    });
+    client.on('Log.entryAdded', (e: { entry: { level: string; text: string; url?: string } }) => {
+      if (e.entry.level === 'error' || e.entry.level === 'warning') problems.push(`log ${e.entry.level} in ${where}: ${e.entry.text}`);
+    });
+    void client.send('Log.enable').catch(() => undefined);
+  };
+  const watch = async (target: Target) => {
+    if (seen.has(target) || !target.url().startsWith('chrome-extension://')) return;
+    seen.add(target);
+    const where = target.url();
+    try {
+      if (target.type() === 'page') {
+        const page = await target.page();
+        page?.on('console', (m) => {
+          if (m.type() === 'error' || m.type() === 'warn') problems.push(`console.${m.type()} in ${where}: ${m.text()}`);
+        });
+        page?.on('pageerror', (e) => problems.push(`uncaught in ${where}: ${e instanceof Error ? e.message : String(e)}`));
+      } else if (target.type() === 'service_worker') {
+        const worker = await target.worker();
+        if (worker) fromCdp(worker.client, where);
+      } else {
+        const client = await target.createCDPSession();
+        fromCdp(client, where);
+        await client.send('Runtime.enable');
+      }
+    } catch {
+      // A target that closed while being attached reported nothing more.
+    }
+  };
+  browser.on('targetcreated', (t: Target) => void watch(t));
+  browser.on('targetchanged', (t: Target) => void watch(t));
+  for (const t of browser.targets()) void watch(t);
+  return problems;
 }
 
 export async function launch(tenant: FakeTenant, opts: { userDataDir?: string; args?: string[]; /** More unpacked extensions beside ours (e.g. an attacker's). */ extensions?: string[] } = {}): Promise<Session> {
@@ -56,6 +112,7 @@ export async function launch(tenant: FakeTenant, opts: { userDataDir?: string; a
     userDataDir,
     args: chromeArgs(tenant, opts.args),
   });
+  const problems = collectConsoleProblems(browser);
   const swTarget = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'));
   const extensionId = new URL(swTarget.url()).host;
   return {
@@ -79,9 +136,13 @@ export async function launch(tenant: FakeTenant, opts: { userDataDir?: string; a
       await page.goto(`chrome-extension://${extensionId}/${path}`);
       return page;
     },
-    async close({ keepProfile = false } = {}) {
+    consoleProblems: () => [...problems],
+    async close({ keepProfile = false, allowConsoleProblems = false } = {}) {
+      // What the browser says while shutting down (e.g. "The browser is shutting down" to a pending call) is not counted.
+      const before = [...problems];
       await browser.close();
       if (!keepProfile) rmSync(userDataDir, { recursive: true, force: true });
+      if (!allowConsoleProblems && before.length > 0) throw new Error(`the extension logged problems:\n${before.join('\n')}`);
     },
   };
 }

@@ -110,6 +110,10 @@ describe('popup: my PIM assignments', () => {
     await signIn(session);
     const popup = await openPopup(session);
     await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.sections.groupEligible && v.sections.groupEligible.error');
+    // The rows come from the popup's storage watch; say what it shows if they never do.
+    await popup.waitForSelector('[data-testid="assignment"]').catch(async (e: unknown) => {
+      throw new Error(`${String(e)}; the popup shows: ${await popup.evaluate(() => document.body.innerText)}`);
+    });
     const list = await rows(popup);
     expect(list.every((r) => r.kind === 'role')).toBe(true);
     expect(list.map((r) => r.text).join('|')).toContain('Global Administrator');

@@ -4,7 +4,10 @@ import {
   base64url,
   encryptionCookieString,
   ensureEncryptionCookie,
+  presentAsCookie,
   readEncryptionCookie,
+  SESSION_KEY_ITEM,
+  sharedEncryptionKey,
   type KeySource,
 } from '../../../lib/auth/cache-cookie';
 
@@ -83,5 +86,53 @@ describe('MSAL cache encryption cookie', () => {
   it('encodes base64url without padding or URL-unsafe characters', () => {
     expect(base64url(new Uint8Array([251, 255, 191]))).toBe('-_-_');
     expect(base64url(new Uint8Array([1]))).toBe('AQ');
+  });
+});
+
+describe('the Firefox key in storage.session', () => {
+  function area(initial: Record<string, unknown> = {}) {
+    const data = { ...initial };
+    return {
+      data,
+      get: async (k: string) => (k in data ? { [k]: data[k] } : {}),
+      set: async (items: Record<string, unknown>) => void Object.assign(data, items),
+    };
+  }
+  /** navigator.locks semantics: one holder at a time, in request order. */
+  function locks() {
+    let tail: Promise<unknown> = Promise.resolve();
+    return {
+      request<T>(_name: string, cb: () => Promise<T>): Promise<T> {
+        const run = tail.then(cb);
+        tail = run.catch(() => undefined);
+        return run;
+      },
+    };
+  }
+
+  it('creates one key and every context gets the same one, also when they ask at once', async () => {
+    const a = area();
+    const l = locks();
+    const keys = await Promise.all([sharedEncryptionKey(a, crypto, l), sharedEncryptionKey(a, crypto, l), sharedEncryptionKey(a, crypto, l)]);
+    expect(new Set(keys.map((k) => JSON.stringify(k))).size).toBe(1);
+    expect(a.data[SESSION_KEY_ITEM]).toEqual(keys[0]);
+    expect(decode(keys[0]!.key)).toHaveLength(32);
+  });
+
+  it('reuses a stored key and replaces one that is not in MSAL format', async () => {
+    const kept = { id: 'k1', key: base64url(new Uint8Array(32).fill(7)) };
+    expect(await sharedEncryptionKey(area({ [SESSION_KEY_ITEM]: kept }), crypto)).toEqual(kept);
+    const bad = area({ [SESSION_KEY_ITEM]: { id: 'x', key: 'short' } });
+    const fresh = await sharedEncryptionKey(bad, crypto);
+    expect(fresh.key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(bad.data[SESSION_KEY_ITEM]).toEqual(fresh);
+  });
+
+  it('shows the key to MSAL as its cookie and ignores cookie writes', () => {
+    const doc = {} as { cookie: string };
+    const key = { id: 'k2', key: base64url(new Uint8Array(32).fill(1)) };
+    presentAsCookie(doc, key);
+    doc.cookie = `${ENCRYPTION_COOKIE}=other;path=/;Secure`;
+    expect(readEncryptionCookie(doc.cookie)).toEqual(key);
   });
 });
