@@ -1,5 +1,6 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import type { Plugin } from 'vite';
 import { CLOUDS } from './lib/clouds';
 import { PORTAL_EXCLUDE_GLOBS, PORTAL_INCLUDE_GLOBS, PORTAL_MATCHES } from './lib/pim/portals';
 
@@ -10,6 +11,27 @@ import { PORTAL_EXCLUDE_GLOBS, PORTAL_INCLUDE_GLOBS, PORTAL_MATCHES } from './li
  */
 const MANIFEST_KEY = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAjMbk+1LxmRDVPPTIi/1dt4aPicZ5zin21SnGX4jNa2HJ6R7MLLlZ3F38CR24Nff5sewtYaoAW7r9hWDB85dscy/2s3+FP1E7fCzIWW4dg1otOaXeDYF5CNuZ65nnuhOZ7J3CfQNXoxEYGUcOxbZxjlgbHVWcYpZRkoNNV8T/LODp+yS8tFbWvkHptSZ4nA27DZWuf2u7//e8GyqRKD1Z1J/behfOSE7NspEVq888Lh7LrayfRf+w6Kns6iEldv7KXVFE+KCA71yaIE5zW1ZwG18veowGa1sQO9HJubs20XC6yf35g5IZTKqC3Bt08d989aik4WrAi42we65JPjvqNwIDAQAB';
 
+/**
+ * The portal badge's script runs in every admin-portal page on a 15 kB budget and calls only APIs that are
+ * promise-based in both browsers' content scripts (runtime messaging, i18n). It takes the browser's own `browser` /
+ * `chrome` (what wxt/browser is without the polyfill module) instead of Mozilla's polyfill, which costs 2.7 kB gz there.
+ */
+function portalWithoutPolyfill(): Plugin {
+  let portalBuild = false;
+  return {
+    name: 'pim:portal-without-polyfill',
+    enforce: 'pre',
+    options(o) {
+      portalBuild = JSON.stringify(o.input ?? '').includes('entrypoints/portal/');
+      return null;
+    },
+    resolveId(source, importer, opts) {
+      if (!portalBuild || (source !== '@wxt-dev/webextension-polyfill/browser' && source !== 'wxt/browser')) return null;
+      return this.resolve('@wxt-dev/browser', importer, { ...opts, skipSelf: true });
+    },
+  };
+}
+
 const connectSrc = [...new Set(CLOUDS.flatMap((c) => [new URL(c.authority).origin, new URL(c.graph).origin]))];
 
 export default defineConfig({
@@ -19,7 +41,7 @@ export default defineConfig({
   manifestVersion: 3,
   // One promise-based browser.* in every context on both browsers (Mozilla's webextension-polyfill behind wxt/browser).
   modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact()] }),
+  vite: () => ({ plugins: [preact(), portalWithoutPolyfill()] }),
   hooks: {
     // The portal badge is a plain script (entrypoints/portal/index.ts: WXT's content-script context would announce
     // itself to the page), injected by this entry: exactly the portal hosts; globs that match the host, never the query.
