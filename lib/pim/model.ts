@@ -31,8 +31,10 @@ export const Assignment = z.object({
   principalId: z.string(),
   /** Role definition id (roles) or group id (groups). */
   targetId: z.string(),
-  /** Role name, or group display name. */
+  /** Role name, or group display name. When Graph gave none, a labelled stand-in naming the id (see nameMissing). */
   displayName: z.string(),
+  /** True when no Graph answer named this target: displayName is then the labelled id, never a bare id. */
+  nameMissing: z.optional(z.boolean()),
   /** Roles only: '/' for tenant-wide, else e.g. '/administrativeUnits/{id}'. Groups: '/'. */
   directoryScopeId: z.string(),
   /** Display name of a non-tenant-wide scope (an administrative unit), when known. */

@@ -33,6 +33,8 @@ export interface ControlClient {
   addFault(fault: FaultSpec): Promise<void>;
   log(): Promise<LogEntry[]>;
   clearLog(): Promise<void>;
+  /** Every `/groups` or `/directoryObjects` read since the tenant started (clearLog keeps these). */
+  directoryReads(): Promise<string[]>;
   approve(requestId: string): Promise<Record<string, unknown>>;
   deny(requestId: string): Promise<Record<string, unknown>>;
   endSessions(): Promise<void>;
@@ -73,6 +75,9 @@ export function createControl(ctx: TenantContext): ControlClient {
     },
     async clearLog() {
       ctx.log.clear();
+    },
+    async directoryReads() {
+      return ctx.log.directoryReads();
     },
     approve: (id) => decision(id, true),
     deny: (id) => decision(id, false),

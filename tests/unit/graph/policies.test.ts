@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createGraphClient } from '../../../lib/graph/client';
-import { groupNameUrl, groupRolesUrl } from '../../../lib/graph/group-info';
+import { groupRolesUrl } from '../../../lib/graph/group-info';
 import { fetchPolicies, isPolicyFresh, mergePolicies, planPolicyRequests, POLICY_FAILED_TTL_MS, POLICY_TTL_MS } from '../../../lib/graph/policies';
 import { refreshSnapshot } from '../../../lib/graph/reads';
 import { groupKey, roleKey, type Assignment } from '../../../lib/pim/model';
@@ -109,7 +109,6 @@ describe('refresh with policies', () => {
     if (item.id in SECTIONS) return { body: SECTIONS[item.id] };
     if (item.url.startsWith('/policies/')) return { body: policyBody() };
     if (item.url === groupRolesUrl(P.GROUP.exchangeOps) || item.url === groupRolesUrl(P.GROUP.tier0)) return { body: P.groupRoles('Exchange Administrator') };
-    if (item.url === groupNameUrl(P.GROUP.tier0)) return { body: { id: P.GROUP.tier0, displayName: 'Tier 0 Admins' } };
     return { status: 404, body: { error: { code: 'NotFound', message: item.url } } };
   };
   const run = async (groupInfo: Record<string, GroupInfo>, policies: Record<string, PolicyEntry>) => {

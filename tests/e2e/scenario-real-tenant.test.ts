@@ -1,0 +1,72 @@
+/**
+ * Issue 12 journeys: the product against a stand-in as strict as a real tenant (documented payloads, least-privileged
+ * consent, scope echo as Entra's v2 endpoint writes it, paged lists, revoked refresh tokens). Every journey here and
+ * elsewhere is also checked by tests/e2e/setup.ts (no /groups or /directoryObjects read).
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type Scenario } from '../fake-tenant/index';
+import { configure, launch, signIn, waitForStorage, type Session } from './harness';
+import { ADMIN, defaultScenario } from './scenarios';
+
+let tenant: FakeTenant;
+let session: Session | undefined;
+
+beforeAll(async () => {
+  tenant = await startFakeTenant();
+});
+afterAll(async () => {
+  await tenant.close();
+});
+beforeEach(async () => {
+  await tenant.control.loadScenario(DEFAULT_SCENARIO_PATH);
+});
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+});
+
+const TEAMS_GROUP = '4e6d8f0a-2b1c-4d3e-8f5a-6b7c8d9e0f12';
+const RECIPIENT_ADMIN = '31392ffb-586c-42d1-9346-e59415a2cc4e';
+
+async function openPopup(s: Session): Promise<Page> {
+  const page = await s.browser.newPage();
+  await page.setViewport({ width: 380, height: 700 });
+  await page.goto(`chrome-extension://${s.extensionId}/popup.html`);
+  return page;
+}
+
+async function rowText(page: Page, state: string, kind: string): Promise<string[]> {
+  return page.$$eval(
+    `[data-testid="assignment"][data-state="${state}"][data-kind="${kind}"]`,
+    (els) => els.map((el) => (el as HTMLElement).innerText.replace(/\s+/g, ' ')),
+  );
+}
+
+async function signedInPopup(scenario: Scenario): Promise<Page> {
+  await tenant.control.loadScenario(scenario);
+  session = await launch(tenant);
+  await configure(session);
+  await signIn(session);
+  await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+  return openPopup(session);
+}
+
+describe('real tenant: names, tokens, paging, lifecycle and least privilege', () => {
+  it('names pending role and group requests from their own $expand, with no directory read', async () => {
+    const s = defaultScenario() as Scenario & { pendingRequests: unknown[] };
+    // Targets the user holds no eligibility for, so no other row can lend a name: only the request's $expand can.
+    s.pendingRequests.push(
+      { id: 'pending-role', principal: ADMIN, roleDefinitionId: RECIPIENT_ADMIN, justification: 'Mailbox moves', start: '-2m', duration: 'PT2H' },
+      { id: 'pending-group', principal: ADMIN, groupId: TEAMS_GROUP, accessId: 'owner', justification: 'Teams rollout', start: '-2m', duration: 'PT1H' },
+    );
+    const popup = await signedInPopup(s);
+    await popup.waitForSelector('[data-testid="assignment"][data-state="pending"]');
+    expect(await rowText(popup, 'pending', 'role')).toEqual([expect.stringContaining('Exchange Recipient Administrator')]);
+    expect(await rowText(popup, 'pending', 'group')).toEqual([expect.stringContaining('PIM – Teams admins')]);
+    const all = (await rowText(popup, 'pending', 'role')).concat(await rowText(popup, 'pending', 'group')).join(' ');
+    expect(all).not.toContain(RECIPIENT_ADMIN);
+    expect(all).not.toContain(TEAMS_GROUP);
+    expect(await tenant.control.directoryReads()).toEqual([]);
+  });
+});
