@@ -96,6 +96,14 @@ export const Scenario = z.object({
     clientId: z.string(),
     redirectUris: z.array(z.string()).min(1),
     grantedScopes: z.array(z.string()),
+    /**
+     * How the token response's `scope` names Graph permissions. 'short' (default): `RoleEligibilitySchedule.ReadWrite.Directory`,
+     * the form Entra's v2 endpoint returns for Microsoft Graph whatever form was requested (ENTRA
+     * docs/identity-platform/v2-oauth2-device-code.md, "Successful authentication response": `"scope": "User.Read profile
+     * openid email"`; issue 12 saw the same on a real tenant). 'requested': echoed as sent, e.g.
+     * `https://graph.microsoft.com/…` (the form of the example in v2-oauth2-auth-code-flow.md).
+     */
+    scopeEcho: z.enum(['short', 'requested']).default('short'),
   }),
   accounts: z.array(Account).min(1),
   clock: z.object({ start: z.string().optional() }).default({}),
