@@ -5,9 +5,9 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type Scenario } from '../fake-tenant/index';
-import { configure, launch, signIn, waitForStorage, type Session } from './harness';
-import { ADMIN, defaultScenario } from './scenarios';
+import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type LogEntry, type Scenario } from '../fake-tenant/index';
+import { configure, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
+import { ADMIN, defaultScenario, ROLE } from './scenarios';
 
 let tenant: FakeTenant;
 let session: Session | undefined;
@@ -43,6 +43,14 @@ async function rowText(page: Page, state: string, kind: string): Promise<string[
   );
 }
 
+const tokenRequests = (log: LogEntry[]) => log.filter((e) => e.method === 'POST' && e.path.endsWith('/oauth2/v2.0/token'));
+
+async function refreshFromPopup(popup: Page, s: Session): Promise<void> {
+  const before = (await readStorage<{ fetchedAt: string }>(s, 'local', 'snapshot')).fetchedAt;
+  await popup.locator('[data-testid="refresh"]').click();
+  await waitForStorage(s, 'local', 'snapshot', `(v) => v && v.fetchedAt !== ${JSON.stringify(before)}`);
+}
+
 async function signedInPopup(scenario: Scenario): Promise<Page> {
   await tenant.control.loadScenario(scenario);
   session = await launch(tenant);
@@ -68,5 +76,52 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     expect(all).not.toContain(RECIPIENT_ADMIN);
     expect(all).not.toContain(TEAMS_GROUP);
     expect(await tenant.control.directoryReads()).toEqual([]);
+  });
+
+  it.each(['short', 'requested'] as const)(
+    'scope echo %s: sign-in, three refreshes and an activation cost at most 2 token requests',
+    async (scopeEcho) => {
+      const s = defaultScenario();
+      s.app = { ...s.app, scopeEcho };
+      await tenant.control.loadScenario(s);
+      await tenant.control.clearLog();
+      session = await launch(tenant);
+      await configure(session);
+      await signIn(session);
+      await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+      const popup = await openPopup(session);
+      for (let i = 0; i < 3; i++) await refreshFromPopup(popup, session);
+      const key = `role:${ROLE.globalAdmin}:/`;
+      await popup.locator(`[data-testid="assignment"][data-key="${key}"][data-state="eligible"] [data-testid="activate"]`).click();
+      await popup.waitForSelector('[data-testid="activation-form"]');
+      await popup.locator('[data-testid="activation-form"] [data-testid="justification"]').fill('Quarterly access review');
+      await popup.locator('[data-testid="activation-submit"]').click();
+      await popup.waitForSelector(`[data-testid="assignment"][data-key="${key}"][data-state="pending"]`);
+
+      const log = await tenant.control.log();
+      const posts = log.filter((e) => e.method === 'POST' && e.path === '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests');
+      expect(posts).toHaveLength(1);
+      expect(log.filter((e) => e.host === 'graph.microsoft.com' && e.method !== 'OPTIONS').length).toBeGreaterThanOrEqual(5);
+      expect(tokenRequests(log).length).toBeLessThanOrEqual(2);
+    },
+  );
+
+  it('with the refresh token revoked, the popup asks to sign in again and never says offline', async () => {
+    const popup = await signedInPopup(defaultScenario());
+    await tenant.control.revokeSignIns(ADMIN);
+    // The access token MSAL holds ends on the stand-in's clock: Graph answers 401, the refresh token is refused (AADSTS50173)
+    // and the silent renewal finds no session.
+    await tenant.control.advance(61 * 60_000);
+    await tenant.control.clearLog();
+    await popup.locator('[data-testid="refresh"]').click();
+    const notice = await popup.waitForSelector('[data-notice="renewal-required"]');
+    expect(await notice!.evaluate((e) => (e as HTMLElement).innerText)).toMatch(/sign in/i);
+    await waitForStorage(session!, 'local', 'refreshState', '(v) => v && !v.inFlight');
+    expect(await popup.$('[data-notice="offline"]')).toBeNull();
+    expect(await popup.evaluate(() => document.body.innerText)).not.toMatch(/offline/i);
+    const refreshState = await readStorage<{ offline: boolean; error: string | null }>(session!, 'local', 'refreshState');
+    expect(refreshState.offline).toBe(false);
+    const log = await tenant.control.log();
+    expect(tokenRequests(log).map((e) => e.status)).toContain(400);
   });
 });

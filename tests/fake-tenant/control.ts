@@ -38,6 +38,11 @@ export interface ControlClient {
   approve(requestId: string): Promise<Record<string, unknown>>;
   deny(requestId: string): Promise<Record<string, unknown>>;
   endSessions(): Promise<void>;
+  /**
+   * What an admin's "Revoke sessions" (Graph `revokeSignInSessions`) does: every refresh token and browser session of
+   * the account stops working. Access tokens already issued live until they expire.
+   */
+  revokeSignIns(upnOrId: string): Promise<void>;
   state(): Promise<TenantState>;
 }
 
@@ -83,6 +88,12 @@ export function createControl(ctx: TenantContext): ControlClient {
     deny: (id) => decision(id, false),
     async endSessions() {
       ctx.idp.sessions.clear();
+    },
+    async revokeSignIns(upnOrId) {
+      const account = ctx.scenario.accounts.find((a) => a.id === upnOrId || a.userPrincipalName.toLowerCase() === upnOrId.toLowerCase());
+      if (!account) throw new Error(`No account ${upnOrId}`);
+      for (const grant of ctx.idp.refreshTokens.values()) if (grant.accountId === account.id) grant.revokedAtMs ??= ctx.clock.nowMs();
+      for (const [id, session] of ctx.idp.sessions) if (session.accountId === account.id) ctx.idp.sessions.delete(id);
     },
     async state() {
       ctx.store.settle();
@@ -133,6 +144,11 @@ export async function handleControl(control: ControlClient, req: Incoming): Prom
     if (m && req.method === 'POST') return json(200, m[2] === 'approve' ? await control.approve(m[1]!) : await control.deny(m[1]!));
     if (p === '/sessions' && req.method === 'DELETE') {
       await control.endSessions();
+      return empty(204);
+    }
+    const revoke = /^\/accounts\/([^/]+)\/revokeSignIns$/.exec(p);
+    if (revoke && req.method === 'POST') {
+      await control.revokeSignIns(decodeURIComponent(revoke[1]!));
       return empty(204);
     }
     if (p === '/state' && req.method === 'GET') return json(200, await control.state());

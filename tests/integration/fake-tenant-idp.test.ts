@@ -139,6 +139,15 @@ describe('refresh tokens', () => {
     expect(graphScopes).toHaveLength(6);
   });
 
+  it('revokeSignIns: the refresh token answers AADSTS50173 and prompt=none finds no session', async () => {
+    const tok = await signIn(tenant);
+    await tenant.control.revokeSignIns('adm-lidia@contoso.onmicrosoft.com');
+    const r = await redeem(tenant, { grant_type: 'refresh_token', refresh_token: tok.refresh_token, scope: ALL_SCOPES });
+    expect(r.status).toBe(400);
+    expect(r.json()).toMatchObject({ error: 'invalid_grant', error_codes: [50173] });
+    expect((await tenant.control.state()).sessions).toBe(0);
+  });
+
   it('answers interaction_required with the claims when the grant lacks the requested authentication context', async () => {
     const tok = await signIn(tenant);
     const claims = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}';
