@@ -7,7 +7,7 @@ import { browser } from 'wxt/browser';
 // zod/mini: the popup and options load this; classic zod does not tree-shake (docs/PERFORMANCE.md).
 import { z } from 'zod/mini';
 import { portalForUrl } from './pim/portals';
-import { Connection } from './storage';
+import { Connection } from './connection';
 
 /** Who may send a message: extension pages (popup, options, sign-in, auth document) or also portal content scripts. */
 export type SenderKind = 'extension' | 'portal';

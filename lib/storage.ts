@@ -11,6 +11,10 @@ import { validationKey } from './pim/bundles';
 import { Snapshot } from './pim/model';
 import { Template } from './pim/templates';
 import { Bundle } from './pim/bundles';
+import { Account, Connection } from './connection';
+
+// The schemas the auth document also needs live in a module without storage items (lib/connection.ts).
+export { Account, ClientId, Connection, TenantId } from './connection';
 
 export interface ValidatedItem<T> {
   key: StorageItemKey;
@@ -78,42 +82,9 @@ export function validEntries(schema: z.ZodMiniType): (raw: unknown) => unknown {
   return (raw) => (Array.isArray(raw) ? raw.filter((x) => schema.safeParse(x).success) : undefined);
 }
 
-/** Tenant: a GUID, a verified domain (contoso.com, contoso.onmicrosoft.com) or `organizations`. Errors are message keys. */
-export const TenantId = z.string().check(
-  z.trim(),
-  z.toLowerCase(),
-  z.refine(
-    (v) =>
-      v === 'organizations' ||
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v) ||
-      /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(v),
-    { error: validationKey('valTenantId') },
-  ),
-);
-
-export const ClientId = z
-  .string()
-  .check(z.trim(), z.toLowerCase(), z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { error: validationKey('valClientId') }));
-
-export const Connection = z.object({
-  cloudId: z._default(z.string(), 'global'),
-  tenant: TenantId,
-  clientId: ClientId,
-});
-export type Connection = z.infer<typeof Connection>;
-
 /** Connection settings are not secret; sync storage lets them follow the admin between browsers. */
 export const connectionItem = defineValidatedItem('sync:connection', z.nullable(Connection), null);
 
-export const Account = z.object({
-  homeAccountId: z.string(),
-  /** Object id of the user: the principalId of every self request. */
-  oid: z.string(),
-  tenantId: z.string(),
-  name: z.string(),
-  username: z.string(),
-});
-export type Account = z.infer<typeof Account>;
 
 /**
  * signed-out: never signed in or signed out; signed-in: tokens obtainable silently;

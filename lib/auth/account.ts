@@ -2,7 +2,7 @@
  * MSAL account → the stored `Account`. Type-only MSAL import, so the background and tests can use it without MSAL.
  */
 import type { AccountInfo } from '@azure/msal-browser';
-import { Account } from '../storage';
+import { Account } from '../connection';
 import { AuthError, MESSAGES } from './errors';
 
 /**

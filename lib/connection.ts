@@ -1,0 +1,42 @@
+/**
+ * The connection settings and the signed-in account: schemas only, no storage items. The auth (offscreen) document and
+ * the message protocol import these; importing lib/storage.ts there would define storage items in a document that has
+ * no chrome.storage (WXT then throws "You must add the 'storage' permission" at load).
+ */
+// zod/mini, as lib/storage.ts (the popup and options load this).
+import { z } from 'zod/mini';
+import { validationKey } from './pim/bundles';
+
+/** Tenant: a GUID, a verified domain (contoso.com, contoso.onmicrosoft.com) or `organizations`. Errors are message keys. */
+export const TenantId = z.string().check(
+  z.trim(),
+  z.toLowerCase(),
+  z.refine(
+    (v) =>
+      v === 'organizations' ||
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v) ||
+      /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(v),
+    { error: validationKey('valTenantId') },
+  ),
+);
+
+export const ClientId = z
+  .string()
+  .check(z.trim(), z.toLowerCase(), z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { error: validationKey('valClientId') }));
+
+export const Connection = z.object({
+  cloudId: z._default(z.string(), 'global'),
+  tenant: TenantId,
+  clientId: ClientId,
+});
+export type Connection = z.infer<typeof Connection>;
+
+export const Account = z.object({
+  homeAccountId: z.string(),
+  /** Object id of the user: the principalId of every self request. */
+  oid: z.string(),
+  tenantId: z.string(),
+  name: z.string(),
+  username: z.string(),
+});
+export type Account = z.infer<typeof Account>;
