@@ -3,7 +3,7 @@
  * on loopback (`--host-resolver-rules`, every other name unresolvable). No test hook exists in the product: the harness
  * drives it through its pages, the stand-in's control API and chrome.* calls in the service worker.
  */
-import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+import puppeteer, { type Browser, type CDPSession, type Page, type Target, type WebWorker } from 'puppeteer-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,6 +46,57 @@ export interface Session {
   close(opts?: { keepProfile?: boolean }): Promise<void>;
 }
 
+/** Uncaught errors and console.error calls seen in any extension context (tests/e2e/setup.ts fails a test on any). */
+const contextErrors: string[] = [];
+/** Browsers being closed: what their contexts throw while shutting down ("The browser is shutting down.") is not a bug. */
+const closing = new WeakSet<Browser>();
+
+export function takeContextErrors(): string[] {
+  return contextErrors.splice(0);
+}
+
+interface RemoteObject {
+  value?: unknown;
+  description?: string;
+}
+interface StackTrace {
+  callFrames: { url: string }[];
+}
+
+/**
+ * Listens on one target over its own CDP session: the service worker, the offscreen auth document, extension pages,
+ * and the content script's world inside portal pages (its errors carry chrome-extension:// script URLs). Runtime.enable
+ * replays what was logged before we attached, so errors thrown while a document loads are seen too.
+ */
+async function watchTarget(target: Target): Promise<void> {
+  if (!['page', 'service_worker', 'other', 'background_page'].includes(target.type())) return;
+  let cdp: CDPSession;
+  try {
+    // A second session on the service worker upsets Puppeteer's own (its evaluations then fail with "Target closed"):
+    // listen on the worker's session instead, which has Runtime enabled already.
+    cdp = target.type() === 'service_worker' ? (await target.worker())!.client : await target.createCDPSession();
+  } catch {
+    return;
+  }
+  const fromExtension = (stack: StackTrace | undefined, url?: string) =>
+    target.url().startsWith('chrome-extension://') ||
+    (url ?? '').startsWith('chrome-extension://') ||
+    (stack?.callFrames ?? []).some((f) => f.url.startsWith('chrome-extension://'));
+  const record = (text: string) => {
+    if (!closing.has(target.browser())) contextErrors.push(text);
+  };
+  const where = () => `${target.type()} ${target.url().replace(/^chrome-extension:\/\/[^/]+/, '')}`;
+  cdp.on('Runtime.exceptionThrown', (e: { exceptionDetails: { text: string; url?: string; stackTrace?: StackTrace; exception?: RemoteObject } }) => {
+    const d = e.exceptionDetails;
+    if (fromExtension(d.stackTrace, d.url)) record(`${where()}: uncaught ${d.exception?.description ?? d.text}`);
+  });
+  cdp.on('Runtime.consoleAPICalled', (e: { type: string; args: RemoteObject[]; stackTrace?: StackTrace }) => {
+    if (e.type !== 'error' || !fromExtension(e.stackTrace)) return;
+    record(`${where()}: console.error ${e.args.map((a) => (a.value !== undefined ? String(a.value) : (a.description ?? ''))).join(' ')}`);
+  });
+  if (target.type() !== 'service_worker') await cdp.send('Runtime.enable').catch(() => undefined);
+}
+
 export async function launch(tenant: FakeTenant, opts: { userDataDir?: string; args?: string[] } = {}): Promise<Session> {
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'pim-e2e-'));
   const browser = await puppeteer.launch({
@@ -56,6 +107,8 @@ export async function launch(tenant: FakeTenant, opts: { userDataDir?: string; a
     userDataDir,
     args: chromeArgs(tenant, opts.args),
   });
+  browser.on('targetcreated', (t: Target) => void watchTarget(t));
+  for (const t of browser.targets()) void watchTarget(t);
   const swTarget = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'));
   const extensionId = new URL(swTarget.url()).host;
   return {
@@ -80,6 +133,7 @@ export async function launch(tenant: FakeTenant, opts: { userDataDir?: string; a
       return page;
     },
     async close({ keepProfile = false } = {}) {
+      closing.add(browser);
       await browser.close();
       if (!keepProfile) rmSync(userDataDir, { recursive: true, force: true });
     },
