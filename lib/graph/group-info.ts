@@ -9,6 +9,7 @@ import type { GroupInfo } from '../storage';
 import type { BatchItemResponse, BatchRequestItem, GraphClient } from './client';
 import { MAX_BATCH_REQUESTS } from './client';
 import { GraphRequestError } from './errors';
+import { followBatchPages } from './paging';
 import { GroupRoleInstance, parseList } from './schemas';
 
 export const GROUP_INFO_TTL_MS = 24 * 60 * 60 * 1000;
@@ -96,6 +97,7 @@ export async function refreshGroupInfo(args: {
     return { groupInfo: next, requests: 1, extraAnswers: [] };
   }
   const byId = new Map(answers.map((a) => [a.id, a]));
+  const paged = await followBatchPages({ graph: args.graph, answers: byId, ids: own.map((r) => r.id) });
   const extraIds = new Set(extra.map((r) => r.id));
 
   for (const request of requests) {
@@ -110,5 +112,5 @@ export async function refreshGroupInfo(args: {
       fetchedAt: at,
     };
   }
-  return { groupInfo: next, requests: 1, extraAnswers: answers.filter((a) => extraIds.has(a.id)) };
+  return { groupInfo: next, requests: 1 + paged, extraAnswers: answers.filter((a) => extraIds.has(a.id)) };
 }

@@ -1,6 +1,7 @@
 /**
  * Refreshing the user's PIM state: one `$batch` of six reads (reference §5 "Batch 1"), and at most one more for group
- * details not yet cached (lib/graph/group-info.ts). Warm: 1 round trip; cold: 2.
+ * details not yet cached (lib/graph/group-info.ts). Warm: 1 round trip; cold: 2; plus one per further page of any
+ * list that Graph pages (`@odata.nextLink`, lib/graph/paging.ts).
  *
  * Per-section degradation: an item that fails (403 unconsented scope, 429 after its one retry, 5xx, unreadable body)
  * keeps that section's previous assignments and sets `sections[id].error`; the other sections update. When the batch
@@ -19,6 +20,7 @@ import { mergeSnapshot, type SectionResult } from '../pim/snapshot';
 import type { BatchItemResponse, BatchRequestItem, GraphClient } from './client';
 import { t } from '../i18n';
 import { parseGraphError } from './errors';
+import { followBatchPages } from './paging';
 import { refreshGroupInfo } from './group-info';
 import { applyPolicyAnswers, planPolicyRequests } from './policies';
 import {
@@ -63,10 +65,9 @@ type Mapper = (body: unknown, principalId: string) => Assignment[] | null;
 
 function listMapper<S extends z.ZodType>(schema: S, map: (item: z.infer<S>, principalId: string) => Assignment | null): Mapper {
   return (body, principalId) => {
+    // Every page is in `body` by now (followBatchPages).
     const list = parseList(schema, body);
     if (!list) return null;
-    // Paging would cost more round trips; PIM lists of one user stay far below a page (100+ items).
-    if (list.nextLink) console.warn('PIM Companion: Graph returned more than one page; only the first is shown.');
     return list.items.flatMap((item) => map(item, principalId) ?? []);
   };
 }
@@ -126,6 +127,7 @@ export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult>
   for (const item of await graph.batch(READ_BATCH)) items.set(item.id, item);
   let requests = 1;
   requests += await retryThrottled(deps, items);
+  requests += await followBatchPages({ graph, answers: items });
 
   const results = {} as Record<SectionId, SectionResult>;
   for (const request of READ_BATCH) {

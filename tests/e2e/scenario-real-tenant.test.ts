@@ -124,4 +124,28 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     const log = await tenant.control.log();
     expect(tokenRequests(log).map((e) => e.status)).toContain(400);
   });
+
+  it('300 eligibilities that Graph pages all appear in the popup', async () => {
+    const s = defaultScenario() as Scenario & { roleDefinitions: unknown[]; eligibilities: unknown[] };
+    const base = s.eligibilities.length;
+    for (let i = 0; i < 300; i++) {
+      const id = `c0ffee00-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      s.roleDefinitions.push({ id, displayName: `Custom role ${String(i).padStart(3, '0')}` });
+      s.eligibilities.push({ id: `Lidia-custom-${i}-e`, principal: ADMIN, roleDefinitionId: id, start: '-10d', end: '+300d' });
+    }
+    const popup = await signedInPopup(s);
+    const eligible = await waitForStorage(session!, 'local', 'snapshot', '(v) => !!v && v.assignments.filter((a) => a.state === "eligible").length >= 300');
+    expect((eligible as { assignments: { state: string }[] }).assignments.filter((a) => a.state === 'eligible')).toHaveLength(base + 300);
+    // Graph's pages, followed: the eligibility list came in 4 pages of at most 100.
+    const log = await tenant.control.log();
+    const pages = log.flatMap((e) => e.batch ?? []).filter((b) => b.url.includes('roleEligibilityScheduleInstances'));
+    expect(pages.length).toBeGreaterThanOrEqual(4);
+    expect(pages.slice(1).every((b) => b.url.includes('$skiptoken='))).toBe(true);
+    await popup.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid="assignment"][data-state="eligible"] .row-name')].filter((e) => e.textContent?.startsWith('Custom role ')).length === 300,
+      { timeout: 20_000 },
+    );
+    const names = await popup.$$eval('[data-testid="assignment"][data-state="eligible"] .row-name', (els) => els.map((e) => e.textContent ?? ''));
+    for (const n of ['Custom role 000', 'Custom role 150', 'Custom role 299']) expect(names).toContain(n);
+  });
 });

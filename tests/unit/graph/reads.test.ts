@@ -282,6 +282,50 @@ describe('refreshSnapshot', () => {
     expect(second.requests).toBe(1);
   });
 
+  describe('paging', () => {
+    const ELIG = "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition,directoryScope";
+    const roleId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    const page = (n: number, last: number) => ({
+      value: Array.from({ length: 100 }, (_, k) => n * 100 + k).map((i) => ({
+        id: `e${i}`,
+        principalId: P.ME,
+        roleDefinitionId: roleId(i),
+        directoryScopeId: '/',
+        memberType: 'Direct',
+        roleDefinition: { id: roleId(i), displayName: `Role ${i}` },
+      })),
+      ...(n < last ? { '@odata.nextLink': `${GRAPH}/v1.0${ELIG}&$skiptoken=page${n + 1}` } : {}),
+    });
+
+    it('follows @odata.nextLink in follow-up $batch rounds (relative URLs) until the last page', async () => {
+      const { result, calls } = run(tenant({ rElig: (i) => ({ body: page(i, 2) }) }), { groupInfo: warmGroupInfo() });
+      const { snapshot, requests } = await result;
+      expect(requests).toBe(3);
+      expect(batches(calls).slice(1)).toEqual([
+        [{ id: 'rElig', method: 'GET', url: `${ELIG}&$skiptoken=page1` }],
+        [{ id: 'rElig', method: 'GET', url: `${ELIG}&$skiptoken=page2` }],
+      ]);
+      expect(snapshot.assignments.filter((a) => a.kind === 'role' && a.state === 'eligible')).toHaveLength(300);
+      expect(snapshot.sections.roleEligible?.error).toBeNull();
+    });
+
+    it('a page that fails fails its section (last good data kept), never a silently shortened list', async () => {
+      const previous = await previousSnapshot();
+      const failing = (i: number) => (i === 0 ? { body: page(0, 2) } : { status: 500, body: { error: { code: 'UnknownError', message: 'page lost' } } });
+      const { snapshot } = await run(tenant({ rElig: failing }), { previous, groupInfo: warmGroupInfo(), now: new Date(NOW.getTime() + 60_000) }).result;
+      expect(snapshot.sections.roleEligible?.error).toMatchObject({ status: 500, code: 'UnknownError' });
+      expect(snapshot.assignments.filter((a) => a.kind === 'role' && a.state === 'eligible')).toEqual(
+        previous.assignments.filter((a) => a.kind === 'role' && a.state === 'eligible'),
+      );
+    });
+
+    it('stops after 50 pages of a list that never ends', async () => {
+      const endless = (i: number) => ({ body: { ...page(0, 1), value: [page(0, 1).value[i % 100]!] } });
+      const { requests } = await run(tenant({ rElig: endless }), { groupInfo: warmGroupInfo() }).result;
+      expect(requests).toBe(50);
+    });
+  });
+
   it('asks for at most 20 group lookups per refresh', async () => {
     const ids = Array.from({ length: 25 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
     const many = { value: ids.map((groupId, i) => ({ id: `e${i}`, groupId, accessId: 'member', principalId: P.ME, memberType: 'direct' })) };
