@@ -45,7 +45,8 @@ import {
 const ROLES = '/roleManagement/directory';
 const GROUPS = '/identityGovernance/privilegedAccess/group';
 const ME = "filterByCurrentUser(on='principal')";
-const PENDING = "$filter=status eq 'PendingApproval'";
+/** Waiting for an approver, or approved with a later start (scheduled: `Granted` until it starts, reference §1.3). */
+const PENDING = "$filter=status eq 'PendingApproval' or status eq 'Granted'";
 
 /**
  * Batch 1, all parallel. Ids are part of the contract with tests and the fake tenant. Every list expands the name it

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Page } from 'puppeteer-core';
 import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type LogEntry, type Scenario } from '../fake-tenant/index';
 import { configure, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
+import { graph, signIn as scriptedSignIn } from '../fake-tenant/testing';
 import { ADMIN, defaultScenario, ROLE } from './scenarios';
 
 let tenant: FakeTenant;
@@ -147,5 +148,64 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     );
     const names = await popup.$$eval('[data-testid="assignment"][data-state="eligible"] .row-name', (els) => els.map((e) => e.textContent ?? ''));
     for (const n of ['Custom role 000', 'Custom role 150', 'Custom role 299']) expect(names).toContain(n);
+  });
+
+  it('a 14:00 scheduled activation shows as scheduled and can be cancelled; another turns active at 14:00', async () => {
+    const day = new Date().toISOString().slice(0, 10);
+    const s = defaultScenario() as Scenario & { clock?: { start?: string } };
+    s.clock = { start: `${day}T13:00:00Z` };
+    const popup = await signedInPopup(s);
+    // Two activations approved for 14:00 (status Granted), asked for elsewhere (the Entra portal, another device).
+    const token = (await scriptedSignIn(tenant)).access_token;
+    const OSLO = '/administrativeUnits/d4c3b2a1-0f9e-4d8c-b7a6-5e4d3c2b1a09';
+    const schedule = async (roleDefinitionId: string, directoryScopeId: string, extra: Record<string, unknown> = {}) => {
+      const body = {
+        action: 'selfActivate', principalId: '8a3f5b2c-1d4e-4f6a-9b7c-2e1d0c9b8a71', roleDefinitionId, directoryScopeId, justification: 'Change window',
+        scheduleInfo: { startDateTime: `${day}T14:00:00Z`, expiration: { type: 'afterDuration', duration: 'PT1H' } }, ...extra,
+      };
+      const r = await graph(tenant, token, 'POST', '/roleManagement/directory/roleAssignmentScheduleRequests', body);
+      expect(r.json()).toMatchObject({ status: 'Granted' });
+    };
+    await schedule(ROLE.exchangeAdmin, OSLO);
+    await schedule(ROLE.userAdmin, '/', { ticketInfo: { ticketNumber: 'CHG-7', ticketSystem: 'ServiceNow' } });
+    await refreshFromPopup(popup, session!);
+
+    const exo = `[data-testid="assignment"][data-key="role:${ROLE.exchangeAdmin}:${OSLO}"][data-state="pending"]`;
+    const ua = `[data-testid="assignment"][data-key="role:${ROLE.userAdmin}:/"]`;
+    // The browser's own time format: 14:00 or 2:00 PM.
+    expect(await popup.$eval(`${exo} [data-testid="when"]`, (e) => e.textContent)).toMatch(/^Approved, scheduled · starts at (14:00|2:00\sPM) · for 1 h$/);
+    expect(await popup.$eval(`${ua}[data-state="pending"] [data-testid="when"]`, (e) => e.textContent)).toMatch(/scheduled · starts at (14:00|2:00\sPM)/);
+
+    await tenant.control.clearLog();
+    await popup.locator(`${exo} [data-testid="cancel"]`).click();
+    await popup.waitForSelector(exo, { hidden: true });
+    const cancels = (await tenant.control.log()).filter((e) => e.method === 'POST' && e.path.endsWith('/cancel'));
+    expect(cancels.map((e) => e.status)).toEqual([204]);
+
+    await tenant.control.setClock(`${day}T14:00:30Z`);
+    await refreshFromPopup(popup, session!);
+    await popup.waitForSelector(`${ua}[data-state="active"]`);
+    expect(await popup.$eval(`${ua}[data-state="active"] [data-testid="when"]`, (e) => e.textContent)).toMatch(/^Activated · until (15:00|3:00\sPM)$/);
+    expect(await popup.$(`${ua}[data-state="pending"]`)).toBeNull();
+  });
+
+  it('labels Activated, Assigned (time-bound) and permanent assignments differently', async () => {
+    const s = defaultScenario() as Scenario & { assignments: unknown[] };
+    const TEAMS = '69091246-20e8-4a56-aa4d-066075b2a7a8';
+    const SHAREPOINT = 'f28a1f50-f6e7-4571-818b-6a12f2af6b6c';
+    s.assignments.push(
+      { id: 'LidiaTeams-assigned', principal: ADMIN, roleDefinitionId: TEAMS, assignmentType: 'Assigned', start: '-1d', end: '+3d' },
+      { id: 'LidiaSharePoint-assigned', principal: ADMIN, roleDefinitionId: SHAREPOINT, assignmentType: 'Assigned', start: '-30d', end: null },
+    );
+    const popup = await signedInPopup(s);
+    const active = (role: string) => `[data-testid="assignment"][data-key="role:${role}:/"][data-state="active"]`;
+    await popup.waitForSelector(active(TEAMS));
+    const when = (role: string) => popup.$eval(`${active(role)} [data-testid="when"]`, (e) => e.textContent ?? '');
+    expect(await when(ROLE.securityReader)).toMatch(/^Activated · until /);
+    expect(await when(TEAMS)).toMatch(/^Assigned until /);
+    expect(await when(SHAREPOINT)).toBe('Assigned · permanent');
+    expect(await popup.$(`${active(ROLE.securityReader)} [data-testid="time-left"]`)).not.toBeNull();
+    expect(await popup.$(`${active(TEAMS)} [data-testid="time-left"]`)).toBeNull();
+    for (const role of [TEAMS, SHAREPOINT]) expect(await popup.$(`${active(role)} [data-testid="deactivate"]`)).toBeNull();
   });
 });

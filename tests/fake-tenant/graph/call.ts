@@ -4,7 +4,7 @@ import type { Reply } from '../http.ts';
 import type { Caller } from './auth.ts';
 import type { CallMeta } from './errors.ts';
 import { collection, graphError, graphJson } from './errors.ts';
-import { applySelect, matchesAll, parseEqFilter, parseExpand, propOf } from './odata.ts';
+import { applySelect, matchesAll, parseEqFilterAnyOf, parseExpand, propOf } from './odata.ts';
 
 export interface GraphCall {
   ctx: TenantContext;
@@ -69,14 +69,14 @@ export function listReply<T>(
   const filterText = call.query.get('$filter');
   let pairs = recs.map((r) => ({ r, j: toJson(r) }));
   if (filterText) {
-    const clauses = parseEqFilter(filterText);
-    if (!clauses) return graphError(400, 'BadRequest', `Invalid filter clause: ${filterText}`, call.meta);
+    const anyOf = parseEqFilterAnyOf(filterText);
+    if (!anyOf) return graphError(400, 'BadRequest', `Invalid filter clause: ${filterText}`, call.meta);
     const sample = pairs[0]?.j ?? (recs.length === 0 ? null : {});
-    for (const c of clauses) {
+    for (const c of anyOf.flat()) {
       if (sample && propOf(sample, c.prop) === undefined)
         return graphError(400, 'BadRequest', `Could not find a property named '${c.prop}' on type 'microsoft.graph.${typeName}'.`, call.meta);
     }
-    pairs = pairs.filter((p) => matchesAll(p.j, clauses));
+    pairs = pairs.filter((p) => anyOf.some((clauses) => matchesAll(p.j, clauses)));
   }
   const expand = parseExpand(call.query.get('$expand'));
   for (const e of expand) {

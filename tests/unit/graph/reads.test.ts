@@ -61,8 +61,8 @@ describe('refreshSnapshot', () => {
       { id: 'rAct', method: 'GET', url: "/roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition,directoryScope" },
       { id: 'gElig', method: 'GET', url: "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=group" },
       { id: 'gAct', method: 'GET', url: "/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/filterByCurrentUser(on='principal')?$expand=group" },
-      { id: 'rReq', method: 'GET', url: "/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')?$expand=roleDefinition,directoryScope&$filter=status eq 'PendingApproval'" },
-      { id: 'gReq', method: 'GET', url: "/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/filterByCurrentUser(on='principal')?$expand=group&$filter=status eq 'PendingApproval'" },
+      { id: 'rReq', method: 'GET', url: "/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')?$expand=roleDefinition,directoryScope&$filter=status eq 'PendingApproval' or status eq 'Granted'" },
+      { id: 'gReq', method: 'GET', url: "/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/filterByCurrentUser(on='principal')?$expand=group&$filter=status eq 'PendingApproval' or status eq 'Granted'" },
     ]);
     expect(READ_BATCH).toHaveLength(6);
   });
@@ -133,6 +133,8 @@ describe('refreshSnapshot', () => {
       status: 'PendingApproval',
       justification: 'Mailbox migration CHG-1234',
       startDateTime: '2024-05-01T09:55:00.000Z',
+      // Requested PT2H from its start: kept so the row can say "for 2 h".
+      endDateTime: '2024-05-01T11:55:00.000Z',
     });
     expect(find(groupKey(P.GROUP.exchangeOps, 'member'), 'eligible')).toMatchObject({
       kind: 'group',
@@ -142,7 +144,7 @@ describe('refreshSnapshot', () => {
     });
     expect(find(groupKey(P.GROUP.exchangeOps, 'member'), 'active')).toMatchObject({ assignmentType: 'Activated', endDateTime: '2024-05-01T10:30:00.000Z' });
     expect(find(groupKey(P.GROUP.tier0, 'owner'), 'eligible')).toMatchObject({ displayName: 'Tier 0 Admins', grants: ['Global Administrator'], endDateTime: null });
-    expect(find(groupKey(P.GROUP.tier0, 'owner'), 'pending')).toMatchObject({ status: 'PendingApproval', displayName: 'Tier 0 Admins', justification: null });
+    expect(find(groupKey(P.GROUP.tier0, 'owner'), 'pending')).toMatchObject({ status: 'PendingApproval', displayName: 'Tier 0 Admins', justification: null, endDateTime: '2024-05-01T10:58:00.000Z' });
     expect(snapshot.assignments).toHaveLength(8);
     // What storage will accept (snapshotItem parses on write).
     expect(Snapshot.parse(snapshot)).toEqual(snapshot);
