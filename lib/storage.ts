@@ -194,6 +194,8 @@ export const PolicyEntry = z.object({
   fetchedAt: z.string(),
   /** Set when the read failed (e.g. 403); the entry is then retried after a shorter time. */
   error: z._default(z.nullable(z.string()), null),
+  /** The policy was learned from PIM's refusals (lib/background/policy-learning.ts), not read: a failed read keeps it. */
+  learned: z.optional(z.boolean()),
 });
 export type PolicyEntry = z.infer<typeof PolicyEntry>;
 export const policiesItem = defineValidatedItem('local:policies', z.record(z.string(), PolicyEntry), {});

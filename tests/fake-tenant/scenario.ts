@@ -115,6 +115,12 @@ export const Scenario = z.object({
   pendingRequests: z.array(PendingRequest).default([]),
   policies: z.array(Policy).default([]),
   pinned: z.array(PinnedResponse).default([]),
+  /**
+   * The signed-in admins hold no directory role that may read role management (Global Reader, Security Reader,
+   * Privileged Role Administrator…; MGD includes/rbac-for-apis/rbac-pim-entra-roles-apis.md): policy reads and the
+   * role-assignment list beyond filterByCurrentUser answer 403, while activation requests still enforce every rule.
+   */
+  leastPrivileged: z.boolean().default(false),
 });
 export type Scenario = z.input<typeof Scenario>;
 export type ParsedScenario = z.output<typeof Scenario>;

@@ -75,6 +75,14 @@ describe('policy requests', () => {
     const merged = mergePolicies({ old: entry(ago(2 * POLICY_TTL_MS + 1), okPolicy), kept: entry(ago(1000), okPolicy) }, { added: entry(NOW.toISOString()) }, NOW);
     expect(Object.keys(merged).sort()).toEqual(['added', 'kept']);
   });
+
+  it('a policy learned from PIM refusals survives a read that is refused again; a readable policy replaces it', () => {
+    const learned: PolicyEntry = { ...entry(ago(1000), okPolicy), learned: true };
+    const refused = entry(NOW.toISOString());
+    expect(mergePolicies({ k: learned }, { k: refused }, NOW).k).toEqual({ ...learned, fetchedAt: NOW.toISOString() });
+    const read = entry(NOW.toISOString(), okPolicy);
+    expect(mergePolicies({ k: learned }, { k: read }, NOW).k).toEqual(read);
+  });
 });
 
 describe('fetchPolicies', () => {
