@@ -39,10 +39,7 @@ const COST: Record<string, MessageKey> = { rPolicy: 'checkCostPolicy', gPolicy: 
 export interface CheckConnectionDeps {
   connection: () => Promise<Connection | null>;
   graphFor: (connection: Connection) => GraphClient;
-  /**
-   * A Graph token before any call: the Graph client reports a failed token as a network error, so "you need to sign
-   * in" is found out here first (SignInRequiredError).
-   */
+  /** A Graph token before any call, so "you need to sign in" (SignInRequiredError) is found out before any read. */
   token: () => Promise<unknown>;
   now: () => Date;
 }
