@@ -12,6 +12,10 @@ import { Snapshot } from './pim/model';
 import { Template } from './pim/templates';
 import { Bundle } from './pim/bundles';
 import { PortalLayout, PortalPref } from './portal/schemas';
+import { Account, Connection } from './connection';
+
+// The schemas the auth document also needs live in a module without storage items (lib/connection.ts).
+export { Account, ClientId, Connection, TenantId } from './connection';
 
 export interface ValidatedItem<T> {
   key: StorageItemKey;
@@ -78,10 +82,6 @@ export function defineValidatedItem<S extends z.ZodMiniType>(
 export function validEntries(schema: z.ZodMiniType): (raw: unknown) => unknown {
   return (raw) => (Array.isArray(raw) ? raw.filter((x) => schema.safeParse(x).success) : undefined);
 }
-
-// The schemas live where no storage item is defined, so the offscreen auth document (no storage API) can use them.
-export { TenantId, ClientId, Connection, Account } from './connection';
-import { Account, Connection } from './connection';
 
 /** Connection settings are not secret; sync storage lets them follow the admin between browsers. */
 export const connectionItem = defineValidatedItem('sync:connection', z.nullable(Connection), null);
@@ -181,6 +181,8 @@ export const PolicyEntry = z.object({
   fetchedAt: z.string(),
   /** Set when the read failed (e.g. 403); the entry is then retried after a shorter time. */
   error: z._default(z.nullable(z.string()), null),
+  /** The policy was learned from PIM's refusals (lib/background/policy-learning.ts), not read: a failed read keeps it. */
+  learned: z.optional(z.boolean()),
 });
 export type PolicyEntry = z.infer<typeof PolicyEntry>;
 export const policiesItem = defineValidatedItem('local:policies', z.record(z.string(), PolicyEntry), {});

@@ -16,18 +16,21 @@ import {
 } from '../../lib/pim/time';
 import { RowControlsContext } from './activationContext';
 import { StarIcon, WarningIcon } from './Icons';
-import { accessLabel, kindLabel, pendingStatusText, scopeLabel, timeLeftText } from './labels';
+import { formatMinutes } from '../../lib/pim/duration';
+import { accessLabel, isScheduled, kindLabel, pendingStatusText, scopeLabel, timeLeftText } from './labels';
 import { RowBelow, RowButtons, SelectBox } from './RowControls';
 
 export interface AssignmentRowProps {
   assignment: Assignment;
+  /** Active rows: when the eligibility behind it ends (null: permanent; undefined: none known). */
+  eligibleEnd?: string | null;
   now: number;
   format: TimeFormat;
   favourite: boolean;
   onToggleFavourite(key: string): void;
 }
 
-export function AssignmentRow({ assignment: a, now, format, favourite, onToggleFavourite }: AssignmentRowProps) {
+export function AssignmentRow({ assignment: a, eligibleEnd, now, format, favourite, onToggleFavourite }: AssignmentRowProps) {
   const access = accessLabel(a);
   const c = useContext(RowControlsContext);
   return (
@@ -57,6 +60,12 @@ export function AssignmentRow({ assignment: a, now, format, favourite, onToggleF
           )}
           <span aria-hidden="true"> · </span>
           <When a={a} now={now} format={format} />
+          {a.state === 'active' && eligibleEnd && (
+            <>
+              <span aria-hidden="true"> · </span>
+              <span data-testid="eligible-end">{t('eligibleUntil', formatDay(parseTime(eligibleEnd) ?? now, now, format))}</span>
+            </>
+          )}
         </div>
         {a.grants.length > 0 && (
           <div class="row-detail" data-testid="grants" title={a.grants.join(', ')}>
@@ -77,7 +86,7 @@ export function AssignmentRow({ assignment: a, now, format, favourite, onToggleF
         {c && <RowButtons a={a} c={c} />}
       </div>
       <div class="row-side">
-        {a.state === 'active' && <Countdown a={a} now={now} />}
+        {a.state === 'active' && a.assignmentType !== 'Assigned' && <Countdown a={a} now={now} />}
         <button
           type="button"
           class="btn-icon star"
@@ -106,16 +115,24 @@ function Countdown({ a, now }: { a: Assignment; now: number }) {
   );
 }
 
-/** The time fact that matters for the state: until when (active), when it starts (pending), eligible until (eligible). */
+/**
+ * The time fact that matters for the state. Active: Activated until (with the countdown), Assigned until (an admin's
+ * time-bound assignment: no countdown, no Deactivate) or permanent. Pending: the status, when it starts (scheduled:
+ * "starts at") and for how long. Eligible: eligible until.
+ */
 function When({ a, now, format }: { a: Assignment; now: number; format: TimeFormat }) {
   const end = parseTime(a.endDateTime);
   let text: string;
   if (a.state === 'active') {
-    text = end === null ? t('activePermanent') : t('activeUntil', formatMoment(end, now, format));
+    const assigned = a.assignmentType === 'Assigned';
+    if (end === null) text = assigned ? t('assignedPermanent') : t('activePermanent');
+    else text = assigned ? t('assignedUntil', formatMoment(end, now, format)) : `${t('stateActivated')} · ${t('activeUntil', formatMoment(end, now, format))}`;
   } else if (a.state === 'pending') {
     const start = parseTime(a.startDateTime);
-    const status = pendingStatusText(a.status);
-    text = start === null ? status : `${status} · ${t('requestedStart', formatMoment(start, now, format))}`;
+    const parts = [pendingStatusText(a.status)];
+    if (start !== null) parts.push(isScheduled(a.status) ? t('scheduledStart', formatMoment(start, now, format)) : t('requestedStart', formatMoment(start, now, format)));
+    if (start !== null && end !== null && end > start) parts.push(t('requestedDuration', formatMinutes(Math.round((end - start) / 60_000), t)));
+    text = parts.join(' · ');
   } else {
     text = end === null ? t('eligiblePermanent') : t('eligibleUntil', formatDay(end, now, format));
   }

@@ -12,6 +12,8 @@ export interface AssignmentSectionProps {
   format: TimeFormat;
   favourites: ReadonlySet<string>;
   onToggleFavourite(key: string): void;
+  /** Eligibility end by key, shown on active rows (their eligible row is hidden while active). */
+  eligibleEnds?: ReadonlyMap<string, string | null>;
 }
 
 /**
@@ -30,7 +32,7 @@ function useAllRows(count: number): boolean {
   return all || count <= FIRST_ROWS;
 }
 
-export function AssignmentSection({ id, title, assignments, now, format, favourites, onToggleFavourite }: AssignmentSectionProps) {
+export function AssignmentSection({ id, title, assignments, now, format, favourites, onToggleFavourite, eligibleEnds }: AssignmentSectionProps) {
   const all = useAllRows(assignments.length);
   if (assignments.length === 0) return null;
   const headingId = `section-${id}`;
@@ -44,6 +46,7 @@ export function AssignmentSection({ id, title, assignments, now, format, favouri
           <AssignmentRow
             key={`${a.state}:${a.key}:${a.id}`}
             assignment={a}
+            eligibleEnd={eligibleEnds?.get(a.key)}
             now={now}
             format={format}
             favourite={favourites.has(a.key)}

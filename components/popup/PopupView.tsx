@@ -164,7 +164,8 @@ interface ListProps {
 function List({ snapshot, now, format, query, setQuery, search, favourites, onToggleFavourite, activation }: ListProps) {
   const sections = buildSections(snapshot.assignments, { now, favourites, query, locale: format.locale, labels: searchLabels });
   const shown = sections.active.length + sections.pending.length + sections.eligible.length;
-  const common = { now, format, favourites, onToggleFavourite };
+  const eligibleEnds = new Map(snapshot.assignments.filter((a) => a.state === 'eligible').map((a) => [a.key, a.endDateTime]));
+  const common = { now, format, favourites, onToggleFavourite, eligibleEnds };
   const active = <AssignmentSection id="active" title={t('sectionActive')} assignments={sections.active} {...common} />;
   const pending = <AssignmentSection id="pending" title={t('sectionPending')} assignments={sections.pending} {...common} />;
   const eligible = <AssignmentSection id="eligible" title={t('sectionEligible')} assignments={sections.eligible} {...common} />;

@@ -52,6 +52,11 @@ export function pendingStatusText(status: string | null): string {
   }
 }
 
+/** An approved request whose start lies ahead (Granted until it starts, reference §1.3). */
+export function isScheduled(status: string | null): boolean {
+  return ['granted', 'pendingschedulecreation', 'schedulecreated'].includes((status ?? '').toLowerCase());
+}
+
 /** Searchable words the UI adds to an assignment (what the user sees, so what they will type). */
 export function searchLabels(a: Assignment): string[] {
   return [kindLabel(a), scopeLabel(a), accessLabel(a) ?? ''];

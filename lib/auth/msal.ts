@@ -159,7 +159,9 @@ export function findAccount(pca: PublicClientApplication, homeAccountId?: string
 
 /**
  * A token from the cache or the refresh token, never UI and never MSAL's hidden iframe (it cannot work from an
- * extension page and would only time out). forceRefresh skips the cached access token (e.g. after a 401).
+ * extension page and would only time out). forceRefresh skips the cached access token (e.g. after a 401). The cache
+ * is looked up in both scope forms (scopeForms): one token-endpoint request per access-token lifetime, whichever form
+ * Entra echoes.
  */
 export async function acquireSilent(
   pca: PublicClientApplication,
@@ -168,15 +170,32 @@ export async function acquireSilent(
 ): Promise<AuthenticationResult> {
   const account = options.account ?? findAccount(pca);
   if (!account) throw new AuthError('interaction-required', MESSAGES.noAccount);
+  if (!options.forceRefresh) {
+    for (const form of scopeForms(scopes)) {
+      try {
+        return await pca.acquireTokenSilent({ scopes: form, account, cacheLookupPolicy: CacheLookupPolicy.AccessToken });
+      } catch {
+        // Not cached under this form (or expired): try the other, then the refresh token.
+      }
+    }
+  }
   try {
-    return await pca.acquireTokenSilent({
-      scopes,
-      account,
-      cacheLookupPolicy: options.forceRefresh ? CacheLookupPolicy.RefreshToken : CacheLookupPolicy.AccessTokenAndRefreshToken,
-    });
+    return await pca.acquireTokenSilent({ scopes, account, cacheLookupPolicy: CacheLookupPolicy.RefreshToken });
   } catch (e) {
     throw toAuthError(e);
   }
+}
+
+/**
+ * The forms a cached Graph token may be filed under. MSAL files an access token under the `scope` the token endpoint
+ * echoed and finds it only when every requested scope is in that list, compared literally (case aside): msal-common
+ * ResponseHandler caches `ScopeSet.fromString(serverTokenResponse.scope)`, CacheManager.matchTarget checks
+ * `ScopeSet.containsScopeSet`. We ask for `https://graph.microsoft.com/X`; Entra echoes Graph permissions as `X`. Asked
+ * in one form only, the cache would miss on every call and each Graph request would cost a refresh-token redemption.
+ */
+export function scopeForms(scopes: readonly string[]): string[][] {
+  const short = scopes.map((s) => s.replace(/^https:\/\/[^/]+\//i, ''));
+  return short.every((s, i) => s === scopes[i]) ? [[...scopes]] : [[...scopes], short];
 }
 
 /**

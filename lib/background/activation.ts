@@ -8,6 +8,7 @@ import { GraphRequestError, type GraphError } from '../graph/errors';
 import { fetchPolicies } from '../graph/policies';
 import { stepUpClaims } from '../auth/claims';
 import { SignInRequiredError } from '../auth/errors';
+import { FORM_RULES, learnable, learnFromRefusal } from './policy-learning';
 import { ActivationInput, type CommandResult } from '../messaging';
 import { t, type MessageKey } from '../i18n';
 import { actionVerb, describeError, describeOutcome, type ErrorDescription, type StepUpNeed } from '../pim/errors';
@@ -237,7 +238,22 @@ export function createActivation(deps: ActivationDeps) {
     if (!answer.ok) {
       const d = describeError(answer.error, { displayName: name, action, kind: target.kind, maxMinutes: resolved.rules.fields.duration.max, authContext: policy?.authContext ?? null }, t);
       await log(answer.error.code || `HTTP ${answer.error.status}`, sentence(d), null);
-      if (answer.error.code.toLowerCase() === 'roleassignmentrequestpolicyvalidationfailed') await deps.policies.invalidate(key);
+      if (answer.error.code.toLowerCase() === 'roleassignmentrequestpolicyvalidationfailed') {
+        const entry = env.policies[key];
+        const failedRules = answer.error.failedRules ?? [];
+        if (!learnable(entry)) await deps.policies.invalidate(key);
+        else if (failedRules.some((r) => FORM_RULES.has(r))) {
+          // No readable policy: learn from this refusal (and one dry run for the maximum) what to ask for next.
+          const learned = await learnFromRefusal({
+            graph: deps.graph(env.connection, token), target, principalId: env.account.oid, entry, failedRules,
+            justification: resolved.justification, ticket: resolved.ticket, now: env.now, probeReason: t('learnProbeReason'),
+          });
+          env.policies = { ...env.policies, [key]: learned };
+          await deps.policies.merge({ [key]: learned }, env.now);
+          const asked = describeError(answer.error, { displayName: name, action, kind: target.kind, maxMinutes: learned.policy!.maxMinutes, authContext: null }, t);
+          if (asked.kind === 'field') return result(key, asked.kind, sentence(asked), { field: asked.field, state: asked.state });
+        }
+      }
       if (d.kind === 'stepUp' && d.stepUp) {
         const needed = claimsOf(d.stepUp);
         if (token && claims === needed) return result(key, 'fatal', t('cmdStepUpFailed', name, d.text));

@@ -3,6 +3,7 @@
  * values (a few seconds, fractional too) inside the call; what reaches us here failed beyond that, so the next attempt
  * is an alarm (a worker may die while waiting), exponentially later each time, never earlier than the server asked.
  */
+import { errorCodeOf } from '../auth/errors';
 import { GraphRequestError } from '../graph/errors';
 
 export const BACKOFF = {
@@ -28,8 +29,9 @@ export function classifyFailure(error: unknown): RetryDecision {
     const retry = status === 0 || status === 429 || status >= 500;
     return { retry, offline: status === 0, ...(retry && retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
   }
-  // fetch rejects with a TypeError when the network is down.
-  if (error instanceof TypeError) return { retry: true, offline: true };
+  // fetch rejects with a TypeError when the network is down; the token provider says 'offline' when Entra is unreachable.
+  // A sign-in problem (SignInRequiredError) is not retried: only the user can fix it.
+  if (error instanceof TypeError || errorCodeOf(error) === 'offline') return { retry: true, offline: true };
   return { retry: false, offline: false };
 }
 

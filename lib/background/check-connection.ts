@@ -14,7 +14,8 @@ import { GraphRequestError } from '../graph/errors';
 import { READ_BATCH } from '../graph/reads';
 import { GRAPH_PERMISSIONS } from '../auth/scopes';
 import { SignInRequiredError } from '../auth/errors';
-import { t } from '../i18n';
+import { t, type MessageKey } from '../i18n';
+import { groupRolesUrl } from '../graph/group-info';
 import type { ConnectionCheck, ScopeCheck } from '../messaging';
 import { groupPolicyUrl, rolePolicyUrl } from '../pim/policy';
 import type { Connection } from '../storage';
@@ -29,15 +30,16 @@ export const PROBE_SCOPES: Record<string, string> = {
   gAct: 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
   gReq: 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
   gPolicy: 'RoleManagementPolicy.Read.AzureADGroup',
+  gRoles: 'RoleAssignmentSchedule.ReadWrite.Directory',
 };
+
+/** What a refused read costs the user, said next to the refusal (admins without a directory reader role get these). */
+const COST: Record<string, MessageKey> = { rPolicy: 'checkCostPolicy', gPolicy: 'checkCostPolicy', gRoles: 'checkCostGroupRoles' };
 
 export interface CheckConnectionDeps {
   connection: () => Promise<Connection | null>;
   graphFor: (connection: Connection) => GraphClient;
-  /**
-   * A Graph token before any call: the Graph client reports a failed token as a network error, so "you need to sign
-   * in" is found out here first (SignInRequiredError).
-   */
+  /** A Graph token before any call, so "you need to sign in" (SignInRequiredError) is found out before any read. */
   token: () => Promise<unknown>;
   now: () => Date;
 }
@@ -92,8 +94,10 @@ function policyProbes(reads: Map<string, BatchItemResponse>): { requests: BatchR
   ];
   const skipped: string[] = [];
   // A group policy read needs a group: with no PIM group in sight there is nothing honest to ask.
-  if (groupId) requests.push({ id: 'gPolicy', method: 'GET', url: groupPolicyUrl(groupId, 'member') });
-  else skipped.push('gPolicy');
+  if (groupId) {
+    requests.push({ id: 'gPolicy', method: 'GET', url: groupPolicyUrl(groupId, 'member') });
+    requests.push({ id: 'gRoles', method: 'GET', url: groupRolesUrl(groupId) });
+  } else skipped.push('gPolicy', 'gRoles');
   return { requests, skipped };
 }
 
@@ -119,7 +123,11 @@ export async function checkConnection(deps: CheckConnectionDeps): Promise<Connec
     const outcomes = new Map<string, Outcome>(READ_BATCH.map((r) => [r.id, classify(reads.get(r.id))]));
     const { requests, skipped } = policyProbes(reads);
     const second = await graph.batch(requests);
-    for (const r of requests) outcomes.set(r.id, classify(second.find((item) => item.id === r.id)));
+    for (const r of requests) {
+      const outcome = classify(second.find((item) => item.id === r.id));
+      const cost = COST[r.id];
+      outcomes.set(r.id, outcome.status === 'forbidden' && cost ? { status: 'forbidden', detail: `${t(cost)}${outcome.detail ? ` (${outcome.detail})` : ''}` } : outcome);
+    }
     for (const id of skipped) outcomes.delete(id);
     return { kind: 'checked', checkedAt: deps.now().toISOString(), adminConsentUrl: consentUrl, scopes: report(outcomes) };
   } catch (e) {

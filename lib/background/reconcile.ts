@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { BatchRequestItem, GraphClient } from '../graph/client';
+import { followBatchPages } from '../graph/paging';
 import { parseList } from '../graph/schemas';
 import { GROUP_ASSIGNMENT_REQUESTS, ROLE_ASSIGNMENT_REQUESTS, ROLE_ELIGIBILITY_REQUESTS } from '../pim/requests';
 import { t } from '../i18n';
@@ -119,7 +120,9 @@ export async function checkEntries(graph: GraphClient, entries: readonly Journal
   const requests: BatchRequestItem[] = [...urls].map(([url, id]) => ({ id, method: 'GET', url }));
   for (let i = 0; i < requests.length; i += 20) {
     try {
-      for (const item of await graph.batch(requests.slice(i, i + 20))) answers.set(item.id, { status: item.status, body: item.body });
+      const chunk = new Map((await graph.batch(requests.slice(i, i + 20))).map((item) => [item.id, item]));
+      await followBatchPages({ graph, answers: chunk });
+      for (const item of chunk.values()) answers.set(item.id, { status: item.status, body: item.body });
     } catch (error) {
       console.warn(`PIM Companion: could not check interrupted requests (${String(error)}).`);
     }

@@ -10,6 +10,8 @@
  * - ReauthenticateOnce: a 401 `InvalidAuthenticationToken` (revoked or clock-skewed token that MSAL still thought
  *   valid) is retried once with a token fetched with `forceRefresh`. A 401 carrying a claims challenge is not retried:
  *   a plain refresh cannot satisfy it; the caller gets `GraphError.claims` and steps up.
+ * - A failure of `getToken` itself (sign-in required, auth document unreachable) reaches the caller as the token
+ *   provider threw it: the SDK would wrap it like a fetch failure, and "offline" is not what a sign-in problem is.
  *
  * Callers see a small interface (GraphClient) with parsed errors (GraphRequestError), never SDK types.
  *
@@ -34,6 +36,7 @@ import {
   type Context,
   type FetchOptions,
   type Middleware,
+  type MiddlewareOptions,
 } from '@microsoft/microsoft-graph-client';
 import { t } from '../i18n';
 import { GraphRequestError, headerValue, networkError, parseGraphError, parseRetryAfter } from './errors';
@@ -92,7 +95,6 @@ export function createGraphClient(deps: GraphClientDeps): GraphClient {
   const base = deps.graphBase.replace(/\/+$/, '');
 
   const provider: AuthenticationProvider = { getAccessToken: () => deps.getToken({ forceRefresh: false }) };
-  const forcedProvider: AuthenticationProvider = { getAccessToken: () => deps.getToken({ forceRefresh: true }) };
 
   const client = Client.initWithMiddleware({
     baseUrl: base,
@@ -100,7 +102,7 @@ export function createGraphClient(deps: GraphClientDeps): GraphClient {
     // AuthenticationHandler only attaches tokens to known Graph hosts; national clouds and stand-ins are named here.
     customHosts: new Set([new URL(base).hostname]),
     middleware: [
-      new ReauthenticateOnce(forcedProvider),
+      new ReauthenticateOnce(deps.getToken),
       new AuthenticationHandler(provider),
       new RetryHandler(new CappedRetryOptions(deps.maxRetries ?? 3, maxDelaySeconds)),
       new FetchHandler(doFetch),
@@ -108,15 +110,18 @@ export function createGraphClient(deps: GraphClientDeps): GraphClient {
   });
 
   async function send(method: 'GET' | 'POST' | 'PATCH', path: string, body: unknown, options?: RequestOptions) {
+    const tokens = new TokenFailure();
     const request = client
       .api(path)
       .version(options?.version ?? 'v1.0')
       .responseType(ResponseType.RAW)
-      .option('signal', AbortSignal.timeout(timeoutMs));
+      .option('signal', AbortSignal.timeout(timeoutMs))
+      .middlewareOptions([tokens, new AuthenticationHandlerOptions({ getAccessToken: () => tokens.watch(deps.getToken({ forceRefresh: false })) })]);
     let response: Response;
     try {
       response = method === 'GET' ? await request.get() : method === 'POST' ? await request.post(body) : await request.patch(body);
     } catch (error) {
+      if (tokens.failed) throw tokens.error;
       throw new GraphRequestError(networkError(error));
     }
     let text: string;
@@ -220,10 +225,24 @@ class CappedRetryOptions extends RetryHandlerOptions {
   }
 }
 
+/** Per request: whether the token provider (not the network) failed, and with what. */
+class TokenFailure implements MiddlewareOptions {
+  failed = false;
+  error: unknown;
+
+  watch(token: Promise<string>): Promise<string> {
+    return token.catch((e: unknown) => {
+      this.failed = true;
+      this.error = e;
+      throw e;
+    });
+  }
+}
+
 class ReauthenticateOnce implements Middleware {
   private next: Middleware | undefined;
 
-  constructor(private readonly forcedProvider: AuthenticationProvider) {}
+  constructor(private readonly getToken: GraphClientDeps['getToken']) {}
 
   setNext(next: Middleware): void {
     this.next = next;
@@ -236,9 +255,11 @@ class ReauthenticateOnce implements Middleware {
     await this.next.execute(context);
     if (!context.response || !(await needsFreshToken(context.response)) || !context.middlewareControl) return;
     context.options = { ...context.options, headers: headersBefore };
+    const tokens = context.middlewareControl.getMiddlewareOptions(TokenFailure) as TokenFailure | undefined;
+    const forced = () => this.getToken({ forceRefresh: true });
     context.middlewareControl.setMiddlewareOptions(
       AuthenticationHandlerOptions,
-      new AuthenticationHandlerOptions(this.forcedProvider),
+      new AuthenticationHandlerOptions({ getAccessToken: () => (tokens ? tokens.watch(forced()) : forced()) }),
     );
     await this.next.execute(context);
   }

@@ -1,14 +1,16 @@
 /**
  * The optional second round trip of a refresh: for PIM groups whose cached GroupInfo is missing or older than 24 h,
- * the Entra roles the group holds ("grants Exchange Administrator") and, only when batch 1's `$expand=group` gave no
- * name, the group's display name. At most one `$batch` of 20 requests per refresh; groups that do not fit wait for the
- * next refresh, so a refresh never costs more than two round trips (plus one for throttled items).
+ * the Entra roles the group holds ("grants Exchange Administrator"). The group's name comes only from batch 1's
+ * `$expand=group`: never `GET /groups/{id}`, which needs GroupMember.Read.All / Group.Read.All (admin-consent scopes we
+ * do not ask for; Graph answers 403 without them). At most one `$batch` of 20 requests per refresh; groups that do not
+ * fit wait for the next refresh, so a refresh never costs more than two round trips (plus one for throttled items).
  */
 import type { GroupInfo } from '../storage';
 import type { BatchItemResponse, BatchRequestItem, GraphClient } from './client';
 import { MAX_BATCH_REQUESTS } from './client';
 import { GraphRequestError } from './errors';
-import { Group, GroupRoleInstance, parseList } from './schemas';
+import { followBatchPages } from './paging';
+import { GroupRoleInstance, parseList } from './schemas';
 
 export const GROUP_INFO_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -22,10 +24,6 @@ export function groupRolesUrl(groupId: string): string {
   return `/roleManagement/directory/roleAssignmentScheduleInstances?$filter=principalId eq '${groupId}'&$expand=roleDefinition`;
 }
 
-export function groupNameUrl(groupId: string): string {
-  return `/groups/${groupId}?$select=id,displayName`;
-}
-
 /** The second-round-trip requests for the groups that need them, at most MAX_BATCH_REQUESTS. */
 export function groupInfoRequests(
   groups: ReadonlyMap<string, string | null>,
@@ -33,12 +31,10 @@ export function groupInfoRequests(
   now: Date,
 ): BatchRequestItem[] {
   const requests: BatchRequestItem[] = [];
-  for (const [groupId, expandedName] of groups) {
+  for (const groupId of groups.keys()) {
     if (isGroupInfoFresh(cache[groupId], now)) continue;
-    const wanted: BatchRequestItem[] = [{ id: `roles-${groupId}`, method: 'GET', url: groupRolesUrl(groupId) }];
-    if (!expandedName) wanted.push({ id: `name-${groupId}`, method: 'GET', url: groupNameUrl(groupId) });
-    if (requests.length + wanted.length > MAX_BATCH_REQUESTS) break;
-    requests.push(...wanted);
+    if (requests.length + 1 > MAX_BATCH_REQUESTS) break;
+    requests.push({ id: `roles-${groupId}`, method: 'GET', url: groupRolesUrl(groupId) });
   }
   return requests;
 }
@@ -56,13 +52,6 @@ function rolesOutcome(item: BatchItemResponse | undefined): Outcome<string[]> {
   if (!list) return { kind: 'transient' };
   const names = list.items.map((i) => i.roleDefinition?.displayName ?? '').filter((n) => n !== '');
   return { kind: 'ok', value: [...new Set(names)].sort((a, b) => a.localeCompare(b)) };
-}
-
-function nameOutcome(item: BatchItemResponse | undefined): Outcome<string | null> {
-  if (!item) return { kind: 'transient' };
-  if (!is2xx(item.status)) return { kind: isPermanentFailure(item.status) ? 'permanent' : 'transient' };
-  const group = Group.safeParse(item.body);
-  return group.success ? { kind: 'ok', value: group.data.displayName } : { kind: 'transient' };
 }
 
 /**
@@ -108,6 +97,7 @@ export async function refreshGroupInfo(args: {
     return { groupInfo: next, requests: 1, extraAnswers: [] };
   }
   const byId = new Map(answers.map((a) => [a.id, a]));
+  const paged = await followBatchPages({ graph: args.graph, answers: byId, ids: own.map((r) => r.id) });
   const extraIds = new Set(extra.map((r) => r.id));
 
   for (const request of requests) {
@@ -116,13 +106,11 @@ export async function refreshGroupInfo(args: {
     const old = cache[groupId];
     const roles = rolesOutcome(byId.get(request.id));
     if (roles.kind === 'transient') continue; // keep the old entry (if any) as it is; retried next refresh
-    const expandedName = groups.get(groupId) ?? null;
-    const name = expandedName ? { kind: 'ok' as const, value: expandedName } : nameOutcome(byId.get(`name-${groupId}`));
     next[groupId] = {
-      displayName: name.kind === 'ok' ? (name.value ?? old?.displayName ?? null) : (old?.displayName ?? null),
+      displayName: groups.get(groupId) ?? old?.displayName ?? null,
       grants: roles.kind === 'ok' ? roles.value : (old?.grants ?? []),
       fetchedAt: at,
     };
   }
-  return { groupInfo: next, requests: 1, extraAnswers: answers.filter((a) => extraIds.has(a.id)) };
+  return { groupInfo: next, requests: 1 + paged, extraAnswers: answers.filter((a) => extraIds.has(a.id)) };
 }

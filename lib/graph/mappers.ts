@@ -2,6 +2,7 @@
  * Parsed Graph items (lib/graph/schemas.ts) → domain Assignments (lib/pim/model.ts). Names Graph did not send are left
  * empty ('' / null) here; lib/pim/snapshot.ts fillMissingNames and the group-info cache complete them.
  */
+import { safeParseDuration } from '../pim/duration';
 import { groupKey, roleKey, type Assignment } from '../pim/model';
 import type {
   GroupAssignmentInstance,
@@ -57,6 +58,15 @@ function instanceFields(i: RoleEligibilityInstance | GroupEligibilityInstance) {
   };
 }
 
+/** When the requested activation would end: its end time, or its start (else creation) plus the requested duration. */
+function requestedEnd(r: RoleRequest | GroupRequest): string | null {
+  const expiration = r.scheduleInfo?.expiration;
+  if (expiration?.endDateTime) return expiration.endDateTime;
+  const start = Date.parse(r.scheduleInfo?.startDateTime ?? r.createdDateTime ?? '');
+  const duration = expiration?.duration ? safeParseDuration(expiration.duration) : null;
+  return duration?.ok && !Number.isNaN(start) ? new Date(start + duration.minutes * 60_000).toISOString() : null;
+}
+
 /** The fields a pending request gives, role or group alike. */
 function requestFields(r: RoleRequest | GroupRequest) {
   return {
@@ -65,7 +75,7 @@ function requestFields(r: RoleRequest | GroupRequest) {
     assignmentType: null,
     memberType: 'direct' as const,
     startDateTime: r.scheduleInfo?.startDateTime ?? null,
-    endDateTime: r.scheduleInfo?.expiration?.endDateTime ?? null,
+    endDateTime: requestedEnd(r),
     status: r.status,
     justification: r.justification,
   };

@@ -95,7 +95,12 @@ export function mergePolicies(
     const age = now.getTime() - Date.parse(entry.fetchedAt);
     if (age < 2 * POLICY_TTL_MS) next[key] = entry;
   }
-  return { ...next, ...updates };
+  for (const [key, entry] of Object.entries(updates)) {
+    // What PIM's refusals taught us outlives a read that fails again (403): only a readable policy replaces it.
+    const kept = next[key];
+    next[key] = kept?.learned && entry.policy === null ? { ...kept, fetchedAt: entry.fetchedAt } : entry;
+  }
+  return next;
 }
 
 /**

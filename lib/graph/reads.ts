@@ -1,6 +1,7 @@
 /**
  * Refreshing the user's PIM state: one `$batch` of six reads (reference §5 "Batch 1"), and at most one more for group
- * details not yet cached (lib/graph/group-info.ts). Warm: 1 round trip; cold: 2.
+ * details not yet cached (lib/graph/group-info.ts). Warm: 1 round trip; cold: 2; plus one per further page of any
+ * list that Graph pages (`@odata.nextLink`, lib/graph/paging.ts).
  *
  * Per-section degradation: an item that fails (403 unconsented scope, 429 after its one retry, 5xx, unreadable body)
  * keeps that section's previous assignments and sets `sections[id].error`; the other sections update. When the batch
@@ -19,6 +20,7 @@ import { mergeSnapshot, type SectionResult } from '../pim/snapshot';
 import type { BatchItemResponse, BatchRequestItem, GraphClient } from './client';
 import { t } from '../i18n';
 import { parseGraphError } from './errors';
+import { followBatchPages } from './paging';
 import { refreshGroupInfo } from './group-info';
 import { applyPolicyAnswers, planPolicyRequests } from './policies';
 import {
@@ -43,26 +45,30 @@ import {
 const ROLES = '/roleManagement/directory';
 const GROUPS = '/identityGovernance/privilegedAccess/group';
 const ME = "filterByCurrentUser(on='principal')";
-const PENDING = "$filter=status eq 'PendingApproval'";
+/** Waiting for an approver, or approved with a later start (scheduled: `Granted` until it starts, reference §1.3). */
+const PENDING = "$filter=status eq 'PendingApproval' or status eq 'Granted'";
 
-/** Batch 1, all parallel. Ids are part of the contract with tests and the fake tenant. */
+/**
+ * Batch 1, all parallel. Ids are part of the contract with tests and the fake tenant. Every list expands the name it
+ * needs (roleDefinition, directoryScope, group: documented on these resources and their filterByCurrentUser
+ * functions), so no row needs a directory read to be named.
+ */
 export const READ_BATCH: readonly BatchRequestItem[] = [
   { id: 'rElig', method: 'GET', url: `${ROLES}/roleEligibilityScheduleInstances/${ME}?$expand=roleDefinition,directoryScope` },
   { id: 'rAct', method: 'GET', url: `${ROLES}/roleAssignmentScheduleInstances/${ME}?$expand=roleDefinition,directoryScope` },
   { id: 'gElig', method: 'GET', url: `${GROUPS}/eligibilityScheduleInstances/${ME}?$expand=group` },
   { id: 'gAct', method: 'GET', url: `${GROUPS}/assignmentScheduleInstances/${ME}?$expand=group` },
-  { id: 'rReq', method: 'GET', url: `${ROLES}/roleAssignmentScheduleRequests/${ME}?${PENDING}` },
-  { id: 'gReq', method: 'GET', url: `${GROUPS}/assignmentScheduleRequests/${ME}?${PENDING}` },
+  { id: 'rReq', method: 'GET', url: `${ROLES}/roleAssignmentScheduleRequests/${ME}?$expand=roleDefinition,directoryScope&${PENDING}` },
+  { id: 'gReq', method: 'GET', url: `${GROUPS}/assignmentScheduleRequests/${ME}?$expand=group&${PENDING}` },
 ];
 
 type Mapper = (body: unknown, principalId: string) => Assignment[] | null;
 
 function listMapper<S extends z.ZodType>(schema: S, map: (item: z.infer<S>, principalId: string) => Assignment | null): Mapper {
   return (body, principalId) => {
+    // Every page is in `body` by now (followBatchPages).
     const list = parseList(schema, body);
     if (!list) return null;
-    // Paging would cost more round trips; PIM lists of one user stay far below a page (100+ items).
-    if (list.nextLink) console.warn('PIM Companion: Graph returned more than one page; only the first is shown.');
     return list.items.flatMap((item) => map(item, principalId) ?? []);
   };
 }
@@ -122,6 +128,7 @@ export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult>
   for (const item of await graph.batch(READ_BATCH)) items.set(item.id, item);
   let requests = 1;
   requests += await retryThrottled(deps, items);
+  requests += await followBatchPages({ graph, answers: items });
 
   const results = {} as Record<SectionId, SectionResult>;
   for (const request of READ_BATCH) {
@@ -150,7 +157,8 @@ export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult>
   for (const result of Object.values(results)) {
     if (result.ok) result.assignments = result.assignments.map((a) => withGroupInfo(a, info.groupInfo));
   }
-  const merged = mergeSnapshot({ previous, principalId, now, results });
+  const unnamed = (a: Pick<Assignment, 'kind' | 'targetId'>) => t(a.kind === 'role' ? 'unnamedRole' : 'unnamedGroup', a.targetId);
+  const merged = mergeSnapshot({ previous, principalId, now, results, unnamed });
   const withInfo = merged.assignments.map((a) => withGroupInfo(a, info.groupInfo));
   const snapshot = { ...merged, assignments: withViaGroupNames(withInfo, principalId, info.groupInfo) };
   const policyUpdates = policyPlan ? applyPolicyAnswers(policyPlan, info.extraAnswers, now) : undefined;
@@ -161,11 +169,18 @@ function sectionOfGroup(a: Assignment): SectionId {
   return a.state === 'eligible' ? 'groupEligible' : a.state === 'active' ? 'groupActive' : 'groupPending';
 }
 
-/** Grants always from the cache (they change on the cache's schedule); the name only when Graph sent none. */
+/**
+ * Grants always from the cache (they change on the cache's schedule); the name only when this row has none (the
+ * cache's name came from another row's `$expand=group`).
+ */
 function withGroupInfo(a: Assignment, groupInfo: Record<string, GroupInfo>): Assignment {
   const info = a.kind === 'group' ? groupInfo[a.targetId] : undefined;
   if (!info) return a;
-  return { ...a, displayName: a.displayName || info.displayName || '', grants: info.grants };
+  if ((!a.displayName || a.nameMissing) && info.displayName) {
+    const { nameMissing: _known, ...rest } = a;
+    return { ...rest, displayName: info.displayName, grants: info.grants };
+  }
+  return { ...a, grants: info.grants };
 }
 
 /**
@@ -176,7 +191,7 @@ function withGroupInfo(a: Assignment, groupInfo: Record<string, GroupInfo>): Ass
 function withViaGroupNames(assignments: Assignment[], principalId: string, groupInfo: Record<string, GroupInfo>): Assignment[] {
   const names = new Map<string, string>();
   for (const [id, info] of Object.entries(groupInfo)) if (info.displayName) names.set(id, info.displayName);
-  for (const a of assignments) if (a.kind === 'group' && a.displayName !== a.targetId) names.set(a.targetId, a.displayName);
+  for (const a of assignments) if (a.kind === 'group' && !a.nameMissing) names.set(a.targetId, a.displayName);
   const activeGroups = assignments.filter((g) => g.kind === 'group' && g.state === 'active');
   return assignments.map((a) => {
     if (a.memberType !== 'group') return a;

@@ -156,9 +156,6 @@ export const GroupRequest = z.object({
 });
 export type GroupRequest = z.infer<typeof GroupRequest>;
 
-/** `GET /groups/{id}?$select=id,displayName`. */
-export const Group = z.object({ id: OptionalString, displayName: OptionalString });
-
 /**
  * The roles a group holds: `roleAssignmentScheduleInstances?$filter=principalId eq '{groupId}'&$expand=roleDefinition`.
  * Same resource as the user's active instances; only the role name is used.

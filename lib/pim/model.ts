@@ -31,8 +31,10 @@ export const Assignment = z.object({
   principalId: z.string(),
   /** Role definition id (roles) or group id (groups). */
   targetId: z.string(),
-  /** Role name, or group display name. */
+  /** Role name, or group display name. When Graph gave none, a labelled stand-in naming the id (see nameMissing). */
   displayName: z.string(),
+  /** True when no Graph answer named this target: displayName is then the labelled id, never a bare id. */
+  nameMissing: z.optional(z.boolean()),
   /** Roles only: '/' for tenant-wide, else e.g. '/administrativeUnits/{id}'. Groups: '/'. */
   directoryScopeId: z.string(),
   /** Display name of a non-tenant-wide scope (an administrative unit), when known. */
@@ -47,7 +49,7 @@ export const Assignment = z.object({
   viaGroupName: z.nullish(z.string()),
   /** Active/pending: when it started or will start. Eligible: when the eligibility started. Null = unknown/always. */
   startDateTime: z.nullable(z.string()),
-  /** Active: when it ends. Eligible: when the eligibility ends. Null = permanent. */
+  /** Active: when it ends. Eligible: when the eligibility ends. Pending: when the requested activation would end. Null = permanent. */
   endDateTime: z.nullable(z.string()),
   /** Groups: names of the Entra roles the group grants (e.g. Exchange Administrator), when known. */
   grants: z.array(z.string()),

@@ -270,13 +270,15 @@ export interface PortalPref {
 
 export const DEFAULT_PORTAL_PREF: PortalPref = { enabled: true, pinned: [] };
 
-export type RelevanceReason = 'role' | 'grant' | 'pinned';
+export type RelevanceReason = 'role' | 'grant' | 'name' | 'pinned';
 
 const norm = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
 
 /**
  * Why an assignment matters on a portal, or null. A role by its template id (or its name, for snapshots that only
- * carry names); a group when one of the roles it grants does; anything the user pinned.
+ * carry names); a group when one of the roles it grants does, or, when what it grants is unknown (the role-assignment
+ * list is refused to admins without a directory reader role), when its name names one of the portal's roles or their
+ * product ("PIM – INT – Exchange administrator" on the Exchange admin center); anything the user pinned.
  */
 export function relevance(a: Pick<Assignment, 'key' | 'kind' | 'targetId' | 'displayName' | 'grants'>, portal: Portal, pref: PortalPref = DEFAULT_PORTAL_PREF): RelevanceReason | null {
   if (a.kind === 'role') {
@@ -285,9 +287,22 @@ export function relevance(a: Pick<Assignment, 'key' | 'kind' | 'targetId' | 'dis
     if (portal.roles.some((r) => r.id === id || norm(r.name) === name)) return 'role';
   } else if (a.grants.some((g) => portal.roles.some((r) => norm(r.name) === norm(g)))) {
     return 'grant';
+  } else if (a.grants.length === 0 && namesPortal(a.displayName, portal)) {
+    return 'name';
   }
   return pref.pinned.includes(a.key) ? 'pinned' : null;
 }
+
+/** A group name that contains one of the portal's role names, or the product word they start with (Exchange, Teams…). */
+function namesPortal(name: string, portal: Portal): boolean {
+  const words = ` ${norm(name).replace(/[^a-z0-9]+/g, ' ')} `;
+  return portal.roles.some((r) => {
+    const role = norm(r.name);
+    const product = role.split(' ')[0]!;
+    return words.includes(` ${role} `) || (product.length > 4 && !GENERIC.has(product) && words.includes(` ${product} `));
+  });
+}
+const GENERIC = new Set(['global', 'privileged', 'security', 'groups', 'cloud', 'application', 'authentication', 'conditional', 'license', 'user', 'helpdesk']);
 
 /** The assignments that matter on `portal`, in snapshot order; none when the user switched the badge off there. */
 export function relevantAssignments<A extends Pick<Assignment, 'key' | 'kind' | 'targetId' | 'displayName' | 'grants'>>(

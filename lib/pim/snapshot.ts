@@ -66,20 +66,31 @@ export function dedupeByKey(assignments: readonly Assignment[]): Assignment[] {
   return [...kept.values()];
 }
 
+/** What a row without a name from Graph is called: by default its bare id; the refresh passes a labelled text. */
+export type UnnamedLabel = (a: Pick<Assignment, 'kind' | 'targetId'>) => string;
+
 /**
  * Fill names Graph did not send this time (mappers leave displayName '' and scopeName null when unknown): from an
  * entry with the same key in this refresh (a pending request takes its eligibility's role name), else from the
- * previous snapshot, else the target id so nothing renders blank.
+ * previous snapshot, else `unnamed(a)` (the id, labelled) with nameMissing set, so nothing renders blank and an id is
+ * never passed off as a name.
  */
-export function fillMissingNames(assignments: readonly Assignment[], previous: Snapshot | null): Assignment[] {
-  const known = [...assignments, ...(previous?.assignments ?? [])];
+export function fillMissingNames(assignments: readonly Assignment[], previous: Snapshot | null, unnamed: UnnamedLabel = (a) => a.targetId): Assignment[] {
+  const known = [...assignments, ...(previous?.assignments ?? [])].filter((k) => !k.nameMissing);
   return assignments.map((a) => {
     let { displayName, scopeName } = a;
-    if (!displayName) displayName = known.find((k) => k.key === a.key && k.displayName)?.displayName || a.targetId;
+    let nameMissing = false;
+    if (!displayName || a.nameMissing) {
+      const found = known.find((k) => k.key === a.key && k.displayName)?.displayName;
+      nameMissing = !found;
+      displayName = found ?? unnamed(a);
+    }
     if (scopeName === null && a.directoryScopeId !== '/') {
       scopeName = known.find((k) => k.key === a.key && k.scopeName !== null)?.scopeName ?? null;
     }
-    return displayName === a.displayName && scopeName === a.scopeName ? a : { ...a, displayName, scopeName };
+    if (displayName === a.displayName && scopeName === a.scopeName && nameMissing === (a.nameMissing ?? false)) return a;
+    const { nameMissing: _old, ...rest } = a;
+    return { ...rest, displayName, scopeName, ...(nameMissing ? { nameMissing: true } : {}) };
   });
 }
 
@@ -94,6 +105,7 @@ export function mergeSnapshot(args: {
   principalId: string;
   now: Date;
   results: Record<SectionId, SectionResult>;
+  unnamed?: UnnamedLabel;
 }): Snapshot {
   const previous = args.previous?.principalId === args.principalId ? args.previous : null;
   const at = args.now.toISOString();
@@ -110,7 +122,7 @@ export function mergeSnapshot(args: {
     }
   }
   const order = new Map(SECTION_IDS.map((id, i) => [id, i]));
-  const named = fillMissingNames(assignments, previous);
+  const named = fillMissingNames(assignments, previous, args.unnamed);
   named.sort(
     (a, b) =>
       order.get(sectionOf(a))! - order.get(sectionOf(b))! ||

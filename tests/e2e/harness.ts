@@ -74,7 +74,23 @@ function collectConsoleProblems(browser: Browser): string[] {
     void client.send('Log.enable').catch(() => undefined);
   };
   const watch = async (target: Target) => {
-    if (seen.has(target) || !target.url().startsWith('chrome-extension://')) return;
+    if (seen.has(target)) return;
+    if (!target.url().startsWith('chrome-extension://')) {
+      // A portal page: only what our content script throws or logs there counts (its stack names chrome-extension://).
+      if (target.type() !== 'page' || !/^https:/.test(target.url())) return;
+      seen.add(target);
+      const page = await target.page().catch(() => null);
+      page?.on('pageerror', (e) => {
+        const stack = e instanceof Error ? (e.stack ?? '') : String(e);
+        if (stack.includes('chrome-extension://')) problems.push(`uncaught in the content script on ${target.url()}: ${stack.split('\n')[0]}`);
+      });
+      page?.on('console', (m) => {
+        if ((m.type() === 'error' || m.type() === 'warn') && (m.location().url ?? '').startsWith('chrome-extension://')) {
+          problems.push(`console.${m.type()} in the content script on ${target.url()}: ${m.text()}`);
+        }
+      });
+      return;
+    }
     seen.add(target);
     const where = target.url();
     try {

@@ -33,9 +33,16 @@ export interface ControlClient {
   addFault(fault: FaultSpec): Promise<void>;
   log(): Promise<LogEntry[]>;
   clearLog(): Promise<void>;
+  /** Every `/groups` or `/directoryObjects` read since the tenant started (clearLog keeps these). */
+  directoryReads(): Promise<string[]>;
   approve(requestId: string): Promise<Record<string, unknown>>;
   deny(requestId: string): Promise<Record<string, unknown>>;
   endSessions(): Promise<void>;
+  /**
+   * What an admin's "Revoke sessions" (Graph `revokeSignInSessions`) does: every refresh token and browser session of
+   * the account stops working. Access tokens already issued live until they expire.
+   */
+  revokeSignIns(upnOrId: string): Promise<void>;
   state(): Promise<TenantState>;
 }
 
@@ -74,10 +81,19 @@ export function createControl(ctx: TenantContext): ControlClient {
     async clearLog() {
       ctx.log.clear();
     },
+    async directoryReads() {
+      return ctx.log.directoryReads();
+    },
     approve: (id) => decision(id, true),
     deny: (id) => decision(id, false),
     async endSessions() {
       ctx.idp.sessions.clear();
+    },
+    async revokeSignIns(upnOrId) {
+      const account = ctx.scenario.accounts.find((a) => a.id === upnOrId || a.userPrincipalName.toLowerCase() === upnOrId.toLowerCase());
+      if (!account) throw new Error(`No account ${upnOrId}`);
+      for (const grant of ctx.idp.refreshTokens.values()) if (grant.accountId === account.id) grant.revokedAtMs ??= ctx.clock.nowMs();
+      for (const [id, session] of ctx.idp.sessions) if (session.accountId === account.id) ctx.idp.sessions.delete(id);
     },
     async state() {
       ctx.store.settle();
@@ -128,6 +144,11 @@ export async function handleControl(control: ControlClient, req: Incoming): Prom
     if (m && req.method === 'POST') return json(200, m[2] === 'approve' ? await control.approve(m[1]!) : await control.deny(m[1]!));
     if (p === '/sessions' && req.method === 'DELETE') {
       await control.endSessions();
+      return empty(204);
+    }
+    const revoke = /^\/accounts\/([^/]+)\/revokeSignIns$/.exec(p);
+    if (revoke && req.method === 'POST') {
+      await control.revokeSignIns(decodeURIComponent(revoke[1]!));
       return empty(204);
     }
     if (p === '/state' && req.method === 'GET') return json(200, await control.state());

@@ -42,6 +42,8 @@ export const AADSTS = {
   badRefresh: [9002313, 'Invalid request. Request is malformed or invalid.'] as const,
   spaRefreshExpired: (issued: string) =>
     [700084, `The refresh token was issued to a single page app (SPA), and therefore has a fixed, limited lifetime of 1.00:00:00, which cannot be extended. It is now expired and a new sign in request must be sent by the SPA to the sign in page. The token was issued on ${issued}.`] as const,
+  revoked: (issued: string, validFrom: string) =>
+    [50173, `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${issued}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${validFrom}'.`] as const,
   consent: (clientId: string) =>
     [65001, `The user or administrator has not consented to use the application with ID '${clientId}' named 'PIM Companion'. Send an interactive authorization request for this user and resource.`] as const,
   userCancel: [50140, 'The user canceled the authentication.'] as const,

@@ -47,6 +47,8 @@ export interface RefreshGrant extends Strength {
   /** Fixed 24 h window for SPA refresh tokens is counted from the original sign-in, not from the last refresh. */
   originalAuthMs: number;
   xmsCc: boolean;
+  /** Set by control.revokeSignIns: redeeming it then answers AADSTS50173. */
+  revokedAtMs?: number;
 }
 
 export class IdpState {

@@ -243,6 +243,10 @@ function token(ctx: TenantContext, req: Incoming): Reply {
 
   const grant = ctx.idp.refreshTokens.get(f.get('refresh_token') ?? '');
   if (!grant || grant.clientId !== clientId) return tokenError(400, 'invalid_grant', AADSTS.badRefresh[0], AADSTS.badRefresh[1], now);
+  if (grant.revokedAtMs !== undefined) {
+    const [code, text] = AADSTS.revoked(new Date(grant.originalAuthMs).toISOString(), new Date(grant.revokedAtMs).toISOString());
+    return tokenError(400, 'invalid_grant', code, text, now);
+  }
   if (ctx.clock.nowMs() - grant.originalAuthMs >= SPA_REFRESH_LIFETIME_MS) {
     const [code, text] = AADSTS.spaRefreshExpired(new Date(grant.originalAuthMs).toISOString());
     return tokenError(400, 'invalid_grant', code, text, now);

@@ -23,14 +23,26 @@ export interface LogEntry {
   batch?: BatchLogItem[];
 }
 
+/** Graph reads PIM Companion must never make: directory reads need admin-consent scopes it does not ask for. */
+export const DIRECTORY_READ = /^\/(?:(?:v1\.0|beta)\/)?(?:groups|directoryObjects)\b/i;
+
 export class RequestLog {
   private entries: LogEntry[] = [];
   private seq = 0;
+  /** Every Graph directory read (direct or inside $batch) since start; clear() keeps it, so a whole run can be checked. */
+  private directory: string[] = [];
 
   add(entry: Omit<LogEntry, 'seq'>): LogEntry {
     const full = { seq: ++this.seq, ...entry };
     this.entries.push(full);
+    if (entry.host === 'graph.microsoft.com') {
+      for (const url of [entry.path, ...(entry.batch ?? []).map((b) => b.url)]) if (DIRECTORY_READ.test(url)) this.directory.push(url);
+    }
     return full;
+  }
+
+  directoryReads(): string[] {
+    return [...this.directory];
   }
 
   list(): LogEntry[] {

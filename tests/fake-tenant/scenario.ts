@@ -96,6 +96,14 @@ export const Scenario = z.object({
     clientId: z.string(),
     redirectUris: z.array(z.string()).min(1),
     grantedScopes: z.array(z.string()),
+    /**
+     * How the token response's `scope` names Graph permissions. 'short' (default): `RoleEligibilitySchedule.ReadWrite.Directory`,
+     * the form Entra's v2 endpoint returns for Microsoft Graph whatever form was requested (ENTRA
+     * docs/identity-platform/v2-oauth2-device-code.md, "Successful authentication response": `"scope": "User.Read profile
+     * openid email"`; issue 12 saw the same on a real tenant). 'requested': echoed as sent, e.g.
+     * `https://graph.microsoft.com/…` (the form of the example in v2-oauth2-auth-code-flow.md).
+     */
+    scopeEcho: z.enum(['short', 'requested']).default('short'),
   }),
   accounts: z.array(Account).min(1),
   clock: z.object({ start: z.string().optional() }).default({}),
@@ -107,6 +115,12 @@ export const Scenario = z.object({
   pendingRequests: z.array(PendingRequest).default([]),
   policies: z.array(Policy).default([]),
   pinned: z.array(PinnedResponse).default([]),
+  /**
+   * The signed-in admins hold no directory role that may read role management (Global Reader, Security Reader,
+   * Privileged Role Administrator…; MGD includes/rbac-for-apis/rbac-pim-entra-roles-apis.md): policy reads and the
+   * role-assignment list beyond filterByCurrentUser answer 403, while activation requests still enforce every rule.
+   */
+  leastPrivileged: z.boolean().default(false),
 });
 export type Scenario = z.input<typeof Scenario>;
 export type ParsedScenario = z.output<typeof Scenario>;

@@ -38,6 +38,13 @@ const MAX_BODY = 5 * 1024 * 1024;
 const ALLOW_HEADERS = 'Authorization, Content-Type, client-request-id, return-client-request-id, x-client-SKU, x-client-VER, x-client-OS, x-client-CPU, x-client-current-telemetry, x-client-last-telemetry, x-ms-lib-capability, x-app-name, x-app-ver, SdkVersion, ConsistencyLevel, Prefer, x-anchormailbox, x-ms-client-request-id';
 const EXPOSE_HEADERS = 'Retry-After, request-id, client-request-id, x-ms-request-id, x-ms-ags-diagnostic, Location';
 
+const open = new Set<FakeTenant>();
+
+/** The stand-ins running in this process, so a test run can check every journey's log (tests/e2e/setup.ts). */
+export function openTenants(): FakeTenant[] {
+  return [...open];
+}
+
 export async function startFakeTenant(opts: { port?: number; scenario?: Scenario | string; now?: Date } = {}): Promise<FakeTenant> {
   const scenario = opts.scenario === undefined ? loadDefaultScenario() : parseScenario(opts.scenario);
   const ctx = new TenantContext(scenario, opts.now);
@@ -68,18 +75,21 @@ export async function startFakeTenant(opts: { port?: number; scenario?: Scenario
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return {
+  const tenant: FakeTenant = {
     port,
     origin: `https://127.0.0.1:${port}`,
     hostResolverRules: hostResolverRules(port, scenario.tenant.domain),
     control,
     close: () =>
       new Promise<void>((resolve) => {
+        open.delete(tenant);
         for (const r of hanging) r.destroy();
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
   };
+  open.add(tenant);
+  return tenant;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -9,7 +9,7 @@ const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 
 export interface ScopeCheck {
   ok: boolean;
-  /** Scopes as the response `scope` field should echo them (as requested, so MSAL's cache lookups match). */
+  /** Scopes as the response `scope` field echoes them (scenario.app.scopeEcho: Graph's short names, or as requested). */
   echo: string[];
   /** Short Graph permission names for the access token's scp. */
   scp: string[];
@@ -19,6 +19,7 @@ export interface ScopeCheck {
 /** Splits a requested scope string into OIDC and Graph scopes and checks the Graph ones were consented. */
 export function checkScopes(ctx: TenantContext, scope: string): ScopeCheck {
   const granted = ctx.scenario.app.grantedScopes;
+  const echoShort = ctx.scenario.app.scopeEcho === 'short';
   const requested = scope.split(/\s+/).filter(Boolean);
   const echo: string[] = [];
   const scp = new Set<string>();
@@ -29,7 +30,7 @@ export function checkScopes(ctx: TenantContext, scope: string): ScopeCheck {
     if (short.toLowerCase() === '.default') {
       for (const g of granted) {
         scp.add(g);
-        echo.push(`${GRAPH}/${g}`);
+        echo.push(echoShort ? g : `${GRAPH}/${g}`);
       }
       continue;
     }
@@ -37,7 +38,7 @@ export function checkScopes(ctx: TenantContext, scope: string): ScopeCheck {
     if (!match) ok = false;
     else {
       scp.add(match);
-      echo.push(s);
+      echo.push(echoShort ? match : s);
     }
   }
   const offlineAccess = requested.some((s) => s.toLowerCase() === 'offline_access');

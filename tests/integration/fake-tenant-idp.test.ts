@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeTenant, type FakeTenant } from '../fake-tenant/index.ts';
 import { peekClaims } from '../fake-tenant/jwt.ts';
@@ -48,7 +49,9 @@ describe('authorize + token (PKCE, SPA)', () => {
     expect(tok.headers['access-control-allow-origin']).toBe(EXT_ORIGIN);
     const body = tok.json();
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600 });
-    expect(body.scope).toContain('https://graph.microsoft.com/RoleAssignmentSchedule.ReadWrite.Directory');
+    // Entra's v2 endpoint names Graph permissions in the short form, whatever form was requested (scopeEcho 'short').
+    expect(body.scope.split(' ')).toContain('RoleAssignmentSchedule.ReadWrite.Directory');
+    expect(body.scope).not.toContain('https://graph.microsoft.com/');
     const id = peekClaims(body.id_token)!;
     expect(id).toMatchObject({ aud: CLIENT_ID, nonce: start.nonce, tid: '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b', preferred_username: ADMIN, name: 'Lidia Holloway' });
     expect(id.iss).toBe('https://login.microsoftonline.com/6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b/v2.0');
@@ -120,6 +123,29 @@ describe('refresh tokens', () => {
     const r2 = await redeem(tenant, { grant_type: 'refresh_token', refresh_token: rotated, scope: ALL_SCOPES });
     expect(r2.status).toBe(400);
     expect(r2.json()).toMatchObject({ error: 'invalid_grant', error_codes: [700084] });
+  });
+
+  it.each([
+    ['short', 'RoleEligibilitySchedule.ReadWrite.Directory'],
+    ['requested', 'https://graph.microsoft.com/RoleEligibilitySchedule.ReadWrite.Directory'],
+  ] as const)('scope echo %s: the refresh answer names the Graph permission as %s', async (scopeEcho, expected) => {
+    const scenario = JSON.parse(readFileSync('tests/fake-tenant/scenarios/default.json', 'utf8'));
+    scenario.app.scopeEcho = scopeEcho;
+    await tenant.control.loadScenario(scenario);
+    const tok = await signIn(tenant);
+    const r = await redeem(tenant, { grant_type: 'refresh_token', refresh_token: tok.refresh_token, scope: ALL_SCOPES });
+    const graphScopes = (r.json().scope as string).split(' ').filter((x) => /Schedule|Policy/.test(x));
+    expect(graphScopes).toContain(expected);
+    expect(graphScopes).toHaveLength(6);
+  });
+
+  it('revokeSignIns: the refresh token answers AADSTS50173 and prompt=none finds no session', async () => {
+    const tok = await signIn(tenant);
+    await tenant.control.revokeSignIns('adm-lidia@contoso.onmicrosoft.com');
+    const r = await redeem(tenant, { grant_type: 'refresh_token', refresh_token: tok.refresh_token, scope: ALL_SCOPES });
+    expect(r.status).toBe(400);
+    expect(r.json()).toMatchObject({ error: 'invalid_grant', error_codes: [50173] });
+    expect((await tenant.control.state()).sessions).toBe(0);
   });
 
   it('answers interaction_required with the claims when the grant lacks the requested authentication context', async () => {

@@ -2,7 +2,7 @@
 import type { TenantContext } from '../context.ts';
 import type { Reply } from '../http.ts';
 import type { CallMeta } from './errors.ts';
-import { graphError } from './errors.ts';
+import { graphError, insufficientPrivileges } from './errors.ts';
 
 export interface Caller {
   oid: string;
@@ -58,5 +58,5 @@ export const SCOPES = {
 
 export function requireScope(caller: Caller, accepted: readonly string[], meta: CallMeta): Reply | null {
   if (accepted.some((s) => caller.scopes.has(s.toLowerCase()))) return null;
-  return graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.', meta);
+  return insufficientPrivileges(meta);
 }

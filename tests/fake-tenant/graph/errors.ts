@@ -25,6 +25,11 @@ export function graphError(status: number, code: string, message: string, meta: 
   return json(status, errorBody(code, message, meta), { ...graphHeaders(meta), ...headers });
 }
 
+/** Graph's answer to a caller without the permission or directory role an operation needs (reference §4, 403 row). */
+export function insufficientPrivileges(meta: CallMeta): Reply {
+  return graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.', meta);
+}
+
 export function graphJson(status: number, value: unknown, meta: CallMeta, headers: Record<string, string> = {}): Reply {
   return json(status, value, { ...graphHeaders(meta), 'Cache-Control': 'no-cache', 'OData-Version': '4.0', ...headers });
 }

@@ -27,6 +27,15 @@ export function parseEqFilter(filter: string): EqClause[] | null {
   return clauses.length ? clauses : null;
 }
 
+/**
+ * `$filter` as `or`-joined groups of `and`-joined eq clauses (no parentheses), e.g. the requests read
+ * `status eq 'PendingApproval' or status eq 'Granted'`. `and` binds tighter than `or`, as in OData.
+ */
+export function parseEqFilterAnyOf(filter: string): EqClause[][] | null {
+  const groups = filter.split(/\s+or\s+(?=(?:[^']*'[^']*')*[^']*$)/i).map((part) => parseEqFilter(part));
+  return groups.every((g): g is EqClause[] => g !== null) ? groups : null;
+}
+
 /** Splits "a,b($expand=c),d" at top-level commas. */
 export function splitTopLevel(list: string): string[] {
   const out: string[] = [];

@@ -3,7 +3,7 @@ import type { Reply } from '../http.ts';
 import type { Target } from '../store.ts';
 import { SCOPES, requireScope } from './auth.ts';
 import type { GraphCall } from './call.ts';
-import { collection, graphError, graphJson } from './errors.ts';
+import { collection, graphError, graphJson, insufficientPrivileges } from './errors.ts';
 import { parseEqFilter, parseExpand } from './odata.ts';
 import { policyAssignment } from './policies.ts';
 
@@ -11,6 +11,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function handlePolicyRead(call: GraphCall): Reply | null {
   if (!/^\/policies\/roleManagementPolicyAssignments\/?$/i.test(call.path)) return null;
+  if (call.ctx.scenario.leastPrivileged) return insufficientPrivileges(call.meta);
   const filter = call.query.get('$filter');
   const clauses = filter ? parseEqFilter(filter) : [];
   if (clauses === null) return graphError(400, 'BadRequest', `Invalid filter clause: ${filter}`, call.meta);

@@ -4,7 +4,7 @@ import type { EligibilityRec, RequestRec, Target } from '../store.ts';
 import { SCOPES, requireScope } from './auth.ts';
 import type { Expanders, GraphCall } from './call.ts';
 import { entityReply, listReply } from './call.ts';
-import { graphError } from './errors.ts';
+import { graphError, insufficientPrivileges } from './errors.ts';
 import * as shape from './shapes.ts';
 
 const RM = '/rolemanagement/directory';
@@ -44,6 +44,7 @@ export function handleRead(call: GraphCall): Reply | null {
     const denied = requireScope(call.caller, SCOPES.roleAssignmentRead, call.meta);
     if (denied) return denied;
     if (rest === '') {
+      if (s.leastPrivileged) return insufficientPrivileges(call.meta);
       // The unscoped list needs a principalId filter here (what a group holds); we do not model a tenant-wide list.
       const m = /principalId\s+eq\s+'([^']+)'/i.exec(call.query.get('$filter') ?? '');
       if (!m) return graphError(400, 'BadRequest', 'The stand-in supports this list only with $filter=principalId eq \'{id}\'.', call.meta);

@@ -59,6 +59,26 @@ describe('auth document', () => {
     expect(idp.grants.length).toBe(grantsAfterSignIn);
   });
 
+  it.each(['short', 'requested'] as const)(
+    'scope echo %s: after sign-in, repeated token requests redeem nothing until the access token expires',
+    async (echo) => {
+      idp = createFakeIdp(user, connection.clientId, echo);
+      vi.stubGlobal('fetch', vi.fn(idp.fetch));
+      await signInOnThePage();
+      const afterSignIn = idp.grants.length;
+      const doc = createAuthDocument();
+      const tokens = [];
+      for (let i = 0; i < 4; i++) tokens.push((await doc.handlers['auth.token']({ context: signedIn, scopes, forceRefresh: false })).accessToken);
+      expect(idp.grants.length).toBe(afterSignIn);
+      expect(new Set(tokens).size).toBe(1);
+      // A forced refresh is cached under the echoed form too, and found again without another redemption.
+      const forced = await doc.handlers['auth.token']({ context: signedIn, scopes, forceRefresh: true });
+      const after = await doc.handlers['auth.token']({ context: signedIn, scopes, forceRefresh: false });
+      expect(after.accessToken).toBe(forced.accessToken);
+      expect(idp.grants.length).toBe(afterSignIn + 1);
+    },
+  );
+
   it('uses the refresh token when asked to force a refresh', async () => {
     await signInOnThePage();
     const doc = createAuthDocument();

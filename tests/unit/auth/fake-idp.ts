@@ -16,7 +16,8 @@ async function s256(verifier: string): Promise<string> {
   return b64url(String.fromCharCode(...digest));
 }
 
-export function createFakeIdp(user: FakeUser, clientId: string) {
+/** echo: how the token answer's `scope` names Graph permissions ('short', as Entra does for Graph, or as requested). */
+export function createFakeIdp(user: FakeUser, clientId: string, echo: 'short' | 'requested' = 'requested') {
   const codes = new Map<string, { challenge: string; nonce: string; scope: string }>();
   let counter = 0;
   const grants: string[] = [];
@@ -72,7 +73,11 @@ export function createFakeIdp(user: FakeUser, clientId: string) {
     const n = ++counter;
     return Response.json({
       token_type: 'Bearer',
-      scope: scope.split(' ').filter((s) => !['openid', 'profile', 'offline_access'].includes(s)).join(' '),
+      scope: scope
+        .split(' ')
+        .filter((s) => !['openid', 'profile', 'offline_access'].includes(s))
+        .map((s) => (echo === 'short' ? s.replace(/^https:\/\/graph\.microsoft\.com\//, '') : s))
+        .join(' '),
       expires_in: 3600,
       ext_expires_in: 3600,
       access_token: `at-${n}`,

@@ -39,10 +39,11 @@ const statuses = (r: Awaited<ReturnType<typeof checkConnection>>) =>
   r.kind === 'checked' ? Object.fromEntries(r.scopes.map((s) => [s.scope, s.status])) : r.kind;
 
 describe('checkConnection', () => {
-  it('calls each read endpoint once, then one policy read for roles and one for groups', async () => {
+  it('calls each read endpoint once, then one policy read for roles and one for groups, and what a group grants', async () => {
     const { graph, batches } = fakeGraph({}, { rElig: [{ roleDefinitionId: 'role-1' }], gElig: [{ groupId: 'group-1' }] });
     const result = await run(graph);
-    expect(batches.map((b) => b.map((r) => r.id))).toEqual([['rElig', 'rAct', 'gElig', 'gAct', 'rReq', 'gReq'], ['rPolicy', 'gPolicy']]);
+    expect(batches.map((b) => b.map((r) => r.id))).toEqual([['rElig', 'rAct', 'gElig', 'gAct', 'rReq', 'gReq'], ['rPolicy', 'gPolicy', 'gRoles']]);
+    expect(batches[1]![2]!.url).toContain("principalId eq 'group-1'");
     expect(batches[1]![0]!.url).toContain("roleDefinitionId eq 'role-1'");
     expect(batches[1]![1]!.url).toContain("scopeId eq 'group-1'");
     expect(batches.flat().every((r) => r.method === 'GET')).toBe(true);
@@ -71,6 +72,16 @@ describe('checkConnection', () => {
     });
     const scope = result.kind === 'checked' ? result.scopes.find((s) => s.scope === 'RoleManagementPolicy.Read.Directory') : null;
     expect(scope?.detail).toMatch(/Insufficient privileges/);
+    // What the refusal costs, in the same sentence.
+    expect(scope?.detail).toMatch(/^Refused for this account: activation rules cannot be read ahead\. .*learns the rest/);
+  });
+
+  it('says what a refused role-assignment list costs (groups placed by name and pins)', async () => {
+    const { graph } = fakeGraph({ gRoles: { status: 403, body: DENIED } }, { gElig: [{ groupId: 'group-1' }] });
+    const result = await run(graph);
+    const scope = result.kind === 'checked' ? result.scopes.find((s) => s.scope === 'RoleAssignmentSchedule.ReadWrite.Directory') : null;
+    expect(scope?.status).toBe('forbidden');
+    expect(scope?.detail).toMatch(/which roles your PIM groups grant is unknown.*by their name and by your pins/);
   });
 
   it('skips the group policy read when there is no group to read it for', async () => {

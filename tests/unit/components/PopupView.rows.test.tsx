@@ -4,6 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { PopupView, type PopupViewProps } from '../../../components/popup/PopupView';
 import type { Assignment } from '../../../lib/pim/model';
 import { assignment, CONNECTION, DAY_MS, FORMAT, IDLE, installMessages, iso, MIN, NOW, SIGNED_IN, snapshot } from './fixtures';
+import { fakeActions } from './activation-fixtures';
 import { press } from './keyboard';
 
 const ASSIGNMENTS: Assignment[] = [
@@ -119,13 +120,48 @@ describe('rows', () => {
     setup();
     const ex = row('role:ex:/', 'active');
     expect(within(ex).getByTestId('time-left').textContent).toBe('38 min left');
-    expect(within(ex).getByTestId('when').textContent).toBe('until 14:38');
+    expect(within(ex).getByTestId('when').textContent).toBe('Activated · until 14:38');
     expect(within(row('role:teams:/', 'active')).getByTestId('time-left').textContent).toBe('09:59 left');
+  });
+
+  it('labels Activated, Assigned (time-bound) and permanent assignments differently; Deactivate only for Activated', () => {
+    setup({
+      snapshot: snapshot([
+        assignment({ key: 'role:act:/', state: 'active', displayName: 'Activated role', assignmentType: 'Activated', startDateTime: iso(NOW - 20 * MIN), endDateTime: iso(NOW + 60 * MIN) }),
+        assignment({ key: 'role:act:/', state: 'eligible', displayName: 'Activated role', endDateTime: iso(Date.parse('2027-03-01T00:00:00Z')) }),
+        assignment({ key: 'role:tb:/', state: 'active', displayName: 'Time-bound role', assignmentType: 'Assigned', startDateTime: iso(NOW - DAY_MS), endDateTime: iso(NOW + 2 * DAY_MS) }),
+        assignment({ key: 'role:perm:/', state: 'active', displayName: 'Permanent role', assignmentType: 'Assigned', startDateTime: null, endDateTime: null }),
+      ]),
+      activation: { templates: [], bundles: [], remembered: {}, policies: {}, actions: fakeActions() },
+    });
+    const act = row('role:act:/', 'active');
+    expect(within(act).getByTestId('when').textContent).toBe('Activated · until 15:00');
+    expect(within(act).getByTestId('time-left').textContent).toBe('1 h left');
+    expect(within(act).getByTestId('eligible-end').textContent).toBe('eligible until 1 Mar 2027');
+    expect(within(act).queryByTestId('deactivate')).not.toBeNull();
+    const timeBound = row('role:tb:/', 'active');
+    expect(within(timeBound).getByTestId('when').textContent).toBe('Assigned until 24 Nov, 14:00');
+    expect(within(timeBound).queryByTestId('time-left')).toBeNull();
+    expect(within(timeBound).queryByTestId('deactivate')).toBeNull();
+    const permanent = row('role:perm:/', 'active');
+    expect(within(permanent).getByTestId('when').textContent).toBe('Assigned · permanent');
+    expect(within(permanent).queryByTestId('deactivate')).toBeNull();
   });
 
   it('pending: status and requested start', () => {
     setup();
     expect(within(row('role:pra:/', 'pending')).getByTestId('when').textContent).toBe('Waiting for approval · requested start 14:35');
+  });
+
+  it('pending approval shows the requested duration; an approved later start shows as scheduled', () => {
+    setup({
+      snapshot: snapshot([
+        assignment({ key: 'role:w:/', state: 'pending', status: 'PendingApproval', startDateTime: iso(NOW - 2 * MIN), endDateTime: iso(NOW + 118 * MIN) }),
+        assignment({ key: 'role:s:/', state: 'pending', status: 'Granted', startDateTime: iso(NOW + 60 * MIN), endDateTime: iso(NOW + 150 * MIN) }),
+      ]),
+    });
+    expect(within(row('role:w:/', 'pending')).getByTestId('when').textContent).toBe('Waiting for approval · requested start 13:58 · for 2 h');
+    expect(within(row('role:s:/', 'pending')).getByTestId('when').textContent).toBe('Approved, scheduled · starts at 15:00 · for 1 h 30 min');
   });
 });
 

@@ -139,6 +139,24 @@ describe('createGraphClient', () => {
     expect((await failure(graph.get('/me'))).error).toMatchObject({ status: 0, code: 'NetworkError' });
   });
 
+  it.each([
+    ['the first token', [false]],
+    ['the forced token after a 401', [false, true]],
+  ])('passes a token-provider failure (%s) through as itself: sign-in needed is not a network error', async (_name, asked) => {
+    const signIn = Object.assign(new Error('Your sign-in has expired.'), { name: 'SignInRequiredError', code: 'sign-in-required' });
+    const invalidToken = { status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'expired' } } };
+    const { fetch, calls } = fakeFetch(() => invalidToken);
+    const getToken = vi.fn(async ({ forceRefresh }: { forceRefresh: boolean }) => {
+      if (forceRefresh === asked[asked.length - 1]) throw signIn;
+      return 'token';
+    });
+    const graph = createGraphClient({ getToken, graphBase: GRAPH, fetch });
+    const thrown = await graph.batch([{ id: '1', method: 'GET', url: '/me' }]).then(() => null, (e: unknown) => e);
+    expect(thrown).toBe(signIn);
+    expect(getToken.mock.calls.map(([o]) => o.forceRefresh)).toEqual(asked);
+    expect(calls).toHaveLength(asked.length - 1);
+  });
+
   it('rejects a 2xx that is not JSON', async () => {
     const { graph } = setup(() => ({ body: '<html>captive portal</html>' }));
     expect((await failure(graph.get('/me'))).error.code).toBe('InvalidResponse');

@@ -121,6 +121,7 @@ export const rolePending = {
       approvalId: 'req-role-1',
       scheduleInfo: { startDateTime: '2024-05-01T09:55:00Z', recurrence: null, expiration: { type: 'afterDuration', endDateTime: null, duration: 'PT2H' } },
       ticketInfo: { ticketNumber: null, ticketSystem: null },
+      roleDefinition: { id: ROLE.exchangeAdmin, displayName: 'Exchange Administrator' },
     },
   ],
 };
@@ -136,6 +137,7 @@ export const groupPending = {
       accessId: 'owner',
       justification: null,
       scheduleInfo: { startDateTime: '2024-05-01T09:58:00Z', expiration: { type: 'AfterDuration', duration: 'PT1H' } },
+      group: { id: GROUP.tier0, displayName: 'Tier 0 Admins' },
     },
   ],
 };

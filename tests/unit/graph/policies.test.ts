@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createGraphClient } from '../../../lib/graph/client';
-import { groupNameUrl, groupRolesUrl } from '../../../lib/graph/group-info';
+import { groupRolesUrl } from '../../../lib/graph/group-info';
 import { fetchPolicies, isPolicyFresh, mergePolicies, planPolicyRequests, POLICY_FAILED_TTL_MS, POLICY_TTL_MS } from '../../../lib/graph/policies';
 import { refreshSnapshot } from '../../../lib/graph/reads';
 import { groupKey, roleKey, type Assignment } from '../../../lib/pim/model';
@@ -75,6 +75,14 @@ describe('policy requests', () => {
     const merged = mergePolicies({ old: entry(ago(2 * POLICY_TTL_MS + 1), okPolicy), kept: entry(ago(1000), okPolicy) }, { added: entry(NOW.toISOString()) }, NOW);
     expect(Object.keys(merged).sort()).toEqual(['added', 'kept']);
   });
+
+  it('a policy learned from PIM refusals survives a read that is refused again; a readable policy replaces it', () => {
+    const learned: PolicyEntry = { ...entry(ago(1000), okPolicy), learned: true };
+    const refused = entry(NOW.toISOString());
+    expect(mergePolicies({ k: learned }, { k: refused }, NOW).k).toEqual({ ...learned, fetchedAt: NOW.toISOString() });
+    const read = entry(NOW.toISOString(), okPolicy);
+    expect(mergePolicies({ k: learned }, { k: read }, NOW).k).toEqual(read);
+  });
 });
 
 describe('fetchPolicies', () => {
@@ -109,7 +117,6 @@ describe('refresh with policies', () => {
     if (item.id in SECTIONS) return { body: SECTIONS[item.id] };
     if (item.url.startsWith('/policies/')) return { body: policyBody() };
     if (item.url === groupRolesUrl(P.GROUP.exchangeOps) || item.url === groupRolesUrl(P.GROUP.tier0)) return { body: P.groupRoles('Exchange Administrator') };
-    if (item.url === groupNameUrl(P.GROUP.tier0)) return { body: { id: P.GROUP.tier0, displayName: 'Tier 0 Admins' } };
     return { status: 404, body: { error: { code: 'NotFound', message: item.url } } };
   };
   const run = async (groupInfo: Record<string, GroupInfo>, policies: Record<string, PolicyEntry>) => {

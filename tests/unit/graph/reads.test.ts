@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createGraphClient } from '../../../lib/graph/client';
 import { GraphRequestError } from '../../../lib/graph/errors';
-import { GROUP_INFO_TTL_MS, groupNameUrl, groupRolesUrl } from '../../../lib/graph/group-info';
+import { GROUP_INFO_TTL_MS, groupRolesUrl } from '../../../lib/graph/group-info';
 import { READ_BATCH, refreshSnapshot } from '../../../lib/graph/reads';
 import { groupKey, roleKey, Snapshot } from '../../../lib/pim/model';
 import type { GroupInfo } from '../../../lib/storage';
@@ -27,7 +27,6 @@ function tenant(overrides: Record<string, Reply | ((batchIndex: number) => Reply
     if (item.id in SECTION_BODIES) return { body: SECTION_BODIES[item.id] };
     if (item.url === groupRolesUrl(P.GROUP.exchangeOps)) return { body: P.groupRoles('Exchange Administrator', 'Exchange Recipient Administrator') };
     if (item.url === groupRolesUrl(P.GROUP.tier0)) return { body: P.groupRoles('Global Administrator') };
-    if (item.url === groupNameUrl(P.GROUP.tier0)) return { body: { id: P.GROUP.tier0, displayName: 'Tier 0 Admins' } };
     return { status: 404, body: { error: { code: 'Request_ResourceNotFound', message: item.url } } };
   });
 }
@@ -62,8 +61,8 @@ describe('refreshSnapshot', () => {
       { id: 'rAct', method: 'GET', url: "/roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition,directoryScope" },
       { id: 'gElig', method: 'GET', url: "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=group" },
       { id: 'gAct', method: 'GET', url: "/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/filterByCurrentUser(on='principal')?$expand=group" },
-      { id: 'rReq', method: 'GET', url: "/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')?$filter=status eq 'PendingApproval'" },
-      { id: 'gReq', method: 'GET', url: "/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/filterByCurrentUser(on='principal')?$filter=status eq 'PendingApproval'" },
+      { id: 'rReq', method: 'GET', url: "/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')?$expand=roleDefinition,directoryScope&$filter=status eq 'PendingApproval' or status eq 'Granted'" },
+      { id: 'gReq', method: 'GET', url: "/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/filterByCurrentUser(on='principal')?$expand=group&$filter=status eq 'PendingApproval' or status eq 'Granted'" },
     ]);
     expect(READ_BATCH).toHaveLength(6);
   });
@@ -76,7 +75,7 @@ describe('refreshSnapshot', () => {
     expect(Object.values(snapshot.sections).every((s) => s.error === null && s.fetchedAt === NOW.toISOString())).toBe(true);
   });
 
-  it('cold: a second batch for group roles, and a name lookup only where $expand=group gave none', async () => {
+  it('cold: a second batch for group roles only; names come from $expand, never from /groups', async () => {
     const { result, calls } = run(tenant());
     const { requests, groupInfo } = await result;
     expect(requests).toBe(2);
@@ -84,15 +83,15 @@ describe('refreshSnapshot', () => {
     expect(batches(calls)[1]).toEqual([
       { id: `roles-${P.GROUP.exchangeOps}`, method: 'GET', url: `/roleManagement/directory/roleAssignmentScheduleInstances?$filter=principalId eq '${P.GROUP.exchangeOps}'&$expand=roleDefinition` },
       { id: `roles-${P.GROUP.tier0}`, method: 'GET', url: groupRolesUrl(P.GROUP.tier0) },
-      { id: `name-${P.GROUP.tier0}`, method: 'GET', url: `/groups/${P.GROUP.tier0}?$select=id,displayName` },
     ]);
+    expect(batches(calls).flat().some((r) => /\/groups\/|\/directoryObjects/i.test(r.url))).toBe(false);
     expect(groupInfo).toEqual({
       [P.GROUP.exchangeOps]: { displayName: 'Exchange Ops', grants: ['Exchange Administrator', 'Exchange Recipient Administrator'], fetchedAt: NOW.toISOString() },
       [P.GROUP.tier0]: { displayName: 'Tier 0 Admins', grants: ['Global Administrator'], fetchedAt: NOW.toISOString() },
     });
   });
 
-  it('re-fetches group info older than 24 h (only the roles when the name came expanded)', async () => {
+  it('re-fetches group info older than 24 h (the roles only)', async () => {
     const old = new Date(NOW.getTime() - GROUP_INFO_TTL_MS - 1);
     const cache = warmGroupInfo();
     cache[P.GROUP.exchangeOps] = { ...cache[P.GROUP.exchangeOps]!, fetchedAt: old.toISOString() };
@@ -128,13 +127,14 @@ describe('refreshSnapshot', () => {
       startDateTime: '2024-05-01T09:00:00.000Z',
       endDateTime: '2024-05-01T11:00:00.000Z',
     });
-    // The request query has no $expand: the role name comes from the eligibility with the same key.
     expect(find(roleKey(P.ROLE.exchangeAdmin, '/'), 'pending')).toMatchObject({
       id: 'req-role-1',
       displayName: 'Exchange Administrator',
       status: 'PendingApproval',
       justification: 'Mailbox migration CHG-1234',
       startDateTime: '2024-05-01T09:55:00.000Z',
+      // Requested PT2H from its start: kept so the row can say "for 2 h".
+      endDateTime: '2024-05-01T11:55:00.000Z',
     });
     expect(find(groupKey(P.GROUP.exchangeOps, 'member'), 'eligible')).toMatchObject({
       kind: 'group',
@@ -144,7 +144,7 @@ describe('refreshSnapshot', () => {
     });
     expect(find(groupKey(P.GROUP.exchangeOps, 'member'), 'active')).toMatchObject({ assignmentType: 'Activated', endDateTime: '2024-05-01T10:30:00.000Z' });
     expect(find(groupKey(P.GROUP.tier0, 'owner'), 'eligible')).toMatchObject({ displayName: 'Tier 0 Admins', grants: ['Global Administrator'], endDateTime: null });
-    expect(find(groupKey(P.GROUP.tier0, 'owner'), 'pending')).toMatchObject({ status: 'PendingApproval', displayName: 'Tier 0 Admins', justification: null });
+    expect(find(groupKey(P.GROUP.tier0, 'owner'), 'pending')).toMatchObject({ status: 'PendingApproval', displayName: 'Tier 0 Admins', justification: null, endDateTime: '2024-05-01T10:58:00.000Z' });
     expect(snapshot.assignments).toHaveLength(8);
     // What storage will accept (snapshotItem parses on write).
     expect(Snapshot.parse(snapshot)).toEqual(snapshot);
@@ -252,8 +252,26 @@ describe('refreshSnapshot', () => {
     expect(requests).toBe(2);
     expect(groupInfo[P.GROUP.exchangeOps]).toEqual(cache[P.GROUP.exchangeOps]);
     expect(snapshot.assignments.find((a) => a.targetId === P.GROUP.exchangeOps)?.grants).toEqual(['Exchange Administrator']);
-    // Tier 0 had no expanded name and no cache: its id stands in.
-    expect(snapshot.assignments.find((a) => a.targetId === P.GROUP.tier0)?.displayName).toBe(P.GROUP.tier0);
+  });
+
+  it('a pending request is named by its own $expand, even with no eligibility or cache to borrow from', async () => {
+    const { snapshot } = await run(tenant({ rElig: { body: P.empty }, gElig: { body: P.empty } })).result;
+    expect(snapshot.assignments.find((a) => a.id === 'req-role-1')).toMatchObject({ displayName: 'Exchange Administrator' });
+    expect(snapshot.assignments.find((a) => a.id === 'req-group-1')).toMatchObject({ displayName: 'Tier 0 Admins' });
+    expect(snapshot.assignments.some((a) => a.nameMissing)).toBe(false);
+  });
+
+  it('an id is shown only when Graph named the target nowhere, and then labelled', async () => {
+    const noName = { value: P.rolePending.value.map(({ roleDefinition: _n, ...r }) => r) };
+    const { snapshot } = await run(tenant({ rElig: { body: P.empty }, rReq: { body: noName }, gReq: { body: P.empty } }), { groupInfo: {} }).result;
+    const role = snapshot.assignments.find((a) => a.id === 'req-role-1')!;
+    expect(role).toMatchObject({ nameMissing: true, displayName: `Unnamed role (Graph sent no name; id ${P.ROLE.exchangeAdmin})` });
+    const tier0 = snapshot.assignments.find((a) => a.targetId === P.GROUP.tier0)!;
+    expect(tier0).toMatchObject({ nameMissing: true, displayName: `Unnamed group (Graph sent no name; id ${P.GROUP.tier0})` });
+    // Named again as soon as Graph names it.
+    const again = await run(tenant(), { previous: snapshot, groupInfo: {} }).result;
+    expect(again.snapshot.assignments.find((a) => a.id === 'req-role-1')).toMatchObject({ displayName: 'Exchange Administrator' });
+    expect(again.snapshot.assignments.find((a) => a.id === 'req-role-1')).not.toHaveProperty('nameMissing');
   });
 
   it('caches a 403 on the group lookups for a day instead of asking on every refresh', async () => {
@@ -261,18 +279,62 @@ describe('refreshSnapshot', () => {
     const handler = batchHandler((item) => (item.id in SECTION_BODIES ? { body: SECTION_BODIES[item.id] } : denied));
     const first = await run(handler).result;
     expect(first.requests).toBe(2);
-    expect(first.groupInfo[P.GROUP.tier0]).toEqual({ displayName: null, grants: [], fetchedAt: NOW.toISOString() });
+    expect(first.groupInfo[P.GROUP.tier0]).toEqual({ displayName: 'Tier 0 Admins', grants: [], fetchedAt: NOW.toISOString() });
     const second = await run(tenant(), { groupInfo: first.groupInfo, now: new Date(NOW.getTime() + 3_600_000) }).result;
     expect(second.requests).toBe(1);
   });
 
+  describe('paging', () => {
+    const ELIG = "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition,directoryScope";
+    const roleId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    const page = (n: number, last: number) => ({
+      value: Array.from({ length: 100 }, (_, k) => n * 100 + k).map((i) => ({
+        id: `e${i}`,
+        principalId: P.ME,
+        roleDefinitionId: roleId(i),
+        directoryScopeId: '/',
+        memberType: 'Direct',
+        roleDefinition: { id: roleId(i), displayName: `Role ${i}` },
+      })),
+      ...(n < last ? { '@odata.nextLink': `${GRAPH}/v1.0${ELIG}&$skiptoken=page${n + 1}` } : {}),
+    });
+
+    it('follows @odata.nextLink in follow-up $batch rounds (relative URLs) until the last page', async () => {
+      const { result, calls } = run(tenant({ rElig: (i) => ({ body: page(i, 2) }) }), { groupInfo: warmGroupInfo() });
+      const { snapshot, requests } = await result;
+      expect(requests).toBe(3);
+      expect(batches(calls).slice(1)).toEqual([
+        [{ id: 'rElig', method: 'GET', url: `${ELIG}&$skiptoken=page1` }],
+        [{ id: 'rElig', method: 'GET', url: `${ELIG}&$skiptoken=page2` }],
+      ]);
+      expect(snapshot.assignments.filter((a) => a.kind === 'role' && a.state === 'eligible')).toHaveLength(300);
+      expect(snapshot.sections.roleEligible?.error).toBeNull();
+    });
+
+    it('a page that fails fails its section (last good data kept), never a silently shortened list', async () => {
+      const previous = await previousSnapshot();
+      const failing = (i: number) => (i === 0 ? { body: page(0, 2) } : { status: 500, body: { error: { code: 'UnknownError', message: 'page lost' } } });
+      const { snapshot } = await run(tenant({ rElig: failing }), { previous, groupInfo: warmGroupInfo(), now: new Date(NOW.getTime() + 60_000) }).result;
+      expect(snapshot.sections.roleEligible?.error).toMatchObject({ status: 500, code: 'UnknownError' });
+      expect(snapshot.assignments.filter((a) => a.kind === 'role' && a.state === 'eligible')).toEqual(
+        previous.assignments.filter((a) => a.kind === 'role' && a.state === 'eligible'),
+      );
+    });
+
+    it('stops after 50 pages of a list that never ends', async () => {
+      const endless = (i: number) => ({ body: { ...page(0, 1), value: [page(0, 1).value[i % 100]!] } });
+      const { requests } = await run(tenant({ rElig: endless }), { groupInfo: warmGroupInfo() }).result;
+      expect(requests).toBe(50);
+    });
+  });
+
   it('asks for at most 20 group lookups per refresh', async () => {
-    const ids = Array.from({ length: 15 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const ids = Array.from({ length: 25 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
     const many = { value: ids.map((groupId, i) => ({ id: `e${i}`, groupId, accessId: 'member', principalId: P.ME, memberType: 'direct' })) };
     const { result, calls } = run(tenant({ gElig: { body: many }, gAct: { body: P.empty }, gReq: { body: P.empty } }));
     const { groupInfo } = await result;
     const second = batches(calls)[1]!;
-    expect(second).toHaveLength(20); // 10 groups × (roles + name)
-    expect(Object.keys(groupInfo)).toHaveLength(10);
+    expect(second).toHaveLength(20); // 20 groups × roles; no name lookups
+    expect(Object.keys(groupInfo)).toHaveLength(20);
   });
 });

@@ -125,6 +125,21 @@ describe('relevance', () => {
     expect(names(relevantAssignments(all, portal)).sort()).toEqual([...expected].sort());
   });
 
+  it('with unknown grants (role-assignment list refused), a group counts where its name names the portal roles', () => {
+    const exchange = portalForUrl('https://admin.exchange.microsoft.com/')!;
+    const teams = portalForUrl('https://admin.teams.microsoft.com/')!;
+    const unknown = (displayName: string) => a({ key: `group:${displayName}:member`, kind: 'group', accessId: 'member', displayName, grants: [] });
+    expect(relevance(unknown('PIM – INT – Exchange administrator'), exchange)).toBe('name');
+    expect(relevance(unknown('PIM – Exchange ops'), exchange)).toBe('name');
+    expect(relevance(unknown('PIM – Teams admins'), exchange)).toBeNull();
+    expect(relevance(unknown('PIM – Teams admins'), teams)).toBe('name');
+    expect(relevance(unknown('Global helpers'), exchange)).toBeNull();
+    // Known grants decide; the name is only a fallback.
+    expect(relevance({ ...unknown('PIM – Exchange ops'), grants: ['Teams Administrator'] }, exchange)).toBeNull();
+    // And a pin still works for a group whose name says nothing.
+    expect(relevance(unknown('Tier 0'), exchange, { enabled: true, pinned: ['group:Tier 0:member'] })).toBe('pinned');
+  });
+
   it('counts a PIM group on a portal when a role it grants does', () => {
     const exchange = portalForUrl('https://admin.exchange.microsoft.com/')!;
     const teams = portalForUrl('https://admin.teams.microsoft.com/')!;
