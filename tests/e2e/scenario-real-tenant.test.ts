@@ -124,6 +124,10 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     expect(refreshState.offline).toBe(false);
     const log = await tenant.control.log();
     expect(tokenRequests(log).map((e) => e.status)).toContain(400);
+    // The browser logs the refused refresh-token grant as a failed load in the auth document: that, and nothing else.
+    expect(session!.consoleProblems().filter((p) => !/auth\.html: Failed to load resource: the server responded with a status of 400/.test(p))).toEqual([]);
+    await session!.close({ allowConsoleProblems: true });
+    session = undefined;
   });
 
   it('300 eligibilities that Graph pages all appear in the popup', async () => {
