@@ -50,11 +50,11 @@ export async function waitForBadge(page: Page, test: (joined: string) => boolean
   }
 }
 
-/** A real (trusted) mouse click on a badge button found by its accessible name. */
-export async function clickInBadge(page: Page, name: string): Promise<void> {
-  await waitForBadge(page, (n) => n.split(' | ').includes(name));
-  type Node = { role?: string; name?: string; children?: Node[]; elementHandle(): Promise<ElementHandle | null> };
-  const find = (n: Node | null): Node | null => {
+type AxNode = { role?: string; name?: string; description?: string; children?: AxNode[]; elementHandle(): Promise<ElementHandle | null> };
+
+/** The button named `name` in the page's accessibility tree (the badge's closed shadow root included), or null. */
+async function findButton(page: Page, name: string): Promise<AxNode | null> {
+  const find = (n: AxNode | null | undefined): AxNode | null => {
     if (!n) return null;
     if (n.role === 'button' && n.name === name) return n;
     for (const c of n.children ?? []) {
@@ -63,14 +63,18 @@ export async function clickInBadge(page: Page, name: string): Promise<void> {
     }
     return null;
   };
-  const node = find((await page.accessibility.snapshot({ interestingOnly: false })) as Node | null);
-  const handle = await node?.elementHandle();
+  return find((await page.accessibility.snapshot({ interestingOnly: false })) as AxNode | null);
+}
+
+/** A real (trusted) mouse click on a badge button found by its accessible name. */
+export async function clickInBadge(page: Page, name: string): Promise<void> {
+  await waitForBadge(page, (n) => n.split(' | ').includes(name));
+  const handle = await (await findButton(page, name))?.elementHandle();
   if (!handle) throw new Error(`no button named ${name} in the badge`);
   // A background tab renders no frames, and a mouse click waits for one: the user clicks in the tab they look at.
   await page.bringToFront();
   await handle.click();
 }
-
 
 /**
  * The extension-owned surface a badge's Activate/Extend opens (lib/background/popup-surface.ts): the toolbar popup, or
@@ -93,19 +97,9 @@ export async function waitForPopupSurface(s: Session, open: () => Promise<unknow
  */
 export async function waitForOneClick(page: Page, name: string, timeoutMs = 15_000): Promise<void> {
   await page.bringToFront();
-  type Node = { role?: string; name?: string; description?: string; children?: Node[] };
-  const find = (n: Node | null | undefined): Node | null => {
-    if (!n) return null;
-    if (n.role === 'button' && n.name === name) return n;
-    for (const c of n.children ?? []) {
-      const hit = find(c);
-      if (hit) return hit;
-    }
-    return null;
-  };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const button = find((await page.accessibility.snapshot({ interestingOnly: false })) as Node | null);
+    const button = await findButton(page, name);
     if (button && !button.description) return;
     if (Date.now() > deadline) throw new Error(`${name} never became one click (${button ? `described: ${button.description}` : 'not shown'})`);
     await new Promise((r) => setTimeout(r, 50));

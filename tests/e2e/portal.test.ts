@@ -27,8 +27,10 @@ afterEach(async () => {
 
 const writes = (log: LogEntry[]) => log.filter((e) => e.host === 'graph.microsoft.com' && e.method === 'POST' && !e.path.endsWith('$batch'));
 
-async function start(): Promise<Session> {
+/** Signed in with the snapshot fetched; `seed` is written to local storage first (templates, remembered choices). */
+async function start(seed: Record<string, unknown> = {}): Promise<Session> {
   const s = await launch(tenant);
+  if (Object.keys(seed).length > 0) await (await s.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(seed)})`);
   await configure(s);
   await signIn(s);
   await waitForStorage(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
@@ -116,10 +118,7 @@ describe('portal badge', () => {
       templates: [{ id: 'tpl', name: 'Mail', justification: 'Mailbox migration ({group})', durationMinutes: 120 }],
       remembered: { [key]: { templateId: 'tpl', durationMinutes: 120, ticketNumber: null, ticketSystem: null, justification: null } },
     };
-    session = await launch(tenant);
-    await (await session.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(seed)})`);
-    await configure(session);
-    await signIn(session);
+    session = await start(seed);
     await waitForStorage(session, 'local', 'policies', '(v) => !!v && Object.keys(v).length > 0');
     const page = await openPortal(session);
     await tenant.control.clearLog();
@@ -152,11 +151,7 @@ describe('portal badge', () => {
     scenario.assignments.at(-1)!.end = '+5m';
     await tenant.control.loadScenario(scenario);
     const key = `group:${GROUP_INT_EXCHANGE}:member`;
-    session = await launch(tenant);
-    await (await session.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify({ remembered: { [key]: { templateId: null, durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: 'Mailbox migration' } } })})`);
-    await configure(session);
-    await signIn(session);
-    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+    session = await start({ remembered: { [key]: { templateId: null, durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: 'Mailbox migration' } } });
     const page = await openPortal(session);
     await tenant.control.clearLog();
     const s = session;
