@@ -40,7 +40,7 @@ if (location.hash === '#paint') {
 export function benchExtension(buildDir: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pim-bench-ext-'));
   cpSync(buildDir, dir, { recursive: true });
-  writeFileSync(join(dir, 'bench.html'), '<!doctype html><meta charset="utf-8"><title>bench</title><script src="bench.js"></script>');
+  writeFileSync(join(dir, 'bench.html'), '<!doctype html><meta charset="utf-8"><title>bench</title><script src="bench.js" defer></script>');
   writeFileSync(join(dir, 'bench.js'), BENCH_JS);
   return dir;
 }

@@ -27,9 +27,12 @@ export interface RefreshResult {
   roundTrips: Stat;
   bytesReceived: Stat;
   durationMs: Stat;
+  /** Requests to the sign-in token endpoint during the refresh: 0 while the access token is valid (issue 12). */
+  tokenRequests: Stat;
 }
 
 const GRAPH = 'graph.microsoft.com';
+const isTokenRequest = (e: LogEntry) => e.host === 'login.microsoftonline.com' && e.path.endsWith('/oauth2/v2.0/token');
 
 async function markTime(page: import('puppeteer-core').Page, name: string, timeoutMs = 30_000): Promise<number> {
   await page.waitForFunction((n: string) => performance.getEntriesByName(n).length > 0, { timeout: timeoutMs }, name);
@@ -95,7 +98,7 @@ export async function measureRefresh(
   runs: number,
   rttMs: number,
 ): Promise<RefreshResult> {
-  const out = { requests: [] as number[], items: [] as number[], trips: [] as number[], bytes: [] as number[], ms: [] as number[] };
+  const out = { requests: [] as number[], items: [] as number[], trips: [] as number[], bytes: [] as number[], ms: [] as number[], tokens: [] as number[] };
   const offset = await clockOffset(tenant);
   for (let r = 0; r < runs; r++) {
     // Cold: the caches a first refresh fills (PIM group details, activation policies) are empty again.
@@ -107,7 +110,9 @@ export async function measureRefresh(
     await requestRefresh(b, true);
     await waitForNewSnapshot(b, previous);
     out.ms.push(Date.now() - t0);
-    const graph = graphEntries(await tenant.control.log());
+    const log = await tenant.control.log();
+    const graph = graphEntries(log);
+    out.tokens.push(log.filter(isTokenRequest).length);
     out.requests.push(graph.length);
     out.items.push(graph.reduce((n, e) => n + (e.batch?.length ?? 1), 0));
     out.trips.push(roundTrips(graph.map((e) => arrivalMs(e, offset)), rttMs));
@@ -121,6 +126,7 @@ export async function measureRefresh(
     roundTrips: stat(out.trips),
     bytesReceived: stat(out.bytes),
     durationMs: stat(out.ms),
+    tokenRequests: stat(out.tokens),
   };
 }
 

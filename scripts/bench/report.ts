@@ -53,6 +53,9 @@ export function rows(r: Results): Row[] {
       budget: f.kind === 'warm' ? '= 1' : '≤ 2',
       verdict: verdict(f.kind === 'warm' ? f.roundTrips.median === budget : f.roundTrips.median <= budget),
     });
+    if (f.kind === 'warm') {
+      out.push({ item: `2. warm refresh, ${f.eligible} eligible: token-endpoint requests`, figure: n(f.tokenRequests), budget: '0', verdict: verdict(f.tokenRequests.max === 0) });
+    }
     out.push({ item: `2. ${f.kind} refresh, ${f.eligible} eligible: bytes received, time`, figure: `${kB(f.bytesReceived.median)} (${kB(f.bytesReceived.min)}–${kB(f.bytesReceived.max)}); ${ms(f.durationMs)}`, budget: '', verdict: '' });
   }
   out.push({ item: '3. click Activate → request sent', figure: ms(r.activation.clickToRequestMs), budget: '', verdict: '' });
