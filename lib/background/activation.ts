@@ -13,6 +13,7 @@ import { ActivationInput, type CommandResult } from '../messaging';
 import { t, type MessageKey } from '../i18n';
 import { actionVerb, describeError, describeOutcome, type ErrorDescription, type StepUpNeed } from '../pim/errors';
 import type { Assignment, Snapshot } from '../pim/model';
+import { ownSnapshot } from '../pim/snapshot';
 import { activate, canDeactivate, deactivate, extendActivation, requestOutcome, ScheduleRequestResponse, type GraphRequest } from '../pim/requests';
 import type { Template } from '../pim/templates';
 import type { Account, ActivityEntry, AuthState, Connection, PolicyEntry, Remembered, ValidatedItem } from '../storage';
@@ -126,7 +127,7 @@ export function createActivation(deps: ActivationDeps) {
       i.connection.get(), i.authState.get(), i.snapshot.get(), deps.policies.get(), i.remembered.get(), i.templates.get(),
     ]);
     if (!connection || auth.status === 'signed-out' || !auth.account) return null;
-    const mine = snapshot?.principalId === auth.account.oid ? snapshot : null;
+    const mine = ownSnapshot(snapshot, auth);
     const now = deps.now();
     return {
       connection, account: auth.account, now, policies, remembered, templates, made: { count: 0 },
