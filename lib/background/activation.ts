@@ -21,7 +21,7 @@ import type { Bundle } from '../pim/bundles';
 import { resolveActivation } from './activation-input';
 import { formatMinutes } from '../pim/duration';
 import type { ActivityLog } from './activity';
-import { formatStart } from './command-text';
+import { formatMoment, type TimeFormat } from '../pim/time';
 import type { Journal } from './journal';
 import type { PolicyStore } from './policy-store';
 import type { StepUps } from './stepup';
@@ -100,6 +100,9 @@ export function createActivation(deps: ActivationDeps) {
   const inFlight = new Map<string, Promise<InternalResult>>();
   const updateRemembered = createUpdater(deps.items.remembered);
   const activity = deps.activity;
+  const format: TimeFormat = { locale: deps.locale, ...(deps.timeZone === undefined ? {} : { timeZone: deps.timeZone }) };
+  /** A moment in a command's sentence, by the rule every context uses: "14:00" today, "3 Dec, 14:00" another day. */
+  const moment = (at: Date, now: Date) => formatMoment(at.getTime(), now.getTime(), format);
   const reconciler = createReconciler({
     journal: deps.journal,
     activity,
@@ -271,7 +274,7 @@ export function createActivation(deps: ActivationDeps) {
     const start = action === 'extend' ? (target.endDateTime ? new Date(target.endDateTime) : env.now) : (resolved.startAt ?? env.now);
     const text =
       outcome === 'scheduled'
-        ? t('cmdScheduled', name, formatStart(start, env.now, deps.locale, deps.timeZone))
+        ? t('cmdScheduled', name, moment(start, env.now))
         : describeOutcome(outcome, { displayName: name }, t);
     await log(status, text, answer.requestId);
     if (outcome === 'failed' || outcome === 'denied') return result(key, 'fatal', text, { status, requestId: answer.requestId });
@@ -315,7 +318,7 @@ export function createActivation(deps: ActivationDeps) {
     const policy = env.policies[key]?.policy ?? null;
     // PIM refused and nothing was extended: say so, why, and until when the role still holds (never "Done").
     const notExtended = (reason: MessageKey) => {
-      const end = active.endDateTime ? formatStart(new Date(active.endDateTime), env.now, deps.locale, deps.timeZone) : '—';
+      const end = active.endDateTime ? moment(new Date(active.endDateTime), env.now) : '—';
       return result(key, 'fatal', t('cmdExtendNotDone', active.displayName, t(reason), end), { status: refusedStatus, state: 'not-extended' });
     };
     if (!eligible) return notExtended('cmdRenewNoEligibility');
@@ -346,5 +349,5 @@ export function createActivation(deps: ActivationDeps) {
     return { ...again, kind: again.kind === 'state' || again.kind === 'field' ? 'fatal' : again.kind, text, next: 'activate' };
   }
 
-  return { load, send, once, signedOut, activity, ensurePolicies, activateOne, extendOne, parseStoredInput, reconciler };
+  return { load, send, once, signedOut, activity, moment, ensurePolicies, activateOne, extendOne, parseStoredInput, reconciler };
 }

@@ -14,7 +14,6 @@ import { planBundle } from '../pim/bundles';
 import { canDeactivate, cancelRequest, deactivate, requestOutcome, roleSelfExtendEligibility, targetOf } from '../pim/requests';
 import { justificationText, validateJustification } from '../pim/templates';
 import { createActivation, current, result, sentence, type ActivationDeps, type Env, type InternalResult } from './activation';
-import { formatStart } from './command-text';
 
 /** The commands run for the user's click in an extension-owned surface other than the popup (a notification's buttons). */
 export interface PortalCommands {
@@ -91,7 +90,7 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     const can = canDeactivate(active, env.now);
     if (!can.ok) {
       if (can.reason === 'too-soon') {
-        const time = formatStart(new Date(can.availableAt!), env.now, deps.locale, deps.timeZone);
+        const time = engine.moment(new Date(can.availableAt!), env.now);
         return result(key, 'state', translate('cmdDeactivateTooSoon', name, time), { state: 'too-soon' });
       }
       return result(key, 'fatal', translate(can.reason === 'via-group' ? 'cmdDeactivateViaGroup' : 'cmdDeactivateNotActivated', name));
