@@ -26,7 +26,7 @@ import type { Journal } from './journal';
 import type { PolicyStore } from './policy-store';
 import type { StepUps } from './stepup';
 import { createUpdater } from './update';
-import { createReconciler } from './reconcile';
+import { createReconciler, type Reconciler } from './reconcile';
 
 export interface ActivationDeps {
   now: () => Date;
@@ -69,7 +69,8 @@ export interface Env {
 /** A CommandResult plus, for the portal badge, which state a `state` result stands for (stripped before replying). */
 export type InternalResult = CommandResult & { state?: ErrorDescription['state'] | 'active' | 'pending' | 'not-extended' | 'renew-offer' };
 
-type Answer = { ok: true; status: string | null; requestId: string | null } | { ok: false; error: GraphError };
+/** What a write got back: PIM's status and request id, or Graph's error. */
+export type Answer = { ok: true; status: string | null; requestId: string | null } | { ok: false; error: GraphError };
 /** A token to send with (a step-up token) and the claims it was acquired for. */
 export interface TokenChoice {
   token?: string;
@@ -96,7 +97,39 @@ export const current = (a: Assignment, now: Date) => a.endDateTime === null || D
 
 const claimsOf = (need: StepUpNeed) => (typeof need === 'object' && 'claims' in need ? need.claims : stepUpClaims(need));
 
-export function createActivation(deps: ActivationDeps) {
+/** A privileged write for `send`: which key and action it is (journal, activity), the request, an optional step-up token. */
+export interface Write {
+  key: string;
+  action: ActivityEntry['action'];
+  request: GraphRequest;
+  token?: string;
+}
+
+/** The per-assignment work behind lib/background/commands.ts (createActivation). */
+export interface Activation {
+  /** The command's Env (connection, account, own snapshot, policies, memory), or null when signed out. */
+  load(): Promise<Env | null>;
+  /** The one write path: journal, POST, answer (a lost answer is asked of Graph, never resent). */
+  send(env: Env, write: Write): Promise<Answer>;
+  /** Concurrent identical commands (`<action>:<key>`) share one run. */
+  once(id: string, run: () => Promise<InternalResult>): Promise<InternalResult>;
+  /** An `auth` result per key: nobody is signed in. */
+  signedOut(keys: readonly string[]): InternalResult[];
+  activity: ActivityLog;
+  /** A moment in a command's sentence, by the rule every context uses (lib/pim/time.ts formatMoment). */
+  moment(at: Date, now: Date): string;
+  /** Reads the policies of `keys` not cached (or stale) into env and the store; a failure leaves what is there. */
+  ensurePolicies(env: Env, keys: readonly string[]): Promise<void>;
+  /** `input` null: one click (remembered input over the policy); else the form's input. */
+  activateOne(env: Env, key: string, input: ActivationInput | null, choice: TokenChoice): Promise<InternalResult>;
+  /** `renew`: the user confirmed renewing after PIM refused the extension. */
+  extendOne(env: Env, key: string, durationMinutes: number | null, choice: TokenChoice, renew?: boolean): Promise<InternalResult>;
+  /** A step-up's stored form input, or null when there was none or it no longer parses. */
+  parseStoredInput(raw: Record<string, unknown> | null): ActivationInput | null;
+  reconciler: Reconciler;
+}
+
+export function createActivation(deps: ActivationDeps): Activation {
   const inFlight = new Map<string, Promise<InternalResult>>();
   const updateRemembered = createUpdater(deps.items.remembered);
   const activity = deps.activity;
@@ -145,7 +178,7 @@ export function createActivation(deps: ActivationDeps) {
    * journal entry, the POST, and the entry cleared once Graph answered. When the answer is lost (no response, 504) the
    * outcome is asked of Graph at once; if even that fails the entry stays for the next reconciliation.
    */
-  async function send(env: Env, w: { key: string; action: ActivityEntry['action']; request: GraphRequest; token?: string }): Promise<Answer> {
+  async function send(env: Env, w: Write): Promise<Answer> {
     const earlier = await reconciler.before(w.key, w.action);
     if (earlier?.outcome === 'landed') return { ok: true, status: earlier.status, requestId: earlier.requestId };
     const displayName = env.snapshot.assignments.find((a) => a.key === w.key)?.displayName ?? w.key;

@@ -5,7 +5,7 @@
  * leaves; every privileged write goes through `send` (journal, one in-flight request per action + key, activity).
  * The per-assignment work lives in ./activation.ts; this file is the message surface and the portal badge's commands.
  */
-import { MessagingError, type CommandResult, type Handlers, type PortalCommandResult } from '../messaging';
+import { MessagingError, type ActivationInput, type CommandResult, type Handlers, type PortalCommandResult } from '../messaging';
 import type { PortalIntent } from '../storage';
 // Imported as `translate`: `t` is a local name (a target) further down.
 import { t as translate } from '../i18n';
@@ -62,7 +62,7 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     }
   }
 
-  async function activateKeys(keys: readonly string[], input: Parameters<typeof engine.activateOne>[2]): Promise<InternalResult[]> {
+  async function activateKeys(keys: readonly string[], input: ActivationInput | null): Promise<InternalResult[]> {
     const env = await load();
     if (!env) return signedOut(keys);
     const unique = [...new Set(keys)];
