@@ -4,8 +4,7 @@
  */
 import { useId, useState } from 'preact/hooks';
 import { t } from '../../lib/i18n';
-import { durationPresets } from '../../lib/pim/duration';
-import { durationText } from './rules';
+import { durationPresets, formatMinutes } from '../../lib/pim/duration';
 
 /** The protocol's floor (ActivationInput.durationMinutes); PIM itself has none below the policy maximum. */
 export const MIN_MINUTES = 5;
@@ -45,7 +44,7 @@ export function DurationField({ max, value, error, onChange }: DurationFieldProp
   return (
     <fieldset class="act-field act-fieldset" data-field="duration" aria-describedby={`${id}-msg`}>
       <legend class="act-label">
-        {t('actFormDuration')} <span class="act-hint">{t('actFormDurationMax', durationText(max))}</span>
+        {t('actFormDuration')} <span class="act-hint">{t('actFormDurationMax', formatMinutes(max, t))}</span>
       </legend>
       <div class="act-chips">
         {presets.map((p) => (
@@ -61,7 +60,7 @@ export function DurationField({ max, value, error, onChange }: DurationFieldProp
                 onChange(p);
               }}
             />
-            <span>{durationText(p)}</span>
+            <span>{formatMinutes(p, t)}</span>
           </label>
         ))}
         <label class="act-chip">
@@ -106,7 +105,7 @@ export function DurationField({ max, value, error, onChange }: DurationFieldProp
             onBlur={normalise}
           />
           <span aria-hidden="true">{t('actFormMinutesUnit')}</span>
-          {typed > max && <span class="act-hint" data-testid="duration-clamped">{t('actFormDurationClamped', durationText(max))}</span>}
+          {typed > max && <span class="act-hint" data-testid="duration-clamped">{t('actFormDurationClamped', formatMinutes(max, t))}</span>}
         </div>
       )}
       <span id={`${id}-msg`} class="act-error" data-testid="duration-error">

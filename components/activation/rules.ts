@@ -75,14 +75,6 @@ export function rulesFor(keys: readonly string[], data: ActivationData): FormRul
   return { ...rules, fields: { ...rules.fields, duration: { max, default: Math.min(max, rules.fields.duration.default) } } };
 }
 
-/** "45 min", "1 h", "1 h 45 min". */
-export function durationText(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = Math.round(minutes % 60);
-  if (h === 0) return t('actDurationMinutes', m);
-  return m === 0 ? t('actDurationHours', h) : t('actDurationHoursMinutes', h, m);
-}
-
 export interface FormValues {
   templateId: string | null;
   /** Marked "last used" in the picker. */

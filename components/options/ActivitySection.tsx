@@ -9,7 +9,8 @@ import type { ActivityEntry } from '../../lib/storage';
 import { activityCsv, sortActivity } from './activityCsv';
 import { ConfirmInline } from './ConfirmInline';
 import type { DownloadFile } from './download';
-import { durationText, errorText } from './format';
+import { formatMinutes } from '../../lib/pim/duration';
+import { errorText } from './format';
 import './library.css';
 
 export const ACTIVITY_FILE_NAME = 'pim-companion-activity.csv';
@@ -131,7 +132,7 @@ export function ActivitySection({ entries, now, format, onClear, onDownload }: A
                       <div>{e.displayName}</div>
                     </td>
                     <td class="activity-reason">{e.justification ?? '—'}</td>
-                    <td class="nowrap">{e.durationMinutes === null ? '—' : durationText(e.durationMinutes)}</td>
+                    <td class="nowrap">{e.durationMinutes === null ? '—' : formatMinutes(e.durationMinutes, t)}</td>
                     <td>
                       <span class={`pill pill-${tone(e.outcome)}`}>{e.outcome}</span>
                       {e.text && <div class="activity-text">{e.text}</div>}

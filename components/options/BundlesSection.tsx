@@ -10,7 +10,8 @@ import type { Template } from '../../lib/pim/templates';
 import { eligibleChoices, namesByKey } from './bundleChoices';
 import { BundlesEditor } from './BundlesEditor';
 import { ConfirmInline } from './ConfirmInline';
-import { durationText, errorText } from './format';
+import { formatMinutes } from '../../lib/pim/duration';
+import { errorText } from './format';
 import { byData, useFocusAfter } from './useFocusAfter';
 import './library.css';
 
@@ -92,7 +93,7 @@ export function BundlesSection(props: BundlesSectionProps) {
     const template = bundle.templateId ? templates.find((tpl) => tpl.id === bundle.templateId) : undefined;
     return [
       bundle.templateId ? (template ? t('optBundleUsesTemplate', template.name) : t('optBundleTemplateMissing')) : t('optBundleNoTemplate'),
-      bundle.durationMinutes !== undefined ? durationText(bundle.durationMinutes) : null,
+      bundle.durationMinutes !== undefined ? formatMinutes(bundle.durationMinutes, t) : null,
     ]
       .filter((p): p is string => p !== null)
       .join(' · ');

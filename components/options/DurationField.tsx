@@ -2,9 +2,8 @@
  * Default activation length for a template or bundle: none (the popup uses the remembered or the policy's length),
  * a preset, or a custom number of minutes. The popup clamps it to each role's policy maximum when it activates.
  */
-import { DURATION_PRESETS_MINUTES } from '../../lib/pim/duration';
+import { DURATION_PRESETS_MINUTES, formatMinutes } from '../../lib/pim/duration';
 import { t } from '../../lib/i18n';
-import { durationText } from './format';
 
 export interface DurationValue {
   /** '' = no default, a preset's minutes, or 'custom'. */
@@ -41,7 +40,7 @@ export function DurationField({ id, value, error, onChange }: DurationFieldProps
           <option value="">{t('optDurationNone')}</option>
           {DURATION_PRESETS_MINUTES.map((m) => (
             <option key={m} value={String(m)}>
-              {durationText(m)}
+              {formatMinutes(m, t)}
             </option>
           ))}
           <option value="custom">{t('optDurationCustom')}</option>

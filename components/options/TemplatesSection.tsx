@@ -10,7 +10,8 @@ import type { Template, TemplateLibrary } from '../../lib/pim/templates';
 import type { TimeFormat } from '../../lib/pim/time';
 import { ConfirmInline } from './ConfirmInline';
 import type { DownloadFile } from './download';
-import { durationText, errorText } from './format';
+import { formatMinutes } from '../../lib/pim/duration';
+import { errorText } from './format';
 import { TemplatesEditor } from './TemplatesEditor';
 import { TemplatesTransfer } from './TemplatesTransfer';
 import { byData, useFocusAfter } from './useFocusAfter';
@@ -184,7 +185,7 @@ export function TemplatesSection(props: TemplatesSectionProps) {
 function TemplateMeta({ template }: { template: Template }) {
   const parts = [
     template.ticketSystem || template.ticketNumber ? t('optTplMetaTicket', [template.ticketSystem, template.ticketNumber].filter(Boolean).join(' ')) : null,
-    template.durationMinutes !== undefined ? durationText(template.durationMinutes) : null,
+    template.durationMinutes !== undefined ? formatMinutes(template.durationMinutes, t) : null,
   ].filter((p): p is string => p !== null);
   return parts.length ? <div class="library-meta">{parts.join(' · ')}</div> : null;
 }

@@ -7,7 +7,7 @@ import { t } from '../../lib/i18n';
 import { canDeactivate } from '../../lib/pim/deactivate';
 import type { Assignment } from '../../lib/pim/model';
 import { eligibilityEndsSoon, formatMoment, MINUTE, parseTime } from '../../lib/pim/time';
-import { durationText } from '../activation/rules';
+import { formatMinutes } from '../../lib/pim/duration';
 import { ExtensionRequestForm } from '../activation/ExtensionRequestForm';
 import type { RowControls, Shown } from './activationContext';
 import { ChevronIcon } from './Icons';
@@ -33,7 +33,7 @@ export function SelectBox({ a, c }: { a: Assignment; c: RowControls }) {
 export function ActivateButton({ a, c }: { a: Assignment; c: RowControls }) {
   const rules = c.rules(a.key);
   const busy = c.isBusy(a.key);
-  const duration = durationText(rules.fields.duration.default);
+  const duration = formatMinutes(rules.fields.duration.default, t);
   const template = c.memory(a.key).template;
   const label = rules.oneClickReady ? t('actActivateOneClick', duration) : t('actActivateWithForm');
   const tooltip = rules.oneClickReady

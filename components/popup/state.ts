@@ -1,5 +1,6 @@
 /** Which of the popup's designed states applies, decided from stored data only (the popup never waits on the network). */
 import type { Snapshot } from '../../lib/pim/model';
+import { ownSnapshot } from '../../lib/pim/snapshot';
 import type { AuthState, RefreshState } from '../../lib/storage';
 
 export type PopupState = 'not-configured' | 'signed-out' | 'renewal-required' | 'loading' | 'error' | 'empty' | 'list';
@@ -11,12 +12,12 @@ export interface PopupData {
   refresh: RefreshState;
 }
 
-/** The snapshot, unless it belongs to someone other than the signed-in account (after switching accounts). */
-export function ownSnapshot(snapshot: Snapshot | null, auth: AuthState): Snapshot | null {
-  if (!snapshot) return null;
-  if (auth.account && auth.account.oid !== snapshot.principalId) return null;
-  return snapshot;
-}
+/**
+ * The popup shows exactly what the background acts on (lib/pim/snapshot.ts ownSnapshot): the signed-in account's
+ * snapshot, or the last signed-in one's while renewal is required. With no account known, no snapshot is anyone's:
+ * the popup says "sign in again" (renewal required) or waits for the refresh instead of showing roles it cannot vouch for.
+ */
+export { ownSnapshot };
 
 /**
  * The main state. renewal-required with cached data still shows the list (with a banner): what was active a moment

@@ -14,6 +14,7 @@
  * tokens, cannot reach extension storage.
  */
 import { z } from 'zod/mini';
+import { base64url } from '../base64url';
 
 export const ENCRYPTION_COOKIE = 'msal.cache.encryption';
 
@@ -35,11 +36,7 @@ export interface KeySource {
   randomUUID(): string;
 }
 
-export function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+export { base64url };
 
 /** The key in a `document.cookie` string, or null when it is missing or not in MSAL's format. */
 export function readEncryptionCookie(cookies: string): EncryptionKey | null {

@@ -13,6 +13,7 @@ import { ActivationInput, type CommandResult } from '../messaging';
 import { t, type MessageKey } from '../i18n';
 import { actionVerb, describeError, describeOutcome, type ErrorDescription, type StepUpNeed } from '../pim/errors';
 import type { Assignment, Snapshot } from '../pim/model';
+import { ownSnapshot } from '../pim/snapshot';
 import { activate, canDeactivate, deactivate, extendActivation, requestOutcome, ScheduleRequestResponse, type GraphRequest } from '../pim/requests';
 import type { Template } from '../pim/templates';
 import type { Account, ActivityEntry, AuthState, Connection, PolicyEntry, Remembered, ValidatedItem } from '../storage';
@@ -20,12 +21,12 @@ import type { Bundle } from '../pim/bundles';
 import { resolveActivation } from './activation-input';
 import { formatMinutes } from '../pim/duration';
 import type { ActivityLog } from './activity';
-import { formatStart } from './command-text';
+import { formatMoment, type TimeFormat } from '../pim/time';
 import type { Journal } from './journal';
 import type { PolicyStore } from './policy-store';
 import type { StepUps } from './stepup';
 import { createUpdater } from './update';
-import { createReconciler } from './reconcile';
+import { createReconciler, type Reconciler } from './reconcile';
 
 export interface ActivationDeps {
   now: () => Date;
@@ -68,7 +69,8 @@ export interface Env {
 /** A CommandResult plus, for the portal badge, which state a `state` result stands for (stripped before replying). */
 export type InternalResult = CommandResult & { state?: ErrorDescription['state'] | 'active' | 'pending' | 'not-extended' | 'renew-offer' };
 
-type Answer = { ok: true; status: string | null; requestId: string | null } | { ok: false; error: GraphError };
+/** What a write got back: PIM's status and request id, or Graph's error. */
+export type Answer = { ok: true; status: string | null; requestId: string | null } | { ok: false; error: GraphError };
 /** A token to send with (a step-up token) and the claims it was acquired for. */
 export interface TokenChoice {
   token?: string;
@@ -95,10 +97,45 @@ export const current = (a: Assignment, now: Date) => a.endDateTime === null || D
 
 const claimsOf = (need: StepUpNeed) => (typeof need === 'object' && 'claims' in need ? need.claims : stepUpClaims(need));
 
-export function createActivation(deps: ActivationDeps) {
+/** A privileged write for `send`: which key and action it is (journal, activity), the request, an optional step-up token. */
+export interface Write {
+  key: string;
+  action: ActivityEntry['action'];
+  request: GraphRequest;
+  token?: string;
+}
+
+/** The per-assignment work behind lib/background/commands.ts (createActivation). */
+export interface Activation {
+  /** The command's Env (connection, account, own snapshot, policies, memory), or null when signed out. */
+  load(): Promise<Env | null>;
+  /** The one write path: journal, POST, answer (a lost answer is asked of Graph, never resent). */
+  send(env: Env, write: Write): Promise<Answer>;
+  /** Concurrent identical commands (`<action>:<key>`) share one run. */
+  once(id: string, run: () => Promise<InternalResult>): Promise<InternalResult>;
+  /** An `auth` result per key: nobody is signed in. */
+  signedOut(keys: readonly string[]): InternalResult[];
+  activity: ActivityLog;
+  /** A moment in a command's sentence, by the rule every context uses (lib/pim/time.ts formatMoment). */
+  moment(at: Date, now: Date): string;
+  /** Reads the policies of `keys` not cached (or stale) into env and the store; a failure leaves what is there. */
+  ensurePolicies(env: Env, keys: readonly string[]): Promise<void>;
+  /** `input` null: one click (remembered input over the policy); else the form's input. */
+  activateOne(env: Env, key: string, input: ActivationInput | null, choice: TokenChoice): Promise<InternalResult>;
+  /** `renew`: the user confirmed renewing after PIM refused the extension. */
+  extendOne(env: Env, key: string, durationMinutes: number | null, choice: TokenChoice, renew?: boolean): Promise<InternalResult>;
+  /** A step-up's stored form input, or null when there was none or it no longer parses. */
+  parseStoredInput(raw: Record<string, unknown> | null): ActivationInput | null;
+  reconciler: Reconciler;
+}
+
+export function createActivation(deps: ActivationDeps): Activation {
   const inFlight = new Map<string, Promise<InternalResult>>();
   const updateRemembered = createUpdater(deps.items.remembered);
   const activity = deps.activity;
+  const format: TimeFormat = { locale: deps.locale, ...(deps.timeZone === undefined ? {} : { timeZone: deps.timeZone }) };
+  /** A moment in a command's sentence, by the rule every context uses: "14:00" today, "3 Dec, 14:00" another day. */
+  const moment = (at: Date, now: Date) => formatMoment(at.getTime(), now.getTime(), format);
   const reconciler = createReconciler({
     journal: deps.journal,
     activity,
@@ -126,7 +163,7 @@ export function createActivation(deps: ActivationDeps) {
       i.connection.get(), i.authState.get(), i.snapshot.get(), deps.policies.get(), i.remembered.get(), i.templates.get(),
     ]);
     if (!connection || auth.status === 'signed-out' || !auth.account) return null;
-    const mine = snapshot?.principalId === auth.account.oid ? snapshot : null;
+    const mine = ownSnapshot(snapshot, auth);
     const now = deps.now();
     return {
       connection, account: auth.account, now, policies, remembered, templates, made: { count: 0 },
@@ -141,7 +178,7 @@ export function createActivation(deps: ActivationDeps) {
    * journal entry, the POST, and the entry cleared once Graph answered. When the answer is lost (no response, 504) the
    * outcome is asked of Graph at once; if even that fails the entry stays for the next reconciliation.
    */
-  async function send(env: Env, w: { key: string; action: ActivityEntry['action']; request: GraphRequest; token?: string }): Promise<Answer> {
+  async function send(env: Env, w: Write): Promise<Answer> {
     const earlier = await reconciler.before(w.key, w.action);
     if (earlier?.outcome === 'landed') return { ok: true, status: earlier.status, requestId: earlier.requestId };
     const displayName = env.snapshot.assignments.find((a) => a.key === w.key)?.displayName ?? w.key;
@@ -270,7 +307,7 @@ export function createActivation(deps: ActivationDeps) {
     const start = action === 'extend' ? (target.endDateTime ? new Date(target.endDateTime) : env.now) : (resolved.startAt ?? env.now);
     const text =
       outcome === 'scheduled'
-        ? t('cmdScheduled', name, formatStart(start, env.now, deps.locale, deps.timeZone))
+        ? t('cmdScheduled', name, moment(start, env.now))
         : describeOutcome(outcome, { displayName: name }, t);
     await log(status, text, answer.requestId);
     if (outcome === 'failed' || outcome === 'denied') return result(key, 'fatal', text, { status, requestId: answer.requestId });
@@ -314,7 +351,7 @@ export function createActivation(deps: ActivationDeps) {
     const policy = env.policies[key]?.policy ?? null;
     // PIM refused and nothing was extended: say so, why, and until when the role still holds (never "Done").
     const notExtended = (reason: MessageKey) => {
-      const end = active.endDateTime ? formatStart(new Date(active.endDateTime), env.now, deps.locale, deps.timeZone) : '—';
+      const end = active.endDateTime ? moment(new Date(active.endDateTime), env.now) : '—';
       return result(key, 'fatal', t('cmdExtendNotDone', active.displayName, t(reason), end), { status: refusedStatus, state: 'not-extended' });
     };
     if (!eligible) return notExtended('cmdRenewNoEligibility');
@@ -345,5 +382,5 @@ export function createActivation(deps: ActivationDeps) {
     return { ...again, kind: again.kind === 'state' || again.kind === 'field' ? 'fatal' : again.kind, text, next: 'activate' };
   }
 
-  return { load, send, once, signedOut, activity, ensurePolicies, activateOne, extendOne, parseStoredInput, reconciler };
+  return { load, send, once, signedOut, activity, moment, ensurePolicies, activateOne, extendOne, parseStoredInput, reconciler };
 }

@@ -11,7 +11,6 @@
  * `refresh` every 15 min (2 min while a request waits for approval); none at all when nothing is active or pending.
  */
 import { browser } from 'wxt/browser';
-import { z } from 'zod';
 import {
   activityItem,
   authStateItem,
@@ -32,11 +31,14 @@ import { t } from '../i18n';
 import { commandFailedTitle, notificationFor, notificationTarget, observeChanges, staleWarnings, type NotifyEvent } from './notifications';
 import { applyToolbar, toolbarState } from './toolbar';
 import { openPopupSurface } from './popup-surface';
+import type { PortalCommands } from './commands';
 
-export interface SchedulerCommands {
-  extend(key: string): Promise<unknown>;
-  deactivate(key: string): Promise<unknown>;
-}
+/**
+ * What the warning's buttons run: the background's portal commands (lib/background/commands.ts), the same ones the
+ * badge's Deactivate uses. Each resolves with an outcome (done, pending, the popup opened to ask or for the form) and
+ * throws, with a sentence for the user, when the command did not do what was asked.
+ */
+export type SchedulerCommands = Pick<PortalCommands, 'extend' | 'deactivate'>;
 
 export interface SchedulerDeps {
   /** The refresher (lib/background/refresh.ts): single-flight, skips a fresh snapshot unless forced. */
@@ -63,9 +65,6 @@ export interface Scheduler {
 
 /** Dedupe records older than this are forgotten (warnings are long over; eligibility reminders are daily). */
 const NOTIFIED_TTL_MS = 3 * DAY;
-
-const CommandReply = z.object({ results: z.array(z.object({ kind: z.string(), text: z.string() })) });
-
 
 export function startScheduler(deps: SchedulerDeps): Scheduler {
   const now = deps.now ?? (() => Date.now());
@@ -211,14 +210,14 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     if (!target || target.kind !== 'row' || !id.startsWith('warn:')) return;
     await browser.notifications.clear(id);
     const command = index === 0 ? 'extend' : 'deactivate';
-    let failure: string | null = null;
+    let failure: string;
     try {
-      const reply = CommandReply.safeParse(await deps.commands[command](target.key));
-      failure = reply.success ? (reply.data.results.find((r) => r.kind !== 'ok')?.text ?? null) : null;
+      // Every outcome is what the user asked for or the popup opened to finish it ('confirm-opened', 'form-opened').
+      await deps.commands[command](target.key);
+      return;
     } catch (e) {
       failure = e instanceof Error ? e.message : String(e);
     }
-    if (failure === null) return;
     const snapshot = await snapshotItem.get();
     const name = snapshot?.assignments.find((a) => a.key === target.key)?.displayName ?? target.key;
     await browser.notifications.create(`command:${target.key}`, {

@@ -5,7 +5,7 @@
  * leaves; every privileged write goes through `send` (journal, one in-flight request per action + key, activity).
  * The per-assignment work lives in ./activation.ts; this file is the message surface and the portal badge's commands.
  */
-import { MessagingError, type CommandResult, type Handlers, type PortalCommandResult } from '../messaging';
+import { MessagingError, type ActivationInput, type CommandResult, type Handlers, type PortalCommandResult } from '../messaging';
 import type { PortalIntent } from '../storage';
 // Imported as `translate`: `t` is a local name (a target) further down.
 import { t as translate } from '../i18n';
@@ -14,7 +14,6 @@ import { planBundle } from '../pim/bundles';
 import { canDeactivate, cancelRequest, deactivate, requestOutcome, roleSelfExtendEligibility, targetOf } from '../pim/requests';
 import { justificationText, validateJustification } from '../pim/templates';
 import { createActivation, current, result, sentence, type ActivationDeps, type Env, type InternalResult } from './activation';
-import { formatStart } from './command-text';
 
 /** The commands run for the user's click in an extension-owned surface other than the popup (a notification's buttons). */
 export interface PortalCommands {
@@ -63,7 +62,7 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     }
   }
 
-  async function activateKeys(keys: readonly string[], input: Parameters<typeof engine.activateOne>[2]): Promise<InternalResult[]> {
+  async function activateKeys(keys: readonly string[], input: ActivationInput | null): Promise<InternalResult[]> {
     const env = await load();
     if (!env) return signedOut(keys);
     const unique = [...new Set(keys)];
@@ -91,7 +90,7 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     const can = canDeactivate(active, env.now);
     if (!can.ok) {
       if (can.reason === 'too-soon') {
-        const time = formatStart(new Date(can.availableAt!), env.now, deps.locale, deps.timeZone);
+        const time = engine.moment(new Date(can.availableAt!), env.now);
         return result(key, 'state', translate('cmdDeactivateTooSoon', name, time), { state: 'too-soon' });
       }
       return result(key, 'fatal', translate(can.reason === 'via-group' ? 'cmdDeactivateViaGroup' : 'cmdDeactivateNotActivated', name));

@@ -6,6 +6,7 @@
  * the claims: other roles needing the same context use it without another prompt while it is valid.
  */
 import { z } from 'zod';
+import { jwtPayload } from '../base64url';
 import type { PendingStepUp, StepUpItem, ValidatedItem } from '../storage';
 import { createUpdater } from './update';
 
@@ -53,16 +54,8 @@ const JwtPayload = z.looseObject({ exp: z.number().optional() });
 
 /** The `exp` of a JWT access token in ms, or null when the token is opaque. Read only for caching, never trusted. */
 export function tokenExpiresAt(token: string): number | null {
-  const part = token.split('.')[1];
-  if (!part) return null;
-  try {
-    const b64 = part.replace(/-/g, '+').replace(/_/g, '/');
-    const json: unknown = JSON.parse(atob(b64.padEnd(Math.ceil(b64.length / 4) * 4, '=')));
-    const exp = JwtPayload.safeParse(json);
-    return exp.success && exp.data.exp !== undefined ? exp.data.exp * 1000 : null;
-  } catch {
-    return null;
-  }
+  const exp = JwtPayload.safeParse(jwtPayload(token));
+  return exp.success && exp.data.exp !== undefined ? exp.data.exp * 1000 : null;
 }
 
 export function createStepUps(deps: StepUpDeps): StepUps {

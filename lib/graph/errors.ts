@@ -3,6 +3,7 @@
  * wait, the claims a step-up needs); turning them into a sentence for a person is lib/pim/errors.ts's job. Only the
  * fallback messages written here (no answer, no message from Graph) are ours, read from the messages files.
  */
+import { decodeBase64Url } from '../base64url';
 import { t } from '../i18n';
 import { GraphErrorBody } from './schemas';
 
@@ -130,9 +131,7 @@ export function claimsFromChallenge(header: string | undefined): string | undefi
   const value = header ? /\bclaims="([^"]+)"/i.exec(header)?.[1] : undefined;
   if (!value) return undefined;
   try {
-    const b64 = value.replace(/-/g, '+').replace(/_/g, '/');
-    const bytes = Uint8Array.from(atob(b64.padEnd(Math.ceil(b64.length / 4) * 4, '=')), (c) => c.charCodeAt(0));
-    const decoded = new TextDecoder().decode(bytes);
+    const decoded = decodeBase64Url(value);
     return isJson(decoded) ? decoded : undefined;
   } catch {
     // Not base64: some challenges carry the JSON itself.

@@ -2,6 +2,7 @@
  * The one place a failed Graph/PIM call becomes a sentence a person can act on (graph-pim.md §4). Every sentence comes
  * from the messages files (err…, outcome… keys) through the `tr` the caller passes (lib/i18n's t in the extension).
  */
+import { decodeBase64Url } from '../base64url';
 import type { MessageKey, Translate } from '../i18n';
 import { listText } from '../i18n';
 import { formatMinutes } from './duration';
@@ -94,7 +95,7 @@ function claimsObject(text: string): unknown {
   if (/^%7B/i.test(json)) json = decodeURIComponent(json);
   if (!json.startsWith('{')) {
     try {
-      json = atob(json.replace(/-/g, '+').replace(/_/g, '/'));
+      json = decodeBase64Url(json);
     } catch {
       return null;
     }

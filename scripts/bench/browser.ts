@@ -12,6 +12,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostResolverRules } from '../../tests/fake-tenant/hosts';
+import { chromePath, chromiumArgs } from '../../tests/e2e/chromium';
 import { storageWaitScript } from '../../tests/e2e/harness';
 
 /** The extension API inside pages, for functions evaluated there. */
@@ -45,10 +46,6 @@ export function benchExtension(buildDir: string): string {
   return dir;
 }
 
-export function chromePath(): string {
-  return process.env.CHROME_PATH ?? '/usr/lib/chromium/chromium';
-}
-
 export interface BenchBrowser {
   browser: Browser;
   /** The control page (bench.html), kept open. */
@@ -66,18 +63,7 @@ export async function launchBench(opts: { extensionDir: string | null; proxyPort
     ...(opts.extensionDir ? { enableExtensions: [opts.extensionDir] } : {}),
     userDataDir,
     targetFilter: (t) => t.type() !== 'service_worker',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-      '--ignore-certificate-errors',
-      `--host-resolver-rules=${hostResolverRules(opts.proxyPort, TENANT_DOMAIN)}`,
-    ],
+    args: chromiumArgs(hostResolverRules(opts.proxyPort, TENANT_DOMAIN)),
   });
   const open = async (path: string) => {
     const page = await browser.newPage();

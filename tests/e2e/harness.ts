@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FakeTenant } from '../fake-tenant/index';
+import { chromePath, chromiumArgs } from './chromium';
 
 /** The extension API inside the browser, for functions evaluated there through Puppeteer. */
 declare const chrome: typeof import('wxt/browser').browser;
@@ -16,24 +17,10 @@ export const EXTENSION_DIR = resolve(process.env.WXT_OUT_DIR ?? '.output', 'chro
 export const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
 export const ADMIN_UPN = 'adm-lidia@contoso.onmicrosoft.com';
 
-export function chromePath(): string {
-  return process.env.CHROME_PATH ?? '/usr/lib/chromium/chromium';
-}
+export { chromePath };
 
 export function chromeArgs(tenant: FakeTenant, extra: string[] = []): string[] {
-  return [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-dev-shm-usage',
-    '--ignore-certificate-errors',
-    `--host-resolver-rules=${tenant.hostResolverRules}`,
-    ...extra,
-  ];
+  return chromiumArgs(tenant.hostResolverRules, extra);
 }
 
 export interface Session {

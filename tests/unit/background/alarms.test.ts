@@ -5,6 +5,7 @@ import { createRefresher } from '../../../lib/background/refresh';
 import { endAlarm, warnAlarm } from '../../../lib/background/schedule';
 import { BADGE_COLOURS } from '../../../lib/background/toolbar';
 import { GraphRequestError } from '../../../lib/graph/errors';
+import { MessagingError, type PortalCommandResult } from '../../../lib/messaging';
 import {
   authStateItem,
   connectionItem,
@@ -19,14 +20,14 @@ import {
 import type { Snapshot } from '../../../lib/pim/model';
 import { account, active, assignment, EXO, format, iso, MIN, pending, SEC, settings, snap, T0 } from './scheduler-fixtures';
 
-const okReply = (key: string) => ({ results: [{ key, kind: 'ok', status: 'Provisioned', text: 'Done.', field: null, requestId: 'r' }] });
+const done: PortalCommandResult = { outcome: 'done' };
 
 let now = T0;
 const running: Scheduler[] = [];
 
 function start() {
   const refresh = vi.fn(async (_: { force: boolean }) => false);
-  const commands = { extend: vi.fn(async (key: string) => okReply(key) as unknown), deactivate: vi.fn(async (key: string) => okReply(key) as unknown) };
+  const commands = { extend: vi.fn(async (_key: string) => done), deactivate: vi.fn(async (_key: string) => done) };
   const scheduler = startScheduler({ refresh, commands, now: () => now, supportsButtons: true, format: () => format });
   running.push(scheduler);
   return { scheduler, refresh, commands };
@@ -207,7 +208,7 @@ describe('notification actions', () => {
 
   it('a command that did not work says why in a notification', async () => {
     const { commands } = await warned();
-    commands.extend.mockResolvedValueOnce({ results: [{ key: EXO, kind: 'fatal', status: null, text: 'PIM refused to extend Exchange Administrator.', field: null, requestId: null }] });
+    commands.extend.mockRejectedValueOnce(new MessagingError('fatal', 'PIM refused to extend Exchange Administrator.'));
     await press(warnAlarm(EXO, 10), 0);
     expect(fakeBrowser.notifications.getAllCreateOptions()[`command:${EXO}`]).toMatchObject({
       title: 'Could not extend Exchange Administrator',

@@ -80,6 +80,15 @@ describe('designed states', () => {
     expect(screen.getByTestId('loading')).toBeTruthy();
   });
 
+  it('with no account known, shows no snapshot as the user\'s (the background acts on none either)', () => {
+    setup({ auth: { ...SIGNED_IN, account: null } });
+    expect(screen.getByTestId('loading')).toBeTruthy();
+    cleanup();
+    setup({ auth: { ...SIGNED_IN, status: 'renewal-required', account: null } });
+    expect(notice('renewal-required')).not.toBeNull();
+    expect(screen.queryAllByTestId('assignment')).toHaveLength(0);
+  });
+
   it('empty: says there is nothing eligible and what to do', () => {
     const { onRefresh } = setup({ snapshot: snapshot([]) });
     const n = notice('empty')!;

@@ -2,6 +2,8 @@ import { cleanup, fireEvent, screen, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { toLocalInput } from '../../../components/activation/StartField';
+import { t } from '../../../lib/i18n';
+import { describeError } from '../../../lib/pim/errors';
 import { OTHER_TEMPLATE, policy, renderPopup, result, rowOf, TEMPLATE } from './activation-fixtures';
 import { assignment, installMessages, iso, MIN, NOW } from './fixtures';
 
@@ -54,6 +56,13 @@ describe('fields follow the policy', () => {
     expect(field('ticket-number')).toBeNull();
     submit();
     expect(actions.activate).toHaveBeenCalledWith([EXO.key], expect.objectContaining({ justification: null, durationMinutes: 60 }));
+  });
+
+  it("the 24-hour maximum reads as PIM's refusal says it (one formatter: '1 day' in the form and in the error)", () => {
+    openFor({ requireJustification: true, maxMinutes: 1440, maxDuration: 'P1D' });
+    const error = describeError({ status: 400, code: 'RoleAssignmentRequestPolicyValidationFailed', message: 'The following policy rules failed: ["ExpirationRule"]' }, { displayName: EXO.displayName, action: 'activate', kind: 'role', maxMinutes: 1440 }, t);
+    expect(form().textContent).toContain('up to 1 day');
+    expect(error.text).toContain('at most 1 day');
   });
 
   it('a non-whole-hour maximum (PT1H45M) is offered as a preset and caps a custom length', () => {

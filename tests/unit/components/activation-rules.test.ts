@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { durationText, initialValues, memoryOf, mergeRules, rulesFor, type ActivationData } from '../../../components/activation/rules';
+import { initialValues, memoryOf, mergeRules, rulesFor, type ActivationData } from '../../../components/activation/rules';
 import { formRules } from '../../../lib/pim/policy';
+import { formatMinutes } from '../../../lib/pim/duration';
+import { t } from '../../../lib/i18n';
 import { OTHER_TEMPLATE, policy, TEMPLATE } from './activation-fixtures';
 import { assignment, FORMAT, installMessages, NOW } from './fixtures';
 
@@ -61,6 +63,6 @@ describe('initialValues', () => {
   });
 });
 
-it('durationText says lengths the way the picker shows them', () => {
-  expect([30, 60, 105, 480].map(durationText)).toEqual(['30 min', '1 h', '1 h 45 min', '8 h']);
+it('formatMinutes says lengths the way the picker shows them', () => {
+  expect([30, 60, 105, 480].map((m) => formatMinutes(m, t))).toEqual(['30 min', '1 h', '1 h 45 min', '8 h']);
 });
