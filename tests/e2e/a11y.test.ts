@@ -2,7 +2,8 @@
  * Issue 6 accessibility checks on the release build: axe-core on the sign-in page, the popup (list and activation
  * form), the options page and the portal badge inside the stand-in Exchange admin center, in light and dark; keyboard
  * operation with a visible focus indicator; no motion when the system asks for less. Each checked view is then
- * photographed into docs/screenshots/ (README shows them), so the pictures are of what passed.
+ * photographed, so the pictures are of what passed: into test-output/screenshots/ (ignored) during `npm test`, which
+ * leaves the working tree clean, and into docs/screenshots/ (README shows them) by `npm run screenshots`.
  *
  * axe is evaluated through CDP (Runtime.evaluate), which extension-page and portal CSPs do not block. The badge lives
  * in a closed shadow root that page scripts cannot reach (the product relies on that); for the audit only, the test
@@ -18,7 +19,7 @@ import { AXE_SOURCE, audit, exposeBadgeShadowRoot, focusShown } from './axe';
 import { configure, launch, signIn, waitForRows, waitForStorage, type Session } from './harness';
 import { withExchangeGroupActive, ROLE } from './scenarios';
 
-const SHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
+const SHOTS = resolve(import.meta.dirname, '../..', process.env.SCREENSHOTS_DIR ?? 'test-output/screenshots');
 const SCHEMES = ['light', 'dark'] as const;
 type Scheme = (typeof SCHEMES)[number];
 
