@@ -8,7 +8,6 @@ import {
   activityItem,
   authStateItem,
   journalItem,
-  portalIntentItem,
   rememberedItem,
   snapshotItem,
   stepUpsItem,
@@ -22,7 +21,7 @@ import { createJournal } from './journal';
 import type { PolicyStore } from './policy-store';
 import type { ServerClock } from './server-clock';
 import { createStepUps } from './stepup';
-import { openPopupSurface } from './popup-surface';
+import { confirmInPopup } from './popup-surface';
 
 export function createBackgroundCommands(deps: {
   graphFor: (connection: Connection) => GraphClient;
@@ -64,10 +63,7 @@ export function createBackgroundCommands(deps: {
     // `command:<key>`: a click opens the popup at that row (lib/background/notifications.ts notificationTarget).
     notify: ({ key, title, message }) =>
       void browser.notifications.create(`command:${key}`, { type: 'basic', iconUrl: browser.runtime.getURL('/icon/128.png'), title, message }).catch(() => undefined),
-    confirm: async (intent) => {
-      await portalIntentItem.set({ ...intent, at: deps.now().toISOString() });
-      await openPopupSurface();
-    },
+    confirm: confirmInPopup,
     openPopup: async () => {
       // Chrome 127+ (and Firefox) open the popup without a user gesture; older browsers reject or lack it.
       const action = browser.action as { openPopup?: () => Promise<void> } | undefined;

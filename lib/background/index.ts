@@ -4,12 +4,12 @@
  */
 import { browser } from 'wxt/browser';
 import { onMessages } from '../messaging';
-import { authStateItem, groupInfoItem, portalIntentItem, portalLayoutItem, portalTabsItem, refreshStateItem, snapshotItem } from '../storage';
+import { authStateItem, groupInfoItem, portalLayoutItem, portalTabsItem, refreshStateItem, snapshotItem } from '../storage';
 import { effectiveConnectionItem, effectivePortalPrefsItem, managed } from '../managed';
 import { ownSnapshot } from '../pim/snapshot';
 import { sharePointAdminHost } from '../pim/portals';
 import { createPortalTabs } from './portal-tabs';
-import { openPopupSurface } from './popup-surface';
+import { confirmInPopup } from './popup-surface';
 import { SignInRequiredError } from '../auth/token-provider';
 import { createBackgroundTokenProvider } from '../auth/background';
 import { createGraphFactory } from './graph';
@@ -84,10 +84,7 @@ export function startBackground(): void {
     ...createPortalCommandHandlers({
       snapshot: ownSnapshotNow,
       deactivate: (key) => commands.portal.deactivate(key),
-      confirm: async (intent) => {
-        await portalIntentItem.set({ ...intent, at: new Date().toISOString() });
-        await openPopupSurface();
-      },
+      confirm: confirmInPopup,
       prefs: () => effectivePortalPrefsItem.get(),
       sharePointHosts,
     }),
