@@ -2,24 +2,15 @@
  * Issue 5 journeys: expiry warnings, the toolbar countdown and background refresh, with the service worker inspected
  * through Puppeteer. The stand-in's clock moves PIM's time; the extension follows it through Graph's Date header.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type LogEntry } from '../fake-tenant/index';
+import { type LogEntry } from '../fake-tenant/index';
 import { configure, launch, readStorage, signIn, stopWorker, waitForStorage, type Session } from './harness';
 import { defaultScenario, ROLE } from './scenarios';
+import { useStandIn } from './stand-in';
 
-let tenant: FakeTenant;
+const tenant = useStandIn();
 let session: Session | undefined;
-
-beforeAll(async () => {
-  tenant = await startFakeTenant();
-});
-afterAll(async () => {
-  await tenant.close();
-});
-beforeEach(async () => {
-  await tenant.control.loadScenario(DEFAULT_SCENARIO_PATH);
-});
 afterEach(async () => {
   await session?.close();
   session = undefined;

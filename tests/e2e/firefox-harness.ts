@@ -262,3 +262,15 @@ export async function signInFx(s: FirefoxSession, upn = ADMIN_UPN): Promise<void
   await waitForStorageFx(s, 'local', 'authState', '(v) => v && v.status === "signed-in"');
   await page.close();
 }
+
+/** After a Firefox journey: closes its browser, and fails the test when the extension logged any problem meanwhile. */
+export async function closeChecked(session: FirefoxSession | undefined): Promise<void> {
+  if (!session) return;
+  let problems: string[] = [];
+  try {
+    problems = await session.consoleProblems();
+  } finally {
+    await session.close();
+  }
+  if (problems.length > 0) throw new Error(`the extension logged problems in Firefox:\n${problems.join('\n')}`);
+}

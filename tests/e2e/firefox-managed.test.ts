@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant } from '../fake-tenant/index';
 import { CLIENT_ID } from './harness';
-import { GECKO_ID, firefoxPath, launchFirefox, signInFx, waitForStorageFx, type FirefoxSession } from './firefox-harness';
+import { closeChecked, GECKO_ID, firefoxPath, launchFirefox, signInFx, waitForStorageFx, type FirefoxSession } from './firefox-harness';
 
 const TENANT = 'contoso.onmicrosoft.com';
 const ORG_TEMPLATE = { id: 'org-change', name: 'Change ticket (organisation)', justification: 'Change {ticket} on {role}' };
@@ -65,12 +65,7 @@ beforeEach(async () => {
 afterEach(async () => {
   const s = session;
   session = undefined;
-  if (!s) return;
-  try {
-    expect(await s.consoleProblems()).toEqual([]);
-  } finally {
-    await s.close();
-  }
+  await closeChecked(s);
 });
 
 describe('managed configuration in Firefox (policies.json)', () => {

@@ -4,34 +4,20 @@
  * suite, reached through a loopback CONNECT proxy. Every test ends by asserting that the extension left nothing in
  * Firefox's console: no uncaught error, no CSP violation, no "unimplemented" API notice, no console.error / warn.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type LogEntry } from '../fake-tenant/index';
+import { type LogEntry } from '../fake-tenant/index';
 import { CLIENT_ID } from './harness';
-import { launchFirefox, signInFx, waitForStorageFx, type FirefoxSession } from './firefox-harness';
+import { closeChecked, launchFirefox, signInFx, waitForStorageFx, type FirefoxSession } from './firefox-harness';
 import { defaultScenario, ROLE, withExchangeGroupActive } from './scenarios';
+import { useStandIn } from './stand-in';
 
-let tenant: FakeTenant;
+const tenant = useStandIn();
 let session: FirefoxSession | undefined;
-
-beforeAll(async () => {
-  tenant = await startFakeTenant();
-});
-afterAll(async () => {
-  await tenant.close();
-});
-beforeEach(async () => {
-  await tenant.control.loadScenario(DEFAULT_SCENARIO_PATH);
-});
 afterEach(async () => {
   const s = session;
   session = undefined;
-  if (!s) return;
-  try {
-    expect(await s.consoleProblems()).toEqual([]);
-  } finally {
-    await s.close();
-  }
+  await closeChecked(s);
 });
 
 const OSLO = '/administrativeUnits/d4c3b2a1-0f9e-4d8c-b7a6-5e4d3c2b1a09';

@@ -2,22 +2,13 @@
  * Languages on the release build: Chromium started in Norwegian Bokmål shows the popup, its row texts and buttons, and
  * the toolbar tooltip in Bokmål, with times formatted for the nb locale.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant } from '../fake-tenant/index';
+import { afterEach, describe, expect, it } from 'vitest';
+
 import { configure, launch, signIn, waitForRows, waitForStorage, type Session } from './harness';
+import { useStandIn } from './stand-in';
 
-let tenant: FakeTenant;
+const tenant = useStandIn();
 let session: Session | undefined;
-
-beforeAll(async () => {
-  tenant = await startFakeTenant();
-});
-afterAll(async () => {
-  await tenant.close();
-});
-beforeEach(async () => {
-  await tenant.control.loadScenario(DEFAULT_SCENARIO_PATH);
-});
 afterEach(async () => {
   await session?.close();
   session = undefined;

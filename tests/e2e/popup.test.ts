@@ -2,23 +2,14 @@
  * Issue 2 journeys on the release build: configure, sign in through the real MSAL path, see exactly the seeded
  * assignments, degrade per section, paint from cache, renew silently after a restart or ask to sign in again.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type LogEntry } from '../fake-tenant/index';
+import { type LogEntry } from '../fake-tenant/index';
 import { configure, launch, readStorage, signIn, waitForRows, waitForStorage, type Session } from './harness';
+import { useStandIn } from './stand-in';
 
-let tenant: FakeTenant;
+const tenant = useStandIn();
 let session: Session | undefined;
-
-beforeAll(async () => {
-  tenant = await startFakeTenant();
-});
-afterAll(async () => {
-  await tenant.close();
-});
-beforeEach(async () => {
-  await tenant.control.loadScenario(DEFAULT_SCENARIO_PATH);
-});
 afterEach(async () => {
   await session?.close();
   session = undefined;

@@ -2,24 +2,15 @@
  * Issue 4 journeys: the badge inside the (stand-in) Exchange admin center, on the release build.
  * The badge lives in a closed shadow root; tests reach it the way assistive technology does (the accessibility tree).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type LogEntry } from '../fake-tenant/index';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type LogEntry } from '../fake-tenant/index';
 import { configure, launch, signIn, waitForStorage, type Session } from './harness';
 import { badgeNames, clickInBadge, EXO, openPortal, waitForBadge, waitForOneClick, waitForPopupSurface } from './badge';
 import { defaultScenario, GROUP_INT_EXCHANGE, renameGroup, withExchangeGroupActive } from './scenarios';
+import { useStandIn } from './stand-in';
 
-let tenant: FakeTenant;
+const tenant = useStandIn();
 let session: Session | undefined;
-
-beforeAll(async () => {
-  tenant = await startFakeTenant();
-});
-afterAll(async () => {
-  await tenant.close();
-});
-beforeEach(async () => {
-  await tenant.control.loadScenario(DEFAULT_SCENARIO_PATH);
-});
 afterEach(async () => {
   await session?.close();
   session = undefined;

@@ -4,7 +4,7 @@
  * Each asserts the one thing that matters in the stand-in's request log: no privileged POST reached PIM (and, for the
  * sign-in pages, no authorize request).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,12 @@ import { configure, launch, readStorage, signIn, waitForStorage, type Session } 
 import { GROUP_INT_EXCHANGE, ROLE, withExchangeGroupActive } from './scenarios';
 import { useStandIn } from './stand-in';
 
-const standIn = useStandIn();
+const tenant = useStandIn();
+let session: Session | undefined;
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+});
 
 const GROUP = 'PIM – INT – Exchange administrator';
 const GROUP_KEY = `group:${GROUP_INT_EXCHANGE}:member`;
@@ -24,8 +29,8 @@ const writes = (log: LogEntry[]) => log.filter((e) => e.host === 'graph.microsof
 const authorizes = (log: LogEntry[]) => log.filter((e) => e.host === 'login.microsoftonline.com' && e.path.endsWith('/oauth2/v2.0/authorize'));
 
 async function start(scenario?: Parameters<FakeTenant['control']['loadScenario']>[0]): Promise<Session> {
-  if (scenario) await standIn.tenant.control.loadScenario(scenario);
-  const s = await launch(standIn.tenant);
+  if (scenario) await tenant.control.loadScenario(scenario);
+  const s = await launch(tenant);
   await configure(s);
   await signIn(s);
   await waitForStorage(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
@@ -34,7 +39,7 @@ async function start(scenario?: Parameters<FakeTenant['control']['loadScenario']
 
 /** Past PIM's 5-minute floor, learned by the extension through a refresh (the Date header of Graph's answer). */
 async function pastTheFloor(s: Session): Promise<void> {
-  await standIn.tenant.control.advance(5 * 60_000);
+  await tenant.control.advance(5 * 60_000);
   const popup = await s.open('popup.html');
   await popup.locator('[data-testid="refresh"]').click();
   await popup.close();
@@ -68,8 +73,8 @@ describe('hostile portal: page tricks and a compromised content script', () => {
   it('a transparent overlay with a decoy over Activate and Extend: the click only opens the confirmation, nothing is sent', async () => {
     const scenario = withExchangeGroupActive(3) as ReturnType<typeof withExchangeGroupActive> & { assignments: Array<{ end: string }> };
     scenario.assignments.at(-1)!.end = '+5m';
-    standIn.session = await start(scenario);
-    const page = await openPortal(standIn.session);
+    session = await start(scenario);
+    const page = await openPortal(session);
     await waitForBadge(page, (n) => n.includes(`Extend ${GROUP}`) && n.includes('Activate Global Administrator'));
     // The page's trick: a full-screen layer the user's clicks pass through, drawing "Continue" over the badge.
     await page.evaluate(() => {
@@ -79,14 +84,14 @@ describe('hostile portal: page tricks and a compromised content script', () => {
       layer.textContent = 'Continue';
       document.documentElement.append(layer);
     });
-    await standIn.tenant.control.clearLog();
-    const s = standIn.session;
+    await tenant.control.clearLog();
+    const s = session;
     for (const name of ['Activate Global Administrator', `Extend ${GROUP}`]) {
       const popup = await waitForPopupSurface(s, () => clickInBadge(page, name));
       await popup.close();
     }
     await settle(page);
-    expect(writes(await standIn.tenant.control.log())).toEqual([]);
+    expect(writes(await tenant.control.log())).toEqual([]);
   });
 
   it.each([
@@ -95,29 +100,29 @@ describe('hostile portal: page tricks and a compromised content script', () => {
     ['a filter on the badge host', 'document.querySelector("pim-companion-badge").style.setProperty("filter", "blur(6px) opacity(0.1)", "important");'],
     ['opacity on the page around it', 'document.documentElement.style.setProperty("opacity", "0.05", "important");'],
   ])('Deactivate under %s is not one click: the extension asks first, nothing is sent', async (_, trick) => {
-    standIn.session = await start(withExchangeGroupActive(1));
-    await pastTheFloor(standIn.session);
-    const page = await openPortal(standIn.session);
+    session = await start(withExchangeGroupActive(1));
+    await pastTheFloor(session);
+    const page = await openPortal(session);
     await waitForBadge(page, (n) => n.includes(`Deactivate ${GROUP}`) && !/Deactivate in/.test(n));
     // Without the trick it would be one click: the badge has proved it is visible.
     await waitForOneClick(page, `Deactivate ${GROUP}`);
     await page.evaluate(trick);
-    await standIn.tenant.control.clearLog();
-    const s = standIn.session;
+    await tenant.control.clearLog();
+    const s = session;
     const popup = await waitForPopupSurface(s, () => clickInBadge(page, `Deactivate ${GROUP}`));
     expect(await popup.$eval('[data-testid="intent"]', (el) => el.getAttribute('data-intent'))).toBe('deactivate');
     await settle(page);
-    expect(writes(await standIn.tenant.control.log())).toEqual([]);
+    expect(writes(await tenant.control.log())).toEqual([]);
     // The user confirms in the extension's window: now it is sent, once.
     await popup.click('[data-testid="intent-confirm"]');
     await waitForBadge(page, (n) => n.includes(`Activate ${GROUP}`));
-    expect(writes(await standIn.tenant.control.log()).map((e) => (e.body as { action: string }).action)).toEqual(['selfDeactivate']);
+    expect(writes(await tenant.control.log()).map((e) => (e.body as { action: string }).action)).toEqual(['selfDeactivate']);
   });
 
   it("learns nothing from WXT's content-script event and cannot switch the badge off with it", async () => {
-    standIn.session = await start(withExchangeGroupActive(10));
-    const page = await standIn.session.browser.newPage();
-    const id = standIn.session.extensionId;
+    session = await start(withExchangeGroupActive(10));
+    const page = await session.browser.newPage();
+    const id = session.extensionId;
     // The page listens, from before the content script runs, for every event WXT's context would dispatch.
     await page.evaluateOnNewDocument((extId: string) => {
       const seen: string[] = [];
@@ -147,51 +152,51 @@ describe('hostile portal: page tricks and a compromised content script', () => {
   });
 
   it('a compromised content script can neither write extension storage nor get an activation sent', async () => {
-    standIn.session = await start();
-    const page = await openPortal(standIn.session);
+    session = await start();
+    const page = await openPortal(session);
     await waitForBadge(page, (n) => n.includes('Activate Global Administrator'));
-    const { cdp, ids } = await contentScriptWorlds(page, standIn.session.extensionId);
+    const { cdp, ids } = await contentScriptWorlds(page, session.extensionId);
     expect(ids).toHaveLength(1);
     const world = ids[0]!;
-    await standIn.tenant.control.clearLog();
+    await tenant.control.clearLog();
     // Poison what decides a request: the remembered reason and duration, a pin of Global Administrator to Exchange.
     const wrote = await inWorld(cdp, world, `chrome.storage.local.set({ remembered: { ${JSON.stringify(GLOBAL_ADMIN_KEY)}: { templateId: null, durationMinutes: 240, ticketNumber: null, ticketSystem: null, justification: 'Approved by CISO' } } }).then(() => 'written', (e) => 'refused: ' + e.message)`);
     expect(wrote).toMatch(/^refused: .*not allowed/);
     expect(await inWorld(cdp, world, `chrome.storage.sync.set({ portalPrefs: { exchange: { enabled: true, pinned: [${JSON.stringify(GLOBAL_ADMIN_KEY)}] } } }).then(() => 'written', (e) => 'refused: ' + e.message)`)).toMatch(/^refused/);
     expect(await inWorld(cdp, world, `chrome.storage.local.get(null).then((v) => Object.keys(v).length, (e) => 'refused: ' + e.message)`)).toMatch(/^refused/);
-    expect(await readStorage(standIn.session, 'local', 'remembered')).toBeUndefined();
+    expect(await readStorage(session, 'local', 'remembered')).toBeUndefined();
     // Then the message a badge sends, with no click at all: the background only opens the user's confirmation.
     const reply = await inWorld(cdp, world, `chrome.runtime.sendMessage({ name: 'portal.activate', payload: { key: ${JSON.stringify(GLOBAL_ADMIN_KEY)} } })`);
     expect(reply).toEqual({ ok: true, value: { outcome: 'confirm-opened' } });
     const extend = await inWorld(cdp, world, `chrome.runtime.sendMessage({ name: 'portal.extend', payload: { key: ${JSON.stringify(GLOBAL_ADMIN_KEY)} } })`);
     expect(extend).toMatchObject({ ok: false });
     await settle(page);
-    expect(writes(await standIn.tenant.control.log())).toEqual([]);
+    expect(writes(await tenant.control.log())).toEqual([]);
   });
 });
 
 describe('hostile portal: look-alike hosts', () => {
   it('starts no script where the SharePoint admin suffix is only in the query, and shows nothing on another tenant’s admin host', async () => {
-    standIn.session = await start();
+    session = await start();
     const lookAlike = 'https://contoso.sharepoint.com/sites/hr/Home.aspx?q=-admin.sharepoint.com/';
-    const page = await standIn.session.browser.newPage();
+    const page = await session.browser.newPage();
     await page.goto(lookAlike);
-    const worlds = await contentScriptWorlds(page, standIn.session.extensionId);
+    const worlds = await contentScriptWorlds(page, session.extensionId);
     expect(worlds.ids).toEqual([]);
 
     // Another tenant's SharePoint admin center: the script may start (the host looks right), but the background
     // answers that it is not this tenant's portal, so the page gets no badge and no data.
-    const fabrikam = await standIn.session.browser.newPage();
+    const fabrikam = await session.browser.newPage();
     await fabrikam.goto('https://fabrikam-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx');
     // Contoso's own SharePoint admin center does get the badge (the control that this is not a dead page).
-    await (await standIn.session.worker()).evaluate(`chrome.storage.local.set({ portalLayout: { sharepoint: { collapsed: false } } })`);
-    const own = await standIn.session.browser.newPage();
+    await (await session.worker()).evaluate(`chrome.storage.local.set({ portalLayout: { sharepoint: { collapsed: false } } })`);
+    const own = await session.browser.newPage();
     await own.goto('https://contoso-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx');
     await waitForBadge(own, (n) => n.includes('PIM roles for SharePoint admin center'));
-    expect((await contentScriptWorlds(own, standIn.session.extensionId)).ids).toHaveLength(1);
+    expect((await contentScriptWorlds(own, session.extensionId)).ids).toHaveLength(1);
     expect(await badgeNames(fabrikam)).toEqual([]);
     expect(await fabrikam.$$eval('pim-companion-badge', (els) => els.length)).toBe(0);
-    const tabs = await readStorage<Array<{ portalId: string }>>(standIn.session, 'session', 'portalTabs');
+    const tabs = await readStorage<Array<{ portalId: string }>>(session, 'session', 'portalTabs');
     expect(tabs.map((t) => t.portalId)).toEqual(['sharepoint']);
   });
 });
@@ -202,15 +207,15 @@ describe('hostile portal: another extension', () => {
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'Attacker', version: '1.0', background: { service_worker: 'attacker.js' } }));
     writeFileSync(join(dir, 'attacker.js'), '// Driven from the test through its worker.\n');
     try {
-      standIn.session = await launch(standIn.tenant, { extensions: [dir] });
-      await configure(standIn.session);
-      const target = await standIn.session.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/attacker.js'));
+      session = await launch(tenant, { extensions: [dir] });
+      await configure(session);
+      const target = await session.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/attacker.js'));
       const attacker = (await target.worker())!;
-      await standIn.tenant.control.clearLog();
-      const base = `chrome-extension://${standIn.session.extensionId}`;
+      await tenant.control.clearLog();
+      const base = `chrome-extension://${session.extensionId}`;
       const claims = encodeURIComponent('{"access_token":{"acrs":{"essential":true,"value":"c1"}}}');
       const opened = ['signin.html?auto=1', `signin.html?stepup=made-up&claims=${claims}`].map(async (path) => {
-        const page = standIn.session!.browser.waitForTarget((t) => t.url().startsWith(`${base}/${path.slice(0, 20)}`));
+        const page = session!.browser.waitForTarget((t) => t.url().startsWith(`${base}/${path.slice(0, 20)}`));
         await attacker.evaluate(`chrome.tabs.create({ url: ${JSON.stringify(`${base}/${path}`)} })`);
         return (await (await page).asPage());
       });
@@ -222,7 +227,7 @@ describe('hostile portal: another extension', () => {
       await signin!.waitForSelector('[data-testid="signin-page"][data-phase="ready"]');
       expect(await stepup!.$$('button')).toHaveLength(0);
       await settle(signin!);
-      expect(authorizes(await standIn.tenant.control.log())).toEqual([]);
+      expect(authorizes(await tenant.control.log())).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,25 +3,16 @@
  * consent, scope echo as Entra's v2 endpoint writes it, paged lists, revoked refresh tokens). Every journey here and
  * elsewhere is also checked by tests/e2e/setup.ts (no /groups or /directoryObjects read).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type LogEntry, type Scenario } from '../fake-tenant/index';
+import { type LogEntry, type Scenario } from '../fake-tenant/index';
 import { configure, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
 import { graph, signIn as scriptedSignIn } from '../fake-tenant/testing';
 import { ADMIN, defaultScenario, ROLE } from './scenarios';
+import { useStandIn } from './stand-in';
 
-let tenant: FakeTenant;
+const tenant = useStandIn();
 let session: Session | undefined;
-
-beforeAll(async () => {
-  tenant = await startFakeTenant();
-});
-afterAll(async () => {
-  await tenant.close();
-});
-beforeEach(async () => {
-  await tenant.control.loadScenario(DEFAULT_SCENARIO_PATH);
-});
 afterEach(async () => {
   await session?.close();
   session = undefined;

@@ -1,38 +1,30 @@
 /**
- * One stand-in tenant per e2e file and one browser session per test, the way every journey needs them: the tenant
- * starts once, each test starts from the default scenario, and the test's browser is closed after it.
+ * The stand-in tenant's lifecycle for an e2e file: started once before the file's tests, reset to the default scenario
+ * before each test, closed after the last. Returns the tenant itself (usable inside tests and hooks), so a journey file
+ * starts with `const tenant = useStandIn();` and nothing more.
  */
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant } from '../fake-tenant/index';
-import type { Session } from './harness';
 
-export interface StandIn {
-  readonly tenant: FakeTenant;
-  /** The test's browser, closed after the test. */
-  session: Session | undefined;
-}
-
-export function useStandIn(): StandIn {
-  let tenant: FakeTenant | undefined;
-  const standIn: StandIn = {
-    get tenant() {
-      if (!tenant) throw new Error('the stand-in tenant is not started yet (use it inside a test or hook)');
-      return tenant;
-    },
-    session: undefined,
-  };
+export function useStandIn(): FakeTenant {
+  let started: FakeTenant | undefined;
   beforeAll(async () => {
-    tenant = await startFakeTenant();
+    started = await startFakeTenant();
   });
   afterAll(async () => {
-    await tenant?.close();
+    await started?.close();
   });
   beforeEach(async () => {
-    await standIn.tenant.control.loadScenario(DEFAULT_SCENARIO_PATH);
+    await started!.control.loadScenario(DEFAULT_SCENARIO_PATH);
   });
-  afterEach(async () => {
-    await standIn.session?.close();
-    standIn.session = undefined;
+  const current = (): FakeTenant => {
+    if (!started) throw new Error('the stand-in tenant is not started yet: use it inside a test or hook');
+    return started;
+  };
+  return new Proxy({} as FakeTenant, {
+    get(_, prop) {
+      const value: unknown = Reflect.get(current(), prop);
+      return typeof value === 'function' ? value.bind(current()) : value;
+    },
   });
-  return standIn;
 }
