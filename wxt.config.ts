@@ -9,7 +9,8 @@ import { PORTAL_EXCLUDE_GLOBS, PORTAL_INCLUDE_GLOBS, PORTAL_MATCHES } from './li
  * registration's redirect URI https://<id>.chromiumapp.org/ depends on. Deployers who publish their own build
  * replace it (docs/DEPLOYING.md explains how); the store assigns its own id and ignores it.
  */
-const MANIFEST_KEY = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAjMbk+1LxmRDVPPTIi/1dt4aPicZ5zin21SnGX4jNa2HJ6R7MLLlZ3F38CR24Nff5sewtYaoAW7r9hWDB85dscy/2s3+FP1E7fCzIWW4dg1otOaXeDYF5CNuZ65nnuhOZ7J3CfQNXoxEYGUcOxbZxjlgbHVWcYpZRkoNNV8T/LODp+yS8tFbWvkHptSZ4nA27DZWuf2u7//e8GyqRKD1Z1J/behfOSE7NspEVq888Lh7LrayfRf+w6Kns6iEldv7KXVFE+KCA71yaIE5zW1ZwG18veowGa1sQO9HJubs20XC6yf35g5IZTKqC3Bt08d989aik4WrAi42we65JPjvqNwIDAQAB';
+const MANIFEST_KEY =
+  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAjMbk+1LxmRDVPPTIi/1dt4aPicZ5zin21SnGX4jNa2HJ6R7MLLlZ3F38CR24Nff5sewtYaoAW7r9hWDB85dscy/2s3+FP1E7fCzIWW4dg1otOaXeDYF5CNuZ65nnuhOZ7J3CfQNXoxEYGUcOxbZxjlgbHVWcYpZRkoNNV8T/LODp+yS8tFbWvkHptSZ4nA27DZWuf2u7//e8GyqRKD1Z1J/behfOSE7NspEVq888Lh7LrayfRf+w6Kns6iEldv7KXVFE+KCA71yaIE5zW1ZwG18veowGa1sQO9HJubs20XC6yf35g5IZTKqC3Bt08d989aik4WrAi42we65JPjvqNwIDAQAB';
 
 /**
  * The portal badge's script runs in every admin-portal page on a 15 kB budget and calls only APIs that are
@@ -26,7 +27,8 @@ function portalWithoutPolyfill(): Plugin {
       return null;
     },
     resolveId(source, importer, opts) {
-      if (!portalBuild || (source !== '@wxt-dev/webextension-polyfill/browser' && source !== 'wxt/browser')) return null;
+      if (!portalBuild || (source !== '@wxt-dev/webextension-polyfill/browser' && source !== 'wxt/browser'))
+        return null;
       return this.resolve('@wxt-dev/browser', importer, { ...opts, skipSelf: true });
     },
   };
@@ -48,7 +50,13 @@ export default defineConfig({
     'build:manifestGenerated': (_wxt, manifest) => {
       manifest.content_scripts = [
         ...(manifest.content_scripts ?? []),
-        { matches: PORTAL_MATCHES, include_globs: PORTAL_INCLUDE_GLOBS, exclude_globs: PORTAL_EXCLUDE_GLOBS, js: ['portal.js'], run_at: 'document_end' },
+        {
+          matches: PORTAL_MATCHES,
+          include_globs: PORTAL_INCLUDE_GLOBS,
+          exclude_globs: PORTAL_EXCLUDE_GLOBS,
+          js: ['portal.js'],
+          run_at: 'document_end',
+        },
       ];
     },
   },

@@ -10,10 +10,30 @@ export interface Cloud {
 }
 
 export const CLOUDS: readonly Cloud[] = [
-  { id: 'global', label: 'Microsoft Entra (global)', authority: 'https://login.microsoftonline.com', graph: 'https://graph.microsoft.com' },
-  { id: 'usgov', label: 'US Government L4 (GCC High)', authority: 'https://login.microsoftonline.us', graph: 'https://graph.microsoft.us' },
-  { id: 'dod', label: 'US Government L5 (DoD)', authority: 'https://login.microsoftonline.us', graph: 'https://dod-graph.microsoft.us' },
-  { id: 'china', label: 'China (21Vianet)', authority: 'https://login.chinacloudapi.cn', graph: 'https://microsoftgraph.chinacloudapi.cn' },
+  {
+    id: 'global',
+    label: 'Microsoft Entra (global)',
+    authority: 'https://login.microsoftonline.com',
+    graph: 'https://graph.microsoft.com',
+  },
+  {
+    id: 'usgov',
+    label: 'US Government L4 (GCC High)',
+    authority: 'https://login.microsoftonline.us',
+    graph: 'https://graph.microsoft.us',
+  },
+  {
+    id: 'dod',
+    label: 'US Government L5 (DoD)',
+    authority: 'https://login.microsoftonline.us',
+    graph: 'https://dod-graph.microsoft.us',
+  },
+  {
+    id: 'china',
+    label: 'China (21Vianet)',
+    authority: 'https://login.chinacloudapi.cn',
+    graph: 'https://microsoftgraph.chinacloudapi.cn',
+  },
 ];
 
 export function cloudById(id: string): Cloud {

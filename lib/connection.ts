@@ -21,7 +21,11 @@ export const TenantId = z.string().check(
 
 export const ClientId = z
   .string()
-  .check(z.trim(), z.toLowerCase(), z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { error: validationKey('valClientId') }));
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { error: validationKey('valClientId') }),
+  );
 
 export const Connection = z.object({
   cloudId: z._default(z.string(), 'global'),

@@ -27,7 +27,8 @@ type GetMessage = (messageName: string, substitutions?: string[]) => string;
  * comes from the predefined message `@@ui_locale` ("nb", "en_US"), so it always matches the table being read.
  */
 export function translator(getMessage: GetMessage): Translate {
-  const tr = (key: MessageKey, ...substitutions: Array<string | number>) => getMessage(key, substitutions.map(String)) || key;
+  const tr = (key: MessageKey, ...substitutions: Array<string | number>) =>
+    getMessage(key, substitutions.map(String)) || key;
   return Object.defineProperty(tr, 'locale', {
     get: () => (getMessage('@@ui_locale') || 'en').replace(/_/g, '-'),
     enumerable: true,

@@ -31,7 +31,17 @@ import {
   type ValidatedItem,
 } from './storage';
 
-const PORTAL_IDS = ['exchange', 'entra', 'azure', 'm365', 'teams', 'sharepoint', 'intune', 'defender', 'purview'] as const;
+const PORTAL_IDS = [
+  'exchange',
+  'entra',
+  'azure',
+  'm365',
+  'teams',
+  'sharepoint',
+  'intune',
+  'defender',
+  'purview',
+] as const;
 
 /** One schema per policy key: a bad value drops that key only, the rest of the policy still applies. */
 const FIELDS = {
@@ -48,7 +58,9 @@ const FIELDS = {
   refreshMinutes: RefreshMinutes,
   disableBadge: z.boolean(),
   /** The tenant's SharePoint admin host, where it is not <initial domain>-admin.sharepoint.com of the account's name. */
-  sharePointAdminHost: z.string().check(z.toLowerCase(), z.regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?-admin\.sharepoint\.com$/)),
+  sharePointAdminHost: z
+    .string()
+    .check(z.toLowerCase(), z.regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?-admin\.sharepoint\.com$/)),
   disableNotifications: z.boolean(),
   disableBundles: z.boolean(),
 } as const;
@@ -99,7 +111,12 @@ export function parseManaged(raw: unknown): ParsedPolicy {
       (result.data as unknown[]).forEach((entry, i) => {
         const one = schema.safeParse(entry);
         if (one.success) good.push(one.data);
-        else rejected.push({ path: `${key}[${i}]`, reason: `${one.error.issues[0]?.path.join('.') ?? ''} ${one.error.issues[0]?.message ?? 'is not valid'}`.trim() });
+        else
+          rejected.push({
+            path: `${key}[${i}]`,
+            reason:
+              `${one.error.issues[0]?.path.join('.') ?? ''} ${one.error.issues[0]?.message ?? 'is not valid'}`.trim(),
+          });
       });
       policy[key] = good;
     } else {
@@ -154,7 +171,9 @@ export function createManaged(source: ManagedSource, warn: (text: string) => voi
       const id = `${r.path}: ${r.reason}`;
       if (warned.has(id)) continue;
       warned.add(id);
-      warn(`PIM Companion: managed policy "${r.path}" ignored (${r.reason}). Fix it in your Intune / Group Policy configuration.`);
+      warn(
+        `PIM Companion: managed policy "${r.path}" ignored (${r.reason}). Fix it in your Intune / Group Policy configuration.`,
+      );
     }
     return policy;
   };
@@ -173,7 +192,11 @@ export type ConnectionField = keyof Connection;
 export type ConnectionLocks = Record<ConnectionField, boolean>;
 
 export function connectionLocks(policy: ManagedPolicy): ConnectionLocks {
-  return { cloudId: policy.cloud !== undefined, tenant: policy.tenantId !== undefined, clientId: policy.clientId !== undefined };
+  return {
+    cloudId: policy.cloud !== undefined,
+    tenant: policy.tenantId !== undefined,
+    clientId: policy.clientId !== undefined,
+  };
 }
 
 /** Managed fields replace the user's; a tenant and client id from either side make a connection, or there is none. */
@@ -209,9 +232,13 @@ export function overlayBundles(user: Bundle[], policy: ManagedPolicy): Bundle[] 
   return [...org, ...user.filter((b) => !ids.has(b.id))];
 }
 
-export function overlayPortalPrefs(user: Record<string, PortalPref>, policy: ManagedPolicy): Record<string, PortalPref> {
+export function overlayPortalPrefs(
+  user: Record<string, PortalPref>,
+  policy: ManagedPolicy,
+): Record<string, PortalPref> {
   const merged: Record<string, PortalPref> = { ...user, ...policy.portals };
-  if (policy.disableBadge) for (const id of PORTAL_IDS) merged[id] = { ...(merged[id] ?? { pinned: [] }), enabled: false };
+  if (policy.disableBadge)
+    for (const id of PORTAL_IDS) merged[id] = { ...(merged[id] ?? { pinned: [] }), enabled: false };
   return merged;
 }
 
@@ -259,8 +286,12 @@ export function createEffectiveItems(source: Managed) {
   return {
     connection: overlayItem(connectionItem, source, overlayConnection),
     settings: overlayItem(settingsItem, source, overlaySettings),
-    templates: overlayItem(templatesItem, source, overlayTemplates, (v, p) => v.filter((t) => !isManagedId(p, 'templates', t.id))),
-    bundles: overlayItem(bundlesItem, source, overlayBundles, (v, p) => v.filter((b) => !isManagedId(p, 'bundles', b.id))),
+    templates: overlayItem(templatesItem, source, overlayTemplates, (v, p) =>
+      v.filter((t) => !isManagedId(p, 'templates', t.id)),
+    ),
+    bundles: overlayItem(bundlesItem, source, overlayBundles, (v, p) =>
+      v.filter((b) => !isManagedId(p, 'bundles', b.id)),
+    ),
     portalPrefs: overlayItem(portalPrefsItem, source, overlayPortalPrefs),
   };
 }

@@ -36,7 +36,12 @@ const Scopes = z.array(z.string().check(z.minLength(1), z.maxLength(200))).check
  */
 const AuthContext = z.object({
   connection: Connection,
-  account: z.nullable(z.object({ homeAccountId: z.string().check(z.minLength(1), z.maxLength(300)), username: z.string().check(z.maxLength(300)) })),
+  account: z.nullable(
+    z.object({
+      homeAccountId: z.string().check(z.minLength(1), z.maxLength(300)),
+      username: z.string().check(z.maxLength(300)),
+    }),
+  ),
 });
 export type AuthContext = z.infer<typeof AuthContext>;
 
@@ -48,7 +53,10 @@ const PortalCommand = z.object({ key: z.string().check(z.minLength(1), z.maxLeng
  * popup. The proof comes from the content script, so a compromised renderer can fake it; at worst that ends a role
  * early, never grants one (docs/SECURITY.md).
  */
-const PortalDeactivate = z.object({ key: z.string().check(z.minLength(1), z.maxLength(300)), visible: z._default(z.boolean(), false) });
+const PortalDeactivate = z.object({
+  key: z.string().check(z.minLength(1), z.maxLength(300)),
+  visible: z._default(z.boolean(), false),
+});
 /**
  * What a portal command led to. done: in force now; scheduled: starts later; pending-approval: waiting for approvers;
  * in-progress: accepted, not yet provisioned; form-opened: inputs were missing, the popup's form was opened instead
@@ -127,20 +135,33 @@ export const ConnectionCheck = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('not-configured') }),
   z.object({ kind: z.literal('sign-in-required'), detail: z.string() }),
   z.object({ kind: z.literal('failed'), detail: z.string(), adminConsentUrl: z.string() }),
-  z.object({ kind: z.literal('checked'), checkedAt: z.string(), adminConsentUrl: z.string(), scopes: z.array(ScopeCheck) }),
+  z.object({
+    kind: z.literal('checked'),
+    checkedAt: z.string(),
+    adminConsentUrl: z.string(),
+    scopes: z.array(ScopeCheck),
+  }),
 ]);
 export type ConnectionCheck = z.infer<typeof ConnectionCheck>;
 
 export const protocol = {
   /** Popup/options → background: activate one or more eligible assignments (multi-select), each with the same input. */
   'pim.activate': define({
-    request: z.object({ keys: z.array(Key).check(z.minLength(1), z.maxLength(20)), input: z.nullable(ActivationInput) }),
+    request: z.object({
+      keys: z.array(Key).check(z.minLength(1), z.maxLength(20)),
+      input: z.nullable(ActivationInput),
+    }),
     response: Results,
     from: 'extension',
     to: 'background',
   }),
   /** Activate a saved bundle: every item with the bundle's template and duration; active/pending items are skipped. */
-  'pim.activateBundle': define({ request: z.object({ bundleId: z.string().check(z.minLength(1), z.maxLength(64)) }), response: Results, from: 'extension', to: 'background' }),
+  'pim.activateBundle': define({
+    request: z.object({ bundleId: z.string().check(z.minLength(1), z.maxLength(64)) }),
+    response: Results,
+    from: 'extension',
+    to: 'background',
+  }),
   'pim.deactivate': define({ request: z.object({ key: Key }), response: Results, from: 'extension', to: 'background' }),
   /** Withdraw a pending request (the pending assignment's key). */
   'pim.cancel': define({ request: z.object({ key: Key }), response: Results, from: 'extension', to: 'background' }),
@@ -149,7 +170,11 @@ export const protocol = {
    * the fallback PIM's refusal offered (deactivate, then activate again at once).
    */
   'pim.extend': define({
-    request: z.object({ key: Key, durationMinutes: z.nullable(z.int().check(z.gte(5), z.lte(1440))), renew: z._default(z.boolean(), false) }),
+    request: z.object({
+      key: Key,
+      durationMinutes: z.nullable(z.int().check(z.gte(5), z.lte(1440))),
+      renew: z._default(z.boolean(), false),
+    }),
     response: Results,
     from: 'extension',
     to: 'background',
@@ -162,7 +187,12 @@ export const protocol = {
     to: 'background',
   }),
   /** Reload the open admin-portal tabs (portals cache roles after an activation). */
-  'portals.reload': define({ request: z.object({}), response: z.object({ reloaded: z.number() }), from: 'extension', to: 'background' }),
+  'portals.reload': define({
+    request: z.object({}),
+    response: z.object({ reloaded: z.number() }),
+    from: 'extension',
+    to: 'background',
+  }),
   /**
    * Sign-in tab → background: a step-up sign-in finished. The access token carries the requested claims (acrs/amr);
    * it stays in the background's memory for the retry (MSAL does not cache claims tokens) and is never stored.
@@ -224,8 +254,18 @@ export const protocol = {
    * Portal badge → background (lib/background/portal-commands.ts): activate and extend open the popup's confirmation
    * (the badge never causes a write by itself); deactivate acts at once only when the badge proved it was visible.
    */
-  'portal.activate': define({ request: PortalCommand, response: PortalCommandResult, from: 'portal', to: 'background' }),
-  'portal.deactivate': define({ request: PortalDeactivate, response: PortalCommandResult, from: 'portal', to: 'background' }),
+  'portal.activate': define({
+    request: PortalCommand,
+    response: PortalCommandResult,
+    from: 'portal',
+    to: 'background',
+  }),
+  'portal.deactivate': define({
+    request: PortalDeactivate,
+    response: PortalCommandResult,
+    from: 'portal',
+    to: 'background',
+  }),
   'portal.extend': define({ request: PortalCommand, response: PortalCommandResult, from: 'portal', to: 'background' }),
   /**
    * Portal badge → background, once per page: register this tab for updates and get what the badge shows, or null
@@ -264,7 +304,10 @@ export async function sendMessage<N extends MessageName>(name: N, payload: Reque
   try {
     raw = await browser.runtime.sendMessage({ name, payload: def.request.parse(payload) });
   } catch (e) {
-    throw new MessagingError('unreachable', `The extension's background did not answer (${String(e)}). Reopen the window and try again.`);
+    throw new MessagingError(
+      'unreachable',
+      `The extension's background did not answer (${String(e)}). Reopen the window and try again.`,
+    );
   }
   const reply = Reply.safeParse(raw);
   if (!reply.success) throw new MessagingError('bad-reply', `Unexpected answer to ${name}.`);
@@ -273,12 +316,17 @@ export async function sendMessage<N extends MessageName>(name: N, payload: Reque
 }
 
 export type Handlers = {
-  [N in MessageName]?: (payload: z.infer<Protocol[N]['request']>, sender: Browser.runtime.MessageSender) => Promise<ResponseOf<N>>;
+  [N in MessageName]?: (
+    payload: z.infer<Protocol[N]['request']>,
+    sender: Browser.runtime.MessageSender,
+  ) => Promise<ResponseOf<N>>;
 };
 
 /** Whether a sender is one of our own extension pages (not a content script, not another extension). */
 export function isExtensionPage(sender: Browser.runtime.MessageSender, self: { id: string; origin: string }): boolean {
-  return sender.id === self.id && (sender.url ?? '').startsWith(self.origin) && !(sender.tab?.url ?? '').startsWith('http');
+  return (
+    sender.id === self.id && (sender.url ?? '').startsWith(self.origin) && !(sender.tab?.url ?? '').startsWith('http')
+  );
 }
 
 /**
@@ -294,7 +342,11 @@ export function isPortalContentScript(sender: Browser.runtime.MessageSender, sel
   return origin === undefined || origin === new URL(sender.url!).origin;
 }
 
-type Listener = (message: unknown, sender: Browser.runtime.MessageSender, sendResponse: (r: unknown) => void) => boolean | undefined;
+type Listener = (
+  message: unknown,
+  sender: Browser.runtime.MessageSender,
+  sendResponse: (r: unknown) => void,
+) => boolean | undefined;
 
 /**
  * Answer the messages meant for `context`. Unknown names, malformed payloads and senders that may not send a message
@@ -307,7 +359,11 @@ export function onMessages(context: 'background' | 'auth', handlers: Handlers): 
 }
 
 /** The listener behind onMessages, separate so tests can drive it with any sender. */
-export function createListener(context: 'background' | 'auth', handlers: Handlers, self: { id: string; origin: string }): Listener {
+export function createListener(
+  context: 'background' | 'auth',
+  handlers: Handlers,
+  self: { id: string; origin: string },
+): Listener {
   const warned = new Set<string>();
   return (message, sender, sendResponse) => {
     const envelope = Envelope.safeParse(message);
@@ -325,14 +381,17 @@ export function createListener(context: 'background' | 'auth', handlers: Handler
       return false;
     };
     if (sender.id !== self.id) return reject('forbidden', 'Sender is not this extension.');
-    if (def.from === 'extension' && !isExtensionPage(sender, self)) return reject('forbidden', 'Only extension pages may send this.');
+    if (def.from === 'extension' && !isExtensionPage(sender, self))
+      return reject('forbidden', 'Only extension pages may send this.');
     if (def.from === 'portal' && !isExtensionPage(sender, self) && !isPortalContentScript(sender, self)) {
       return reject('forbidden', 'Only extension pages and the badge on an admin portal may send this.');
     }
-    const handler = handlers[name as MessageName] as ((p: unknown, s: Browser.runtime.MessageSender) => Promise<unknown>) | undefined;
+    const handler = handlers[name as MessageName] as
+      ((p: unknown, s: Browser.runtime.MessageSender) => Promise<unknown>) | undefined;
     if (!handler) return reject('unsupported', `${name} is not handled here.`);
     const parsed = def.request.safeParse(envelope.data.payload);
-    if (!parsed.success) return reject('bad-request', `Malformed ${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+    if (!parsed.success)
+      return reject('bad-request', `Malformed ${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
     handler(parsed.data, sender).then(
       (value) => sendResponse({ ok: true, value }),
       (e: unknown) => {

@@ -147,9 +147,10 @@ export const portalLayoutItem = defineValidatedItem('local:portalLayout', z.reco
 // ---------------------------------------------------------------------------------------------------------------
 // Activation (issue 3). Local, not sync: templates can exceed sync's 8 kB per-item quota, and history stays on this device.
 
-
 /** Reason templates, in the user's order. Migrations keep them: a template is never silently dropped. */
-export const templatesItem = defineValidatedItem('local:templates', z.array(Template), [], { salvage: validEntries(Template) });
+export const templatesItem = defineValidatedItem('local:templates', z.array(Template), [], {
+  salvage: validEntries(Template),
+});
 export const bundlesItem = defineValidatedItem('local:bundles', z.array(Bundle), [], { salvage: validEntries(Bundle) });
 
 /** Per eligibility (Assignment.key): the template and duration used last time, for one-click re-activation. */
@@ -262,7 +263,12 @@ export const Settings = z.object({
   warningThresholdMinutes: z._default(WarningThresholdMinutes, 10),
 });
 export type Settings = z.infer<typeof Settings>;
-export const DEFAULT_SETTINGS: Settings = { leadTimesMinutes: [10, 2], refreshMinutes: 15, doNotDisturb: false, warningThresholdMinutes: 10 };
+export const DEFAULT_SETTINGS: Settings = {
+  leadTimesMinutes: [10, 2],
+  refreshMinutes: 15,
+  doNotDisturb: false,
+  warningThresholdMinutes: 10,
+};
 export const settingsItem = defineValidatedItem('sync:settings', Settings, DEFAULT_SETTINGS);
 
 /** What the background last saw (per key), so approvals, denials and starts are noticed once, even across restarts. */

@@ -5,4 +5,6 @@ import { ensureChromium, ensureDeps, run, chromiumVersion } from './lib/ensure.m
 ensureDeps();
 const chrome = ensureChromium();
 console.log(`› Browser: ${chrome} (${chromiumVersion(chrome)})`);
-run('npx', ['tsx', 'scripts/bench/index.ts', ...process.argv.slice(2)], { env: { ...process.env, CHROME_PATH: chrome } });
+run('npx', ['tsx', 'scripts/bench/index.ts', ...process.argv.slice(2)], {
+  env: { ...process.env, CHROME_PATH: chrome },
+});

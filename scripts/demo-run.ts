@@ -6,7 +6,16 @@ import { mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startFakeTenant } from '../tests/fake-tenant/index';
-import { chromeArgs, chromePath, configure, EXTENSION_DIR, launch, readStorage, signIn, waitForStorage } from '../tests/e2e/harness';
+import {
+  chromeArgs,
+  chromePath,
+  configure,
+  EXTENSION_DIR,
+  launch,
+  readStorage,
+  signIn,
+  waitForStorage,
+} from '../tests/e2e/harness';
 
 /** The extension API inside the browser, for functions evaluated there through Puppeteer. */
 declare const chrome: typeof import('wxt/browser').browser;
@@ -35,10 +44,16 @@ if (process.env.DISPLAY && !process.argv.includes('--headless')) {
   const sw = await browser.waitForTarget((t) => t.type() === 'service_worker');
   const id = new URL(sw.url()).host;
   const worker = await sw.worker();
-  await worker?.evaluate(async (clientId: string) => chrome.storage.sync.set({ connection: { cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId } }), '11111111-2222-4333-8444-555555555555');
+  await worker?.evaluate(
+    async (clientId: string) =>
+      chrome.storage.sync.set({ connection: { cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId } }),
+    '11111111-2222-4333-8444-555555555555',
+  );
   const page = await browser.newPage();
   await page.goto(`chrome-extension://${id}/signin.html`);
-  console.log('› Chromium is open: sign in as Lidia Holloway (adm-lidia@…), then use the toolbar button. Ctrl-C ends the demo.');
+  console.log(
+    '› Chromium is open: sign in as Lidia Holloway (adm-lidia@…), then use the toolbar button. Ctrl-C ends the demo.',
+  );
   browser.on('disconnected', () => void tenant.close().then(() => process.exit(0)));
   process.on('SIGINT', () => void browser.close());
 } else {
@@ -71,7 +86,9 @@ if (process.env.DISPLAY && !process.argv.includes('--headless')) {
     const snapshotPath = join(outDir, 'snapshot.json');
     writeFileSync(snapshotPath, JSON.stringify(snapshot, null, 2));
     files.push(snapshotPath);
-    console.log(`› Signed in as adm-lidia@contoso.onmicrosoft.com; the popup shows ${rows} rows (${snapshot.assignments.length} assignments in the snapshot). Wrote:`);
+    console.log(
+      `› Signed in as adm-lidia@contoso.onmicrosoft.com; the popup shows ${rows} rows (${snapshot.assignments.length} assignments in the snapshot). Wrote:`,
+    );
     for (const f of files) console.log(`  ${f}`);
   } finally {
     await session.close();

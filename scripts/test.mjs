@@ -28,14 +28,23 @@ const LIBRARY_WARNINGS = [
 ];
 console.log('› web-ext lint (Firefox package)');
 const lint = JSON.parse(
-  spawnSync('npx', ['web-ext', 'lint', '--source-dir', resolve(outDir, 'firefox-mv3'), '--no-input', '--output', 'json'], { cwd: root, encoding: 'utf8' }).stdout,
+  spawnSync(
+    'npx',
+    ['web-ext', 'lint', '--source-dir', resolve(outDir, 'firefox-mv3'), '--no-input', '--output', 'json'],
+    { cwd: root, encoding: 'utf8' },
+  ).stdout,
 );
 console.log(`  ${lint.summary.errors} errors, ${lint.summary.warnings} warnings, ${lint.summary.notices} notices`);
-for (const m of [...lint.errors, ...lint.warnings, ...lint.notices]) console.log(`  ${m._type} ${m.code} ${m.file ?? ''}: ${m.message}`);
+for (const m of [...lint.errors, ...lint.warnings, ...lint.notices])
+  console.log(`  ${m._type} ${m.code} ${m.file ?? ''}: ${m.message}`);
 if (lint.errors.length > 0) process.exit(1);
-const ours = [...lint.warnings, ...lint.notices].filter((m) => !LIBRARY_WARNINGS.some((w) => w.code === m.code && w.file.test(m.file ?? '')));
+const ours = [...lint.warnings, ...lint.notices].filter(
+  (m) => !LIBRARY_WARNINGS.some((w) => w.code === m.code && w.file.test(m.file ?? '')),
+);
 if (ours.length > 0) {
-  console.error(`\n✖ web-ext lint: ${ours.length} warning(s) from our code or manifest:\n${ours.map((m) => `  ${m.code} ${m.file ?? ''}: ${m.message}`).join('\n')}`);
+  console.error(
+    `\n✖ web-ext lint: ${ours.length} warning(s) from our code or manifest:\n${ours.map((m) => `  ${m.code} ${m.file ?? ''}: ${m.message}`).join('\n')}`,
+  );
   process.exit(1);
 }
 console.log('› Tests');

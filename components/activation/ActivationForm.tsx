@@ -83,7 +83,9 @@ export function ActivationForm(props: ActivationFormProps) {
       ticketNumber,
       ticketSystem: chosen?.ticketSystem ?? values.ticketSystem,
       justification: chosen ? renderFor(chosen, ticketNumber, ctx) : values.justification,
-      durationMinutes: chosen?.durationMinutes ? Math.min(chosen.durationMinutes, rules.fields.duration.max) : values.durationMinutes,
+      durationMinutes: chosen?.durationMinutes
+        ? Math.min(chosen.durationMinutes, rules.fields.duration.max)
+        : values.durationMinutes,
     });
     setEdited(false);
   };
@@ -134,8 +136,21 @@ export function ActivationForm(props: ActivationFormProps) {
   const names = targets.map((a) => a.displayName).join(', ');
   const scoped = targets.filter((a) => a.kind === 'role' && a.directoryScopeId !== '/' && a.directoryScopeId !== '');
   return (
-    <form class="act-form" ref={form} data-testid="activation-form" aria-label={t('actFormLabel', names)} aria-busy={busy} noValidate onSubmit={submit} onKeyDown={onKeyDown}>
-      {targets.length > 1 && <p class="act-targets" data-testid="activation-targets">{t('actFormTargets', names)}</p>}
+    <form
+      class="act-form"
+      ref={form}
+      data-testid="activation-form"
+      aria-label={t('actFormLabel', names)}
+      aria-busy={busy}
+      noValidate
+      onSubmit={submit}
+      onKeyDown={onKeyDown}
+    >
+      {targets.length > 1 && (
+        <p class="act-targets" data-testid="activation-targets">
+          {t('actFormTargets', names)}
+        </p>
+      )}
       {scoped.map((a) => (
         <p class="act-scope" key={a.key} data-testid="activation-scope">
           {targets.length > 1 ? t('actFormScopeOf', a.displayName, scopeLabel(a)) : t('actFormScope', scopeLabel(a))}
@@ -146,7 +161,13 @@ export function ActivationForm(props: ActivationFormProps) {
           <label class="act-label" for={`${id}-tpl`}>
             {t('actFormTemplate')}
           </label>
-          <select id={`${id}-tpl`} class="act-input" value={values.templateId ?? ''} data-testid="template" onChange={(e) => chooseTemplate(e.currentTarget.value || null)}>
+          <select
+            id={`${id}-tpl`}
+            class="act-input"
+            value={values.templateId ?? ''}
+            data-testid="template"
+            onChange={(e) => chooseTemplate(e.currentTarget.value || null)}
+          >
             {templates.map((x) => (
               <option value={x.id} key={x.id}>
                 {x.id === values.lastUsedTemplateId ? t('actFormTemplateLastUsed', x.name) : x.name}
@@ -174,7 +195,13 @@ export function ActivationForm(props: ActivationFormProps) {
         <div class="act-field act-ticket">
           <label class="act-label" for={`${id}-sys`}>
             {t('actFormTicketSystem')}
-            <input id={`${id}-sys`} class="act-input" value={values.ticketSystem} data-testid="ticket-system" onInput={(e) => set({ ticketSystem: e.currentTarget.value })} />
+            <input
+              id={`${id}-sys`}
+              class="act-input"
+              value={values.ticketSystem}
+              data-testid="ticket-system"
+              onInput={(e) => set({ ticketSystem: e.currentTarget.value })}
+            />
           </label>
           <label class="act-label" for={`${id}-num`}>
             {t('actFormTicketNumber')}
@@ -209,13 +236,19 @@ export function ActivationForm(props: ActivationFormProps) {
       />
       <StartField value={startAt} now={now} error={shownErrors.start ?? null} onChange={setStartAt} />
       {startAt !== null && fromLocalInput(startAt) !== null && (
-        <p class="act-hint" data-testid="start-preview">{t('actFormStartsAt', formatMoment(fromLocalInput(startAt)!, now, format))}</p>
+        <p class="act-hint" data-testid="start-preview">
+          {t('actFormStartsAt', formatMoment(fromLocalInput(startAt)!, now, format))}
+        </p>
       )}
       {rules.approvalRequired && <p class="act-note">{t('actFormApproval')}</p>}
       {rules.stepUp && <p class="act-note">{t('actFormStepUp')}</p>}
       <div class="act-buttons">
         <button type="submit" class="btn btn-primary" data-testid="activation-submit" aria-busy={busy} disabled={busy}>
-          {busy ? t('actFormSubmitting') : targets.length > 1 ? t('actFormSubmitMany', targets.length) : t('actFormSubmit')}
+          {busy
+            ? t('actFormSubmitting')
+            : targets.length > 1
+              ? t('actFormSubmitMany', targets.length)
+              : t('actFormSubmit')}
         </button>
         <button type="button" class="btn btn-subtle" data-testid="activation-cancel" onClick={props.onCancel}>
           {t('actFormCancel')}

@@ -105,7 +105,11 @@ export function DurationField({ max, value, error, onChange }: DurationFieldProp
             onBlur={normalise}
           />
           <span aria-hidden="true">{t('actFormMinutesUnit')}</span>
-          {typed > max && <span class="act-hint" data-testid="duration-clamped">{t('actFormDurationClamped', formatMinutes(max, t))}</span>}
+          {typed > max && (
+            <span class="act-hint" data-testid="duration-clamped">
+              {t('actFormDurationClamped', formatMinutes(max, t))}
+            </span>
+          )}
         </div>
       )}
       <span id={`${id}-msg`} class="act-error" data-testid="duration-error">

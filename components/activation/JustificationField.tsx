@@ -44,7 +44,15 @@ export interface JustificationFieldProps {
   onInput(value: string): void;
 }
 
-export function JustificationField({ value, required, error, liveError, warning, label, onInput }: JustificationFieldProps) {
+export function JustificationField({
+  value,
+  required,
+  error,
+  liveError,
+  warning,
+  label,
+  onInput,
+}: JustificationFieldProps) {
   const id = useId();
   const length = [...value.trim()].length;
   const shown = error ?? liveError;
@@ -70,7 +78,11 @@ export function JustificationField({ value, required, error, liveError, warning,
         <span id={`${id}-msg`} class="act-error" data-testid="justification-error">
           {shown}
         </span>
-        <span id={`${id}-count`} class={`act-counter${length > JUSTIFICATION_MAX ? ' act-counter-over' : ''}`} data-testid="justification-count">
+        <span
+          id={`${id}-count`}
+          class={`act-counter${length > JUSTIFICATION_MAX ? ' act-counter-over' : ''}`}
+          data-testid="justification-count"
+        >
           {t('actFormCounter', length, JUSTIFICATION_MAX)}
         </span>
       </div>

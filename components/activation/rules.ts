@@ -37,7 +37,16 @@ export function memoryOf(key: string, data: ActivationData): Memory {
   return {
     template,
     rules: {
-      ...(source ? { template: { justification: source.justification, ticketNumber, ticketSystem, durationMinutes: template?.durationMinutes } } : {}),
+      ...(source
+        ? {
+            template: {
+              justification: source.justification,
+              ticketNumber,
+              ticketSystem,
+              durationMinutes: template?.durationMinutes,
+            },
+          }
+        : {}),
       ...(r.durationMinutes !== null ? { durationMinutes: r.durationMinutes } : {}),
     },
   };
@@ -72,7 +81,10 @@ export const PROTOCOL_MAX_MINUTES = 1440;
 export function rulesFor(keys: readonly string[], data: ActivationData): FormRules {
   const rules = mergeRules(keys.map((key) => formRules(data.policies[key]?.policy ?? null, memoryOf(key, data).rules)));
   const max = Math.min(rules.fields.duration.max, PROTOCOL_MAX_MINUTES);
-  return { ...rules, fields: { ...rules.fields, duration: { max, default: Math.min(max, rules.fields.duration.default) } } };
+  return {
+    ...rules,
+    fields: { ...rules.fields, duration: { max, default: Math.min(max, rules.fields.duration.default) } },
+  };
 }
 
 export interface FormValues {
@@ -92,7 +104,11 @@ export interface RenderTarget {
 }
 
 /** A template's reason for these targets; several targets read as one list ("Exchange Administrator, Teams Administrator"). */
-export function renderFor(template: Pick<Template, 'justification' | 'ticketNumber'>, ticketNumber: string, ctx: RenderTarget): string {
+export function renderFor(
+  template: Pick<Template, 'justification' | 'ticketNumber'>,
+  ticketNumber: string,
+  ctx: RenderTarget,
+): string {
   const names = ctx.targets.map((a) => a.displayName).join(', ');
   return renderJustification(template, {
     displayName: names,
@@ -108,7 +124,12 @@ export function renderFor(template: Pick<Template, 'justification' | 'ticketNumb
  * Where the form starts: the template used last time for the first target that has one (else the first template),
  * the reason typed last time when there was no template, the remembered ticket, the rules' default duration.
  */
-export function initialValues(keys: readonly string[], rules: FormRules, data: ActivationData, ctx: RenderTarget): FormValues {
+export function initialValues(
+  keys: readonly string[],
+  rules: FormRules,
+  data: ActivationData,
+  ctx: RenderTarget,
+): FormValues {
   const remembered = keys.map((k) => data.remembered[k]).find((r) => r !== undefined);
   const lastUsed = data.templates.find((x) => keys.some((k) => data.remembered[k]?.templateId === x.id)) ?? null;
   const typed = remembered?.justification ?? null;

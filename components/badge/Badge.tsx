@@ -47,7 +47,12 @@ export function Badge(p: BadgeProps) {
   const soonestEnd = soonest ? parseTime(soonest.endDateTime) : null;
   const warning = soonestEnd !== null && soonestEnd - now < p.warnMs;
   return (
-    <div class={`pc-badge pc-${p.corner}`} role="region" aria-label={t('portalBadgeRegion', p.portalName)} data-testid="pim-badge">
+    <div
+      class={`pc-badge pc-${p.corner}`}
+      role="region"
+      aria-label={t('portalBadgeRegion', p.portalName)}
+      data-testid="pim-badge"
+    >
       <button
         class={warning ? 'pc-pill is-warning' : 'pc-pill'}
         aria-expanded={!p.collapsed}

@@ -25,7 +25,13 @@ export function BadgeRow({ item, now, warnMs, busy, oneClickDeactivate, onComman
   // Counts down to PIM's 5-minute floor, so the greyed button says when it will work.
   const wait = d && !d.ok && d.availableAt ? timeLeft(d.availableAt, now, { seconds: true }) : null;
   return (
-    <li class={`pc-row pc-${item.state}`} data-testid="badge-item" data-key={item.key} data-state={item.state} data-kind={item.kind}>
+    <li
+      class={`pc-row pc-${item.state}`}
+      data-testid="badge-item"
+      data-key={item.key}
+      data-state={item.state}
+      data-kind={item.kind}
+    >
       <div class="pc-main">
         <div class="pc-title">
           <span class={`pc-kind pc-kind-${item.kind}`}>{item.kind === 'role' ? t('kindRole') : t('kindGroup')}</span>
@@ -34,14 +40,10 @@ export function BadgeRow({ item, now, warnMs, busy, oneClickDeactivate, onComman
           </span>
         </div>
         {item.via !== null && (
-          <div class="pc-detail">
-            {item.via ? t('portalBadgeVia', item.via) : t('viaSomeGroup')}
-          </div>
+          <div class="pc-detail">{item.via ? t('portalBadgeVia', item.via) : t('viaSomeGroup')}</div>
         )}
         {item.kind === 'group' && item.grants.length > 0 && (
-          <div class="pc-detail">
-            {t('grants', item.grants.join(', '))}
-          </div>
+          <div class="pc-detail">{t('grants', item.grants.join(', '))}</div>
         )}
       </div>
       <div class="pc-side">

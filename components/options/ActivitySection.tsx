@@ -32,8 +32,23 @@ const ACTIONS: Record<ActivityEntry['action'], MessageKey> = {
 };
 
 /** Graph request statuses that mean "done" or "on its way"; anything else (an error code) is shown as a failure. */
-const SUCCESS = new Set(['provisioned', 'granted', 'revoked', 'canceled', 'cancelled', 'schedulecreated', 'roleassignmentexists']);
-const PENDING = new Set(['pendingapproval', 'pendingadmindecision', 'pendingprovisioning', 'pendingschedulecreation', 'pendingroleassignmentrequest', 'scheduled']);
+const SUCCESS = new Set([
+  'provisioned',
+  'granted',
+  'revoked',
+  'canceled',
+  'cancelled',
+  'schedulecreated',
+  'roleassignmentexists',
+]);
+const PENDING = new Set([
+  'pendingapproval',
+  'pendingadmindecision',
+  'pendingprovisioning',
+  'pendingschedulecreation',
+  'pendingroleassignmentrequest',
+  'scheduled',
+]);
 
 function tone(outcome: string): 'ok' | 'pending' | 'error' {
   const o = outcome.toLowerCase();
@@ -42,11 +57,17 @@ function tone(outcome: string): 'ok' | 'pending' | 'error' {
 
 export function ActivitySection({ entries, now, format, onClear, onDownload }: ActivitySectionProps) {
   const [confirming, setConfirming] = useState(false);
-  const [status, setStatus] = useState<{ kind: 'idle' } | { kind: 'clearing' } | { kind: 'failed'; message: string }>({ kind: 'idle' });
+  const [status, setStatus] = useState<{ kind: 'idle' } | { kind: 'clearing' } | { kind: 'failed'; message: string }>({
+    kind: 'idle',
+  });
   const clearButton = useRef<HTMLButtonElement>(null);
   const exportButton = useRef<HTMLButtonElement>(null);
   const sorted = sortActivity(entries);
-  const full = new Intl.DateTimeFormat(format.locale, { dateStyle: 'full', timeStyle: 'medium', timeZone: format.timeZone });
+  const full = new Intl.DateTimeFormat(format.locale, {
+    dateStyle: 'full',
+    timeStyle: 'medium',
+    timeZone: format.timeZone,
+  });
 
   const clear = async () => {
     setStatus({ kind: 'clearing' });
@@ -71,11 +92,24 @@ export function ActivitySection({ entries, now, format, onClear, onDownload }: A
           disabled={sorted.length === 0}
           data-testid="activity-export"
           // The BOM makes spreadsheet apps read the file as UTF-8 (role names and reasons are not ASCII everywhere).
-          onClick={() => onDownload({ name: ACTIVITY_FILE_NAME, type: 'text/csv;charset=utf-8', text: `\uFEFF${activityCsv(sorted)}` })}
+          onClick={() =>
+            onDownload({
+              name: ACTIVITY_FILE_NAME,
+              type: 'text/csv;charset=utf-8',
+              text: `\uFEFF${activityCsv(sorted)}`,
+            })
+          }
         >
           {t('optActivityExport')}
         </button>
-        <button type="button" class="btn" ref={clearButton} disabled={sorted.length === 0} onClick={() => setConfirming(true)} data-testid="activity-clear">
+        <button
+          type="button"
+          class="btn"
+          ref={clearButton}
+          disabled={sorted.length === 0}
+          onClick={() => setConfirming(true)}
+          data-testid="activity-clear"
+        >
           {t('optActivityClear')}
         </button>
       </div>

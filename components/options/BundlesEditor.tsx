@@ -41,7 +41,10 @@ export function BundlesEditor(props: BundlesEditorProps) {
   useEffect(() => form.current?.querySelector<HTMLElement>('#bundle-name')?.focus(), []);
 
   // Items of the bundle that are not eligible now stay listed (checked) so they can be kept or removed knowingly.
-  const stale = useMemo(() => (initial?.items ?? []).filter((key) => !choices.some((c) => c.key === key)), [initial, choices]);
+  const stale = useMemo(
+    () => (initial?.items ?? []).filter((key) => !choices.some((c) => c.key === key)),
+    [initial, choices],
+  );
   const order = useMemo(() => [...choices.map((c) => c.key), ...stale], [choices, stale]);
 
   const check = useMemo(() => {
@@ -65,10 +68,12 @@ export function BundlesEditor(props: BundlesEditorProps) {
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.path[0] as Field | undefined;
-        if (field && field in labels && !errors[field]) errors[field] = fieldIssue(labels[field], validationText(issue, t));
+        if (field && field in labels && !errors[field])
+          errors[field] = fieldIssue(labels[field], validationText(issue, t));
       }
     }
-    if (!errors.name && props.others.some((b) => b.id !== id && sameName(b.name, name))) errors.name = t('optNameTaken', name.trim());
+    if (!errors.name && props.others.some((b) => b.id !== id && sameName(b.name, name)))
+      errors.name = t('optNameTaken', name.trim());
     return { errors, bundle: parsed.success && Object.keys(errors).length === 0 ? parsed.data : undefined };
   }, [id, name, selected, templateId, duration, order, props.others]);
   const errors = submitted ? check.errors : {};
@@ -85,7 +90,11 @@ export function BundlesEditor(props: BundlesEditorProps) {
     setSubmitted(true);
     if (!check.bundle) {
       const first = (['name', 'items', 'durationMinutes'] as const).find((f) => check.errors[f]);
-      const target = { name: '#bundle-name', items: '#bundle-items input', durationMinutes: '#bundle-duration-custom' } as const;
+      const target = {
+        name: '#bundle-name',
+        items: '#bundle-items input',
+        durationMinutes: '#bundle-duration-custom',
+      } as const;
       if (first) form.current?.querySelector<HTMLElement>(target[first])?.focus();
       return;
     }
@@ -100,7 +109,8 @@ export function BundlesEditor(props: BundlesEditorProps) {
     }
   };
 
-  const describeItem = (a: Assignment) => [kindLabel(a), a.kind === 'group' ? accessLabel(a) : scopeLabel(a)].filter(Boolean).join(' · ');
+  const describeItem = (a: Assignment) =>
+    [kindLabel(a), a.kind === 'group' ? accessLabel(a) : scopeLabel(a)].filter(Boolean).join(' · ');
 
   return (
     <form
@@ -137,7 +147,12 @@ export function BundlesEditor(props: BundlesEditorProps) {
           </p>
         )}
       </div>
-      <fieldset class="field choices" id="bundle-items" aria-describedby={errors.items ? 'bundle-items-error' : 'bundle-items-hint'} aria-invalid={errors.items ? true : undefined}>
+      <fieldset
+        class="field choices"
+        id="bundle-items"
+        aria-describedby={errors.items ? 'bundle-items-error' : 'bundle-items-hint'}
+        aria-invalid={errors.items ? true : undefined}
+      >
         <legend class="label">{t('optBundleItems')}</legend>
         {order.length === 0 ? (
           <p class="field-hint" id="bundle-items-hint">
@@ -182,14 +197,21 @@ export function BundlesEditor(props: BundlesEditorProps) {
       </fieldset>
       <div class="field">
         <label for="bundle-template">{t('optBundleTemplate')}</label>
-        <select id="bundle-template" value={templateId} onChange={(e) => setTemplateId(e.currentTarget.value)} aria-describedby="bundle-template-hint">
+        <select
+          id="bundle-template"
+          value={templateId}
+          onChange={(e) => setTemplateId(e.currentTarget.value)}
+          aria-describedby="bundle-template-hint"
+        >
           <option value="">{t('optBundleTemplateNone')}</option>
           {props.templates.map((tpl) => (
             <option key={tpl.id} value={tpl.id}>
               {tpl.name}
             </option>
           ))}
-          {templateId && !props.templates.some((tpl) => tpl.id === templateId) && <option value={templateId}>{t('optBundleTemplateMissing')}</option>}
+          {templateId && !props.templates.some((tpl) => tpl.id === templateId) && (
+            <option value={templateId}>{t('optBundleTemplateMissing')}</option>
+          )}
         </select>
         <p class="field-hint" id="bundle-template-hint">
           {t('optBundleTemplateHint')}

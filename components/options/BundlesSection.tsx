@@ -41,7 +41,10 @@ export function BundlesSection(props: BundlesSectionProps) {
   const remove = async (id: string) => {
     const index = bundles.findIndex((b) => b.id === id);
     const neighbour = bundles[index + 1] ?? bundles[index - 1];
-    focusLater([...(neighbour ? [byData('id', neighbour.id, ' [data-action="edit"]')] : []), '[data-testid="bundle-new"]'], { waitForChange: true });
+    focusLater(
+      [...(neighbour ? [byData('id', neighbour.id, ' [data-action="edit"]')] : []), '[data-testid="bundle-new"]'],
+      { waitForChange: true },
+    );
     setError(null);
     try {
       await props.onSave(bundles.filter((b) => b.id !== id));
@@ -65,7 +68,8 @@ export function BundlesSection(props: BundlesSectionProps) {
   };
 
   const closeEditor = () => {
-    const selector = editing?.kind === 'edit' ? byData('id', editing.id, ' [data-action="edit"]') : '[data-testid="bundle-new"]';
+    const selector =
+      editing?.kind === 'edit' ? byData('id', editing.id, ' [data-action="edit"]') : '[data-testid="bundle-new"]';
     setEditing(null);
     focusLater([selector, '[data-testid="bundle-new"]']);
   };
@@ -92,7 +96,11 @@ export function BundlesSection(props: BundlesSectionProps) {
   const meta = (bundle: Bundle) => {
     const template = bundle.templateId ? templates.find((tpl) => tpl.id === bundle.templateId) : undefined;
     return [
-      bundle.templateId ? (template ? t('optBundleUsesTemplate', template.name) : t('optBundleTemplateMissing')) : t('optBundleNoTemplate'),
+      bundle.templateId
+        ? template
+          ? t('optBundleUsesTemplate', template.name)
+          : t('optBundleTemplateMissing')
+        : t('optBundleNoTemplate'),
       bundle.durationMinutes !== undefined ? formatMinutes(bundle.durationMinutes, t) : null,
     ]
       .filter((p): p is string => p !== null)
@@ -121,10 +129,22 @@ export function BundlesSection(props: BundlesSectionProps) {
                       <div class="library-meta">{meta(bundle)}</div>
                     </div>
                     <div class="library-actions">
-                      <button type="button" class="btn btn-subtle" data-action="edit" aria-label={t('optEditNamed', bundle.name)} onClick={() => setEditing({ kind: 'edit', id: bundle.id })}>
+                      <button
+                        type="button"
+                        class="btn btn-subtle"
+                        data-action="edit"
+                        aria-label={t('optEditNamed', bundle.name)}
+                        onClick={() => setEditing({ kind: 'edit', id: bundle.id })}
+                      >
                         {t('optEdit')}
                       </button>
-                      <button type="button" class="btn btn-subtle" data-action="delete" aria-label={t('optDeleteNamed', bundle.name)} onClick={() => setDeleting(bundle.id)}>
+                      <button
+                        type="button"
+                        class="btn btn-subtle"
+                        data-action="delete"
+                        aria-label={t('optDeleteNamed', bundle.name)}
+                        onClick={() => setDeleting(bundle.id)}
+                      >
                         {t('optDelete')}
                       </button>
                     </div>
@@ -157,7 +177,12 @@ export function BundlesSection(props: BundlesSectionProps) {
         <div class="library-item library-new">{editor(null)}</div>
       ) : (
         <div class="form-actions library-toolbar">
-          <button type="button" class="btn btn-primary" data-testid="bundle-new" onClick={() => setEditing({ kind: 'new' })}>
+          <button
+            type="button"
+            class="btn btn-primary"
+            data-testid="bundle-new"
+            onClick={() => setEditing({ kind: 'new' })}
+          >
             {t('optBundleNew')}
           </button>
         </div>

@@ -14,7 +14,11 @@ export interface CheckConnectionProps {
   onCopy(text: string): Promise<void>;
 }
 
-type State = { kind: 'idle' } | { kind: 'running' } | { kind: 'done'; result: ConnectionCheck } | { kind: 'broken'; message: string };
+type State =
+  | { kind: 'idle' }
+  | { kind: 'running' }
+  | { kind: 'done'; result: ConnectionCheck }
+  | { kind: 'broken'; message: string };
 
 const STATUS_TEXT: Record<ScopeCheck['status'], MessageKey> = {
   ok: 'checkOk',
@@ -41,7 +45,13 @@ export function CheckConnection({ onCheck, onSignIn, onCopy }: CheckConnectionPr
   return (
     <div class="field check-connection" data-testid="check-connection">
       <div class="form-actions">
-        <button type="button" class="btn btn-subtle" onClick={run} disabled={state.kind === 'running'} data-testid="check-connection-run">
+        <button
+          type="button"
+          class="btn btn-subtle"
+          onClick={run}
+          disabled={state.kind === 'running'}
+          data-testid="check-connection-run"
+        >
           {t('checkConnection')}
         </button>
         <span class="form-status" role="status" data-testid="check-connection-status">
@@ -64,11 +74,19 @@ function summary(result: ConnectionCheck): string {
     case 'failed':
       return t('checkFailed', result.detail);
     case 'checked':
-      return result.scopes.every((s) => s.status === 'ok' || s.status === 'skipped') ? t('checkAllOk') : t('checkSomeFailed');
+      return result.scopes.every((s) => s.status === 'ok' || s.status === 'skipped')
+        ? t('checkAllOk')
+        : t('checkSomeFailed');
   }
 }
 
-function Results({ result, onCopy }: { result: Extract<ConnectionCheck, { kind: 'checked' }>; onCopy(text: string): Promise<void> }) {
+function Results({
+  result,
+  onCopy,
+}: {
+  result: Extract<ConnectionCheck, { kind: 'checked' }>;
+  onCopy(text: string): Promise<void>;
+}) {
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
   const needsConsent = result.scopes.some((s) => s.status === 'not-consented');
   const copy = async () => {

@@ -34,10 +34,23 @@ export function ConfirmInline({ children, confirmLabel, onConfirm, onCancel, tes
     >
       <div class="confirm-text">{children}</div>
       <div class="form-actions">
-        <button type="button" class="btn btn-danger" onClick={onConfirm} disabled={busy} data-testid={testId && `${testId}-confirm`}>
+        <button
+          type="button"
+          class="btn btn-danger"
+          onClick={onConfirm}
+          disabled={busy}
+          data-testid={testId && `${testId}-confirm`}
+        >
           {confirmLabel}
         </button>
-        <button type="button" class="btn" ref={cancel} onClick={onCancel} disabled={busy} data-testid={testId && `${testId}-cancel`}>
+        <button
+          type="button"
+          class="btn"
+          ref={cancel}
+          onClick={onCancel}
+          disabled={busy}
+          data-testid={testId && `${testId}-cancel`}
+        >
           {t('optCancel')}
         </button>
       </div>

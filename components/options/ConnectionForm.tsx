@@ -67,7 +67,8 @@ export function ConnectionForm({ initial, onSave, locked = {} }: ConnectionFormP
     }
   };
 
-  const describe = (field: Field) => [errors[field] ? `${field}-error` : `${field}-hint`, locked[field] ? `${field}-locked` : ''].join(' ').trim();
+  const describe = (field: Field) =>
+    [errors[field] ? `${field}-error` : `${field}-hint`, locked[field] ? `${field}-locked` : ''].join(' ').trim();
   const lockNote = (field: Field) =>
     locked[field] && (
       <p class="field-hint field-locked" id={`${field}-locked`} data-testid={`${field}-locked`}>
@@ -79,14 +80,22 @@ export function ConnectionForm({ initial, onSave, locked = {} }: ConnectionFormP
     <form class="form" onSubmit={submit} noValidate data-testid="connection-form">
       <div class="field">
         <label for="cloudId">{t('fieldCloud')}</label>
-        <select id="cloudId" value={values.cloudId} onChange={set('cloudId')} aria-describedby={describe('cloudId')} disabled={locked.cloudId}>
+        <select
+          id="cloudId"
+          value={values.cloudId}
+          onChange={set('cloudId')}
+          aria-describedby={describe('cloudId')}
+          disabled={locked.cloudId}
+        >
           {CLOUDS.map((c) => (
             <option key={c.id} value={c.id}>
               {c.label}
             </option>
           ))}
         </select>
-        <p class="field-hint" id="cloudId-hint">{t('fieldCloudHint')}</p>
+        <p class="field-hint" id="cloudId-hint">
+          {t('fieldCloudHint')}
+        </p>
         {lockNote('cloudId')}
       </div>
       {(['tenant', 'clientId'] as const).map((field) => (

@@ -13,7 +13,9 @@ export interface DurationValue {
 
 export function durationValue(minutes: number | undefined): DurationValue {
   if (minutes === undefined) return { choice: '', custom: '' };
-  return DURATION_PRESETS_MINUTES.includes(minutes) ? { choice: String(minutes), custom: '' } : { choice: 'custom', custom: String(minutes) };
+  return DURATION_PRESETS_MINUTES.includes(minutes)
+    ? { choice: String(minutes), custom: '' }
+    : { choice: 'custom', custom: String(minutes) };
 }
 
 /** Minutes, undefined for "no default", or NaN when the custom box holds something that is not a number. */
@@ -36,7 +38,12 @@ export function DurationField({ id, value, error, onChange }: DurationFieldProps
     <div class="field">
       <label for={id}>{t('optDurationLabel')}</label>
       <div class="field-row">
-        <select id={id} value={value.choice} onChange={(e) => onChange({ ...value, choice: e.currentTarget.value })} aria-describedby={`${id}-hint`}>
+        <select
+          id={id}
+          value={value.choice}
+          onChange={(e) => onChange({ ...value, choice: e.currentTarget.value })}
+          aria-describedby={`${id}-hint`}
+        >
           <option value="">{t('optDurationNone')}</option>
           {DURATION_PRESETS_MINUTES.map((m) => (
             <option key={m} value={String(m)}>

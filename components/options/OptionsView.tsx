@@ -64,7 +64,12 @@ export function OptionsView(props: OptionsViewProps) {
         {props.check && <CheckConnection {...props.check} />}
       </OptionsSection>
       <OptionsSection id="account" title={t('accountTitle')}>
-        <AccountSection auth={props.auth} configured={props.connection !== null} onSignIn={props.onSignIn} onSignOut={props.onSignOut} />
+        <AccountSection
+          auth={props.auth}
+          configured={props.connection !== null}
+          onSignIn={props.onSignIn}
+          onSignOut={props.onSignOut}
+        />
       </OptionsSection>
       {props.organisation && (props.organisation.templates.length > 0 || props.organisation.bundles.length > 0) && (
         <OptionsSection id="organisation" title={t('managedTitle')}>
@@ -76,7 +81,17 @@ export function OptionsView(props: OptionsViewProps) {
   );
 }
 
-export function OptionsSection({ id, title, intro, children }: { id: string; title: string; intro?: string; children: ComponentChildren }) {
+export function OptionsSection({
+  id,
+  title,
+  intro,
+  children,
+}: {
+  id: string;
+  title: string;
+  intro?: string;
+  children: ComponentChildren;
+}) {
   return (
     <section class="options-section" id={id} aria-labelledby={`${id}-title`} data-testid={`options-${id}`}>
       <h2 id={`${id}-title`}>{title}</h2>
@@ -103,10 +118,22 @@ function LibrarySections(lib: LibraryProps) {
         />
       </OptionsSection>
       <OptionsSection id="bundles" title={t('optBundlesTitle')} intro={t('optBundlesIntro')}>
-        <BundlesSection bundles={lib.bundles} templates={lib.templates} assignments={lib.assignments} newId={lib.newId} onSave={lib.onSaveBundles} />
+        <BundlesSection
+          bundles={lib.bundles}
+          templates={lib.templates}
+          assignments={lib.assignments}
+          newId={lib.newId}
+          onSave={lib.onSaveBundles}
+        />
       </OptionsSection>
       <OptionsSection id="activity" title={t('optActivityTitle')} intro={t('optActivityIntro')}>
-        <ActivitySection entries={lib.activity} now={lib.now().getTime()} format={lib.format} onClear={lib.onClearActivity} onDownload={lib.onDownload} />
+        <ActivitySection
+          entries={lib.activity}
+          now={lib.now().getTime()}
+          format={lib.format}
+          onClear={lib.onClearActivity}
+          onDownload={lib.onDownload}
+        />
       </OptionsSection>
     </>
   );

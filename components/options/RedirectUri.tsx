@@ -19,7 +19,9 @@ export function RedirectUri({ uri, onCopy }: RedirectUriProps) {
   };
   return (
     <div class="field">
-      <span class="label" id="redirect-label">{t('redirectUriLabel')}</span>
+      <span class="label" id="redirect-label">
+        {t('redirectUriLabel')}
+      </span>
       <div class="copy-row">
         <code class="code" aria-labelledby="redirect-label" data-testid="redirect-uri">
           {uri}

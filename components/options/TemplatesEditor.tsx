@@ -57,7 +57,13 @@ export function TemplatesEditor(props: TemplatesEditorProps) {
   );
   const preview = renderJustification(
     { justification: values.justification.trim(), ticketNumber: values.ticketNumber.trim() || undefined },
-    { displayName: props.sampleRole, kind: 'role', now: props.now, locale: props.format.locale, timeZone: props.format.timeZone },
+    {
+      displayName: props.sampleRole,
+      kind: 'role',
+      now: props.now,
+      locale: props.format.locale,
+      timeZone: props.format.timeZone,
+    },
   );
   const errors = submitted ? check.errors : {};
   const warnings = [
@@ -78,7 +84,9 @@ export function TemplatesEditor(props: TemplatesEditorProps) {
     if (!check.template) {
       const first = (Object.keys(FIELD_IDS) as TemplateField[]).find((f) => check.errors[f]);
       if (first) {
-        const el = form.current?.querySelector<HTMLElement>(`#${FIELD_IDS[first]}${first === 'durationMinutes' ? '-custom' : ''}`);
+        const el = form.current?.querySelector<HTMLElement>(
+          `#${FIELD_IDS[first]}${first === 'durationMinutes' ? '-custom' : ''}`,
+        );
         el?.focus();
       }
       return;

@@ -69,7 +69,10 @@ export function TemplatesSection(props: TemplatesSectionProps) {
   const remove = async (id: string) => {
     const index = templates.findIndex((x) => x.id === id);
     const neighbour = templates[index + 1] ?? templates[index - 1];
-    focusLater([...(neighbour ? [byData('id', neighbour.id, ' [data-action="edit"]')] : []), '[data-testid="template-new"]'], { waitForChange: true });
+    focusLater(
+      [...(neighbour ? [byData('id', neighbour.id, ' [data-action="edit"]')] : []), '[data-testid="template-new"]'],
+      { waitForChange: true },
+    );
     if (await save(templates.filter((x) => x.id !== id))) setDeleting(null);
   };
 
@@ -88,7 +91,8 @@ export function TemplatesSection(props: TemplatesSectionProps) {
   };
 
   const closeEditor = () => {
-    const selector = editing?.kind === 'edit' ? byData('id', editing.id, ' [data-action="edit"]') : '[data-testid="template-new"]';
+    const selector =
+      editing?.kind === 'edit' ? byData('id', editing.id, ' [data-action="edit"]') : '[data-testid="template-new"]';
     setEditing(null);
     focusLater([selector, '[data-testid="template-new"]']);
   };
@@ -129,16 +133,44 @@ export function TemplatesSection(props: TemplatesSectionProps) {
                       <TemplateMeta template={tpl} />
                     </div>
                     <div class="library-actions">
-                      <button type="button" class="icon-btn" data-move="up" aria-label={t('optMoveUp', tpl.name)} title={t('optMoveUp', tpl.name)} disabled={i === 0} onClick={() => move(i, -1)}>
+                      <button
+                        type="button"
+                        class="icon-btn"
+                        data-move="up"
+                        aria-label={t('optMoveUp', tpl.name)}
+                        title={t('optMoveUp', tpl.name)}
+                        disabled={i === 0}
+                        onClick={() => move(i, -1)}
+                      >
                         <Arrow up />
                       </button>
-                      <button type="button" class="icon-btn" data-move="down" aria-label={t('optMoveDown', tpl.name)} title={t('optMoveDown', tpl.name)} disabled={i === templates.length - 1} onClick={() => move(i, 1)}>
+                      <button
+                        type="button"
+                        class="icon-btn"
+                        data-move="down"
+                        aria-label={t('optMoveDown', tpl.name)}
+                        title={t('optMoveDown', tpl.name)}
+                        disabled={i === templates.length - 1}
+                        onClick={() => move(i, 1)}
+                      >
                         <Arrow up={false} />
                       </button>
-                      <button type="button" class="btn btn-subtle" data-action="edit" aria-label={t('optEditNamed', tpl.name)} onClick={() => setEditing({ kind: 'edit', id: tpl.id })}>
+                      <button
+                        type="button"
+                        class="btn btn-subtle"
+                        data-action="edit"
+                        aria-label={t('optEditNamed', tpl.name)}
+                        onClick={() => setEditing({ kind: 'edit', id: tpl.id })}
+                      >
                         {t('optEdit')}
                       </button>
-                      <button type="button" class="btn btn-subtle" data-action="delete" aria-label={t('optDeleteNamed', tpl.name)} onClick={() => setDeleting(tpl.id)}>
+                      <button
+                        type="button"
+                        class="btn btn-subtle"
+                        data-action="delete"
+                        aria-label={t('optDeleteNamed', tpl.name)}
+                        onClick={() => setDeleting(tpl.id)}
+                      >
                         {t('optDelete')}
                       </button>
                     </div>
@@ -172,19 +204,31 @@ export function TemplatesSection(props: TemplatesSectionProps) {
         <div class="library-item library-new">{editor(null)}</div>
       ) : (
         <div class="form-actions library-toolbar">
-          <button type="button" class="btn btn-primary" data-testid="template-new" onClick={() => setEditing({ kind: 'new' })}>
+          <button
+            type="button"
+            class="btn btn-primary"
+            data-testid="template-new"
+            onClick={() => setEditing({ kind: 'new' })}
+          >
             {t('optTplNew')}
           </button>
         </div>
       )}
-      <TemplatesTransfer templates={templates} bundles={props.bundles} onImport={props.onImport} onDownload={props.onDownload} />
+      <TemplatesTransfer
+        templates={templates}
+        bundles={props.bundles}
+        onImport={props.onImport}
+        onDownload={props.onDownload}
+      />
     </div>
   );
 }
 
 function TemplateMeta({ template }: { template: Template }) {
   const parts = [
-    template.ticketSystem || template.ticketNumber ? t('optTplMetaTicket', [template.ticketSystem, template.ticketNumber].filter(Boolean).join(' ')) : null,
+    template.ticketSystem || template.ticketNumber
+      ? t('optTplMetaTicket', [template.ticketSystem, template.ticketNumber].filter(Boolean).join(' '))
+      : null,
     template.durationMinutes !== undefined ? formatMinutes(template.durationMinutes, t) : null,
   ].filter((p): p is string => p !== null);
   return parts.length ? <div class="library-meta">{parts.join(' · ')}</div> : null;
@@ -193,7 +237,16 @@ function TemplateMeta({ template }: { template: Template }) {
 /** Decorative chevron; the button's label says what it does. */
 export function Arrow({ up }: { up: boolean }) {
   return (
-    <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="1.5">
+    <svg
+      width="16"
+      height="16"
+      viewBox="0 0 16 16"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="1.5"
+    >
       <path d={up ? 'M3.5 10 8 5.5 12.5 10' : 'M3.5 6 8 10.5 12.5 6'} stroke-linecap="round" stroke-linejoin="round" />
     </svg>
   );

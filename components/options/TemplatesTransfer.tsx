@@ -6,7 +6,15 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { plural, t } from '../../lib/i18n';
 import type { Bundle } from '../../lib/pim/bundles';
-import { applyImport, exportLibrary, parseImport, planImport, type ImportPlanFor, type Template, type TemplateLibrary } from '../../lib/pim/templates';
+import {
+  applyImport,
+  exportLibrary,
+  parseImport,
+  planImport,
+  type ImportPlanFor,
+  type Template,
+  type TemplateLibrary,
+} from '../../lib/pim/templates';
 import type { DownloadFile } from './download';
 import { errorText } from './format';
 
@@ -33,7 +41,10 @@ export function TemplatesTransfer({ templates, bundles, onImport, onDownload }: 
   const incoming = state.kind === 'review' ? state.incoming : null;
   // Planned against the current library at every render, so a change made meanwhile (another tab) is what is shown
   // and what is applied.
-  const plan = useMemo(() => (incoming ? planImport({ templates, bundles }, incoming) : null), [incoming, templates, bundles]);
+  const plan = useMemo(
+    () => (incoming ? planImport({ templates, bundles }, incoming) : null),
+    [incoming, templates, bundles],
+  );
 
   const choose = async (e: Event) => {
     const el = e.currentTarget as HTMLInputElement;
@@ -50,7 +61,11 @@ export function TemplatesTransfer({ templates, bundles, onImport, onDownload }: 
       el.value = '';
     }
     const parsed = parseImport(text, t);
-    setState(parsed.ok ? { kind: 'review', file: file.name, incoming: parsed.data, applying: false, failed: null } : { kind: 'rejected', file: file.name, reason: parsed.error });
+    setState(
+      parsed.ok
+        ? { kind: 'review', file: file.name, incoming: parsed.data, applying: false, failed: null }
+        : { kind: 'rejected', file: file.name, reason: parsed.error },
+    );
   };
 
   const confirm = async () => {
@@ -76,7 +91,8 @@ export function TemplatesTransfer({ templates, bundles, onImport, onDownload }: 
     if (reviewing) review.current?.focus();
   }, [reviewing]);
 
-  const exportNow = () => onDownload({ name: EXPORT_FILE_NAME, type: 'application/json', text: exportLibrary({ templates, bundles }) });
+  const exportNow = () =>
+    onDownload({ name: EXPORT_FILE_NAME, type: 'application/json', text: exportLibrary({ templates, bundles }) });
 
   const overwrites = plan ? plan.templates.overwritten.length + plan.bundles.overwritten.length : 0;
   const empty = plan ? plan.templates.added.length + plan.bundles.added.length + overwrites === 0 : false;
@@ -86,7 +102,13 @@ export function TemplatesTransfer({ templates, bundles, onImport, onDownload }: 
       <h3 id="transfer-title">{t('optTransferTitle')}</h3>
       <p class="section-intro">{t('optTransferIntro')}</p>
       <div class="form-actions">
-        <button type="button" class="btn" ref={chooser} onClick={() => input.current?.click()} disabled={state.kind === 'review'}>
+        <button
+          type="button"
+          class="btn"
+          ref={chooser}
+          onClick={() => input.current?.click()}
+          disabled={state.kind === 'review'}
+        >
           {t('optImportChoose')}
         </button>
         <input
@@ -114,11 +136,22 @@ export function TemplatesTransfer({ templates, bundles, onImport, onDownload }: 
       )}
       {state.kind === 'done' && (
         <p class="form-status" role="status" data-testid="import-done">
-          {t('optImportDone', plural(t, 'optImportTemplates', state.templates), plural(t, 'optImportBundles', state.bundles))}
+          {t(
+            'optImportDone',
+            plural(t, 'optImportTemplates', state.templates),
+            plural(t, 'optImportBundles', state.bundles),
+          )}
         </p>
       )}
       {state.kind === 'review' && plan && (
-        <div class="lib-notice import-plan" role="region" aria-labelledby="import-plan-title" data-testid="import-plan" ref={review} tabIndex={-1}>
+        <div
+          class="lib-notice import-plan"
+          role="region"
+          aria-labelledby="import-plan-title"
+          data-testid="import-plan"
+          ref={review}
+          tabIndex={-1}
+        >
           <p class="lib-notice-title" id="import-plan-title">
             {t('optImportReviewTitle', state.file)}
           </p>
@@ -126,8 +159,18 @@ export function TemplatesTransfer({ templates, bundles, onImport, onDownload }: 
             <p class="lib-notice-text">{t('optImportEmpty')}</p>
           ) : (
             <>
-              <PlanList plan={plan.templates} added={t('optImportAddTemplates')} overwritten={t('optImportOverwriteTemplates')} testId="import-plan-templates" />
-              <PlanList plan={plan.bundles} added={t('optImportAddBundles')} overwritten={t('optImportOverwriteBundles')} testId="import-plan-bundles" />
+              <PlanList
+                plan={plan.templates}
+                added={t('optImportAddTemplates')}
+                overwritten={t('optImportOverwriteTemplates')}
+                testId="import-plan-templates"
+              />
+              <PlanList
+                plan={plan.bundles}
+                added={t('optImportAddBundles')}
+                overwritten={t('optImportOverwriteBundles')}
+                testId="import-plan-bundles"
+              />
             </>
           )}
           {state.failed && (
@@ -137,7 +180,13 @@ export function TemplatesTransfer({ templates, bundles, onImport, onDownload }: 
           )}
           <div class="form-actions">
             {!empty && (
-              <button type="button" class={overwrites ? 'btn btn-danger' : 'btn btn-primary'} onClick={() => void confirm()} disabled={state.applying} data-testid="import-confirm">
+              <button
+                type="button"
+                class={overwrites ? 'btn btn-danger' : 'btn btn-primary'}
+                onClick={() => void confirm()}
+                disabled={state.applying}
+                data-testid="import-confirm"
+              >
                 {overwrites ? t('optImportConfirmOverwrite', overwrites) : t('optImportConfirm')}
               </button>
             )}
@@ -151,7 +200,17 @@ export function TemplatesTransfer({ templates, bundles, onImport, onDownload }: 
   );
 }
 
-function PlanList<T extends { id: string; name: string }>({ plan, added, overwritten, testId }: { plan: ImportPlanFor<T>; added: string; overwritten: string; testId: string }) {
+function PlanList<T extends { id: string; name: string }>({
+  plan,
+  added,
+  overwritten,
+  testId,
+}: {
+  plan: ImportPlanFor<T>;
+  added: string;
+  overwritten: string;
+  testId: string;
+}) {
   if (!plan.added.length && !plan.overwritten.length) return null;
   return (
     <div data-testid={testId}>

@@ -5,7 +5,17 @@
  */
 import type { ActivityEntry } from '../../lib/storage';
 
-export const ACTIVITY_CSV_COLUMNS = ['time', 'action', 'name', 'key', 'reason', 'duration_minutes', 'outcome', 'details', 'request_id'] as const;
+export const ACTIVITY_CSV_COLUMNS = [
+  'time',
+  'action',
+  'name',
+  'key',
+  'reason',
+  'duration_minutes',
+  'outcome',
+  'details',
+  'request_id',
+] as const;
 
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';
@@ -21,7 +31,9 @@ export function sortActivity(entries: readonly ActivityEntry[]): ActivityEntry[]
 
 export function activityCsv(entries: readonly ActivityEntry[]): string {
   const rows = sortActivity(entries).map((e) =>
-    [e.at, e.action, e.displayName, e.key, e.justification, e.durationMinutes, e.outcome, e.text, e.requestId].map(csvCell).join(','),
+    [e.at, e.action, e.displayName, e.key, e.justification, e.durationMinutes, e.outcome, e.text, e.requestId]
+      .map(csvCell)
+      .join(','),
   );
   return [ACTIVITY_CSV_COLUMNS.join(','), ...rows].map((row) => `${row}\r\n`).join('');
 }

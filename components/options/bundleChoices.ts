@@ -6,7 +6,10 @@ export function eligibleChoices(assignments: readonly Assignment[]): Assignment[
   const byKey = new Map<string, Assignment>();
   for (const a of assignments) if (a.state === 'eligible' && !byKey.has(a.key)) byKey.set(a.key, a);
   return [...byKey.values()].sort(
-    (a, b) => (a.kind === b.kind ? 0 : a.kind === 'role' ? -1 : 1) || a.displayName.localeCompare(b.displayName) || a.key.localeCompare(b.key),
+    (a, b) =>
+      (a.kind === b.kind ? 0 : a.kind === 'role' ? -1 : 1) ||
+      a.displayName.localeCompare(b.displayName) ||
+      a.key.localeCompare(b.key),
   );
 }
 

@@ -3,7 +3,13 @@
  * errors and warnings in the user's language, and unique names (an export with two equal names cannot be imported).
  */
 import { t } from '../../lib/i18n';
-import { JUSTIFICATION_MAX, Template, validateJustification, validationText, type JustificationIssue } from '../../lib/pim/templates';
+import {
+  JUSTIFICATION_MAX,
+  Template,
+  validateJustification,
+  validationText,
+  type JustificationIssue,
+} from '../../lib/pim/templates';
 
 export type TemplateField = 'name' | 'justification' | 'ticketSystem' | 'ticketNumber' | 'durationMinutes';
 
@@ -52,7 +58,12 @@ export function fieldIssue(label: string, message: string): string {
 
 const optional = (text: string) => (text.trim() === '' ? undefined : text.trim());
 
-export function checkTemplate(id: string, values: TemplateValues, minutes: number | undefined, others: readonly Template[]): TemplateCheck {
+export function checkTemplate(
+  id: string,
+  values: TemplateValues,
+  minutes: number | undefined,
+  others: readonly Template[],
+): TemplateCheck {
   const errors: TemplateCheck['errors'] = {};
   const justification = validateJustification(values.justification);
   const first = justification.errors[0];
@@ -70,7 +81,8 @@ export function checkTemplate(id: string, values: TemplateValues, minutes: numbe
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = issue.path[0] as TemplateField | undefined;
-      if (field && field in LABELS && !errors[field]) errors[field] = fieldIssue(LABELS[field](), validationText(issue, t));
+      if (field && field in LABELS && !errors[field])
+        errors[field] = fieldIssue(LABELS[field](), validationText(issue, t));
     }
   }
   if (!errors.name && others.some((o) => o.id !== id && sameName(o.name, values.name))) {

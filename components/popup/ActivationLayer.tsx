@@ -38,25 +38,43 @@ function ReloadBanner({ act }: { act: Activation }) {
   if (!b) return null;
   if (b.kind === 'reload') {
     return (
-      <Notice id="reload-portals" tone="info" action={{ label: t('actReloadPortals'), onClick: () => void act.reloadPortals(), testId: 'reload-portals' }}>
+      <Notice
+        id="reload-portals"
+        tone="info"
+        action={{ label: t('actReloadPortals'), onClick: () => void act.reloadPortals(), testId: 'reload-portals' }}
+      >
         {t('actReloadPortalsText')}
       </Notice>
     );
   }
   return (
-    <Notice id="reload-portals" tone={b.kind === 'reloaded' ? 'info' : 'error'} action={{ label: t('actDismiss'), onClick: act.dismissBanner }}>
+    <Notice
+      id="reload-portals"
+      tone={b.kind === 'reloaded' ? 'info' : 'error'}
+      action={{ label: t('actDismiss'), onClick: act.dismissBanner }}
+    >
       {b.kind === 'reloaded' ? (b.count === 0 ? t('actReloadedNone') : plural(t, 'actReloadedTabs', b.count)) : b.text}
     </Notice>
   );
 }
 
-export function ActivationLayer({ activation, assignments, now, format, active, pending, eligible }: ActivationLayerProps) {
+export function ActivationLayer({
+  activation,
+  assignments,
+  now,
+  format,
+  active,
+  pending,
+  eligible,
+}: ActivationLayerProps) {
   const candidates = activatable(assignments);
   const act = useActivation(activation, assignments, candidates, now);
   const [intentDone, setIntentDone] = useState(false);
   useEffect(() => setIntentDone(false), [activation.intent]);
   const form = act.form;
-  const targets = form ? form.keys.map((k) => candidates.find((a) => a.key === k)).filter((a): a is Assignment => a !== undefined) : [];
+  const targets = form
+    ? form.keys.map((k) => candidates.find((a) => a.key === k)).filter((a): a is Assignment => a !== undefined)
+    : [];
   let formElement: JSX.Element | null = null;
   if (form && targets.length > 0) {
     const keys = targets.map((a) => a.key);
@@ -104,7 +122,9 @@ export function ActivationLayer({ activation, assignments, now, format, active, 
   const selected = act.selectedKeys;
   const asked = activation.intent && !intentDone ? activation.intent : null;
   const intentTarget = asked
-    ? ((asked.command === 'activate' ? candidates : assignments.filter((a) => a.state === 'active')).find((a) => a.key === asked.key) ?? null)
+    ? ((asked.command === 'activate' ? candidates : assignments.filter((a) => a.state === 'active')).find(
+        (a) => a.key === asked.key,
+      ) ?? null)
     : null;
   // An Activate request is answered by its form: the banner stays while that form is open.
   const intent = asked && (asked.command !== 'activate' || !intentTarget || form?.keys[0] === asked.key) ? asked : null;

@@ -30,7 +30,14 @@ export interface AssignmentRowProps {
   onToggleFavourite(key: string): void;
 }
 
-export function AssignmentRow({ assignment: a, eligibleEnd, now, format, favourite, onToggleFavourite }: AssignmentRowProps) {
+export function AssignmentRow({
+  assignment: a,
+  eligibleEnd,
+  now,
+  format,
+  favourite,
+  onToggleFavourite,
+}: AssignmentRowProps) {
   const access = accessLabel(a);
   const c = useContext(RowControlsContext);
   return (
@@ -63,7 +70,9 @@ export function AssignmentRow({ assignment: a, eligibleEnd, now, format, favouri
           {a.state === 'active' && eligibleEnd && (
             <>
               <span aria-hidden="true"> · </span>
-              <span data-testid="eligible-end">{t('eligibleUntil', formatDay(parseTime(eligibleEnd) ?? now, now, format))}</span>
+              <span data-testid="eligible-end">
+                {t('eligibleUntil', formatDay(parseTime(eligibleEnd) ?? now, now, format))}
+              </span>
             </>
           )}
         </div>
@@ -126,12 +135,21 @@ function When({ a, now, format }: { a: Assignment; now: number; format: TimeForm
   if (a.state === 'active') {
     const assigned = a.assignmentType === 'Assigned';
     if (end === null) text = assigned ? t('assignedPermanent') : t('activePermanent');
-    else text = assigned ? t('assignedUntil', formatMoment(end, now, format)) : `${t('stateActivated')} · ${t('activeUntil', formatMoment(end, now, format))}`;
+    else
+      text = assigned
+        ? t('assignedUntil', formatMoment(end, now, format))
+        : `${t('stateActivated')} · ${t('activeUntil', formatMoment(end, now, format))}`;
   } else if (a.state === 'pending') {
     const start = parseTime(a.startDateTime);
     const parts = [pendingStatusText(a.status)];
-    if (start !== null) parts.push(isScheduled(a.status) ? t('scheduledStart', formatMoment(start, now, format)) : t('requestedStart', formatMoment(start, now, format)));
-    if (start !== null && end !== null && end > start) parts.push(t('requestedDuration', formatMinutes(Math.round((end - start) / 60_000), t)));
+    if (start !== null)
+      parts.push(
+        isScheduled(a.status)
+          ? t('scheduledStart', formatMoment(start, now, format))
+          : t('requestedStart', formatMoment(start, now, format)),
+      );
+    if (start !== null && end !== null && end > start)
+      parts.push(t('requestedDuration', formatMinutes(Math.round((end - start) / 60_000), t)));
     text = parts.join(' · ');
   } else {
     text = end === null ? t('eligiblePermanent') : t('eligibleUntil', formatDay(end, now, format));

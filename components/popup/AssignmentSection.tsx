@@ -32,7 +32,16 @@ function useAllRows(count: number): boolean {
   return all || count <= FIRST_ROWS;
 }
 
-export function AssignmentSection({ id, title, assignments, now, format, favourites, onToggleFavourite, eligibleEnds }: AssignmentSectionProps) {
+export function AssignmentSection({
+  id,
+  title,
+  assignments,
+  now,
+  format,
+  favourites,
+  onToggleFavourite,
+  eligibleEnds,
+}: AssignmentSectionProps) {
   const all = useAllRows(assignments.length);
   if (assignments.length === 0) return null;
   const headingId = `section-${id}`;

@@ -61,7 +61,11 @@ export function BundleStrip({ bundles, assignments, now, busyId, results, onActi
               {answers && answers.length > 0 && (
                 <ul class="bundle-results" data-testid="bundle-results" aria-live="polite">
                   {answers.map((r) => (
-                    <li key={r.key} class={`row-result row-result-${r.kind === 'ok' ? 'ok' : r.kind === 'state' || r.kind === 'stepUp' ? 'info' : 'error'}`} data-kind={r.kind}>
+                    <li
+                      key={r.key}
+                      class={`row-result row-result-${r.kind === 'ok' ? 'ok' : r.kind === 'state' || r.kind === 'stepUp' ? 'info' : 'error'}`}
+                      data-kind={r.kind}
+                    >
                       <strong>{nameOf(r.key)}</strong>: {r.kind === 'stepUp' ? t('actResultStepUp') : r.text}
                     </li>
                   ))}

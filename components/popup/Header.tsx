@@ -51,7 +51,9 @@ export function Header({ account, tenantLabel, refreshing, onRefresh, onOpenSett
       <div class="header-who">
         {account ? (
           <>
-            <div class="header-name" data-testid="account-name">{account.name || account.username}</div>
+            <div class="header-name" data-testid="account-name">
+              {account.name || account.username}
+            </div>
             <div class="header-sub" title={tenantLabel ? `${account.username} · ${tenantLabel}` : account.username}>
               <span data-testid="account-upn">{account.username}</span>
               {tenantLabel && (
@@ -99,7 +101,13 @@ export function Header({ account, tenantLabel, refreshing, onRefresh, onOpenSett
               {t('menuSettings')}
             </button>
             {onSignOut && (
-              <button type="button" role="menuitem" class="menu-item" onClick={choose(onSignOut)} data-testid="sign-out">
+              <button
+                type="button"
+                role="menuitem"
+                class="menu-item"
+                onClick={choose(onSignOut)}
+                data-testid="sign-out"
+              >
                 {t('signOut')}
               </button>
             )}

@@ -3,7 +3,15 @@ import type { JSX } from 'preact';
 
 function Svg({ children, class: cls }: { children: JSX.Element | JSX.Element[]; class?: string }) {
   return (
-    <svg class={cls} width="16" height="16" viewBox="0 0 16 16" fill="currentColor" aria-hidden="true" focusable="false">
+    <svg
+      class={cls}
+      width="16"
+      height="16"
+      viewBox="0 0 16 16"
+      fill="currentColor"
+      aria-hidden="true"
+      focusable="false"
+    >
       {children}
     </svg>
   );

@@ -44,7 +44,12 @@ export function IntentBanner({ intent, target, format, onConfirm, onDismiss }: I
         : intent.command === 'renew'
           ? t('intentRenew', target.displayName)
           : t('intentDeactivate', intent.portalName, target.displayName);
-  const confirmLabel = { extend: t('intentConfirmExtend'), renew: t('actRenew'), deactivate: t('intentConfirmDeactivate'), activate: '' }[intent.command];
+  const confirmLabel = {
+    extend: t('intentConfirmExtend'),
+    renew: t('actRenew'),
+    deactivate: t('intentConfirmDeactivate'),
+    activate: '',
+  }[intent.command];
   return (
     <section class="notice notice-info" data-testid="intent" data-intent={intent.command} role="status">
       <p class="notice-text">{text}</p>

@@ -29,7 +29,12 @@ export function Notice({ id, tone, title, children, action, panel }: NoticeProps
       {title && <h2 class="notice-title">{title}</h2>}
       <p class="notice-text">{children}</p>
       {action && (
-        <button type="button" class={panel ? 'btn btn-primary' : 'btn btn-subtle'} onClick={action.onClick} data-testid={action.testId}>
+        <button
+          type="button"
+          class={panel ? 'btn btn-primary' : 'btn btn-subtle'}
+          onClick={action.onClick}
+          data-testid={action.testId}
+        >
           {action.label}
         </button>
       )}

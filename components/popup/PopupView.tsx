@@ -64,7 +64,8 @@ export function PopupView(props: PopupViewProps) {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const typing = e.target instanceof Element && e.target.closest('input, textarea, select, [contenteditable="true"]');
+      const typing =
+        e.target instanceof Element && e.target.closest('input, textarea, select, [contenteditable="true"]');
       if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey && search.current) {
         e.preventDefault();
         search.current.focus();
@@ -75,7 +76,10 @@ export function PopupView(props: PopupViewProps) {
   }, []);
 
   const signedIn = auth.status !== 'signed-out' && props.connection !== null;
-  const tenant = props.connection?.tenant && props.connection.tenant !== 'organizations' ? props.connection.tenant : (auth.account?.tenantId ?? null);
+  const tenant =
+    props.connection?.tenant && props.connection.tenant !== 'organizations'
+      ? props.connection.tenant
+      : (auth.account?.tenantId ?? null);
   const since = snapshot ? formatMoment(parseTime(snapshot.fetchedAt) ?? now, now, format) : '';
 
   return (
@@ -90,17 +94,34 @@ export function PopupView(props: PopupViewProps) {
       />
       <main class="content">
         {state === 'not-configured' && (
-          <Notice id="not-configured" tone="info" panel title={t('notConfiguredTitle')} action={{ label: t('openSettings'), onClick: props.onOpenSettings }}>
+          <Notice
+            id="not-configured"
+            tone="info"
+            panel
+            title={t('notConfiguredTitle')}
+            action={{ label: t('openSettings'), onClick: props.onOpenSettings }}
+          >
             {t('notConfiguredText')}
           </Notice>
         )}
         {state === 'signed-out' && (
-          <Notice id="signed-out" tone="info" panel title={t('signedOutTitle')} action={{ label: t('signIn'), onClick: props.onSignIn }}>
+          <Notice
+            id="signed-out"
+            tone="info"
+            panel
+            title={t('signedOutTitle')}
+            action={{ label: t('signIn'), onClick: props.onSignIn }}
+          >
             {t('signedOutText')}
           </Notice>
         )}
         {auth.status === 'renewal-required' && state !== 'signed-out' && state !== 'not-configured' && (
-          <Notice id="renewal-required" tone="warning" panel={state === 'renewal-required'} action={{ label: t('signInAgain'), onClick: props.onSignIn }}>
+          <Notice
+            id="renewal-required"
+            tone="warning"
+            panel={state === 'renewal-required'}
+            action={{ label: t('signInAgain'), onClick: props.onSignIn }}
+          >
             {auth.detail ? `${t('renewalText')} ${t('renewalDetail', auth.detail)}` : t('renewalText')}
           </Notice>
         )}
@@ -127,7 +148,13 @@ export function PopupView(props: PopupViewProps) {
             </Notice>
           ))}
         {state === 'empty' && (
-          <Notice id="empty" tone="info" panel title={t('emptyTitle')} action={{ label: t('refresh'), onClick: props.onRefresh }}>
+          <Notice
+            id="empty"
+            tone="info"
+            panel
+            title={t('emptyTitle')}
+            action={{ label: t('refresh'), onClick: props.onRefresh }}
+          >
             {t('emptyText')}
           </Notice>
         )}
@@ -161,14 +188,36 @@ interface ListProps {
   activation?: ActivationProps;
 }
 
-function List({ snapshot, now, format, query, setQuery, search, favourites, onToggleFavourite, activation }: ListProps) {
-  const sections = buildSections(snapshot.assignments, { now, favourites, query, locale: format.locale, labels: searchLabels });
+function List({
+  snapshot,
+  now,
+  format,
+  query,
+  setQuery,
+  search,
+  favourites,
+  onToggleFavourite,
+  activation,
+}: ListProps) {
+  const sections = buildSections(snapshot.assignments, {
+    now,
+    favourites,
+    query,
+    locale: format.locale,
+    labels: searchLabels,
+  });
   const shown = sections.active.length + sections.pending.length + sections.eligible.length;
-  const eligibleEnds = new Map(snapshot.assignments.filter((a) => a.state === 'eligible').map((a) => [a.key, a.endDateTime]));
+  const eligibleEnds = new Map(
+    snapshot.assignments.filter((a) => a.state === 'eligible').map((a) => [a.key, a.endDateTime]),
+  );
   const common = { now, format, favourites, onToggleFavourite, eligibleEnds };
   const active = <AssignmentSection id="active" title={t('sectionActive')} assignments={sections.active} {...common} />;
-  const pending = <AssignmentSection id="pending" title={t('sectionPending')} assignments={sections.pending} {...common} />;
-  const eligible = <AssignmentSection id="eligible" title={t('sectionEligible')} assignments={sections.eligible} {...common} />;
+  const pending = (
+    <AssignmentSection id="pending" title={t('sectionPending')} assignments={sections.pending} {...common} />
+  );
+  const eligible = (
+    <AssignmentSection id="eligible" title={t('sectionEligible')} assignments={sections.eligible} {...common} />
+  );
   return (
     <>
       <SearchBox value={query} onInput={setQuery} inputRef={search} />

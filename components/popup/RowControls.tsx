@@ -92,7 +92,15 @@ export function RowButtons({ a, c }: { a: Assignment; c: RowControls }) {
   if (a.state === 'pending') {
     return (
       <div class="row-actions">
-        <button type="button" class="btn btn-small" aria-busy={busy} disabled={busy} data-testid="cancel" aria-label={t('actCancelRequestLabel', a.displayName)} onClick={() => c.cancel(a)}>
+        <button
+          type="button"
+          class="btn btn-small"
+          aria-busy={busy}
+          disabled={busy}
+          data-testid="cancel"
+          aria-label={t('actCancelRequestLabel', a.displayName)}
+          onClick={() => c.cancel(a)}
+        >
           {busy && <Spinner />}
           {t('actCancelRequest')}
         </button>
@@ -102,7 +110,12 @@ export function RowButtons({ a, c }: { a: Assignment; c: RowControls }) {
   if (a.state !== 'active') return null;
   const can = canDeactivate(a, new Date(c.now));
   const end = parseTime(a.endDateTime);
-  const extendable = a.assignmentType === 'Activated' && a.memberType === 'direct' && end !== null && end > c.now && end - c.now <= EXTEND_WINDOW_MS;
+  const extendable =
+    a.assignmentType === 'Activated' &&
+    a.memberType === 'direct' &&
+    end !== null &&
+    end > c.now &&
+    end - c.now <= EXTEND_WINDOW_MS;
   if (!can.ok && can.reason !== 'too-soon' && !extendable) return null;
   const reasonId = `deactivate-reason-${a.id}`;
   const availableAt = !can.ok && can.availableAt ? Date.parse(can.availableAt) : null;
@@ -124,7 +137,14 @@ export function RowButtons({ a, c }: { a: Assignment; c: RowControls }) {
         </button>
       )}
       {extendable && (
-        <button type="button" class="btn btn-small" disabled={busy} aria-label={t('actExtendLabel', a.displayName)} data-testid="extend" onClick={() => c.extend(a)}>
+        <button
+          type="button"
+          class="btn btn-small"
+          disabled={busy}
+          aria-label={t('actExtendLabel', a.displayName)}
+          data-testid="extend"
+          onClick={() => c.extend(a)}
+        >
           {t('actExtend')}
         </button>
       )}
@@ -161,7 +181,15 @@ function resultText(s: Shown, c: RowControls): string {
   return r.text;
 }
 
-const TONE: Record<Shown['result']['kind'], string> = { ok: 'ok', state: 'info', stepUp: 'info', field: 'error', auth: 'error', retry: 'error', fatal: 'error' };
+const TONE: Record<Shown['result']['kind'], string> = {
+  ok: 'ok',
+  state: 'info',
+  stepUp: 'info',
+  field: 'error',
+  auth: 'error',
+  retry: 'error',
+  fatal: 'error',
+};
 
 /** Under the row: the last answer (a field problem is shown in the form instead), then any open form. */
 export function RowBelow({ a, c }: { a: Assignment; c: RowControls }) {
@@ -172,23 +200,45 @@ export function RowBelow({ a, c }: { a: Assignment; c: RowControls }) {
   return (
     <div class="row-below">
       {shown && !(form && shown.result.kind === 'field') && (
-        <p class={`row-result row-result-${TONE[shown.result.kind]}`} role={TONE[shown.result.kind] === 'error' ? 'alert' : 'status'} data-testid="result" data-kind={shown.result.kind}>
+        <p
+          class={`row-result row-result-${TONE[shown.result.kind]}`}
+          role={TONE[shown.result.kind] === 'error' ? 'alert' : 'status'}
+          data-testid="result"
+          data-kind={shown.result.kind}
+        >
           {resultText(shown, c)}
         </p>
       )}
       {shown?.result.next === 'renew' && a.state === 'active' && (
-        <button type="button" class="btn btn-small" disabled={c.isBusy(a.key)} data-testid="renew" onClick={() => c.renew(a)}>
+        <button
+          type="button"
+          class="btn btn-small"
+          disabled={c.isBusy(a.key)}
+          data-testid="renew"
+          onClick={() => c.renew(a)}
+        >
           {t('actRenew')}
         </button>
       )}
       {shown?.result.next === 'activate' && a.state === 'eligible' && (
-        <button type="button" class="btn btn-small btn-primary" disabled={c.isBusy(a.key)} data-testid="activate-again" onClick={() => c.activate(a)}>
+        <button
+          type="button"
+          class="btn btn-small btn-primary"
+          disabled={c.isBusy(a.key)}
+          data-testid="activate-again"
+          onClick={() => c.activate(a)}
+        >
           {t('actActivateAgain')}
         </button>
       )}
       {form}
       {extension && (
-        <ExtensionRequestForm displayName={a.displayName} busy={c.isBusy(a.key)} onSubmit={(text) => c.requestExtension(a, text)} onCancel={c.closeExtension} />
+        <ExtensionRequestForm
+          displayName={a.displayName}
+          busy={c.isBusy(a.key)}
+          onSubmit={(text) => c.requestExtension(a, text)}
+          onCancel={c.closeExtension}
+        />
       )}
     </div>
   );

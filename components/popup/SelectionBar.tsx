@@ -21,24 +21,26 @@ export function SelectionBar({ count, busy, oneClick, onActivate, onClear, child
   return (
     <div class="selection" data-testid="selection-bar" role="region" aria-label={t('actSelectionLabel')}>
       {children}
-      {count > 0 && <div class="selection-bar">
-        <button
-          type="button"
-          class="btn btn-primary btn-small"
-          disabled={busy || tooMany}
-          aria-busy={busy}
-          title={oneClick ? t('actSelectionOneClick') : t('actActivateTooltipForm')}
-          data-testid="activate-selected"
-          onClick={onActivate}
-        >
-          {busy && <span class="spinner" aria-hidden="true" />}
-          {t('actActivateSelected', count)}
-        </button>
-        <button type="button" class="btn btn-subtle btn-small" onClick={onClear} data-testid="clear-selection">
-          {t('actClearSelection')}
-        </button>
-        {tooMany && <span class="row-actions-note">{t('actSelectionTooMany', MAX_SELECTED)}</span>}
-      </div>}
+      {count > 0 && (
+        <div class="selection-bar">
+          <button
+            type="button"
+            class="btn btn-primary btn-small"
+            disabled={busy || tooMany}
+            aria-busy={busy}
+            title={oneClick ? t('actSelectionOneClick') : t('actActivateTooltipForm')}
+            data-testid="activate-selected"
+            onClick={onActivate}
+          >
+            {busy && <span class="spinner" aria-hidden="true" />}
+            {t('actActivateSelected', count)}
+          </button>
+          <button type="button" class="btn btn-subtle btn-small" onClick={onClear} data-testid="clear-selection">
+            {t('actClearSelection')}
+          </button>
+          {tooMany && <span class="row-actions-note">{t('actSelectionTooMany', MAX_SELECTED)}</span>}
+        </div>
+      )}
     </div>
   );
 }

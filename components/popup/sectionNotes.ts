@@ -67,10 +67,17 @@ export function sectionNotes(snapshot: Snapshot, now: number, format: TimeFormat
       const whole = sectionIds.length === ids.length;
       const what = whole
         ? t(kind === 'role' ? 'sectionNameAllRoles' : 'sectionNameAllGroups')
-        : listOf(sectionIds.map((id) => t(SECTION_NAME[id])), format.locale);
+        : listOf(
+            sectionIds.map((id) => t(SECTION_NAME[id])),
+            format.locale,
+          );
       const showing = showingText(snapshot, sectionIds, kind, whole && !othersFailed, now, format);
       const first = snapshot.sections[sectionIds[0]!]!.error!;
-      notes.push({ id: `${kind}:${reason}`, kind, text: noteText(reason, what, showing, sectionIds, first, format.locale) });
+      notes.push({
+        id: `${kind}:${reason}`,
+        kind,
+        text: noteText(reason, what, showing, sectionIds, first, format.locale),
+      });
     }
   }
   return notes;
@@ -86,12 +93,20 @@ function showingText(
   format: TimeFormat,
 ): string {
   const fetched = ids.map((id) => parseTime(snapshot.sections[id]?.fetchedAt ?? null));
-  if (fetched.every((ms): ms is number => ms !== null)) return t('noteShowingFrom', formatMoment(Math.min(...fetched), now, format));
+  if (fetched.every((ms): ms is number => ms !== null))
+    return t('noteShowingFrom', formatMoment(Math.min(...fetched), now, format));
   if (onlyOtherKind) return t(kind === 'role' ? 'noteShowingGroupsOnly' : 'noteShowingRolesOnly');
   return t('noteShowingRest');
 }
 
-function noteText(reason: Reason, what: string, showing: string, ids: SectionId[], error: SectionError, locale: string): string {
+function noteText(
+  reason: Reason,
+  what: string,
+  showing: string,
+  ids: SectionId[],
+  error: SectionError,
+  locale: string,
+): string {
   switch (reason) {
     case 'permission':
       return t('notePermission', what, showing, listOf([...new Set(ids.map((id) => SECTION_PERMISSION[id]))], locale));

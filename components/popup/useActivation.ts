@@ -12,7 +12,8 @@ import type { Field } from '../../lib/pim/form-rules';
 import { memoryOf, rulesFor } from '../activation/rules';
 import type { ActivationProps, FormState, Shown } from './activationContext';
 
-export type Banner = { kind: 'reload' } | { kind: 'reloaded'; count: number } | { kind: 'reload-failed'; text: string } | null;
+export type Banner =
+  { kind: 'reload' } | { kind: 'reloaded'; count: number } | { kind: 'reload-failed'; text: string } | null;
 
 /** PIM accepted and the role is (or is about to be) in force now: the moment portals need a reload. */
 function activatedNow(r: CommandResult): boolean {
@@ -20,7 +21,14 @@ function activatedNow(r: CommandResult): boolean {
 }
 
 function failure(key: string, e: unknown): CommandResult {
-  return { key, kind: 'fatal', status: null, text: e instanceof Error ? e.message : String(e), field: null, requestId: null };
+  return {
+    key,
+    kind: 'fatal',
+    status: null,
+    text: e instanceof Error ? e.message : String(e),
+    field: null,
+    requestId: null,
+  };
 }
 
 const without = <T>(set: ReadonlySet<T>, items: readonly T[]) => new Set([...set].filter((x) => !items.includes(x)));
@@ -33,7 +41,12 @@ interface RunOptions {
   fromForm?: boolean;
 }
 
-export function useActivation(props: ActivationProps, assignments: readonly Assignment[], eligible: readonly Assignment[], now: number) {
+export function useActivation(
+  props: ActivationProps,
+  assignments: readonly Assignment[],
+  eligible: readonly Assignment[],
+  now: number,
+) {
   const { actions } = props;
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [results, setResults] = useState<ReadonlyMap<string, Shown>>(new Map());
@@ -47,7 +60,8 @@ export function useActivation(props: ActivationProps, assignments: readonly Assi
 
   /** Where focus goes back to when a form closes: the control that opened it (not a control inside a form). */
   const rememberOpener = () => {
-    if (document.activeElement instanceof HTMLElement && !document.activeElement.closest('form')) opener.current = document.activeElement;
+    if (document.activeElement instanceof HTMLElement && !document.activeElement.closest('form'))
+      opener.current = document.activeElement;
   };
   const restoreFocus = () => {
     if (opener.current?.isConnected) opener.current.focus();
@@ -67,7 +81,11 @@ export function useActivation(props: ActivationProps, assignments: readonly Assi
     if (refocus) restoreFocus();
   };
 
-  async function run(keys: string[], call: () => Promise<CommandResult[]>, options: RunOptions = {}): Promise<CommandResult[]> {
+  async function run(
+    keys: string[],
+    call: () => Promise<CommandResult[]>,
+    options: RunOptions = {},
+  ): Promise<CommandResult[]> {
     setBusy((s) => new Set([...s, ...keys]));
     setResults((m) => new Map([...m].filter(([k]) => !keys.includes(k))));
     let answers: CommandResult[];
@@ -108,7 +126,8 @@ export function useActivation(props: ActivationProps, assignments: readonly Assi
   // A badge's Activate: the whole form (template, reason, ticket, duration, start), which is what will be sent.
   const intent = props.intent;
   useEffect(() => {
-    if (intent?.command === 'activate' && eligible.some((a) => a.key === intent.key)) openForm([intent.key], 'row', true);
+    if (intent?.command === 'activate' && eligible.some((a) => a.key === intent.key))
+      openForm([intent.key], 'row', true);
   }, [intent]);
 
   const eligibleKeys = new Set(eligible.map((a) => a.key));
@@ -151,7 +170,9 @@ export function useActivation(props: ActivationProps, assignments: readonly Assi
       restoreFocus();
     },
     requestExtension: (a: Assignment, justification: string) =>
-      void run([a.key], () => actions.requestExtension(a.key, justification)).then(() => setExtensionFor((k) => (k === a.key ? null : k))),
+      void run([a.key], () => actions.requestExtension(a.key, justification)).then(() =>
+        setExtensionFor((k) => (k === a.key ? null : k)),
+      ),
     activateBundle: async (bundle: Bundle) => {
       const keys = planBundle(bundle, assignments, new Date(now))
         .steps.filter((s) => s.action === 'activate')

@@ -8,7 +8,14 @@ import { OptionsView, type LibraryProps, type OptionsViewProps } from '../../com
 import { t } from '../../lib/i18n';
 import { connectionLocks, effectiveConnectionItem, managed, type ManagedPolicy } from '../../lib/managed';
 import { sendMessage } from '../../lib/messaging';
-import { activityItem, authStateItem, bundlesItem, connectionItem, snapshotItem, templatesItem } from '../../lib/storage';
+import {
+  activityItem,
+  authStateItem,
+  bundlesItem,
+  connectionItem,
+  snapshotItem,
+  templatesItem,
+} from '../../lib/storage';
 
 const root = document.getElementById('app')!;
 document.title = t('optionsTitle');
@@ -16,7 +23,10 @@ document.title = t('optionsTitle');
 // The connection as the product uses it (managed values laid over the user's); locked fields come from the policy.
 let policy: ManagedPolicy = await managed.get();
 let data = { connection: await effectiveConnectionItem.get(), auth: await authStateItem.get() };
-const organisation = (p: ManagedPolicy) => ({ templates: p.templates ?? [], bundles: p.disableBundles ? [] : (p.bundles ?? []) });
+const organisation = (p: ManagedPolicy) => ({
+  templates: p.templates ?? [],
+  bundles: p.disableBundles ? [] : (p.bundles ?? []),
+});
 let library = {
   templates: await templatesItem.get(),
   bundles: await bundlesItem.get(),
@@ -56,7 +66,13 @@ const libraryEvents: Omit<LibraryProps, keyof typeof library | 'sampleRole'> = {
 const paint = () => {
   const sampleRole = sampleRoleName(library.assignments ?? []) ?? t('optSampleRole');
   render(
-    <OptionsView {...data} {...props} locked={connectionLocks(policy)} organisation={organisation(policy)} library={{ ...library, ...libraryEvents, sampleRole }} />,
+    <OptionsView
+      {...data}
+      {...props}
+      locked={connectionLocks(policy)}
+      organisation={organisation(policy)}
+      library={{ ...library, ...libraryEvents, sampleRole }}
+    />,
     root,
   );
 };

@@ -24,7 +24,11 @@ import {
   snapshotItem,
 } from '../../lib/storage';
 // The organisation's managed values laid over the user's (lib/managed.ts): tenant, templates, bundles.
-import { effectiveBundlesItem as bundlesItem, effectiveConnectionItem as connectionItem, effectiveTemplatesItem as templatesItem } from '../../lib/managed';
+import {
+  effectiveBundlesItem as bundlesItem,
+  effectiveConnectionItem as connectionItem,
+  effectiveTemplatesItem as templatesItem,
+} from '../../lib/managed';
 
 type Data = Pick<PopupViewProps, 'connection' | 'auth' | 'snapshot' | 'refresh' | 'favourites'>;
 type Stored = Pick<NonNullable<PopupViewProps['activation']>, 'templates' | 'bundles' | 'remembered' | 'policies'>;
@@ -32,18 +36,19 @@ type Stored = Pick<NonNullable<PopupViewProps['activation']>, 'templates' | 'bun
 const root = document.getElementById('app')!;
 const format = { locale: browser.i18n.getUILanguage() };
 
-const [connection, auth, snapshot, refresh, favourites, templates, bundles, remembered, policies, asked] = await Promise.all([
-  connectionItem.get(),
-  authStateItem.get(),
-  snapshotItem.get(),
-  refreshStateItem.get(),
-  favouritesItem.get(),
-  templatesItem.get(),
-  bundlesItem.get(),
-  rememberedItem.get(),
-  policiesItem.get(),
-  portalIntentItem.get(),
-]);
+const [connection, auth, snapshot, refresh, favourites, templates, bundles, remembered, policies, asked] =
+  await Promise.all([
+    connectionItem.get(),
+    authStateItem.get(),
+    snapshotItem.get(),
+    refreshStateItem.get(),
+    favouritesItem.get(),
+    templatesItem.get(),
+    bundlesItem.get(),
+    rememberedItem.get(),
+    policiesItem.get(),
+    portalIntentItem.get(),
+  ]);
 let data: Data = { connection, auth, snapshot, refresh, favourites };
 let stored: Stored = { templates, bundles, remembered, policies };
 
@@ -91,7 +96,10 @@ function update(patch: Partial<Data>, storedPatch: Partial<Stored> = {}): void {
   data = { ...data, ...patch };
   stored = { ...stored, ...storedPatch };
   // Top-level render is synchronous, so the marks below are taken once the DOM holds the list.
-  render(<PopupView {...data} {...props} format={format} activation={{ ...stored, actions, openFormFor, intent }} />, root);
+  render(
+    <PopupView {...data} {...props} format={format} activation={{ ...stored, actions, openFormFor, intent }} />,
+    root,
+  );
 }
 
 update({});
@@ -117,6 +125,10 @@ portalIntentItem.watch((next) => {
   }
 });
 
-if (connection && auth.status === 'signed-in' && isStale(ownSnapshot(snapshot, auth)?.fetchedAt, Date.now(), REFRESH_ON_OPEN_AFTER_MS)) {
+if (
+  connection &&
+  auth.status === 'signed-in' &&
+  isStale(ownSnapshot(snapshot, auth)?.fetchedAt, Date.now(), REFRESH_ON_OPEN_AFTER_MS)
+) {
   void requestRefresh(false);
 }

@@ -70,7 +70,13 @@ export function SignInPage(props: SignInPageProps) {
       ) : (
         <>
           <p class="signin-intro">{t('signinIntro')}</p>
-          <button type="button" class="btn btn-primary" data-testid="signin" onClick={() => void start()} disabled={phase.kind === 'working'}>
+          <button
+            type="button"
+            class="btn btn-primary"
+            data-testid="signin"
+            onClick={() => void start()}
+            disabled={phase.kind === 'working'}
+          >
             {t('signinButton')}
           </button>
           <p role="status" class="signin-status">

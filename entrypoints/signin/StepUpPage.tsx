@@ -43,7 +43,13 @@ export function StepUpPage(props: StepUpPageProps) {
       {props.username && <p>{t('stepupAccount', props.username)}</p>}
       {!finished && (
         <>
-          <button type="button" class="btn btn-primary" data-testid="stepup" onClick={() => void start()} disabled={phase.kind === 'working'}>
+          <button
+            type="button"
+            class="btn btn-primary"
+            data-testid="stepup"
+            onClick={() => void start()}
+            disabled={phase.kind === 'working'}
+          >
             {t('stepupButton')}
           </button>
           <p role="status" class="signin-status">
@@ -62,7 +68,11 @@ export function StepUpPage(props: StepUpPageProps) {
           {finished.status === 'done' && (
             <ul class="stepup-results">
               {finished.results.map((r) => (
-                <li key={r.key} data-kind={r.kind} class={r.kind === 'ok' || r.kind === 'state' ? 'signin-done' : 'signin-error'}>
+                <li
+                  key={r.key}
+                  data-kind={r.kind}
+                  class={r.kind === 'ok' || r.kind === 'state' ? 'signin-done' : 'signin-error'}
+                >
                   {r.text}
                 </li>
               ))}

@@ -51,8 +51,17 @@ async function renderStepUp(step: StepUpMode, c: Connection) {
   // extension can open this page) gets "nothing to verify" and no button.
   const pending = waiting.find((p) => p.stepUpId === step.stepUpId) ?? null;
   const items = pending?.items ?? [];
-  const names = (action: string) => items.filter((i) => i.action === action).map((i) => i.displayName).join(', ');
-  const what = [names('activate') && t('stepupActivate', names('activate')), names('extend') && t('stepupExtend', names('extend'))].filter(Boolean).join('; ');
+  const names = (action: string) =>
+    items
+      .filter((i) => i.action === action)
+      .map((i) => i.displayName)
+      .join(', ');
+  const what = [
+    names('activate') && t('stepupActivate', names('activate')),
+    names('extend') && t('stepupExtend', names('extend')),
+  ]
+    .filter(Boolean)
+    .join('; ');
   const username = auth.account?.username ?? null;
   render(
     <StepUpPage
@@ -61,10 +70,15 @@ async function renderStepUp(step: StepUpMode, c: Connection) {
       verify={
         pending
           ? () =>
-              runStepUp({ ...step, claims: pending.claims }, {
-                acquire: async (claims) => (await signInInteractive(await client(c), { claims, loginHint: username ?? undefined })).accessToken,
-                report: (payload) => sendMessage('auth.stepUpDone', payload),
-              })
+              runStepUp(
+                { ...step, claims: pending.claims },
+                {
+                  acquire: async (claims) =>
+                    (await signInInteractive(await client(c), { claims, loginHint: username ?? undefined }))
+                      .accessToken,
+                  report: (payload) => sendMessage('auth.stepUpDone', payload),
+                },
+              )
           : null
       }
     />,

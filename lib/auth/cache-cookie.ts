@@ -85,7 +85,11 @@ export interface LockManagerLike {
 export const SESSION_KEY_ITEM = 'msalCacheKey';
 
 /** The key shared by every extension context of this browser session, created once. */
-export async function sharedEncryptionKey(area: SessionArea, source: KeySource, locks?: LockManagerLike | null): Promise<EncryptionKey> {
+export async function sharedEncryptionKey(
+  area: SessionArea,
+  source: KeySource,
+  locks?: LockManagerLike | null,
+): Promise<EncryptionKey> {
   const getOrCreate = async () => {
     const stored = EncryptionKey.safeParse((await area.get(SESSION_KEY_ITEM))[SESSION_KEY_ITEM]);
     if (stored.success) return stored.data;

@@ -57,7 +57,9 @@ const AUTH_KEYS = new Set<string>(Object.values(MESSAGE_KEYS));
  */
 export const MESSAGES = Object.defineProperties(
   {} as { readonly [K in AuthMessage]: string },
-  Object.fromEntries(Object.entries(MESSAGE_KEYS).map(([name, key]) => [name, { get: () => t(key), enumerable: true }])),
+  Object.fromEntries(
+    Object.entries(MESSAGE_KEYS).map(([name, key]) => [name, { get: () => t(key), enumerable: true }]),
+  ),
 );
 
 /**
@@ -85,13 +87,22 @@ const INTERACTION_CODES = new Set([
   'no_account_found',
   'no_account_in_silent_request',
 ]);
-const OFFLINE_CODES = new Set(['no_network_connectivity', 'network_error', 'post_request_failed', 'get_request_failed']);
+const OFFLINE_CODES = new Set([
+  'no_network_connectivity',
+  'network_error',
+  'post_request_failed',
+  'get_request_failed',
+]);
 const CANCEL_CODES = new Set(['user_cancelled', 'user_canceled', 'access_denied']);
 
 /** Sort an MSAL error (by its `errorCode`/`name`) into what the caller should do next. */
 export function classifyMsalError(e: unknown): AuthErrorCode {
   if (e instanceof AuthError) return e.code;
-  const shape = (typeof e === 'object' && e !== null ? e : {}) as { errorCode?: unknown; name?: unknown; subError?: unknown };
+  const shape = (typeof e === 'object' && e !== null ? e : {}) as {
+    errorCode?: unknown;
+    name?: unknown;
+    subError?: unknown;
+  };
   const code = typeof shape.errorCode === 'string' ? shape.errorCode : '';
   if (OFFLINE_CODES.has(code)) return 'offline';
   if (CANCEL_CODES.has(code)) return 'cancelled';

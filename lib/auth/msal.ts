@@ -6,7 +6,12 @@
  * document's sessionStorage), `onRedirectNavigate` captures it instead of navigating, `identity.launchWebAuthFlow`
  * shows it, and `handleRedirectPromise` in the SAME document redeems the code.
  */
-import { CacheLookupPolicy, PublicClientApplication, type AccountInfo, type AuthenticationResult } from '@azure/msal-browser';
+import {
+  CacheLookupPolicy,
+  PublicClientApplication,
+  type AccountInfo,
+  type AuthenticationResult,
+} from '@azure/msal-browser';
 import { browser } from 'wxt/browser';
 import { cloudById, type Cloud } from '../clouds';
 import type { Connection } from '../storage';
@@ -46,7 +51,8 @@ export function redirectUri(): string {
 
 export async function createPca(connection: Connection): Promise<PublicClientApplication> {
   // Firefox keeps no cookies for extension pages: the shared key comes from storage.session (see cache-cookie.ts).
-  if (import.meta.env.FIREFOX) presentAsCookie(document, await sharedEncryptionKey(browser.storage.session, crypto, navigator.locks));
+  if (import.meta.env.FIREFOX)
+    presentAsCookie(document, await sharedEncryptionKey(browser.storage.session, crypto, navigator.locks));
   else ensureEncryptionCookie(document, crypto);
   const cloud = cloudById(connection.cloudId);
   const pending: Pending = { cloud, capture: null, state: null };
@@ -121,7 +127,10 @@ export interface InteractiveOptions {
 }
 
 /** Interactive sign-in or step-up. Run it in an extension tab: a popup dies when the auth window takes focus. */
-export async function signInInteractive(pca: PublicClientApplication, options: InteractiveOptions = {}): Promise<AuthenticationResult> {
+export async function signInInteractive(
+  pca: PublicClientApplication,
+  options: InteractiveOptions = {},
+): Promise<AuthenticationResult> {
   const scopes = options.scopes ?? signInScopes(slot(pca).cloud);
   const url = await captureAuthorizeUrl(pca, () =>
     pca.acquireTokenRedirect({
@@ -173,7 +182,11 @@ export async function acquireSilent(
   if (!options.forceRefresh) {
     for (const form of scopeForms(scopes)) {
       try {
-        return await pca.acquireTokenSilent({ scopes: form, account, cacheLookupPolicy: CacheLookupPolicy.AccessToken });
+        return await pca.acquireTokenSilent({
+          scopes: form,
+          account,
+          cacheLookupPolicy: CacheLookupPolicy.AccessToken,
+        });
       } catch {
         // Not cached under this form (or expired): try the other, then the refresh token.
       }
@@ -221,7 +234,10 @@ export function buildRenewalUrl(
  * Redeem what launchWebAuthFlow returned for the URL this document built, or abandon that attempt (null) so MSAL
  * forgets it. Resolves null only when abandoning.
  */
-export async function redeem(pca: PublicClientApplication, responseUrl: string | null): Promise<AuthenticationResult | null> {
+export async function redeem(
+  pca: PublicClientApplication,
+  responseUrl: string | null,
+): Promise<AuthenticationResult | null> {
   if (responseUrl === null) {
     await abandon(pca);
     return null;

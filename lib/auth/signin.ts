@@ -34,7 +34,8 @@ export function parseSignInMode(search: string): SignInMode {
   const params = new URLSearchParams(search);
   const stepUpId = params.get('stepup');
   const claims = params.get('claims');
-  if (stepUpId && stepUpId.length <= 64 && claims && claims.length <= 2000 && isClaimsObject(claims)) return { kind: 'stepup', stepUpId, claims };
+  if (stepUpId && stepUpId.length <= 64 && claims && claims.length <= 2000 && isClaimsObject(claims))
+    return { kind: 'stepup', stepUpId, claims };
   return { kind: 'signin' };
 }
 
@@ -47,7 +48,11 @@ export interface StepUpDeps {
   /** The interactive token request with the claims (msal.ts signInInteractive); resolves with the access token. */
   acquire(claims: string): Promise<string>;
   /** auth.stepUpDone to the background, which retries the waiting activations with the token. */
-  report(payload: { stepUpId: string; accessToken: string | null; error: string | null }): Promise<{ results: CommandResult[] }>;
+  report(payload: {
+    stepUpId: string;
+    accessToken: string | null;
+    error: string | null;
+  }): Promise<{ results: CommandResult[] }>;
 }
 
 /**
@@ -61,11 +66,18 @@ export async function runStepUp(mode: StepUpMode, deps: StepUpDeps): Promise<Ste
   } catch (e) {
     const cancelled = errorCodeOf(e) === 'cancelled';
     const message = e instanceof Error ? e.message : String(e);
-    const reported = await deps.report({ stepUpId: mode.stepUpId, accessToken: null, error: cancelled ? 'cancelled' : message.slice(0, 500) }).catch(() => ({ results: [] }));
-    return cancelled ? { status: 'cancelled', results: reported.results } : { status: 'failed', results: reported.results, message };
+    const reported = await deps
+      .report({ stepUpId: mode.stepUpId, accessToken: null, error: cancelled ? 'cancelled' : message.slice(0, 500) })
+      .catch(() => ({ results: [] }));
+    return cancelled
+      ? { status: 'cancelled', results: reported.results }
+      : { status: 'failed', results: reported.results, message };
   }
   try {
-    return { status: 'done', results: (await deps.report({ stepUpId: mode.stepUpId, accessToken: token, error: null })).results };
+    return {
+      status: 'done',
+      results: (await deps.report({ stepUpId: mode.stepUpId, accessToken: token, error: null })).results,
+    };
   } catch (e) {
     return { status: 'failed', results: [], message: e instanceof Error ? e.message : String(e) };
   }

@@ -10,7 +10,14 @@ import { cloudById } from '../clouds';
 import type { AuthContext, RequestOf, ResponseOf } from '../messaging';
 import type { Account, AuthState, Connection, ValidatedItem } from '../storage';
 import { t } from '../i18n';
-import { AuthError, MESSAGES, SignInRequiredError, classifyWebAuthFlowError, errorCodeOf, wordAuthError } from './errors';
+import {
+  AuthError,
+  MESSAGES,
+  SignInRequiredError,
+  classifyWebAuthFlowError,
+  errorCodeOf,
+  wordAuthError,
+} from './errors';
 import type { AuthHost, AuthMessageName } from './host';
 import { graphScopes } from './scopes';
 
@@ -88,14 +95,16 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
     if (failure !== null) return markRenewalRequired(failure);
     const token = await silent(context, scopes, false);
     const state = await deps.authState.get();
-    if (state.status !== 'signed-in') await deps.authState.set({ status: 'signed-in', account: state.account, detail: null });
+    if (state.status !== 'signed-in')
+      await deps.authState.set({ status: 'signed-in', account: state.account, detail: null });
     return token;
   }
 
   async function acquire(forceRefresh: boolean): Promise<string> {
     const state = await deps.authState.get();
     // Never signed in: renewing without a login hint could silently pick up some other account.
-    if (state.status === 'signed-out' || !state.account) throw new SignInRequiredError('signed-out', MESSAGES.signedOut);
+    if (state.status === 'signed-out' || !state.account)
+      throw new SignInRequiredError('signed-out', MESSAGES.signedOut);
     const connection = await deps.connection.get();
     if (!connection) throw new SignInRequiredError('not-configured', MESSAGES.notConfigured);
     const scopes = graphScopes(cloudById(connection.cloudId));

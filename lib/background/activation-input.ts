@@ -5,7 +5,13 @@
 import { t } from '../i18n';
 import { describeError, type ErrorDescription } from '../pim/errors';
 import type { Assignment } from '../pim/model';
-import { DEFAULT_ACTIVATION_MINUTES, formRules, type ActivationPolicy, type Field, type FormRules } from '../pim/policy';
+import {
+  DEFAULT_ACTIVATION_MINUTES,
+  formRules,
+  type ActivationPolicy,
+  type Field,
+  type FormRules,
+} from '../pim/policy';
 import type { TicketInfo } from '../pim/requests';
 import { justificationText, renderJustification, validateJustification, type Template } from '../pim/templates';
 import type { ActivationInput } from '../messaging';
@@ -40,7 +46,11 @@ export type Resolved =
     }
   | { ok: false; rules: FormRules; description: ErrorDescription };
 
-const RULE_OF: Record<Field, string> = { justification: 'JustificationRule', ticket: 'TicketingRule', duration: 'ExpirationRule' };
+const RULE_OF: Record<Field, string> = {
+  justification: 'JustificationRule',
+  ticket: 'TicketingRule',
+  duration: 'ExpirationRule',
+};
 
 export function resolveActivation(args: ResolveArgs): Resolved {
   const { input, templates } = args;
@@ -52,25 +62,61 @@ export function resolveActivation(args: ResolveArgs): Resolved {
   const ticketNumber = input?.ticketNumber?.trim() || rem?.ticketNumber?.trim() || template?.ticketNumber?.trim() || '';
   const ticketSystem = input?.ticketSystem?.trim() || rem?.ticketSystem?.trim() || template?.ticketSystem?.trim() || '';
   const rendered = template
-    ? renderJustification(template, { displayName: args.assignment.displayName, kind: args.assignment.kind, now: args.now, locale: args.locale, timeZone: args.timeZone, ticketNumber: ticketNumber || undefined })
+    ? renderJustification(template, {
+        displayName: args.assignment.displayName,
+        kind: args.assignment.kind,
+        now: args.now,
+        locale: args.locale,
+        timeZone: args.timeZone,
+        ticketNumber: ticketNumber || undefined,
+      })
     : null;
   const justification = (input?.justification ?? rem?.justification ?? rendered?.text ?? '').trim();
-  const wanted = args.durationMinutes ?? input?.durationMinutes ?? rem?.durationMinutes ?? template?.durationMinutes ?? DEFAULT_ACTIVATION_MINUTES;
+  const wanted =
+    args.durationMinutes ??
+    input?.durationMinutes ??
+    rem?.durationMinutes ??
+    template?.durationMinutes ??
+    DEFAULT_ACTIVATION_MINUTES;
 
   const rules = formRules(args.policy, {
     template: { justification, ticketNumber, ticketSystem, durationMinutes: wanted },
     durationMinutes: wanted,
   });
-  const ctx = { displayName: args.assignment.displayName, action: args.action, kind: args.assignment.kind, maxMinutes: rules.fields.duration.max };
+  const ctx = {
+    displayName: args.assignment.displayName,
+    action: args.action,
+    kind: args.assignment.kind,
+    maxMinutes: rules.fields.duration.max,
+  };
 
   const problem = justification ? validateJustification(justification).errors[0] : undefined;
-  if (problem) return { ok: false, rules, description: { kind: 'field', field: 'justification', fields: ['justification'], text: justificationText(problem, t) } };
+  if (problem)
+    return {
+      ok: false,
+      rules,
+      description: {
+        kind: 'field',
+        field: 'justification',
+        fields: ['justification'],
+        text: justificationText(problem, t),
+      },
+    };
 
   const missing = [...rules.missing];
   // "Ticket {ticket}" with no ticket number would send the placeholder itself to the approvers.
-  if (rendered?.unfilled.includes('ticket') && justification === rendered.text.trim() && !missing.includes('ticket')) missing.push('ticket');
+  if (rendered?.unfilled.includes('ticket') && justification === rendered.text.trim() && !missing.includes('ticket'))
+    missing.push('ticket');
   if (missing.length > 0) {
-    return { ok: false, rules, description: describeError({ code: 'RoleAssignmentRequestPolicyValidationFailed', failedRules: missing.map((f) => RULE_OF[f]) }, ctx, t) };
+    return {
+      ok: false,
+      rules,
+      description: describeError(
+        { code: 'RoleAssignmentRequestPolicyValidationFailed', failedRules: missing.map((f) => RULE_OF[f]) },
+        ctx,
+        t,
+      ),
+    };
   }
 
   const startAt = input?.startAt ? new Date(input.startAt) : undefined;

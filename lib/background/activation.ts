@@ -14,7 +14,15 @@ import { t, type MessageKey } from '../i18n';
 import { actionVerb, describeError, describeOutcome, type ErrorDescription, type StepUpNeed } from '../pim/errors';
 import type { Assignment, Snapshot } from '../pim/model';
 import { ownSnapshot } from '../pim/snapshot';
-import { activate, canDeactivate, deactivate, extendActivation, requestOutcome, ScheduleRequestResponse, type GraphRequest } from '../pim/requests';
+import {
+  activate,
+  canDeactivate,
+  deactivate,
+  extendActivation,
+  requestOutcome,
+  ScheduleRequestResponse,
+  type GraphRequest,
+} from '../pim/requests';
 import type { Template } from '../pim/templates';
 import type { Account, ActivityEntry, AuthState, Connection, PolicyEntry, Remembered, ValidatedItem } from '../storage';
 import type { Bundle } from '../pim/bundles';
@@ -67,7 +75,9 @@ export interface Env {
 }
 
 /** A CommandResult plus, for the portal badge, which state a `state` result stands for (stripped before replying). */
-export type InternalResult = CommandResult & { state?: ErrorDescription['state'] | 'active' | 'pending' | 'not-extended' | 'renew-offer' };
+export type InternalResult = CommandResult & {
+  state?: ErrorDescription['state'] | 'active' | 'pending' | 'not-extended' | 'renew-offer';
+};
 
 /** What a write got back: PIM's status and request id, or Graph's error. */
 export type Answer = { ok: true; status: string | null; requestId: string | null } | { ok: false; error: GraphError };
@@ -81,10 +91,21 @@ export function result(
   key: string,
   kind: CommandResult['kind'],
   text: string,
-  extra: { status?: string | null; field?: CommandResult['field'] | undefined; requestId?: string | null; state?: InternalResult['state']; next?: CommandResult['next'] } = {},
+  extra: {
+    status?: string | null;
+    field?: CommandResult['field'] | undefined;
+    requestId?: string | null;
+    state?: InternalResult['state'];
+    next?: CommandResult['next'];
+  } = {},
 ): InternalResult {
   return {
-    key, kind, status: extra.status ?? null, text, field: extra.field ?? null, requestId: extra.requestId ?? null,
+    key,
+    kind,
+    status: extra.status ?? null,
+    text,
+    field: extra.field ?? null,
+    requestId: extra.requestId ?? null,
     ...(extra.state ? { state: extra.state } : {}),
     ...(extra.next ? { next: extra.next } : {}),
   };
@@ -93,9 +114,11 @@ export function result(
 export const sentence = (d: ErrorDescription) => (d.next ? `${d.text} ${d.next}` : d.text);
 
 /** A snapshot entry whose end has passed is stale: it no longer holds. */
-export const current = (a: Assignment, now: Date) => a.endDateTime === null || Date.parse(a.endDateTime) > now.getTime();
+export const current = (a: Assignment, now: Date) =>
+  a.endDateTime === null || Date.parse(a.endDateTime) > now.getTime();
 
-const claimsOf = (need: StepUpNeed) => (typeof need === 'object' && 'claims' in need ? need.claims : stepUpClaims(need));
+const claimsOf = (need: StepUpNeed) =>
+  typeof need === 'object' && 'claims' in need ? need.claims : stepUpClaims(need);
 
 /** A privileged write for `send`: which key and action it is (journal, activity), the request, an optional step-up token. */
 export interface Write {
@@ -123,7 +146,13 @@ export interface Activation {
   /** `input` null: one click (remembered input over the policy); else the form's input. */
   activateOne(env: Env, key: string, input: ActivationInput | null, choice: TokenChoice): Promise<InternalResult>;
   /** `renew`: the user confirmed renewing after PIM refused the extension. */
-  extendOne(env: Env, key: string, durationMinutes: number | null, choice: TokenChoice, renew?: boolean): Promise<InternalResult>;
+  extendOne(
+    env: Env,
+    key: string,
+    durationMinutes: number | null,
+    choice: TokenChoice,
+    renew?: boolean,
+  ): Promise<InternalResult>;
   /** A step-up's stored form input, or null when there was none or it no longer parses. */
   parseStoredInput(raw: Record<string, unknown> | null): ActivationInput | null;
   reconciler: Reconciler;
@@ -133,7 +162,10 @@ export function createActivation(deps: ActivationDeps): Activation {
   const inFlight = new Map<string, Promise<InternalResult>>();
   const updateRemembered = createUpdater(deps.items.remembered);
   const activity = deps.activity;
-  const format: TimeFormat = { locale: deps.locale, ...(deps.timeZone === undefined ? {} : { timeZone: deps.timeZone }) };
+  const format: TimeFormat = {
+    locale: deps.locale,
+    ...(deps.timeZone === undefined ? {} : { timeZone: deps.timeZone }),
+  };
   /** A moment in a command's sentence, by the rule every context uses: "14:00" today, "3 Dec, 14:00" another day. */
   const moment = (at: Date, now: Date) => formatMoment(at.getTime(), now.getTime(), format);
   const reconciler = createReconciler({
@@ -160,13 +192,24 @@ export function createActivation(deps: ActivationDeps): Activation {
   async function load(): Promise<Env | null> {
     const i = deps.items;
     const [connection, auth, snapshot, policies, remembered, templates] = await Promise.all([
-      i.connection.get(), i.authState.get(), i.snapshot.get(), deps.policies.get(), i.remembered.get(), i.templates.get(),
+      i.connection.get(),
+      i.authState.get(),
+      i.snapshot.get(),
+      deps.policies.get(),
+      i.remembered.get(),
+      i.templates.get(),
     ]);
     if (!connection || auth.status === 'signed-out' || !auth.account) return null;
     const mine = ownSnapshot(snapshot, auth);
     const now = deps.now();
     return {
-      connection, account: auth.account, now, policies, remembered, templates, made: { count: 0 },
+      connection,
+      account: auth.account,
+      now,
+      policies,
+      remembered,
+      templates,
+      made: { count: 0 },
       snapshot: mine ?? { fetchedAt: now.toISOString(), principalId: auth.account.oid, assignments: [], sections: {} },
     };
   }
@@ -182,8 +225,10 @@ export function createActivation(deps: ActivationDeps): Activation {
     const earlier = await reconciler.before(w.key, w.action);
     if (earlier?.outcome === 'landed') return { ok: true, status: earlier.status, requestId: earlier.requestId };
     const displayName = env.snapshot.assignments.find((a) => a.key === w.key)?.displayName ?? w.key;
-    if (earlier?.outcome === 'unknown') return { ok: false, error: { status: 0, code: 'NetworkError', message: t('reconcileUnknown', displayName) } };
-    const body = w.request.body && typeof w.request.body === 'object' ? (w.request.body as Record<string, unknown>) : null;
+    if (earlier?.outcome === 'unknown')
+      return { ok: false, error: { status: 0, code: 'NetworkError', message: t('reconcileUnknown', displayName) } };
+    const body =
+      w.request.body && typeof w.request.body === 'object' ? (w.request.body as Record<string, unknown>) : null;
     const entry = { key: w.key, action: w.action, displayName, request: { path: w.request.path, body } };
     const requestKey = await deps.journal.begin(entry);
     env.made.count++;
@@ -191,7 +236,11 @@ export function createActivation(deps: ActivationDeps): Activation {
     try {
       const answer = await deps.graph(env.connection, w.token).post(w.request.path, w.request.body);
       const parsed = ScheduleRequestResponse.safeParse(answer);
-      return { ok: true, status: parsed.success ? parsed.data.status : null, requestId: parsed.success ? parsed.data.id : null };
+      return {
+        ok: true,
+        status: parsed.success ? parsed.data.status : null,
+        requestId: parsed.success ? parsed.data.id : null,
+      };
     } catch (e) {
       if (e instanceof GraphRequestError) {
         if (e.status !== 0 && e.status !== 504) return { ok: false, error: e.error };
@@ -208,7 +257,14 @@ export function createActivation(deps: ActivationDeps): Activation {
       // Token failures (sign-in needed) and the like: no answer from Graph, described as a 401 / unknown.
       const code = (e as { code?: unknown })?.code;
       const signIn = e instanceof SignInRequiredError;
-      return { ok: false, error: { status: signIn ? 401 : 0, code: typeof code === 'string' && !signIn ? code : '', message: e instanceof Error ? e.message : String(e) } };
+      return {
+        ok: false,
+        error: {
+          status: signIn ? 401 : 0,
+          code: typeof code === 'string' && !signIn ? code : '',
+          message: e instanceof Error ? e.message : String(e),
+        },
+      };
     } finally {
       if (!keep) await deps.journal.end(requestKey);
     }
@@ -218,7 +274,12 @@ export function createActivation(deps: ActivationDeps): Activation {
   async function ensurePolicies(env: Env, keys: readonly string[]): Promise<void> {
     const wanted = env.snapshot.assignments.filter((a) => a.state === 'eligible' && keys.includes(a.key));
     try {
-      const { updates } = await fetchPolicies({ graph: deps.graph(env.connection), assignments: wanted, cache: env.policies, now: env.now });
+      const { updates } = await fetchPolicies({
+        graph: deps.graph(env.connection),
+        assignments: wanted,
+        cache: env.policies,
+        now: env.now,
+      });
       if (Object.keys(updates).length === 0) return;
       env.policies = { ...env.policies, ...updates };
       await deps.policies.merge(updates, env.now);
@@ -233,9 +294,17 @@ export function createActivation(deps: ActivationDeps): Activation {
     return parsed.success ? parsed.data : null;
   }
 
-  async function askStepUp(key: string, name: string, action: 'activate' | 'extend', claims: string, stored: { input: ActivationInput | null; durationMinutes: number | null }) {
+  async function askStepUp(
+    key: string,
+    name: string,
+    action: 'activate' | 'extend',
+    claims: string,
+    stored: { input: ActivationInput | null; durationMinutes: number | null },
+  ) {
     try {
-      await deps.stepUps.request(claims, [{ key, displayName: name, action, input: stored.input, durationMinutes: stored.durationMinutes }]);
+      await deps.stepUps.request(claims, [
+        { key, displayName: name, action, input: stored.input, durationMinutes: stored.durationMinutes },
+      ]);
     } catch (e) {
       return result(key, 'fatal', `${t('cmdStepUp', name, actionVerb(action, t))} (${String(e)})`);
     }
@@ -245,17 +314,34 @@ export function createActivation(deps: ActivationDeps): Activation {
   /** Activation or extension of `target` (the eligibility, or for extend the active assignment). */
   async function request(
     env: Env,
-    a: { key: string; action: 'activate' | 'extend'; target: Assignment; input: ActivationInput | null; durationMinutes: number | null },
+    a: {
+      key: string;
+      action: 'activate' | 'extend';
+      target: Assignment;
+      input: ActivationInput | null;
+      durationMinutes: number | null;
+    },
     choice: TokenChoice,
   ): Promise<InternalResult> {
     const { key, action, target } = a;
     const name = target.displayName;
     const policy = env.policies[key]?.policy ?? null;
     const resolved = resolveActivation({
-      assignment: target, action, input: a.input, remembered: env.remembered[key], templates: env.templates, policy,
-      durationMinutes: a.durationMinutes, now: env.now, locale: deps.locale, timeZone: deps.timeZone,
+      assignment: target,
+      action,
+      input: a.input,
+      remembered: env.remembered[key],
+      templates: env.templates,
+      policy,
+      durationMinutes: a.durationMinutes,
+      now: env.now,
+      locale: deps.locale,
+      timeZone: deps.timeZone,
     });
-    if (!resolved.ok) return result(key, resolved.description.kind, sentence(resolved.description), { field: resolved.description.field });
+    if (!resolved.ok)
+      return result(key, resolved.description.kind, sentence(resolved.description), {
+        field: resolved.description.field,
+      });
 
     let { token, claims } = choice;
     if (!token && resolved.rules.stepUp) {
@@ -263,17 +349,41 @@ export function createActivation(deps: ActivationDeps): Activation {
       token = deps.stepUps.tokenFor(claims, env.account.oid) ?? undefined;
       if (!token) return askStepUp(key, name, action, claims, { input: a.input, durationMinutes: a.durationMinutes });
     }
-    const body = { justification: resolved.justification, durationMinutes: resolved.durationMinutes, now: env.now, ticket: resolved.ticket };
+    const body = {
+      justification: resolved.justification,
+      durationMinutes: resolved.durationMinutes,
+      now: env.now,
+      ticket: resolved.ticket,
+    };
     const graphRequest =
       action === 'extend'
         ? extendActivation(target, env.account.oid, { ...body, maxMinutes: resolved.rules.fields.duration.max })
         : activate(target, env.account.oid, { ...body, startAt: resolved.startAt });
     const answer = await send(env, { key, action, request: graphRequest, token });
     const log = (outcome: string, text: string, requestId: string | null) =>
-      activity.record({ action, key, displayName: name, justification: resolved.justification || null, durationMinutes: resolved.durationMinutes, outcome, text, requestId });
+      activity.record({
+        action,
+        key,
+        displayName: name,
+        justification: resolved.justification || null,
+        durationMinutes: resolved.durationMinutes,
+        outcome,
+        text,
+        requestId,
+      });
 
     if (!answer.ok) {
-      const d = describeError(answer.error, { displayName: name, action, kind: target.kind, maxMinutes: resolved.rules.fields.duration.max, authContext: policy?.authContext ?? null }, t);
+      const d = describeError(
+        answer.error,
+        {
+          displayName: name,
+          action,
+          kind: target.kind,
+          maxMinutes: resolved.rules.fields.duration.max,
+          authContext: policy?.authContext ?? null,
+        },
+        t,
+      );
       await log(answer.error.code || `HTTP ${answer.error.status}`, sentence(d), null);
       if (answer.error.code.toLowerCase() === 'roleassignmentrequestpolicyvalidationfailed') {
         const entry = env.policies[key];
@@ -282,13 +392,25 @@ export function createActivation(deps: ActivationDeps): Activation {
         else if (failedRules.some((r) => FORM_RULES.has(r))) {
           // No readable policy: learn from this refusal (and one dry run for the maximum) what to ask for next.
           const learned = await learnFromRefusal({
-            graph: deps.graph(env.connection, token), target, principalId: env.account.oid, entry, failedRules,
-            justification: resolved.justification, ticket: resolved.ticket, now: env.now, probeReason: t('learnProbeReason'),
+            graph: deps.graph(env.connection, token),
+            target,
+            principalId: env.account.oid,
+            entry,
+            failedRules,
+            justification: resolved.justification,
+            ticket: resolved.ticket,
+            now: env.now,
+            probeReason: t('learnProbeReason'),
           });
           env.policies = { ...env.policies, [key]: learned };
           await deps.policies.merge({ [key]: learned }, env.now);
-          const asked = describeError(answer.error, { displayName: name, action, kind: target.kind, maxMinutes: learned.policy!.maxMinutes, authContext: null }, t);
-          if (asked.kind === 'field') return result(key, asked.kind, sentence(asked), { field: asked.field, state: asked.state });
+          const asked = describeError(
+            answer.error,
+            { displayName: name, action, kind: target.kind, maxMinutes: learned.policy!.maxMinutes, authContext: null },
+            t,
+          );
+          if (asked.kind === 'field')
+            return result(key, asked.kind, sentence(asked), { field: asked.field, state: asked.state });
         }
       }
       if (d.kind === 'stepUp' && d.stepUp) {
@@ -304,20 +426,31 @@ export function createActivation(deps: ActivationDeps): Activation {
 
     const status = answer.status ?? 'Accepted';
     const outcome = requestOutcome(status);
-    const start = action === 'extend' ? (target.endDateTime ? new Date(target.endDateTime) : env.now) : (resolved.startAt ?? env.now);
+    const start =
+      action === 'extend'
+        ? target.endDateTime
+          ? new Date(target.endDateTime)
+          : env.now
+        : (resolved.startAt ?? env.now);
     const text =
       outcome === 'scheduled'
         ? t('cmdScheduled', name, moment(start, env.now))
         : describeOutcome(outcome, { displayName: name }, t);
     await log(status, text, answer.requestId);
-    if (outcome === 'failed' || outcome === 'denied') return result(key, 'fatal', text, { status, requestId: answer.requestId });
+    if (outcome === 'failed' || outcome === 'denied')
+      return result(key, 'fatal', text, { status, requestId: answer.requestId });
     await updateRemembered((all) => ({ ...all, [key]: resolved.remember })).catch((e: unknown) => {
       console.warn(`PIM Companion: could not remember the choices for ${name} (${String(e)}).`);
     });
     return result(key, 'ok', text, { status, requestId: answer.requestId });
   }
 
-  async function activateOne(env: Env, key: string, input: ActivationInput | null, choice: TokenChoice): Promise<InternalResult> {
+  async function activateOne(
+    env: Env,
+    key: string,
+    input: ActivationInput | null,
+    choice: TokenChoice,
+  ): Promise<InternalResult> {
     const all = env.snapshot.assignments.filter((a) => a.key === key);
     const eligible = all.find((a) => a.state === 'eligible');
     const active = all.find((a) => a.state === 'active' && current(a, env.now));
@@ -330,11 +463,19 @@ export function createActivation(deps: ActivationDeps): Activation {
   }
 
   /** `renew`: the user confirmed the deactivate-then-activate fallback this offered before (CommandResult.next). */
-  async function extendOne(env: Env, key: string, durationMinutes: number | null, choice: TokenChoice, renew = false): Promise<InternalResult> {
+  async function extendOne(
+    env: Env,
+    key: string,
+    durationMinutes: number | null,
+    choice: TokenChoice,
+    renew = false,
+  ): Promise<InternalResult> {
     const active = env.snapshot.assignments.find((a) => a.key === key && a.state === 'active' && current(a, env.now));
     if (!active) return result(key, 'state', t('cmdNotActive', key, actionVerb('extend', t)), { state: 'not-active' });
     // Confirmed: PIM already refused the extension (that is how the renewal was offered), so it is not asked again.
-    const first = renew ? null : await request(env, { key, action: 'extend', target: active, input: null, durationMinutes }, choice);
+    const first = renew
+      ? null
+      : await request(env, { key, action: 'extend', target: active, input: null, durationMinutes }, choice);
     if (first && (first.kind !== 'state' || first.state !== 'active')) return first;
     return renewInPlace(env, key, active, durationMinutes, choice, first?.status ?? null, renew);
   }
@@ -345,42 +486,93 @@ export function createActivation(deps: ActivationDeps): Activation {
    * role: no approval to wait for, past the 5-minute floor, and the new request's inputs already resolved.
    */
   async function renewInPlace(
-    env: Env, key: string, active: Assignment, durationMinutes: number | null, choice: TokenChoice, refusedStatus: string | null, confirmed: boolean,
+    env: Env,
+    key: string,
+    active: Assignment,
+    durationMinutes: number | null,
+    choice: TokenChoice,
+    refusedStatus: string | null,
+    confirmed: boolean,
   ): Promise<InternalResult> {
     const eligible = env.snapshot.assignments.find((a) => a.key === key && a.state === 'eligible');
     const policy = env.policies[key]?.policy ?? null;
     // PIM refused and nothing was extended: say so, why, and until when the role still holds (never "Done").
     const notExtended = (reason: MessageKey) => {
       const end = active.endDateTime ? moment(new Date(active.endDateTime), env.now) : '—';
-      return result(key, 'fatal', t('cmdExtendNotDone', active.displayName, t(reason), end), { status: refusedStatus, state: 'not-extended' });
+      return result(key, 'fatal', t('cmdExtendNotDone', active.displayName, t(reason), end), {
+        status: refusedStatus,
+        state: 'not-extended',
+      });
     };
     if (!eligible) return notExtended('cmdRenewNoEligibility');
     if (!policy) return notExtended('cmdRenewNoPolicy');
     if (policy.approvalRequired) return notExtended('cmdRenewApproval');
     if (!canDeactivate(active, env.now).ok) return notExtended('cmdRenewTooSoon');
     const ready = resolveActivation({
-      assignment: eligible, action: 'activate', input: null, remembered: env.remembered[key], templates: env.templates, policy,
-      durationMinutes, now: env.now, locale: deps.locale, timeZone: deps.timeZone,
+      assignment: eligible,
+      action: 'activate',
+      input: null,
+      remembered: env.remembered[key],
+      templates: env.templates,
+      policy,
+      durationMinutes,
+      now: env.now,
+      locale: deps.locale,
+      timeZone: deps.timeZone,
     });
     if (!ready.ok) return notExtended('cmdRenewInputs');
     if (ready.rules.stepUp && !choice.token) return notExtended('cmdRenewStepUp');
     // The user is briefly without the role, and would stay so if PIM refused the new request: they decide.
     if (!confirmed) {
-      return result(key, 'state', t('cmdRenewOffer', active.displayName, formatMinutes(ready.durationMinutes, t)), { status: refusedStatus, state: 'renew-offer', next: 'renew' });
+      return result(key, 'state', t('cmdRenewOffer', active.displayName, formatMinutes(ready.durationMinutes, t)), {
+        status: refusedStatus,
+        state: 'renew-offer',
+        next: 'renew',
+      });
     }
-    const off = await send(env, { key, action: 'deactivate', request: deactivate(active, env.account.oid), token: choice.token });
+    const off = await send(env, {
+      key,
+      action: 'deactivate',
+      request: deactivate(active, env.account.oid),
+      token: choice.token,
+    });
     if (!off.ok) {
-      const d = describeError(off.error, { displayName: active.displayName, action: 'deactivate', kind: active.kind }, t);
+      const d = describeError(
+        off.error,
+        { displayName: active.displayName, action: 'deactivate', kind: active.kind },
+        t,
+      );
       return result(key, d.kind, sentence(d), { field: d.field, state: d.state });
     }
-    const again = await request(env, { key, action: 'activate', target: eligible, input: null, durationMinutes }, choice);
+    const again = await request(
+      env,
+      { key, action: 'activate', target: eligible, input: null, durationMinutes },
+      choice,
+    );
     if (again.kind === 'ok' || again.kind === 'stepUp') return again;
     // Deactivated and not active again: told at once, here and by a notification, with a one-click retry (the same
     // remembered inputs: the eligible row's Activate).
     const text = t('cmdRenewFailed', active.displayName, again.text);
     deps.notify?.({ key, title: t('cmdRenewFailedTitle', active.displayName), message: text });
-    return { ...again, kind: again.kind === 'state' || again.kind === 'field' ? 'fatal' : again.kind, text, next: 'activate' };
+    return {
+      ...again,
+      kind: again.kind === 'state' || again.kind === 'field' ? 'fatal' : again.kind,
+      text,
+      next: 'activate',
+    };
   }
 
-  return { load, send, once, signedOut, activity, moment, ensurePolicies, activateOne, extendOne, parseStoredInput, reconciler };
+  return {
+    load,
+    send,
+    once,
+    signedOut,
+    activity,
+    moment,
+    ensurePolicies,
+    activateOne,
+    extendOne,
+    parseStoredInput,
+    reconciler,
+  };
 }

@@ -10,7 +10,11 @@ export interface ActivityLog {
   record(entry: ActivityRecord): Promise<void>;
 }
 
-export function createActivityLog(deps: { item: Pick<ValidatedItem<ActivityEntry[]>, 'get' | 'set'>; now: () => Date; newId: () => string }): ActivityLog {
+export function createActivityLog(deps: {
+  item: Pick<ValidatedItem<ActivityEntry[]>, 'get' | 'set'>;
+  now: () => Date;
+  newId: () => string;
+}): ActivityLog {
   const update = createUpdater(deps.item);
   return {
     async record(entry) {

@@ -28,7 +28,14 @@ import { DAY, parseTime, type TimeFormat } from '../pim/time';
 import { BACKOFF, classifyFailure, retryDelayMs } from './backoff';
 import { dueWarnings, parseAlarmName, sameAlarm, wantedAlarms, type WantedAlarm } from './schedule';
 import { t } from '../i18n';
-import { commandFailedTitle, notificationFor, notificationTarget, observeChanges, staleWarnings, type NotifyEvent } from './notifications';
+import {
+  commandFailedTitle,
+  notificationFor,
+  notificationTarget,
+  observeChanges,
+  staleWarnings,
+  type NotifyEvent,
+} from './notifications';
 import { applyToolbar, toolbarState } from './toolbar';
 import { openPopupSurface } from './popup-surface';
 import type { PortalCommands } from './commands';
@@ -94,7 +101,10 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     for (const w of wanted) {
       const current = existing.find((a) => a.name === w.name);
       if (current && sameAlarm(current, w)) continue;
-      await browser.alarms.create(w.name, w.periodInMinutes === undefined ? { when: w.when } : { when: w.when, periodInMinutes: w.periodInMinutes });
+      await browser.alarms.create(
+        w.name,
+        w.periodInMinutes === undefined ? { when: w.when } : { when: w.when, periodInMinutes: w.periodInMinutes },
+      );
     }
   }
 
@@ -128,26 +138,41 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     const snapshot = ownSnapshot(raw, auth);
     const nowMs = now();
 
-    const changes = observeChanges({ previous: notifier.observed, snapshot, auth, activity, nowMs, notified: notifier.notified });
+    const changes = observeChanges({
+      previous: notifier.observed,
+      snapshot,
+      auth,
+      activity,
+      nowMs,
+      notified: notifier.notified,
+    });
     const warnings = dueWarnings({ snapshot, settings, nowMs, notified: notifier.notified, activity });
     const stamp = new Date(nowMs).toISOString();
-    const notified = Object.fromEntries(Object.entries(notifier.notified).filter(([, at]) => nowMs - (parseTime(at) ?? 0) < NOTIFIED_TTL_MS));
+    const notified = Object.fromEntries(
+      Object.entries(notifier.notified).filter(([, at]) => nowMs - (parseTime(at) ?? 0) < NOTIFIED_TTL_MS),
+    );
     for (const key of [...warnings.record, ...changes.record]) notified[key] = stamp;
     const next: NotifierState = { notified, observed: changes.observed };
     // Recorded before showing: a worker dying in between loses one notice rather than repeating it forever.
     if (JSON.stringify(next) !== JSON.stringify(notifier)) await notifierItem.set(next);
 
-    const events: NotifyEvent[] = [...warnings.show.map((warning) => ({ kind: 'warn' as const, warning })), ...changes.events];
+    const events: NotifyEvent[] = [
+      ...warnings.show.map((warning) => ({ kind: 'warn' as const, warning })),
+      ...changes.events,
+    ];
     try {
       if (!settings.doNotDisturb) for (const event of events) await show(event, snapshot, nowMs);
-      for (const id of staleWarnings(Object.keys(await browser.notifications.getAll()), snapshot, nowMs)) await browser.notifications.clear(id);
+      for (const id of staleWarnings(Object.keys(await browser.notifications.getAll()), snapshot, nowMs))
+        await browser.notifications.clear(id);
     } catch (e) {
       // Notifications switched off at the OS level, say: the alarms and the badge must still be kept right.
       console.warn('PIM Companion: could not show notifications', e);
     }
 
     const retryAt = parseTime(retry.nextAt);
-    await reconcile(wantedAlarms({ snapshot, settings, nowMs, canRefresh: auth.status === 'signed-in', activity, retryAt }));
+    await reconcile(
+      wantedAlarms({ snapshot, settings, nowMs, canRefresh: auth.status === 'signed-in', activity, retryAt }),
+    );
     await applyToolbar(toolbarState(snapshot, settings, nowMs, format(), t));
   }
 
@@ -239,7 +264,9 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   // added, so listen only where notifications get buttons (there a click opens the popup row with Extend / Deactivate).
   if (buttons) browser.notifications.onButtonClicked?.addListener(buttonListener);
   browser.runtime.onStartup.addListener(startupListener);
-  const unwatch = [snapshotItem, authStateItem, settingsItem, activityItem].map((item) => item.watch(() => void queue(sync)));
+  const unwatch = [snapshotItem, authStateItem, settingsItem, activityItem].map((item) =>
+    item.watch(() => void queue(sync)),
+  );
   void queue(sync);
 
   return {

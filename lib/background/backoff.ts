@@ -39,10 +39,17 @@ export function classifyFailure(error: unknown): RetryDecision {
  * The wait before attempt number `attempt` (1 = the first retry): base·2^(attempt−1) capped at maxMs, and at least the
  * server's Retry-After (kept to the millisecond: 2.5 s is 2500 ms, not rounded to whole seconds).
  */
-export function retryDelayMs(attempt: number, retryAfterSeconds?: number, options: Partial<Record<keyof typeof BACKOFF, number>> = {}): number {
+export function retryDelayMs(
+  attempt: number,
+  retryAfterSeconds?: number,
+  options: Partial<Record<keyof typeof BACKOFF, number>> = {},
+): number {
   const base = options.baseMs ?? BACKOFF.baseMs;
   const max = options.maxMs ?? BACKOFF.maxMs;
   const exponential = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
-  const asked = retryAfterSeconds !== undefined && Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0 ? Math.ceil(retryAfterSeconds * 1000) : 0;
+  const asked =
+    retryAfterSeconds !== undefined && Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0
+      ? Math.ceil(retryAfterSeconds * 1000)
+      : 0;
   return Math.max(exponential, asked);
 }

@@ -34,7 +34,11 @@ export const PROBE_SCOPES: Record<string, string> = {
 };
 
 /** What a refused read costs the user, said next to the refusal (admins without a directory reader role get these). */
-const COST: Record<string, MessageKey> = { rPolicy: 'checkCostPolicy', gPolicy: 'checkCostPolicy', gRoles: 'checkCostGroupRoles' };
+const COST: Record<string, MessageKey> = {
+  rPolicy: 'checkCostPolicy',
+  gPolicy: 'checkCostPolicy',
+  gRoles: 'checkCostGroupRoles',
+};
 
 export interface CheckConnectionDeps {
   connection: () => Promise<Connection | null>;
@@ -67,7 +71,8 @@ export function classify(item: BatchItemResponse | undefined): Outcome {
   if (!item) return { status: 'error', detail: t('checkMissingItem') };
   if (item.status >= 200 && item.status < 300) return { status: 'ok', detail: null };
   const text = errorText(item.body);
-  if ((item.status === 403 || item.status === 401) && MISSING_SCOPE.test(text)) return { status: 'not-consented', detail: text || null };
+  if ((item.status === 403 || item.status === 401) && MISSING_SCOPE.test(text))
+    return { status: 'not-consented', detail: text || null };
   if (item.status === 403 || item.status === 401) return { status: 'forbidden', detail: text || null };
   return { status: 'error', detail: `HTTP ${item.status}${text ? `: ${text}` : ''}` };
 }
@@ -90,7 +95,13 @@ function policyProbes(reads: Map<string, BatchItemResponse>): { requests: BatchR
   const groupId = firstId(reads.get('gElig'), 'groupId') ?? firstId(reads.get('gAct'), 'groupId');
   const requests: BatchRequestItem[] = [
     // Without an eligible role, the tenant-wide list of directory role policies exercises the same permission.
-    { id: 'rPolicy', method: 'GET', url: roleId ? rolePolicyUrl(roleId) : "/policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole'" },
+    {
+      id: 'rPolicy',
+      method: 'GET',
+      url: roleId
+        ? rolePolicyUrl(roleId)
+        : "/policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole'",
+    },
   ];
   const skipped: string[] = [];
   // A group policy read needs a group: with no PIM group in sight there is nothing honest to ask.
@@ -126,13 +137,28 @@ export async function checkConnection(deps: CheckConnectionDeps): Promise<Connec
     for (const r of requests) {
       const outcome = classify(second.find((item) => item.id === r.id));
       const cost = COST[r.id];
-      outcomes.set(r.id, outcome.status === 'forbidden' && cost ? { status: 'forbidden', detail: `${t(cost)}${outcome.detail ? ` (${outcome.detail})` : ''}` } : outcome);
+      outcomes.set(
+        r.id,
+        outcome.status === 'forbidden' && cost
+          ? { status: 'forbidden', detail: `${t(cost)}${outcome.detail ? ` (${outcome.detail})` : ''}` }
+          : outcome,
+      );
     }
     for (const id of skipped) outcomes.delete(id);
-    return { kind: 'checked', checkedAt: deps.now().toISOString(), adminConsentUrl: consentUrl, scopes: report(outcomes) };
+    return {
+      kind: 'checked',
+      checkedAt: deps.now().toISOString(),
+      adminConsentUrl: consentUrl,
+      scopes: report(outcomes),
+    };
   } catch (e) {
     if (e instanceof SignInRequiredError) return { kind: 'sign-in-required', detail: e.message };
-    const detail = e instanceof GraphRequestError ? `${e.code ? `${e.code}: ` : ''}${e.message}` : e instanceof Error ? e.message : String(e);
+    const detail =
+      e instanceof GraphRequestError
+        ? `${e.code ? `${e.code}: ` : ''}${e.message}`
+        : e instanceof Error
+          ? e.message
+          : String(e);
     return { kind: 'failed', detail, adminConsentUrl: consentUrl };
   }
 }

@@ -34,7 +34,10 @@ export function createBackgroundCommands(deps: {
   return createCommands({
     now: deps.now,
     // The step-up token is handed over as is: MSAL does not cache claims tokens, and a silent one would lack the claims.
-    graph: (connection, token) => (token ? createGraphFactory({ getToken: async () => token, clock: deps.clock })(connection) : deps.graphFor(connection)),
+    graph: (connection, token) =>
+      token
+        ? createGraphFactory({ getToken: async () => token, clock: deps.clock })(connection)
+        : deps.graphFor(connection),
     items: {
       connection: effectiveConnectionItem,
       authState: authStateItem,
@@ -62,7 +65,9 @@ export function createBackgroundCommands(deps: {
     locale: browser.i18n.getUILanguage(),
     // `command:<key>`: a click opens the popup at that row (lib/background/notifications.ts notificationTarget).
     notify: ({ key, title, message }) =>
-      void browser.notifications.create(`command:${key}`, { type: 'basic', iconUrl: browser.runtime.getURL('/icon/128.png'), title, message }).catch(() => undefined),
+      void browser.notifications
+        .create(`command:${key}`, { type: 'basic', iconUrl: browser.runtime.getURL('/icon/128.png'), title, message })
+        .catch(() => undefined),
     confirm: confirmInPopup,
     openPopup: async () => {
       // Chrome 127+ (and Firefox) open the popup without a user gesture; older browsers reject or lack it.

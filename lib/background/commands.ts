@@ -5,15 +5,36 @@
  * leaves; every privileged write goes through `send` (journal, one in-flight request per action + key, activity).
  * The per-assignment work lives in ./activation.ts; this file is the message surface and the portal badge's commands.
  */
-import { MessagingError, type ActivationInput, type CommandResult, type Handlers, type PortalCommandResult } from '../messaging';
+import {
+  MessagingError,
+  type ActivationInput,
+  type CommandResult,
+  type Handlers,
+  type PortalCommandResult,
+} from '../messaging';
 import type { PortalIntent } from '../storage';
 // Imported as `translate`: `t` is a local name (a target) further down.
 import { t as translate } from '../i18n';
 import { actionDone, actionVerb, describeError, describeOutcome } from '../pim/errors';
 import { planBundle } from '../pim/bundles';
-import { canDeactivate, cancelRequest, deactivate, requestOutcome, roleSelfExtendEligibility, targetOf } from '../pim/requests';
+import {
+  canDeactivate,
+  cancelRequest,
+  deactivate,
+  requestOutcome,
+  roleSelfExtendEligibility,
+  targetOf,
+} from '../pim/requests';
 import { justificationText, validateJustification } from '../pim/templates';
-import { createActivation, current, result, sentence, type ActivationDeps, type Env, type InternalResult } from './activation';
+import {
+  createActivation,
+  current,
+  result,
+  sentence,
+  type ActivationDeps,
+  type Env,
+  type InternalResult,
+} from './activation';
 
 /** The commands run for the user's click in an extension-owned surface other than the popup (a notification's buttons). */
 export interface PortalCommands {
@@ -32,7 +53,16 @@ export interface CommandExtras {
 }
 
 type CommandHandlers = Required<
-  Pick<Handlers, 'pim.activate' | 'pim.activateBundle' | 'pim.deactivate' | 'pim.cancel' | 'pim.extend' | 'pim.requestExtension' | 'auth.stepUpDone'>
+  Pick<
+    Handlers,
+    | 'pim.activate'
+    | 'pim.activateBundle'
+    | 'pim.deactivate'
+    | 'pim.cancel'
+    | 'pim.extend'
+    | 'pim.requestExtension'
+    | 'auth.stepUpDone'
+  >
 >;
 
 export interface Commands {
@@ -58,7 +88,9 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
   /** One forced refresh after a batch of commands that made requests (the refresher shares one in flight). */
   function settle(env: Env): void {
     if (env.made.count > 0) {
-      deps.refresh().catch((e: unknown) => console.warn(`PIM Companion: refresh after a command failed (${String(e)}).`));
+      deps
+        .refresh()
+        .catch((e: unknown) => console.warn(`PIM Companion: refresh after a command failed (${String(e)}).`));
     }
   }
 
@@ -67,7 +99,9 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     if (!env) return signedOut(keys);
     const unique = [...new Set(keys)];
     await engine.ensurePolicies(env, unique);
-    const list = await Promise.all(unique.map((key) => once(`activate:${key}`, () => engine.activateOne(env, key, input, {}))));
+    const list = await Promise.all(
+      unique.map((key) => once(`activate:${key}`, () => engine.activateOne(env, key, input, {}))),
+    );
     settle(env);
     return list;
   }
@@ -86,25 +120,54 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     if (!env) return signedOut([key])[0]!;
     const active = env.snapshot.assignments.find((a) => a.key === key && a.state === 'active' && current(a, env.now));
     const name = active?.displayName ?? key;
-    if (!active) return result(key, 'state', translate('cmdNotActive', name, actionVerb('deactivate', translate)), { state: 'not-active' });
+    if (!active)
+      return result(key, 'state', translate('cmdNotActive', name, actionVerb('deactivate', translate)), {
+        state: 'not-active',
+      });
     const can = canDeactivate(active, env.now);
     if (!can.ok) {
       if (can.reason === 'too-soon') {
         const time = engine.moment(new Date(can.availableAt!), env.now);
         return result(key, 'state', translate('cmdDeactivateTooSoon', name, time), { state: 'too-soon' });
       }
-      return result(key, 'fatal', translate(can.reason === 'via-group' ? 'cmdDeactivateViaGroup' : 'cmdDeactivateNotActivated', name));
+      return result(
+        key,
+        'fatal',
+        translate(can.reason === 'via-group' ? 'cmdDeactivateViaGroup' : 'cmdDeactivateNotActivated', name),
+      );
     }
     const r = await once(`deactivate:${key}`, async () => {
       const answer = await send(env, { key, action: 'deactivate', request: deactivate(active, env.account.oid) });
       if (!answer.ok) {
-        const d = describeError(answer.error, { displayName: name, action: 'deactivate', kind: active.kind }, translate);
-        await activity.record({ action: 'deactivate', key, displayName: name, justification: null, durationMinutes: null, outcome: answer.error.code || `HTTP ${answer.error.status}`, text: sentence(d), requestId: null });
+        const d = describeError(
+          answer.error,
+          { displayName: name, action: 'deactivate', kind: active.kind },
+          translate,
+        );
+        await activity.record({
+          action: 'deactivate',
+          key,
+          displayName: name,
+          justification: null,
+          durationMinutes: null,
+          outcome: answer.error.code || `HTTP ${answer.error.status}`,
+          text: sentence(d),
+          requestId: null,
+        });
         return result(key, d.kind, sentence(d), { field: d.field, state: d.state });
       }
       const status = answer.status ?? 'Revoked';
       const text = describeOutcome(requestOutcome(status), { displayName: name }, translate);
-      await activity.record({ action: 'deactivate', key, displayName: name, justification: null, durationMinutes: null, outcome: status, text, requestId: answer.requestId });
+      await activity.record({
+        action: 'deactivate',
+        key,
+        displayName: name,
+        justification: null,
+        durationMinutes: null,
+        outcome: status,
+        text,
+        requestId: answer.requestId,
+      });
       return result(key, 'ok', text, { status, requestId: answer.requestId });
     });
     settle(env);
@@ -119,11 +182,24 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     const name = pending.displayName;
     const r = await once(`cancel:${key}`, async () => {
       const answer = await send(env, { key, action: 'cancel', request: cancelRequest(pending.kind, pending.id) });
-      const d = answer.ok ? null : describeError(answer.error, { displayName: name, action: 'cancel', kind: pending.kind }, translate);
+      const d = answer.ok
+        ? null
+        : describeError(answer.error, { displayName: name, action: 'cancel', kind: pending.kind }, translate);
       const text = d ? sentence(d) : describeOutcome('canceled', { displayName: name }, translate);
       const outcome = answer.ok ? 'Canceled' : answer.error.code || `HTTP ${answer.error.status}`;
-      await activity.record({ action: 'cancel', key, displayName: name, justification: pending.justification, durationMinutes: null, outcome, text, requestId: pending.id });
-      return d ? result(key, d.kind, text, { state: d.state, requestId: pending.id }) : result(key, 'ok', text, { status: 'Canceled', requestId: pending.id });
+      await activity.record({
+        action: 'cancel',
+        key,
+        displayName: name,
+        justification: pending.justification,
+        durationMinutes: null,
+        outcome,
+        text,
+        requestId: pending.id,
+      });
+      return d
+        ? result(key, d.kind, text, { state: d.state, requestId: pending.id })
+        : result(key, 'ok', text, { status: 'Canceled', requestId: pending.id });
     });
     settle(env);
     return r;
@@ -137,20 +213,40 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     const name = eligible.displayName;
     if (eligible.kind === 'group') return result(key, 'fatal', translate('cmdExtensionGroup', name));
     const end = eligible.endDateTime ? Date.parse(eligible.endDateTime) : Number.NaN;
-    if (Number.isNaN(end) || end - env.now.getTime() > EXTENSION_WINDOW_MS) return result(key, 'state', translate('cmdExtensionNotEnding', name));
+    if (Number.isNaN(end) || end - env.now.getTime() > EXTENSION_WINDOW_MS)
+      return result(key, 'state', translate('cmdExtensionNotEnding', name));
     const problem = validateJustification(justification).errors[0];
     if (problem) return result(key, 'field', justificationText(problem, translate), { field: 'justification' });
     const t = targetOf(eligible, env.account.oid);
     if (t.kind !== 'role') return result(key, 'fatal', translate('cmdExtensionGroup', name));
-    const request = roleSelfExtendEligibility(t.target, { justification, until: new Date(env.now.getTime() + EXTENSION_LENGTH_MS), now: env.now });
+    const request = roleSelfExtendEligibility(t.target, {
+      justification,
+      until: new Date(env.now.getTime() + EXTENSION_LENGTH_MS),
+      now: env.now,
+    });
     const r = await once(`requestExtension:${key}`, async () => {
       const answer = await send(env, { key, action: 'requestExtension', request });
-      const d = answer.ok ? null : describeError(answer.error, { displayName: name, action: 'extend', kind: 'role' }, translate);
+      const d = answer.ok
+        ? null
+        : describeError(answer.error, { displayName: name, action: 'extend', kind: 'role' }, translate);
       const text = d ? sentence(d) : translate('cmdExtensionRequested', name);
-      const outcome = answer.ok ? (answer.status ?? 'PendingAdminDecision') : answer.error.code || `HTTP ${answer.error.status}`;
+      const outcome = answer.ok
+        ? (answer.status ?? 'PendingAdminDecision')
+        : answer.error.code || `HTTP ${answer.error.status}`;
       const requestId = answer.ok ? answer.requestId : null;
-      await activity.record({ action: 'requestExtension', key, displayName: name, justification: justification.trim(), durationMinutes: null, outcome, text, requestId });
-      return d ? result(key, d.kind, text, { field: d.field, state: d.state }) : result(key, 'ok', text, { status: outcome, requestId });
+      await activity.record({
+        action: 'requestExtension',
+        key,
+        displayName: name,
+        justification: justification.trim(),
+        durationMinutes: null,
+        outcome,
+        text,
+        requestId,
+      });
+      return d
+        ? result(key, d.kind, text, { field: d.field, state: d.state })
+        : result(key, 'ok', text, { status: outcome, requestId });
     });
     settle(env);
     return r;
@@ -164,12 +260,22 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
       const snapshot = await deps.items.snapshot.get();
       const plan = planBundle(bundle, snapshot?.assignments ?? [], deps.now());
       const toActivate = plan.steps.flatMap((s) => (s.action === 'activate' ? [s.key] : []));
-      const input = { templateId: bundle.templateId ?? null, durationMinutes: bundle.durationMinutes ?? null, justification: null, ticketNumber: null, ticketSystem: null, startAt: null };
+      const input = {
+        templateId: bundle.templateId ?? null,
+        durationMinutes: bundle.durationMinutes ?? null,
+        justification: null,
+        ticketNumber: null,
+        ticketSystem: null,
+        startAt: null,
+      };
       const activated = toActivate.length ? await activateKeys(toActivate, input) : [];
       const list = plan.steps.map((s): InternalResult => {
         if (s.action === 'activate') return activated.find((r) => r.key === s.key)!;
         if (s.action === 'missing') return result(s.key, 'fatal', translate('cmdMissingItem', s.key));
-        const text = translate(s.reason === 'active' ? 'cmdSkippedActive' : 'cmdSkippedPending', s.assignment.displayName);
+        const text = translate(
+          s.reason === 'active' ? 'cmdSkippedActive' : 'cmdSkippedPending',
+          s.assignment.displayName,
+        );
         return result(s.key, 'state', text, { state: s.reason });
       });
       return results(list);
@@ -182,13 +288,18 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
       const pending = await deps.stepUps.take(stepUpId);
       if (!pending) throw new MessagingError('unknown-step-up', translate('cmdStepUpGone'));
       if (!accessToken || error) {
-        const list = pending.items.map((i) => result(i.key, 'fatal', translate('cmdStepUpCancelled', i.displayName, actionDone(i.action, translate))));
+        const list = pending.items.map((i) =>
+          result(i.key, 'fatal', translate('cmdStepUpCancelled', i.displayName, actionDone(i.action, translate))),
+        );
         return { ok: true as const, ...results(list) };
       }
       const env = await load();
       if (!env) return { ok: true as const, ...results(signedOut(pending.items.map((i) => i.key))) };
       deps.stepUps.remember(pending.claims, env.account.oid, accessToken);
-      await engine.ensurePolicies(env, pending.items.map((i) => i.key));
+      await engine.ensurePolicies(
+        env,
+        pending.items.map((i) => i.key),
+      );
       const opts = { token: accessToken, claims: pending.claims };
       const list = await Promise.all(
         pending.items.map((i) =>
@@ -206,14 +317,21 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
    * What a command's "nothing to do" states mean for its goal: the state the user wanted already holds. Anything else
    * (too soon, changed, a renewal offer, an Extend PIM refused) is not success, and is reported as what it is.
    */
-  const ALREADY: Record<keyof PortalCommands, Partial<Record<NonNullable<InternalResult['state']>, PortalCommandResult['outcome']>>> = {
+  const ALREADY: Record<
+    keyof PortalCommands,
+    Partial<Record<NonNullable<InternalResult['state']>, PortalCommandResult['outcome']>>
+  > = {
     activate: { active: 'done', pending: 'pending-approval' },
     deactivate: { 'not-active': 'done' },
     extend: {},
   };
 
   /** A command result → what a badge or notification understands; failures become typed errors they show. */
-  async function forPortal(command: keyof PortalCommands, r: InternalResult, ifFormNeeded: boolean): Promise<PortalCommandResult> {
+  async function forPortal(
+    command: keyof PortalCommands,
+    r: InternalResult,
+    ifFormNeeded: boolean,
+  ): Promise<PortalCommandResult> {
     if (r.kind === 'ok') {
       const outcome = requestOutcome(r.status ?? '');
       if (outcome === 'done' || outcome === 'revoked' || outcome === 'canceled') return { outcome: 'done' };

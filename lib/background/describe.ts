@@ -9,11 +9,16 @@ import { GraphRequestError } from '../graph/errors';
  * client passes the token provider's own error through (lib/graph/client.ts).
  */
 export function describeRefreshError(e: unknown): { text: string; offline: boolean } {
-  const offline = (e instanceof GraphRequestError && e.status === 0) || e instanceof TypeError || errorCodeOf(e) === 'offline';
+  const offline =
+    (e instanceof GraphRequestError && e.status === 0) || e instanceof TypeError || errorCodeOf(e) === 'offline';
   const err = e instanceof GraphRequestError ? e.error : { message: e instanceof Error ? e.message : String(e) };
-  const described = describeError(offline ? { code: 'offline', message: err.message } : err, {
-    displayName: t('errYourAssignments'),
-    action: 'refresh',
-  }, t);
+  const described = describeError(
+    offline ? { code: 'offline', message: err.message } : err,
+    {
+      displayName: t('errYourAssignments'),
+      action: 'refresh',
+    },
+    t,
+  );
   return { text: described.text, offline };
 }

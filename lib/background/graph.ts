@@ -16,5 +16,10 @@ export function createGraphFactory(deps: {
     deps.clock.observe(response.headers.get('date'), Date.now());
     return response;
   };
-  return (connection) => createGraphClient({ getToken: deps.getToken, graphBase: cloudById(connection.cloudId).graph, fetch: observingFetch });
+  return (connection) =>
+    createGraphClient({
+      getToken: deps.getToken,
+      graphBase: cloudById(connection.cloudId).graph,
+      fetch: observingFetch,
+    });
 }

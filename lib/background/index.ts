@@ -4,7 +4,14 @@
  */
 import { browser } from 'wxt/browser';
 import { onMessages } from '../messaging';
-import { authStateItem, groupInfoItem, portalLayoutItem, portalTabsItem, refreshStateItem, snapshotItem } from '../storage';
+import {
+  authStateItem,
+  groupInfoItem,
+  portalLayoutItem,
+  portalTabsItem,
+  refreshStateItem,
+  snapshotItem,
+} from '../storage';
 import { effectiveConnectionItem, effectivePortalPrefsItem, managed } from '../managed';
 import { ownSnapshot } from '../pim/snapshot';
 import { sharePointAdminHost } from '../pim/portals';
@@ -32,7 +39,11 @@ export function startBackground(): void {
   // no setAccessLevel: there the badge never needs to cause a write, so nothing it could write is trusted.
   for (const area of [browser.storage.session, browser.storage.local, browser.storage.sync]) {
     const restrictable = area as { setAccessLevel?: (o: { accessLevel: string }) => Promise<void> } | undefined;
-    void restrictable?.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' }).catch((e: unknown) => console.warn(`PIM Companion: could not restrict storage to the extension (${String(e)}).`));
+    void restrictable
+      ?.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })
+      .catch((e: unknown) =>
+        console.warn(`PIM Companion: could not restrict storage to the extension (${String(e)}).`),
+      );
   }
   const tokens = createBackgroundTokenProvider();
   const clock = createServerClock();
@@ -40,9 +51,22 @@ export function startBackground(): void {
   const policies = createPolicyStore(policiesItem);
   const refresher = createRefresher({
     now: () => new Date(Date.now() + clock.skewMs()),
-    items: { connection: effectiveConnectionItem, authState: authStateItem, snapshot: snapshotItem, groupInfo: groupInfoItem, refreshState: refreshStateItem },
+    items: {
+      connection: effectiveConnectionItem,
+      authState: authStateItem,
+      snapshot: snapshotItem,
+      groupInfo: groupInfoItem,
+      refreshState: refreshStateItem,
+    },
     fetch: async ({ connection, account, previous, groupInfo, now }) => {
-      const result = await refreshSnapshot({ graph: graphFor(connection), principalId: account.oid, previous, groupInfo, now, policies: await policies.get() });
+      const result = await refreshSnapshot({
+        graph: graphFor(connection),
+        principalId: account.oid,
+        previous,
+        groupInfo,
+        now,
+        policies: await policies.get(),
+      });
       await policies.merge(result.policyUpdates ?? {}, now);
       return { snapshot: { ...result.snapshot, clockSkewMs: clock.skewMs() }, groupInfo: result.groupInfo };
     },
@@ -56,7 +80,13 @@ export function startBackground(): void {
     await refresher.idle();
     return refresher.refresh({ force: true });
   };
-  const commands = createBackgroundCommands({ graphFor, clock, now: () => new Date(Date.now() + clock.skewMs()), policies, refresh: refreshAfterWrite });
+  const commands = createBackgroundCommands({
+    graphFor,
+    clock,
+    now: () => new Date(Date.now() + clock.skewMs()),
+    policies,
+    refresh: refreshAfterWrite,
+  });
   // Expiry warnings, approval notices, the toolbar badge and refresh retries. Started synchronously: an alarm or a
   // notification click that wakes the worker is delivered only to listeners added during its first run.
   const scheduler = startScheduler({ refresh: (o) => refresher.refresh(o), commands: commands.portal });
@@ -76,7 +106,8 @@ export function startBackground(): void {
   });
   // Every open badge follows what it shows; nothing polls. Closed tabs are forgotten when a push to them fails (no
   // tabs.onRemoved listener: it would wake the worker for every tab the user closes anywhere).
-  for (const item of [snapshotItem, authStateItem, effectivePortalPrefsItem, portalLayoutItem] as const) item.watch(() => void portalTabs.push());
+  for (const item of [snapshotItem, authStateItem, effectivePortalPrefsItem, portalLayoutItem] as const)
+    item.watch(() => void portalTabs.push());
   onMessages('background', {
     ...commands.handlers,
     ...portalTabs.handlers,
@@ -89,7 +120,13 @@ export function startBackground(): void {
       sharePointHosts,
     }),
     'snapshot.refresh': async ({ force }) => ({ refreshed: await refresher.refresh({ force }) }),
-    'connection.check': () => checkConnection({ connection: () => effectiveConnectionItem.get(), graphFor, token: () => tokens.getToken(), now: () => new Date() }),
+    'connection.check': () =>
+      checkConnection({
+        connection: () => effectiveConnectionItem.get(),
+        graphFor,
+        token: () => tokens.getToken(),
+        now: () => new Date(),
+      }),
     'auth.signedIn': async () => {
       // A refresh the popup started may be mid-way through the old auth document: let it finish, then swap.
       await refresher.idle();
@@ -105,7 +142,9 @@ export function startBackground(): void {
   });
 
   // Writes an earlier life of the worker left without an answer: asked of Graph (never resent) before anything else.
-  void commands.reconcile().catch((e: unknown) => console.warn(`PIM Companion: reconciling interrupted requests failed (${String(e)}).`));
+  void commands
+    .reconcile()
+    .catch((e: unknown) => console.warn(`PIM Companion: reconciling interrupted requests failed (${String(e)}).`));
   // A restarted browser or a freshly woken worker brings the snapshot up to date (skipped when it is fresh).
   browser.runtime.onStartup.addListener(() => void refresher.refresh({ force: false }));
   browser.runtime.onInstalled.addListener(() => void refresher.refresh({ force: false }));

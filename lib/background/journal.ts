@@ -8,7 +8,9 @@ import { createUpdater } from './update';
 
 export interface Journal {
   /** Records the write and returns its requestKey. Resolves only once the entry is in storage. */
-  begin(entry: Pick<JournalEntry, 'key' | 'action'> & Partial<Pick<JournalEntry, 'displayName' | 'request'>>): Promise<string>;
+  begin(
+    entry: Pick<JournalEntry, 'key' | 'action'> & Partial<Pick<JournalEntry, 'displayName' | 'request'>>,
+  ): Promise<string>;
   end(requestKey: string): Promise<void>;
   /** Entries this worker did not write: left by an earlier life whose requests' outcome is unknown. */
   orphans(): Promise<JournalEntry[]>;
@@ -16,7 +18,11 @@ export interface Journal {
   keep(requestKey: string): void;
 }
 
-export function createJournal(deps: { item: Pick<ValidatedItem<JournalEntry[]>, 'get' | 'set'>; now: () => Date; newId: () => string }): Journal {
+export function createJournal(deps: {
+  item: Pick<ValidatedItem<JournalEntry[]>, 'get' | 'set'>;
+  now: () => Date;
+  newId: () => string;
+}): Journal {
   const update = createUpdater(deps.item);
   // requestKeys written in this life: their requests are in flight here, not unknown.
   const mine = new Set<string>();
@@ -24,7 +30,14 @@ export function createJournal(deps: { item: Pick<ValidatedItem<JournalEntry[]>, 
     async begin({ key, action, displayName, request }) {
       const requestKey = deps.newId();
       mine.add(requestKey);
-      const entry: JournalEntry = { requestKey, key, action, at: deps.now().toISOString(), ...(displayName ? { displayName } : {}), ...(request ? { request } : {}) };
+      const entry: JournalEntry = {
+        requestKey,
+        key,
+        action,
+        at: deps.now().toISOString(),
+        ...(displayName ? { displayName } : {}),
+        ...(request ? { request } : {}),
+      };
       await update((list) => [...list, entry]);
       return requestKey;
     },

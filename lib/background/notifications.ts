@@ -5,7 +5,16 @@
  */
 import type { Assignment, Snapshot } from '../pim/model';
 import type { ActivityEntry, AuthState, Observed } from '../storage';
-import { DAY, daysLeft, eligibilityEndsSoon, formatDay, formatMoment, MINUTE, parseTime, type TimeFormat } from '../pim/time';
+import {
+  DAY,
+  daysLeft,
+  eligibilityEndsSoon,
+  formatDay,
+  formatMoment,
+  MINUTE,
+  parseTime,
+  type TimeFormat,
+} from '../pim/time';
 import { plural, type Translate } from '../i18n';
 import { warnAlarm, type DueWarning } from './schedule';
 
@@ -29,7 +38,11 @@ function sectionsOk(snapshot: Snapshot, key: string): boolean {
   return !snapshot.sections[`${kind}Pending`]?.error && !snapshot.sections[`${kind}Active`]?.error;
 }
 
-function latest(activity: readonly ActivityEntry[], key: string, action: ActivityEntry['action']): ActivityEntry | undefined {
+function latest(
+  activity: readonly ActivityEntry[],
+  key: string,
+  action: ActivityEntry['action'],
+): ActivityEntry | undefined {
   return activity.find((e) => e.key === key && e.action === action); // activity is newest first
 }
 
@@ -53,15 +66,27 @@ export function observeChanges(args: {
   const { previous, snapshot, activity } = args;
   const pimNow = args.nowMs + (snapshot?.clockSkewMs ?? 0);
   const nowIso = new Date(args.nowMs).toISOString();
-  const observed: Observed = { principalId: snapshot?.principalId ?? null, authStatus: args.auth.status, pending: {}, active: {}, awaiting: {} };
+  const observed: Observed = {
+    principalId: snapshot?.principalId ?? null,
+    authStatus: args.auth.status,
+    pending: {},
+    active: {},
+    awaiting: {},
+  };
   const events: NotifyEvent[] = [];
   const record: string[] = [];
 
-  if (previous && previous.authStatus !== 'renewal-required' && args.auth.status === 'renewal-required') events.push({ kind: 'signIn' });
+  if (previous && previous.authStatus !== 'renewal-required' && args.auth.status === 'renewal-required')
+    events.push({ kind: 'signIn' });
   if (!snapshot) return { events, observed, record };
 
   for (const a of snapshot.assignments) {
-    if (a.state === 'pending') observed.pending[a.key] = { name: a.displayName, start: a.startDateTime, seenAt: previous?.pending[a.key]?.seenAt ?? nowIso };
+    if (a.state === 'pending')
+      observed.pending[a.key] = {
+        name: a.displayName,
+        start: a.startDateTime,
+        seenAt: previous?.pending[a.key]?.seenAt ?? nowIso,
+      };
     if (a.state === 'active') observed.active[a.key] = { name: a.displayName, end: a.endDateTime };
   }
 
@@ -149,7 +174,8 @@ export function notificationFor(event: NotifyEvent, env: NotificationEnv): Notif
     case 'warn': {
       const { assignment: a, lead, leftMs } = event.warning;
       const minutes = Math.round(leftMs / MINUTE);
-      const title = minutes < 1 ? tr('notifyWarnTitleUnderMinute', a.displayName) : tr('notifyWarnTitle', a.displayName, minutes);
+      const title =
+        minutes < 1 ? tr('notifyWarnTitleUnderMinute', a.displayName) : tr('notifyWarnTitle', a.displayName, minutes);
       const buttons = env.buttons && selfManaged(a);
       const message = tr(buttons ? 'notifyWarnMessageButtons' : 'notifyWarnMessageClick', local(a.endDateTime!));
       return {
@@ -159,20 +185,32 @@ export function notificationFor(event: NotifyEvent, env: NotificationEnv): Notif
           title,
           message,
           // Chromium only: Firefox rejects options it does not know.
-          ...(buttons ? { buttons: [{ title: tr('notifyExtend') }, { title: tr('notifyDeactivate') }], requireInteraction: true } : {}),
+          ...(buttons
+            ? { buttons: [{ title: tr('notifyExtend') }, { title: tr('notifyDeactivate') }], requireInteraction: true }
+            : {}),
         },
       };
     }
     case 'approved': {
       const message = event.end ? tr('notifyApprovedMessageUntil', local(event.end)) : tr('notifyApprovedMessage');
-      return { id: `request:${event.key}`, options: { ...base, title: tr('notifyApprovedTitle', event.name), message } };
+      return {
+        id: `request:${event.key}`,
+        options: { ...base, title: tr('notifyApprovedTitle', event.name), message },
+      };
     }
     case 'denied':
-      return { id: `request:${event.key}`, options: { ...base, title: tr('notifyDeniedTitle', event.name), message: tr('notifyDeniedMessage') } };
+      return {
+        id: `request:${event.key}`,
+        options: { ...base, title: tr('notifyDeniedTitle', event.name), message: tr('notifyDeniedMessage') },
+      };
     case 'decided':
       return {
         id: `request:${event.key}`,
-        options: { ...base, title: tr('notifyDecidedTitle', event.name), message: tr('notifyDecidedMessage', local(event.start)) },
+        options: {
+          ...base,
+          title: tr('notifyDecidedTitle', event.name),
+          message: tr('notifyDecidedMessage', local(event.start)),
+        },
       };
     case 'started': {
       const message = event.end ? tr('notifyStartedMessageUntil', local(event.end)) : tr('notifyStartedMessage');
@@ -180,12 +218,26 @@ export function notificationFor(event: NotifyEvent, env: NotificationEnv): Notif
     }
     case 'eligibility': {
       const days = daysLeft(event.end, env.nowMs + env.skewMs) ?? 0;
-      const title = days <= 1 ? tr('notifyEligibilityTitleWithinDay', event.name) : plural(tr, 'notifyEligibilityTitle', days, event.name);
+      const title =
+        days <= 1
+          ? tr('notifyEligibilityTitleWithinDay', event.name)
+          : plural(tr, 'notifyEligibilityTitle', days, event.name);
       const day = formatDay(parseTime(event.end)! - env.skewMs, env.nowMs, env.format);
-      return { id: `eligibility:${event.key}`, options: { ...base, title, message: tr('notifyEligibilityMessage', day) } };
+      return {
+        id: `eligibility:${event.key}`,
+        options: { ...base, title, message: tr('notifyEligibilityMessage', day) },
+      };
     }
     case 'signIn':
-      return { id: 'signin', options: { ...base, title: tr('notifySignInTitle'), message: tr('notifySignInMessage'), ...(env.buttons ? { requireInteraction: true } : {}) } };
+      return {
+        id: 'signin',
+        options: {
+          ...base,
+          title: tr('notifySignInTitle'),
+          message: tr('notifySignInMessage'),
+          ...(env.buttons ? { requireInteraction: true } : {}),
+        },
+      };
   }
 }
 

@@ -66,16 +66,32 @@ export async function learnFromRefusal(args: {
   return { policy, fetchedAt: args.now.toISOString(), error: null, learned: true };
 }
 
-async function probeMaximum(args: Parameters<typeof learnFromRefusal>[0], policy: ActivationPolicy): Promise<number | null> {
+async function probeMaximum(
+  args: Parameters<typeof learnFromRefusal>[0],
+  policy: ActivationPolicy,
+): Promise<number | null> {
   const justification = args.justification.trim() || args.probeReason;
-  const ticket = args.ticket ?? (policy.requireTicket ? { ticketNumber: 'validation', ticketSystem: 'PIM Companion' } : undefined);
+  const ticket =
+    args.ticket ?? (policy.requireTicket ? { ticketNumber: 'validation', ticketSystem: 'PIM Companion' } : undefined);
   const requests = PROBE_MINUTES.map((minutes) => {
-    const r = activate(args.target, args.principalId, { justification, durationMinutes: minutes, now: args.now, ...(ticket ? { ticket } : {}) });
-    return { id: `max-${minutes}`, method: 'POST' as const, url: r.path, body: { ...(r.body as object), isValidationOnly: true } };
+    const r = activate(args.target, args.principalId, {
+      justification,
+      durationMinutes: minutes,
+      now: args.now,
+      ...(ticket ? { ticket } : {}),
+    });
+    return {
+      id: `max-${minutes}`,
+      method: 'POST' as const,
+      url: r.path,
+      body: { ...(r.body as object), isValidationOnly: true },
+    };
   });
   try {
     const answers = await args.graph.batch(requests);
-    const accepted = answers.filter((a) => a.status >= 200 && a.status < 300).map((a) => Number(a.id.slice('max-'.length)));
+    const accepted = answers
+      .filter((a) => a.status >= 200 && a.status < 300)
+      .map((a) => Number(a.id.slice('max-'.length)));
     return accepted.length > 0 ? Math.max(...accepted) : null;
   } catch (e) {
     console.warn(`PIM Companion: could not learn the maximum duration (${String(e)}).`);

@@ -12,7 +12,12 @@ export async function openPopupSurface(): Promise<void> {
     if (!action?.openPopup) throw new Error('no action.openPopup');
     await action.openPopup();
   } catch {
-    await browser.windows.create({ url: browser.runtime.getURL('/popup.html'), type: 'popup', width: 420, height: 620 });
+    await browser.windows.create({
+      url: browser.runtime.getURL('/popup.html'),
+      type: 'popup',
+      width: 420,
+      height: 620,
+    });
   }
 }
 

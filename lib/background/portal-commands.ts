@@ -38,7 +38,11 @@ const NEEDS: Record<PortalCommand, AssignmentState> = { activate: 'eligible', de
 const isExtensionUrl = (url: string | undefined) => /^(chrome|moz|safari-web)-extension:\/\//.test(url ?? '');
 
 export function createPortalCommandHandlers(deps: PortalCommandDeps): PortalHandlers {
-  async function check(command: PortalCommand, key: string, sender: Sender): Promise<{ entry: Assignment; portalId: PortalId | null }> {
+  async function check(
+    command: PortalCommand,
+    key: string,
+    sender: Sender,
+  ): Promise<{ entry: Assignment; portalId: PortalId | null }> {
     const portal = tenantPortalForUrl(sender.url, await deps.sharePointHosts());
     if (portal) {
       if (sender.frameId !== 0) throw new MessagingError('forbidden', t('portalCmdFrame'));
@@ -61,13 +65,18 @@ export function createPortalCommandHandlers(deps: PortalCommandDeps): PortalHand
     return { entry, portalId: portal?.id ?? null };
   }
 
-  const confirmed = async (command: PortalCommand, key: string, portalId: PortalId | null): Promise<PortalCommandResult> => {
+  const confirmed = async (
+    command: PortalCommand,
+    key: string,
+    portalId: PortalId | null,
+  ): Promise<PortalCommandResult> => {
     await deps.confirm({ command, key, portalId: portalId ?? '' });
     return { outcome: 'confirm-opened' };
   };
 
   return {
-    'portal.activate': async ({ key }, sender) => confirmed('activate', key, (await check('activate', key, sender)).portalId),
+    'portal.activate': async ({ key }, sender) =>
+      confirmed('activate', key, (await check('activate', key, sender)).portalId),
     'portal.extend': async ({ key }, sender) => confirmed('extend', key, (await check('extend', key, sender)).portalId),
     'portal.deactivate': async ({ key, visible }, sender) => {
       const { portalId } = await check('deactivate', key, sender);

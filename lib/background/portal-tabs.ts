@@ -7,7 +7,14 @@
  */
 import { MessagingError, type BadgeView, type Handlers } from '../messaging';
 import type { Snapshot } from '../pim/model';
-import { DEFAULT_PORTAL_PREF, portalById, relevantAssignments, tenantPortalForUrl, type Portal, type PortalPref } from '../pim/portals';
+import {
+  DEFAULT_PORTAL_PREF,
+  portalById,
+  relevantAssignments,
+  tenantPortalForUrl,
+  type Portal,
+  type PortalPref,
+} from '../pim/portals';
 import { parseAssignment } from '../portal/store';
 import type { PortalLayout, PortalTab, ValidatedItem } from '../storage';
 import { t } from '../i18n';
@@ -37,12 +44,23 @@ export interface PortalTabs {
 }
 
 /** The assignments that matter on `portal`, cut down to the fields the badge reads: nothing else reaches the page. */
-export function badgeView(portal: Portal, snapshot: Snapshot | null, pref: PortalPref, layout: PortalLayout | undefined): BadgeView {
+export function badgeView(
+  portal: Portal,
+  snapshot: Snapshot | null,
+  pref: PortalPref,
+  layout: PortalLayout | undefined,
+): BadgeView {
   const assignments = relevantAssignments(snapshot?.assignments ?? [], portal, pref).flatMap((a) => {
     const fields = parseAssignment(a);
     return fields ? [{ ...fields }] : [];
   });
-  return { portalId: portal.id, assignments, skewMs: snapshot?.clockSkewMs ?? 0, pref: { enabled: pref.enabled, pinned: [...pref.pinned] }, layout: layout ?? {} };
+  return {
+    portalId: portal.id,
+    assignments,
+    skewMs: snapshot?.clockSkewMs ?? 0,
+    pref: { enabled: pref.enabled, pinned: [...pref.pinned] },
+    layout: layout ?? {},
+  };
 }
 
 export function createPortalTabs(deps: PortalTabsDeps): PortalTabs {
@@ -69,7 +87,9 @@ export function createPortalTabs(deps: PortalTabsDeps): PortalTabs {
         const tabId = sender.tab?.id;
         // Not this tenant's portal (another tenant's SharePoint admin host), or not a tab: the badge does nothing.
         if (!portal || tabId === undefined || sender.frameId !== 0) return null;
-        await updateRegistry((tabs) => [...tabs.filter((x) => x.tabId !== tabId), { tabId, portalId: portal.id }].slice(-200));
+        await updateRegistry((tabs) =>
+          [...tabs.filter((x) => x.tabId !== tabId), { tabId, portalId: portal.id }].slice(-200),
+        );
         return viewFor(portal);
       },
       'portal.layout': async (layout, sender) => {
@@ -97,12 +117,18 @@ export function createPortalTabs(deps: PortalTabsDeps): PortalTabs {
       const tabs = await deps.registry.get();
       const done = await Promise.all(
         tabs.map(async ({ tabId }) => {
-          const alive = await deps.send(tabId, { name: 'portal.ping' }).then((r) => r === true, () => false);
+          const alive = await deps.send(tabId, { name: 'portal.ping' }).then(
+            (r) => r === true,
+            () => false,
+          );
           if (!alive) {
             await forget(tabId);
             return false;
           }
-          return deps.reload(tabId).then(() => true, () => false);
+          return deps.reload(tabId).then(
+            () => true,
+            () => false,
+          );
         }),
       );
       return done.filter(Boolean).length;

@@ -66,28 +66,48 @@ function wantedOf(entry: JournalEntry): Wanted | null {
   const body = entry.request?.body ?? {};
   if (path) {
     const cancel = /^(.*)\/([^/]+)\/cancel$/.exec(path);
-    if (cancel) return { collection: cancel[1]!, cancelOf: decodeURIComponent(cancel[2]!), action: 'cancel', match: {} };
+    if (cancel)
+      return { collection: cancel[1]!, cancelOf: decodeURIComponent(cancel[2]!), action: 'cancel', match: {} };
   }
   const schedule = body.scheduleInfo as { startDateTime?: unknown } | undefined;
-  const common = { action: str(body.action) ?? ACTION_OF[entry.action], justification: str(body.justification)?.trim() || undefined, startDateTime: str(schedule?.startDateTime) };
+  const common = {
+    action: str(body.action) ?? ACTION_OF[entry.action],
+    justification: str(body.justification)?.trim() || undefined,
+    startDateTime: str(schedule?.startDateTime),
+  };
   const [kind, id, rest] = [entry.key.split(':')[0], entry.key.split(':')[1], entry.key.split(':').slice(2).join(':')];
   if (!id) return null;
   if (kind === 'group') {
-    return { ...common, collection: GROUP_ASSIGNMENT_REQUESTS, match: { groupId: str(body.groupId) ?? id, accessId: str(body.accessId) ?? rest } };
+    return {
+      ...common,
+      collection: GROUP_ASSIGNMENT_REQUESTS,
+      match: { groupId: str(body.groupId) ?? id, accessId: str(body.accessId) ?? rest },
+    };
   }
   if (kind !== 'role' || entry.action === 'cancel') return null;
-  const collection = path ?? (entry.action === 'requestExtension' ? ROLE_ELIGIBILITY_REQUESTS : ROLE_ASSIGNMENT_REQUESTS);
-  return { ...common, collection, match: { roleDefinitionId: str(body.roleDefinitionId) ?? id, directoryScopeId: str(body.directoryScopeId) ?? (rest || '/') } };
+  const collection =
+    path ?? (entry.action === 'requestExtension' ? ROLE_ELIGIBILITY_REQUESTS : ROLE_ASSIGNMENT_REQUESTS);
+  return {
+    ...common,
+    collection,
+    match: {
+      roleDefinitionId: str(body.roleDefinitionId) ?? id,
+      directoryScopeId: str(body.directoryScopeId) ?? (rest || '/'),
+    },
+  };
 }
 
 function listUrl(w: Wanted): string {
   if (w.cancelOf) return `${w.collection}/${encodeURIComponent(w.cancelOf)}`;
   // Filtering on the target keeps the list short; groupId is documented (graph-pim.md §2), roleDefinitionId [unverified].
-  const [prop, value] = w.match.groupId ? ['groupId', w.match.groupId] : ['roleDefinitionId', w.match.roleDefinitionId ?? ''];
+  const [prop, value] = w.match.groupId
+    ? ['groupId', w.match.groupId]
+    : ['roleDefinitionId', w.match.roleDefinitionId ?? ''];
   return `${w.collection}/filterByCurrentUser(on='principal')?$filter=${prop} eq '${value.replace(/'/g, "''")}'`;
 }
 
-const same = (a: string | null | undefined, b: string | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+const same = (a: string | null | undefined, b: string | undefined) =>
+  (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 
 function matches(r: RequestItem, w: Wanted, entry: JournalEntry): boolean {
   if (!same(r.action, w.action)) return false;
@@ -102,7 +122,10 @@ function matches(r: RequestItem, w: Wanted, entry: JournalEntry): boolean {
 }
 
 /** One `$batch` (per 20 distinct lists) telling, for each entry, whether its request reached PIM. Never throws. */
-export async function checkEntries(graph: GraphClient, entries: readonly JournalEntry[]): Promise<Map<string, Verdict>> {
+export async function checkEntries(
+  graph: GraphClient,
+  entries: readonly JournalEntry[],
+): Promise<Map<string, Verdict>> {
   const verdicts = new Map<string, Verdict>();
   const urls = new Map<string, string>();
   const wanted = new Map<string, { w: Wanted; id: string }>();
@@ -131,7 +154,10 @@ export async function checkEntries(graph: GraphClient, entries: readonly Journal
     const q = wanted.get(e.requestKey);
     if (!q) continue;
     const answer = answers.get(q.id);
-    verdicts.set(e.requestKey, answer ? judge(answer, q.w, e) : { outcome: 'unknown', reason: 'Microsoft Graph did not answer' });
+    verdicts.set(
+      e.requestKey,
+      answer ? judge(answer, q.w, e) : { outcome: 'unknown', reason: 'Microsoft Graph did not answer' },
+    );
   }
   return verdicts;
 }
@@ -141,14 +167,18 @@ function judge(answer: { status: number; body: unknown }, w: Wanted, entry: Jour
     if (answer.status === 404) return { outcome: 'absent' };
     const one = RequestItem.safeParse(answer.body);
     if (answer.status !== 200 || !one.success) return { outcome: 'unknown', reason: `HTTP ${answer.status}` };
-    return same(one.data.status, 'Canceled') ? { outcome: 'landed', status: 'Canceled', requestId: one.data.id } : { outcome: 'absent' };
+    return same(one.data.status, 'Canceled')
+      ? { outcome: 'landed', status: 'Canceled', requestId: one.data.id }
+      : { outcome: 'absent' };
   }
   const list = answer.status === 200 ? parseList(RequestItem, answer.body) : null;
   if (!list) return { outcome: 'unknown', reason: `HTTP ${answer.status}` };
   const hits = list.items.filter((r) => matches(r, w, entry));
   if (hits.length === 0) return { outcome: 'absent' };
   const at = Date.parse(entry.at);
-  const best = hits.reduce((a, b) => (Math.abs(Date.parse(a.createdDateTime!) - at) <= Math.abs(Date.parse(b.createdDateTime!) - at) ? a : b));
+  const best = hits.reduce((a, b) =>
+    Math.abs(Date.parse(a.createdDateTime!) - at) <= Math.abs(Date.parse(b.createdDateTime!) - at) ? a : b,
+  );
   return { outcome: 'landed', status: best.status ?? 'Accepted', requestId: best.id };
 }
 
@@ -181,13 +211,34 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
 
   /** Records the outcome and clears the entry; an unknown one stays (unless given up). Returns the verdict that stands. */
   async function settle(entry: JournalEntry, v: Verdict): Promise<Verdict> {
-    const base = { action: entry.action, key: entry.key, displayName: name(entry), justification: justification(entry), durationMinutes: null };
+    const base = {
+      action: entry.action,
+      key: entry.key,
+      displayName: name(entry),
+      justification: justification(entry),
+      durationMinutes: null,
+    };
     if (v.outcome === 'landed') {
-      await deps.activity.record({ ...base, outcome: v.status, text: t('reconcileLanded', name(entry), v.status), requestId: v.requestId });
+      await deps.activity.record({
+        ...base,
+        outcome: v.status,
+        text: t('reconcileLanded', name(entry), v.status),
+        requestId: v.requestId,
+      });
     } else if (v.outcome === 'absent') {
-      await deps.activity.record({ ...base, outcome: 'NotSent', text: t('reconcileAbsent', name(entry)), requestId: null });
+      await deps.activity.record({
+        ...base,
+        outcome: 'NotSent',
+        text: t('reconcileAbsent', name(entry)),
+        requestId: null,
+      });
     } else if (deps.now().getTime() - Date.parse(entry.at) > JOURNAL_GIVE_UP_MS) {
-      await deps.activity.record({ ...base, outcome: 'Unknown', text: t('reconcileGivenUp', name(entry)), requestId: null });
+      await deps.activity.record({
+        ...base,
+        outcome: 'Unknown',
+        text: t('reconcileGivenUp', name(entry)),
+        requestId: null,
+      });
       await deps.journal.end(entry.requestKey);
       return { outcome: 'absent' };
     } else {
@@ -208,7 +259,9 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       result.set(entry.requestKey, { ...(await settle(entry, v)), entry });
     }
     if ([...result.values()].some((v) => v.outcome === 'landed')) {
-      await deps.refresh().catch((e: unknown) => console.warn(`PIM Companion: refresh after reconciling failed (${String(e)}).`));
+      await deps
+        .refresh()
+        .catch((e: unknown) => console.warn(`PIM Companion: refresh after reconciling failed (${String(e)}).`));
     }
     return result;
   }
@@ -230,7 +283,9 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     async check(entry) {
       const ctx = await deps.context();
       if (!ctx) return { outcome: 'unknown', reason: 'not signed in' };
-      return (await checkEntries(ctx.graph, [entry])).get(entry.requestKey) ?? { outcome: 'unknown', reason: 'no answer' };
+      return (
+        (await checkEntries(ctx.graph, [entry])).get(entry.requestKey) ?? { outcome: 'unknown', reason: 'no answer' }
+      );
     },
   };
   return reconciler;

@@ -22,7 +22,13 @@ export interface RefresherDeps {
     refreshState: ValidatedItem<RefreshState>;
   };
   /** Fetches a new snapshot from Graph (lib/graph/reads.ts refreshSnapshot, bound to a client for `connection`). */
-  fetch: (args: { connection: Connection; account: Account; previous: Snapshot | null; groupInfo: Record<string, GroupInfo>; now: Date }) => Promise<RefreshResult>;
+  fetch: (args: {
+    connection: Connection;
+    account: Account;
+    previous: Snapshot | null;
+    groupInfo: Record<string, GroupInfo>;
+    now: Date;
+  }) => Promise<RefreshResult>;
   /** Turns a failure into a sentence for the user; returns null when the failure is already shown elsewhere (sign-in). */
   describe: (error: unknown) => { text: string; offline: boolean } | null;
   maxAgeMs?: number;
@@ -43,14 +49,24 @@ export function createRefresher(deps: RefresherDeps): Refresher {
   let inFlight: Promise<boolean> | null = null;
 
   async function run(force: boolean): Promise<boolean> {
-    const [connection, auth, previous] = await Promise.all([items.connection.get(), items.authState.get(), items.snapshot.get()]);
+    const [connection, auth, previous] = await Promise.all([
+      items.connection.get(),
+      items.authState.get(),
+      items.snapshot.get(),
+    ]);
     if (!connection || auth.status !== 'signed-in' || !auth.account) return false;
     const now = deps.now();
     const mine = previous && previous.principalId === auth.account.oid ? previous : null;
     if (!force && mine && now.getTime() - Date.parse(mine.fetchedAt) < maxAgeMs) return false;
     await items.refreshState.set({ inFlight: true, error: null, offline: false, startedAt: now.toISOString() });
     try {
-      const result = await deps.fetch({ connection, account: auth.account, previous: mine, groupInfo: await items.groupInfo.get(), now });
+      const result = await deps.fetch({
+        connection,
+        account: auth.account,
+        previous: mine,
+        groupInfo: await items.groupInfo.get(),
+        now,
+      });
       await items.groupInfo.set(result.groupInfo);
       await items.snapshot.set(result.snapshot);
       await items.refreshState.set({ inFlight: false, error: null, offline: false, startedAt: null });

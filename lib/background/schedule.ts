@@ -81,10 +81,19 @@ function warningMoments(a: Assignment, settings: Settings): Array<{ lead: number
  * Whether the user already extended this activation (an accepted `extend` after it started): its successor is
  * scheduled, so warning that it ends would be wrong.
  */
-const ACCEPTED = new Set(['Granted', 'Provisioned', 'ScheduleCreated', 'PendingScheduleCreation', 'PendingProvisioning', 'PendingApproval']);
+const ACCEPTED = new Set([
+  'Granted',
+  'Provisioned',
+  'ScheduleCreated',
+  'PendingScheduleCreation',
+  'PendingProvisioning',
+  'PendingApproval',
+]);
 export function extendedAlready(a: Assignment, activity: readonly ActivityEntry[]): boolean {
   const start = parseTime(a.startDateTime) ?? Number.NEGATIVE_INFINITY;
-  return activity.some((e) => e.key === a.key && e.action === 'extend' && ACCEPTED.has(e.outcome) && (parseTime(e.at) ?? 0) > start);
+  return activity.some(
+    (e) => e.key === a.key && e.action === 'extend' && ACCEPTED.has(e.outcome) && (parseTime(e.at) ?? 0) > start,
+  );
 }
 
 export const warnDedupeKey = (key: string, lead: number, end: string): string => `warn:${key}:${lead}@${end}`;
@@ -119,7 +128,8 @@ export function dueWarnings(args: {
     const urgent = Math.min(...reached.map((m) => m.lead));
     record.push(...fresh.map((m) => warnDedupeKey(a.key, m.lead, a.endDateTime!)));
     // When the most urgent reached moment was shown already, the others are late and add nothing.
-    if (fresh.some((m) => m.lead === urgent)) show.push({ assignment: a, lead: urgent, leftMs: parseTime(a.endDateTime)! - pimNow });
+    if (fresh.some((m) => m.lead === urgent))
+      show.push({ assignment: a, lead: urgent, leftMs: parseTime(a.endDateTime)! - pimNow });
   }
   return { show, record };
 }
@@ -147,7 +157,8 @@ export function wantedAlarms(args: {
     const end = parseTime(a.endDateTime)!;
     if (!extendedAlready(a, args.activity)) {
       for (const m of warningMoments(a, args.settings)) {
-        if (m.at > pimNow + TOLERANCE_MS) wanted.push({ name: warnAlarm(a.key, m.lead), when: m.at - skew, phase: 'exact' });
+        if (m.at > pimNow + TOLERANCE_MS)
+          wanted.push({ name: warnAlarm(a.key, m.lead), when: m.at - skew, phase: 'exact' });
       }
     }
     wanted.push({ name: endAlarm(a.key), when: end - skew + END_GRACE_MS, phase: 'exact' });
@@ -162,11 +173,15 @@ export function wantedAlarms(args: {
   }
 
   if (args.canRefresh && (running.length > 0 || pending.length > 0)) {
-    const period = pending.length > 0 ? Math.min(PENDING_REFRESH_MINUTES, args.settings.refreshMinutes) : args.settings.refreshMinutes;
+    const period =
+      pending.length > 0
+        ? Math.min(PENDING_REFRESH_MINUTES, args.settings.refreshMinutes)
+        : args.settings.refreshMinutes;
     wanted.push({ name: 'refresh', when: args.nowMs + period * MINUTE, periodInMinutes: period, phase: 'any' });
   }
 
-  if (args.canRefresh && args.retryAt != null) wanted.push({ name: 'retry', when: Math.max(args.nowMs, args.retryAt), phase: 'exact' });
+  if (args.canRefresh && args.retryAt != null)
+    wanted.push({ name: 'retry', when: Math.max(args.nowMs, args.retryAt), phase: 'exact' });
   return wanted;
 }
 

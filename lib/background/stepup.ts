@@ -76,7 +76,10 @@ export function createStepUps(deps: StepUpDeps): StepUps {
       return entry.token;
     },
     remember(claims, account, token) {
-      tokens.set(`${account}\n${claims}`, { token, expiresAt: tokenExpiresAt(token) ?? deps.now().getTime() + UNKNOWN_EXPIRY_MS });
+      tokens.set(`${account}\n${claims}`, {
+        token,
+        expiresAt: tokenExpiresAt(token) ?? deps.now().getTime() + UNKNOWN_EXPIRY_MS,
+      });
     },
     async request(claims, items) {
       const now = deps.now();
@@ -87,7 +90,10 @@ export function createStepUps(deps: StepUpDeps): StepUps {
         const existing = current.find((p) => p.claims === claims);
         if (existing) {
           const keys = new Set(existing.items.map((i) => `${i.action}:${i.key}`));
-          const joined = { ...existing, items: [...existing.items, ...items.filter((i) => !keys.has(`${i.action}:${i.key}`))] };
+          const joined = {
+            ...existing,
+            items: [...existing.items, ...items.filter((i) => !keys.has(`${i.action}:${i.key}`))],
+          };
           out.pending = joined;
           out.joined = true;
           return current.map((p) => (p === existing ? joined : p));

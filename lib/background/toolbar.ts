@@ -34,10 +34,18 @@ export function badgeText(leftMs: number): string {
 }
 
 /** `tr` gives the tooltip's words (lib/i18n's t); its times follow `format.locale`. */
-export function toolbarState(snapshot: Snapshot | null, settings: Settings, nowMs: number, format: TimeFormat, tr: Translate): ToolbarState {
+export function toolbarState(
+  snapshot: Snapshot | null,
+  settings: Settings,
+  nowMs: number,
+  format: TimeFormat,
+  tr: Translate,
+): ToolbarState {
   const skew = snapshot?.clockSkewMs ?? 0;
   const pimNow = nowMs + skew;
-  const running = runningActivations(snapshot, pimNow).sort((a, b) => parseTime(a.endDateTime)! - parseTime(b.endDateTime)!);
+  const running = runningActivations(snapshot, pimNow).sort(
+    (a, b) => parseTime(a.endDateTime)! - parseTime(b.endDateTime)!,
+  );
   const pending = pendingRequests(snapshot);
   const lines: string[] = [tr('appName')];
 

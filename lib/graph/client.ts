@@ -116,10 +116,20 @@ export function createGraphClient(deps: GraphClientDeps): GraphClient {
       .version(options?.version ?? 'v1.0')
       .responseType(ResponseType.RAW)
       .option('signal', AbortSignal.timeout(timeoutMs))
-      .middlewareOptions([tokens, new AuthenticationHandlerOptions({ getAccessToken: () => tokens.watch(deps.getToken({ forceRefresh: false })) })]);
+      .middlewareOptions([
+        tokens,
+        new AuthenticationHandlerOptions({
+          getAccessToken: () => tokens.watch(deps.getToken({ forceRefresh: false })),
+        }),
+      ]);
     let response: Response;
     try {
-      response = method === 'GET' ? await request.get() : method === 'POST' ? await request.post(body) : await request.patch(body);
+      response =
+        method === 'GET'
+          ? await request.get()
+          : method === 'POST'
+            ? await request.post(body)
+            : await request.patch(body);
     } catch (error) {
       if (tokens.failed) throw tokens.error;
       throw new GraphRequestError(networkError(error));

@@ -54,12 +54,19 @@ export function headerValue(headers: HeadersLike, name: string): string | undefi
   return undefined;
 }
 
-export function parseGraphError(status: number, body: unknown, headers?: HeadersLike, now: Date = new Date()): GraphError {
+export function parseGraphError(
+  status: number,
+  body: unknown,
+  headers?: HeadersLike,
+  now: Date = new Date(),
+): GraphError {
   const parsed = GraphErrorBody.safeParse(typeof body === 'string' ? tryJson(body) : body);
   const inner = parsed.success ? parsed.data.error : undefined;
   const code = inner?.code ?? '';
   const message =
-    inner?.message || (typeof body === 'string' && body.trim() && !parsed.success ? body.trim().slice(0, 500) : '') || defaultMessage(status);
+    inner?.message ||
+    (typeof body === 'string' && body.trim() && !parsed.success ? body.trim().slice(0, 500) : '') ||
+    defaultMessage(status);
 
   const error: GraphError = { status, code, message };
   const failedRules = parseFailedRules(message);

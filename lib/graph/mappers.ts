@@ -30,7 +30,10 @@ function scopeName(directoryScopeId: string, expanded: { displayName: string | n
 function roleBase(
   i: RoleEligibilityInstance | RoleRequest,
   principalId: string,
-): Omit<Assignment, 'state' | 'id' | 'assignmentType' | 'memberType' | 'startDateTime' | 'endDateTime' | 'status' | 'justification'> {
+): Omit<
+  Assignment,
+  'state' | 'id' | 'assignmentType' | 'memberType' | 'startDateTime' | 'endDateTime' | 'status' | 'justification'
+> {
   return {
     key: roleKey(i.roleDefinitionId, i.directoryScopeId),
     kind: 'role',
@@ -96,7 +99,10 @@ export function rolePendingToAssignment(r: RoleRequest, principalId: string): As
 function groupBase(
   i: GroupEligibilityInstance | GroupRequest,
   principalId: string,
-): Omit<Assignment, 'state' | 'id' | 'assignmentType' | 'memberType' | 'startDateTime' | 'endDateTime' | 'status' | 'justification'> {
+): Omit<
+  Assignment,
+  'state' | 'id' | 'assignmentType' | 'memberType' | 'startDateTime' | 'endDateTime' | 'status' | 'justification'
+> {
   return {
     key: groupKey(i.groupId, i.accessId),
     kind: 'group',

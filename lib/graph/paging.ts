@@ -71,7 +71,12 @@ export async function followBatchPages(args: {
     for (const [id, p] of round) {
       const url = relativeToVersion(p.next);
       if (url === null) {
-        fail(id, { id, status: 502, headers: {}, body: { error: { code: 'UnexpectedNextLink', message: `Graph sent a next-page link elsewhere: ${p.next}` } } });
+        fail(id, {
+          id,
+          status: 502,
+          headers: {},
+          body: { error: { code: 'UnexpectedNextLink', message: `Graph sent a next-page link elsewhere: ${p.next}` } },
+        });
       } else requests.push({ id, method: 'GET' as const, url });
     }
     if (requests.length === 0) continue;
@@ -80,8 +85,10 @@ export async function followBatchPages(args: {
     try {
       pages = await graph.batch(requests);
     } catch (error) {
-      const e = error instanceof GraphRequestError ? error.error : { status: 0, code: 'NetworkError', message: String(error) };
-      for (const r of requests) fail(r.id, { id: r.id, status: e.status, headers: {}, body: { error: { code: e.code, message: e.message } } });
+      const e =
+        error instanceof GraphRequestError ? error.error : { status: 0, code: 'NetworkError', message: String(error) };
+      for (const r of requests)
+        fail(r.id, { id: r.id, status: e.status, headers: {}, body: { error: { code: e.code, message: e.message } } });
       continue;
     }
     const byId = new Map(pages.map((a) => [a.id, a]));

@@ -62,7 +62,11 @@ const is2xx = (s: number) => s >= 200 && s < 300;
  * The answers of a plan → new entries, for the keys that got an answer worth keeping. Transient failures (429, 5xx,
  * missing item) give no entry: the old one, if any, stays and the next refresh asks again.
  */
-export function applyPolicyAnswers(plan: PolicyPlan, answers: readonly BatchItemResponse[], now: Date): Record<string, PolicyEntry> {
+export function applyPolicyAnswers(
+  plan: PolicyPlan,
+  answers: readonly BatchItemResponse[],
+  now: Date,
+): Record<string, PolicyEntry> {
   const fetchedAt = now.toISOString();
   const byId = new Map(answers.map((a) => [a.id, a]));
   const updates: Record<string, PolicyEntry> = {};
@@ -72,7 +76,9 @@ export function applyPolicyAnswers(plan: PolicyPlan, answers: readonly BatchItem
     let entry: PolicyEntry | null;
     if (is2xx(item.status)) {
       const parsed = parsePolicyResponse(item.body);
-      entry = parsed.ok ? { policy: parsed.policy, fetchedAt, error: null } : { policy: null, fetchedAt, error: parsed.error };
+      entry = parsed.ok
+        ? { policy: parsed.policy, fetchedAt, error: null }
+        : { policy: null, fetchedAt, error: parsed.error };
     } else if (item.status >= 400 && item.status < 500 && item.status !== 429) {
       const { status, code, message } = parseGraphError(item.status, item.body, item.headers, now);
       entry = { policy: null, fetchedAt, error: `HTTP ${status}${code ? ` ${code}` : ''}: ${message}` };

@@ -54,17 +54,32 @@ const PENDING = "$filter=status eq 'PendingApproval' or status eq 'Granted'";
  * functions), so no row needs a directory read to be named.
  */
 export const READ_BATCH: readonly BatchRequestItem[] = [
-  { id: 'rElig', method: 'GET', url: `${ROLES}/roleEligibilityScheduleInstances/${ME}?$expand=roleDefinition,directoryScope` },
-  { id: 'rAct', method: 'GET', url: `${ROLES}/roleAssignmentScheduleInstances/${ME}?$expand=roleDefinition,directoryScope` },
+  {
+    id: 'rElig',
+    method: 'GET',
+    url: `${ROLES}/roleEligibilityScheduleInstances/${ME}?$expand=roleDefinition,directoryScope`,
+  },
+  {
+    id: 'rAct',
+    method: 'GET',
+    url: `${ROLES}/roleAssignmentScheduleInstances/${ME}?$expand=roleDefinition,directoryScope`,
+  },
   { id: 'gElig', method: 'GET', url: `${GROUPS}/eligibilityScheduleInstances/${ME}?$expand=group` },
   { id: 'gAct', method: 'GET', url: `${GROUPS}/assignmentScheduleInstances/${ME}?$expand=group` },
-  { id: 'rReq', method: 'GET', url: `${ROLES}/roleAssignmentScheduleRequests/${ME}?$expand=roleDefinition,directoryScope&${PENDING}` },
+  {
+    id: 'rReq',
+    method: 'GET',
+    url: `${ROLES}/roleAssignmentScheduleRequests/${ME}?$expand=roleDefinition,directoryScope&${PENDING}`,
+  },
   { id: 'gReq', method: 'GET', url: `${GROUPS}/assignmentScheduleRequests/${ME}?$expand=group&${PENDING}` },
 ];
 
 type Mapper = (body: unknown, principalId: string) => Assignment[] | null;
 
-function listMapper<S extends z.ZodType>(schema: S, map: (item: z.infer<S>, principalId: string) => Assignment | null): Mapper {
+function listMapper<S extends z.ZodType>(
+  schema: S,
+  map: (item: z.infer<S>, principalId: string) => Assignment | null,
+): Mapper {
   return (body, principalId) => {
     // Every page is in `body` by now (followBatchPages).
     const list = parseList(schema, body);
@@ -157,7 +172,8 @@ export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult>
   for (const result of Object.values(results)) {
     if (result.ok) result.assignments = result.assignments.map((a) => withGroupInfo(a, info.groupInfo));
   }
-  const unnamed = (a: Pick<Assignment, 'kind' | 'targetId'>) => t(a.kind === 'role' ? 'unnamedRole' : 'unnamedGroup', a.targetId);
+  const unnamed = (a: Pick<Assignment, 'kind' | 'targetId'>) =>
+    t(a.kind === 'role' ? 'unnamedRole' : 'unnamedGroup', a.targetId);
   const merged = mergeSnapshot({ previous, principalId, now, results, unnamed });
   const withInfo = merged.assignments.map((a) => withGroupInfo(a, info.groupInfo));
   const snapshot = { ...merged, assignments: withViaGroupNames(withInfo, principalId, info.groupInfo) };
@@ -188,7 +204,11 @@ function withGroupInfo(a: Assignment, groupInfo: Record<string, GroupInfo>): Ass
  * §1.1]; when that group is one we know (a PIM group of the user, or cached), name it for "via group X". When the
  * instance carries the user's own id instead, the active PIM group memberships that grant this role name it.
  */
-function withViaGroupNames(assignments: Assignment[], principalId: string, groupInfo: Record<string, GroupInfo>): Assignment[] {
+function withViaGroupNames(
+  assignments: Assignment[],
+  principalId: string,
+  groupInfo: Record<string, GroupInfo>,
+): Assignment[] {
   const names = new Map<string, string>();
   for (const [id, info] of Object.entries(groupInfo)) if (info.displayName) names.set(id, info.displayName);
   for (const a of assignments) if (a.kind === 'group' && !a.nameMissing) names.set(a.targetId, a.displayName);
@@ -209,7 +229,9 @@ async function retryThrottled(deps: RefreshDeps, items: Map<string, BatchItemRes
   const wait = Math.max(
     ...throttled.map((r) => {
       const item = items.get(r.id)!;
-      return parseGraphError(item.status, item.body, item.headers, deps.now).retryAfterSeconds ?? DEFAULT_ITEM_RETRY_SECONDS;
+      return (
+        parseGraphError(item.status, item.body, item.headers, deps.now).retryAfterSeconds ?? DEFAULT_ITEM_RETRY_SECONDS
+      );
     }),
   );
   if (wait > (deps.maxItemRetryWaitSeconds ?? 10)) return 0;

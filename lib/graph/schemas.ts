@@ -18,7 +18,10 @@ const IsoDate = z.string().transform((value, ctx) => {
 });
 /** Null or absent → null (for endDateTime that means permanent). */
 const OptionalDate = IsoDate.nullish().transform((v) => v ?? null);
-const OptionalString = z.string().nullish().transform((v) => v ?? null);
+const OptionalString = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
 
 function pickInsensitive<T extends string>(values: readonly T[], raw: string): T | undefined {
   const wanted = raw.trim().toLowerCase();
@@ -192,7 +195,13 @@ export function parseList<S extends z.ZodType>(schema: S, body: unknown): Parsed
   return { items, dropped, nextLink: list.data['@odata.nextLink'] ?? null };
 }
 
-const Status = z.union([z.number().int(), z.string().regex(/^\d{3}$/).transform(Number)]);
+const Status = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^\d{3}$/)
+    .transform(Number),
+]);
 
 export const BatchResponseItem = z.object({
   id: z.string(),

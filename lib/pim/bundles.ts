@@ -31,15 +31,25 @@ export const ActivationMinutes = z
   );
 
 export const Bundle = z.object({
-  id: z.string().check(z.trim(), z.minLength(1, { error: validationKey('valEmpty') }), z.maxLength(64, { error: validationKey('valTooLong') })),
-  name: z.string().check(z.trim(), z.minLength(1, { error: validationKey('valEmpty') }), z.maxLength(80, { error: validationKey('valTooLong') })),
-  items: z
-    .array(AssignmentKeyString)
+  id: z
+    .string()
     .check(
-      z.minLength(1, { error: validationKey('valNoItems') }),
-      z.maxLength(20, { error: validationKey('valTooManyItems') }),
-      z.refine((keys) => new Set(keys).size === keys.length, { error: validationKey('valDuplicateItems') }),
+      z.trim(),
+      z.minLength(1, { error: validationKey('valEmpty') }),
+      z.maxLength(64, { error: validationKey('valTooLong') }),
     ),
+  name: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, { error: validationKey('valEmpty') }),
+      z.maxLength(80, { error: validationKey('valTooLong') }),
+    ),
+  items: z.array(AssignmentKeyString).check(
+    z.minLength(1, { error: validationKey('valNoItems') }),
+    z.maxLength(20, { error: validationKey('valTooManyItems') }),
+    z.refine((keys) => new Set(keys).size === keys.length, { error: validationKey('valDuplicateItems') }),
+  ),
   /** The reason template used for every item; absent: the UI asks, or uses the last reason. */
   templateId: z.optional(z.string().check(z.minLength(1))),
   durationMinutes: z.optional(ActivationMinutes),

@@ -14,7 +14,8 @@ export class DurationError extends Error {
 }
 
 /** PnW, PnD, T, nH, nM, nS; fractions allowed on the smallest unit (PT1.5H). Years and months have no fixed length. */
-const ISO_DURATION = /^P(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/i;
+const ISO_DURATION =
+  /^P(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/i;
 
 const MINUTES = { week: 7 * 24 * 60, day: 24 * 60, hour: 60, minute: 1, second: 1 / 60 } as const;
 
@@ -41,7 +42,13 @@ export function parseDuration(iso: string): number {
   }
   const [, w, d, h, min, s] = m;
   const num = (g: string | undefined) => (g === undefined ? 0 : Number(g.replace(',', '.')));
-  return num(w) * MINUTES.week + num(d) * MINUTES.day + num(h) * MINUTES.hour + num(min) * MINUTES.minute + num(s) * MINUTES.second;
+  return (
+    num(w) * MINUTES.week +
+    num(d) * MINUTES.day +
+    num(h) * MINUTES.hour +
+    num(min) * MINUTES.minute +
+    num(s) * MINUTES.second
+  );
 }
 
 export type ParsedDuration = { ok: true; minutes: number } | { ok: false; error: string };

@@ -80,8 +80,14 @@ export function actionDone(action: Action, tr: Translate): string {
 }
 
 const SCOPES = {
-  read: { role: 'RoleEligibilitySchedule.Read.Directory, RoleAssignmentSchedule.Read.Directory', group: 'PrivilegedEligibilitySchedule.Read.AzureADGroup, PrivilegedAssignmentSchedule.Read.AzureADGroup' },
-  write: { role: 'RoleAssignmentSchedule.ReadWrite.Directory', group: 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup' },
+  read: {
+    role: 'RoleEligibilitySchedule.Read.Directory, RoleAssignmentSchedule.Read.Directory',
+    group: 'PrivilegedEligibilitySchedule.Read.AzureADGroup, PrivilegedAssignmentSchedule.Read.AzureADGroup',
+  },
+  write: {
+    role: 'RoleAssignmentSchedule.ReadWrite.Directory',
+    group: 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+  },
 } as const;
 
 /** `The following policy rules failed: ["ExpirationRule","JustificationRule"]` → the rule names. */
@@ -109,7 +115,8 @@ function claimsObject(text: string): unknown {
 
 /** The acrs claim value in a claims object ({"access_token":{"acrs":{"essential":true,"value":"c1"}}}). */
 function acrsOf(claims: unknown): string | null {
-  const acrs = (claims as { access_token?: { acrs?: { value?: unknown; values?: unknown } } } | null)?.access_token?.acrs;
+  const acrs = (claims as { access_token?: { acrs?: { value?: unknown; values?: unknown } } } | null)?.access_token
+    ?.acrs;
   const value = acrs?.value ?? (Array.isArray(acrs?.values) ? acrs.values[0] : undefined);
   return typeof value === 'string' && value ? value : null;
 }
@@ -134,11 +141,28 @@ function stepUpFromChallenge(claims: string): StepUpNeed {
   return { claims: parsed ? JSON.stringify(parsed) : claims };
 }
 
-const FIELD_OF_RULE: Record<string, Field> = { justificationrule: 'justification', ticketingrule: 'ticket', expirationrule: 'duration' };
+const FIELD_OF_RULE: Record<string, Field> = {
+  justificationrule: 'justification',
+  ticketingrule: 'ticket',
+  expirationrule: 'duration',
+};
 const FIELD_ORDER: Field[] = ['justification', 'ticket', 'duration'];
-const NETWORK_CODES = new Set(['network', 'networkerror', 'timeout', 'etimedout', 'econnreset', 'econnrefused', 'enotfound', 'failed to fetch']);
+const NETWORK_CODES = new Set([
+  'network',
+  'networkerror',
+  'timeout',
+  'etimedout',
+  'econnreset',
+  'econnrefused',
+  'enotfound',
+  'failed to fetch',
+]);
 
-const FIELD_LABEL: Record<Field, MessageKey> = { justification: 'errFieldJustification', ticket: 'errFieldTicket', duration: 'errFieldDuration' };
+const FIELD_LABEL: Record<Field, MessageKey> = {
+  justification: 'errFieldJustification',
+  ticket: 'errFieldTicket',
+  duration: 'errFieldDuration',
+};
 
 /** The two substitutions most sentences take, in the order the err… messages declare them: name, then verb. */
 interface Vars {
@@ -149,13 +173,20 @@ interface Vars {
 function policyFailure(rules: string[], ctx: ErrorContext, v: Vars, tr: Translate): ErrorDescription {
   const names = new Set(rules.map((r) => r.toLowerCase()));
   if (names.has('eligibilityrule')) {
-    return { kind: 'fatal', text: tr('errEligibility', v.name), next: tr('errEligibilityNext', v.name), state: 'changed' };
+    return {
+      kind: 'fatal',
+      text: tr('errEligibility', v.name),
+      next: tr('errEligibilityNext', v.name),
+      state: 'changed',
+    };
   }
   const fields = FIELD_ORDER.filter((f) => [...names].some((n) => FIELD_OF_RULE[n] === f));
   const mfa = names.has('mfarule');
   if (fields.length > 0) {
     const labels = fields.map((f) =>
-      f === 'duration' && ctx.maxMinutes ? tr('errFieldDurationMax', formatMinutes(ctx.maxMinutes, tr)) : tr(FIELD_LABEL[f]),
+      f === 'duration' && ctx.maxMinutes
+        ? tr('errFieldDurationMax', formatMinutes(ctx.maxMinutes, tr))
+        : tr(FIELD_LABEL[f]),
     );
     return {
       kind: 'field',
@@ -167,7 +198,11 @@ function policyFailure(rules: string[], ctx: ErrorContext, v: Vars, tr: Translat
     };
   }
   if (mfa) return { kind: 'stepUp', text: tr('errMfa', v.name, v.verb), next: tr('errMfaNext'), stepUp: 'mfa' };
-  return { kind: 'fatal', text: tr('errOtherRules', v.name, v.verb, rules.join(', ') || tr('errUnnamedRule')), next: tr('errOtherRulesNext') };
+  return {
+    kind: 'fatal',
+    text: tr('errOtherRules', v.name, v.verb, rules.join(', ') || tr('errUnnamedRule')),
+    next: tr('errOtherRulesNext'),
+  };
 }
 
 /** Map any failure of a PIM/Graph call to what the user sees (in `tr`'s language) and what the UI should do next. */
@@ -187,7 +222,12 @@ export function describeError(err: ErrorInput, ctx: ErrorContext, tr: Translate)
       return policyFailure(err.failedRules ?? parseFailedRules(err.message), ctx, v, tr);
     case 'roleassignmentexists':
       return ctx.action === 'extend'
-        ? { kind: 'state', state: 'active', text: tr('errExtendWhileActive', v.name), next: tr('errExtendWhileActiveNext') }
+        ? {
+            kind: 'state',
+            state: 'active',
+            text: tr('errExtendWhileActive', v.name),
+            next: tr('errExtendWhileActiveNext'),
+          }
         : { kind: 'state', state: 'active', text: tr('errAlreadyActive', v.name), next: tr('errAlreadyActiveNext') };
     case 'pendingroleassignmentrequest':
       return { kind: 'state', state: 'pending', text: tr('errPending', v.name), next: tr('errPendingNext') };
@@ -206,7 +246,13 @@ export function describeError(err: ErrorInput, ctx: ErrorContext, tr: Translate)
   }
 
   if (status === 401) {
-    if (err.claims) return { kind: 'stepUp', text: tr('errClaims', v.name, v.verb), next: tr('errClaimsNext'), stepUp: stepUpFromChallenge(err.claims) };
+    if (err.claims)
+      return {
+        kind: 'stepUp',
+        text: tr('errClaims', v.name, v.verb),
+        next: tr('errClaimsNext'),
+        stepUp: stepUpFromChallenge(err.claims),
+      };
     return { kind: 'auth', text: tr('errSignIn', v.name, v.verb), next: tr('errSignInNext') };
   }
   if (status === 403) {
@@ -215,7 +261,8 @@ export function describeError(err: ErrorInput, ctx: ErrorContext, tr: Translate)
     return { kind: 'auth', text: tr('errConsent', v.name, v.verb, scope), next: tr('errConsentNext', scope) };
   }
   if (status === 429) return throttled(err, tr);
-  if (status === 409) return { kind: 'state', state: 'changed', text: tr('errConflict', v.name), next: tr('errConflictNext') };
+  if (status === 409)
+    return { kind: 'state', state: 'changed', text: tr('errConflict', v.name), next: tr('errConflictNext') };
   if (ctx.action === 'cancel' && (status === 400 || status === 404)) {
     return { kind: 'state', state: 'changed', text: tr('errNothingToCancel', v.name), next: tr('errNotActiveNext') };
   }
@@ -234,12 +281,17 @@ export function describeError(err: ErrorInput, ctx: ErrorContext, tr: Translate)
       ...(err.retryAfterSeconds !== undefined ? { retryAfterSeconds: Math.ceil(err.retryAfterSeconds) } : {}),
     };
   }
-  const detail = [err.status ? `HTTP ${err.status}` : '', err.code ?? '', err.message ?? ''].filter(Boolean).join(' ') || tr('errNoDetails');
+  const detail =
+    [err.status ? `HTTP ${err.status}` : '', err.code ?? '', err.message ?? ''].filter(Boolean).join(' ') ||
+    tr('errNoDetails');
   return { kind: 'fatal', text: tr('errUnknown', v.name, v.verb, detail), next: tr('errUnknownNext') };
 }
 
 function throttled(err: ErrorInput, tr: Translate): ErrorDescription {
-  const wait = err.retryAfterSeconds !== undefined && Number.isFinite(err.retryAfterSeconds) ? Math.max(1, Math.ceil(err.retryAfterSeconds)) : undefined;
+  const wait =
+    err.retryAfterSeconds !== undefined && Number.isFinite(err.retryAfterSeconds)
+      ? Math.max(1, Math.ceil(err.retryAfterSeconds))
+      : undefined;
   return wait === undefined
     ? { kind: 'retry', text: tr('errThrottled'), next: tr('errThrottledNext') }
     : { kind: 'retry', text: tr('errThrottled'), next: tr('errThrottledNextSeconds', wait), retryAfterSeconds: wait };
@@ -257,6 +309,10 @@ const OUTCOME: Record<RequestOutcome, MessageKey> = {
 };
 
 /** The sentence for an accepted request (see requests.ts requestOutcome), e.g. the approval notice. */
-export function describeOutcome(outcome: RequestOutcome, ctx: Pick<ErrorContext, 'displayName'>, tr: Translate): string {
+export function describeOutcome(
+  outcome: RequestOutcome,
+  ctx: Pick<ErrorContext, 'displayName'>,
+  tr: Translate,
+): string {
   return tr(OUTCOME[outcome], ctx.displayName);
 }

@@ -19,7 +19,6 @@ export interface ActivationPolicy {
   authContext: string | null;
 }
 
-
 export type Field = 'justification' | 'ticket' | 'duration';
 export type StepUp = { acrs: string } | 'mfa';
 

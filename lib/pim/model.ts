@@ -59,7 +59,14 @@ export const Assignment = z.object({
 });
 export type Assignment = z.infer<typeof Assignment>;
 
-export const SectionId = z.enum(['roleEligible', 'roleActive', 'groupEligible', 'groupActive', 'rolePending', 'groupPending']);
+export const SectionId = z.enum([
+  'roleEligible',
+  'roleActive',
+  'groupEligible',
+  'groupActive',
+  'rolePending',
+  'groupPending',
+]);
 export type SectionId = z.infer<typeof SectionId>;
 
 export const SectionError = z.object({

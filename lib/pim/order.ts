@@ -56,12 +56,17 @@ export function sortAssignments(list: readonly Assignment[], options: OrderOptio
 
 /** Lower-cased, accent-free text for matching ("Sécurité" is found by "securite"). */
 function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
 }
 
 /** Everything a search may match: name, scope, the roles a group grants, plus any labels the UI shows (e.g. "Tenant-wide"). */
 export function searchText(a: Assignment, extra: readonly string[] = []): string {
-  return fold([a.displayName, a.scopeName ?? '', a.directoryScopeId, ...a.grants, a.viaGroupName ?? '', ...extra].join('\n'));
+  return fold(
+    [a.displayName, a.scopeName ?? '', a.directoryScopeId, ...a.grants, a.viaGroupName ?? '', ...extra].join('\n'),
+  );
 }
 
 /** Every whitespace-separated word of the query must occur somewhere in the assignment's text; an empty query matches all. */
@@ -93,7 +98,8 @@ export function buildSections(assignments: readonly Assignment[], options: Secti
   const current = assignments.filter((a) => isCurrent(a, options.now));
   const busyKeys = new Set(current.filter((a) => a.state !== 'eligible').map((a) => a.key));
   const visible = current.filter(
-    (a) => (a.state !== 'eligible' || !busyKeys.has(a.key)) && matchesQuery(a, options.query, options.labels?.(a) ?? []),
+    (a) =>
+      (a.state !== 'eligible' || !busyKeys.has(a.key)) && matchesQuery(a, options.query, options.labels?.(a) ?? []),
   );
   const sorted = sortAssignments(visible, options);
   return {

@@ -113,7 +113,11 @@ export function policyUrlFor(a: { kind: 'role' | 'group'; targetId: string; acce
 
 const same = (a: string | null | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
 
-function endUserRule<K extends KnownRule['kind']>(rules: readonly PolicyRule[], kind: K, id: string): Extract<KnownRule, { kind: K }> | undefined {
+function endUserRule<K extends KnownRule['kind']>(
+  rules: readonly PolicyRule[],
+  kind: K,
+  id: string,
+): Extract<KnownRule, { kind: K }> | undefined {
   // By id AND type: an id with an unexpected type (or an Admin_* rule) must not leak into activation.
   return rules.find((r): r is Extract<KnownRule, { kind: K }> => r.kind === kind && same(r.id, id));
 }
@@ -140,7 +144,9 @@ export function extractActivationPolicy(assignment: PolicyAssignment): Activatio
     maxMinutes,
     expirationRequired: expiration?.isExpirationRequired ?? true,
     // Approvers see the requestor's justification; when the approval setting asks for one, PIM enforces it too.
-    requireJustification: enabled.has('justification') || (approvalRequired && approval?.setting?.isRequestorJustificationRequired === true),
+    requireJustification:
+      enabled.has('justification') ||
+      (approvalRequired && approval?.setting?.isRequestorJustificationRequired === true),
     requireTicket: enabled.has('ticketing'),
     requireMfa: enabled.has('multifactorauthentication'),
     approvalRequired,
@@ -155,7 +161,10 @@ export function parsePolicyResponse(json: unknown): PolicyResult {
   const parsed = PolicyAssignmentList.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, error: `Unexpected policy response at ${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'invalid'}.` };
+    return {
+      ok: false,
+      error: `Unexpected policy response at ${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'invalid'}.`,
+    };
   }
   const first = parsed.data.value[0];
   if (!first) return { ok: false, error: 'No PIM policy is assigned to this role or group.' };

@@ -20,25 +20,55 @@ export interface RoleRef {
  */
 const GLOBAL_ADMINISTRATOR: RoleRef = { id: '62e90394-69f5-4237-9190-012177145e10', name: 'Global Administrator' };
 const GLOBAL_READER: RoleRef = { id: 'f2ef992c-3afb-46b9-b7cf-a126ee74c451', name: 'Global Reader' };
-const PRIVILEGED_ROLE_ADMINISTRATOR: RoleRef = { id: 'e8611ab8-c189-46e8-94e1-60213ab1f814', name: 'Privileged Role Administrator' };
+const PRIVILEGED_ROLE_ADMINISTRATOR: RoleRef = {
+  id: 'e8611ab8-c189-46e8-94e1-60213ab1f814',
+  name: 'Privileged Role Administrator',
+};
 const EXCHANGE_ADMINISTRATOR: RoleRef = { id: '29232cdf-9323-42fd-ade2-1d097af3e4de', name: 'Exchange Administrator' };
-const EXCHANGE_RECIPIENT_ADMINISTRATOR: RoleRef = { id: '31392ffb-586c-42d1-9346-e59415a2cc4e', name: 'Exchange Recipient Administrator' };
+const EXCHANGE_RECIPIENT_ADMINISTRATOR: RoleRef = {
+  id: '31392ffb-586c-42d1-9346-e59415a2cc4e',
+  name: 'Exchange Recipient Administrator',
+};
 const TEAMS_ADMINISTRATOR: RoleRef = { id: '69091246-20e8-4a56-aa4d-066075b2a7a8', name: 'Teams Administrator' };
-const TEAMS_COMMUNICATIONS_ADMINISTRATOR: RoleRef = { id: 'baf37b3a-610e-45da-9e62-d9d1e5e8914b', name: 'Teams Communications Administrator' };
-const SHAREPOINT_ADMINISTRATOR: RoleRef = { id: 'f28a1f50-f6e7-4571-818b-6a12f2af6b6c', name: 'SharePoint Administrator' };
+const TEAMS_COMMUNICATIONS_ADMINISTRATOR: RoleRef = {
+  id: 'baf37b3a-610e-45da-9e62-d9d1e5e8914b',
+  name: 'Teams Communications Administrator',
+};
+const SHAREPOINT_ADMINISTRATOR: RoleRef = {
+  id: 'f28a1f50-f6e7-4571-818b-6a12f2af6b6c',
+  name: 'SharePoint Administrator',
+};
 const SECURITY_ADMINISTRATOR: RoleRef = { id: '194ae4cb-b126-40b2-bd5b-6091b380977d', name: 'Security Administrator' };
 const SECURITY_OPERATOR: RoleRef = { id: '5f2222b1-57c3-48ba-8ad5-d4759f1fde6f', name: 'Security Operator' };
 const SECURITY_READER: RoleRef = { id: '5d6b6bb7-de71-4623-b4af-96380a352509', name: 'Security Reader' };
-const COMPLIANCE_ADMINISTRATOR: RoleRef = { id: '17315797-102d-40b4-93e0-432062caca18', name: 'Compliance Administrator' };
+const COMPLIANCE_ADMINISTRATOR: RoleRef = {
+  id: '17315797-102d-40b4-93e0-432062caca18',
+  name: 'Compliance Administrator',
+};
 const INTUNE_ADMINISTRATOR: RoleRef = { id: '3a2c62db-5318-420d-8d74-23affee5d9d5', name: 'Intune Administrator' };
 const USER_ADMINISTRATOR: RoleRef = { id: 'fe930be7-5e62-47db-91af-98c3a49a38b1', name: 'User Administrator' };
 const GROUPS_ADMINISTRATOR: RoleRef = { id: 'fdd7a751-b60b-444a-984c-02652fe8fa1c', name: 'Groups Administrator' };
 const HELPDESK_ADMINISTRATOR: RoleRef = { id: '729827e3-9c14-49f7-bb1b-9608f156bbb8', name: 'Helpdesk Administrator' };
-const AUTHENTICATION_ADMINISTRATOR: RoleRef = { id: 'c4e39bd9-1100-46d3-8c65-fb160da0071f', name: 'Authentication Administrator' };
-const PRIVILEGED_AUTHENTICATION_ADMINISTRATOR: RoleRef = { id: '7be44c8a-adaf-4e2a-84d6-ab2649e08a13', name: 'Privileged Authentication Administrator' };
-const APPLICATION_ADMINISTRATOR: RoleRef = { id: '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3', name: 'Application Administrator' };
-const CLOUD_APPLICATION_ADMINISTRATOR: RoleRef = { id: '158c047a-c907-4556-b7ef-446551a6b5f7', name: 'Cloud Application Administrator' };
-const CONDITIONAL_ACCESS_ADMINISTRATOR: RoleRef = { id: 'b1be1c3e-b65d-4f19-8427-f6fa0d97feb9', name: 'Conditional Access Administrator' };
+const AUTHENTICATION_ADMINISTRATOR: RoleRef = {
+  id: 'c4e39bd9-1100-46d3-8c65-fb160da0071f',
+  name: 'Authentication Administrator',
+};
+const PRIVILEGED_AUTHENTICATION_ADMINISTRATOR: RoleRef = {
+  id: '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',
+  name: 'Privileged Authentication Administrator',
+};
+const APPLICATION_ADMINISTRATOR: RoleRef = {
+  id: '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3',
+  name: 'Application Administrator',
+};
+const CLOUD_APPLICATION_ADMINISTRATOR: RoleRef = {
+  id: '158c047a-c907-4556-b7ef-446551a6b5f7',
+  name: 'Cloud Application Administrator',
+};
+const CONDITIONAL_ACCESS_ADMINISTRATOR: RoleRef = {
+  id: 'b1be1c3e-b65d-4f19-8427-f6fa0d97feb9',
+  name: 'Conditional Access Administrator',
+};
 const LICENSE_ADMINISTRATOR: RoleRef = { id: '4d6ac14f-3453-41d0-bef9-a3e0c569773a', name: 'License Administrator' };
 
 export const ROLES = {
@@ -66,7 +96,8 @@ export const ROLES = {
   licenseAdministrator: LICENSE_ADMINISTRATOR,
 } as const;
 
-export type PortalId = 'exchange' | 'entra' | 'azure' | 'm365' | 'teams' | 'sharepoint' | 'intune' | 'defender' | 'purview';
+export type PortalId =
+  'exchange' | 'entra' | 'azure' | 'm365' | 'teams' | 'sharepoint' | 'intune' | 'defender' | 'purview';
 export type Corner = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
 
 export interface Portal {
@@ -149,12 +180,7 @@ export const PORTALS: readonly Portal[] = [
     id: 'teams',
     name: 'Teams admin center',
     hosts: ['admin.teams.microsoft.com'],
-    roles: [
-      TEAMS_ADMINISTRATOR,
-      TEAMS_COMMUNICATIONS_ADMINISTRATOR,
-      GLOBAL_ADMINISTRATOR,
-      GLOBAL_READER,
-    ],
+    roles: [TEAMS_ADMINISTRATOR, TEAMS_COMMUNICATIONS_ADMINISTRATOR, GLOBAL_ADMINISTRATOR, GLOBAL_READER],
     corner: 'bottom-left',
   },
   {
@@ -213,7 +239,9 @@ export const PORTAL_INCLUDE_GLOBS: string[] = PORTALS.flatMap((p) => [
   ...p.hosts.map((h) => `https://${h}/*`),
   ...(p.hostSuffix ? [`https://*${p.hostSuffix}/*`] : []),
 ]);
-export const PORTAL_EXCLUDE_GLOBS: string[] = PORTALS.flatMap((p) => (p.hostSuffix ? [`https://*/*${p.hostSuffix}*`] : []));
+export const PORTAL_EXCLUDE_GLOBS: string[] = PORTALS.flatMap((p) =>
+  p.hostSuffix ? [`https://*/*${p.hostSuffix}*`] : [],
+);
 
 /**
  * The signed-in tenant's SharePoint admin host: SharePoint names it after the tenant's initial domain
@@ -237,7 +265,9 @@ export function tenantPortalForUrl(url: string | undefined | null, sharePointHos
 
 export function portalForHost(host: string): Portal | null {
   const h = host.toLowerCase();
-  return PORTALS.find((p) => p.hosts.includes(h) || (p.hostSuffix !== undefined && matchesSuffix(h, p.hostSuffix))) ?? null;
+  return (
+    PORTALS.find((p) => p.hosts.includes(h) || (p.hostSuffix !== undefined && matchesSuffix(h, p.hostSuffix))) ?? null
+  );
 }
 
 /** The portal a page URL belongs to: https on the default port only (the portals never use another). */
@@ -280,7 +310,11 @@ const norm = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
  * list is refused to admins without a directory reader role), when its name names one of the portal's roles or their
  * product ("PIM – INT – Exchange administrator" on the Exchange admin center); anything the user pinned.
  */
-export function relevance(a: Pick<Assignment, 'key' | 'kind' | 'targetId' | 'displayName' | 'grants'>, portal: Portal, pref: PortalPref = DEFAULT_PORTAL_PREF): RelevanceReason | null {
+export function relevance(
+  a: Pick<Assignment, 'key' | 'kind' | 'targetId' | 'displayName' | 'grants'>,
+  portal: Portal,
+  pref: PortalPref = DEFAULT_PORTAL_PREF,
+): RelevanceReason | null {
   if (a.kind === 'role') {
     const id = a.targetId.toLowerCase();
     const name = norm(a.displayName);
@@ -299,10 +333,24 @@ function namesPortal(name: string, portal: Portal): boolean {
   return portal.roles.some((r) => {
     const role = norm(r.name);
     const product = role.split(' ')[0]!;
-    return words.includes(` ${role} `) || (product.length > 4 && !GENERIC.has(product) && words.includes(` ${product} `));
+    return (
+      words.includes(` ${role} `) || (product.length > 4 && !GENERIC.has(product) && words.includes(` ${product} `))
+    );
   });
 }
-const GENERIC = new Set(['global', 'privileged', 'security', 'groups', 'cloud', 'application', 'authentication', 'conditional', 'license', 'user', 'helpdesk']);
+const GENERIC = new Set([
+  'global',
+  'privileged',
+  'security',
+  'groups',
+  'cloud',
+  'application',
+  'authentication',
+  'conditional',
+  'license',
+  'user',
+  'helpdesk',
+]);
 
 /** The assignments that matter on `portal`, in snapshot order; none when the user switched the badge off there. */
 export function relevantAssignments<A extends Pick<Assignment, 'key' | 'kind' | 'targetId' | 'displayName' | 'grants'>>(

@@ -168,7 +168,12 @@ export function groupSelfDeactivate(target: GroupTarget) {
   return {
     method: 'POST',
     path: GROUP_ASSIGNMENT_REQUESTS,
-    body: { accessId: target.accessId, principalId: target.principalId, groupId: target.groupId, action: 'selfDeactivate' as const },
+    body: {
+      accessId: target.accessId,
+      principalId: target.principalId,
+      groupId: target.groupId,
+      action: 'selfDeactivate' as const,
+    },
   } satisfies GraphRequest;
 }
 
@@ -182,13 +187,20 @@ export function cancelRequest(kind: 'role' | 'group', requestId: string): GraphR
 // From the domain model
 
 /** The target of a self request for an assignment of the snapshot, as the signed-in user `principalId`. */
-export function targetOf(a: Assignment, principalId: string): { kind: 'role'; target: RoleTarget } | { kind: 'group'; target: GroupTarget } {
+export function targetOf(
+  a: Assignment,
+  principalId: string,
+): { kind: 'role'; target: RoleTarget } | { kind: 'group'; target: GroupTarget } {
   return a.kind === 'role'
     ? { kind: 'role', target: { principalId, roleDefinitionId: a.targetId, directoryScopeId: a.directoryScopeId } }
     : { kind: 'group', target: { principalId, groupId: a.targetId, accessId: a.accessId ?? 'member' } };
 }
 
-export function activate(a: Assignment, principalId: string, input: ActivationInput): GraphRequest<RoleActivateBody | GroupActivateBody> {
+export function activate(
+  a: Assignment,
+  principalId: string,
+  input: ActivationInput,
+): GraphRequest<RoleActivateBody | GroupActivateBody> {
   const t = targetOf(a, principalId);
   return t.kind === 'role' ? roleSelfActivate(t.target, input) : groupSelfActivate(t.target, input);
 }
@@ -235,7 +247,8 @@ export const ScheduleRequestResponse = z.looseObject({
 });
 export type ScheduleRequestResponse = z.infer<typeof ScheduleRequestResponse>;
 
-export type RequestOutcome = 'done' | 'scheduled' | 'pending-approval' | 'in-progress' | 'revoked' | 'failed' | 'canceled' | 'denied';
+export type RequestOutcome =
+  'done' | 'scheduled' | 'pending-approval' | 'in-progress' | 'revoked' | 'failed' | 'canceled' | 'denied';
 
 /** A request status → what the user should be told (unknown values are "in progress", graph-pim.md §1.3). */
 export function requestOutcome(status: string): RequestOutcome {

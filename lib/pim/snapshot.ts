@@ -75,7 +75,11 @@ export type UnnamedLabel = (a: Pick<Assignment, 'kind' | 'targetId'>) => string;
  * previous snapshot, else `unnamed(a)` (the id, labelled) with nameMissing set, so nothing renders blank and an id is
  * never passed off as a name.
  */
-export function fillMissingNames(assignments: readonly Assignment[], previous: Snapshot | null, unnamed: UnnamedLabel = (a) => a.targetId): Assignment[] {
+export function fillMissingNames(
+  assignments: readonly Assignment[],
+  previous: Snapshot | null,
+  unnamed: UnnamedLabel = (a) => a.targetId,
+): Assignment[] {
   const known = [...assignments, ...(previous?.assignments ?? [])].filter((k) => !k.nameMissing);
   return assignments.map((a) => {
     let { displayName, scopeName } = a;
@@ -88,7 +92,8 @@ export function fillMissingNames(assignments: readonly Assignment[], previous: S
     if (scopeName === null && a.directoryScopeId !== '/') {
       scopeName = known.find((k) => k.key === a.key && k.scopeName !== null)?.scopeName ?? null;
     }
-    if (displayName === a.displayName && scopeName === a.scopeName && nameMissing === (a.nameMissing ?? false)) return a;
+    if (displayName === a.displayName && scopeName === a.scopeName && nameMissing === (a.nameMissing ?? false))
+      return a;
     const { nameMissing: _old, ...rest } = a;
     return { ...rest, displayName, scopeName, ...(nameMissing ? { nameMissing: true } : {}) };
   });
@@ -136,6 +141,9 @@ export function mergeSnapshot(args: {
  * The snapshot of the signed-in account (or of the last signed-in one while renewal is required), else null: a
  * snapshot left by another account, or by a signed-out one, is never acted on or shown as the user's.
  */
-export function ownSnapshot(snapshot: Snapshot | null, auth: { status: string; account: { oid: string } | null }): Snapshot | null {
+export function ownSnapshot(
+  snapshot: Snapshot | null,
+  auth: { status: string; account: { oid: string } | null },
+): Snapshot | null {
   return snapshot && auth.status !== 'signed-out' && auth.account?.oid === snapshot.principalId ? snapshot : null;
 }

@@ -12,8 +12,20 @@ import type { AssignmentKind } from './model';
 export const JUSTIFICATION_MAX = 500;
 
 export const Template = z.object({
-  id: z.string().check(z.trim(), z.minLength(1, { error: validationKey('valEmpty') }), z.maxLength(64, { error: validationKey('valTooLong') })),
-  name: z.string().check(z.trim(), z.minLength(1, { error: validationKey('valEmpty') }), z.maxLength(80, { error: validationKey('valTooLong') })),
+  id: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, { error: validationKey('valEmpty') }),
+      z.maxLength(64, { error: validationKey('valTooLong') }),
+    ),
+  name: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, { error: validationKey('valEmpty') }),
+      z.maxLength(80, { error: validationKey('valTooLong') }),
+    ),
   justification: z.string().check(z.maxLength(JUSTIFICATION_MAX, { error: validationKey('valTooLong') })),
   ticketSystem: z.optional(z.string().check(z.trim(), z.maxLength(100, { error: validationKey('valTooLong') }))),
   ticketNumber: z.optional(z.string().check(z.trim(), z.maxLength(100, { error: validationKey('valTooLong') }))),
@@ -54,7 +66,10 @@ const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
  * Fill a template's justification. {role} and {group} both take the display name, whatever the kind, so one template
  * serves a bundle that mixes roles and groups. Unknown or empty placeholders stay as typed and are reported.
  */
-export function renderJustification(template: Pick<Template, 'justification' | 'ticketNumber'>, ctx: RenderContext): Rendered {
+export function renderJustification(
+  template: Pick<Template, 'justification' | 'ticketNumber'>,
+  ctx: RenderContext,
+): Rendered {
   const ticket = (ctx.ticketNumber ?? template.ticketNumber ?? '').trim();
   const date = new Intl.DateTimeFormat(ctx.locale, { dateStyle: 'medium', timeZone: ctx.timeZone }).format(ctx.now);
   const values: Record<Placeholder, string> = { role: ctx.displayName, group: ctx.displayName, date, ticket };
@@ -99,7 +114,27 @@ export interface JustificationCheck {
  */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
 
-const VAGUE = new Set(['bau', 'admin', 'test', 'testing', 'work', 'n/a', 'na', 'none', 'todo', 'asdf', 'x', 'stuff', 'job', 'task', 'needed', 'access', 'admin work', 'admin tasks', 'business as usual']);
+const VAGUE = new Set([
+  'bau',
+  'admin',
+  'test',
+  'testing',
+  'work',
+  'n/a',
+  'na',
+  'none',
+  'todo',
+  'asdf',
+  'x',
+  'stuff',
+  'job',
+  'task',
+  'needed',
+  'access',
+  'admin work',
+  'admin tasks',
+  'business as usual',
+]);
 
 export function validateJustification(text: string): JustificationCheck {
   const errors: JustificationIssue[] = [];
@@ -149,13 +184,21 @@ export interface TemplateLibrary {
 }
 
 export function exportLibrary(lib: TemplateLibrary): string {
-  const file: ExportFile = { format: EXPORT_FORMAT, version: EXPORT_VERSION, templates: lib.templates, bundles: lib.bundles };
+  const file: ExportFile = {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    templates: lib.templates,
+    bundles: lib.bundles,
+  };
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
 /** ['templates', 2, 'justification'] → "templates[2].justification". */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), '');
+  return path.reduce<string>(
+    (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
+    '',
+  );
 }
 
 /** Issue fields that hold the bound or expected value a validation message substitutes ("longer than 80 characters"). */
@@ -169,7 +212,9 @@ type IssueDetail = { maximum?: unknown; minimum?: unknown; values?: unknown; exp
 export function validationText(issue: z.core.$ZodIssue, tr: Translate): string {
   const d = issue as IssueDetail;
   const values = Array.isArray(d.values) ? d.values : [];
-  const detail = [d.maximum, d.minimum, values[0]].find((x) => typeof x === 'number' || typeof x === 'string' || typeof x === 'bigint');
+  const detail = [d.maximum, d.minimum, values[0]].find(
+    (x) => typeof x === 'number' || typeof x === 'string' || typeof x === 'bigint',
+  );
   const key = VALIDATION_KEYS.has(issue.message) ? (issue.message as MessageKey) : null;
   if (key) return tr(key, String(detail ?? ''));
   if (issue.code === 'invalid_type') return tr('valWrongType', String(d.expected ?? ''));
@@ -179,9 +224,18 @@ export function validationText(issue: z.core.$ZodIssue, tr: Translate): string {
 function duplicates(items: readonly { id: string; name: string }[], list: string, tr: Translate): string | null {
   const seen = new Map<string, number>();
   for (const [i, item] of items.entries()) {
-    for (const [field, value] of [['id', item.id], ['name', item.name.trim().toLowerCase()]] as const) {
+    for (const [field, value] of [
+      ['id', item.id],
+      ['name', item.name.trim().toLowerCase()],
+    ] as const) {
       const earlier = seen.get(`${field}:${value}`);
-      if (earlier !== undefined) return tr('importDuplicate', `${list}[${i}].${field}`, field === 'id' ? item.id : item.name, `${list}[${earlier}]`);
+      if (earlier !== undefined)
+        return tr(
+          'importDuplicate',
+          `${list}[${i}].${field}`,
+          field === 'id' ? item.id : item.name,
+          `${list}[${earlier}]`,
+        );
       seen.set(`${field}:${value}`, i);
     }
   }
@@ -204,12 +258,18 @@ export function parseImport(jsonText: string, tr: Translate): ImportResult {
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: tr('importNotObject') };
   const version = (raw as { version?: unknown }).version;
-  if ((raw as { format?: unknown }).format === EXPORT_FORMAT && typeof version === 'number' && version > EXPORT_VERSION) {
+  if (
+    (raw as { format?: unknown }).format === EXPORT_FORMAT &&
+    typeof version === 'number' &&
+    version > EXPORT_VERSION
+  ) {
     return { ok: false, error: tr('importNewerVersion', version) };
   }
   const parsed = ExportFile.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 3).map((i) => tr('importIssue', formatPath(i.path) || tr('importFile'), validationText(i, tr)));
+    const issues = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => tr('importIssue', formatPath(i.path) || tr('importFile'), validationText(i, tr)));
     const list = issues.join('; ');
     const extra = parsed.error.issues.length - 3;
     return { ok: false, error: extra > 0 ? tr('importMoreIssues', list, extra) : list };
@@ -235,7 +295,10 @@ export interface ImportPlan {
 
 const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
-function planList<T extends { id: string; name: string }>(existing: readonly T[], incoming: readonly T[]): ImportPlanFor<T> {
+function planList<T extends { id: string; name: string }>(
+  existing: readonly T[],
+  incoming: readonly T[],
+): ImportPlanFor<T> {
   const plan: ImportPlanFor<T> = { added: [], overwritten: [] };
   for (const item of incoming) {
     const replaces = existing.filter((e) => e.id === item.id || sameName(e.name, item.name));
@@ -247,7 +310,10 @@ function planList<T extends { id: string; name: string }>(existing: readonly T[]
 
 /** What an import would add and what it would overwrite (same id or name), so the UI can ask before replacing. */
 export function planImport(existing: TemplateLibrary, incoming: TemplateLibrary): ImportPlan {
-  return { templates: planList(existing.templates, incoming.templates), bundles: planList(existing.bundles, incoming.bundles) };
+  return {
+    templates: planList(existing.templates, incoming.templates),
+    bundles: planList(existing.bundles, incoming.bundles),
+  };
 }
 
 function applyList<T extends { id: string; name: string }>(existing: readonly T[], plan: ImportPlanFor<T>): T[] {
@@ -263,5 +329,8 @@ function applyList<T extends { id: string; name: string }>(existing: readonly T[
 
 /** The library after a confirmed import: overwritten entries are replaced in place, new ones appended. */
 export function applyImport(existing: TemplateLibrary, plan: ImportPlan): TemplateLibrary {
-  return { templates: applyList(existing.templates, plan.templates), bundles: applyList(existing.bundles, plan.bundles) };
+  return {
+    templates: applyList(existing.templates, plan.templates),
+    bundles: applyList(existing.bundles, plan.bundles),
+  };
 }

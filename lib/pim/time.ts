@@ -67,7 +67,12 @@ export function endsInFuture(end: string | null, now: number): boolean {
 
 /** Calendar day (yyyy-mm-dd) of an instant in the format's zone, to compare days without the runtime's zone leaking in. */
 function dayOf(ms: number, format: TimeFormat): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: format.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: format.timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(ms);
 }
 
 function yearOf(ms: number, format: TimeFormat): string {

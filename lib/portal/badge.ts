@@ -36,7 +36,10 @@ export interface PortalBadgeDeps {
   /** The badge's stylesheet (bundled as text). */
   css: string;
   /** Whether the badge can prove it was visible when clicked (IntersectionObserver v2); the real one when absent. */
-  visibility?: (target: () => Element | null, deps: { host: () => Element | null; onChange: () => void }) => VisibilityProof;
+  visibility?: (
+    target: () => Element | null,
+    deps: { host: () => Element | null; onChange: () => void },
+  ) => VisibilityProof;
   warnMs?: number;
   /** Timer and visibility; the page's window and document when absent. */
   ticker?: TickerDeps;
@@ -83,10 +86,12 @@ export async function startPortalBadge(ctx: PortalContext, deps: PortalBadgeDeps
   const busy = new Set<string>();
   const ticker = createTicker(deps.ticker ?? pageTicker(ctx), () => paint());
   ctx.onInvalidated(() => ticker.stop());
-  ctx.onInvalidated(store.watch((patch) => {
-    state = { ...state, ...patch };
-    paint();
-  }));
+  ctx.onInvalidated(
+    store.watch((patch) => {
+      state = { ...state, ...patch };
+      paint();
+    }),
+  );
   // What the user clicks must have been on screen, unoccluded and untransformed, for a while (IntersectionObserver
   // v2); a page that lays a decoy over the badge gets no one-click Deactivate, only the popup's confirmation.
   const visible = (deps.visibility ?? createVisibilityProof)(() => ui?.container.firstElementChild ?? null, {

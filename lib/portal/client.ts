@@ -26,29 +26,48 @@ export class PortalCommandError extends Error {
   }
 }
 
-const OUTCOMES: readonly PortalCommandResult['outcome'][] = ['done', 'scheduled', 'pending-approval', 'in-progress', 'form-opened', 'confirm-opened'];
+const OUTCOMES: readonly PortalCommandResult['outcome'][] = [
+  'done',
+  'scheduled',
+  'pending-approval',
+  'in-progress',
+  'form-opened',
+  'confirm-opened',
+];
 
 type Reply = { ok: true; value: PortalCommandResult } | { ok: false; error: { code: string; message: string } };
 
 /** The reply envelope of lib/messaging.ts (`{ok, value}` or `{ok: false, error}`), or null when it is anything else. */
 export function parseReply(raw: unknown): Reply | null {
   if (typeof raw !== 'object' || raw === null) return null;
-  const r = raw as { ok?: unknown; value?: { outcome?: unknown } | null; error?: { code?: unknown; message?: unknown } | null };
+  const r = raw as {
+    ok?: unknown;
+    value?: { outcome?: unknown } | null;
+    error?: { code?: unknown; message?: unknown } | null;
+  };
   if (r.ok === true && OUTCOMES.includes(r.value?.outcome as PortalCommandResult['outcome'])) {
     return { ok: true, value: { outcome: r.value!.outcome as PortalCommandResult['outcome'] } };
   }
   const { code, message } = r.error ?? {};
-  return r.ok === false && typeof code === 'string' && typeof message === 'string' ? { ok: false, error: { code, message } } : null;
+  return r.ok === false && typeof code === 'string' && typeof message === 'string'
+    ? { ok: false, error: { code, message } }
+    : null;
 }
 
-type SendMessage = (message: { name: `portal.${PortalCommand}`; payload: RequestOf<'portal.deactivate'> }) => Promise<unknown>;
+type SendMessage = (message: {
+  name: `portal.${PortalCommand}`;
+  payload: RequestOf<'portal.deactivate'>;
+}) => Promise<unknown>;
 
 export function createPortalClient(sendMessage: SendMessage = (m) => browser.runtime.sendMessage(m)): PortalClient {
   return {
     async send(command, key, opts) {
       let raw: unknown;
       try {
-        raw = await sendMessage({ name: `portal.${command}`, payload: command === 'deactivate' ? { key, visible: opts?.visible === true } : { key } });
+        raw = await sendMessage({
+          name: `portal.${command}`,
+          payload: command === 'deactivate' ? { key, visible: opts?.visible === true } : { key },
+        });
       } catch {
         throw new PortalCommandError('unreachable', t('portalBadgeUnreachable'));
       }

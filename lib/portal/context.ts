@@ -22,7 +22,9 @@ export interface PortalContext {
 
 type Navigation = EventTarget;
 
-export function createPortalContext(opts: { alive?: () => boolean; navigation?: Navigation | null } = {}): PortalContext {
+export function createPortalContext(
+  opts: { alive?: () => boolean; navigation?: Navigation | null } = {},
+): PortalContext {
   const alive = opts.alive ?? (() => browser.runtime?.id != null);
   const controller = new AbortController();
   const invalidate = () => controller.abort();
@@ -40,7 +42,10 @@ export function createPortalContext(opts: { alive?: () => boolean; navigation?: 
         last = location.href;
         cb();
       };
-      const navigation = opts.navigation !== undefined ? opts.navigation : ((globalThis as { navigation?: Navigation }).navigation ?? null);
+      const navigation =
+        opts.navigation !== undefined
+          ? opts.navigation
+          : ((globalThis as { navigation?: Navigation }).navigation ?? null);
       if (navigation) ctx.listen(navigation, 'navigatesuccess', check);
       // Without the Navigation API (Firefox before 147): history changes fire popstate/hashchange only for back/forward,
       // so pushState routes are caught by the badge's own repaint (every minute, and on each update).

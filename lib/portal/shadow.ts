@@ -18,7 +18,12 @@ export interface ShadowHost {
 }
 
 /** Removed when the content script is invalidated (extension updated or disabled), like any UI of the script. */
-export function createShadowHost(ctx: PortalContext, tag: string, css: string, onRemove: (container: HTMLElement) => void): ShadowHost {
+export function createShadowHost(
+  ctx: PortalContext,
+  tag: string,
+  css: string,
+  onRemove: (container: HTMLElement) => void,
+): ShadowHost {
   const host = document.createElement(tag);
   const shadow = host.attachShadow({ mode: 'closed' });
   const style = document.createElement('style');

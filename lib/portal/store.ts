@@ -16,8 +16,14 @@ type Obj = Record<string, unknown>;
 type Check = (v: unknown) => boolean;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
-const orNull = (check: Check): Check => (v) => v === null || check(v);
-const oneOf = <T extends string>(values: readonly T[]) => (v: unknown): v is T => values.includes(v as T);
+const orNull =
+  (check: Check): Check =>
+  (v) =>
+    v === null || check(v);
+const oneOf =
+  <T extends string>(values: readonly T[]) =>
+  (v: unknown): v is T =>
+    values.includes(v as T);
 const CORNERS = ['top-left', 'top-right', 'bottom-left', 'bottom-right'] as const;
 
 /** One check per field of lib/pim/model.ts Assignment that the badge reads (the type makes sure none is missing). */
@@ -99,7 +105,11 @@ export interface BadgeStore {
   saveLayout(layout: Layout): Promise<void>;
 }
 
-type OnMessage = (message: unknown, sender: { id?: string; tab?: unknown }, reply: (r: unknown) => void) => boolean | undefined;
+type OnMessage = (
+  message: unknown,
+  sender: { id?: string; tab?: unknown },
+  reply: (r: unknown) => void,
+) => boolean | undefined;
 
 /** How the badge reaches the background: runtime messaging, or a direct line to the background's handlers in tests. */
 export interface BadgeTransport {

@@ -57,7 +57,10 @@ function endMs(a: Pick<Assignment, 'endDateTime'>): number {
  * the role is already in force through a group.
  */
 function covered(e: BadgeAssignment, busy: readonly BadgeAssignment[]): boolean {
-  return busy.some((a) => a.key === e.key || (e.kind === 'role' && a.kind === 'role' && a.state === 'active' && a.targetId === e.targetId));
+  return busy.some(
+    (a) =>
+      a.key === e.key || (e.kind === 'role' && a.kind === 'role' && a.state === 'active' && a.targetId === e.targetId),
+  );
 }
 
 function item(a: BadgeAssignment, now: number, warnMs: number): BadgeItem {

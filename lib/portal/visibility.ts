@@ -59,7 +59,8 @@ export function createVisibilityProof(
     if (visibleSince === was) return;
     deps.onChange?.();
     // One wake-up when the proof will hold, so the badge can say so; none while nothing changes.
-    if (visibleSince !== null && supported) later(() => deps.onChange?.(), Math.max(0, visibleSince + VISIBLE_FOR_MS - now()) + 1);
+    if (visibleSince !== null && supported)
+      later(() => deps.onChange?.(), Math.max(0, visibleSince + VISIBLE_FOR_MS - now()) + 1);
   };
 
   return {
@@ -77,7 +78,11 @@ export function createVisibilityProof(
       if (!el) return;
       try {
         // trackVisibility and delay are IntersectionObserver v2 (Chromium); other browsers ignore or reject them.
-        observer = new Observer(onEntries, { threshold: [1], trackVisibility: true, delay: 100 } as IntersectionObserverInit);
+        observer = new Observer(onEntries, {
+          threshold: [1],
+          trackVisibility: true,
+          delay: 100,
+        } as IntersectionObserverInit);
         observer.observe(el);
       } catch {
         supported = false;

@@ -41,7 +41,10 @@ if (location.hash === '#paint') {
 export function benchExtension(buildDir: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pim-bench-ext-'));
   cpSync(buildDir, dir, { recursive: true });
-  writeFileSync(join(dir, 'bench.html'), '<!doctype html><meta charset="utf-8"><title>bench</title><script src="bench.js" defer></script>');
+  writeFileSync(
+    join(dir, 'bench.html'),
+    '<!doctype html><meta charset="utf-8"><title>bench</title><script src="bench.js" defer></script>',
+  );
   writeFileSync(join(dir, 'bench.js'), BENCH_JS);
   return dir;
 }
@@ -92,17 +95,31 @@ export async function launchBench(opts: { extensionDir: string | null; proxyPort
 }
 
 export async function readStorage<T>(b: BenchBrowser, area: 'local' | 'sync', key: string): Promise<T> {
-  return b.control.evaluate(async (a, k) => ((await chrome.storage[a as 'local'].get(k)) as Record<string, unknown>)[k], area, key) as Promise<T>;
+  return b.control.evaluate(
+    async (a, k) => ((await chrome.storage[a as 'local'].get(k)) as Record<string, unknown>)[k],
+    area,
+    key,
+  ) as Promise<T>;
 }
 
 /** Resolves when `predicate` (a function's source) holds for the stored value: checked now and on every change. */
-export async function waitForStorage(b: BenchBrowser, area: 'local' | 'sync', key: string, predicate: string, timeoutMs = 30_000): Promise<unknown> {
+export async function waitForStorage(
+  b: BenchBrowser,
+  area: 'local' | 'sync',
+  key: string,
+  predicate: string,
+  timeoutMs = 30_000,
+): Promise<unknown> {
   return b.control.evaluate(storageWaitScript(area, key, predicate, timeoutMs));
 }
 
 /** Connection settings as the options page saves them, then the interactive sign-in through the product's page. */
 export async function signIn(b: BenchBrowser, upn = 'adm-lidia@contoso.onmicrosoft.com'): Promise<void> {
-  await b.control.evaluate(async (c) => chrome.storage.sync.set({ connection: c }), { cloudId: 'global', tenant: TENANT_DOMAIN, clientId: CLIENT_ID });
+  await b.control.evaluate(async (c) => chrome.storage.sync.set({ connection: c }), {
+    cloudId: 'global',
+    tenant: TENANT_DOMAIN,
+    clientId: CLIENT_ID,
+  });
   const page = await b.open('signin.html');
   const authWindow = b.browser.waitForTarget((t) => t.url().includes('/oauth2/v2.0/authorize'), { timeout: 30_000 });
   await page.locator('[data-testid="signin"]').click();
@@ -115,7 +132,10 @@ export async function signIn(b: BenchBrowser, upn = 'adm-lidia@contoso.onmicroso
 
 /** Sends the message the popup's Refresh button sends, from an extension page (the sender the background accepts). */
 export async function requestRefresh(b: BenchBrowser, force: boolean): Promise<void> {
-  await b.control.evaluate(async (f) => chrome.runtime.sendMessage({ name: 'snapshot.refresh', payload: { force: f } }), force);
+  await b.control.evaluate(
+    async (f) => chrome.runtime.sendMessage({ name: 'snapshot.refresh', payload: { force: f } }),
+    force,
+  );
 }
 
 /** Waits until the snapshot is no longer the one fetched at `previous` and no refresh is in flight. */

@@ -13,7 +13,16 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFakeTenant } from '../../tests/fake-tenant/index';
 import { chromePath } from '../../tests/e2e/chromium';
-import { benchExtension, launchBench, signIn, snapshotFetchedAt, waitForNewSnapshot, waitForStorage, requestRefresh, type BenchBrowser } from './browser';
+import {
+  benchExtension,
+  launchBench,
+  signIn,
+  snapshotFetchedAt,
+  waitForNewSnapshot,
+  waitForStorage,
+  requestRefresh,
+  type BenchBrowser,
+} from './browser';
 import { measurePeer } from './peer';
 import { measureActivation, measurePaint, measureRefresh } from './popup';
 import { measurePortal } from './portal';
@@ -24,7 +33,12 @@ import { bundleSizes } from './sizes';
 import { measureWakeups } from './wakeups';
 
 const { values } = parseArgs({
-  options: { latency: { type: 'string', default: process.env.BENCH_LATENCY_MS ?? '80' }, runs: { type: 'string', default: '5' }, 'peer-runs-500': { type: 'string', default: '1' }, 'report-only': { type: 'boolean', default: false } },
+  options: {
+    latency: { type: 'string', default: process.env.BENCH_LATENCY_MS ?? '80' },
+    runs: { type: 'string', default: '5' },
+    'peer-runs-500': { type: 'string', default: '1' },
+    'report-only': { type: 'boolean', default: false },
+  },
 });
 const latencyMs = Number(values.latency);
 const runs = Math.max(5, Number(values.runs));
@@ -35,10 +49,15 @@ const log = (s: string) => process.stderr.write(`bench [${((Date.now() - started
 
 function publish(full: Results): void {
   const rs = rows(full);
-  process.stdout.write(`\nPIM Companion bench — ${full.date}, ${full.machine.cpu} × ${full.machine.cores}, ${full.machine.memoryGiB} GiB, ${full.machine.chromium}, ${full.config.latencyMs} ms injected round trip, ${full.config.runs} runs\n\n${table(rs)}\n\n`);
+  process.stdout.write(
+    `\nPIM Companion bench — ${full.date}, ${full.machine.cpu} × ${full.machine.cores}, ${full.machine.memoryGiB} GiB, ${full.machine.chromium}, ${full.config.latencyMs} ms injected round trip, ${full.config.runs} runs\n\n${table(rs)}\n\n`,
+  );
   mkdirSync(join(root, 'bench'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ ...full, rows: rs }, null, 2)}\n`);
-  writeFileSync(join(root, 'docs', 'PERFORMANCE.md'), performanceDoc(full, rs, readFileSync(join(import.meta.dirname, 'notes.md'), 'utf8')));
+  writeFileSync(
+    join(root, 'docs', 'PERFORMANCE.md'),
+    performanceDoc(full, rs, readFileSync(join(import.meta.dirname, 'notes.md'), 'utf8')),
+  );
   log('wrote bench/results.json and docs/PERFORMANCE.md');
 }
 
@@ -49,7 +68,11 @@ if (values['report-only']) {
 
 const outDir = mkdtempSync(join(tmpdir(), 'pim-bench-out-'));
 log(`building the production extension into ${outDir}`);
-execFileSync('npx', ['wxt', 'build'], { cwd: root, env: { ...process.env, WXT_OUT_DIR: outDir }, stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync('npx', ['wxt', 'build'], {
+  cwd: root,
+  env: { ...process.env, WXT_OUT_DIR: outDir },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 const buildDir = join(outDir, 'chrome-mv3');
 const sizes = bundleSizes(buildDir);
 const extDir = benchExtension(buildDir);
@@ -76,7 +99,15 @@ async function signedInBrowser(): Promise<BenchBrowser> {
 }
 
 try {
-  const results: Partial<Results> = { date: new Date().toISOString(), machine: machine(chromium), config: { latencyMs, runs, peerRuns500 }, sizes, paint: [], refresh: [], peer: [] };
+  const results: Partial<Results> = {
+    date: new Date().toISOString(),
+    machine: machine(chromium),
+    config: { latencyMs, runs, peerRuns500 },
+    sizes,
+    paint: [],
+    refresh: [],
+    peer: [],
+  };
 
   log('20 eligible: refreshes, paint, peer pattern, activation');
   const a = await signedInBrowser();

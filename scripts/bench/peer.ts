@@ -29,7 +29,16 @@ export interface PeerResult {
 function get(agent: Agent, port: number, token: string, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, servername: 'graph.microsoft.com', agent, rejectUnauthorized: false, method: 'GET', path: `/v1.0${enc(path)}`, headers: { Host: 'graph.microsoft.com', Authorization: `Bearer ${token}` } },
+      {
+        host: '127.0.0.1',
+        port,
+        servername: 'graph.microsoft.com',
+        agent,
+        rejectUnauthorized: false,
+        method: 'GET',
+        path: `/v1.0${enc(path)}`,
+        headers: { Host: 'graph.microsoft.com', Authorization: `Bearer ${token}` },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -48,7 +57,11 @@ interface Instance {
   accessId?: 'member' | 'owner';
 }
 
-async function once(tenant: FakeTenant, proxy: LatencyProxy, token: string): Promise<{ requests: number; ms: number; bytes: number }> {
+async function once(
+  tenant: FakeTenant,
+  proxy: LatencyProxy,
+  token: string,
+): Promise<{ requests: number; ms: number; bytes: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   // Open the connection first: handshakes are not what this compares.
   await get(agent, proxy.port, token, '/roleManagement/directory/roleDefinitions?$top=1');
@@ -64,7 +77,8 @@ async function once(tenant: FakeTenant, proxy: LatencyProxy, token: string): Pro
   }
   const urls = new Set<string>();
   for (const e of lists[0]!) urls.add(policyUrlFor({ kind: 'role', targetId: e.roleDefinitionId!, accessId: null }));
-  for (const e of lists[2]!) urls.add(policyUrlFor({ kind: 'group', targetId: e.groupId!, accessId: e.accessId ?? 'member' }));
+  for (const e of lists[2]!)
+    urls.add(policyUrlFor({ kind: 'group', targetId: e.groupId!, accessId: e.accessId ?? 'member' }));
   for (const url of urls) {
     const r = await get(agent, proxy.port, token, url);
     requests += 1;
@@ -76,10 +90,21 @@ async function once(tenant: FakeTenant, proxy: LatencyProxy, token: string): Pro
   return { requests, ms, bytes: proxy.bytesDown() };
 }
 
-export async function measurePeer(tenant: FakeTenant, proxy: LatencyProxy, eligible: number, runs: number): Promise<PeerResult> {
+export async function measurePeer(
+  tenant: FakeTenant,
+  proxy: LatencyProxy,
+  eligible: number,
+  runs: number,
+): Promise<PeerResult> {
   const { access_token } = await signIn(tenant);
   const r: { requests: number; ms: number; bytes: number }[] = [];
   for (let i = 0; i < runs; i++) r.push(await once(tenant, proxy, access_token));
   const requests = stat(r.map((x) => x.requests));
-  return { eligible, requests, roundTrips: requests, bytesReceived: stat(r.map((x) => x.bytes)), durationMs: stat(r.map((x) => x.ms)) };
+  return {
+    eligible,
+    requests,
+    roundTrips: requests,
+    bytesReceived: stat(r.map((x) => x.bytes)),
+    durationMs: stat(r.map((x) => x.ms)),
+  };
 }

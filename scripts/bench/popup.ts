@@ -43,7 +43,9 @@ async function markTime(page: import('puppeteer-core').Page, name: string, timeo
 async function makeStale(b: BenchBrowser): Promise<void> {
   await b.control.evaluate(async () => {
     const { snapshot } = (await chrome.storage.local.get('snapshot')) as { snapshot: { fetchedAt: string } };
-    await chrome.storage.local.set({ snapshot: { ...snapshot, fetchedAt: new Date(Date.now() - 30 * 60_000).toISOString() } });
+    await chrome.storage.local.set({
+      snapshot: { ...snapshot, fetchedAt: new Date(Date.now() - 30 * 60_000).toISOString() },
+    });
   });
 }
 
@@ -71,7 +73,13 @@ export async function measurePaint(b: BenchBrowser, eligible: number, runs: numb
   }
   const c = stat(cached);
   const bl = stat(blank);
-  return { eligible, cachedPaintMs: c, freshPaintMs: stat(fresh), blankPaintMs: bl, cachedVsBlank: c.median / bl.median };
+  return {
+    eligible,
+    cachedPaintMs: c,
+    freshPaintMs: stat(fresh),
+    blankPaintMs: bl,
+    cachedVsBlank: c.median / bl.median,
+  };
 }
 
 function graphEntries(log: LogEntry[]): LogEntry[] {
@@ -98,7 +106,14 @@ export async function measureRefresh(
   runs: number,
   rttMs: number,
 ): Promise<RefreshResult> {
-  const out = { requests: [] as number[], items: [] as number[], trips: [] as number[], bytes: [] as number[], ms: [] as number[], tokens: [] as number[] };
+  const out = {
+    requests: [] as number[],
+    items: [] as number[],
+    trips: [] as number[],
+    bytes: [] as number[],
+    ms: [] as number[],
+    tokens: [] as number[],
+  };
   const offset = await clockOffset(tenant);
   for (let r = 0; r < runs; r++) {
     // Cold: the caches a first refresh fills (PIM group details, activation policies) are empty again.
@@ -115,7 +130,12 @@ export async function measureRefresh(
     out.tokens.push(log.filter(isTokenRequest).length);
     out.requests.push(graph.length);
     out.items.push(graph.reduce((n, e) => n + (e.batch?.length ?? 1), 0));
-    out.trips.push(roundTrips(graph.map((e) => arrivalMs(e, offset)), rttMs));
+    out.trips.push(
+      roundTrips(
+        graph.map((e) => arrivalMs(e, offset)),
+        rttMs,
+      ),
+    );
     out.bytes.push(proxy.bytesDown());
   }
   return {
@@ -139,7 +159,12 @@ export interface ActivationResult {
  * Item 3: one click on Activate for a group whose policy asks for nothing. "Request sent" is when the POST left the
  * browser: its arrival at the stand-in minus the injected one-way delay (half the round trip).
  */
-export async function measureActivation(b: BenchBrowser, tenant: FakeTenant, runs: number, rttMs: number): Promise<ActivationResult> {
+export async function measureActivation(
+  b: BenchBrowser,
+  tenant: FakeTenant,
+  runs: number,
+  rttMs: number,
+): Promise<ActivationResult> {
   const toRequest: number[] = [];
   const toActive: number[] = [];
   const offset = await clockOffset(tenant);
@@ -152,7 +177,9 @@ export async function measureActivation(b: BenchBrowser, tenant: FakeTenant, run
     await tenant.control.clearLog();
     await page.evaluate((k: string) => {
       const w = window as unknown as { benchClick?: number; benchActive?: number };
-      document.addEventListener('click', () => (w.benchClick ??= performance.timeOrigin + performance.now()), { capture: true });
+      document.addEventListener('click', () => (w.benchClick ??= performance.timeOrigin + performance.now()), {
+        capture: true,
+      });
       const sel = `[data-testid="assignment"][data-key="${k}"][data-state="active"]`;
       new MutationObserver((_, obs) => {
         if (document.querySelector(sel)) {
@@ -162,12 +189,19 @@ export async function measureActivation(b: BenchBrowser, tenant: FakeTenant, run
       }).observe(document.body, { subtree: true, childList: true, attributes: true });
     }, key);
     await page.click(button);
-    await page.waitForFunction(() => (window as unknown as { benchActive?: number }).benchActive !== undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => (window as unknown as { benchActive?: number }).benchActive !== undefined, {
+      timeout: 30_000,
+    });
     const { click, active } = await page.evaluate(() => {
       const w = window as unknown as { benchClick: number; benchActive: number };
       return { click: w.benchClick, active: w.benchActive };
     });
-    const post = (await tenant.control.log()).find((e) => e.host === GRAPH && e.method === 'POST' && (/assignmentScheduleRequests/i.test(e.path) || !!e.batch?.some((i) => i.method === 'POST')));
+    const post = (await tenant.control.log()).find(
+      (e) =>
+        e.host === GRAPH &&
+        e.method === 'POST' &&
+        (/assignmentScheduleRequests/i.test(e.path) || !!e.batch?.some((i) => i.method === 'POST')),
+    );
     if (!post) throw new Error(`no activation request reached the stand-in for ${key}`);
     toRequest.push(arrivalMs(post, offset) - rttMs / 2 - click);
     toActive.push(active - click);

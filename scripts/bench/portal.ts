@@ -37,7 +37,11 @@ async function sample(b: BenchBrowser, withBadge: boolean, windowMs: number): Pr
   let badge: number | null = null;
   if (withBadge) {
     await page.waitForFunction(() => performance.getEntriesByName('pim:badge-paint').length > 0, { timeout: 20_000 });
-    badge = await page.evaluate(() => performance.getEntriesByName('pim:badge-paint')[0]!.startTime - performance.getEntriesByName('pim:badge-start')[0]!.startTime);
+    badge = await page.evaluate(
+      () =>
+        performance.getEntriesByName('pim:badge-paint')[0]!.startTime -
+        performance.getEntriesByName('pim:badge-start')[0]!.startTime,
+    );
   }
   const m0 = await metrics(page);
   await sleep(windowMs);
@@ -54,7 +58,12 @@ async function sample(b: BenchBrowser, withBadge: boolean, windowMs: number): Pr
   };
 }
 
-export async function measurePortal(withExt: BenchBrowser, without: BenchBrowser, runs: number, windowMs: number): Promise<PortalResult> {
+export async function measurePortal(
+  withExt: BenchBrowser,
+  without: BenchBrowser,
+  runs: number,
+  windowMs: number,
+): Promise<PortalResult> {
   const a: PortalSample[] = [];
   const z: PortalSample[] = [];
   // First visits warm the HTTP connection and caches; not counted. Then alternate, so drift hits both alike.

@@ -28,7 +28,13 @@ export interface Row {
 }
 
 export function machine(chromium: string): Results['machine'] {
-  return { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10, chromium, node: process.version };
+  return {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    chromium,
+    node: process.version,
+  };
 }
 
 const ms = (s: Stat) => `${s.median.toFixed(0)} ms (${s.min.toFixed(0)}–${s.max.toFixed(0)})`;
@@ -41,9 +47,24 @@ export function rows(r: Results): Row[] {
   const out: Row[] = [];
   for (const p of r.paint) {
     const budget = p.eligible <= 20 ? 50 : 120;
-    out.push({ item: `1. popup cached paint, ${p.eligible} eligible`, figure: ms(p.cachedPaintMs), budget: `≤ ${budget} ms`, verdict: verdict(p.cachedPaintMs.median <= budget) });
-    out.push({ item: `1. blank extension page paint (floor), ${p.eligible} items`, figure: `${ms(p.blankPaintMs)}; popup/blank ${p.cachedVsBlank.toFixed(2)}×`, budget: 'goal ≤ 1.3×', verdict: '' });
-    out.push({ item: `1. popup fresh paint after refresh, ${p.eligible} eligible`, figure: ms(p.freshPaintMs), budget: '', verdict: '' });
+    out.push({
+      item: `1. popup cached paint, ${p.eligible} eligible`,
+      figure: ms(p.cachedPaintMs),
+      budget: `≤ ${budget} ms`,
+      verdict: verdict(p.cachedPaintMs.median <= budget),
+    });
+    out.push({
+      item: `1. blank extension page paint (floor), ${p.eligible} items`,
+      figure: `${ms(p.blankPaintMs)}; popup/blank ${p.cachedVsBlank.toFixed(2)}×`,
+      budget: 'goal ≤ 1.3×',
+      verdict: '',
+    });
+    out.push({
+      item: `1. popup fresh paint after refresh, ${p.eligible} eligible`,
+      figure: ms(p.freshPaintMs),
+      budget: '',
+      verdict: '',
+    });
   }
   for (const f of r.refresh) {
     const budget = f.kind === 'warm' ? 1 : 2;
@@ -54,17 +75,52 @@ export function rows(r: Results): Row[] {
       verdict: verdict(f.kind === 'warm' ? f.roundTrips.median === budget : f.roundTrips.median <= budget),
     });
     if (f.kind === 'warm') {
-      out.push({ item: `2. warm refresh, ${f.eligible} eligible: token-endpoint requests`, figure: n(f.tokenRequests), budget: '0', verdict: verdict(f.tokenRequests.max === 0) });
+      out.push({
+        item: `2. warm refresh, ${f.eligible} eligible: token-endpoint requests`,
+        figure: n(f.tokenRequests),
+        budget: '0',
+        verdict: verdict(f.tokenRequests.max === 0),
+      });
     }
-    out.push({ item: `2. ${f.kind} refresh, ${f.eligible} eligible: bytes received, time`, figure: `${kB(f.bytesReceived.median)} (${kB(f.bytesReceived.min)}–${kB(f.bytesReceived.max)}); ${ms(f.durationMs)}`, budget: '', verdict: '' });
+    out.push({
+      item: `2. ${f.kind} refresh, ${f.eligible} eligible: bytes received, time`,
+      figure: `${kB(f.bytesReceived.median)} (${kB(f.bytesReceived.min)}–${kB(f.bytesReceived.max)}); ${ms(f.durationMs)}`,
+      budget: '',
+      verdict: '',
+    });
   }
-  out.push({ item: '3. click Activate → request sent', figure: ms(r.activation.clickToRequestMs), budget: '', verdict: '' });
-  out.push({ item: '3. click Activate → row shown active', figure: ms(r.activation.clickToActiveMs), budget: '', verdict: '' });
+  out.push({
+    item: '3. click Activate → request sent',
+    figure: ms(r.activation.clickToRequestMs),
+    budget: '',
+    verdict: '',
+  });
+  out.push({
+    item: '3. click Activate → row shown active',
+    figure: ms(r.activation.clickToActiveMs),
+    budget: '',
+    verdict: '',
+  });
   const pw = r.portal.withExtension;
   const po = r.portal.withoutExtension;
-  out.push({ item: '4. portal page script time (with / without)', figure: `${ms(pw.scriptMs)} / ${ms(po.scriptMs)}; ${r.portal.ratios.script.toFixed(2)}×`, budget: '', verdict: '' });
-  out.push({ item: '4. portal main-thread time per minute, badge counting down', figure: `${ms(pw.mainThreadPerMinuteMs)} / ${ms(po.mainThreadPerMinuteMs)}; ${r.portal.ratios.mainThreadPerMinute.toFixed(2)}×`, budget: '', verdict: '' });
-  out.push({ item: '4. portal JS heap after GC', figure: `${kB(pw.heapBytes.median)} / ${kB(po.heapBytes.median)}; ${r.portal.ratios.heap.toFixed(2)}×`, budget: '', verdict: '' });
+  out.push({
+    item: '4. portal page script time (with / without)',
+    figure: `${ms(pw.scriptMs)} / ${ms(po.scriptMs)}; ${r.portal.ratios.script.toFixed(2)}×`,
+    budget: '',
+    verdict: '',
+  });
+  out.push({
+    item: '4. portal main-thread time per minute, badge counting down',
+    figure: `${ms(pw.mainThreadPerMinuteMs)} / ${ms(po.mainThreadPerMinuteMs)}; ${r.portal.ratios.mainThreadPerMinute.toFixed(2)}×`,
+    budget: '',
+    verdict: '',
+  });
+  out.push({
+    item: '4. portal JS heap after GC',
+    figure: `${kB(pw.heapBytes.median)} / ${kB(po.heapBytes.median)}; ${r.portal.ratios.heap.toFixed(2)}×`,
+    budget: '',
+    verdict: '',
+  });
   out.push({ item: '4. badge start → badge painted', figure: ms(pw.badgeStartToPaintMs), budget: '', verdict: '' });
   for (const s of r.sizes) {
     const budget = s.context === 'popup' ? 40_000 : s.context === 'content script' ? 15_000 : null;
@@ -75,9 +131,22 @@ export function rows(r: Results): Row[] {
       verdict: budget ? verdict(s.jsGzipBytes <= budget) : '',
     });
   }
-  const fired = (w: WakeupResult) => Object.entries(w.alarmsFired).map(([k, v]) => `${k} ×${v}`).join(', ') || 'no alarm';
-  out.push({ item: '6. worker wake-ups per idle hour, nothing active', figure: `${r.wakeups.nothingActive.wakeups} (${fired(r.wakeups.nothingActive)})`, budget: '≤ 6', verdict: verdict(r.wakeups.nothingActive.wakeups <= 6) });
-  out.push({ item: '6. worker wake-ups per idle hour, one active role', figure: `${r.wakeups.oneActive.wakeups} (${fired(r.wakeups.oneActive)})`, budget: '(see note)', verdict: '' });
+  const fired = (w: WakeupResult) =>
+    Object.entries(w.alarmsFired)
+      .map(([k, v]) => `${k} ×${v}`)
+      .join(', ') || 'no alarm';
+  out.push({
+    item: '6. worker wake-ups per idle hour, nothing active',
+    figure: `${r.wakeups.nothingActive.wakeups} (${fired(r.wakeups.nothingActive)})`,
+    budget: '≤ 6',
+    verdict: verdict(r.wakeups.nothingActive.wakeups <= 6),
+  });
+  out.push({
+    item: '6. worker wake-ups per idle hour, one active role',
+    figure: `${r.wakeups.oneActive.wakeups} (${fired(r.wakeups.oneActive)})`,
+    budget: '(see note)',
+    verdict: '',
+  });
   for (const p of r.peer) {
     const ours = r.refresh.find((f) => f.kind === 'cold' && f.eligible === p.eligible);
     const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(1)}×` : 'n/a');
@@ -92,13 +161,23 @@ export function rows(r: Results): Row[] {
 }
 
 export function table(rs: Row[]): string {
-  const w = [Math.max(...rs.map((r) => r.item.length)), Math.max(...rs.map((r) => r.figure.length)), Math.max(...rs.map((r) => r.budget.length))];
-  return rs.map((r) => `${r.item.padEnd(w[0]!)}  ${r.figure.padEnd(w[1]!)}  ${r.budget.padEnd(w[2]!)}  ${r.verdict}`).join('\n');
+  const w = [
+    Math.max(...rs.map((r) => r.item.length)),
+    Math.max(...rs.map((r) => r.figure.length)),
+    Math.max(...rs.map((r) => r.budget.length)),
+  ];
+  return rs
+    .map((r) => `${r.item.padEnd(w[0]!)}  ${r.figure.padEnd(w[1]!)}  ${r.budget.padEnd(w[2]!)}  ${r.verdict}`)
+    .join('\n');
 }
 
 export function markdownTable(rs: Row[]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
-  return ['| measure | median (min–max) | budget | |', '| --- | --- | --- | --- |', ...rs.map((r) => `| ${esc(r.item)} | ${esc(r.figure)} | ${esc(r.budget)} | ${r.verdict} |`)].join('\n');
+  return [
+    '| measure | median (min–max) | budget | |',
+    '| --- | --- | --- | --- |',
+    ...rs.map((r) => `| ${esc(r.item)} | ${esc(r.figure)} | ${esc(r.budget)} | ${r.verdict} |`),
+  ].join('\n');
 }
 
 export function performanceDoc(r: Results, rs: Row[], notes: string): string {

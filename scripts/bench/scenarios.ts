@@ -47,12 +47,29 @@ export function benchScenario(eligible: number, opts: { activeMinutes?: number |
     i += 1;
     if (i <= ONE_CLICK_GROUPS || i % 2 === 0) {
       const id = groupId(i);
-      s.groups.push({ id, displayName: `Bench group ${String(i).padStart(3, '0')}`, description: 'Generated for the benchmark.', grantsRoles: [] });
-      s.eligibilities.push({ id: `bench-g-${i}`, principal: ADMIN, groupId: id, accessId: 'member', start: '-30d', end: '+365d' });
-      if (i <= ONE_CLICK_GROUPS) s.policies.push({ groupId: id, accessId: 'member', maximumDuration: 'PT2H', enabledRules: [] });
+      s.groups.push({
+        id,
+        displayName: `Bench group ${String(i).padStart(3, '0')}`,
+        description: 'Generated for the benchmark.',
+        grantsRoles: [],
+      });
+      s.eligibilities.push({
+        id: `bench-g-${i}`,
+        principal: ADMIN,
+        groupId: id,
+        accessId: 'member',
+        start: '-30d',
+        end: '+365d',
+      });
+      if (i <= ONE_CLICK_GROUPS)
+        s.policies.push({ groupId: id, accessId: 'member', maximumDuration: 'PT2H', enabledRules: [] });
     } else {
       const id = guid('a0', i);
-      s.roleDefinitions.push({ id, displayName: `Bench role ${String(i).padStart(3, '0')}`, description: 'Generated for the benchmark.' });
+      s.roleDefinitions.push({
+        id,
+        displayName: `Bench role ${String(i).padStart(3, '0')}`,
+        description: 'Generated for the benchmark.',
+      });
       s.eligibilities.push({
         id: `bench-r-${i}`,
         principal: ADMIN,

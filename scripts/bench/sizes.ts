@@ -35,7 +35,13 @@ function measure(root: string, context: string, js: string[], css: string[]): Bu
   const all = [...files].sort();
   const buf = Buffer.concat(all.map((f) => readFileSync(join(root, f))));
   const cssBuf = Buffer.concat(css.map((f) => readFileSync(join(root, f))));
-  return { context, files: all, jsGzipBytes: gz(buf), jsRawBytes: buf.length, cssGzipBytes: css.length ? gz(cssBuf) : 0 };
+  return {
+    context,
+    files: all,
+    jsGzipBytes: gz(buf),
+    jsRawBytes: buf.length,
+    cssGzipBytes: css.length ? gz(cssBuf) : 0,
+  };
 }
 
 function page(root: string, context: string, html: string): BundleSize {
@@ -54,7 +60,12 @@ export function bundleSizes(root: string): BundleSize[] {
   return [
     page(root, 'popup', 'popup.html'),
     page(root, 'options', 'options.html'),
-    measure(root, 'content script', cs.js ?? [], cs.css ?? (existsSync(join(root, 'content-scripts/portal.css')) ? ['content-scripts/portal.css'] : [])),
+    measure(
+      root,
+      'content script',
+      cs.js ?? [],
+      cs.css ?? (existsSync(join(root, 'content-scripts/portal.css')) ? ['content-scripts/portal.css'] : []),
+    ),
     measure(root, 'background', [manifest.background?.service_worker ?? 'background.js'], []),
     page(root, 'auth document', 'auth.html'),
     page(root, 'sign-in page', 'signin.html'),

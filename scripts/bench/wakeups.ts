@@ -57,18 +57,28 @@ export async function measureWakeups(b: BenchBrowser): Promise<WakeupResult> {
   await stopWorker();
   starts = 0;
 
-  const alarmsAtStart = (await b.control.evaluate(async () => (await chrome.alarms.getAll()).map((a) => `${a.name}${a.periodInMinutes ? ` every ${a.periodInMinutes} min` : ''}`))) as string[];
+  const alarmsAtStart = (await b.control.evaluate(async () =>
+    (await chrome.alarms.getAll()).map((a) => `${a.name}${a.periodInMinutes ? ` every ${a.periodInMinutes} min` : ''}`),
+  )) as string[];
   const fired: Record<string, number> = {};
   // Each alarm's time is read on the simulated clock: an alarm set while the simulation was `offset` ms ahead of the
   // real clock (by the product while it handled an event, or by the bench firing it) comes due `offset` later.
   const plan = new Map<string, { scheduledTime: number; offset: number }>();
-  const getAll = () => b.control.evaluate(async () => (await chrome.alarms.getAll()).map((a) => ({ name: a.name, scheduledTime: a.scheduledTime, periodInMinutes: a.periodInMinutes })));
+  const getAll = () =>
+    b.control.evaluate(async () =>
+      (await chrome.alarms.getAll()).map((a) => ({
+        name: a.name,
+        scheduledTime: a.scheduledTime,
+        periodInMinutes: a.periodInMinutes,
+      })),
+    );
   let aheadMs = 0;
   for (let minute = 1; minute <= 60; minute++) {
     const alarms = await getAll();
     for (const a of alarms) {
       const known = plan.get(a.name);
-      if (!known || known.scheduledTime !== a.scheduledTime) plan.set(a.name, { scheduledTime: a.scheduledTime, offset: aheadMs });
+      if (!known || known.scheduledTime !== a.scheduledTime)
+        plan.set(a.name, { scheduledTime: a.scheduledTime, offset: aheadMs });
     }
     for (const name of [...plan.keys()]) if (!alarms.some((a) => a.name === name)) plan.delete(name);
     aheadMs = minute * 60_000;
@@ -76,10 +86,15 @@ export async function measureWakeups(b: BenchBrowser): Promise<WakeupResult> {
     const dueAlarms = alarms.filter((a) => a.scheduledTime + plan.get(a.name)!.offset <= now + aheadMs);
     const due = dueAlarms.map((a) => a.name);
     const refired = await b.control.evaluate(async (list: { name: string; periodInMinutes?: number }[]) => {
-      for (const a of list) await chrome.alarms.create(a.name, a.periodInMinutes ? { when: Date.now() + 1, periodInMinutes: a.periodInMinutes } : { when: Date.now() + 1 });
+      for (const a of list)
+        await chrome.alarms.create(
+          a.name,
+          a.periodInMinutes ? { when: Date.now() + 1, periodInMinutes: a.periodInMinutes } : { when: Date.now() + 1 },
+        );
       return (await chrome.alarms.getAll()).map((a) => ({ name: a.name, scheduledTime: a.scheduledTime }));
     }, dueAlarms);
-    for (const a of refired) if (due.includes(a.name)) plan.set(a.name, { scheduledTime: a.scheduledTime, offset: aheadMs });
+    for (const a of refired)
+      if (due.includes(a.name)) plan.set(a.name, { scheduledTime: a.scheduledTime, offset: aheadMs });
     if (!due.length) continue;
     for (const name of due) {
       const kind = name.split(':')[0]!;

@@ -38,7 +38,8 @@ export function ensureDeps() {
   ensureNode();
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs && existsSync(join(root, '.wxt'))) return;
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs && existsSync(join(root, '.wxt')))
+    return;
   console.log('› Installing npm dependencies (npm ci)…');
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
@@ -76,10 +77,14 @@ function ensureChromiumLocales(path) {
   if (isRootUser() && hasAptGet()) {
     console.log("› Installing Debian's chromium-l10n (Chromium's own translations, for the Norwegian UI test)…");
     run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium-l10n'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium-l10n'], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     return;
   }
-  console.error('✖ Chromium has no Norwegian locale files. Install them and run again:  sudo apt-get install chromium-l10n');
+  console.error(
+    '✖ Chromium has no Norwegian locale files. Install them and run again:  sudo apt-get install chromium-l10n',
+  );
   process.exit(1);
 }
 
@@ -96,9 +101,11 @@ function findChromiumInstalled() {
   const isRoot = isRootUser();
   const hasApt = hasAptGet();
   if (isRoot && hasApt) {
-    console.log('› Chromium not found: installing Debian\'s chromium (and its translations) with apt-get…');
+    console.log("› Chromium not found: installing Debian's chromium (and its translations) with apt-get…");
     run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'chromium-l10n'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'chromium-l10n'], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     path = findChromium();
     if (path) return path;
   }
@@ -123,7 +130,12 @@ export function chromiumVersion(path) {
   }
 }
 
-const FIREFOX_CANDIDATES = ['/usr/bin/firefox-esr', '/usr/lib/firefox-esr/firefox-esr', '/usr/bin/firefox', '/Applications/Firefox.app/Contents/MacOS/firefox'];
+const FIREFOX_CANDIDATES = [
+  '/usr/bin/firefox-esr',
+  '/usr/lib/firefox-esr/firefox-esr',
+  '/usr/bin/firefox',
+  '/Applications/Firefox.app/Contents/MacOS/firefox',
+];
 
 /**
  * Returns the path of Firefox for the Firefox e2e journeys (FIREFOX_PATH, else an installed Firefox ESR or Firefox),
@@ -140,7 +152,9 @@ export function ensureFirefox() {
   if (isRootUser() && hasAptGet()) {
     console.log("› Firefox not found: installing Debian's firefox-esr with apt-get…");
     run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'firefox-esr'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'firefox-esr'], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     const installed = FIREFOX_CANDIDATES.find((p) => existsSync(p));
     if (installed) return installed;
   }

@@ -61,7 +61,9 @@ async function openActivationForm(): Promise<Page> {
 }
 
 async function openPortalBadge(): Promise<Page> {
-  await (await session.worker()).evaluate(`chrome.storage.local.set({ portalLayout: { exchange: { collapsed: false } } })`);
+  await (
+    await session.worker()
+  ).evaluate(`chrome.storage.local.set({ portalLayout: { exchange: { collapsed: false } } })`);
   const page = await newPage(1280, 720);
   await page.goto('https://admin.exchange.microsoft.com/');
   await page.locator('::-p-aria(Deactivate PIM – INT – Exchange administrator)').wait();
@@ -143,7 +145,9 @@ describe('axe-core: no serious or critical violations', () => {
     // The template and bundle editors, open side by side.
     await page.locator('[data-testid="template-new"]').click();
     await page.locator('[data-testid="bundle-new"]').click();
-    await page.waitForSelector('[data-testid="templates"] form, [data-testid="templates"] [role="group"], [data-testid="templates"] input');
+    await page.waitForSelector(
+      '[data-testid="templates"] form, [data-testid="templates"] [role="group"], [data-testid="templates"] input',
+    );
     for (const s of SCHEMES) {
       await scheme(page, s);
       expect(await audit(page), `${s}, editors open`).toEqual([]);
@@ -155,7 +159,11 @@ describe('axe-core: no serious or critical violations', () => {
     const page = await openPortalBadge();
     // Guard against a vacuous pass: axe must have looked inside the shadow root (its targets are shadow paths then).
     const shadowTargets = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ passes: { nodes: { target: unknown[] }[] }[] }> } }).axe;
+      const axe = (
+        window as unknown as {
+          axe: { run(ctx: unknown, opts: unknown): Promise<{ passes: { nodes: { target: unknown[] }[] }[] }> };
+        }
+      ).axe;
       const r = await axe.run({ include: ['pim-companion-badge'] }, { runOnly: ['button-name', 'color-contrast'] });
       return r.passes.flatMap((p) => p.nodes).filter((n) => Array.isArray(n.target[0])).length;
     });
@@ -182,7 +190,9 @@ describe('keyboard and motion', () => {
     }
     expect(stops.filter((s) => !s.shown)).toEqual([]);
     const activate = stops.at(-1);
-    expect(activate?.label, 'Tab reaches the Activate button of Global Administrator').toMatch(/^Activate.*Global Administrator/i);
+    expect(activate?.label, 'Tab reaches the Activate button of Global Administrator').toMatch(
+      /^Activate.*Global Administrator/i,
+    );
 
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid="activation-form"]');
@@ -201,7 +211,8 @@ describe('keyboard and motion', () => {
       await page.keyboard.down('Shift');
       await page.keyboard.press('Tab');
       await page.keyboard.up('Shift');
-      if (await page.evaluate(() => document.activeElement?.tagName === 'PIM-COMPANION-BADGE')) inBadge.push(await focusShown(page));
+      if (await page.evaluate(() => document.activeElement?.tagName === 'PIM-COMPANION-BADGE'))
+        inBadge.push(await focusShown(page));
     }
     expect(inBadge.map((f) => f.label)).toContain('Deactivate PIM – INT – Exchange administrator');
     expect(inBadge.filter((f) => !f.shown)).toEqual([]);
@@ -216,8 +227,11 @@ describe('keyboard and motion', () => {
         const visit = (root: Document | ShadowRoot) => {
           for (const el of root.querySelectorAll('*')) {
             const cs = getComputedStyle(el);
-            const durations = [...cs.transitionDuration.split(','), ...cs.animationDuration.split(',')].map((d) => parseFloat(d));
-            if (cs.animationName !== 'none' || durations.some((d) => d > 0)) moving.push(`${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''}`);
+            const durations = [...cs.transitionDuration.split(','), ...cs.animationDuration.split(',')].map((d) =>
+              parseFloat(d),
+            );
+            if (cs.animationName !== 'none' || durations.some((d) => d > 0))
+              moving.push(`${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''}`);
             if (el.shadowRoot) visit(el.shadowRoot);
           }
         };

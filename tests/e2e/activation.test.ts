@@ -36,17 +36,27 @@ const MAIL_TEMPLATE = {
   ticketNumber: 'CHG0042',
   durationMinutes: 90,
 };
-const remembered = (templateId: string, durationMinutes: number) => ({ templateId, durationMinutes, ticketNumber: null, ticketSystem: null, justification: null });
+const remembered = (templateId: string, durationMinutes: number) => ({
+  templateId,
+  durationMinutes,
+  ticketNumber: null,
+  ticketSystem: null,
+  justification: null,
+});
 
 const roleRequests = (log: LogEntry[]) =>
   log.filter((e) => e.method === 'POST' && e.path === '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests');
 const groupRequests = (log: LogEntry[]) =>
-  log.filter((e) => e.method === 'POST' && e.path === '/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests');
+  log.filter(
+    (e) =>
+      e.method === 'POST' && e.path === '/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests',
+  );
 
 /** Signed in, with the snapshot and the activation policies fetched; `seed` is written to local storage first. */
 async function start(seed: Record<string, unknown> = {}): Promise<Session> {
   const s = await launch(tenant);
-  if (Object.keys(seed).length > 0) await (await s.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(seed)})`);
+  if (Object.keys(seed).length > 0)
+    await (await s.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(seed)})`);
   await configure(s);
   await signIn(s);
   await waitForStorage(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
@@ -61,7 +71,8 @@ async function openPopup(s: Session): Promise<Page> {
   return page;
 }
 
-const row = (key: string, state?: string) => `[data-testid="assignment"][data-key="${key}"]${state ? `[data-state="${state}"]` : ''}`;
+const row = (key: string, state?: string) =>
+  `[data-testid="assignment"][data-key="${key}"]${state ? `[data-state="${state}"]` : ''}`;
 
 async function rowButton(page: Page, key: string, state: string, testId: string): Promise<ElementHandle<Element>> {
   const handle = await page.waitForSelector(`${row(key, state)} [data-testid="${testId}"]`);
@@ -87,7 +98,10 @@ async function fireRefreshAlarm(s: Session): Promise<void> {
 
 describe('activation from the popup', () => {
   it('re-activates Exchange Administrator (Oslo office) in one click with its remembered template', async () => {
-    session = await start({ templates: [MAIL_TEMPLATE], remembered: { [KEY.exchangeOslo]: remembered('tpl-mail', 90) } });
+    session = await start({
+      templates: [MAIL_TEMPLATE],
+      remembered: { [KEY.exchangeOslo]: remembered('tpl-mail', 90) },
+    });
     const popup = await openPopup(session);
     await tenant.control.clearLog();
     await (await rowButton(popup, KEY.exchangeOslo, 'eligible', 'activate')).click();
@@ -104,7 +118,10 @@ describe('activation from the popup', () => {
       ticketInfo: { ticketNumber: 'CHG0042', ticketSystem: 'ServiceNow' },
       scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H30M' } },
     });
-    const left = await popup.$eval(`${row(KEY.exchangeOslo, 'active')} [data-testid="time-left"]`, (e) => e.textContent ?? '');
+    const left = await popup.$eval(
+      `${row(KEY.exchangeOslo, 'active')} [data-testid="time-left"]`,
+      (e) => e.textContent ?? '',
+    );
     expect(left).toMatch(/^1 h (29|30) min left$/);
   });
 
@@ -116,12 +133,18 @@ describe('activation from the popup', () => {
     await tenant.control.clearLog();
     await (await rowButton(popup, KEY.globalAdmin, 'pending', 'cancel')).click();
     await popup.waitForSelector(row(KEY.globalAdmin, 'pending'), { hidden: true });
-    const cancels = (await tenant.control.log()).filter((e) => e.method === 'POST' && /\/roleAssignmentScheduleRequests\/[^/]+\/cancel$/.test(e.path));
+    const cancels = (await tenant.control.log()).filter(
+      (e) => e.method === 'POST' && /\/roleAssignmentScheduleRequests\/[^/]+\/cancel$/.test(e.path),
+    );
     expect(cancels.map((e) => e.status)).toEqual([204]);
 
     await activate(popup, KEY.globalAdmin, 'Break-glass review of conditional access');
     await popup.waitForSelector(row(KEY.globalAdmin, 'pending'));
-    const snapshot = await readStorage<{ assignments: { key: string; state: string; id: string }[] }>(session, 'local', 'snapshot');
+    const snapshot = await readStorage<{ assignments: { key: string; state: string; id: string }[] }>(
+      session,
+      'local',
+      'snapshot',
+    );
     const pending = snapshot.assignments.find((a) => a.key === KEY.globalAdmin && a.state === 'pending')!;
     await tenant.control.approve(pending.id);
     await fireRefreshAlarm(session);
@@ -132,17 +155,28 @@ describe('activation from the popup', () => {
     session = await start({ templates: [MAIL_TEMPLATE], remembered: { [KEY.appAdmin]: remembered('tpl-mail', 60) } });
     const popup = await openPopup(session);
     await tenant.control.clearLog();
-    const stepUpTab = session.browser.waitForTarget((t) => t.url().includes('signin.html') && t.url().includes('stepup'));
+    const stepUpTab = session.browser.waitForTarget(
+      (t) => t.url().includes('signin.html') && t.url().includes('stepup'),
+    );
     await (await rowButton(popup, KEY.appAdmin, 'eligible', 'activate')).click();
     const page = (await (await stepUpTab).page())!;
-    const authWindow = session.browser.waitForTarget((t) => t.url().includes('/oauth2/v2.0/authorize') && t.url().includes('acrs'));
+    const authWindow = session.browser.waitForTarget(
+      (t) => t.url().includes('/oauth2/v2.0/authorize') && t.url().includes('acrs'),
+    );
     await page.locator('[data-testid="stepup"]').click();
     const auth = (await (await authWindow).page())!;
     await auth.locator('#stepup-approve').click();
-    await waitForStorage(session, 'local', 'snapshot', `(v) => v.assignments.some((a) => a.key === ${JSON.stringify(KEY.appAdmin)} && a.state === 'active')`);
+    await waitForStorage(
+      session,
+      'local',
+      'snapshot',
+      `(v) => v.assignments.some((a) => a.key === ${JSON.stringify(KEY.appAdmin)} && a.state === 'active')`,
+    );
 
     const log = await tenant.control.log();
-    const interactive = log.filter((e) => e.path.endsWith('/oauth2/v2.0/authorize') && !/(^|&)prompt=none(&|$)/.test(e.query));
+    const interactive = log.filter(
+      (e) => e.path.endsWith('/oauth2/v2.0/authorize') && !/(^|&)prompt=none(&|$)/.test(e.query),
+    );
     expect(interactive).toHaveLength(1);
     const posts = roleRequests(log).filter((e) => e.status === 201);
     expect(posts).toHaveLength(1);
@@ -154,12 +188,30 @@ describe('activation from the popup', () => {
     await tenant.control.addFault({
       match: { batchItemUrl: 'roleManagementPolicyAssignments' },
       times: 1000,
-      respond: { status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } },
+      respond: {
+        status: 403,
+        body: {
+          error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' },
+        },
+      },
     });
-    const routine = { id: 'tpl-routine', name: 'Routine', justification: 'Routine mailbox administration for {role}', durationMinutes: 60 };
-    const bundle = { id: 'b-mail', name: 'Mail kit', items: [KEY.userAdmin, KEY.exchangeOslo, KEY.intExchange], templateId: 'tpl-routine', durationMinutes: 60 };
+    const routine = {
+      id: 'tpl-routine',
+      name: 'Routine',
+      justification: 'Routine mailbox administration for {role}',
+      durationMinutes: 60,
+    };
+    const bundle = {
+      id: 'b-mail',
+      name: 'Mail kit',
+      items: [KEY.userAdmin, KEY.exchangeOslo, KEY.intExchange],
+      templateId: 'tpl-routine',
+      durationMinutes: 60,
+    };
     const s = await launch(tenant);
-    await (await s.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify({ templates: [routine], bundles: [bundle] })})`);
+    await (
+      await s.worker()
+    ).evaluate(`chrome.storage.local.set(${JSON.stringify({ templates: [routine], bundles: [bundle] })})`);
     session = s;
     await configure(s);
     await signIn(s);
@@ -170,15 +222,23 @@ describe('activation from the popup', () => {
     await popup.waitForSelector(row(KEY.exchangeOslo, 'active'));
     await popup.waitForSelector(row(KEY.intExchange, 'active'));
     const log = await tenant.control.log();
-    const statuses = [...roleRequests(log), ...groupRequests(log)].map((e) => `${(e.body as { roleDefinitionId?: string; groupId?: string }).roleDefinitionId ?? (e.body as { groupId: string }).groupId}:${e.status}`);
-    expect(statuses.sort()).toEqual([`${GROUP_INT_EXCHANGE}:201`, `${ROLE.exchangeAdmin}:201`, `${ROLE.userAdmin}:400`].sort());
+    const statuses = [...roleRequests(log), ...groupRequests(log)].map(
+      (e) =>
+        `${(e.body as { roleDefinitionId?: string; groupId?: string }).roleDefinitionId ?? (e.body as { groupId: string }).groupId}:${e.status}`,
+    );
+    expect(statuses.sort()).toEqual(
+      [`${GROUP_INT_EXCHANGE}:201`, `${ROLE.exchangeAdmin}:201`, `${ROLE.userAdmin}:400`].sort(),
+    );
     const text = await popup.$eval('body', (b) => (b as HTMLElement).innerText);
     expect(text).toMatch(/User Administrator[^]*ticket/i);
     expect(await popup.$(row(KEY.userAdmin, 'active'))).toBeNull();
   });
 
   it('keeps Deactivate unavailable until five minutes after the start, then deactivates', async () => {
-    session = await start({ templates: [MAIL_TEMPLATE], remembered: { [KEY.exchangeOslo]: remembered('tpl-mail', 60) } });
+    session = await start({
+      templates: [MAIL_TEMPLATE],
+      remembered: { [KEY.exchangeOslo]: remembered('tpl-mail', 60) },
+    });
     const popup = await openPopup(session);
     await (await rowButton(popup, KEY.exchangeOslo, 'eligible', 'activate')).click();
     const button = await rowButton(popup, KEY.exchangeOslo, 'active', 'deactivate');
@@ -209,10 +269,20 @@ describe('activation from the popup', () => {
     session = await launch(tenant, { userDataDir: session.userDataDir });
     options = await session.open('options.html');
     await options.waitForSelector('[data-testid="template-item"]');
-    expect(await options.$$eval('[data-testid="template-name"]', (els) => els.map((e) => e.textContent?.trim()))).toEqual(['Daily Exchange work']);
+    expect(
+      await options.$$eval('[data-testid="template-name"]', (els) => els.map((e) => e.textContent?.trim())),
+    ).toEqual(['Daily Exchange work']);
 
     const bad = join(tmpdir(), `pim-bad-import-${process.pid}.json`);
-    writeFileSync(bad, JSON.stringify({ format: 'pim-companion-templates', version: 1, templates: [{ id: 'x', name: 'X', justification: 'y'.repeat(501) }], bundles: [] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        format: 'pim-companion-templates',
+        version: 1,
+        templates: [{ id: 'x', name: 'X', justification: 'y'.repeat(501) }],
+        bundles: [],
+      }),
+    );
     const input = (await options.$('[data-testid="templates-import"]')) as ElementHandle<HTMLInputElement>;
     await input.uploadFile(bad);
     const reason = await options.waitForSelector('[data-testid="import-error"]');
@@ -224,28 +294,55 @@ describe('activation from the popup', () => {
   it('Extend that PIM refuses offers a renewal; confirmed, and the new activation refused, the user is told at once with one-click Activate again', async () => {
     // Active for 55 minutes (past the 5-minute floor), 5 left; the reason used last time is remembered.
     await tenant.control.loadScenario(withExchangeGroupActive(55));
-    session = await start({ remembered: { [KEY.intExchange]: { templateId: null, durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: 'Mailbox migration' } } });
+    session = await start({
+      remembered: {
+        [KEY.intExchange]: {
+          templateId: null,
+          durationMinutes: 60,
+          ticketNumber: null,
+          ticketSystem: null,
+          justification: 'Mailbox migration',
+        },
+      },
+    });
     const popup = await openPopup(session);
     await tenant.control.clearLog();
     await (await rowButton(popup, KEY.intExchange, 'active', 'extend')).click();
     const offer = await popup.waitForSelector(`${row(KEY.intExchange, 'active')} [data-testid="renew"]`);
     // PIM refused the new activation from the current end; nothing else was sent before the user's confirmation.
-    expect(groupRequests(await tenant.control.log()).map((e) => [(e.body as { action: string }).action, e.status])).toEqual([['selfActivate', 400]]);
+    expect(
+      groupRequests(await tenant.control.log()).map((e) => [(e.body as { action: string }).action, e.status]),
+    ).toEqual([['selfActivate', 400]]);
     // The deactivation goes through; the new activation is refused.
     await tenant.control.addFault({
       match: { method: 'POST', path: 'group/assignmentScheduleRequests', body: '"action":"selfActivate"' },
-      respond: { status: 400, body: { error: { code: 'RoleAssignmentRequestPolicyValidationFailed', message: 'The following policy rules failed: ["ExpirationRule"]' } } },
+      respond: {
+        status: 400,
+        body: {
+          error: {
+            code: 'RoleAssignmentRequestPolicyValidationFailed',
+            message: 'The following policy rules failed: ["ExpirationRule"]',
+          },
+        },
+      },
     });
     await offer!.click();
     const again = await rowButton(popup, KEY.intExchange, 'eligible', 'activate-again');
-    const said = await popup.$eval(`${row(KEY.intExchange, 'eligible')} [data-testid="result"]`, (el) => el.textContent ?? '');
+    const said = await popup.$eval(
+      `${row(KEY.intExchange, 'eligible')} [data-testid="result"]`,
+      (el) => el.textContent ?? '',
+    );
     expect(said).toMatch(/was deactivated for renewal, but activating it again failed: .*You are without the role now/);
     const notes = (await (await session.worker()).evaluate('chrome.notifications.getAll()')) as Record<string, unknown>;
     expect(Object.keys(notes)).toContain(`command:${KEY.intExchange}`);
     // One click, the same remembered reason: active again.
     await again.click();
     await popup.waitForSelector(row(KEY.intExchange, 'active'));
-    const sent = groupRequests(await tenant.control.log()).map((e) => [(e.body as { action: string; justification?: string }).action, e.status, (e.body as { justification?: string }).justification]);
+    const sent = groupRequests(await tenant.control.log()).map((e) => [
+      (e.body as { action: string; justification?: string }).action,
+      e.status,
+      (e.body as { justification?: string }).justification,
+    ]);
     expect(sent.map(([action, status]) => [action, status])).toEqual([
       ['selfActivate', 400],
       ['selfDeactivate', 201],

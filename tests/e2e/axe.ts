@@ -17,15 +17,19 @@ interface Violation {
 
 /** Serious and critical axe violations on the page (or under `include`), as readable lines for the assertion message. */
 export async function audit(page: Page, include?: string): Promise<string[]> {
-  if (!(await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined'))) await page.evaluate(AXE_SOURCE);
+  if (!(await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined')))
+    await page.evaluate(AXE_SOURCE);
   const violations = (await page.evaluate(async (sel: string | null) => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: unknown[] }> } }).axe;
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: unknown[] }> } })
+      .axe;
     const result = await axe.run(sel ? { include: [sel] } : document, { resultTypes: ['violations'] });
     return result.violations;
   }, include ?? null)) as Violation[];
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id} (${v.help}) at ${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`));
+    .flatMap((v) =>
+      v.nodes.map((n) => `${v.impact} ${v.id} (${v.help}) at ${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`),
+    );
 }
 
 /** Makes the badge's closed shadow root visible to axe (main world only; the content script's world is untouched). */
@@ -62,16 +66,29 @@ export function focusShown(page: Page): Promise<{ tag: string; label: string; sh
     if (!el || el === document.body) return { tag: 'body', label: '', shown: false };
     const target = el;
     const look = () =>
-      [target, target.parentElement].map((e) => {
-        if (!e) return '';
-        const cs = getComputedStyle(e);
-        return [cs.outlineStyle, cs.outlineWidth, cs.outlineColor, cs.boxShadow, cs.borderBottomWidth, cs.borderBottomColor, cs.backgroundColor].join(' ');
-      }).join(' | ');
+      [target, target.parentElement]
+        .map((e) => {
+          if (!e) return '';
+          const cs = getComputedStyle(e);
+          return [
+            cs.outlineStyle,
+            cs.outlineWidth,
+            cs.outlineColor,
+            cs.boxShadow,
+            cs.borderBottomWidth,
+            cs.borderBottomColor,
+            cs.backgroundColor,
+          ].join(' ');
+        })
+        .join(' | ');
     const focused = look();
     target.blur();
     const blurred = look();
     target.focus({ focusVisible: true } as FocusOptions);
-    const label = target.getAttribute('aria-label') ?? target.getAttribute('data-testid') ?? (target.textContent ?? '').trim().slice(0, 40);
+    const label =
+      target.getAttribute('aria-label') ??
+      target.getAttribute('data-testid') ??
+      (target.textContent ?? '').trim().slice(0, 40);
     return { tag: target.tagName.toLowerCase(), label, shown: focused !== blurred };
   });
 }

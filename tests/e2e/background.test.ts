@@ -19,15 +19,28 @@ afterEach(async () => {
 const OSLO_KEY = `role:${ROLE.exchangeAdmin}:/administrativeUnits/d4c3b2a1-0f9e-4d8c-b7a6-5e4d3c2b1a09`;
 const GA_KEY = `role:${ROLE.globalAdmin}:/`;
 const TEMPLATE = { id: 'tpl', name: 'Mail', justification: 'Mailbox migration for {role}', durationMinutes: 60 };
-const SEED = { templates: [TEMPLATE], remembered: { [OSLO_KEY]: { templateId: 'tpl', durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null } } };
+const SEED = {
+  templates: [TEMPLATE],
+  remembered: {
+    [OSLO_KEY]: { templateId: 'tpl', durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null },
+  },
+};
 const row = (key: string, state: string) => `[data-testid="assignment"][data-key="${key}"][data-state="${state}"]`;
 const batches = (log: LogEntry[]) => log.filter((e) => e.method === 'POST' && e.path === '/v1.0/$batch');
 const activations = (log: LogEntry[]) =>
-  log.filter((e) => e.method === 'POST' && e.path === '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests' && (e.body as { action?: string })?.action === 'selfActivate');
+  log.filter(
+    (e) =>
+      e.method === 'POST' &&
+      e.path === '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests' &&
+      (e.body as { action?: string })?.action === 'selfActivate',
+  );
 
 /** The default world without anything active or pending (Security Reader's 40 minutes would own the toolbar). */
 function quietScenario() {
-  const quiet = defaultScenario() as ReturnType<typeof defaultScenario> & { assignments: unknown[]; pendingRequests: unknown[] };
+  const quiet = defaultScenario() as ReturnType<typeof defaultScenario> & {
+    assignments: unknown[];
+    pendingRequests: unknown[];
+  };
   quiet.assignments = [];
   quiet.pendingRequests = [];
   return quiet;
@@ -35,8 +48,10 @@ function quietScenario() {
 
 async function start(seed: Record<string, unknown> = {}, sync: Record<string, unknown> = {}): Promise<Session> {
   const s = await launch(tenant);
-  if (Object.keys(seed).length > 0) await (await s.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(seed)})`);
-  if (Object.keys(sync).length > 0) await (await s.worker()).evaluate(`chrome.storage.sync.set(${JSON.stringify(sync)})`);
+  if (Object.keys(seed).length > 0)
+    await (await s.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(seed)})`);
+  if (Object.keys(sync).length > 0)
+    await (await s.worker()).evaluate(`chrome.storage.sync.set(${JSON.stringify(sync)})`);
   await configure(s);
   await signIn(s);
   await waitForStorage(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
@@ -55,8 +70,10 @@ async function inWorker<T>(s: Session, source: string): Promise<T> {
   return (await s.worker()).evaluate(source) as Promise<T>;
 }
 
-const notificationIds = (s: Session) => inWorker<Record<string, boolean>>(s, 'chrome.notifications.getAll()').then((all) => Object.keys(all));
-const alarmNames = (s: Session) => inWorker<{ name: string }[]>(s, 'chrome.alarms.getAll()').then((all) => all.map((a) => a.name).sort());
+const notificationIds = (s: Session) =>
+  inWorker<Record<string, boolean>>(s, 'chrome.notifications.getAll()').then((all) => Object.keys(all));
+const alarmNames = (s: Session) =>
+  inWorker<{ name: string }[]>(s, 'chrome.alarms.getAll()').then((all) => all.map((a) => a.name).sort());
 const badgeText = (s: Session) => inWorker<string>(s, 'chrome.action.getBadgeText({})');
 
 /** A refresh the way the periodic alarm does it (fires the product's own alarm now). */
@@ -67,7 +84,13 @@ async function refreshByAlarm(s: Session): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     await inWorker(s, `chrome.alarms.create('refresh', { when: Date.now() })`);
     try {
-      await waitForStorage(s, 'local', 'snapshot', `(v) => v.fetchedAt !== ${JSON.stringify(before)}`, attempt < 3 ? 7_000 : 20_000);
+      await waitForStorage(
+        s,
+        'local',
+        'snapshot',
+        `(v) => v.fetchedAt !== ${JSON.stringify(before)}`,
+        attempt < 3 ? 7_000 : 20_000,
+      );
       return;
     } catch (e) {
       if (attempt >= 3) throw e;
@@ -75,7 +98,12 @@ async function refreshByAlarm(s: Session): Promise<void> {
   }
 }
 
-async function waitFor<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => Promise<T>,
+  ok: (v: T) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -97,11 +125,19 @@ describe('background: warnings, toolbar, refresh', () => {
     await tenant.control.loadScenario(quietScenario());
     session = await start(SEED);
     const popup = await activateOslo(session);
-    await waitFor(() => badgeText(session!), (t) => /^(59|60)m$/.test(t), 'toolbar after activation');
+    await waitFor(
+      () => badgeText(session!),
+      (t) => /^(59|60)m$/.test(t),
+      'toolbar after activation',
+    );
 
     await tenant.control.advance(50 * 60_000);
     await refreshByAlarm(session);
-    const warned = await waitFor(() => notificationIds(session!), (ids) => ids.some((id) => id.startsWith(`warn:${OSLO_KEY}:`)), 'warning');
+    const warned = await waitFor(
+      () => notificationIds(session!),
+      (ids) => ids.some((id) => id.startsWith(`warn:${OSLO_KEY}:`)),
+      'warning',
+    );
     expect(warned.filter((id) => id.startsWith('warn:'))).toEqual([`warn:${OSLO_KEY}:10`]);
     expect(await badgeText(session)).toMatch(/^(9|10)m$/);
 
@@ -110,7 +146,11 @@ describe('background: warnings, toolbar, refresh', () => {
     await tenant.control.clearLog();
     await (await popup.waitForSelector(`${row(OSLO_KEY, 'active')} [data-testid="extend"]`))!.click();
     await (await popup.waitForSelector(`${row(OSLO_KEY, 'active')} [data-testid="renew"]`))!.click();
-    await waitFor(() => badgeText(session!), (t) => /^(59|60)m$/.test(t), 'toolbar after Extend');
+    await waitFor(
+      () => badgeText(session!),
+      (t) => /^(59|60)m$/.test(t),
+      'toolbar after Extend',
+    );
     const sent = activations(await tenant.control.log()).filter((e) => e.status === 201);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.body).toMatchObject({ scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } } });
@@ -123,13 +163,22 @@ describe('background: warnings, toolbar, refresh', () => {
     // PIM's time moves to 10 minutes and 12 seconds before the end: the 10-minute warning is due in 12 seconds.
     await tenant.control.advance(49 * 60_000 + 48_000);
     await refreshByAlarm(session);
-    await waitFor(() => alarmNames(session!), (names) => names.includes(`warn:${OSLO_KEY}:10`), 'warning alarm');
+    await waitFor(
+      () => alarmNames(session!),
+      (names) => names.includes(`warn:${OSLO_KEY}:10`),
+      'warning alarm',
+    );
     expect((await notificationIds(session)).filter((id) => id.startsWith('warn:'))).toEqual([]);
     // Observed from an extension page: the worker is gone until the alarm wakes it.
     const page = await session.open('options.html');
     await stopWorker(session);
     const fromPage = () => page.evaluate('chrome.notifications.getAll()').then((all) => Object.keys(all as object));
-    const ids = await waitFor(fromPage, (all) => all.some((id) => id.startsWith('warn:')), 'warning after the worker was stopped', 30_000);
+    const ids = await waitFor(
+      fromPage,
+      (all) => all.some((id) => id.startsWith('warn:')),
+      'warning after the worker was stopped',
+      30_000,
+    );
     expect(ids.filter((id) => id.startsWith('warn:'))).toEqual([`warn:${OSLO_KEY}:10`]);
   });
 
@@ -139,13 +188,21 @@ describe('background: warnings, toolbar, refresh', () => {
     await activateOslo(session);
     await tenant.control.advance(50 * 60_000);
     await refreshByAlarm(session);
-    await waitFor(() => notificationIds(session!), (ids) => ids.includes(`warn:${OSLO_KEY}:10`), 'warning');
+    await waitFor(
+      () => notificationIds(session!),
+      (ids) => ids.includes(`warn:${OSLO_KEY}:10`),
+      'warning',
+    );
     const notified = await readStorage(session, 'local', 'notifier');
     await session.close({ keepProfile: true });
 
     session = await launch(tenant, { userDataDir: session.userDataDir });
     const wanted = [`end:${OSLO_KEY}`, `warn:${OSLO_KEY}:2`, 'badge', 'refresh'];
-    const names = await waitFor(() => alarmNames(session!), (n) => wanted.every((w) => n.includes(w)), 'alarms after restart');
+    const names = await waitFor(
+      () => alarmNames(session!),
+      (n) => wanted.every((w) => n.includes(w)),
+      'alarms after restart',
+    );
     expect(names).not.toContain(`warn:${OSLO_KEY}:10`);
     await refreshByAlarm(session);
     expect((await notificationIds(session)).filter((id) => id.startsWith('warn:'))).toEqual([]);
@@ -153,16 +210,35 @@ describe('background: warnings, toolbar, refresh', () => {
   });
 
   it('notifies once when a pending request is approved', async () => {
-    session = await start({ templates: [TEMPLATE], remembered: { [GA_KEY]: { templateId: 'tpl', durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null } } });
+    session = await start({
+      templates: [TEMPLATE],
+      remembered: {
+        [GA_KEY]: {
+          templateId: 'tpl',
+          durationMinutes: 60,
+          ticketNumber: null,
+          ticketSystem: null,
+          justification: null,
+        },
+      },
+    });
     const popup = await openPopup(session);
     await (await popup.waitForSelector(`${row(GA_KEY, 'eligible')} [data-testid="activate"]`))!.click();
     await popup.waitForSelector(row(GA_KEY, 'pending'));
     expect(await alarmNames(session)).toContain('refresh');
-    const snapshot = await readStorage<{ assignments: { key: string; state: string; id: string }[] }>(session, 'local', 'snapshot');
+    const snapshot = await readStorage<{ assignments: { key: string; state: string; id: string }[] }>(
+      session,
+      'local',
+      'snapshot',
+    );
     await tenant.control.approve(snapshot.assignments.find((a) => a.key === GA_KEY && a.state === 'pending')!.id);
     await refreshByAlarm(session);
     await popup.waitForSelector(row(GA_KEY, 'active'));
-    await waitFor(() => notificationIds(session!), (ids) => ids.includes(`request:${GA_KEY}`), 'approval notice');
+    await waitFor(
+      () => notificationIds(session!),
+      (ids) => ids.includes(`request:${GA_KEY}`),
+      'approval notice',
+    );
     await inWorker(session, `chrome.notifications.clear('request:${GA_KEY}')`);
     await refreshByAlarm(session);
     expect(await notificationIds(session)).not.toContain(`request:${GA_KEY}`);
@@ -174,7 +250,11 @@ describe('background: warnings, toolbar, refresh', () => {
     await tenant.control.addFault({
       match: { host: 'graph.microsoft.com', method: 'POST', path: '/v1.0/$batch' },
       times: 1,
-      respond: { status: 429, headers: { 'Retry-After': '2.5' }, body: { error: { code: 'TooManyRequests', message: 'Too many requests.' } } },
+      respond: {
+        status: 429,
+        headers: { 'Retry-After': '2.5' },
+        body: { error: { code: 'TooManyRequests', message: 'Too many requests.' } },
+      },
     });
     const popup = await openPopup(session);
     const before = (await readStorage<{ fetchedAt: string }>(session, 'local', 'snapshot')).fetchedAt;
@@ -189,7 +269,11 @@ describe('background: warnings, toolbar, refresh', () => {
   it('registers no periodic refresh while nothing is active or pending', async () => {
     await tenant.control.loadScenario(quietScenario());
     session = await start();
-    await waitFor(() => badgeText(session!), (t) => t === '', 'empty toolbar badge');
+    await waitFor(
+      () => badgeText(session!),
+      (t) => t === '',
+      'empty toolbar badge',
+    );
     const names = await alarmNames(session);
     expect(names).not.toContain('refresh');
     expect(names).not.toContain('badge');

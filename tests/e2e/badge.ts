@@ -50,7 +50,13 @@ export async function waitForBadge(page: Page, test: (joined: string) => boolean
   }
 }
 
-type AxNode = { role?: string; name?: string; description?: string; children?: AxNode[]; elementHandle(): Promise<ElementHandle | null> };
+type AxNode = {
+  role?: string;
+  name?: string;
+  description?: string;
+  children?: AxNode[];
+  elementHandle(): Promise<ElementHandle | null>;
+};
 
 /** The button named `name` in the page's accessibility tree (the badge's closed shadow root included), or null. */
 async function findButton(page: Page, name: string): Promise<AxNode | null> {
@@ -84,7 +90,10 @@ export async function clickInBadge(page: Page, name: string): Promise<void> {
 export async function waitForPopupSurface(s: Session, open: () => Promise<unknown>): Promise<Page> {
   const before = new Set(s.browser.targets());
   await open();
-  const target = await s.browser.waitForTarget((t) => !before.has(t) && t.url() === `chrome-extension://${s.extensionId}/popup.html`, { timeout: 20_000 });
+  const target = await s.browser.waitForTarget(
+    (t) => !before.has(t) && t.url() === `chrome-extension://${s.extensionId}/popup.html`,
+    { timeout: 20_000 },
+  );
   const page = await target.asPage();
   await page.locator('[data-testid="intent"]').wait();
   return page;
@@ -101,7 +110,8 @@ export async function waitForOneClick(page: Page, name: string, timeoutMs = 15_0
   for (;;) {
     const button = await findButton(page, name);
     if (button && !button.description) return;
-    if (Date.now() > deadline) throw new Error(`${name} never became one click (${button ? `described: ${button.description}` : 'not shown'})`);
+    if (Date.now() > deadline)
+      throw new Error(`${name} never became one click (${button ? `described: ${button.description}` : 'not shown'})`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -28,7 +28,10 @@ export function firefoxPath(): string {
 }
 
 /** A CONNECT-only proxy on 127.0.0.1 that tunnels the stand-in's hostnames (any port) to it and refuses the rest. */
-export async function startProxy(tenant: FakeTenant, tenantDomain = 'contoso.onmicrosoft.com'): Promise<{ port: number; refused: string[]; close(): Promise<void> }> {
+export async function startProxy(
+  tenant: FakeTenant,
+  tenantDomain = 'contoso.onmicrosoft.com',
+): Promise<{ port: number; refused: string[]; close(): Promise<void> }> {
   const allowed = new Set(allHosts(tenantDomain));
   const refused: string[] = [];
   const sockets = new Set<Socket>();
@@ -77,7 +80,6 @@ export async function startProxy(tenant: FakeTenant, tenantDomain = 'contoso.onm
       }),
   };
 }
-
 
 export interface FirefoxSession {
   browser: Browser;
@@ -163,7 +165,9 @@ export async function launchFirefox(
   const origin = FIREFOX_ORIGIN;
   let probePage: Page | null = null;
   const navigate = async (page: Page, url: string) => {
-    await (page.mainFrame() as unknown as { browsingContext: { navigate(url: string, wait: 'complete'): Promise<unknown> } }).browsingContext.navigate(url, 'complete');
+    await (
+      page.mainFrame() as unknown as { browsingContext: { navigate(url: string, wait: 'complete'): Promise<unknown> } }
+    ).browsingContext.navigate(url, 'complete');
   };
   const session: FirefoxSession = {
     browser,
@@ -215,10 +219,16 @@ const BACKGROUND_RUNNING = `browser.extension.getViews().some((w) => w.location.
  * --remote-allow-system-access): CSP reports and API notices never reach stdout or Puppeteer's console events.
  */
 async function inParent(browser: Browser, expression: string): Promise<string> {
-  const conn = (browser as unknown as { connection: { send(method: string, params: object): Promise<{ result: unknown }> } }).connection;
-  const tree = (await conn.send('browsingContext.getTree', { 'moz:scope': 'chrome' })).result as { contexts: { context: string }[] };
+  const conn = (
+    browser as unknown as { connection: { send(method: string, params: object): Promise<{ result: unknown }> } }
+  ).connection;
+  const tree = (await conn.send('browsingContext.getTree', { 'moz:scope': 'chrome' })).result as {
+    contexts: { context: string }[];
+  };
   const context = tree.contexts[0]!.context;
-  const r = (await conn.send('script.evaluate', { expression, target: { context }, awaitPromise: false })).result as { result: { value: string } };
+  const r = (await conn.send('script.evaluate', { expression, target: { context }, awaitPromise: false })).result as {
+    result: { value: string };
+  };
   return r.result.value;
 }
 
@@ -247,7 +257,13 @@ async function consoleProblems(browser: Browser): Promise<string[]> {
 }
 
 /** Resolves when `predicate` holds for storage[area][key], checked now and on every change (see harness.ts). */
-export function waitForStorageFx(s: FirefoxSession, area: 'local' | 'sync', key: string, predicate: string, timeoutMs = 20_000): Promise<unknown> {
+export function waitForStorageFx(
+  s: FirefoxSession,
+  area: 'local' | 'sync',
+  key: string,
+  predicate: string,
+  timeoutMs = 20_000,
+): Promise<unknown> {
   return s.ext(storageWaitScript(area, key, predicate, timeoutMs));
 }
 

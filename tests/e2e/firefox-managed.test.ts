@@ -7,16 +7,38 @@
  * suite fails with a message saying so, rather than skipping.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant } from '../fake-tenant/index';
 import { CLIENT_ID } from './harness';
-import { closeChecked, GECKO_ID, firefoxPath, launchFirefox, signInFx, waitForStorageFx, type FirefoxSession } from './firefox-harness';
+import {
+  closeChecked,
+  GECKO_ID,
+  firefoxPath,
+  launchFirefox,
+  signInFx,
+  waitForStorageFx,
+  type FirefoxSession,
+} from './firefox-harness';
 
 const TENANT = 'contoso.onmicrosoft.com';
-const ORG_TEMPLATE = { id: 'org-change', name: 'Change ticket (organisation)', justification: 'Change {ticket} on {role}' };
+const ORG_TEMPLATE = {
+  id: 'org-change',
+  name: 'Change ticket (organisation)',
+  justification: 'Change {ticket} on {role}',
+};
 
 let tenant: FakeTenant;
 let session: FirefoxSession | undefined;
@@ -24,7 +46,10 @@ let root: string;
 let savedFirefoxPath: string | undefined;
 
 function setPolicy(values: Record<string, unknown>): void {
-  writeFileSync(join(root, 'distribution', 'policies.json'), JSON.stringify({ policies: { '3rdparty': { Extensions: { [GECKO_ID]: values } } } }));
+  writeFileSync(
+    join(root, 'distribution', 'policies.json'),
+    JSON.stringify({ policies: { '3rdparty': { Extensions: { [GECKO_ID]: values } } } }),
+  );
 }
 
 beforeAll(async () => {
@@ -40,9 +65,11 @@ beforeAll(async () => {
   const distribution = existsSync(linked) ? realpathSync(linked) : linked;
   root = mkdtempSync(join(tmpdir(), 'pim-ff-managed-'));
   // The private distribution folder: a copy of the real one (if any, links resolved) plus our policies.json.
-  if (existsSync(distribution)) cpSync(distribution, join(root, 'distribution'), { recursive: true, dereference: true });
+  if (existsSync(distribution))
+    cpSync(distribution, join(root, 'distribution'), { recursive: true, dereference: true });
   mkdirSync(join(root, 'distribution'), { recursive: true });
-  if (lstatSync(join(root, 'distribution')).isSymbolicLink()) throw new Error('the private distribution folder must not be a link to the real one');
+  if (lstatSync(join(root, 'distribution')).isSymbolicLink())
+    throw new Error('the private distribution folder must not be a link to the real one');
   const mount = `mount --make-rprivate / && mkdir -p ${distribution} && mount --bind ${join(root, 'distribution')} ${distribution}`;
   const wrapper = join(root, 'firefox');
   writeFileSync(wrapper, `#!/bin/sh\nexec unshare --mount sh -c '${mount} && exec ${realFirefox} "$@"' firefox "$@"\n`);
@@ -75,11 +102,17 @@ describe('managed configuration in Firefox (policies.json)', () => {
     const s = session;
     expect(await s.ext(`browser.storage.managed.get().then((m) => m.tenantId)`)).toBe(TENANT);
     // The user's own choice names a tenant the stand-in does not know: only the managed tenant can sign in.
-    await s.ext(`browser.storage.sync.set({ connection: ${JSON.stringify({ cloudId: 'global', tenant: 'fabrikam.onmicrosoft.com', clientId: CLIENT_ID })} })`);
+    await s.ext(
+      `browser.storage.sync.set({ connection: ${JSON.stringify({ cloudId: 'global', tenant: 'fabrikam.onmicrosoft.com', clientId: CLIENT_ID })} })`,
+    );
 
     const options = await s.open('options.html');
     await options.waitForSelector('[data-testid="tenant-locked"]');
-    const field = (id: string) => options.$eval(`#${id}`, (e) => ({ value: (e as HTMLInputElement).value, disabled: (e as HTMLInputElement).disabled }));
+    const field = (id: string) =>
+      options.$eval(`#${id}`, (e) => ({
+        value: (e as HTMLInputElement).value,
+        disabled: (e as HTMLInputElement).disabled,
+      }));
     expect(await field('tenant')).toEqual({ value: TENANT, disabled: true });
     expect(await field('clientId')).toEqual({ value: CLIENT_ID, disabled: true });
     expect((await field('cloudId')).disabled).toBe(false);
@@ -89,9 +122,13 @@ describe('managed configuration in Firefox (policies.json)', () => {
     await waitForStorageFx(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
     const popup = await s.open('popup.html');
     await popup.waitForFunction(() => document.querySelectorAll('[data-testid="assignment"]').length === 7);
-    const authorize = (await tenant.control.log()).filter((e) => e.host === 'login.microsoftonline.com' && e.path.includes('/oauth2/v2.0/authorize'));
+    const authorize = (await tenant.control.log()).filter(
+      (e) => e.host === 'login.microsoftonline.com' && e.path.includes('/oauth2/v2.0/authorize'),
+    );
     expect(authorize.length).toBeGreaterThan(0);
     expect(authorize.every((e) => e.path.startsWith(`/${TENANT}/`))).toBe(true);
-    expect(await s.ext(`browser.storage.sync.get('connection').then((v) => v.connection.tenant)`)).toBe('fabrikam.onmicrosoft.com');
+    expect(await s.ext(`browser.storage.sync.get('connection').then((v) => v.connection.tenant)`)).toBe(
+      'fabrikam.onmicrosoft.com',
+    );
   }, 120_000);
 });

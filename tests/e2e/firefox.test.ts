@@ -23,21 +23,34 @@ afterEach(async () => {
 const OSLO = '/administrativeUnits/d4c3b2a1-0f9e-4d8c-b7a6-5e4d3c2b1a09';
 const OSLO_KEY = `role:${ROLE.exchangeAdmin}:${OSLO}`;
 const TEMPLATE = { id: 'tpl', name: 'Mail', justification: 'Mailbox migration for {role}', durationMinutes: 60 };
-const SEED = { templates: [TEMPLATE], remembered: { [OSLO_KEY]: { templateId: 'tpl', durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null } } };
-const row = (key: string, state?: string) => `[data-testid="assignment"][data-key="${key}"]${state ? `[data-state="${state}"]` : ''}`;
-const authorizes = (log: LogEntry[]) => log.filter((e) => e.host === 'login.microsoftonline.com' && e.path.endsWith('/oauth2/v2.0/authorize'));
-const tokens = (log: LogEntry[]) => log.filter((e) => e.host === 'login.microsoftonline.com' && e.path.endsWith('/oauth2/v2.0/token'));
+const SEED = {
+  templates: [TEMPLATE],
+  remembered: {
+    [OSLO_KEY]: { templateId: 'tpl', durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null },
+  },
+};
+const row = (key: string, state?: string) =>
+  `[data-testid="assignment"][data-key="${key}"]${state ? `[data-state="${state}"]` : ''}`;
+const authorizes = (log: LogEntry[]) =>
+  log.filter((e) => e.host === 'login.microsoftonline.com' && e.path.endsWith('/oauth2/v2.0/authorize'));
+const tokens = (log: LogEntry[]) =>
+  log.filter((e) => e.host === 'login.microsoftonline.com' && e.path.endsWith('/oauth2/v2.0/token'));
 const batches = (log: LogEntry[]) => log.filter((e) => e.method === 'POST' && e.path === '/v1.0/$batch');
-const roleRequests = (log: LogEntry[]) => log.filter((e) => e.method === 'POST' && e.path === '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests');
+const roleRequests = (log: LogEntry[]) =>
+  log.filter((e) => e.method === 'POST' && e.path === '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests');
 
 const waitForStorage = waitForStorageFx;
 
 /** Configured and signed in through the sign-in page (MSAL + identity.launchWebAuthFlow), snapshot and policies fetched. */
-async function start(opts: { seed?: Record<string, unknown>; prefs?: Record<string, unknown> } = {}): Promise<FirefoxSession> {
+async function start(
+  opts: { seed?: Record<string, unknown>; prefs?: Record<string, unknown> } = {},
+): Promise<FirefoxSession> {
   const s = await launchFirefox(tenant, { prefs: opts.prefs });
   session = s;
   if (opts.seed) await s.ext(`browser.storage.local.set(${JSON.stringify(opts.seed)})`);
-  await s.ext(`browser.storage.sync.set({ connection: ${JSON.stringify({ cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: CLIENT_ID })} })`);
+  await s.ext(
+    `browser.storage.sync.set({ connection: ${JSON.stringify({ cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: CLIENT_ID })} })`,
+  );
   await signInFx(s);
   await waitForStorage(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
   await waitForStorage(s, 'local', 'policies', '(v) => !!v && Object.keys(v).length > 0');
@@ -53,7 +66,12 @@ async function openPopup(s: FirefoxSession): Promise<Page> {
 
 /** After a write: the background's own refresh has stored the role as active and finished (a later one must fetch anew). */
 async function writeSettled(s: FirefoxSession, key: string): Promise<void> {
-  await waitForStorage(s, 'local', 'snapshot', `(v) => !!v && v.assignments.some((a) => a.key === ${JSON.stringify(key)} && a.state === 'active')`);
+  await waitForStorage(
+    s,
+    'local',
+    'snapshot',
+    `(v) => !!v && v.assignments.some((a) => a.key === ${JSON.stringify(key)} && a.state === 'active')`,
+  );
   await waitForStorage(s, 'local', 'refreshState', '(v) => !!v && !v.inFlight');
 }
 
@@ -64,7 +82,12 @@ async function refreshByAlarm(s: FirefoxSession): Promise<void> {
   await waitForStorage(s, 'local', 'snapshot', `(v) => v.fetchedAt !== ${JSON.stringify(before)}`);
 }
 
-async function waitFor<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => Promise<T>,
+  ok: (v: T) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -79,7 +102,11 @@ describe('Firefox', () => {
     const s = await start({ prefs: { 'extensions.background.idle.timeout': 1500 } });
     expect(await s.ext(`browser.storage.session.get('msalCacheKey').then((v) => !!v.msalCacheKey)`)).toBe(true);
     const popup = await openPopup(s);
-    await popup.waitForFunction((n: number) => document.querySelectorAll('[data-testid="assignment"]').length === n, {}, defaultRows());
+    await popup.waitForFunction(
+      (n: number) => document.querySelectorAll('[data-testid="assignment"]').length === n,
+      {},
+      defaultRows(),
+    );
     await popup.close();
 
     await tenant.control.clearLog();
@@ -103,7 +130,9 @@ describe('Firefox', () => {
     await (await popup.waitForSelector(`${row(OSLO_KEY, 'eligible')} [data-testid="activate"]`))!.click();
     const button = await popup.waitForSelector(`${row(OSLO_KEY, 'active')} [data-testid="deactivate"]`);
     expect(await button!.evaluate((b) => (b as HTMLButtonElement).disabled)).toBe(true);
-    expect(roleRequests(await tenant.control.log()).map((e) => [(e.body as { action: string }).action, e.status])).toEqual([['selfActivate', 201]]);
+    expect(
+      roleRequests(await tenant.control.log()).map((e) => [(e.body as { action: string }).action, e.status]),
+    ).toEqual([['selfActivate', 201]]);
     await writeSettled(s, OSLO_KEY);
 
     await tenant.control.advance(5 * 60_000 + 2_000);
@@ -112,7 +141,9 @@ describe('Firefox', () => {
     await tenant.control.clearLog();
     await popup.locator(`${row(OSLO_KEY, 'active')} [data-testid="deactivate"]`).click();
     await popup.waitForSelector(row(OSLO_KEY, 'active'), { hidden: true });
-    expect(roleRequests(await tenant.control.log()).map((e) => [(e.body as { action: string }).action, e.status])).toEqual([['selfDeactivate', 201]]);
+    expect(
+      roleRequests(await tenant.control.log()).map((e) => [(e.body as { action: string }).action, e.status]),
+    ).toEqual([['selfDeactivate', 201]]);
   }, 120_000);
 
   it('shows the badge in the Exchange admin center with the active group and the role it grants', async () => {
@@ -125,15 +156,22 @@ describe('Firefox', () => {
     await page.waitForSelector('pim-companion-badge');
     // The badge's shadow root is closed; the page can still find its rendered text, as a reader would.
     for (const text of ['PIM: 2 active', 'PIM – INT – Exchange administrator', 'Exchange Administrator']) {
-      await page.waitForFunction((t: string) => {
-        getSelection()?.removeAllRanges();
-        return (window as unknown as { find(s: string): boolean }).find(t);
-      }, { polling: 100 }, text);
+      await page.waitForFunction(
+        (t: string) => {
+          getSelection()?.removeAllRanges();
+          return (window as unknown as { find(s: string): boolean }).find(t);
+        },
+        { polling: 100 },
+        text,
+      );
     }
   }, 120_000);
 
   it('warns ten minutes before the end; a click on the notification opens the popup at that row with Extend and Deactivate', async () => {
-    const quiet = defaultScenario() as ReturnType<typeof defaultScenario> & { assignments: unknown[]; pendingRequests: unknown[] };
+    const quiet = defaultScenario() as ReturnType<typeof defaultScenario> & {
+      assignments: unknown[];
+      pendingRequests: unknown[];
+    };
     quiet.assignments = [];
     quiet.pendingRequests = [];
     await tenant.control.loadScenario(quiet);
@@ -146,7 +184,11 @@ describe('Firefox', () => {
 
     await tenant.control.advance(50 * 60_000);
     await refreshByAlarm(s);
-    const ids = await waitFor(() => s.ext<Record<string, unknown>>('browser.notifications.getAll()').then(Object.keys), (all) => all.some((id) => id.startsWith('warn:')), 'warning');
+    const ids = await waitFor(
+      () => s.ext<Record<string, unknown>>('browser.notifications.getAll()').then(Object.keys),
+      (all) => all.some((id) => id.startsWith('warn:')),
+      'warning',
+    );
     expect(ids.filter((id) => id.startsWith('warn:'))).toEqual([`warn:${OSLO_KEY}:10`]);
 
     // No buttons on Firefox notifications: the click opens the popup (or, without a focused window, the same page in a

@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 
 export default function setup(): void {
   const out = process.env.WXT_OUT_DIR ?? '.output';
-  if (!existsSync(resolve(out, 'chrome-mv3/manifest.json'))) execFileSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
-  if (!existsSync(resolve(out, 'firefox-mv3/manifest.json'))) execFileSync('npx', ['wxt', 'build', '-b', 'firefox'], { stdio: 'inherit' });
+  if (!existsSync(resolve(out, 'chrome-mv3/manifest.json')))
+    execFileSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
+  if (!existsSync(resolve(out, 'firefox-mv3/manifest.json')))
+    execFileSync('npx', ['wxt', 'build', '-b', 'firefox'], { stdio: 'inherit' });
 }

@@ -48,15 +48,20 @@ function collectConsoleProblems(browser: Browser): string[] {
   const problems: string[] = [];
   const seen = new WeakSet<Target>();
   const fromCdp = (client: CDPSession, where: string) => {
-    client.on('Runtime.exceptionThrown', (e: { exceptionDetails: { text: string; exception?: { description?: string } } }) =>
-      problems.push(`uncaught in ${where}: ${e.exceptionDetails.exception?.description ?? e.exceptionDetails.text}`),
+    client.on(
+      'Runtime.exceptionThrown',
+      (e: { exceptionDetails: { text: string; exception?: { description?: string } } }) =>
+        problems.push(`uncaught in ${where}: ${e.exceptionDetails.exception?.description ?? e.exceptionDetails.text}`),
     );
     client.on('Runtime.consoleAPICalled', (e: { type: string; args: { value?: unknown; description?: string }[] }) => {
       if (e.type === 'error' || e.type === 'warning' || e.type === 'assert')
-        problems.push(`console.${e.type} in ${where}: ${e.args.map((a) => (a.value !== undefined ? String(a.value) : (a.description ?? ''))).join(' ')}`);
+        problems.push(
+          `console.${e.type} in ${where}: ${e.args.map((a) => (a.value !== undefined ? String(a.value) : (a.description ?? ''))).join(' ')}`,
+        );
     });
     client.on('Log.entryAdded', (e: { entry: { level: string; text: string; url?: string } }) => {
-      if (e.entry.level === 'error' || e.entry.level === 'warning') problems.push(`log ${e.entry.level} in ${where}: ${e.entry.text}`);
+      if (e.entry.level === 'error' || e.entry.level === 'warning')
+        problems.push(`log ${e.entry.level} in ${where}: ${e.entry.text}`);
     });
     void client.send('Log.enable').catch(() => undefined);
   };
@@ -69,10 +74,14 @@ function collectConsoleProblems(browser: Browser): string[] {
       const page = await target.page().catch(() => null);
       page?.on('pageerror', (e) => {
         const stack = e instanceof Error ? (e.stack ?? '') : String(e);
-        if (stack.includes('chrome-extension://')) problems.push(`uncaught in the content script on ${target.url()}: ${stack.split('\n')[0]}`);
+        if (stack.includes('chrome-extension://'))
+          problems.push(`uncaught in the content script on ${target.url()}: ${stack.split('\n')[0]}`);
       });
       page?.on('console', (m) => {
-        if ((m.type() === 'error' || m.type() === 'warn') && (m.location().url ?? '').startsWith('chrome-extension://')) {
+        if (
+          (m.type() === 'error' || m.type() === 'warn') &&
+          (m.location().url ?? '').startsWith('chrome-extension://')
+        ) {
           problems.push(`console.${m.type()} in the content script on ${target.url()}: ${m.text()}`);
         }
       });
@@ -84,9 +93,12 @@ function collectConsoleProblems(browser: Browser): string[] {
       if (target.type() === 'page') {
         const page = await target.page();
         page?.on('console', (m) => {
-          if (m.type() === 'error' || m.type() === 'warn') problems.push(`console.${m.type()} in ${where}: ${m.text()}`);
+          if (m.type() === 'error' || m.type() === 'warn')
+            problems.push(`console.${m.type()} in ${where}: ${m.text()}`);
         });
-        page?.on('pageerror', (e) => problems.push(`uncaught in ${where}: ${e instanceof Error ? e.message : String(e)}`));
+        page?.on('pageerror', (e) =>
+          problems.push(`uncaught in ${where}: ${e instanceof Error ? e.message : String(e)}`),
+        );
       } else if (target.type() === 'service_worker') {
         const worker = await target.worker();
         if (worker) fromCdp(worker.client, where);
@@ -105,7 +117,14 @@ function collectConsoleProblems(browser: Browser): string[] {
   return problems;
 }
 
-export async function launch(tenant: FakeTenant, opts: { userDataDir?: string; args?: string[]; /** More unpacked extensions beside ours (e.g. an attacker's). */ extensions?: string[] } = {}): Promise<Session> {
+export async function launch(
+  tenant: FakeTenant,
+  opts: {
+    userDataDir?: string;
+    args?: string[];
+    /** More unpacked extensions beside ours (e.g. an attacker's). */ extensions?: string[];
+  } = {},
+): Promise<Session> {
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'pim-e2e-'));
   const browser = await puppeteer.launch({
     executablePath: chromePath(),
@@ -116,14 +135,18 @@ export async function launch(tenant: FakeTenant, opts: { userDataDir?: string; a
     args: chromeArgs(tenant, opts.args),
   });
   const problems = collectConsoleProblems(browser);
-  const swTarget = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'));
+  const swTarget = await browser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'),
+  );
   const extensionId = new URL(swTarget.url()).host;
   return {
     browser,
     extensionId,
     userDataDir,
     async worker() {
-      const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'));
+      const target = await browser.waitForTarget(
+        (t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'),
+      );
       const worker = await target.worker();
       if (!worker) throw new Error('service worker target has no worker');
       // Right after start-up the worker's context can exist before the extension bindings are installed.
@@ -145,13 +168,18 @@ export async function launch(tenant: FakeTenant, opts: { userDataDir?: string; a
       const before = [...problems];
       await browser.close();
       if (!keepProfile) rmSync(userDataDir, { recursive: true, force: true });
-      if (!allowConsoleProblems && before.length > 0) throw new Error(`the extension logged problems:\n${before.join('\n')}`);
+      if (!allowConsoleProblems && before.length > 0)
+        throw new Error(`the extension logged problems:\n${before.join('\n')}`);
     },
   };
 }
 
 /** Reads a key from chrome.storage in the service worker (WXT stores `local:snapshot` under `snapshot`). */
-export async function readStorage<T = unknown>(session: Session, area: 'local' | 'sync' | 'session', key: string): Promise<T> {
+export async function readStorage<T = unknown>(
+  session: Session,
+  area: 'local' | 'sync' | 'session',
+  key: string,
+): Promise<T> {
   const worker = await session.worker();
   return worker.evaluate(
     async (a: string, k: string) => ((await chrome.storage[a as 'local'].get(k)) as Record<string, unknown>)[k],
@@ -203,7 +231,10 @@ export function storageWaitScript(area: 'local' | 'sync', key: string, predicate
 }
 
 /** Saves the connection settings the way the options page does (sync storage, same key). */
-export async function configure(session: Session, connection = { cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: CLIENT_ID }): Promise<void> {
+export async function configure(
+  session: Session,
+  connection = { cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: CLIENT_ID },
+): Promise<void> {
   const worker = await session.worker();
   await worker.evaluate(async (c) => chrome.storage.sync.set({ connection: c }), connection);
 }
@@ -214,7 +245,9 @@ export async function configure(session: Session, connection = { cloudId: 'globa
  */
 export async function signIn(session: Session, upn = ADMIN_UPN): Promise<void> {
   const page = await session.open('signin.html');
-  const authWindow = session.browser.waitForTarget((t) => t.url().includes('/oauth2/v2.0/authorize'), { timeout: 20_000 });
+  const authWindow = session.browser.waitForTarget((t) => t.url().includes('/oauth2/v2.0/authorize'), {
+    timeout: 20_000,
+  });
   await page.locator('[data-testid="signin"]').click();
   const authPage = await (await authWindow).page();
   if (!authPage) throw new Error('auth window has no page');
@@ -224,7 +257,11 @@ export async function signIn(session: Session, upn = ADMIN_UPN): Promise<void> {
 }
 
 export async function waitForRows(page: Page, count: number): Promise<void> {
-  await page.waitForFunction((n: number) => document.querySelectorAll('[data-testid="assignment"]').length === n, {}, count);
+  await page.waitForFunction(
+    (n: number) => document.querySelectorAll('[data-testid="assignment"]').length === n,
+    {},
+    count,
+  );
 }
 
 /**
@@ -234,7 +271,9 @@ export async function waitForRows(page: Page, count: number): Promise<void> {
  */
 export async function stopWorker(session: Session): Promise<void> {
   const browserCdp = await session.browser.target().createCDPSession();
-  const { targetInfos } = (await browserCdp.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
+  const { targetInfos } = (await browserCdp.send('Target.getTargets')) as {
+    targetInfos: { targetId: string; type: string; url: string }[];
+  };
   const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.endsWith('/background.js'));
   if (!sw) throw new Error('no service worker to stop');
   const page = await session.browser.newPage();

@@ -36,19 +36,28 @@ describe('languages', () => {
     await waitForRows(popup, 7);
 
     // textContent: the titles are upper-cased by CSS only.
-    const headings = await popup.$$eval('.section-title', (els) => els.map((e) => (e.textContent ?? '').replace(/\s*\d+\s*$/, '').trim()));
+    const headings = await popup.$$eval('.section-title', (els) =>
+      els.map((e) => (e.textContent ?? '').replace(/\s*\d+\s*$/, '').trim()),
+    );
     expect(headings).toEqual(expect.arrayContaining(['Aktive', 'Kvalifiserte']));
 
-    const activate = await popup.$$eval('[data-testid="activate"]', (els) => els.map((e) => (e as HTMLElement).innerText.trim()));
+    const activate = await popup.$$eval('[data-testid="activate"]', (els) =>
+      els.map((e) => (e as HTMLElement).innerText.trim()),
+    );
     expect(activate.length).toBeGreaterThan(0);
     for (const label of activate) expect(label).toMatch(/^Aktiver\b/);
 
-    const active = await popup.$eval('[data-testid="assignment"][data-state="active"]', (e) => (e as HTMLElement).innerText);
+    const active = await popup.$eval(
+      '[data-testid="assignment"][data-state="active"]',
+      (e) => (e as HTMLElement).innerText,
+    );
     expect(active).toMatch(/min igjen/);
     expect(active).toContain('Deaktiver');
     const warning = await popup.$eval('[data-testid="eligibility-warning"]', (e) => (e as HTMLElement).innerText);
     expect(warning).toMatch(/^Kvalifiseringen slutter om \d+ dager?: be administratoren om å fornye den\.$/);
-    expect(await popup.$eval('[data-testid="refresh"]', (e) => e.getAttribute('aria-label') ?? e.textContent)).toMatch(/Oppdater/);
+    expect(await popup.$eval('[data-testid="refresh"]', (e) => e.getAttribute('aria-label') ?? e.textContent)).toMatch(
+      /Oppdater/,
+    );
 
     // The toolbar tooltip comes from the background's own messages, with the end time in the nb format (HH:MM).
     const title = await worker.evaluate('chrome.action.getTitle({})');

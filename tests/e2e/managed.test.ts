@@ -20,13 +20,27 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant } from '../fake-tenant/index';
-import { CLIENT_ID, chromePath, configure, EXTENSION_DIR, launch, signIn, waitForRows, waitForStorage, type Session } from './harness';
+import {
+  CLIENT_ID,
+  chromePath,
+  configure,
+  EXTENSION_DIR,
+  launch,
+  signIn,
+  waitForRows,
+  waitForStorage,
+  type Session,
+} from './harness';
 
 declare const chrome: typeof import('wxt/browser').browser;
 
 const EXTENSION_ID = 'fimhpbjaiihihdfclklanipldnjbddib';
 const TENANT = 'contoso.onmicrosoft.com';
-const ORG_TEMPLATE = { id: 'org-change', name: 'Change ticket (organisation)', justification: 'Change {ticket} on {role}' };
+const ORG_TEMPLATE = {
+  id: 'org-change',
+  name: 'Change ticket (organisation)',
+  justification: 'Change {ticket} on {role}',
+};
 
 let tenant: FakeTenant;
 let session: Session | undefined;
@@ -46,7 +60,9 @@ async function reloadPolicies(s: Session): Promise<void> {
   const page = await s.browser.newPage();
   await page.goto('chrome://policy');
   // The page's own handler for its Reload button (a WebUI message), not an extension API.
-  await page.evaluate(() => (globalThis as unknown as { chrome: { send(name: string): void } }).chrome.send('reloadPolicies'));
+  await page.evaluate(() =>
+    (globalThis as unknown as { chrome: { send(name: string): void } }).chrome.send('reloadPolicies'),
+  );
   await page.close();
 }
 
@@ -80,9 +96,13 @@ beforeAll(async () => {
         '(unshare --mount). Run it as root (CI containers are), or leave this file out of the run.',
     );
   }
-  const manifest = JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as { storage?: { managed_schema?: string } };
+  const manifest = JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as {
+    storage?: { managed_schema?: string };
+  };
   if (!manifest.storage?.managed_schema) {
-    throw new Error(`${EXTENSION_DIR}/manifest.json has no storage.managed_schema: Chromium ignores extension policy without it (see wxt.config.ts).`);
+    throw new Error(
+      `${EXTENSION_DIR}/manifest.json has no storage.managed_schema: Chromium ignores extension policy without it (see wxt.config.ts).`,
+    );
   }
   realChrome = chromePath();
   root = mkdtempSync(join(tmpdir(), 'pim-managed-'));
@@ -96,7 +116,12 @@ beforeAll(async () => {
   );
   chmodSync(wrapper, 0o755);
   // Fail here, with the reason, if the namespace cannot be made (e.g. a container without CAP_SYS_ADMIN).
-  execFileSync('unshare', ['--mount', 'sh', '-c', `mount --make-rprivate / && mount --bind ${join(root, 'etc')} /etc/chromium`]);
+  execFileSync('unshare', [
+    '--mount',
+    'sh',
+    '-c',
+    `mount --make-rprivate / && mount --bind ${join(root, 'etc')} /etc/chromium`,
+  ]);
   savedChromePath = process.env.CHROME_PATH;
   process.env.CHROME_PATH = wrapper;
   tenant = await startFakeTenant();
@@ -127,7 +152,11 @@ describe('managed configuration', () => {
 
     const options = await openPage(session, 'options.html');
     await options.waitForSelector('[data-testid="tenant-locked"]');
-    const field = (id: string) => options.$eval(`#${id}`, (e) => ({ value: (e as HTMLInputElement).value, disabled: (e as HTMLInputElement).disabled }));
+    const field = (id: string) =>
+      options.$eval(`#${id}`, (e) => ({
+        value: (e as HTMLInputElement).value,
+        disabled: (e as HTMLInputElement).disabled,
+      }));
     expect(await field('tenant')).toEqual({ value: TENANT, disabled: true });
     expect(await field('clientId')).toEqual({ value: CLIENT_ID, disabled: true });
     expect((await field('cloudId')).disabled).toBe(false);
@@ -138,11 +167,15 @@ describe('managed configuration', () => {
     const popup = await openPage(session, 'popup.html');
     await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
     await waitForRows(popup, 7);
-    const authorize = (await tenant.control.log()).filter((e) => e.host === 'login.microsoftonline.com' && e.path.includes('/oauth2/v2.0/authorize'));
+    const authorize = (await tenant.control.log()).filter(
+      (e) => e.host === 'login.microsoftonline.com' && e.path.includes('/oauth2/v2.0/authorize'),
+    );
     expect(authorize.length).toBeGreaterThan(0);
     expect(authorize.every((e) => e.path.startsWith(`/${TENANT}/`))).toBe(true);
     // The user's own setting is kept, not overwritten by the policy.
-    const stored = await (await session.worker()).evaluate(async () => (await chrome.storage.sync.get('connection')).connection as { tenant: string });
+    const stored = await (
+      await session.worker()
+    ).evaluate(async () => (await chrome.storage.sync.get('connection')).connection as { tenant: string });
     expect(stored.tenant).toBe('fabrikam.onmicrosoft.com');
   });
 
@@ -167,10 +200,15 @@ describe('check connection', () => {
     const notGranted = {
       error: {
         code: 'UnknownError',
-        message: '{"errorCode":"PermissionScopeNotGranted","message":"Authorization failed due to missing permission scope PrivilegedEligibilitySchedule.Read.AzureADGroup."}',
+        message:
+          '{"errorCode":"PermissionScopeNotGranted","message":"Authorization failed due to missing permission scope PrivilegedEligibilitySchedule.Read.AzureADGroup."}',
       },
     };
-    await tenant.control.addFault({ match: { batchItemUrl: '/privilegedAccess/group/' }, times: 3, respond: { status: 403, body: notGranted } });
+    await tenant.control.addFault({
+      match: { batchItemUrl: '/privilegedAccess/group/' },
+      times: 3,
+      respond: { status: 403, body: notGranted },
+    });
 
     const options = await openPage(session, 'options.html');
     await options.locator('[data-testid="check-connection-run"]').click();

@@ -15,7 +15,8 @@ afterEach(async () => {
   session = undefined;
 });
 
-const graphRequests = (log: LogEntry[]) => log.filter((e) => e.host === 'graph.microsoft.com' && e.method !== 'OPTIONS');
+const graphRequests = (log: LogEntry[]) =>
+  log.filter((e) => e.host === 'graph.microsoft.com' && e.method !== 'OPTIONS');
 
 async function rows(page: Page) {
   return page.$$eval('[data-testid="assignment"]', (els) =>
@@ -63,20 +64,25 @@ describe('popup: my PIM assignments', () => {
 
     const list = await rows(popup);
     const byName = (name: string) => list.filter((r) => r.text.includes(name));
-    expect(list.filter((r) => r.state === 'active').map((r) => r.text)).toEqual([expect.stringMatching(/Security Reader.*(39|40) min left/)]);
+    expect(list.filter((r) => r.state === 'active').map((r) => r.text)).toEqual([
+      expect.stringMatching(/Security Reader.*(39|40) min left/),
+    ]);
     expect(list.filter((r) => r.state === 'eligible')).toHaveLength(6);
     expect(byName('PIM – INT – Exchange administrator')[0]).toMatchObject({ kind: 'group', state: 'eligible' });
     expect(byName('PIM – INT – Exchange administrator')[0]!.text).toMatch(/Exchange Administrator/);
     const teams = byName('PIM – Teams admins')[0]!;
     expect(teams.kind).toBe('group');
-    for (const role of ['Teams Administrator', 'SharePoint Administrator', 'Exchange Administrator']) expect(teams.text).toContain(role);
+    for (const role of ['Teams Administrator', 'SharePoint Administrator', 'Exchange Administrator'])
+      expect(teams.text).toContain(role);
     const exchangeRoles = list.filter((r) => r.kind === 'role' && r.text.includes('Exchange Administrator'));
     expect(exchangeRoles.map((r) => r.text)).toEqual([expect.stringContaining('Oslo office')]);
     for (const name of ['Global Administrator', 'User Administrator', 'Application Administrator']) {
       expect(byName(name).filter((r) => r.kind === 'role' && r.state === 'eligible')).toHaveLength(1);
     }
     // Only User Administrator's eligibility ends within 14 days.
-    const warnings = await popup.$$eval('[data-testid="eligibility-warning"]', (els) => els.map((e) => e.closest('[data-testid="assignment"]')?.textContent ?? ''));
+    const warnings = await popup.$$eval('[data-testid="eligibility-warning"]', (els) =>
+      els.map((e) => e.closest('[data-testid="assignment"]')?.textContent ?? ''),
+    );
     expect(warnings).toEqual([expect.stringContaining('User Administrator')]);
 
     // Cold: the read batch plus one batch for group info. Warm: one request.
@@ -94,13 +100,23 @@ describe('popup: my PIM assignments', () => {
     await tenant.control.addFault({
       match: { batchItemUrl: '/identityGovernance/privilegedAccess/group/' },
       times: 100,
-      respond: { status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } },
+      respond: {
+        status: 403,
+        body: {
+          error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' },
+        },
+      },
     });
     session = await launch(tenant);
     await configure(session);
     await signIn(session);
     const popup = await openPopup(session);
-    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.sections.groupEligible && v.sections.groupEligible.error');
+    await waitForStorage(
+      session,
+      'local',
+      'snapshot',
+      '(v) => !!v && v.sections.groupEligible && v.sections.groupEligible.error',
+    );
     // The rows come from the popup's storage watch; say what it shows if they never do.
     await popup.waitForSelector('[data-testid="assignment"]').catch(async (e: unknown) => {
       throw new Error(`${String(e)}; the popup shows: ${await popup.evaluate(() => document.body.innerText)}`);
@@ -108,7 +124,9 @@ describe('popup: my PIM assignments', () => {
     const list = await rows(popup);
     expect(list.every((r) => r.kind === 'role')).toBe(true);
     expect(list.map((r) => r.text).join('|')).toContain('Global Administrator');
-    const notes = await popup.$$eval('[data-notice^="section:"]', (els) => els.map((e) => (e as HTMLElement).innerText));
+    const notes = await popup.$$eval('[data-notice^="section:"]', (els) =>
+      els.map((e) => (e as HTMLElement).innerText),
+    );
     expect(notes.join(' ')).toMatch(/group/i);
   });
 
@@ -117,7 +135,11 @@ describe('popup: my PIM assignments', () => {
     await configure(session);
     await signIn(session);
     await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
-    await tenant.control.addFault({ match: { host: 'graph.microsoft.com', path: '$batch' }, times: 5, respond: { kind: 'timeout' } });
+    await tenant.control.addFault({
+      match: { host: 'graph.microsoft.com', path: '$batch' },
+      times: 5,
+      respond: { kind: 'timeout' },
+    });
     const popup = await openPopup(session);
     await waitForRows(popup, 7);
     await popup.locator('[data-testid="refresh"]').click();

@@ -16,12 +16,14 @@ afterEach(async () => {
   session = undefined;
 });
 
-const writes = (log: LogEntry[]) => log.filter((e) => e.host === 'graph.microsoft.com' && e.method === 'POST' && !e.path.endsWith('$batch'));
+const writes = (log: LogEntry[]) =>
+  log.filter((e) => e.host === 'graph.microsoft.com' && e.method === 'POST' && !e.path.endsWith('$batch'));
 
 /** Signed in with the snapshot fetched; `seed` is written to local storage first (templates, remembered choices). */
 async function start(seed: Record<string, unknown> = {}): Promise<Session> {
   const s = await launch(tenant);
-  if (Object.keys(seed).length > 0) await (await s.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(seed)})`);
+  if (Object.keys(seed).length > 0)
+    await (await s.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(seed)})`);
   await configure(s);
   await signIn(s);
   await waitForStorage(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
@@ -49,7 +51,9 @@ describe('portal badge', () => {
 
   it('renders hostile names as text and ignores anything the page itself does', async () => {
     const hostile = '<img src=x onerror=alert(1)>';
-    await tenant.control.loadScenario(withExchangeGroupActive(10, renameGroup(defaultScenario(), GROUP_INT_EXCHANGE, hostile)));
+    await tenant.control.loadScenario(
+      withExchangeGroupActive(10, renameGroup(defaultScenario(), GROUP_INT_EXCHANGE, hostile)),
+    );
     session = await start();
     const page = await openPortal(session);
     let dialogs = 0;
@@ -86,17 +90,25 @@ describe('portal badge', () => {
     session = await start();
     const first = await openPortal(session);
     const second = await openPortal(session, `${EXO}mailboxes`);
-    for (const page of [first, second]) await waitForBadge(page, (n) => n.includes('PIM: 2 active') && /Deactivate in \d\d:\d\d/.test(n));
+    for (const page of [first, second])
+      await waitForBadge(page, (n) => n.includes('PIM: 2 active') && /Deactivate in \d\d:\d\d/.test(n));
 
     // PIM's clock passes the floor; the extension learns it with its next refresh (the Date header of Graph's answer).
     await tenant.control.advance(5 * 60_000);
     const popup = await session.open('popup.html');
     await popup.locator('[data-testid="refresh"]').click();
-    await waitForBadge(first, (n) => n.includes('Deactivate PIM – INT – Exchange administrator') && !/Deactivate in/.test(n));
+    await waitForBadge(
+      first,
+      (n) => n.includes('Deactivate PIM – INT – Exchange administrator') && !/Deactivate in/.test(n),
+    );
     await tenant.control.clearLog();
     await waitForOneClick(first, 'Deactivate PIM – INT – Exchange administrator');
     await clickInBadge(first, 'Deactivate PIM – INT – Exchange administrator');
-    for (const page of [first, second]) await waitForBadge(page, (n) => n.includes('Activate PIM – INT – Exchange administrator') && !n.includes('PIM: 2 active'));
+    for (const page of [first, second])
+      await waitForBadge(
+        page,
+        (n) => n.includes('Activate PIM – INT – Exchange administrator') && !n.includes('PIM: 2 active'),
+      );
     const sent = writes(await tenant.control.log());
     expect(sent.map((e) => [e.path, (e.body as { action: string }).action, e.status])).toEqual([
       ['/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests', 'selfDeactivate', 201],
@@ -107,7 +119,9 @@ describe('portal badge', () => {
     const key = `group:${GROUP_INT_EXCHANGE}:member`;
     const seed = {
       templates: [{ id: 'tpl', name: 'Mail', justification: 'Mailbox migration ({group})', durationMinutes: 120 }],
-      remembered: { [key]: { templateId: 'tpl', durationMinutes: 120, ticketNumber: null, ticketSystem: null, justification: null } },
+      remembered: {
+        [key]: { templateId: 'tpl', durationMinutes: 120, ticketNumber: null, ticketSystem: null, justification: null },
+      },
     };
     session = await start(seed);
     await waitForStorage(session, 'local', 'policies', '(v) => !!v && Object.keys(v).length > 0');
@@ -118,10 +132,14 @@ describe('portal badge', () => {
     await waitForBadge(page, (n) => n.includes('Check and confirm it in the PIM Companion window'));
     // Nothing left the extension yet: the badge's click only brought the user here.
     expect(writes(await tenant.control.log())).toEqual([]);
-    expect(await popup.$eval('[data-testid="intent"]', (el) => el.textContent)).toContain('Exchange admin center badge asked to activate PIM – INT – Exchange administrator');
+    expect(await popup.$eval('[data-testid="intent"]', (el) => el.textContent)).toContain(
+      'Exchange admin center badge asked to activate PIM – INT – Exchange administrator',
+    );
     // The whole form, with what will be sent: the remembered template's reason and duration.
     const form = await popup.waitForSelector('[data-testid="activation-form"]');
-    expect(await form!.evaluate((f) => (f.querySelector('[data-testid="template"]') as HTMLSelectElement).value)).toBe('tpl');
+    expect(await form!.evaluate((f) => (f.querySelector('[data-testid="template"]') as HTMLSelectElement).value)).toBe(
+      'tpl',
+    );
     await popup.click('[data-testid="activation-submit"]');
     await waitForBadge(page, (n) => n.includes('Deactivate PIM – INT – Exchange administrator'));
     const sent = writes(await tenant.control.log());
@@ -138,11 +156,23 @@ describe('portal badge', () => {
   it('Extend in the badge asks in the extension first; PIM refusing it is reported as not extended, never as done', async () => {
     // Active for 3 minutes with 5 left (inside the warning window, so Extend is offered): PIM refuses a second
     // activation while one is in force, and renewing (deactivate, activate) is not allowed before the 5-minute floor.
-    const scenario = withExchangeGroupActive(3) as ReturnType<typeof withExchangeGroupActive> & { assignments: Array<{ end: string }> };
+    const scenario = withExchangeGroupActive(3) as ReturnType<typeof withExchangeGroupActive> & {
+      assignments: Array<{ end: string }>;
+    };
     scenario.assignments.at(-1)!.end = '+5m';
     await tenant.control.loadScenario(scenario);
     const key = `group:${GROUP_INT_EXCHANGE}:member`;
-    session = await start({ remembered: { [key]: { templateId: null, durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: 'Mailbox migration' } } });
+    session = await start({
+      remembered: {
+        [key]: {
+          templateId: null,
+          durationMinutes: 60,
+          ticketNumber: null,
+          ticketSystem: null,
+          justification: 'Mailbox migration',
+        },
+      },
+    });
     const page = await openPortal(session);
     await tenant.control.clearLog();
     const s = session;
@@ -154,6 +184,8 @@ describe('portal badge', () => {
     const text = await row!.evaluate((el) => el.textContent ?? '');
     expect(text).toMatch(/^PIM – INT – Exchange administrator was not extended\. .*active for less than 5 minutes/);
     // One request, PIM's refusal; no deactivation was tried.
-    expect(writes(await tenant.control.log()).map((e) => [(e.body as { action: string }).action, e.status])).toEqual([['selfActivate', 400]]);
+    expect(writes(await tenant.control.log()).map((e) => [(e.body as { action: string }).action, e.status])).toEqual([
+      ['selfActivate', 400],
+    ]);
   });
 });

@@ -17,7 +17,9 @@ let session: Session;
 let dialogs = 0;
 
 function hostileWorld() {
-  const s = withExchangeGroupActive(10, renameGroup(defaultScenario(), GROUP_INT_EXCHANGE, IMG)) as ReturnType<typeof defaultScenario> & {
+  const s = withExchangeGroupActive(10, renameGroup(defaultScenario(), GROUP_INT_EXCHANGE, IMG)) as ReturnType<
+    typeof defaultScenario
+  > & {
     roleDefinitions: { id: string; displayName: string }[];
     administrativeUnits: { displayName: string }[];
     assignments: { roleDefinitionId?: string; end: string }[];
@@ -80,12 +82,17 @@ describe('bad input: markup and script in Graph strings', () => {
     expect(title).toContain(IMG);
     // Notifications are plain text by API (no HTML); the 10-minute warning for the hostile group shows its name verbatim.
     await tenant.control.advance(41 * 60_000);
-    const before = ((await worker.evaluate('chrome.storage.local.get("snapshot")')) as { snapshot: { fetchedAt: string } }).snapshot.fetchedAt;
+    const before = (
+      (await worker.evaluate('chrome.storage.local.get("snapshot")')) as { snapshot: { fetchedAt: string } }
+    ).snapshot.fetchedAt;
     await worker.evaluate(`chrome.alarms.create('refresh', { when: Date.now() })`);
     await waitForStorage(session, 'local', 'snapshot', `(v) => v.fetchedAt !== ${JSON.stringify(before)}`);
     const shown = await (async () => {
       for (let i = 0; i < 100; i++) {
-        const all = (await (await session.worker()).evaluate('chrome.notifications.getAll()')) as Record<string, unknown>;
+        const all = (await (await session.worker()).evaluate('chrome.notifications.getAll()')) as Record<
+          string,
+          unknown
+        >;
         const id = Object.keys(all).find((k) => k.startsWith(`warn:group:${GROUP_INT_EXCHANGE}`));
         if (id) return id;
         await new Promise((r) => setTimeout(r, 100));
@@ -96,7 +103,9 @@ describe('bad input: markup and script in Graph strings', () => {
   });
 
   it('the portal badge shows names with markup as text and runs nothing', async () => {
-    await (await session.worker()).evaluate(`chrome.storage.local.set({ portalLayout: { exchange: { collapsed: false } } })`);
+    await (
+      await session.worker()
+    ).evaluate(`chrome.storage.local.set({ portalLayout: { exchange: { collapsed: false } } })`);
     const portal = await page('', 'https://admin.exchange.microsoft.com/');
     const tree = async () => JSON.stringify(await portal.accessibility.snapshot({ interestingOnly: false }));
     for (let i = 0; i < 100 && !(await tree()).includes('via '); i++) await new Promise((r) => setTimeout(r, 100));

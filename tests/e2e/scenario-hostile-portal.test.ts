@@ -25,8 +25,10 @@ afterEach(async () => {
 const GROUP = 'PIM – INT – Exchange administrator';
 const GROUP_KEY = `group:${GROUP_INT_EXCHANGE}:member`;
 const GLOBAL_ADMIN_KEY = `role:${ROLE.globalAdmin}:/`;
-const writes = (log: LogEntry[]) => log.filter((e) => e.host === 'graph.microsoft.com' && e.method === 'POST' && !e.path.endsWith('$batch'));
-const authorizes = (log: LogEntry[]) => log.filter((e) => e.host === 'login.microsoftonline.com' && e.path.endsWith('/oauth2/v2.0/authorize'));
+const writes = (log: LogEntry[]) =>
+  log.filter((e) => e.host === 'graph.microsoft.com' && e.method === 'POST' && !e.path.endsWith('$batch'));
+const authorizes = (log: LogEntry[]) =>
+  log.filter((e) => e.host === 'login.microsoftonline.com' && e.path.endsWith('/oauth2/v2.0/authorize'));
 
 async function start(scenario?: Parameters<FakeTenant['control']['loadScenario']>[0]): Promise<Session> {
   if (scenario) await tenant.control.loadScenario(scenario);
@@ -55,23 +57,33 @@ const settle = (page: Page) => page.evaluate(() => new Promise((r) => requestAni
 async function contentScriptWorlds(page: Page, extensionId: string): Promise<{ cdp: CDPSession; ids: number[] }> {
   const cdp = await page.createCDPSession();
   const ids: number[] = [];
-  cdp.on('Runtime.executionContextCreated', (e: { context: { id: number; origin: string; auxData?: { type?: string } } }) => {
-    if (e.context.auxData?.type === 'isolated' && e.context.origin.includes(extensionId)) ids.push(e.context.id);
-  });
+  cdp.on(
+    'Runtime.executionContextCreated',
+    (e: { context: { id: number; origin: string; auxData?: { type?: string } } }) => {
+      if (e.context.auxData?.type === 'isolated' && e.context.origin.includes(extensionId)) ids.push(e.context.id);
+    },
+  );
   // Enabling replays every context that already exists.
   await cdp.send('Runtime.enable');
   return { cdp, ids };
 }
 
 async function inWorld(cdp: CDPSession, contextId: number, expression: string): Promise<unknown> {
-  const r = (await cdp.send('Runtime.evaluate', { contextId, expression, awaitPromise: true, returnByValue: true })) as { result: { value?: unknown }; exceptionDetails?: { exception?: { description?: string } } };
+  const r = (await cdp.send('Runtime.evaluate', {
+    contextId,
+    expression,
+    awaitPromise: true,
+    returnByValue: true,
+  })) as { result: { value?: unknown }; exceptionDetails?: { exception?: { description?: string } } };
   if (r.exceptionDetails) return { thrown: r.exceptionDetails.exception?.description ?? 'error' };
   return r.result.value;
 }
 
 describe('hostile portal: page tricks and a compromised content script', () => {
   it('a transparent overlay with a decoy over Activate and Extend: the click only opens the confirmation, nothing is sent', async () => {
-    const scenario = withExchangeGroupActive(3) as ReturnType<typeof withExchangeGroupActive> & { assignments: Array<{ end: string }> };
+    const scenario = withExchangeGroupActive(3) as ReturnType<typeof withExchangeGroupActive> & {
+      assignments: Array<{ end: string }>;
+    };
     scenario.assignments.at(-1)!.end = '+5m';
     session = await start(scenario);
     const page = await openPortal(session);
@@ -80,7 +92,8 @@ describe('hostile portal: page tricks and a compromised content script', () => {
     await page.evaluate(() => {
       const layer = document.createElement('div');
       layer.id = 'decoy';
-      layer.style.cssText = 'position:fixed;inset:0;z-index:2147483647;background:#fff;pointer-events:none;display:grid;place-items:center;font:40px sans-serif';
+      layer.style.cssText =
+        'position:fixed;inset:0;z-index:2147483647;background:#fff;pointer-events:none;display:grid;place-items:center;font:40px sans-serif';
       layer.textContent = 'Continue';
       document.documentElement.append(layer);
     });
@@ -95,9 +108,18 @@ describe('hostile portal: page tricks and a compromised content script', () => {
   });
 
   it.each([
-    ['a pointer-events overlay', 'const l = document.createElement("div"); l.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:rgba(255,255,255,.96);pointer-events:none"; document.documentElement.append(l);'],
-    ['opacity on the badge host', 'document.querySelector("pim-companion-badge").style.setProperty("opacity", "0.05", "important");'],
-    ['a filter on the badge host', 'document.querySelector("pim-companion-badge").style.setProperty("filter", "blur(6px) opacity(0.1)", "important");'],
+    [
+      'a pointer-events overlay',
+      'const l = document.createElement("div"); l.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:rgba(255,255,255,.96);pointer-events:none"; document.documentElement.append(l);',
+    ],
+    [
+      'opacity on the badge host',
+      'document.querySelector("pim-companion-badge").style.setProperty("opacity", "0.05", "important");',
+    ],
+    [
+      'a filter on the badge host',
+      'document.querySelector("pim-companion-badge").style.setProperty("filter", "blur(6px) opacity(0.1)", "important");',
+    ],
     ['opacity on the page around it', 'document.documentElement.style.setProperty("opacity", "0.05", "important");'],
   ])('Deactivate under %s is not one click: the extension asks first, nothing is sent', async (_, trick) => {
     session = await start(withExchangeGroupActive(1));
@@ -116,7 +138,9 @@ describe('hostile portal: page tricks and a compromised content script', () => {
     // The user confirms in the extension's window: now it is sent, once.
     await popup.click('[data-testid="intent-confirm"]');
     await waitForBadge(page, (n) => n.includes(`Activate ${GROUP}`));
-    expect(writes(await tenant.control.log()).map((e) => (e.body as { action: string }).action)).toEqual(['selfDeactivate']);
+    expect(writes(await tenant.control.log()).map((e) => (e.body as { action: string }).action)).toEqual([
+      'selfDeactivate',
+    ]);
   });
 
   it("learns nothing from WXT's content-script event and cannot switch the badge off with it", async () => {
@@ -127,7 +151,11 @@ describe('hostile portal: page tricks and a compromised content script', () => {
     await page.evaluateOnNewDocument((extId: string) => {
       const seen: string[] = [];
       (window as unknown as { __seen: string[] }).__seen = seen;
-      for (const name of [`${extId}:portal:wxt:content-script-started`, `${extId}:portal:wxt:locationchange`, 'wxt:content-script-started']) {
+      for (const name of [
+        `${extId}:portal:wxt:content-script-started`,
+        `${extId}:portal:wxt:locationchange`,
+        'wxt:content-script-started',
+      ]) {
         document.addEventListener(name, () => seen.push(name));
         window.addEventListener(name, () => seen.push(name));
       }
@@ -142,7 +170,10 @@ describe('hostile portal: page tricks and a compromised content script', () => {
     await page.evaluate((extId: string) => {
       const detail = { contentScriptName: 'portal', messageId: 'x' };
       document.dispatchEvent(new CustomEvent(`${extId}:portal:wxt:content-script-started`, { detail }));
-      window.postMessage({ type: `${extId}:portal:wxt:content-script-started`, contentScriptName: 'portal', messageId: 'x' }, '*');
+      window.postMessage(
+        { type: `${extId}:portal:wxt:content-script-started`, contentScriptName: 'portal', messageId: 'x' },
+        '*',
+      );
     }, id);
     await settle(page);
     await page.click('a[data-route="/groups"]');
@@ -160,15 +191,39 @@ describe('hostile portal: page tricks and a compromised content script', () => {
     const world = ids[0]!;
     await tenant.control.clearLog();
     // Poison what decides a request: the remembered reason and duration, a pin of Global Administrator to Exchange.
-    const wrote = await inWorld(cdp, world, `chrome.storage.local.set({ remembered: { ${JSON.stringify(GLOBAL_ADMIN_KEY)}: { templateId: null, durationMinutes: 240, ticketNumber: null, ticketSystem: null, justification: 'Approved by CISO' } } }).then(() => 'written', (e) => 'refused: ' + e.message)`);
+    const wrote = await inWorld(
+      cdp,
+      world,
+      `chrome.storage.local.set({ remembered: { ${JSON.stringify(GLOBAL_ADMIN_KEY)}: { templateId: null, durationMinutes: 240, ticketNumber: null, ticketSystem: null, justification: 'Approved by CISO' } } }).then(() => 'written', (e) => 'refused: ' + e.message)`,
+    );
     expect(wrote).toMatch(/^refused: .*not allowed/);
-    expect(await inWorld(cdp, world, `chrome.storage.sync.set({ portalPrefs: { exchange: { enabled: true, pinned: [${JSON.stringify(GLOBAL_ADMIN_KEY)}] } } }).then(() => 'written', (e) => 'refused: ' + e.message)`)).toMatch(/^refused/);
-    expect(await inWorld(cdp, world, `chrome.storage.local.get(null).then((v) => Object.keys(v).length, (e) => 'refused: ' + e.message)`)).toMatch(/^refused/);
+    expect(
+      await inWorld(
+        cdp,
+        world,
+        `chrome.storage.sync.set({ portalPrefs: { exchange: { enabled: true, pinned: [${JSON.stringify(GLOBAL_ADMIN_KEY)}] } } }).then(() => 'written', (e) => 'refused: ' + e.message)`,
+      ),
+    ).toMatch(/^refused/);
+    expect(
+      await inWorld(
+        cdp,
+        world,
+        `chrome.storage.local.get(null).then((v) => Object.keys(v).length, (e) => 'refused: ' + e.message)`,
+      ),
+    ).toMatch(/^refused/);
     expect(await readStorage(session, 'local', 'remembered')).toBeUndefined();
     // Then the message a badge sends, with no click at all: the background only opens the user's confirmation.
-    const reply = await inWorld(cdp, world, `chrome.runtime.sendMessage({ name: 'portal.activate', payload: { key: ${JSON.stringify(GLOBAL_ADMIN_KEY)} } })`);
+    const reply = await inWorld(
+      cdp,
+      world,
+      `chrome.runtime.sendMessage({ name: 'portal.activate', payload: { key: ${JSON.stringify(GLOBAL_ADMIN_KEY)} } })`,
+    );
     expect(reply).toEqual({ ok: true, value: { outcome: 'confirm-opened' } });
-    const extend = await inWorld(cdp, world, `chrome.runtime.sendMessage({ name: 'portal.extend', payload: { key: ${JSON.stringify(GLOBAL_ADMIN_KEY)} } })`);
+    const extend = await inWorld(
+      cdp,
+      world,
+      `chrome.runtime.sendMessage({ name: 'portal.extend', payload: { key: ${JSON.stringify(GLOBAL_ADMIN_KEY)} } })`,
+    );
     expect(extend).toMatchObject({ ok: false });
     await settle(page);
     expect(writes(await tenant.control.log())).toEqual([]);
@@ -189,7 +244,9 @@ describe('hostile portal: look-alike hosts', () => {
     const fabrikam = await session.browser.newPage();
     await fabrikam.goto('https://fabrikam-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx');
     // Contoso's own SharePoint admin center does get the badge (the control that this is not a dead page).
-    await (await session.worker()).evaluate(`chrome.storage.local.set({ portalLayout: { sharepoint: { collapsed: false } } })`);
+    await (
+      await session.worker()
+    ).evaluate(`chrome.storage.local.set({ portalLayout: { sharepoint: { collapsed: false } } })`);
     const own = await session.browser.newPage();
     await own.goto('https://contoso-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx');
     await waitForBadge(own, (n) => n.includes('PIM roles for SharePoint admin center'));
@@ -204,12 +261,22 @@ describe('hostile portal: look-alike hosts', () => {
 describe('hostile portal: another extension', () => {
   it('opening signin.html?auto=1 and a made-up step-up page starts no sign-in', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pim-attacker-'));
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'Attacker', version: '1.0', background: { service_worker: 'attacker.js' } }));
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify({
+        manifest_version: 3,
+        name: 'Attacker',
+        version: '1.0',
+        background: { service_worker: 'attacker.js' },
+      }),
+    );
     writeFileSync(join(dir, 'attacker.js'), '// Driven from the test through its worker.\n');
     try {
       session = await launch(tenant, { extensions: [dir] });
       await configure(session);
-      const target = await session.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/attacker.js'));
+      const target = await session.browser.waitForTarget(
+        (t) => t.type() === 'service_worker' && t.url().endsWith('/attacker.js'),
+      );
       const attacker = (await target.worker())!;
       await tenant.control.clearLog();
       const base = `chrome-extension://${session.extensionId}`;
@@ -217,7 +284,7 @@ describe('hostile portal: another extension', () => {
       const opened = ['signin.html?auto=1', `signin.html?stepup=made-up&claims=${claims}`].map(async (path) => {
         const page = session!.browser.waitForTarget((t) => t.url().startsWith(`${base}/${path.slice(0, 20)}`));
         await attacker.evaluate(`chrome.tabs.create({ url: ${JSON.stringify(`${base}/${path}`)} })`);
-        return (await (await page).asPage());
+        return await (await page).asPage();
       });
       const [signin, stepup] = await Promise.all(opened);
       // Each in front in turn: a background tab renders no frames, and the page waits for one.

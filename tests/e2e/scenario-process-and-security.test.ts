@@ -27,10 +27,15 @@ const EXO = `role:${ROLE.exchangeAdmin}:${OSLO}`;
 const SEC_READER = `role:${ROLE.securityReader}:/`;
 const TEMPLATE = { id: 'tpl', name: 'Change', justification: 'Planned change for {role}', durationMinutes: 60 };
 const row = (key: string, state: string) => `[data-testid="assignment"][data-key="${key}"][data-state="${state}"]`;
-const roleWrites = (log: LogEntry[]) => log.filter((e) => e.method === 'POST' && e.path === '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests');
+const roleWrites = (log: LogEntry[]) =>
+  log.filter((e) => e.method === 'POST' && e.path === '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests');
 const JWT = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]*/;
 
-async function until<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000): Promise<T> {
+async function until<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -49,26 +54,35 @@ async function openPopup(s: Session): Promise<Page> {
 /** One signed-in browser for the worker-kill and token scenarios. */
 let session: Session;
 beforeAll(async () => {
-    await tenant.control.loadScenario(DEFAULT_SCENARIO_PATH);
-    session = await launch(tenant);
-    await (await session.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify({ templates: [TEMPLATE], remembered: { [EXO]: { templateId: 'tpl', durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null } } })})`);
-    await configure(session);
-    await signIn(session);
-    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
-    await waitForStorage(session, 'local', 'policies', '(v) => !!v && Object.keys(v).length > 0');
+  await tenant.control.loadScenario(DEFAULT_SCENARIO_PATH);
+  session = await launch(tenant);
+  await (
+    await session.worker()
+  ).evaluate(
+    `chrome.storage.local.set(${JSON.stringify({ templates: [TEMPLATE], remembered: { [EXO]: { templateId: 'tpl', durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null } } })})`,
+  );
+  await configure(session);
+  await signIn(session);
+  await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+  await waitForStorage(session, 'local', 'policies', '(v) => !!v && Object.keys(v).length > 0');
 });
 afterAll(() => session?.close());
 
 describe('process faults in the browser', () => {
-
   it('the service worker terminated mid-activation: exactly one POST, reconciled from Graph, and the popup shows the role active', async () => {
     const popup = await openPopup(session);
     await tenant.control.clearLog();
     // PIM acts on the request, but its answer never comes: the worker is killed while it waits.
-    await tenant.control.addFault({ match: { method: 'POST', path: 'roleAssignmentScheduleRequests' }, respond: { kind: 'processed-then-timeout' } });
+    await tenant.control.addFault({
+      match: { method: 'POST', path: 'roleAssignmentScheduleRequests' },
+      respond: { kind: 'processed-then-timeout' },
+    });
     await popup.locator(`${row(EXO, 'eligible')} [data-testid="activate"]`).click();
     await until(async () => roleWrites(await tenant.control.log()).length === 1, 'the activation POST');
-    await until(async () => ((await readStorage<unknown[]>(session, 'local', 'journal')) ?? []).length === 1, 'the journal entry');
+    await until(
+      async () => ((await readStorage<unknown[]>(session, 'local', 'journal')) ?? []).length === 1,
+      'the journal entry',
+    );
     await (await session.worker()).close();
     await popup.close();
 
@@ -80,18 +94,29 @@ describe('process faults in the browser', () => {
     await waitForStorage(session, 'local', 'journal', '(v) => Array.isArray(v) && v.length === 0');
     const log = await tenant.control.log();
     expect(roleWrites(log)).toHaveLength(1);
-    expect(log.some((e) => e.path === '/v1.0/$batch' && (e.batch ?? []).some((b) => b.url.includes('roleAssignmentScheduleRequests/filterByCurrentUser')))).toBe(true);
+    expect(
+      log.some(
+        (e) =>
+          e.path === '/v1.0/$batch' &&
+          (e.batch ?? []).some((b) => b.url.includes('roleAssignmentScheduleRequests/filterByCurrentUser')),
+      ),
+    ).toBe(true);
     const activity = await readStorage<Array<{ key: string; outcome: string }>>(session, 'local', 'activity');
     expect(activity.find((a) => a.key === EXO)).toMatchObject({ outcome: 'Provisioned' });
     await again.close();
   });
-
 });
 
 describe('security: tokens after sign-in and an activation', () => {
   it('no token is in storage.local or storage.sync after sign-in and an activation', async () => {
     const worker = await session.worker();
-    const dump = await worker.evaluate(async () => JSON.stringify([await chrome.storage.local.get(null), await chrome.storage.sync.get(null), await chrome.storage.session.get(null)]));
+    const dump = await worker.evaluate(async () =>
+      JSON.stringify([
+        await chrome.storage.local.get(null),
+        await chrome.storage.sync.get(null),
+        await chrome.storage.session.get(null),
+      ]),
+    );
     expect(dump).not.toMatch(JWT);
     expect(dump).not.toMatch(/refresh_?token|access_?token"\s*:\s*"[^"]/i);
   });
@@ -100,13 +125,26 @@ describe('security: tokens after sign-in and an activation', () => {
     const page = await session.browser.newPage();
     const cdp = await page.createCDPSession();
     const worlds: Array<{ id: number; name: string; auxData?: { type?: string } }> = [];
-    cdp.on('Runtime.executionContextCreated', (e: { context: { id: number; name: string; auxData?: { type?: string } } }) => void worlds.push(e.context));
+    cdp.on(
+      'Runtime.executionContextCreated',
+      (e: { context: { id: number; name: string; auxData?: { type?: string } } }) => void worlds.push(e.context),
+    );
     await cdp.send('Runtime.enable');
     await page.goto('https://admin.exchange.microsoft.com/');
-    const world = await until(async () => worlds.find((w) => w.auxData?.type === 'isolated' && /PIM Companion/i.test(w.name)), 'the content script world');
+    const world = await until(
+      async () => worlds.find((w) => w.auxData?.type === 'isolated' && /PIM Companion/i.test(w.name)),
+      'the content script world',
+    );
     const evaluate = async (expression: string) =>
-      (await cdp.send('Runtime.evaluate', { expression, contextId: world.id, awaitPromise: true, returnByValue: true })) as { result: { value?: unknown } };
-    const session_ = await evaluate(`chrome.storage.session.get(null).then(() => 'readable', (e) => 'refused: ' + e.message)`);
+      (await cdp.send('Runtime.evaluate', {
+        expression,
+        contextId: world.id,
+        awaitPromise: true,
+        returnByValue: true,
+      })) as { result: { value?: unknown } };
+    const session_ = await evaluate(
+      `chrome.storage.session.get(null).then(() => 'readable', (e) => 'refused: ' + e.message)`,
+    );
     expect(String(session_.result.value)).toMatch(/^refused/);
     const local = await evaluate(`chrome.storage.local.get(null).then((v) => JSON.stringify(v))`);
     expect(String(local.result.value)).not.toMatch(JWT);
@@ -120,7 +158,12 @@ describe('process faults: a browser restart', () => {
     let session = await launch(tenant);
     await configure(session);
     await signIn(session);
-    await waitForStorage(session, 'local', 'snapshot', `(v) => !!v && v.assignments.some((a) => a.key === ${JSON.stringify(SEC_READER)} && a.state === 'active')`);
+    await waitForStorage(
+      session,
+      'local',
+      'snapshot',
+      `(v) => !!v && v.assignments.some((a) => a.key === ${JSON.stringify(SEC_READER)} && a.state === 'active')`,
+    );
     await session.close({ keepProfile: true });
 
     session = await launch(tenant, { userDataDir: session.userDataDir });
@@ -129,7 +172,10 @@ describe('process faults: a browser restart', () => {
       const left = await popup.waitForSelector(`${row(SEC_READER, 'active')} [data-testid="time-left"]`);
       expect(await left!.evaluate((e) => e.textContent ?? '')).toMatch(/min left/);
       const worker = await session.worker();
-      const badge = await until(async () => (await worker.evaluate(() => chrome.action.getBadgeText({}))) || null, 'the toolbar badge');
+      const badge = await until(
+        async () => (await worker.evaluate(() => chrome.action.getBadgeText({}))) || null,
+        'the toolbar badge',
+      );
       expect(badge).toMatch(/\d/);
     } finally {
       await session.close();
@@ -148,15 +194,25 @@ describe('security of the release build', () => {
     web_accessible_resources?: unknown;
   };
   const csp = manifest.content_security_policy?.extension_pages ?? '';
-  const directive = (name: string) => (new RegExp(`(?:^|;)\\s*${name}\\s+([^;]*)`).exec(csp)?.[1] ?? '').trim().split(/\s+/);
+  const directive = (name: string) =>
+    (new RegExp(`(?:^|;)\\s*${name}\\s+([^;]*)`).exec(csp)?.[1] ?? '').trim().split(/\s+/);
 
   it('manifest permissions equal the allow-list (no tabs, scripting, cookies, webRequest, <all_urls>)', () => {
-    expect([...(manifest.permissions ?? [])].sort()).toEqual(['alarms', 'identity', 'notifications', 'offscreen', 'storage']);
+    expect([...(manifest.permissions ?? [])].sort()).toEqual([
+      'alarms',
+      'identity',
+      'notifications',
+      'offscreen',
+      'storage',
+    ]);
     expect(manifest.optional_permissions ?? []).toEqual([]);
   });
 
   it('host permissions are Graph and sign-in only: no admin portal host', () => {
-    expect([...(manifest.host_permissions ?? [])].sort()).toEqual(['https://graph.microsoft.com/*', 'https://login.microsoftonline.com/*']);
+    expect([...(manifest.host_permissions ?? [])].sort()).toEqual([
+      'https://graph.microsoft.com/*',
+      'https://login.microsoftonline.com/*',
+    ]);
   });
 
   it('content-script matches equal the portal table, top frame only', () => {
@@ -178,8 +234,13 @@ describe('security of the release build', () => {
 
   it("connect-src is limited to Microsoft's sign-in and Graph endpoints", () => {
     const allowed = new Set([
-      'https://login.microsoftonline.com', 'https://graph.microsoft.com', 'https://login.microsoftonline.us', 'https://graph.microsoft.us',
-      'https://dod-graph.microsoft.us', 'https://login.chinacloudapi.cn', 'https://microsoftgraph.chinacloudapi.cn',
+      'https://login.microsoftonline.com',
+      'https://graph.microsoft.com',
+      'https://login.microsoftonline.us',
+      'https://graph.microsoft.us',
+      'https://dod-graph.microsoft.us',
+      'https://login.chinacloudapi.cn',
+      'https://microsoftgraph.chinacloudapi.cn',
     ]);
     const sources = directive('connect-src');
     expect(sources.length).toBeGreaterThan(0);

@@ -29,13 +29,13 @@ async function openPopup(s: Session): Promise<Page> {
 }
 
 async function rowText(page: Page, state: string, kind: string): Promise<string[]> {
-  return page.$$eval(
-    `[data-testid="assignment"][data-state="${state}"][data-kind="${kind}"]`,
-    (els) => els.map((el) => (el as HTMLElement).innerText.replace(/\s+/g, ' ')),
+  return page.$$eval(`[data-testid="assignment"][data-state="${state}"][data-kind="${kind}"]`, (els) =>
+    els.map((el) => (el as HTMLElement).innerText.replace(/\s+/g, ' ')),
   );
 }
 
-const tokenRequests = (log: LogEntry[]) => log.filter((e) => e.method === 'POST' && e.path.endsWith('/oauth2/v2.0/token'));
+const tokenRequests = (log: LogEntry[]) =>
+  log.filter((e) => e.method === 'POST' && e.path.endsWith('/oauth2/v2.0/token'));
 
 async function refreshFromPopup(popup: Page, s: Session): Promise<void> {
   const before = (await readStorage<{ fetchedAt: string }>(s, 'local', 'snapshot')).fetchedAt;
@@ -57,12 +57,29 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     const s = defaultScenario() as Scenario & { pendingRequests: unknown[] };
     // Targets the user holds no eligibility for, so no other row can lend a name: only the request's $expand can.
     s.pendingRequests.push(
-      { id: 'pending-role', principal: ADMIN, roleDefinitionId: RECIPIENT_ADMIN, justification: 'Mailbox moves', start: '-2m', duration: 'PT2H' },
-      { id: 'pending-group', principal: ADMIN, groupId: TEAMS_GROUP, accessId: 'owner', justification: 'Teams rollout', start: '-2m', duration: 'PT1H' },
+      {
+        id: 'pending-role',
+        principal: ADMIN,
+        roleDefinitionId: RECIPIENT_ADMIN,
+        justification: 'Mailbox moves',
+        start: '-2m',
+        duration: 'PT2H',
+      },
+      {
+        id: 'pending-group',
+        principal: ADMIN,
+        groupId: TEAMS_GROUP,
+        accessId: 'owner',
+        justification: 'Teams rollout',
+        start: '-2m',
+        duration: 'PT1H',
+      },
     );
     const popup = await signedInPopup(s);
     await popup.waitForSelector('[data-testid="assignment"][data-state="pending"]');
-    expect(await rowText(popup, 'pending', 'role')).toEqual([expect.stringContaining('Exchange Recipient Administrator')]);
+    expect(await rowText(popup, 'pending', 'role')).toEqual([
+      expect.stringContaining('Exchange Recipient Administrator'),
+    ]);
     expect(await rowText(popup, 'pending', 'group')).toEqual([expect.stringContaining('PIM – Teams admins')]);
     const all = (await rowText(popup, 'pending', 'role')).concat(await rowText(popup, 'pending', 'group')).join(' ');
     expect(all).not.toContain(RECIPIENT_ADMIN);
@@ -84,16 +101,24 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
       const popup = await openPopup(session);
       for (let i = 0; i < 3; i++) await refreshFromPopup(popup, session);
       const key = `role:${ROLE.globalAdmin}:/`;
-      await popup.locator(`[data-testid="assignment"][data-key="${key}"][data-state="eligible"] [data-testid="activate"]`).click();
+      await popup
+        .locator(`[data-testid="assignment"][data-key="${key}"][data-state="eligible"] [data-testid="activate"]`)
+        .click();
       await popup.waitForSelector('[data-testid="activation-form"]');
-      await popup.locator('[data-testid="activation-form"] [data-testid="justification"]').fill('Quarterly access review');
+      await popup
+        .locator('[data-testid="activation-form"] [data-testid="justification"]')
+        .fill('Quarterly access review');
       await popup.locator('[data-testid="activation-submit"]').click();
       await popup.waitForSelector(`[data-testid="assignment"][data-key="${key}"][data-state="pending"]`);
 
       const log = await tenant.control.log();
-      const posts = log.filter((e) => e.method === 'POST' && e.path === '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests');
+      const posts = log.filter(
+        (e) => e.method === 'POST' && e.path === '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests',
+      );
       expect(posts).toHaveLength(1);
-      expect(log.filter((e) => e.host === 'graph.microsoft.com' && e.method !== 'OPTIONS').length).toBeGreaterThanOrEqual(5);
+      expect(
+        log.filter((e) => e.host === 'graph.microsoft.com' && e.method !== 'OPTIONS').length,
+      ).toBeGreaterThanOrEqual(5);
       expect(tokenRequests(log).length).toBeLessThanOrEqual(2);
     },
   );
@@ -111,12 +136,20 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     await waitForStorage(session!, 'local', 'refreshState', '(v) => v && !v.inFlight');
     expect(await popup.$('[data-notice="offline"]')).toBeNull();
     expect(await popup.evaluate(() => document.body.innerText)).not.toMatch(/offline/i);
-    const refreshState = await readStorage<{ offline: boolean; error: string | null }>(session!, 'local', 'refreshState');
+    const refreshState = await readStorage<{ offline: boolean; error: string | null }>(
+      session!,
+      'local',
+      'refreshState',
+    );
     expect(refreshState.offline).toBe(false);
     const log = await tenant.control.log();
     expect(tokenRequests(log).map((e) => e.status)).toContain(400);
     // The browser logs the refused refresh-token grant as a failed load in the auth document: that, and nothing else.
-    expect(session!.consoleProblems().filter((p) => !/auth\.html: Failed to load resource: the server responded with a status of 400/.test(p))).toEqual([]);
+    expect(
+      session!
+        .consoleProblems()
+        .filter((p) => !/auth\.html: Failed to load resource: the server responded with a status of 400/.test(p)),
+    ).toEqual([]);
     await session!.close({ allowConsoleProblems: true });
     session = undefined;
   });
@@ -127,21 +160,39 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     for (let i = 0; i < 300; i++) {
       const id = `c0ffee00-0000-4000-8000-${String(i).padStart(12, '0')}`;
       s.roleDefinitions.push({ id, displayName: `Custom role ${String(i).padStart(3, '0')}` });
-      s.eligibilities.push({ id: `Lidia-custom-${i}-e`, principal: ADMIN, roleDefinitionId: id, start: '-10d', end: '+300d' });
+      s.eligibilities.push({
+        id: `Lidia-custom-${i}-e`,
+        principal: ADMIN,
+        roleDefinitionId: id,
+        start: '-10d',
+        end: '+300d',
+      });
     }
     const popup = await signedInPopup(s);
-    const eligible = await waitForStorage(session!, 'local', 'snapshot', '(v) => !!v && v.assignments.filter((a) => a.state === "eligible").length >= 300');
-    expect((eligible as { assignments: { state: string }[] }).assignments.filter((a) => a.state === 'eligible')).toHaveLength(base + 300);
+    const eligible = await waitForStorage(
+      session!,
+      'local',
+      'snapshot',
+      '(v) => !!v && v.assignments.filter((a) => a.state === "eligible").length >= 300',
+    );
+    expect(
+      (eligible as { assignments: { state: string }[] }).assignments.filter((a) => a.state === 'eligible'),
+    ).toHaveLength(base + 300);
     // Graph's pages, followed: the eligibility list came in 4 pages of at most 100.
     const log = await tenant.control.log();
     const pages = log.flatMap((e) => e.batch ?? []).filter((b) => b.url.includes('roleEligibilityScheduleInstances'));
     expect(pages.length).toBeGreaterThanOrEqual(4);
     expect(pages.slice(1).every((b) => b.url.includes('$skiptoken='))).toBe(true);
     await popup.waitForFunction(
-      () => [...document.querySelectorAll('[data-testid="assignment"][data-state="eligible"] .row-name')].filter((e) => e.textContent?.startsWith('Custom role ')).length === 300,
+      () =>
+        [...document.querySelectorAll('[data-testid="assignment"][data-state="eligible"] .row-name')].filter((e) =>
+          e.textContent?.startsWith('Custom role '),
+        ).length === 300,
       { timeout: 20_000 },
     );
-    const names = await popup.$$eval('[data-testid="assignment"][data-state="eligible"] .row-name', (els) => els.map((e) => e.textContent ?? ''));
+    const names = await popup.$$eval('[data-testid="assignment"][data-state="eligible"] .row-name', (els) =>
+      els.map((e) => e.textContent ?? ''),
+    );
     for (const n of ['Custom role 000', 'Custom role 150', 'Custom role 299']) expect(names).toContain(n);
   });
 
@@ -153,10 +204,19 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     // Two activations approved for 14:00 (status Granted), asked for elsewhere (the Entra portal, another device).
     const token = (await scriptedSignIn(tenant)).access_token;
     const OSLO = '/administrativeUnits/d4c3b2a1-0f9e-4d8c-b7a6-5e4d3c2b1a09';
-    const schedule = async (roleDefinitionId: string, directoryScopeId: string, extra: Record<string, unknown> = {}) => {
+    const schedule = async (
+      roleDefinitionId: string,
+      directoryScopeId: string,
+      extra: Record<string, unknown> = {},
+    ) => {
       const body = {
-        action: 'selfActivate', principalId: '8a3f5b2c-1d4e-4f6a-9b7c-2e1d0c9b8a71', roleDefinitionId, directoryScopeId, justification: 'Change window',
-        scheduleInfo: { startDateTime: `${day}T14:00:00Z`, expiration: { type: 'afterDuration', duration: 'PT1H' } }, ...extra,
+        action: 'selfActivate',
+        principalId: '8a3f5b2c-1d4e-4f6a-9b7c-2e1d0c9b8a71',
+        roleDefinitionId,
+        directoryScopeId,
+        justification: 'Change window',
+        scheduleInfo: { startDateTime: `${day}T14:00:00Z`, expiration: { type: 'afterDuration', duration: 'PT1H' } },
+        ...extra,
       };
       const r = await graph(tenant, token, 'POST', '/roleManagement/directory/roleAssignmentScheduleRequests', body);
       expect(r.json()).toMatchObject({ status: 'Granted' });
@@ -168,8 +228,12 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     const exo = `[data-testid="assignment"][data-key="role:${ROLE.exchangeAdmin}:${OSLO}"][data-state="pending"]`;
     const ua = `[data-testid="assignment"][data-key="role:${ROLE.userAdmin}:/"]`;
     // The browser's own time format: 14:00 or 2:00 PM.
-    expect(await popup.$eval(`${exo} [data-testid="when"]`, (e) => e.textContent)).toMatch(/^Approved, scheduled · starts at (14:00|2:00\sPM) · for 1 h$/);
-    expect(await popup.$eval(`${ua}[data-state="pending"] [data-testid="when"]`, (e) => e.textContent)).toMatch(/scheduled · starts at (14:00|2:00\sPM)/);
+    expect(await popup.$eval(`${exo} [data-testid="when"]`, (e) => e.textContent)).toMatch(
+      /^Approved, scheduled · starts at (14:00|2:00\sPM) · for 1 h$/,
+    );
+    expect(await popup.$eval(`${ua}[data-state="pending"] [data-testid="when"]`, (e) => e.textContent)).toMatch(
+      /scheduled · starts at (14:00|2:00\sPM)/,
+    );
 
     await tenant.control.clearLog();
     await popup.locator(`${exo} [data-testid="cancel"]`).click();
@@ -180,7 +244,9 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     await tenant.control.setClock(`${day}T14:00:30Z`);
     await refreshFromPopup(popup, session!);
     await popup.waitForSelector(`${ua}[data-state="active"]`);
-    expect(await popup.$eval(`${ua}[data-state="active"] [data-testid="when"]`, (e) => e.textContent)).toMatch(/^Activated · until (15:00|3:00\sPM)$/);
+    expect(await popup.$eval(`${ua}[data-state="active"] [data-testid="when"]`, (e) => e.textContent)).toMatch(
+      /^Activated · until (15:00|3:00\sPM)$/,
+    );
     expect(await popup.$(`${ua}[data-state="pending"]`)).toBeNull();
   });
 
@@ -189,8 +255,22 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     const TEAMS = '69091246-20e8-4a56-aa4d-066075b2a7a8';
     const SHAREPOINT = 'f28a1f50-f6e7-4571-818b-6a12f2af6b6c';
     s.assignments.push(
-      { id: 'LidiaTeams-assigned', principal: ADMIN, roleDefinitionId: TEAMS, assignmentType: 'Assigned', start: '-1d', end: '+3d' },
-      { id: 'LidiaSharePoint-assigned', principal: ADMIN, roleDefinitionId: SHAREPOINT, assignmentType: 'Assigned', start: '-30d', end: null },
+      {
+        id: 'LidiaTeams-assigned',
+        principal: ADMIN,
+        roleDefinitionId: TEAMS,
+        assignmentType: 'Assigned',
+        start: '-1d',
+        end: '+3d',
+      },
+      {
+        id: 'LidiaSharePoint-assigned',
+        principal: ADMIN,
+        roleDefinitionId: SHAREPOINT,
+        assignmentType: 'Assigned',
+        start: '-30d',
+        end: null,
+      },
     );
     const popup = await signedInPopup(s);
     const active = (role: string) => `[data-testid="assignment"][data-key="role:${role}:/"][data-state="active"]`;
@@ -201,24 +281,46 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     expect(await when(SHAREPOINT)).toBe('Assigned · permanent');
     expect(await popup.$(`${active(ROLE.securityReader)} [data-testid="time-left"]`)).not.toBeNull();
     expect(await popup.$(`${active(TEAMS)} [data-testid="time-left"]`)).toBeNull();
-    for (const role of [TEAMS, SHAREPOINT]) expect(await popup.$(`${active(role)} [data-testid="deactivate"]`)).toBeNull();
+    for (const role of [TEAMS, SHAREPOINT])
+      expect(await popup.$(`${active(role)} [data-testid="deactivate"]`)).toBeNull();
   });
 
   it('least privilege: Exchange Administrator activated by learning the rules from PIM; its PIM group stays on the Exchange badge', async () => {
-    const s = defaultScenario() as Scenario & { eligibilities: unknown[]; assignments: unknown[]; policies: { roleDefinitionId?: string }[] };
+    const s = defaultScenario() as Scenario & {
+      eligibilities: unknown[];
+      assignments: unknown[];
+      policies: { roleDefinitionId?: string }[];
+    };
     s.leastPrivileged = true;
     s.assignments = [];
-    s.eligibilities.push({ id: 'LidiaExchangeAdmin-1-e', principal: ADMIN, roleDefinitionId: ROLE.exchangeAdmin, start: '-30d', end: '+365d' });
+    s.eligibilities.push({
+      id: 'LidiaExchangeAdmin-1-e',
+      principal: ADMIN,
+      roleDefinitionId: ROLE.exchangeAdmin,
+      start: '-30d',
+      end: '+365d',
+    });
     s.policies = s.policies.filter((p) => p.roleDefinitionId !== ROLE.exchangeAdmin);
-    s.policies.push({ roleDefinitionId: ROLE.exchangeAdmin, maximumDuration: 'PT2H', enabledRules: ['Justification', 'Ticketing'] } as never);
+    s.policies.push({
+      roleDefinitionId: ROLE.exchangeAdmin,
+      maximumDuration: 'PT2H',
+      enabledRules: ['Justification', 'Ticketing'],
+    } as never);
     const popup = await signedInPopup(s);
     // The refresh's policy reads were refused (403) and stored as unreadable.
-    await waitForStorage(session!, 'local', 'policies', '(v) => !!v && Object.values(v).some((e) => e.policy === null && /403/.test(e.error || ""))');
+    await waitForStorage(
+      session!,
+      'local',
+      'policies',
+      '(v) => !!v && Object.values(v).some((e) => e.policy === null && /403/.test(e.error || ""))',
+    );
     await tenant.control.clearLog();
 
     const key = `role:${ROLE.exchangeAdmin}:/`;
     const form = '[data-testid="activation-form"]';
-    await popup.locator(`[data-testid="assignment"][data-key="${key}"][data-state="eligible"] [data-testid="activate"]`).click();
+    await popup
+      .locator(`[data-testid="assignment"][data-key="${key}"][data-state="eligible"] [data-testid="activate"]`)
+      .click();
     await popup.locator(`${form} [data-testid="justification"]`).fill('Mailbox migration wave 3');
     expect(await popup.$(`${form} [data-testid="ticket-number"]`)).toBeNull();
     await popup.locator(`${form} [data-testid="activation-submit"]`).click();
@@ -232,19 +334,30 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     await popup.waitForSelector(`[data-testid="assignment"][data-key="${key}"][data-state="active"]`);
 
     const log = await tenant.control.log();
-    const posts = log.filter((e) => e.method === 'POST' && e.path === '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests');
+    const posts = log.filter(
+      (e) => e.method === 'POST' && e.path === '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests',
+    );
     expect(posts.map((e) => e.status)).toEqual([400, 201]);
-    expect(posts[1]!.body).toMatchObject({ ticketInfo: { ticketNumber: 'CHG-4711', ticketSystem: 'ServiceNow' }, justification: 'Mailbox migration wave 3' });
+    expect(posts[1]!.body).toMatchObject({
+      ticketInfo: { ticketNumber: 'CHG-4711', ticketSystem: 'ServiceNow' },
+      justification: 'Mailbox migration wave 3',
+    });
     // The maximum came from one batch of dry runs, nothing created by them.
     const probes = log.flatMap((e) => e.batch ?? []).filter((b) => b.method === 'POST');
     expect(probes.length).toBeGreaterThan(0);
-    expect((await tenant.control.state()).requests.filter((r) => (r as { isValidationOnly?: boolean }).isValidationOnly)).toEqual([]);
+    expect(
+      (await tenant.control.state()).requests.filter((r) => (r as { isValidationOnly?: boolean }).isValidationOnly),
+    ).toEqual([]);
     // Remembered for that role.
-    const policies = await readStorage<Record<string, { learned?: boolean; policy: { maxMinutes: number; requireTicket: boolean } | null }>>(session!, 'local', 'policies');
+    const policies = await readStorage<
+      Record<string, { learned?: boolean; policy: { maxMinutes: number; requireTicket: boolean } | null }>
+    >(session!, 'local', 'policies');
     expect(policies[key]).toMatchObject({ learned: true, policy: { maxMinutes: 120, requireTicket: true } });
 
     // What the PIM group grants is refused too; the Exchange admin center badge still shows it (by its name).
-    await (await session!.worker()).evaluate(`chrome.storage.local.set({ portalLayout: { exchange: { collapsed: false } } })`);
+    await (
+      await session!.worker()
+    ).evaluate(`chrome.storage.local.set({ portalLayout: { exchange: { collapsed: false } } })`);
     const portal = await session!.browser.newPage();
     await portal.setViewport({ width: 1280, height: 800 });
     await portal.goto('https://admin.exchange.microsoft.com/');

@@ -8,7 +8,10 @@ if (port !== undefined && !Number.isInteger(port)) {
   console.error(`--port must be a number, got ${values.port}`);
   process.exit(2);
 }
-const tenant = await startFakeTenant({ ...(port !== undefined ? { port } : {}), ...(values.scenario ? { scenario: values.scenario } : {}) });
+const tenant = await startFakeTenant({
+  ...(port !== undefined ? { port } : {}),
+  ...(values.scenario ? { scenario: values.scenario } : {}),
+});
 console.log(`Fake tenant listening on ${tenant.origin}`);
 console.log(`Control API: ${tenant.origin}/_control/state`);
 console.log(`Chromium flags: --ignore-certificate-errors --host-resolver-rules="${tenant.hostResolverRules}"`);

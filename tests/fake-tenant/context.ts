@@ -25,7 +25,9 @@ export class TenantContext {
   }
 
   load(scenario: ParsedScenario): void {
-    const start = scenario.clock.start ? resolveTime(scenario.clock.start, new Date()) : (this.defaultNow ?? new Date());
+    const start = scenario.clock.start
+      ? resolveTime(scenario.clock.start, new Date())
+      : (this.defaultNow ?? new Date());
     this.clock = new Clock(start);
     this.scenario = scenario;
     this.store = new Store(scenario, this.clock);

@@ -90,9 +90,12 @@ export function createControl(ctx: TenantContext): ControlClient {
       ctx.idp.sessions.clear();
     },
     async revokeSignIns(upnOrId) {
-      const account = ctx.scenario.accounts.find((a) => a.id === upnOrId || a.userPrincipalName.toLowerCase() === upnOrId.toLowerCase());
+      const account = ctx.scenario.accounts.find(
+        (a) => a.id === upnOrId || a.userPrincipalName.toLowerCase() === upnOrId.toLowerCase(),
+      );
       if (!account) throw new Error(`No account ${upnOrId}`);
-      for (const grant of ctx.idp.refreshTokens.values()) if (grant.accountId === account.id) grant.revokedAtMs ??= ctx.clock.nowMs();
+      for (const grant of ctx.idp.refreshTokens.values())
+        if (grant.accountId === account.id) grant.revokedAtMs ??= ctx.clock.nowMs();
       for (const [id, session] of ctx.idp.sessions) if (session.accountId === account.id) ctx.idp.sessions.delete(id);
     },
     async state() {
@@ -104,8 +107,14 @@ export function createControl(ctx: TenantContext): ControlClient {
         scenario: ctx.scenario.name,
         tenant: ctx.scenario.tenant,
         accounts: ctx.scenario.accounts,
-        eligibilities: st.eligibilities.filter((e) => isCurrent(e, now)).map((e) => (e.target.kind === 'role' ? shape.roleEligibilityInstance(e) : shape.groupEligibilityInstance(e))),
-        activeAssignments: st.assignments.filter((a) => isCurrent(a, now)).map((a) => (a.target.kind === 'role' ? shape.roleAssignmentInstance(a) : shape.groupAssignmentInstance(a))),
+        eligibilities: st.eligibilities
+          .filter((e) => isCurrent(e, now))
+          .map((e) =>
+            e.target.kind === 'role' ? shape.roleEligibilityInstance(e) : shape.groupEligibilityInstance(e),
+          ),
+        activeAssignments: st.assignments
+          .filter((a) => isCurrent(a, now))
+          .map((a) => (a.target.kind === 'role' ? shape.roleAssignmentInstance(a) : shape.groupAssignmentInstance(a))),
         requests: st.requests.map((r) => shape.request(r)),
         sessions: ctx.idp.sessions.size,
         pendingFaults: ctx.faults.pending(),
@@ -141,7 +150,8 @@ export async function handleControl(control: ControlClient, req: Incoming): Prom
       return empty(204);
     }
     const m = /^\/requests\/([^/]+)\/(approve|deny)$/.exec(p);
-    if (m && req.method === 'POST') return json(200, m[2] === 'approve' ? await control.approve(m[1]!) : await control.deny(m[1]!));
+    if (m && req.method === 'POST')
+      return json(200, m[2] === 'approve' ? await control.approve(m[1]!) : await control.deny(m[1]!));
     if (p === '/sessions' && req.method === 'DELETE') {
       await control.endSessions();
       return empty(204);

@@ -20,13 +20,20 @@ export interface Reply {
   headers: Record<string, string>;
   body: string;
   /** For the request log: what the handler wants recorded beyond the basics. */
-  logExtra?: { tokenClaims?: { acrs?: string[]; amr?: string[]; scp?: string }; batch?: { id: string; method: string; url: string; status: number }[] };
+  logExtra?: {
+    tokenClaims?: { acrs?: string[]; amr?: string[]; scp?: string };
+    batch?: { id: string; method: string; url: string; status: number }[];
+  };
   /** Set when the connection must be reset or left hanging instead of answered. */
   drop?: 'reset' | 'timeout';
 }
 
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
-  return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) };
+  return {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(value),
+  };
 }
 
 export function html(status: number, body: string, headers: Record<string, string> = {}): Reply {

@@ -14,7 +14,13 @@ button{display:block;width:100%;text-align:left;padding:12px;margin:8px 0;font:i
 <body><p><strong>Microsoft</strong> (stand-in)</p>${inner}</body></html>`;
 }
 
-export function pickerPage(opts: { tenantName: string; ctx: string; action: string; accounts: AccountT[]; stepUpNote: string | null }): string {
+export function pickerPage(opts: {
+  tenantName: string;
+  ctx: string;
+  action: string;
+  accounts: AccountT[];
+  stepUpNote: string | null;
+}): string {
   const buttons = opts.accounts
     .map(
       (a) =>
@@ -63,5 +69,8 @@ export function formPostPage(action: string, fields: Record<string, string>): st
   const inputs = Object.entries(fields)
     .map(([k, v]) => `<input type="hidden" name="${e(k)}" value="${e(v)}">`)
     .join('');
-  return page('Working...', `<form method="post" action="${e(action)}" id="fp">${inputs}</form><script>document.getElementById('fp').submit()</script>`);
+  return page(
+    'Working...',
+    `<form method="post" action="${e(action)}" id="fp">${inputs}</form><script>document.getElementById('fp').submit()</script>`,
+  );
 }

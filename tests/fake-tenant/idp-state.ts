@@ -59,7 +59,13 @@ export class IdpState {
   refreshTokens = new Map<string, RefreshGrant>();
 
   newSession(accountId: string, nowMs: number, strength: Strength): Session {
-    const s: Session = { id: randomBytes(18).toString('base64url'), sessionState: randomUUID(), accountId, authTimeMs: nowMs, ...strength };
+    const s: Session = {
+      id: randomBytes(18).toString('base64url'),
+      sessionState: randomUUID(),
+      accountId,
+      authTimeMs: nowMs,
+      ...strength,
+    };
     this.sessions.set(s.id, s);
     return s;
   }
@@ -103,7 +109,12 @@ export function parseClaimsParam(raw: string | null): { need: Strength; xmsCc: b
     return vals.filter((v): v is string => typeof v === 'string');
   };
   return {
-    need: { acrs: valuesOf(at.acrs), mfa: valuesOf(at.amr).map((v) => v.toLowerCase()).includes('mfa') },
+    need: {
+      acrs: valuesOf(at.acrs),
+      mfa: valuesOf(at.amr)
+        .map((v) => v.toLowerCase())
+        .includes('mfa'),
+    },
     xmsCc: valuesOf(at.xms_cc).some((v) => v.toLowerCase() === 'cp1'),
   };
 }

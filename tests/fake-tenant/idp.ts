@@ -29,13 +29,16 @@ export function handleLogin(ctx: TenantContext, req: Incoming): Reply {
   const rest = parts.slice(1).join('/');
   if (!knownTenant(ctx, tenantSeg)) {
     const [code, text] = AADSTS.tenantNotFound(tenantSeg);
-    return rest === 'oauth2/v2.0/token' ? tokenError(400, 'invalid_request', code, text, ctx.clock.iso()) : html(400, errorPage(`AADSTS${code}`, text, randomUUID(), randomUUID()));
+    return rest === 'oauth2/v2.0/token'
+      ? tokenError(400, 'invalid_request', code, text, ctx.clock.iso())
+      : html(400, errorPage(`AADSTS${code}`, text, randomUUID(), randomUUID()));
   }
   if (req.method === 'GET' && rest === 'oauth2/v2.0/authorize') return authorize(ctx, req, tenantSeg);
   if (req.method === 'POST' && rest === 'login') return loginForm(ctx, req, tenantSeg);
   if (req.method === 'POST' && rest === 'oauth2/v2.0/token') return token(ctx, req);
   if (req.method === 'GET' && rest === 'oauth2/v2.0/logout') return logout(ctx, req);
-  if (req.method === 'GET' && rest === 'v2.0/.well-known/openid-configuration') return openidConfiguration(ctx, tenantSeg);
+  if (req.method === 'GET' && rest === 'v2.0/.well-known/openid-configuration')
+    return openidConfiguration(ctx, tenantSeg);
   if (req.method === 'GET' && rest === 'discovery/v2.0/keys') return json(200, { keys: [] });
   return html(404, errorPage('AADSTS90027', 'The requested page was not found.', randomUUID(), randomUUID()));
 }
@@ -56,19 +59,34 @@ function accountByUpn(ctx: TenantContext, upn: string | null | undefined) {
 }
 
 /** Error responses go back to the redirect URI, in the response mode the client asked for. */
-function redirectWith(p: Pick<AuthorizeParams, 'redirectUri' | 'responseMode' | 'state'>, fields: Record<string, string>): Reply {
+function redirectWith(
+  p: Pick<AuthorizeParams, 'redirectUri' | 'responseMode' | 'state'>,
+  fields: Record<string, string>,
+): Reply {
   const all = { ...fields, ...(p.state !== null ? { state: p.state } : {}) };
   if (p.responseMode === 'form_post') return html(200, formPostPage(p.redirectUri, all));
   const qs = Object.entries(all)
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
     .join('&');
-  return redirect(`${p.redirectUri}${p.responseMode === 'query' ? (p.redirectUri.includes('?') ? '&' : '?') : '#'}${qs}`);
+  return redirect(
+    `${p.redirectUri}${p.responseMode === 'query' ? (p.redirectUri.includes('?') ? '&' : '?') : '#'}${qs}`,
+  );
 }
 
-function redirectError(ctx: TenantContext, p: Pick<AuthorizeParams, 'redirectUri' | 'responseMode' | 'state'>, error: string, aadsts: number, text: string, extra: Record<string, string> = {}): Reply {
+function redirectError(
+  ctx: TenantContext,
+  p: Pick<AuthorizeParams, 'redirectUri' | 'responseMode' | 'state'>,
+  error: string,
+  aadsts: number,
+  text: string,
+  extra: Record<string, string> = {},
+): Reply {
   const trace = randomUUID();
   const corr = randomUUID();
-  const stamp = ctx.clock.iso().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const stamp = ctx.clock
+    .iso()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return redirectWith(p, {
     error,
     error_description: `AADSTS${aadsts}: ${text} Trace ID: ${trace} Correlation ID: ${corr} Timestamp: ${stamp}`,
@@ -107,7 +125,13 @@ function authorize(ctx: TenantContext, req: Incoming, tenantSeg: string): Reply 
     xmsCc,
   };
   if (!(q.get('response_type') ?? '').split(' ').includes('code'))
-    return redirectError(ctx, p, 'unsupported_response_type', 900144, "The request body must contain the following parameter: 'response_type'.");
+    return redirectError(
+      ctx,
+      p,
+      'unsupported_response_type',
+      900144,
+      "The request body must contain the following parameter: 'response_type'.",
+    );
   if (!p.codeChallenge) return redirectError(ctx, p, 'invalid_request', AADSTS.pkceRequired[0], AADSTS.pkceRequired[1]);
   if (!checkScopes(ctx, p.scope).ok) {
     const [code, text] = AADSTS.consent(clientId);
@@ -118,8 +142,10 @@ function authorize(ctx: TenantContext, req: Incoming, tenantSeg: string): Reply 
   const hintOk = (s: Session) => !p.loginHint || hinted?.id === s.accountId;
 
   if (p.prompt === 'none') {
-    if (!session || !hintOk(session)) return redirectError(ctx, p, 'login_required', AADSTS.noSession[0], AADSTS.noSession[1]);
-    if (!satisfies(session, need)) return redirectError(ctx, p, 'interaction_required', AADSTS.mfaRequired[0], AADSTS.mfaRequired[1]);
+    if (!session || !hintOk(session))
+      return redirectError(ctx, p, 'login_required', AADSTS.noSession[0], AADSTS.noSession[1]);
+    if (!satisfies(session, need))
+      return redirectError(ctx, p, 'interaction_required', AADSTS.mfaRequired[0], AADSTS.mfaRequired[1]);
     return issueCode(ctx, p, session, {});
   }
   const forcePicker = p.prompt === 'select_account' || p.prompt === 'login';
@@ -128,7 +154,9 @@ function authorize(ctx: TenantContext, req: Incoming, tenantSeg: string): Reply 
   const ctxId = randomUUID();
   const action = `/${encodeURIComponent(tenantSeg)}/login`;
   // A known user who only needs to prove more (MFA / authentication context) goes straight to the step-up page.
-  const known = !forcePicker ? (hinted ?? (session ? ctx.scenario.accounts.find((a) => a.id === session.accountId) : undefined)) : undefined;
+  const known = !forcePicker
+    ? (hinted ?? (session ? ctx.scenario.accounts.find((a) => a.id === session.accountId) : undefined))
+    : undefined;
   if (known && needsStepUp(need)) {
     ctx.idp.pending.set(ctxId, { ...p, accountId: known.id });
     return html(200, stepUpPage({ ctx: ctxId, action, account: known, what: describeNeed(need) }));
@@ -136,7 +164,13 @@ function authorize(ctx: TenantContext, req: Incoming, tenantSeg: string): Reply 
   ctx.idp.pending.set(ctxId, p);
   return html(
     200,
-    pickerPage({ tenantName: ctx.scenario.tenant.displayName, ctx: ctxId, action, accounts: ctx.scenario.accounts, stepUpNote: needsStepUp(need) ? describeNeed(need) : null }),
+    pickerPage({
+      tenantName: ctx.scenario.tenant.displayName,
+      ctx: ctxId,
+      action,
+      accounts: ctx.scenario.accounts,
+      stepUpNote: needsStepUp(need) ? describeNeed(need) : null,
+    }),
   );
 }
 
@@ -156,20 +190,48 @@ function sessionCookie(id: string): Record<string, string> {
 function loginForm(ctx: TenantContext, req: Incoming, tenantSeg: string): Reply {
   const form = new URLSearchParams(req.body);
   const pending = ctx.idp.pending.get(form.get('ctx') ?? '');
-  if (!pending) return html(400, errorPage('AADSTS90015', 'The sign-in request has expired or was already used. Start the sign-in again.', randomUUID(), randomUUID()));
+  if (!pending)
+    return html(
+      400,
+      errorPage(
+        'AADSTS90015',
+        'The sign-in request has expired or was already used. Start the sign-in again.',
+        randomUUID(),
+        randomUUID(),
+      ),
+    );
   const ctxId = form.get('ctx')!;
   const step = form.get('step');
   if (step === 'cancel') {
     ctx.idp.pending.delete(ctxId);
-    return redirectError(ctx, pending, 'access_denied', AADSTS.userCancel[0], AADSTS.userCancel[1], { error_subcode: 'cancel' });
+    return redirectError(ctx, pending, 'access_denied', AADSTS.userCancel[0], AADSTS.userCancel[1], {
+      error_subcode: 'cancel',
+    });
   }
-  const account = pending.accountId ? ctx.scenario.accounts.find((a) => a.id === pending.accountId) : accountByUpn(ctx, form.get('upn'));
-  if (!account) return html(400, errorPage('AADSTS50034', 'The user account does not exist in this directory.', randomUUID(), randomUUID()));
+  const account = pending.accountId
+    ? ctx.scenario.accounts.find((a) => a.id === pending.accountId)
+    : accountByUpn(ctx, form.get('upn'));
+  if (!account)
+    return html(
+      400,
+      errorPage('AADSTS50034', 'The user account does not exist in this directory.', randomUUID(), randomUUID()),
+    );
   const existing = sessionOf(ctx, req);
-  const base: Strength = existing && existing.accountId === account.id ? { acrs: [...existing.acrs], mfa: existing.mfa } : { acrs: [], mfa: false };
+  const base: Strength =
+    existing && existing.accountId === account.id
+      ? { acrs: [...existing.acrs], mfa: existing.mfa }
+      : { acrs: [], mfa: false };
   if (step === 'pick' && needsStepUp(pending.need) && !satisfies(base, pending.need)) {
     ctx.idp.pending.set(ctxId, { ...pending, accountId: account.id });
-    return html(200, stepUpPage({ ctx: ctxId, action: `/${encodeURIComponent(tenantSeg)}/login`, account, what: describeNeed(pending.need) }));
+    return html(
+      200,
+      stepUpPage({
+        ctx: ctxId,
+        action: `/${encodeURIComponent(tenantSeg)}/login`,
+        account,
+        what: describeNeed(pending.need),
+      }),
+    );
   }
   const strength: Strength =
     step === 'stepup' ? { acrs: [...new Set([...base.acrs, ...pending.need.acrs])], mfa: true } : base;
@@ -191,7 +253,11 @@ function issueCode(ctx: TenantContext, p: AuthorizeParams, session: Session, hea
     acrs: [...session.acrs],
     mfa: session.mfa,
   });
-  const reply = redirectWith(p, { code, client_info: clientInfo(ctx, session.accountId), session_state: session.sessionState });
+  const reply = redirectWith(p, {
+    code,
+    client_info: clientInfo(ctx, session.accountId),
+    session_state: session.sessionState,
+  });
   reply.headers = { ...reply.headers, ...headers };
   return reply;
 }
@@ -208,10 +274,14 @@ function token(ctx: TenantContext, req: Incoming): Reply {
   if (grantType !== 'authorization_code' && grantType !== 'refresh_token')
     return tokenError(400, 'unsupported_grant_type', AADSTS.unsupportedGrant[0], AADSTS.unsupportedGrant[1], now);
   // SPA codes and refresh tokens may only be redeemed cross-origin (the browser's Origin header proves it).
-  if (!header(req.headers, 'origin')) return tokenError(400, 'invalid_request', AADSTS.spaNeedsOrigin[0], AADSTS.spaNeedsOrigin[1], now);
+  if (!header(req.headers, 'origin'))
+    return tokenError(400, 'invalid_request', AADSTS.spaNeedsOrigin[0], AADSTS.spaNeedsOrigin[1], now);
   const { need, xmsCc } = parseClaimsParam(f.get('claims'));
   const interaction = () =>
-    tokenError(400, 'interaction_required', AADSTS.mfaRequired[0], AADSTS.mfaRequired[1], now, { suberror: 'basic_action', claims: f.get('claims') ?? '' });
+    tokenError(400, 'interaction_required', AADSTS.mfaRequired[0], AADSTS.mfaRequired[1], now, {
+      suberror: 'basic_action',
+      claims: f.get('claims') ?? '',
+    });
   const consent = () => {
     const [code, text] = AADSTS.consent(clientId);
     return tokenError(400, 'invalid_grant', code, text, now, { suberror: 'consent_required' });
@@ -221,12 +291,17 @@ function token(ctx: TenantContext, req: Incoming): Reply {
     const grant = ctx.idp.codes.get(f.get('code') ?? '');
     if (!grant) return tokenError(400, 'invalid_grant', AADSTS.badCode[0], AADSTS.badCode[1], now);
     if (grant.used) return tokenError(400, 'invalid_grant', AADSTS.codeRedeemed[0], AADSTS.codeRedeemed[1], now);
-    if (ctx.clock.nowMs() > grant.expiresMs) return tokenError(400, 'invalid_grant', AADSTS.codeExpired[0], AADSTS.codeExpired[1], now);
-    if (grant.params.clientId !== clientId) return tokenError(400, 'invalid_grant', AADSTS.badCode[0], AADSTS.badCode[1], now);
+    if (ctx.clock.nowMs() > grant.expiresMs)
+      return tokenError(400, 'invalid_grant', AADSTS.codeExpired[0], AADSTS.codeExpired[1], now);
+    if (grant.params.clientId !== clientId)
+      return tokenError(400, 'invalid_grant', AADSTS.badCode[0], AADSTS.badCode[1], now);
     if ((f.get('redirect_uri') ?? '') !== grant.params.redirectUri)
       return tokenError(400, 'invalid_grant', AADSTS.redirectDiffers[0], AADSTS.redirectDiffers[1], now);
     const verifier = f.get('code_verifier') ?? '';
-    const expected = grant.params.codeChallengeMethod.toUpperCase() === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
+    const expected =
+      grant.params.codeChallengeMethod.toUpperCase() === 'S256'
+        ? createHash('sha256').update(verifier).digest('base64url')
+        : verifier;
     if (!verifier || expected !== grant.params.codeChallenge)
       return tokenError(400, 'invalid_grant', AADSTS.pkceMismatch[0], AADSTS.pkceMismatch[1], now);
     grant.used = true;
@@ -236,15 +311,37 @@ function token(ctx: TenantContext, req: Incoming): Reply {
     if (!satisfies(strength, need)) return interaction();
     const cc = xmsCc || grant.params.xmsCc;
     const rt = scopes.offlineAccess
-      ? ctx.idp.newRefreshToken({ accountId: grant.accountId, clientId, sessionId: grant.sessionId, originalAuthMs: ctx.clock.nowMs(), xmsCc: cc, ...strength })
+      ? ctx.idp.newRefreshToken({
+          accountId: grant.accountId,
+          clientId,
+          sessionId: grant.sessionId,
+          originalAuthMs: ctx.clock.nowMs(),
+          xmsCc: cc,
+          ...strength,
+        })
       : null;
-    return json(200, mintTokenResponse(ctx, { accountId: grant.accountId, nonce: grant.params.nonce, scopes, strength, xmsCc: cc, refreshToken: rt }), { 'Cache-Control': 'no-store, no-cache' });
+    return json(
+      200,
+      mintTokenResponse(ctx, {
+        accountId: grant.accountId,
+        nonce: grant.params.nonce,
+        scopes,
+        strength,
+        xmsCc: cc,
+        refreshToken: rt,
+      }),
+      { 'Cache-Control': 'no-store, no-cache' },
+    );
   }
 
   const grant = ctx.idp.refreshTokens.get(f.get('refresh_token') ?? '');
-  if (!grant || grant.clientId !== clientId) return tokenError(400, 'invalid_grant', AADSTS.badRefresh[0], AADSTS.badRefresh[1], now);
+  if (!grant || grant.clientId !== clientId)
+    return tokenError(400, 'invalid_grant', AADSTS.badRefresh[0], AADSTS.badRefresh[1], now);
   if (grant.revokedAtMs !== undefined) {
-    const [code, text] = AADSTS.revoked(new Date(grant.originalAuthMs).toISOString(), new Date(grant.revokedAtMs).toISOString());
+    const [code, text] = AADSTS.revoked(
+      new Date(grant.originalAuthMs).toISOString(),
+      new Date(grant.revokedAtMs).toISOString(),
+    );
     return tokenError(400, 'invalid_grant', code, text, now);
   }
   if (ctx.clock.nowMs() - grant.originalAuthMs >= SPA_REFRESH_LIFETIME_MS) {
@@ -258,7 +355,11 @@ function token(ctx: TenantContext, req: Incoming): Reply {
   const cc = xmsCc || grant.xmsCc;
   // Rotation: a new refresh token with the same fixed 24 h window. The old one stays valid, as with Entra.
   const rt = ctx.idp.newRefreshToken({ ...grant, xmsCc: cc });
-  return json(200, mintTokenResponse(ctx, { accountId: grant.accountId, nonce: null, scopes, strength, xmsCc: cc, refreshToken: rt }), { 'Cache-Control': 'no-store, no-cache' });
+  return json(
+    200,
+    mintTokenResponse(ctx, { accountId: grant.accountId, nonce: null, scopes, strength, xmsCc: cc, refreshToken: rt }),
+    { 'Cache-Control': 'no-store, no-cache' },
+  );
 }
 
 function logout(ctx: TenantContext, req: Incoming): Reply {
@@ -268,7 +369,14 @@ function logout(ctx: TenantContext, req: Incoming): Reply {
   const target = req.query.get('post_logout_redirect_uri');
   if (target && ctx.scenario.app.redirectUris.includes(target)) {
     const state = req.query.get('state');
-    return redirect(state ? `${target}${target.includes('?') ? '&' : '?'}state=${encodeURIComponent(state)}` : target, clear);
+    return redirect(
+      state ? `${target}${target.includes('?') ? '&' : '?'}state=${encodeURIComponent(state)}` : target,
+      clear,
+    );
   }
-  return html(200, '<!doctype html><title>Signed out</title><p id="signed-out">You signed out of your account.</p>', clear);
+  return html(
+    200,
+    '<!doctype html><title>Signed out</title><p id="signed-out">You signed out of your account.</p>',
+    clear,
+  );
 }

@@ -36,7 +36,8 @@ export class RequestLog {
     const full = { seq: ++this.seq, ...entry };
     this.entries.push(full);
     if (entry.host === 'graph.microsoft.com') {
-      for (const url of [entry.path, ...(entry.batch ?? []).map((b) => b.url)]) if (DIRECTORY_READ.test(url)) this.directory.push(url);
+      for (const url of [entry.path, ...(entry.batch ?? []).map((b) => b.url)])
+        if (DIRECTORY_READ.test(url)) this.directory.push(url);
     }
     return full;
   }

@@ -16,7 +16,8 @@ const TITLES: [RegExp, string][] = [
 ];
 
 export function handlePortal(req: Incoming): Reply {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return html(405, '<!doctype html><title>Method not allowed</title>');
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return html(405, '<!doctype html><title>Method not allowed</title>');
   if (req.path === '/favicon.ico') return { status: 404, headers: {}, body: '' };
   // Realistic SPA pages (heavy DOM, own header and overlays, strict CSP) where they exist; a placeholder elsewhere.
   const page = portalResponse(req.host, req.path);

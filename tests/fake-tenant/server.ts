@@ -35,7 +35,8 @@ export interface FakeTenant {
 }
 
 const MAX_BODY = 5 * 1024 * 1024;
-const ALLOW_HEADERS = 'Authorization, Content-Type, client-request-id, return-client-request-id, x-client-SKU, x-client-VER, x-client-OS, x-client-CPU, x-client-current-telemetry, x-client-last-telemetry, x-ms-lib-capability, x-app-name, x-app-ver, SdkVersion, ConsistencyLevel, Prefer, x-anchormailbox, x-ms-client-request-id';
+const ALLOW_HEADERS =
+  'Authorization, Content-Type, client-request-id, return-client-request-id, x-client-SKU, x-client-VER, x-client-OS, x-client-CPU, x-client-current-telemetry, x-client-last-telemetry, x-ms-lib-capability, x-app-name, x-app-ver, SdkVersion, ConsistencyLevel, Prefer, x-anchormailbox, x-ms-client-request-id';
 const EXPOSE_HEADERS = 'Retry-After, request-id, client-request-id, x-ms-request-id, x-ms-ags-diagnostic, Location';
 
 const open = new Set<FakeTenant>();
@@ -45,7 +46,9 @@ export function openTenants(): FakeTenant[] {
   return [...open];
 }
 
-export async function startFakeTenant(opts: { port?: number; scenario?: Scenario | string; now?: Date } = {}): Promise<FakeTenant> {
+export async function startFakeTenant(
+  opts: { port?: number; scenario?: Scenario | string; now?: Date } = {},
+): Promise<FakeTenant> {
   const scenario = opts.scenario === undefined ? loadDefaultScenario() : parseScenario(opts.scenario);
   const ctx = new TenantContext(scenario, opts.now);
   const control = createControl(ctx);
@@ -120,7 +123,16 @@ function toIncoming(req: IncomingMessage, body: string): Incoming {
   } catch {
     /* leave undecodable paths raw; no route will match them */
   }
-  return { host, method: (req.method ?? 'GET').toUpperCase(), path, rawPath, rawQuery, query: new URLSearchParams(rawQuery), headers: req.headers, body };
+  return {
+    host,
+    method: (req.method ?? 'GET').toUpperCase(),
+    path,
+    rawPath,
+    rawQuery,
+    query: new URLSearchParams(rawQuery),
+    headers: req.headers,
+    body,
+  };
 }
 
 function corsHeaders(origin: string | undefined): Record<string, string> {
@@ -132,13 +144,21 @@ function corsHeaders(origin: string | undefined): Record<string, string> {
   return base;
 }
 
-async function handle(ctx: TenantContext, control: ControlClient, req: IncomingMessage, res: ServerResponse, hanging: Set<ServerResponse>): Promise<void> {
+async function handle(
+  ctx: TenantContext,
+  control: ControlClient,
+  req: IncomingMessage,
+  res: ServerResponse,
+  hanging: Set<ServerResponse>,
+): Promise<void> {
   const body = await readBody(req);
   const inc = toIncoming(req, body);
   const origin = header(req.headers, 'origin');
 
   if (isControlHost(inc.host)) {
-    const reply = inc.path.startsWith('/_control/') ? await handleControl(control, inc) : json(404, { error: 'The control API lives under /_control/.' });
+    const reply = inc.path.startsWith('/_control/')
+      ? await handleControl(control, inc)
+      : json(404, { error: 'The control API lives under /_control/.' });
     write(res, reply, {});
     return;
   }
@@ -157,7 +177,12 @@ async function handle(ctx: TenantContext, control: ControlClient, req: IncomingM
       body: '',
     };
   } else {
-    const fault = ctx.faults.take({ host: inc.host, method: inc.method, pathAndQuery: `${inc.rawPath}${inc.rawQuery ? `?${inc.rawQuery}` : ''}`, body: inc.body });
+    const fault = ctx.faults.take({
+      host: inc.host,
+      method: inc.method,
+      pathAndQuery: `${inc.rawPath}${inc.rawQuery ? `?${inc.rawQuery}` : ''}`,
+      body: inc.body,
+    });
     if (fault && 'kind' in fault && fault.kind.startsWith('processed-then-')) {
       reply = { ...route(ctx, inc), drop: fault.kind === 'processed-then-reset' ? 'reset' : 'timeout' };
     } else if (fault) reply = faultReply(ctx, inc, fault);
@@ -191,28 +216,59 @@ function write(res: ServerResponse, reply: Reply, cors: Record<string, string>):
   res.end(reply.body);
 }
 
-function faultReply(ctx: TenantContext, inc: Incoming, fault: NonNullable<ReturnType<TenantContext['faults']['take']>>): Reply {
+function faultReply(
+  ctx: TenantContext,
+  inc: Incoming,
+  fault: NonNullable<ReturnType<TenantContext['faults']['take']>>,
+): Reply {
   if ('kind' in fault) {
-    if (fault.kind === 'malformed-json') return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: '{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#Collection","value":[{"id":' };
+    if (fault.kind === 'malformed-json')
+      return {
+        status: 200,
+        headers: { 'Content-Type': 'application/json; charset=utf-8' },
+        body: '{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#Collection","value":[{"id":',
+      };
     return { status: 0, headers: {}, body: '', drop: fault.kind.endsWith('reset') ? 'reset' : 'timeout' };
   }
   const meta = newMeta(header(inc.headers, 'client-request-id'), ctx.clock.iso());
-  const body = fault.body !== undefined ? (typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body)) : JSON.stringify(errorBody(codeForStatus(fault.status), messageForStatus(fault.status), meta));
+  const body =
+    fault.body !== undefined
+      ? typeof fault.body === 'string'
+        ? fault.body
+        : JSON.stringify(fault.body)
+      : JSON.stringify(errorBody(codeForStatus(fault.status), messageForStatus(fault.status), meta));
   return {
     status: fault.status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'request-id': meta.requestId, 'client-request-id': meta.clientRequestId, ...(fault.headers ?? {}) },
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      'request-id': meta.requestId,
+      'client-request-id': meta.clientRequestId,
+      ...(fault.headers ?? {}),
+    },
     body,
   };
 }
 
 function logRequest(ctx: TenantContext, inc: Incoming, origin: string | undefined, at: string, reply: Reply): void {
-  const entry: Omit<LogEntry, 'seq'> = { at, host: inc.host, method: inc.method, path: inc.path, query: safeDecode(inc.rawQuery), status: reply.drop ? 0 : reply.status };
+  const entry: Omit<LogEntry, 'seq'> = {
+    at,
+    host: inc.host,
+    method: inc.method,
+    path: inc.path,
+    query: safeDecode(inc.rawQuery),
+    status: reply.drop ? 0 : reply.status,
+  };
   if (origin) entry.origin = origin;
   let claims = reply.logExtra?.tokenClaims;
   if (!claims) {
     const m = /^Bearer\s+(.+)$/i.exec(header(inc.headers, 'authorization') ?? '');
     const peek = m ? peekClaims(m[1]!) : null;
-    if (peek) claims = { acrs: Array.isArray(peek.acrs) ? (peek.acrs as string[]) : [], amr: Array.isArray(peek.amr) ? (peek.amr as string[]) : [], scp: typeof peek.scp === 'string' ? peek.scp : '' };
+    if (peek)
+      claims = {
+        acrs: Array.isArray(peek.acrs) ? (peek.acrs as string[]) : [],
+        amr: Array.isArray(peek.amr) ? (peek.amr as string[]) : [],
+        scp: typeof peek.scp === 'string' ? peek.scp : '',
+      };
   }
   if (claims) entry.tokenClaims = claims;
   if (inc.body) entry.body = parseLogBody(inc.body, header(inc.headers, 'content-type'));

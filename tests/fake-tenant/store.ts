@@ -139,7 +139,11 @@ export class Store {
         target,
         justification: p.justification,
         ticketInfo: { ticketNumber: null, ticketSystem: null },
-        scheduleInfo: { startDateTime: new Date(startMs).toISOString(), recurrence: null, expiration: { type: 'afterDuration', endDateTime: null, duration: p.duration } },
+        scheduleInfo: {
+          startDateTime: new Date(startMs).toISOString(),
+          recurrence: null,
+          expiration: { type: 'afterDuration', endDateTime: null, duration: p.duration },
+        },
         createdMs: when(p.created),
         completedMs: null,
         startMs,
@@ -154,7 +158,9 @@ export class Store {
 
   /** An account id, or a UPN resolved to its id (scenarios may use either). */
   principalId(ref: string): string {
-    const acc = this.scenario.accounts.find((a) => a.id === ref || a.userPrincipalName.toLowerCase() === ref.toLowerCase());
+    const acc = this.scenario.accounts.find(
+      (a) => a.id === ref || a.userPrincipalName.toLowerCase() === ref.toLowerCase(),
+    );
     return acc ? acc.id : ref;
   }
 
@@ -164,7 +170,9 @@ export class Store {
 
   currentEligibilities(principalId: string, kind: Target['kind']): EligibilityRec[] {
     const now = this.now();
-    return this.eligibilities.filter((e) => e.principalId === principalId && e.target.kind === kind && isCurrent(e, now));
+    return this.eligibilities.filter(
+      (e) => e.principalId === principalId && e.target.kind === kind && isCurrent(e, now),
+    );
   }
 
   /**
@@ -179,8 +187,17 @@ export class Store {
     for (const m of own) {
       if (m.target.kind !== 'group' || m.target.accessId !== 'member') continue;
       const groupId = m.target.groupId;
-      for (const g of this.assignments.filter((a) => a.principalId === groupId && a.target.kind === 'role' && isCurrent(a, now))) {
-        viaGroups.push({ ...g, id: `${g.id}_${principalId}`, principalId, memberType: 'Group', startMs: Math.max(g.startMs, m.startMs), endMs: minEnd(g.endMs, m.endMs) });
+      for (const g of this.assignments.filter(
+        (a) => a.principalId === groupId && a.target.kind === 'role' && isCurrent(a, now),
+      )) {
+        viaGroups.push({
+          ...g,
+          id: `${g.id}_${principalId}`,
+          principalId,
+          memberType: 'Group',
+          startMs: Math.max(g.startMs, m.startMs),
+          endMs: minEnd(g.endMs, m.endMs),
+        });
       }
     }
     return [...own.filter((a) => a.target.kind === 'role'), ...viaGroups];
@@ -201,7 +218,9 @@ export class Store {
       }
     }
     // Expired activations disappear for good (they are filtered anyway; this keeps the list short in long runs).
-    this.assignments = this.assignments.filter((a) => a.endMs === null || a.endMs > now || a.assignmentType !== 'Activated');
+    this.assignments = this.assignments.filter(
+      (a) => a.endMs === null || a.endMs > now || a.assignmentType !== 'Activated',
+    );
   }
 
   requestById(id: string): RequestRec | undefined {
@@ -240,7 +259,8 @@ export class Store {
 export function decide(store: Store, id: string, approve: boolean): RequestRec | string {
   const r = store.requestById(id);
   if (!r) return `No request with id ${id}`;
-  if (r.status !== 'PendingApproval' && r.status !== 'PendingAdminDecision') return `Request ${id} is ${r.status}, not waiting for a decision`;
+  if (r.status !== 'PendingApproval' && r.status !== 'PendingAdminDecision')
+    return `Request ${id} is ${r.status}, not waiting for a decision`;
   const now = store.now();
   if (!approve) {
     r.status = 'Denied';
@@ -253,8 +273,11 @@ export function decide(store: Store, id: string, approve: boolean): RequestRec |
   }
   // Extend / renew: the eligibility (or activation) gets the requested end.
   const newEnd = r.endMs ?? (r.durationMs !== null ? Math.max(r.startMs, now) + r.durationMs : null);
-  const pool: { principalId: string; target: Target; endMs: number | null; startMs: number }[] = r.collection === 'roleEligibility' ? store.eligibilities : store.assignments;
-  const existing = pool.filter((x) => x.principalId === r.principalId && sameTarget(x.target, r.target)).sort((a, b) => (b.endMs ?? Infinity) - (a.endMs ?? Infinity))[0];
+  const pool: { principalId: string; target: Target; endMs: number | null; startMs: number }[] =
+    r.collection === 'roleEligibility' ? store.eligibilities : store.assignments;
+  const existing = pool
+    .filter((x) => x.principalId === r.principalId && sameTarget(x.target, r.target))
+    .sort((a, b) => (b.endMs ?? Infinity) - (a.endMs ?? Infinity))[0];
   if (existing) {
     existing.endMs = newEnd;
     if (existing.startMs > now) existing.startMs = now;
@@ -270,7 +293,12 @@ function minEnd(a: number | null, b: number | null): number | null {
   return Math.min(a, b);
 }
 
-function targetOf(t: { roleDefinitionId?: string | undefined; directoryScopeId: string; groupId?: string | undefined; accessId?: 'member' | 'owner' | undefined }): Target {
+function targetOf(t: {
+  roleDefinitionId?: string | undefined;
+  directoryScopeId: string;
+  groupId?: string | undefined;
+  accessId?: 'member' | 'owner' | undefined;
+}): Target {
   if (t.groupId) return { kind: 'group', groupId: t.groupId, accessId: t.accessId ?? 'member' };
   if (!t.roleDefinitionId) throw new Error('Scenario item needs roleDefinitionId or groupId');
   return { kind: 'role', roleDefinitionId: t.roleDefinitionId, directoryScopeId: t.directoryScopeId };

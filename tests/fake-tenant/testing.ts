@@ -33,7 +33,11 @@ export function call(tenant: Pick<FakeTenant, 'port'>, o: HttpOptions): Promise<
         servername: /^\d/.test(o.host) ? undefined : o.host,
         rejectUnauthorized: false,
         agent: false,
-        headers: { Host: o.host, ...(o.body !== undefined ? { 'Content-Length': Buffer.byteLength(o.body).toString() } : {}), ...o.headers },
+        headers: {
+          Host: o.host,
+          ...(o.body !== undefined ? { 'Content-Length': Buffer.byteLength(o.body).toString() } : {}),
+          ...o.headers,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -117,7 +121,12 @@ export async function authorize(tenant: Pick<FakeTenant, 'port'>, o: SignInOptio
 }
 
 /** Submits one of the sign-in page's forms (the account button, step-up approve, or cancel). */
-export async function submitLogin(tenant: Pick<FakeTenant, 'port'>, page: string, fields: Record<string, string>, cookie?: string): Promise<HttpResult> {
+export async function submitLogin(
+  tenant: Pick<FakeTenant, 'port'>,
+  page: string,
+  fields: Record<string, string>,
+  cookie?: string,
+): Promise<HttpResult> {
   const ctx = /name="ctx" value="([^"]+)"/.exec(page)?.[1];
   const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
   if (!ctx || !action) throw new Error(`not a sign-in page: ${page.slice(0, 200)}`);
@@ -141,7 +150,11 @@ export function cookieFrom(res: HttpResult): string | undefined {
   return first?.split(';')[0];
 }
 
-export async function redeem(tenant: Pick<FakeTenant, 'port'>, fields: Record<string, string>, origin: string | null = EXT_ORIGIN): Promise<HttpResult> {
+export async function redeem(
+  tenant: Pick<FakeTenant, 'port'>,
+  fields: Record<string, string>,
+  origin: string | null = EXT_ORIGIN,
+): Promise<HttpResult> {
   return call(tenant, {
     host: 'login.microsoftonline.com',
     method: 'POST',
@@ -163,23 +176,43 @@ export async function signIn(tenant: Pick<FakeTenant, 'port'>, o: SignInOptions 
   const upn = o.upn ?? 'adm-lidia@contoso.onmicrosoft.com';
   const start = await authorize(tenant, o);
   let res = start.result;
-  if (res.status === 200 && res.text.includes('id="picker"')) res = await submitLogin(tenant, res.text, { step: 'pick', upn }, o.cookie);
-  if (res.status === 200 && res.text.includes('id="stepup-approve"')) res = await submitLogin(tenant, res.text, { step: 'stepup', upn }, o.cookie);
+  if (res.status === 200 && res.text.includes('id="picker"'))
+    res = await submitLogin(tenant, res.text, { step: 'pick', upn }, o.cookie);
+  if (res.status === 200 && res.text.includes('id="stepup-approve"'))
+    res = await submitLogin(tenant, res.text, { step: 'stepup', upn }, o.cookie);
   if (res.status !== 302) throw new Error(`sign-in did not redirect: ${res.status} ${res.text.slice(0, 300)}`);
   const frag = fragmentOf(res.headers.location);
   const code = frag.get('code');
   if (!code) throw new Error(`no code: ${String(res.headers.location)}`);
-  const tok = await redeem(tenant, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: start.verifier, scope: o.scope ?? ALL_SCOPES, ...(o.claims ? { claims: o.claims } : {}) });
+  const tok = await redeem(tenant, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: REDIRECT_URI,
+    code_verifier: start.verifier,
+    scope: o.scope ?? ALL_SCOPES,
+    ...(o.claims ? { claims: o.claims } : {}),
+  });
   if (tok.status !== 200) throw new Error(`token redemption failed: ${tok.text}`);
   return { ...tok.json(), cookie: cookieFrom(res) ?? o.cookie ?? '' };
 }
 
-export function graph(tenant: Pick<FakeTenant, 'port'>, token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
+export function graph(
+  tenant: Pick<FakeTenant, 'port'>,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<HttpResult> {
   return call(tenant, {
     host: 'graph.microsoft.com',
     method,
     path: `/v1.0${path}`,
-    headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...headers,
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
 }

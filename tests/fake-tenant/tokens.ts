@@ -52,7 +52,14 @@ export function clientInfo(ctx: TenantContext, accountId: string): string {
 
 export function mintTokenResponse(
   ctx: TenantContext,
-  opts: { accountId: string; nonce: string | null; scopes: ScopeCheck; strength: Strength; xmsCc: boolean; refreshToken: string | null },
+  opts: {
+    accountId: string;
+    nonce: string | null;
+    scopes: ScopeCheck;
+    strength: Strength;
+    xmsCc: boolean;
+    refreshToken: string | null;
+  },
 ) {
   const account = ctx.scenario.accounts.find((a) => a.id === opts.accountId);
   if (!account) throw new Error(`unknown account ${opts.accountId}`);

@@ -22,7 +22,16 @@ import { refreshSnapshot } from '../../lib/graph/reads';
 import { roleKey, groupKey, type Snapshot } from '../../lib/pim/model';
 import type { Template } from '../../lib/pim/templates';
 import type { Bundle } from '../../lib/pim/bundles';
-import type { ActivityEntry, AuthState, Connection, GroupInfo, JournalEntry, PendingStepUp, PolicyEntry, Remembered } from '../../lib/storage';
+import type {
+  ActivityEntry,
+  AuthState,
+  Connection,
+  GroupInfo,
+  JournalEntry,
+  PendingStepUp,
+  PolicyEntry,
+  Remembered,
+} from '../../lib/storage';
 import { startFakeTenant, type FakeTenant } from '../fake-tenant/index.ts';
 import { call, signIn } from '../fake-tenant/testing.ts';
 import { installMessages } from '../unit/components/fixtures';
@@ -39,7 +48,12 @@ const K = {
   appAdmin: roleKey('9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3', '/'),
   teams: groupKey('4e6d8f0a-2b1c-4d3e-8f5a-6b7c8d9e0f12', 'member'),
 };
-const template: Template = { id: 'tpl', name: 'Change', justification: 'Planned change for {role}', durationMinutes: 60 };
+const template: Template = {
+  id: 'tpl',
+  name: 'Change',
+  justification: 'Planned change for {role}',
+  durationMinutes: 60,
+};
 
 function mem<T>(value: T) {
   return { get: async () => value, set: async (v: T) => void (value = v), peek: () => value };
@@ -60,21 +74,52 @@ const toTenant: typeof fetch = async (input, init) => {
   const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
   const headers: Record<string, string> = {};
   new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
-  const r = await call(tenant, { host: url.host, method: init?.method ?? 'GET', path: url.pathname + url.search, headers, body: typeof init?.body === 'string' ? init.body : undefined });
-  return new Response(r.status === 204 ? null : r.text, { status: r.status, headers: { 'content-type': String(r.headers['content-type'] ?? 'application/json') } });
+  const r = await call(tenant, {
+    host: url.host,
+    method: init?.method ?? 'GET',
+    path: url.pathname + url.search,
+    headers,
+    body: typeof init?.body === 'string' ? init.body : undefined,
+  });
+  return new Response(r.status === 204 ? null : r.text, {
+    status: r.status,
+    headers: { 'content-type': String(r.headers['content-type'] ?? 'application/json') },
+  });
 };
 
 async function world(opts: { remembered?: Record<string, Remembered>; bundles?: Bundle[] } = {}) {
   let now = new Date(await tenant.control.now());
-  const connection: Connection = { cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: '11111111-2222-4333-8444-555555555555' };
-  const auth: AuthState = { status: 'signed-in', account: { homeAccountId: 'h', oid: ME, tenantId: 't', name: 'Lidia', username: 'adm-lidia@contoso.onmicrosoft.com' }, detail: null };
-  const graph = (t?: string) => createGraphClient({ getToken: async () => t ?? token, graphBase: 'https://graph.microsoft.com', fetch: toTenant });
+  const connection: Connection = {
+    cloudId: 'global',
+    tenant: 'contoso.onmicrosoft.com',
+    clientId: '11111111-2222-4333-8444-555555555555',
+  };
+  const auth: AuthState = {
+    status: 'signed-in',
+    account: {
+      homeAccountId: 'h',
+      oid: ME,
+      tenantId: 't',
+      name: 'Lidia',
+      username: 'adm-lidia@contoso.onmicrosoft.com',
+    },
+    detail: null,
+  };
+  const graph = (t?: string) =>
+    createGraphClient({ getToken: async () => t ?? token, graphBase: 'https://graph.microsoft.com', fetch: toTenant });
   const snapshot = mem<Snapshot | null>(null);
   const policies = createPolicyStore(mem<Record<string, PolicyEntry>>({}));
   let groupInfo: Record<string, GroupInfo> = {};
   const refresh = async () => {
     now = new Date(await tenant.control.now());
-    const r = await refreshSnapshot({ graph: graph(), principalId: ME, previous: snapshot.peek(), groupInfo, now, policies: await policies.get() });
+    const r = await refreshSnapshot({
+      graph: graph(),
+      principalId: ME,
+      previous: snapshot.peek(),
+      groupInfo,
+      now,
+      policies: await policies.get(),
+    });
     groupInfo = r.groupInfo;
     await policies.merge(r.policyUpdates ?? {}, now);
     await snapshot.set(r.snapshot);
@@ -91,21 +136,49 @@ async function world(opts: { remembered?: Record<string, Remembered>; bundles?: 
   const commands = createCommands({
     now: () => now,
     graph: (_c, t) => graph(t),
-    items: { connection: mem(connection), authState: mem(auth), snapshot, remembered: mem(opts.remembered ?? {}), templates: mem([template]), bundles: mem(opts.bundles ?? []) },
+    items: {
+      connection: mem(connection),
+      authState: mem(auth),
+      snapshot,
+      remembered: mem(opts.remembered ?? {}),
+      templates: mem([template]),
+      bundles: mem(opts.bundles ?? []),
+    },
     policies,
     journal: createJournal({ item: mem<JournalEntry[]>([]), now: () => now, newId }),
     activity: createActivityLog({ item: activity, now: () => now, newId }),
-    stepUps: createStepUps({ item: stepUps, now: () => now, newId, openTab: async (u) => (opened.push(u), 1), focusTab: async () => true, pageUrl: (q) => `ext:/signin.html${q}` }),
+    stepUps: createStepUps({
+      item: stepUps,
+      now: () => now,
+      newId,
+      openTab: async (u) => (opened.push(u), 1),
+      focusTab: async () => true,
+      pageUrl: (q) => `ext:/signin.html${q}`,
+    }),
     refresh: () => (last = refresh()),
     locale: 'en-GB',
     timeZone: 'UTC',
     openPopup: async () => false,
   });
   const sender = { id: 'ext', url: 'chrome-extension://ext/popup.html' };
-  return { h: commands.handlers, refresh, settled: () => last, snapshot, policies, opened, stepUps, activity, sender, setNow: (d: Date) => (now = d) };
+  return {
+    h: commands.handlers,
+    refresh,
+    settled: () => last,
+    snapshot,
+    policies,
+    opened,
+    stepUps,
+    activity,
+    sender,
+    setNow: (d: Date) => (now = d),
+  };
 }
 
-const posts = async () => (await tenant.control.log()).filter((e) => (e as { method?: string }).method === 'POST' && !String((e as { path?: string }).path).includes('$batch'));
+const posts = async () =>
+  (await tenant.control.log()).filter(
+    (e) => (e as { method?: string }).method === 'POST' && !String((e as { path?: string }).path).includes('$batch'),
+  );
 
 beforeEach(async () => {
   await tenant.control.loadScenario('tests/fake-tenant/scenarios/default.json');
@@ -114,7 +187,17 @@ beforeEach(async () => {
 
 describe('commands against the stand-in tenant', () => {
   it('cold refresh reads policies in the second round trip; one click then sends exactly one valid POST', async () => {
-    const w = await world({ remembered: { [K.exo]: { templateId: 'tpl', durationMinutes: 600, ticketNumber: null, ticketSystem: null, justification: null } } });
+    const w = await world({
+      remembered: {
+        [K.exo]: {
+          templateId: 'tpl',
+          durationMinutes: 600,
+          ticketNumber: null,
+          ticketSystem: null,
+          justification: null,
+        },
+      },
+    });
     const cold = await w.refresh();
     expect(cold.requests).toBe(2);
     expect((await w.policies.get())[K.exo]?.policy).toMatchObject({ maxMinutes: 480, requireJustification: true });
@@ -125,7 +208,13 @@ describe('commands against the stand-in tenant', () => {
     expect(results[0]).toMatchObject({ kind: 'ok', status: 'Provisioned' });
     const [write] = await posts();
     expect(await posts()).toHaveLength(1);
-    expect(write).toMatchObject({ body: { directoryScopeId: '/administrativeUnits/d4c3b2a1-0f9e-4d8c-b7a6-5e4d3c2b1a09', justification: 'Planned change for Exchange Administrator', scheduleInfo: { expiration: { duration: 'PT8H' } } } });
+    expect(write).toMatchObject({
+      body: {
+        directoryScopeId: '/administrativeUnits/d4c3b2a1-0f9e-4d8c-b7a6-5e4d3c2b1a09',
+        justification: 'Planned change for Exchange Administrator',
+        scheduleInfo: { expiration: { duration: 'PT8H' } },
+      },
+    });
     await w.settled();
     expect(w.snapshot.peek()!.assignments.some((a) => a.key === K.exo && a.state === 'active')).toBe(true);
   });
@@ -133,7 +222,20 @@ describe('commands against the stand-in tenant', () => {
   it('approval: PendingApproval, then Cancel withdraws it', async () => {
     const w = await world();
     await w.refresh();
-    const { results } = await w.h['pim.activate']({ keys: [K.ga], input: { templateId: 'tpl', justification: null, ticketNumber: null, ticketSystem: null, durationMinutes: 60, startAt: null } }, w.sender);
+    const { results } = await w.h['pim.activate'](
+      {
+        keys: [K.ga],
+        input: {
+          templateId: 'tpl',
+          justification: null,
+          ticketNumber: null,
+          ticketSystem: null,
+          durationMinutes: 60,
+          startAt: null,
+        },
+      },
+      w.sender,
+    );
     expect(results[0]).toMatchObject({ kind: 'ok', status: 'PendingApproval' });
     await w.settled();
     expect(w.snapshot.peek()!.assignments.some((a) => a.key === K.ga && a.state === 'pending')).toBe(true);
@@ -142,7 +244,17 @@ describe('commands against the stand-in tenant', () => {
   });
 
   it('authentication context c1: one step-up, then the POST carries a token with acrs c1', async () => {
-    const w = await world({ remembered: { [K.appAdmin]: { templateId: 'tpl', durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null } } });
+    const w = await world({
+      remembered: {
+        [K.appAdmin]: {
+          templateId: 'tpl',
+          durationMinutes: 60,
+          ticketNumber: null,
+          ticketSystem: null,
+          justification: null,
+        },
+      },
+    });
     await w.refresh();
     const first = await w.h['pim.activate']({ keys: [K.appAdmin], input: null }, w.sender);
     expect(first.results[0]).toMatchObject({ kind: 'stepUp' });
@@ -151,14 +263,19 @@ describe('commands against the stand-in tenant', () => {
     const claims = stepUpClaims({ acrs: 'c1' });
     expect(pending!.claims).toBe(claims);
     const stepped = await signIn(tenant, { claims });
-    const done = await w.h['auth.stepUpDone']({ stepUpId: pending!.stepUpId, accessToken: stepped.access_token, error: null }, w.sender);
+    const done = await w.h['auth.stepUpDone'](
+      { stepUpId: pending!.stepUpId, accessToken: stepped.access_token, error: null },
+      w.sender,
+    );
     expect(done.results[0]).toMatchObject({ kind: 'ok', status: 'Provisioned' });
     const write = (await posts()).at(-1) as { tokenClaims?: { acrs?: string[] } };
     expect(write.tokenClaims?.acrs).toContain('c1');
   });
 
   it('a bundle of 2 roles + 1 group reports the policy failure of one item and activates the others', async () => {
-    const w = await world({ bundles: [{ id: 'b', name: 'Kit', items: [K.exo, K.userAdmin, K.teams], templateId: 'tpl', durationMinutes: 60 }] });
+    const w = await world({
+      bundles: [{ id: 'b', name: 'Kit', items: [K.exo, K.userAdmin, K.teams], templateId: 'tpl', durationMinutes: 60 }],
+    });
     await w.refresh();
     const { results } = await w.h['pim.activateBundle']({ bundleId: 'b' }, w.sender);
     expect(results.map((r) => [r.key, r.kind])).toEqual([
@@ -172,12 +289,28 @@ describe('commands against the stand-in tenant', () => {
   it('deactivate is refused before start + 5 min on the tenant clock, then works', async () => {
     const w = await world();
     await w.refresh();
-    await w.h['pim.activate']({ keys: [K.exo], input: { templateId: 'tpl', justification: null, ticketNumber: null, ticketSystem: null, durationMinutes: 60, startAt: null } }, w.sender);
+    await w.h['pim.activate'](
+      {
+        keys: [K.exo],
+        input: {
+          templateId: 'tpl',
+          justification: null,
+          ticketNumber: null,
+          ticketSystem: null,
+          durationMinutes: 60,
+          startAt: null,
+        },
+      },
+      w.sender,
+    );
     await w.settled();
     await tenant.control.clearLog();
     expect((await w.h['pim.deactivate']({ key: K.exo }, w.sender)).results[0]).toMatchObject({ kind: 'state' });
     expect(await posts()).toHaveLength(0);
     w.setNow(new Date(await tenant.control.advance(6 * 60_000)));
-    expect((await w.h['pim.deactivate']({ key: K.exo }, w.sender)).results[0]).toMatchObject({ kind: 'ok', status: 'Revoked' });
+    expect((await w.h['pim.deactivate']({ key: K.exo }, w.sender)).results[0]).toMatchObject({
+      kind: 'ok',
+      status: 'Revoked',
+    });
   });
 });

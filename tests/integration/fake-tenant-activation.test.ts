@@ -24,12 +24,23 @@ const MY_ROLES = "/roleManagement/directory/roleAssignmentScheduleInstances/filt
 
 function activation(roleDefinitionId: string, extra: Record<string, unknown> = {}, duration = 'PT1H') {
   return {
-    action: 'selfActivate', principalId: ME, roleDefinitionId, directoryScopeId: '/', justification: 'Mailbox migration',
-    scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'afterDuration', duration } }, ...extra,
+    action: 'selfActivate',
+    principalId: ME,
+    roleDefinitionId,
+    directoryScopeId: '/',
+    justification: 'Mailbox migration',
+    scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'afterDuration', duration } },
+    ...extra,
   };
 }
 const post = (path: string, body: unknown, tok = token) => graph(tenant, tok, 'POST', path, body);
-const myRoles = async (tok = token) => (await graph(tenant, tok, 'GET', enc(MY_ROLES))).json().value as { roleDefinitionId: string; assignmentType: string; memberType: string; endDateTime: string }[];
+const myRoles = async (tok = token) =>
+  (await graph(tenant, tok, 'GET', enc(MY_ROLES))).json().value as {
+    roleDefinitionId: string;
+    assignmentType: string;
+    memberType: string;
+    endDateTime: string;
+  }[];
 
 beforeAll(async () => {
   tenant = await startFakeTenant();
@@ -45,7 +56,15 @@ describe('role activation rules', () => {
     const r = await post(ROLE_REQ, activation(ROLES.exo, { directoryScopeId: OSLO }, 'PT2H'));
     expect(r.status).toBe(201);
     const body = r.json();
-    expect(body).toMatchObject({ status: 'Provisioned', action: 'selfActivate', principalId: ME, roleDefinitionId: ROLES.exo, directoryScopeId: OSLO, isValidationOnly: false, justification: 'Mailbox migration' });
+    expect(body).toMatchObject({
+      status: 'Provisioned',
+      action: 'selfActivate',
+      principalId: ME,
+      roleDefinitionId: ROLES.exo,
+      directoryScopeId: OSLO,
+      isValidationOnly: false,
+      justification: 'Mailbox migration',
+    });
     expect(body.scheduleInfo.expiration).toMatchObject({ type: 'afterDuration', duration: 'PT2H' });
     const active = (await myRoles()).find((a) => a.roleDefinitionId === ROLES.exo)!;
     expect(active).toMatchObject({ assignmentType: 'Activated', memberType: 'Direct' });
@@ -55,12 +74,23 @@ describe('role activation rules', () => {
   it.each([
     ['EligibilityRule (wrong scope)', activation(ROLES.exo), '["EligibilityRule"]'],
     ['EligibilityRule (not eligible)', activation(ROLES.teams), '["EligibilityRule"]'],
-    ['JustificationRule + TicketingRule together', activation(ROLES.userAdmin, { justification: '' }), '["JustificationRule","TicketingRule"]'],
-    ['ExpirationRule for noExpiration', { ...activation(ROLES.exo, { directoryScopeId: OSLO }), scheduleInfo: { expiration: { type: 'noExpiration' } } }, '["ExpirationRule"]'],
+    [
+      'JustificationRule + TicketingRule together',
+      activation(ROLES.userAdmin, { justification: '' }),
+      '["JustificationRule","TicketingRule"]',
+    ],
+    [
+      'ExpirationRule for noExpiration',
+      { ...activation(ROLES.exo, { directoryScopeId: OSLO }), scheduleInfo: { expiration: { type: 'noExpiration' } } },
+      '["ExpirationRule"]',
+    ],
   ])('%s → RoleAssignmentRequestPolicyValidationFailed', async (_name, body, rules) => {
     const r = await post(ROLE_REQ, body);
     expect(r.status).toBe(400);
-    expect(r.json().error).toMatchObject({ code: 'RoleAssignmentRequestPolicyValidationFailed', message: `The following policy rules failed: ${rules}` });
+    expect(r.json().error).toMatchObject({
+      code: 'RoleAssignmentRequestPolicyValidationFailed',
+      message: `The following policy rules failed: ${rules}`,
+    });
   });
 
   it('ExpirationRule respects non-whole-hour maxima (PT1H45M ok, PT1H46M not)', async () => {
@@ -74,11 +104,17 @@ describe('role activation rules', () => {
 
   it('MfaRule when the policy requires MFA and the token has no mfa amr; passes after step-up', async () => {
     const scenario = JSON.parse(readFileSync('tests/fake-tenant/scenarios/default.json', 'utf8'));
-    scenario.policies.find((p: { roleDefinitionId?: string }) => p.roleDefinitionId === ROLES.exo).enabledRules = ['MultiFactorAuthentication', 'Justification'];
+    scenario.policies.find((p: { roleDefinitionId?: string }) => p.roleDefinitionId === ROLES.exo).enabledRules = [
+      'MultiFactorAuthentication',
+      'Justification',
+    ];
     await tenant.control.loadScenario(scenario);
     const plain = (await signIn(tenant)).access_token;
     const r = await post(ROLE_REQ, activation(ROLES.exo, { directoryScopeId: OSLO }), plain);
-    expect(r.json().error).toMatchObject({ code: 'RoleAssignmentRequestPolicyValidationFailed', message: 'The following policy rules failed: ["MfaRule"]' });
+    expect(r.json().error).toMatchObject({
+      code: 'RoleAssignmentRequestPolicyValidationFailed',
+      message: 'The following policy rules failed: ["MfaRule"]',
+    });
     const mfa = (await signIn(tenant, { claims: '{"access_token":{"amr":{"values":["mfa"]}}}' })).access_token;
     expect((await post(ROLE_REQ, activation(ROLES.exo, { directoryScopeId: OSLO }), mfa)).status).toBe(201);
   });
@@ -95,8 +131,14 @@ describe('role activation rules', () => {
   });
 
   it('RoleAssignmentExists when already active; isValidationOnly changes nothing', async () => {
-    const again = await post(ROLE_REQ, activation(ROLES.secReader, { ticketInfo: { ticketNumber: '1', ticketSystem: 'SN' } }));
-    expect(again.json().error).toMatchObject({ code: 'RoleAssignmentExists', message: 'The Role assignment already exists.' });
+    const again = await post(
+      ROLE_REQ,
+      activation(ROLES.secReader, { ticketInfo: { ticketNumber: '1', ticketSystem: 'SN' } }),
+    );
+    expect(again.json().error).toMatchObject({
+      code: 'RoleAssignmentExists',
+      message: 'The Role assignment already exists.',
+    });
     const dry = await post(ROLE_REQ, activation(ROLES.exo, { directoryScopeId: OSLO, isValidationOnly: true }));
     expect(dry.status).toBe(201);
     expect(dry.json().isValidationOnly).toBe(true);
@@ -135,7 +177,10 @@ describe('approval, deactivation, time', () => {
     const deact = { action: 'selfDeactivate', principalId: ME, roleDefinitionId: ROLES.exo, directoryScopeId: OSLO };
     await post(ROLE_REQ, activation(ROLES.exo, { directoryScopeId: OSLO }));
     const early = await post(ROLE_REQ, deact);
-    expect(early.json().error).toMatchObject({ code: 'ActiveDurationTooShort', message: 'The Active duration is too short. Miniumum Required is 5 minutes.' });
+    expect(early.json().error).toMatchObject({
+      code: 'ActiveDurationTooShort',
+      message: 'The Active duration is too short. Miniumum Required is 5 minutes.',
+    });
     await tenant.control.advance(5 * MIN);
     const ok = await post(ROLE_REQ, deact);
     expect(ok.status).toBe(201);
@@ -146,7 +191,10 @@ describe('approval, deactivation, time', () => {
 
   it('a future start → Granted, no instance until the clock passes it; then it expires', async () => {
     const start = new Date(Date.parse(await tenant.control.now()) + 30 * MIN).toISOString();
-    const body = activation(ROLES.exo, { directoryScopeId: OSLO, scheduleInfo: { startDateTime: start, expiration: { type: 'afterDuration', duration: 'PT1H' } } });
+    const body = activation(ROLES.exo, {
+      directoryScopeId: OSLO,
+      scheduleInfo: { startDateTime: start, expiration: { type: 'afterDuration', duration: 'PT1H' } },
+    });
     const r = (await post(ROLE_REQ, body)).json();
     expect(r.status).toBe('Granted');
     expect((await myRoles()).some((a) => a.roleDefinitionId === ROLES.exo)).toBe(false);
@@ -162,13 +210,29 @@ describe('approval, deactivation, time', () => {
   it('eligibility selfExtend becomes a request waiting for an admin; approving extends the eligibility', async () => {
     const end = new Date(Date.parse(await tenant.control.now()) + 180 * 86_400_000).toISOString();
     const r = await post('/roleManagement/directory/roleEligibilityScheduleRequests', {
-      action: 'selfExtend', principalId: ME, roleDefinitionId: ROLES.userAdmin, directoryScopeId: '/', justification: 'Still on the helpdesk rota',
-      scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'afterDateTime', endDateTime: end } },
+      action: 'selfExtend',
+      principalId: ME,
+      roleDefinitionId: ROLES.userAdmin,
+      directoryScopeId: '/',
+      justification: 'Still on the helpdesk rota',
+      scheduleInfo: {
+        startDateTime: new Date().toISOString(),
+        expiration: { type: 'afterDateTime', endDateTime: end },
+      },
     });
     expect(r.status).toBe(201);
     expect(r.json().status).toBe('PendingAdminDecision');
     await tenant.control.approve(r.json().id);
-    const elig = (await graph(tenant, token, 'GET', enc("/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')"))).json().value.find((e: { roleDefinitionId: string }) => e.roleDefinitionId === ROLES.userAdmin);
+    const elig = (
+      await graph(
+        tenant,
+        token,
+        'GET',
+        enc("/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')"),
+      )
+    )
+      .json()
+      .value.find((e: { roleDefinitionId: string }) => e.roleDefinitionId === ROLES.userAdmin);
     expect(Date.parse(elig.endDateTime)).toBe(Date.parse(end.replace(/\.\d+Z$/, 'Z')));
   });
 });
@@ -176,30 +240,70 @@ describe('approval, deactivation, time', () => {
 describe('group activation', () => {
   it('selfActivate a group membership: Provisioned, targetScheduleId, group-held roles appear as memberType Group; deactivate', async () => {
     const body = {
-      accessId: 'member', principalId: ME, groupId: TEAMS_GROUP, action: 'selfActivate',
-      scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'afterDuration', duration: 'PT4H' } },
+      accessId: 'member',
+      principalId: ME,
+      groupId: TEAMS_GROUP,
+      action: 'selfActivate',
+      scheduleInfo: {
+        startDateTime: new Date().toISOString(),
+        expiration: { type: 'afterDuration', duration: 'PT4H' },
+      },
     };
     const r = await post(GROUP_REQ, body);
     expect(r.status).toBe(201);
     const req = r.json();
     expect(req).toMatchObject({ status: 'Provisioned', accessId: 'member', groupId: TEAMS_GROUP });
     expect(req.targetScheduleId).toBe(`${TEAMS_GROUP}_member_${req.id}`);
-    const active = (await graph(tenant, token, 'GET', enc("/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/filterByCurrentUser(on='principal')"))).json().value;
+    const active = (
+      await graph(
+        tenant,
+        token,
+        'GET',
+        enc(
+          "/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/filterByCurrentUser(on='principal')",
+        ),
+      )
+    ).json().value;
     expect(active).toHaveLength(1);
     expect(active[0]).toMatchObject({ assignmentType: 'activated', groupId: TEAMS_GROUP });
     const viaGroup = (await myRoles()).filter((a) => a.memberType === 'Group').map((a) => a.roleDefinitionId);
     expect(viaGroup).toContain(ROLES.teams);
-    expect((await post(GROUP_REQ, { ...body, scheduleInfo: { ...body.scheduleInfo, expiration: { type: 'afterDuration', duration: 'PT5H' } } })).json().error.code).toBe('RoleAssignmentExists');
+    expect(
+      (
+        await post(GROUP_REQ, {
+          ...body,
+          scheduleInfo: { ...body.scheduleInfo, expiration: { type: 'afterDuration', duration: 'PT5H' } },
+        })
+      ).json().error.code,
+    ).toBe('RoleAssignmentExists');
     await tenant.control.advance(6 * MIN);
-    const off = await post(GROUP_REQ, { accessId: 'member', principalId: ME, groupId: TEAMS_GROUP, action: 'selfDeactivate' });
+    const off = await post(GROUP_REQ, {
+      accessId: 'member',
+      principalId: ME,
+      groupId: TEAMS_GROUP,
+      action: 'selfDeactivate',
+    });
     expect(off.json().status).toBe('Revoked');
   });
 
   it('group rules: justification required on INT group, max PT4H on Teams group, no selfExtend for groups', async () => {
-    const base = { accessId: 'member', principalId: ME, action: 'selfActivate', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } } };
-    expect((await post(GROUP_REQ, { ...base, groupId: INT_GROUP })).json().error.message).toBe('The following policy rules failed: ["JustificationRule"]');
-    const long = { ...base, groupId: TEAMS_GROUP, scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT5H' } } };
-    expect((await post(GROUP_REQ, long)).json().error.message).toBe('The following policy rules failed: ["ExpirationRule"]');
+    const base = {
+      accessId: 'member',
+      principalId: ME,
+      action: 'selfActivate',
+      scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } },
+    };
+    expect((await post(GROUP_REQ, { ...base, groupId: INT_GROUP })).json().error.message).toBe(
+      'The following policy rules failed: ["JustificationRule"]',
+    );
+    const long = {
+      ...base,
+      groupId: TEAMS_GROUP,
+      scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT5H' } },
+    };
+    expect((await post(GROUP_REQ, long)).json().error.message).toBe(
+      'The following policy rules failed: ["ExpirationRule"]',
+    );
     expect((await post(GROUP_REQ, { ...base, groupId: TEAMS_GROUP, action: 'selfExtend' })).status).toBe(400);
   });
 });

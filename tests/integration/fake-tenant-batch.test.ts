@@ -6,12 +6,36 @@ let tenant: FakeTenant;
 let token: string;
 
 const READS = [
-  { id: 'rElig', method: 'GET', url: "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition" },
-  { id: 'rAct', method: 'GET', url: "/roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition" },
-  { id: 'gElig', method: 'GET', url: "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=group" },
-  { id: 'gAct', method: 'GET', url: "/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/filterByCurrentUser(on='principal')" },
-  { id: 'rReq', method: 'GET', url: "/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')?$filter=status eq 'PendingApproval'" },
-  { id: 'gReq', method: 'GET', url: "/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/filterByCurrentUser(on='principal')?$filter=status eq 'PendingApproval'" },
+  {
+    id: 'rElig',
+    method: 'GET',
+    url: "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition",
+  },
+  {
+    id: 'rAct',
+    method: 'GET',
+    url: "/roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition",
+  },
+  {
+    id: 'gElig',
+    method: 'GET',
+    url: "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=group",
+  },
+  {
+    id: 'gAct',
+    method: 'GET',
+    url: "/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/filterByCurrentUser(on='principal')",
+  },
+  {
+    id: 'rReq',
+    method: 'GET',
+    url: "/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')?$filter=status eq 'PendingApproval'",
+  },
+  {
+    id: 'gReq',
+    method: 'GET',
+    url: "/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/filterByCurrentUser(on='principal')?$filter=status eq 'PendingApproval'",
+  },
 ];
 const batch = (requests: unknown) => graph(tenant, token, 'POST', '/$batch', { requests });
 
@@ -28,7 +52,12 @@ describe('$batch', () => {
   it('runs the six PIM reads (quotes, parentheses, spaces in urls) with per-item status, headers and body', async () => {
     const r = await batch(READS);
     expect(r.status).toBe(200);
-    const responses = r.json().responses as { id: string; status: number; headers: Record<string, string>; body: { value: unknown[] } }[];
+    const responses = r.json().responses as {
+      id: string;
+      status: number;
+      headers: Record<string, string>;
+      body: { value: unknown[] };
+    }[];
     expect(responses.map((x) => x.id)).toEqual(READS.map((x) => x.id));
     for (const item of responses) {
       expect(item.status).toBe(200);
@@ -49,14 +78,30 @@ describe('$batch', () => {
     expect(tooMany.status).toBe(400);
     expect(tooMany.json().error.code).toBe('BadRequest');
     expect((await batch(Array.from({ length: 20 }, (_, i) => ({ ...READS[0], id: String(i) })))).status).toBe(200);
-    expect((await batch([{ ...READS[0], id: 'a' }, { ...READS[1], id: 'A' }])).status).toBe(400);
+    expect(
+      (
+        await batch([
+          { ...READS[0], id: 'a' },
+          { ...READS[1], id: 'A' },
+        ])
+      ).status,
+    ).toBe(400);
     const raw = await graph(tenant, token, 'POST', '/$batch', undefined, {});
     expect(raw.status).toBe(400);
   });
 
   it('applies a per-item fault (429 with Retry-After) only to the matching item', async () => {
-    await tenant.control.addFault({ match: { batchItemUrl: 'group/eligibilityScheduleInstances' }, times: 1, respond: { status: 429, headers: { 'Retry-After': '2.128' } } });
-    const responses = (await batch(READS)).json().responses as { id: string; status: number; headers: Record<string, string>; body: { error?: { code: string } } }[];
+    await tenant.control.addFault({
+      match: { batchItemUrl: 'group/eligibilityScheduleInstances' },
+      times: 1,
+      respond: { status: 429, headers: { 'Retry-After': '2.128' } },
+    });
+    const responses = (await batch(READS)).json().responses as {
+      id: string;
+      status: number;
+      headers: Record<string, string>;
+      body: { error?: { code: string } };
+    }[];
     const g = responses.find((x) => x.id === 'gElig')!;
     expect(g.status).toBe(429);
     expect(g.headers['Retry-After']).toBe('2.128');
@@ -67,17 +112,38 @@ describe('$batch', () => {
   });
 
   it('dependsOn: a failed dependency gives 424', async () => {
-    await tenant.control.addFault({ match: { batchItemUrl: 'roleEligibilityScheduleInstances' }, times: 1, respond: { status: 503 } });
-    const responses = (await batch([READS[0], { ...READS[1], dependsOn: ['rElig'] }])).json().responses as { id: string; status: number }[];
+    await tenant.control.addFault({
+      match: { batchItemUrl: 'roleEligibilityScheduleInstances' },
+      times: 1,
+      respond: { status: 503 },
+    });
+    const responses = (await batch([READS[0], { ...READS[1], dependsOn: ['rElig'] }])).json().responses as {
+      id: string;
+      status: number;
+    }[];
     expect(responses.map((x) => x.status)).toEqual([503, 424]);
   });
 
   it('runs POSTs (with Content-Type) through the same validation', async () => {
-    const body = { action: 'selfActivate', principalId: '8a3f5b2c-1d4e-4f6a-9b7c-2e1d0c9b8a71', roleDefinitionId: '62e90394-69f5-4237-9190-012177145e10', directoryScopeId: '/', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } } };
-    const responses = (await batch([
-      { id: '1', method: 'POST', url: '/roleManagement/directory/roleAssignmentScheduleRequests', headers: { 'Content-Type': 'application/json' }, body },
-      { id: '2', method: 'POST', url: '/roleManagement/directory/roleAssignmentScheduleRequests', body },
-    ])).json().responses as { status: number; body: { error: { message: string } } }[];
+    const body = {
+      action: 'selfActivate',
+      principalId: '8a3f5b2c-1d4e-4f6a-9b7c-2e1d0c9b8a71',
+      roleDefinitionId: '62e90394-69f5-4237-9190-012177145e10',
+      directoryScopeId: '/',
+      scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } },
+    };
+    const responses = (
+      await batch([
+        {
+          id: '1',
+          method: 'POST',
+          url: '/roleManagement/directory/roleAssignmentScheduleRequests',
+          headers: { 'Content-Type': 'application/json' },
+          body,
+        },
+        { id: '2', method: 'POST', url: '/roleManagement/directory/roleAssignmentScheduleRequests', body },
+      ])
+    ).json().responses as { status: number; body: { error: { message: string } } }[];
     expect(responses[0]!.status).toBe(400);
     expect(responses[0]!.body.error.message).toBe('The following policy rules failed: ["JustificationRule"]');
     expect(responses[1]!.status).toBe(400);

@@ -41,9 +41,18 @@ describe('authorize + token (PKCE, SPA)', () => {
     const frag = fragmentOf(loc);
     expect(frag.get('state')).toBe(start.state);
     expect(frag.get('session_state')).toBeTruthy();
-    expect(JSON.parse(Buffer.from(frag.get('client_info')!, 'base64url').toString())).toEqual({ uid: '8a3f5b2c-1d4e-4f6a-9b7c-2e1d0c9b8a71', utid: '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b' });
+    expect(JSON.parse(Buffer.from(frag.get('client_info')!, 'base64url').toString())).toEqual({
+      uid: '8a3f5b2c-1d4e-4f6a-9b7c-2e1d0c9b8a71',
+      utid: '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+    });
 
-    const fields = { grant_type: 'authorization_code', code: frag.get('code')!, redirect_uri: REDIRECT_URI, code_verifier: start.verifier, scope: ALL_SCOPES };
+    const fields = {
+      grant_type: 'authorization_code',
+      code: frag.get('code')!,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: start.verifier,
+      scope: ALL_SCOPES,
+    };
     const tok = await redeem(tenant, fields);
     expect(tok.status).toBe(200);
     expect(tok.headers['access-control-allow-origin']).toBe(EXT_ORIGIN);
@@ -53,7 +62,13 @@ describe('authorize + token (PKCE, SPA)', () => {
     expect(body.scope.split(' ')).toContain('RoleAssignmentSchedule.ReadWrite.Directory');
     expect(body.scope).not.toContain('https://graph.microsoft.com/');
     const id = peekClaims(body.id_token)!;
-    expect(id).toMatchObject({ aud: CLIENT_ID, nonce: start.nonce, tid: '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b', preferred_username: ADMIN, name: 'Lidia Holloway' });
+    expect(id).toMatchObject({
+      aud: CLIENT_ID,
+      nonce: start.nonce,
+      tid: '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+      preferred_username: ADMIN,
+      name: 'Lidia Holloway',
+    });
     expect(id.iss).toBe('https://login.microsoftonline.com/6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b/v2.0');
     const at = peekClaims(body.access_token)!;
     expect(at.aud).toBe('https://graph.microsoft.com');
@@ -72,17 +87,33 @@ describe('authorize + token (PKCE, SPA)', () => {
       return { code: fragmentOf(p.headers.location).get('code')!, verifier: s.verifier };
     };
     const a = await mk();
-    const bad = await redeem(tenant, { grant_type: 'authorization_code', code: a.code, redirect_uri: REDIRECT_URI, code_verifier: 'x'.repeat(43) });
+    const bad = await redeem(tenant, {
+      grant_type: 'authorization_code',
+      code: a.code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: 'x'.repeat(43),
+    });
     expect(bad.json()).toMatchObject({ error: 'invalid_grant', error_codes: [50148] });
     const b = await mk();
-    const noOrigin = await redeem(tenant, { grant_type: 'authorization_code', code: b.code, redirect_uri: REDIRECT_URI, code_verifier: b.verifier }, null);
+    const noOrigin = await redeem(
+      tenant,
+      { grant_type: 'authorization_code', code: b.code, redirect_uri: REDIRECT_URI, code_verifier: b.verifier },
+      null,
+    );
     expect(noOrigin.status).toBe(400);
     const err = noOrigin.json();
     expect(err).toMatchObject({ error: 'invalid_request', error_codes: [9002327] });
     expect(err.error_description).toMatch(/^AADSTS9002327: /);
-    expect(Object.keys(err)).toEqual(expect.arrayContaining(['error', 'error_description', 'error_codes', 'timestamp', 'trace_id', 'correlation_id']));
+    expect(Object.keys(err)).toEqual(
+      expect.arrayContaining(['error', 'error_description', 'error_codes', 'timestamp', 'trace_id', 'correlation_id']),
+    );
     const c = await mk();
-    const otherRedirect = await redeem(tenant, { grant_type: 'authorization_code', code: c.code, redirect_uri: 'https://evil.example/', code_verifier: c.verifier });
+    const otherRedirect = await redeem(tenant, {
+      grant_type: 'authorization_code',
+      code: c.code,
+      redirect_uri: 'https://evil.example/',
+      code_verifier: c.verifier,
+    });
     expect(otherRedirect.json().error).toBe('invalid_grant');
   });
 
@@ -95,7 +126,8 @@ describe('authorize + token (PKCE, SPA)', () => {
   });
 
   it('accepts the tenant GUID, organizations and common as authority, and 404s an unknown tenant', async () => {
-    for (const t of ['6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b', 'organizations', 'common']) expect((await authorize(tenant, { tenant: t })).result.status).toBe(200);
+    for (const t of ['6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b', 'organizations', 'common'])
+      expect((await authorize(tenant, { tenant: t })).result.status).toBe(200);
     const other = await authorize(tenant, { tenant: 'fabrikam.onmicrosoft.com' });
     expect(other.result.text).toContain('AADSTS90002');
   });
@@ -114,11 +146,17 @@ describe('refresh tokens', () => {
   it('rotates, and expires 24 h (stand-in clock) after the original sign-in with AADSTS700084', async () => {
     const tok = await signIn(tenant);
     await tenant.control.advance(23 * HOUR);
-    const r1 = await redeem(tenant, { grant_type: 'refresh_token', refresh_token: tok.refresh_token, scope: ALL_SCOPES });
+    const r1 = await redeem(tenant, {
+      grant_type: 'refresh_token',
+      refresh_token: tok.refresh_token,
+      scope: ALL_SCOPES,
+    });
     expect(r1.status).toBe(200);
     const rotated = r1.json().refresh_token as string;
     expect(rotated).not.toBe(tok.refresh_token);
-    expect(peekClaims(r1.json().access_token)!.exp).toBe(Math.floor(Date.parse(await tenant.control.now()) / 1000) + 3600);
+    expect(peekClaims(r1.json().access_token)!.exp).toBe(
+      Math.floor(Date.parse(await tenant.control.now()) / 1000) + 3600,
+    );
     await tenant.control.advance(HOUR + 60_000);
     const r2 = await redeem(tenant, { grant_type: 'refresh_token', refresh_token: rotated, scope: ALL_SCOPES });
     expect(r2.status).toBe(400);
@@ -133,7 +171,11 @@ describe('refresh tokens', () => {
     scenario.app.scopeEcho = scopeEcho;
     await tenant.control.loadScenario(scenario);
     const tok = await signIn(tenant);
-    const r = await redeem(tenant, { grant_type: 'refresh_token', refresh_token: tok.refresh_token, scope: ALL_SCOPES });
+    const r = await redeem(tenant, {
+      grant_type: 'refresh_token',
+      refresh_token: tok.refresh_token,
+      scope: ALL_SCOPES,
+    });
     const graphScopes = (r.json().scope as string).split(' ').filter((x) => /Schedule|Policy/.test(x));
     expect(graphScopes).toContain(expected);
     expect(graphScopes).toHaveLength(6);
@@ -142,7 +184,11 @@ describe('refresh tokens', () => {
   it('revokeSignIns: the refresh token answers AADSTS50173 and prompt=none finds no session', async () => {
     const tok = await signIn(tenant);
     await tenant.control.revokeSignIns('adm-lidia@contoso.onmicrosoft.com');
-    const r = await redeem(tenant, { grant_type: 'refresh_token', refresh_token: tok.refresh_token, scope: ALL_SCOPES });
+    const r = await redeem(tenant, {
+      grant_type: 'refresh_token',
+      refresh_token: tok.refresh_token,
+      scope: ALL_SCOPES,
+    });
     expect(r.status).toBe(400);
     expect(r.json()).toMatchObject({ error: 'invalid_grant', error_codes: [50173] });
     expect((await tenant.control.state()).sessions).toBe(0);
@@ -151,7 +197,12 @@ describe('refresh tokens', () => {
   it('answers interaction_required with the claims when the grant lacks the requested authentication context', async () => {
     const tok = await signIn(tenant);
     const claims = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}';
-    const r = await redeem(tenant, { grant_type: 'refresh_token', refresh_token: tok.refresh_token, scope: ALL_SCOPES, claims });
+    const r = await redeem(tenant, {
+      grant_type: 'refresh_token',
+      refresh_token: tok.refresh_token,
+      scope: ALL_SCOPES,
+      claims,
+    });
     expect(r.status).toBe(400);
     expect(r.json()).toMatchObject({ error: 'interaction_required', claims });
   });
@@ -187,7 +238,16 @@ describe('prompt=none, sessions and step-up', () => {
     const approved = await submitLogin(tenant, start.result.text, { step: 'stepup' }, plain.cookie);
     expect(approved.status).toBe(302);
     const code = fragmentOf(approved.headers.location).get('code')!;
-    const tok = (await redeem(tenant, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: start.verifier, scope: ALL_SCOPES, claims })).json();
+    const tok = (
+      await redeem(tenant, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: start.verifier,
+        scope: ALL_SCOPES,
+        claims,
+      })
+    ).json();
     const at = peekClaims(tok.access_token)!;
     expect(at.acrs).toEqual(['c1']);
     expect(at.amr).toEqual(['pwd', 'mfa']);
@@ -219,9 +279,17 @@ describe('prompt=none, sessions and step-up', () => {
 
 describe('metadata, CORS', () => {
   it('serves openid-configuration and instance discovery', async () => {
-    const oc = await call(tenant, { host: 'login.microsoftonline.com', path: '/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration' });
-    expect(oc.json().token_endpoint).toBe('https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token');
-    const di = await call(tenant, { host: 'login.microsoftonline.com', path: '/common/discovery/instance?api-version=1.1&authorization_endpoint=x' });
+    const oc = await call(tenant, {
+      host: 'login.microsoftonline.com',
+      path: '/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration',
+    });
+    expect(oc.json().token_endpoint).toBe(
+      'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token',
+    );
+    const di = await call(tenant, {
+      host: 'login.microsoftonline.com',
+      path: '/common/discovery/instance?api-version=1.1&authorization_endpoint=x',
+    });
     expect(di.json().metadata[0].aliases).toContain('login.microsoftonline.com');
   });
 
@@ -231,7 +299,11 @@ describe('metadata, CORS', () => {
         host,
         method: 'OPTIONS',
         path: host.startsWith('graph') ? '/v1.0/$batch' : '/contoso.onmicrosoft.com/oauth2/v2.0/token',
-        headers: { Origin: EXT_ORIGIN, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type,client-request-id' },
+        headers: {
+          Origin: EXT_ORIGIN,
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'authorization,content-type,client-request-id',
+        },
       });
       expect(r.status).toBe(204);
       expect(r.headers['access-control-allow-origin']).toBe(EXT_ORIGIN);
@@ -239,10 +311,24 @@ describe('metadata, CORS', () => {
       expect(r.headers.vary).toBe('Origin');
     }
     const tok = await signIn(tenant);
-    const g = await graph(tenant, tok.access_token, 'GET', "/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/filterByCurrentUser(on='principal')", undefined, { Origin: 'moz-extension://abc-123' });
+    const g = await graph(
+      tenant,
+      tok.access_token,
+      'GET',
+      "/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/filterByCurrentUser(on='principal')",
+      undefined,
+      { Origin: 'moz-extension://abc-123' },
+    );
     expect(g.headers['access-control-allow-origin']).toBe('moz-extension://abc-123');
     expect(String(g.headers['access-control-expose-headers'])).toContain('Retry-After');
-    const other = await graph(tenant, tok.access_token, 'GET', "/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/filterByCurrentUser(on='principal')", undefined, { Origin: 'https://evil.example' });
+    const other = await graph(
+      tenant,
+      tok.access_token,
+      'GET',
+      "/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/filterByCurrentUser(on='principal')",
+      undefined,
+      { Origin: 'https://evil.example' },
+    );
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
     const log = await tenant.control.log();
     expect(log.filter((e) => e.method === 'OPTIONS')).toHaveLength(2);

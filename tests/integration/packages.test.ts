@@ -88,7 +88,8 @@ const packages = new Map<Browser, { files: Map<string, Buffer>; manifest: Manife
 
 beforeAll(() => {
   // `npm test` packs before the tests run; a standalone `vitest --project integration` packs here.
-  if (!BROWSERS.every((b) => existsSync(pkg(b)))) execFileSync('node', ['scripts/zip.mjs'], { cwd: root, stdio: 'inherit' });
+  if (!BROWSERS.every((b) => existsSync(pkg(b))))
+    execFileSync('node', ['scripts/zip.mjs'], { cwd: root, stdio: 'inherit' });
   for (const b of BROWSERS) {
     const files = unzip(pkg(b));
     const raw = files.get('manifest.json');
@@ -126,11 +127,15 @@ describe.each(BROWSERS)('%s package', (browser) => {
     expect([...csp.values()].flat()).not.toContain("'unsafe-eval'");
     expect(csp.get('script-src')).toEqual(["'self'"]);
     const connect = csp.get('connect-src') ?? [];
-    expect(sorted(connect)).toEqual(sorted([...new Set(CLOUDS.flatMap((c) => [new URL(c.authority).origin, new URL(c.graph).origin]))]));
+    expect(sorted(connect)).toEqual(
+      sorted([...new Set(CLOUDS.flatMap((c) => [new URL(c.authority).origin, new URL(c.graph).origin]))]),
+    );
     for (const origin of connect) {
       const url = new URL(origin);
       expect(url.protocol).toBe('https:');
-      expect(url.hostname).toMatch(/(^|\.)(microsoftonline\.com|microsoft\.com|microsoftonline\.us|microsoft\.us|chinacloudapi\.cn)$/);
+      expect(url.hostname).toMatch(
+        /(^|\.)(microsoftonline\.com|microsoft\.com|microsoftonline\.us|microsoft\.us|chinacloudapi\.cn)$/,
+      );
     }
   });
 

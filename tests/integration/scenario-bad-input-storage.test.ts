@@ -41,14 +41,21 @@ describe('bad input: older-version and corrupted storage', () => {
   });
 
   it('a snapshot written by an older version (no sections) is backed up and dropped, to be fetched again', async () => {
-    const old = { fetchedAt: '2025-01-01T00:00:00.000Z', principalId: 'me', assignments: [{ key: 'role:x:/', displayName: 'X' }] };
+    const old = {
+      fetchedAt: '2025-01-01T00:00:00.000Z',
+      principalId: 'me',
+      assignments: [{ key: 'role:x:/', displayName: 'X' }],
+    };
     await fakeBrowser.storage.local.set({ snapshot: old });
     expect(await snapshotItem.get()).toBeNull();
     expect((await backups('snapshot'))[0]![1]).toEqual(old);
   });
 
   it('an unreadable settings item is reset to its defaults alone; the other items are untouched', async () => {
-    await fakeBrowser.storage.sync.set({ settings: { leadTimesMinutes: 'ten', refreshMinutes: -1 }, favourites: ['role:a:/'] });
+    await fakeBrowser.storage.sync.set({
+      settings: { leadTimesMinutes: 'ten', refreshMinutes: -1 },
+      favourites: ['role:a:/'],
+    });
     expect(await settingsItem.get()).toEqual(DEFAULT_SETTINGS);
     expect(await favouritesItem.get()).toEqual(['role:a:/']);
     const sync = (await fakeBrowser.storage.sync.get(null)) as Record<string, unknown>;

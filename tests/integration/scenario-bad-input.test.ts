@@ -17,7 +17,12 @@ const SELF = { id: 'ext', origin: 'chrome-extension://ext/' };
 const NAMES = Object.keys(protocol) as MessageName[];
 const POPUP = { id: 'ext', url: 'chrome-extension://ext/popup.html' };
 const EXCHANGE = 'https://admin.exchange.microsoft.com/#/mailboxes';
-const CONTENT = { id: 'ext', url: EXCHANGE, frameId: 0, tab: { id: 3, url: EXCHANGE } } as unknown as Browser.runtime.MessageSender;
+const CONTENT = {
+  id: 'ext',
+  url: EXCHANGE,
+  frameId: 0,
+  tab: { id: 3, url: EXCHANGE },
+} as unknown as Browser.runtime.MessageSender;
 
 function harness(context: 'background' | 'auth') {
   const calls: string[] = [];
@@ -38,7 +43,14 @@ afterEach(() => {
 });
 
 const BIG = 'x'.repeat(100_000);
-const ctx = { connection: { cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: '11111111-2222-4333-8444-555555555555' }, account: null };
+const ctx = {
+  connection: {
+    cloudId: 'global',
+    tenant: 'contoso.onmicrosoft.com',
+    clientId: '11111111-2222-4333-8444-555555555555',
+  },
+  account: null,
+};
 /** One oversized payload per message type that has fields to oversize (the field-less ones are covered below). */
 const OVERSIZED: Partial<Record<MessageName, unknown>> = {
   'pim.activate': { keys: Array.from({ length: 21 }, (_, i) => `role:${i}:/`), input: null },
@@ -58,7 +70,13 @@ const OVERSIZED: Partial<Record<MessageName, unknown>> = {
   'portal.extend': { key: BIG },
   'portal.layout': { corner: BIG },
 };
-const FIELDLESS: MessageName[] = ['portals.reload', 'auth.signedIn', 'auth.signOut', 'connection.check', 'portal.hello'];
+const FIELDLESS: MessageName[] = [
+  'portals.reload',
+  'auth.signedIn',
+  'auth.signOut',
+  'connection.check',
+  'portal.hello',
+];
 
 describe('bad input: every message type', () => {
   it('a malformed payload of every message type is rejected with bad-request and never reaches its handler', async () => {
@@ -66,7 +84,10 @@ describe('bad input: every message type', () => {
       const h = harness(contextOf(name));
       for (const payload of ['not an object', 42, null, [name]]) {
         const r = await h.send({ name, payload }, POPUP);
-        expect(r.reply, `${name} ${JSON.stringify(payload)}`).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+        expect(r.reply, `${name} ${JSON.stringify(payload)}`).toMatchObject({
+          ok: false,
+          error: { code: 'bad-request' },
+        });
       }
       expect(h.calls).toEqual([]);
     }
@@ -76,7 +97,10 @@ describe('bad input: every message type', () => {
     expect([...Object.keys(OVERSIZED), ...FIELDLESS].sort()).toEqual([...NAMES].sort());
     for (const [name, payload] of Object.entries(OVERSIZED) as Array<[MessageName, unknown]>) {
       const h = harness(contextOf(name));
-      expect((await h.send({ name, payload }, POPUP)).reply, name).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+      expect((await h.send({ name, payload }, POPUP)).reply, name).toMatchObject({
+        ok: false,
+        error: { code: 'bad-request' },
+      });
       expect(h.calls).toEqual([]);
     }
   });
@@ -84,7 +108,11 @@ describe('bad input: every message type', () => {
   it('a 100 kB extra field on a field-less message is stripped before the handler sees it', async () => {
     for (const name of FIELDLESS) {
       let seen: unknown;
-      const listener = createListener('background', { [name]: async (p: unknown) => ((seen = p), { ok: true }) } as Handlers, SELF);
+      const listener = createListener(
+        'background',
+        { [name]: async (p: unknown) => ((seen = p), { ok: true }) } as Handlers,
+        SELF,
+      );
       await new Promise((resolve) => listener({ name, payload: { extra: BIG } }, POPUP as never, resolve));
       expect(seen).toEqual({});
     }
@@ -93,7 +121,10 @@ describe('bad input: every message type', () => {
   it('every message type sent by another extension is rejected as forbidden', async () => {
     for (const name of NAMES) {
       const h = harness(contextOf(name));
-      const r = await h.send({ name, payload: {} }, { id: 'some-other-extension', url: 'chrome-extension://some-other-extension/x.html' });
+      const r = await h.send(
+        { name, payload: {} },
+        { id: 'some-other-extension', url: 'chrome-extension://some-other-extension/x.html' },
+      );
       expect(r.reply, name).toMatchObject({ ok: false, error: { code: 'forbidden' } });
       expect(h.calls).toEqual([]);
     }
@@ -102,7 +133,10 @@ describe('bad input: every message type', () => {
   it('every extension-only message sent by the portal content script is rejected as forbidden', async () => {
     for (const name of NAMES.filter((n) => protocol[n].from === 'extension')) {
       const h = harness(contextOf(name));
-      expect((await h.send({ name, payload: {} }, CONTENT)).reply, name).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect((await h.send({ name, payload: {} }, CONTENT)).reply, name).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      });
     }
   });
 
@@ -110,7 +144,10 @@ describe('bad input: every message type', () => {
     const evil = { id: 'ext', url: 'https://evil.example/', frameId: 0, tab: { id: 9, url: 'https://evil.example/' } };
     for (const name of ['portal.activate', 'portal.deactivate', 'portal.extend'] as const) {
       const h = harness('background');
-      expect((await h.send({ name, payload: { key: 'role:x:/' } }, evil)).reply).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect((await h.send({ name, payload: { key: 'role:x:/' } }, evil)).reply).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      });
       expect(h.calls).toEqual([]);
     }
   });
@@ -123,19 +160,35 @@ describe('bad input: every message type', () => {
 
   it('a portal frame URL that disagrees with its tab (a spoofed portal) is rejected', async () => {
     const h = harness('background');
-    const r = await h.send({ name: 'portal.activate', payload: { key: 'role:x:/' } }, { ...CONTENT, tab: { id: 3, url: 'https://evil.example/' } });
+    const r = await h.send(
+      { name: 'portal.activate', payload: { key: 'role:x:/' } },
+      { ...CONTENT, tab: { id: 3, url: 'https://evil.example/' } },
+    );
     expect(r.reply).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('a message with no sender id (a web page) is rejected as forbidden', async () => {
     const h = harness('background');
-    const r = await h.send({ name: 'pim.activate', payload: { keys: ['role:x:/'], input: null } }, { url: 'https://evil.example/' });
+    const r = await h.send(
+      { name: 'pim.activate', payload: { keys: ['role:x:/'], input: null } },
+      { url: 'https://evil.example/' },
+    );
     expect(r.reply).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('messages that are not envelopes, unknown names and prototype names are ignored without an answer', async () => {
     const h = harness('background');
-    for (const message of ['pim.activate', null, 7, [], { name: 'x'.repeat(65), payload: {} }, { name: 'pim.nope', payload: {} }, { name: '__proto__', payload: {} }, { name: 'constructor', payload: {} }, { name: 'toString' }]) {
+    for (const message of [
+      'pim.activate',
+      null,
+      7,
+      [],
+      { name: 'x'.repeat(65), payload: {} },
+      { name: 'pim.nope', payload: {} },
+      { name: '__proto__', payload: {} },
+      { name: 'constructor', payload: {} },
+      { name: 'toString' },
+    ]) {
       expect((await h.send(message, POPUP)).answered).toBe(false);
     }
     expect(h.calls).toEqual([]);
@@ -145,7 +198,9 @@ describe('bad input: every message type', () => {
     const bg = harness('background');
     const auth = harness('auth');
     expect((await bg.send({ name: 'auth.token', payload: {} }, POPUP)).answered).toBe(false);
-    expect((await auth.send({ name: 'pim.activate', payload: { keys: ['k'], input: null } }, POPUP)).answered).toBe(false);
+    expect((await auth.send({ name: 'pim.activate', payload: { keys: ['k'], input: null } }, POPUP)).answered).toBe(
+      false,
+    );
   });
 
   it('a rejected message is logged once per name and reason, however often it is repeated', async () => {
@@ -159,25 +214,48 @@ describe('bad input: every message type', () => {
 
 describe('bad input: portal commands the portal does not justify', () => {
   const base: Assignment = {
-    key: 'role:0b5e7a3c-1111-4222-8333-944455556666:/', kind: 'role', state: 'eligible', id: 'i', principalId: 'me', targetId: '0b5e7a3c-1111-4222-8333-944455556666',
-    displayName: 'Custom Auditor', directoryScopeId: '/', scopeName: null, accessId: null, assignmentType: null, memberType: 'direct',
-    startDateTime: null, endDateTime: null, grants: [], status: null, justification: null,
+    key: 'role:0b5e7a3c-1111-4222-8333-944455556666:/',
+    kind: 'role',
+    state: 'eligible',
+    id: 'i',
+    principalId: 'me',
+    targetId: '0b5e7a3c-1111-4222-8333-944455556666',
+    displayName: 'Custom Auditor',
+    directoryScopeId: '/',
+    scopeName: null,
+    accessId: null,
+    assignmentType: null,
+    memberType: 'direct',
+    startDateTime: null,
+    endDateTime: null,
+    grants: [],
+    status: null,
+    justification: null,
   };
   const commands = { deactivate: vi.fn(), confirm: vi.fn() };
   const handlers = createPortalCommandHandlers({
-    snapshot: async () => ({ fetchedAt: new Date().toISOString(), principalId: 'me', assignments: [base], sections: {} }),
+    snapshot: async () => ({
+      fetchedAt: new Date().toISOString(),
+      principalId: 'me',
+      assignments: [base],
+      sections: {},
+    }),
     ...commands,
     prefs: async () => ({}),
     sharePointHosts: async () => [],
   });
 
   it('a portal command for a role that does not apply to that portal is refused before any request', async () => {
-    await expect(handlers['portal.activate']({ key: base.key }, CONTENT)).rejects.toMatchObject({ code: 'not-relevant' });
+    await expect(handlers['portal.activate']({ key: base.key }, CONTENT)).rejects.toMatchObject({
+      code: 'not-relevant',
+    });
     expect(commands.confirm).not.toHaveBeenCalled();
   });
 
   it('a portal command for a key that is not in the snapshot is refused before any request', async () => {
-    await expect(handlers['portal.deactivate']({ key: 'role:forged:/', visible: true }, CONTENT)).rejects.toMatchObject({ code: 'unknown-key' });
+    await expect(handlers['portal.deactivate']({ key: 'role:forged:/', visible: true }, CONTENT)).rejects.toMatchObject(
+      { code: 'unknown-key' },
+    );
     expect(commands.deactivate).not.toHaveBeenCalled();
   });
 });

@@ -22,7 +22,8 @@ import { CONNECTION, ME, mem, SIGNED_IN, tenantFetch } from './scenario-world';
 
 let tenant: FakeTenant;
 let token: string;
-const ELIG = "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition";
+const ELIG =
+  "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition";
 
 beforeAll(async () => {
   tenant = await startFakeTenant();
@@ -35,20 +36,39 @@ beforeEach(async () => {
 });
 
 const client = (o: { timeoutMs?: number; getToken?: (x: { forceRefresh: boolean }) => Promise<string> } = {}) =>
-  createGraphClient({ getToken: o.getToken ?? (async () => token), graphBase: 'https://graph.microsoft.com', fetch: tenantFetch(tenant, 30_000), timeoutMs: o.timeoutMs });
-const gets = async (fragment: string) => (await tenant.control.log()).filter((e) => e.method === 'GET' && e.path.includes(fragment));
+  createGraphClient({
+    getToken: o.getToken ?? (async () => token),
+    graphBase: 'https://graph.microsoft.com',
+    fetch: tenantFetch(tenant, 30_000),
+    timeoutMs: o.timeoutMs,
+  });
+const gets = async (fragment: string) =>
+  (await tenant.control.log()).filter((e) => e.method === 'GET' && e.path.includes(fragment));
 const batches = async () => (await tenant.control.log()).filter((e) => e.path === '/v1.0/$batch');
 const failure = async (p: Promise<unknown>) => {
-  const e = await p.then(() => null, (x: unknown) => x);
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(GraphRequestError);
   return e as GraphRequestError;
 };
 const refresh = (previous: Snapshot | null = null, sleep?: (ms: number) => Promise<void>) =>
-  refreshSnapshot({ graph: client(), principalId: ME, previous, groupInfo: {}, now: new Date(), ...(sleep ? { sleep } : {}) });
+  refreshSnapshot({
+    graph: client(),
+    principalId: ME,
+    previous,
+    groupInfo: {},
+    now: new Date(),
+    ...(sleep ? { sleep } : {}),
+  });
 
 describe('Graph faults: throttling and server errors', () => {
   it('429 with Retry-After 2.5 is waited and retried once', async () => {
-    await tenant.control.addFault({ match: { path: 'roleEligibilityScheduleInstances' }, respond: { status: 429, headers: { 'Retry-After': '2.5' } } });
+    await tenant.control.addFault({
+      match: { path: 'roleEligibilityScheduleInstances' },
+      respond: { status: 429, headers: { 'Retry-After': '2.5' } },
+    });
     const started = Date.now();
     await client().get(ELIG);
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_400);
@@ -56,14 +76,21 @@ describe('Graph faults: throttling and server errors', () => {
   });
 
   it('429 with a Retry-After beyond the cap is returned at once with the wait, not retried early', async () => {
-    await tenant.control.addFault({ match: { path: 'roleEligibilityScheduleInstances' }, respond: { status: 429, headers: { 'Retry-After': '120' } } });
+    await tenant.control.addFault({
+      match: { path: 'roleEligibilityScheduleInstances' },
+      respond: { status: 429, headers: { 'Retry-After': '120' } },
+    });
     const e = await failure(client().get(ELIG));
     expect(e.error).toMatchObject({ status: 429, retryAfterSeconds: 120 });
     expect(await gets('roleEligibilityScheduleInstances')).toHaveLength(1);
   });
 
   it('503 with Retry-After 0.2 twice, then success: retried twice', async () => {
-    await tenant.control.addFault({ match: { path: 'roleEligibilityScheduleInstances' }, times: 2, respond: { status: 503, headers: { 'Retry-After': '0.2' } } });
+    await tenant.control.addFault({
+      match: { path: 'roleEligibilityScheduleInstances' },
+      times: 2,
+      respond: { status: 503, headers: { 'Retry-After': '0.2' } },
+    });
     await client().get(ELIG);
     expect((await gets('roleEligibilityScheduleInstances')).map((e) => e.status)).toEqual([503, 503, 200]);
   });
@@ -76,8 +103,13 @@ describe('Graph faults: throttling and server errors', () => {
   });
 
   it('500 on an activation POST is not retried: one POST', async () => {
-    await tenant.control.addFault({ match: { method: 'POST', path: 'roleAssignmentScheduleRequests' }, respond: { status: 500 } });
-    const e = await failure(client().post('/roleManagement/directory/roleAssignmentScheduleRequests', { action: 'selfActivate' }));
+    await tenant.control.addFault({
+      match: { method: 'POST', path: 'roleAssignmentScheduleRequests' },
+      respond: { status: 500 },
+    });
+    const e = await failure(
+      client().post('/roleManagement/directory/roleAssignmentScheduleRequests', { action: 'selfActivate' }),
+    );
     expect(e.status).toBe(500);
     expect((await tenant.control.log()).filter((x) => x.method === 'POST')).toHaveLength(1);
   });
@@ -85,7 +117,10 @@ describe('Graph faults: throttling and server errors', () => {
 
 describe('Graph faults: the network', () => {
   it('a request that never answers times out as a network error (status 0) instead of hanging', async () => {
-    await tenant.control.addFault({ match: { path: 'roleEligibilityScheduleInstances' }, respond: { kind: 'timeout' } });
+    await tenant.control.addFault({
+      match: { path: 'roleEligibilityScheduleInstances' },
+      respond: { kind: 'timeout' },
+    });
     const started = Date.now();
     const e = await failure(client({ timeoutMs: 400 }).get(ELIG));
     expect(e.error).toMatchObject({ status: 0, code: 'NetworkError' });
@@ -99,7 +134,10 @@ describe('Graph faults: the network', () => {
   });
 
   it('a 200 with JSON cut short is an InvalidResponse error, not a crash', async () => {
-    await tenant.control.addFault({ match: { path: 'roleEligibilityScheduleInstances' }, respond: { kind: 'malformed-json' } });
+    await tenant.control.addFault({
+      match: { path: 'roleEligibilityScheduleInstances' },
+      respond: { kind: 'malformed-json' },
+    });
     const e = await failure(client().get(ELIG));
     expect(e.error).toMatchObject({ status: 200, code: 'InvalidResponse' });
   });
@@ -113,19 +151,28 @@ describe('Graph faults: the network', () => {
 describe('Graph faults: per-item $batch failures', () => {
   async function sectionFailure(status: number) {
     const first = (await refresh()).snapshot;
-    await tenant.control.addFault({ match: { batchItemUrl: 'group/eligibilityScheduleInstances' }, respond: { status } });
+    await tenant.control.addFault({
+      match: { batchItemUrl: 'group/eligibilityScheduleInstances' },
+      respond: { status },
+    });
     const second = (await refresh(first)).snapshot;
     expect(second.sections.groupEligible?.error?.status).toBe(status);
     expect(second.sections.roleEligible?.error).toBeNull();
-    const groups = (s: Snapshot) => s.assignments.filter((a) => a.kind === 'group' && a.state === 'eligible').map((a) => a.key);
+    const groups = (s: Snapshot) =>
+      s.assignments.filter((a) => a.kind === 'group' && a.state === 'eligible').map((a) => a.key);
     expect(groups(second)).toEqual(groups(first));
   }
 
-  it("a $batch where one item fails with 403 (scope not consented) keeps that section's last data and updates the rest", () => sectionFailure(403));
-  it("a $batch where one item fails with 500 keeps that section's last data and updates the rest", () => sectionFailure(500));
+  it("a $batch where one item fails with 403 (scope not consented) keeps that section's last data and updates the rest", () =>
+    sectionFailure(403));
+  it("a $batch where one item fails with 500 keeps that section's last data and updates the rest", () =>
+    sectionFailure(500));
 
   it('a $batch item throttled with Retry-After 1.25 is re-sent alone once after 1250 ms', async () => {
-    await tenant.control.addFault({ match: { batchItemUrl: 'roleAssignmentScheduleInstances' }, respond: { status: 429, headers: { 'Retry-After': '1.25' } } });
+    await tenant.control.addFault({
+      match: { batchItemUrl: 'roleAssignmentScheduleInstances' },
+      respond: { status: 429, headers: { 'Retry-After': '1.25' } },
+    });
     const waits: number[] = [];
     const r = await refresh(null, async (ms) => void waits.push(ms));
     expect(waits).toEqual([1250]);
@@ -135,7 +182,10 @@ describe('Graph faults: per-item $batch failures', () => {
   });
 
   it('a $batch item throttled for longer than worth waiting keeps its last data with the 429, without a second batch', async () => {
-    await tenant.control.addFault({ match: { batchItemUrl: 'roleAssignmentScheduleInstances' }, respond: { status: 429, headers: { 'Retry-After': '300' } } });
+    await tenant.control.addFault({
+      match: { batchItemUrl: 'roleAssignmentScheduleInstances' },
+      respond: { status: 429, headers: { 'Retry-After': '300' } },
+    });
     const r = await refresh();
     expect(r.snapshot.sections.roleActive?.error?.status).toBe(429);
     expect(await batches()).toHaveLength(2); // the read batch and the group/policy details, no retry of the throttled item
@@ -174,8 +224,12 @@ describe('Graph faults: tokens', () => {
       reset: async () => {},
       request: (async (name: string) => {
         requests.push(name);
-        if (name === 'auth.token') throw Object.assign(new Error('AADSTS700082: The refresh token has expired due to inactivity.'), { code: 'interaction-required' });
-        if (name === 'auth.renewalUrl') return { url: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?prompt=none' };
+        if (name === 'auth.token')
+          throw Object.assign(new Error('AADSTS700082: The refresh token has expired due to inactivity.'), {
+            code: 'interaction-required',
+          });
+        if (name === 'auth.renewalUrl')
+          return { url: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?prompt=none' };
         if (name === 'auth.redeem') throw new Error('login_required');
         return { ok: true };
       }) as AuthHost['request'],
@@ -190,9 +244,15 @@ describe('Graph faults: tokens', () => {
       connection: mem(CONNECTION),
       authState,
     });
-    const first = await provider.getToken().then(() => null, (e: unknown) => e);
+    const first = await provider.getToken().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(first).toBeInstanceOf(SignInRequiredError);
-    expect(authState.peek()).toMatchObject({ status: 'renewal-required', detail: expect.stringMatching(/Silent renewal failed/) });
+    expect(authState.peek()).toMatchObject({
+      status: 'renewal-required',
+      detail: expect.stringMatching(/Silent renewal failed/),
+    });
     expect(flows).toBe(1);
     expect((first as Error).message).toMatch(/sign in/i);
     // A second caller (the next alarm) tries once more and gives up the same way: bounded, never a loop.

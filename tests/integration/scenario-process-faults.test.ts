@@ -43,7 +43,14 @@ async function life(opts: Partial<Parameters<typeof world>[1]> = {}) {
 }
 
 /** What a worker does up to the moment it dies: journal the write, send it, never see the answer. */
-async function diedAfterSending(journal: ReturnType<typeof mem<JournalEntry[]>>, w: Awaited<ReturnType<typeof life>>, key: string, action: JournalEntry['action'], request: { path: string; body?: unknown }, send = true) {
+async function diedAfterSending(
+  journal: ReturnType<typeof mem<JournalEntry[]>>,
+  w: Awaited<ReturnType<typeof life>>,
+  key: string,
+  action: JournalEntry['action'],
+  request: { path: string; body?: unknown },
+  send = true,
+) {
   const now = new Date(await tenant.control.now());
   const j = createJournal({ item: journal, now: () => now, newId: () => `dead-${action}-${key}` });
   const body = (request.body ?? null) as Record<string, unknown> | null;
@@ -58,14 +65,22 @@ const snapshotOf = async (w: Awaited<ReturnType<typeof life>>) => {
 const eligible = (s: Snapshot, key: string) => s.assignments.find((a) => a.key === key && a.state === 'eligible')!;
 const active = (s: Snapshot, key: string) => s.assignments.find((a) => a.key === key && a.state === 'active')!;
 const pending = (s: Snapshot, key: string) => s.assignments.find((a) => a.key === key && a.state === 'pending')!;
-const justified = (s: Snapshot, key: string, now: Date) => activate(eligible(s, key), ME, { justification: `Planned change for ${eligible(s, key).displayName}`, durationMinutes: 60, now });
+const justified = (s: Snapshot, key: string, now: Date) =>
+  activate(eligible(s, key), ME, {
+    justification: `Planned change for ${eligible(s, key).displayName}`,
+    durationMinutes: 60,
+    now,
+  });
 
 describe('process faults: lost answers and the write journal', () => {
   it('an activation whose connection resets after PIM processed it is reported from Graph, with exactly one POST', async () => {
     const w = await life();
     await w.refresh();
     await tenant.control.clearLog();
-    await tenant.control.addFault({ match: { method: 'POST', path: 'roleAssignmentScheduleRequests' }, respond: { kind: 'processed-then-reset' } });
+    await tenant.control.addFault({
+      match: { method: 'POST', path: 'roleAssignmentScheduleRequests' },
+      respond: { kind: 'processed-then-reset' },
+    });
     const { results } = await w.h['pim.activate']({ keys: [K.exo], input: INPUT }, POPUP);
     expect(results[0]).toMatchObject({ kind: 'ok', status: 'Provisioned' });
     expect(await writes(tenant)).toHaveLength(1);
@@ -76,7 +91,10 @@ describe('process faults: lost answers and the write journal', () => {
     const w = await life();
     await w.refresh();
     await tenant.control.clearLog();
-    await tenant.control.addFault({ match: { method: 'POST', path: 'roleAssignmentScheduleRequests' }, respond: { kind: 'reset' } });
+    await tenant.control.addFault({
+      match: { method: 'POST', path: 'roleAssignmentScheduleRequests' },
+      respond: { kind: 'reset' },
+    });
     const { results } = await w.h['pim.activate']({ keys: [K.exo], input: INPUT }, POPUP);
     expect(results[0]).toMatchObject({ kind: 'retry' });
     expect(await writes(tenant)).toHaveLength(1);
@@ -88,7 +106,10 @@ describe('process faults: lost answers and the write journal', () => {
     const w = await life();
     await w.refresh();
     await tenant.control.clearLog();
-    await tenant.control.addFault({ match: { method: 'POST', path: 'roleAssignmentScheduleRequests' }, respond: { status: 504, headers: { 'Retry-After': '0.1' } } });
+    await tenant.control.addFault({
+      match: { method: 'POST', path: 'roleAssignmentScheduleRequests' },
+      respond: { status: 504, headers: { 'Retry-After': '0.1' } },
+    });
     const { results } = await w.h['pim.activate']({ keys: [K.exo], input: INPUT }, POPUP);
     expect(results[0]!.kind).toBe('retry');
     expect(await writes(tenant)).toHaveLength(1);
@@ -108,7 +129,12 @@ describe('process faults: lost answers and the write journal', () => {
     expect([...(verdicts as Map<string, { outcome: string }>).values()].map((v) => v.outcome)).toEqual(['landed']);
     expect(await writes(tenant)).toHaveLength(0);
     expect(journal.peek()).toEqual([]);
-    expect(activity.peek()[0]).toMatchObject({ action: 'activate', key: K.exo, outcome: 'Provisioned', requestId: expect.any(String) });
+    expect(activity.peek()[0]).toMatchObject({
+      action: 'activate',
+      key: K.exo,
+      outcome: 'Provisioned',
+      requestId: expect.any(String),
+    });
     await next.settled();
     expect(active(next.snapshot.peek()!, K.exo)).toBeTruthy();
   });
@@ -118,13 +144,22 @@ describe('process faults: lost answers and the write journal', () => {
     const activity = mem<ActivityEntry[]>([]);
     const dead = await life({ journal });
     const s = await snapshotOf(dead);
-    await diedAfterSending(journal, dead, K.exo, 'activate', justified(s, K.exo, new Date(await tenant.control.now())), false);
+    await diedAfterSending(
+      journal,
+      dead,
+      K.exo,
+      'activate',
+      justified(s, K.exo, new Date(await tenant.control.now())),
+      false,
+    );
     const next = await life({ journal, activity, snapshot: mem<Snapshot | null>(s) });
     await next.reconcile();
     expect(activity.peek()[0]).toMatchObject({ outcome: 'NotSent', text: expect.stringMatching(/nothing changed/) });
     expect(journal.peek()).toEqual([]);
     await tenant.control.clearLog();
-    expect((await next.h['pim.activate']({ keys: [K.exo], input: INPUT }, POPUP)).results[0]).toMatchObject({ kind: 'ok' });
+    expect((await next.h['pim.activate']({ keys: [K.exo], input: INPUT }, POPUP)).results[0]).toMatchObject({
+      kind: 'ok',
+    });
     expect(await writes(tenant)).toHaveLength(1);
   });
 
@@ -145,7 +180,14 @@ describe('process faults: lost answers and the write journal', () => {
     const journal = mem<JournalEntry[]>([]);
     const dead = await life({ journal });
     const s = await snapshotOf(dead);
-    await diedAfterSending(journal, dead, K.exo, 'activate', justified(s, K.exo, new Date(await tenant.control.now())), false);
+    await diedAfterSending(
+      journal,
+      dead,
+      K.exo,
+      'activate',
+      justified(s, K.exo, new Date(await tenant.control.now())),
+      false,
+    );
     await tenant.control.clearLog();
     // Both $batch calls fail: the policy read the command makes first, and the reconciliation's request list.
     await tenant.control.addFault({ match: { path: '$batch' }, times: 2, respond: { kind: 'reset' } });
@@ -180,7 +222,9 @@ describe('process faults: lost answers and the write journal', () => {
     const activity = mem<ActivityEntry[]>([]);
     const w = await life({ journal, activity });
     await w.refresh();
-    expect((await w.h['pim.activate']({ keys: [K.ga], input: INPUT }, POPUP)).results[0]).toMatchObject({ status: 'PendingApproval' });
+    expect((await w.h['pim.activate']({ keys: [K.ga], input: INPUT }, POPUP)).results[0]).toMatchObject({
+      status: 'PendingApproval',
+    });
     await w.settled();
     const s = await snapshotOf(w);
     await diedAfterSending(journal, w, K.ga, 'cancel', cancelRequest('role', pending(s, K.ga).id));
@@ -196,7 +240,13 @@ describe('process faults: lost answers and the write journal', () => {
     const activity = mem<ActivityEntry[]>([]);
     const dead = await life({ journal });
     const s = await snapshotOf(dead);
-    await diedAfterSending(journal, dead, K.teams, 'activate', justified(s, K.teams, new Date(await tenant.control.now())));
+    await diedAfterSending(
+      journal,
+      dead,
+      K.teams,
+      'activate',
+      justified(s, K.teams, new Date(await tenant.control.now())),
+    );
     const next = await life({ journal, activity, snapshot: mem<Snapshot | null>(s) });
     await next.reconcile();
     expect(activity.peek()[0]).toMatchObject({ key: K.teams, outcome: 'Provisioned' });
@@ -204,10 +254,25 @@ describe('process faults: lost answers and the write journal', () => {
 });
 
 describe('process faults: one assignment, several surfaces at once', () => {
-  const portalSender = { id: 'ext', url: 'https://admin.exchange.microsoft.com/#/mailboxes', frameId: 0, tab: { id: 7, url: 'https://admin.exchange.microsoft.com/#/mailboxes' } } as unknown as Browser.runtime.MessageSender;
+  const portalSender = {
+    id: 'ext',
+    url: 'https://admin.exchange.microsoft.com/#/mailboxes',
+    frameId: 0,
+    tab: { id: 7, url: 'https://admin.exchange.microsoft.com/#/mailboxes' },
+  } as unknown as Browser.runtime.MessageSender;
 
   it('popup, options and a notification activating the same role at once send one request', async () => {
-    const w = await life({ remembered: { [K.exo]: { templateId: 'tpl', durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null } } });
+    const w = await life({
+      remembered: {
+        [K.exo]: {
+          templateId: 'tpl',
+          durationMinutes: 60,
+          ticketNumber: null,
+          ticketSystem: null,
+          justification: null,
+        },
+      },
+    });
     await w.refresh();
     await tenant.control.clearLog();
     const [popup, options, notification] = await Promise.all([
@@ -228,9 +293,18 @@ describe('process faults: one assignment, several surfaces at once', () => {
     await w.settled();
     await tenant.control.advance(6 * 60_000);
     await w.refresh();
-    const portal = createPortalCommandHandlers({ snapshot: async () => w.snapshot.peek(), deactivate: w.portal.deactivate, confirm: async () => undefined, prefs: async () => ({}), sharePointHosts: async () => [] });
+    const portal = createPortalCommandHandlers({
+      snapshot: async () => w.snapshot.peek(),
+      deactivate: w.portal.deactivate,
+      confirm: async () => undefined,
+      prefs: async () => ({}),
+      sharePointHosts: async () => [],
+    });
     await tenant.control.clearLog();
-    await Promise.all([w.h['pim.deactivate']({ key: K.exo }, POPUP), portal['portal.deactivate']({ key: K.exo, visible: true }, portalSender)]);
+    await Promise.all([
+      w.h['pim.deactivate']({ key: K.exo }, POPUP),
+      portal['portal.deactivate']({ key: K.exo, visible: true }, portalSender),
+    ]);
     expect((await writes(tenant)).map((e) => (e.body as { action: string }).action)).toEqual(['selfDeactivate']);
   });
 });
@@ -247,7 +321,12 @@ describe('process faults: offline then online', () => {
         connection: { ...mem(CONNECTION), key: 'sync:connection', remove: async () => {}, watch: () => () => {} },
         authState: { ...mem(SIGNED_IN), key: 'local:authState', remove: async () => {}, watch: () => () => {} },
         snapshot: { ...w.snapshot, key: 'local:snapshot', remove: async () => {}, watch: () => () => {} },
-        groupInfo: { ...mem<Record<string, GroupInfo>>({}), key: 'local:groupInfo', remove: async () => {}, watch: () => () => {} },
+        groupInfo: {
+          ...mem<Record<string, GroupInfo>>({}),
+          key: 'local:groupInfo',
+          remove: async () => {},
+          watch: () => () => {},
+        },
         refreshState: { ...state, key: 'local:refreshState', remove: async () => {}, watch: () => () => {} },
       },
       fetch: async ({ previous, groupInfo, now }) => {

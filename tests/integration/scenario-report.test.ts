@@ -15,7 +15,11 @@ describe('report: the Reliability table', () => {
 
   it('every scenario group has tests, names are unique, and there are at least 60', () => {
     const all = collect() as Scenario[];
-    for (const [, group] of GROUPS as Array<[string, string]>) expect(all.some((s) => s.group === group), group).toBe(true);
+    for (const [, group] of GROUPS as Array<[string, string]>)
+      expect(
+        all.some((s) => s.group === group),
+        group,
+      ).toBe(true);
     expect(new Set(all.map((s) => `${s.group}:${s.name}`)).size).toBe(all.length);
     expect(all.length).toBeGreaterThanOrEqual(60);
   });

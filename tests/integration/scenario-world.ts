@@ -12,7 +12,16 @@ import { createGraphClient, type GraphClient, type GraphClientDeps } from '../..
 import { refreshSnapshot } from '../../lib/graph/reads';
 import { groupKey, roleKey, type Snapshot } from '../../lib/pim/model';
 import type { Template } from '../../lib/pim/templates';
-import type { ActivityEntry, AuthState, Connection, GroupInfo, JournalEntry, PendingStepUp, PolicyEntry, Remembered } from '../../lib/storage';
+import type {
+  ActivityEntry,
+  AuthState,
+  Connection,
+  GroupInfo,
+  JournalEntry,
+  PendingStepUp,
+  PolicyEntry,
+  Remembered,
+} from '../../lib/storage';
 import type { FakeTenant, LogEntry } from '../fake-tenant/index.ts';
 import { call } from '../fake-tenant/testing.ts';
 import { installMessages } from '../unit/components/fixtures';
@@ -29,9 +38,25 @@ export const K = {
   secReader: roleKey('5d6b6bb7-de71-4623-b4af-96380a352509', '/'),
   teams: groupKey('4e6d8f0a-2b1c-4d3e-8f5a-6b7c8d9e0f12', 'member'),
 };
-export const TEMPLATE: Template = { id: 'tpl', name: 'Change', justification: 'Planned change for {role}', durationMinutes: 60 };
-export const INPUT = { templateId: 'tpl', justification: null, ticketNumber: null, ticketSystem: null, durationMinutes: 60, startAt: null };
-export const CONNECTION: Connection = { cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: '11111111-2222-4333-8444-555555555555' };
+export const TEMPLATE: Template = {
+  id: 'tpl',
+  name: 'Change',
+  justification: 'Planned change for {role}',
+  durationMinutes: 60,
+};
+export const INPUT = {
+  templateId: 'tpl',
+  justification: null,
+  ticketNumber: null,
+  ticketSystem: null,
+  durationMinutes: 60,
+  startAt: null,
+};
+export const CONNECTION: Connection = {
+  cloudId: 'global',
+  tenant: 'contoso.onmicrosoft.com',
+  clientId: '11111111-2222-4333-8444-555555555555',
+};
 export const SIGNED_IN: AuthState = {
   status: 'signed-in',
   account: { homeAccountId: 'h', oid: ME, tenantId: 't', name: 'Lidia', username: 'adm-lidia@contoso.onmicrosoft.com' },
@@ -55,7 +80,14 @@ export function tenantFetch(tenant: FakeTenant, timeoutMs = 10_000): typeof fetc
     let r;
     const signal = init?.signal;
     try {
-      const request = call(tenant, { host: url.host, method: init?.method ?? 'GET', path: url.pathname + url.search, headers, body, timeoutMs });
+      const request = call(tenant, {
+        host: url.host,
+        method: init?.method ?? 'GET',
+        path: url.pathname + url.search,
+        headers,
+        body,
+        timeoutMs,
+      });
       // Like fetch: an aborted signal (the client's timeout) rejects at once with the signal's reason.
       const aborted = new Promise<never>((_, reject) => {
         if (signal?.aborted) reject(signal.reason);
@@ -68,7 +100,9 @@ export function tenantFetch(tenant: FakeTenant, timeoutMs = 10_000): typeof fetc
     }
     return new Response(r.status === 204 ? null : r.text, {
       status: r.status,
-      headers: Object.fromEntries(Object.entries(r.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : []))),
+      headers: Object.fromEntries(
+        Object.entries(r.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])),
+      ),
     });
   };
 }
@@ -86,7 +120,12 @@ export interface WorldOptions {
 export async function world(tenant: FakeTenant, o: WorldOptions) {
   let now = new Date(await tenant.control.now());
   const graph = (t?: string): GraphClient =>
-    createGraphClient({ getToken: async () => t ?? o.token(), graphBase: 'https://graph.microsoft.com', fetch: tenantFetch(tenant), ...o.client });
+    createGraphClient({
+      getToken: async () => t ?? o.token(),
+      graphBase: 'https://graph.microsoft.com',
+      fetch: tenantFetch(tenant),
+      ...o.client,
+    });
   const snapshot = o.snapshot ?? mem<Snapshot | null>(null);
   const policies = createPolicyStore(mem<Record<string, PolicyEntry>>({}));
   const journal = o.journal ?? mem<JournalEntry[]>([]);
@@ -94,7 +133,14 @@ export async function world(tenant: FakeTenant, o: WorldOptions) {
   let groupInfo: Record<string, GroupInfo> = {};
   const refresh = async () => {
     now = new Date(await tenant.control.now());
-    const r = await refreshSnapshot({ graph: graph(), principalId: ME, previous: snapshot.peek(), groupInfo, now, policies: await policies.get() });
+    const r = await refreshSnapshot({
+      graph: graph(),
+      principalId: ME,
+      previous: snapshot.peek(),
+      groupInfo,
+      now,
+      policies: await policies.get(),
+    });
     groupInfo = r.groupInfo;
     await policies.merge(r.policyUpdates ?? {}, now);
     await snapshot.set(r.snapshot);
@@ -117,7 +163,14 @@ export async function world(tenant: FakeTenant, o: WorldOptions) {
     policies,
     journal: createJournal({ item: journal, now: () => now, newId }),
     activity: createActivityLog({ item: activity, now: () => now, newId }),
-    stepUps: createStepUps({ item: mem<PendingStepUp[]>([]), now: () => now, newId, openTab: async () => 1, focusTab: async () => true, pageUrl: (q) => `ext:/signin.html${q}` }),
+    stepUps: createStepUps({
+      item: mem<PendingStepUp[]>([]),
+      now: () => now,
+      newId,
+      openTab: async () => 1,
+      focusTab: async () => true,
+      pageUrl: (q) => `ext:/signin.html${q}`,
+    }),
     refresh: () => (last = refresh()),
     locale: 'en-GB',
     timeZone: 'UTC',
@@ -126,13 +179,19 @@ export async function world(tenant: FakeTenant, o: WorldOptions) {
   return { ...commands, h: commands.handlers, refresh, settled: () => last, snapshot, journal, activity, graph };
 }
 
-const WRITES = /\/(roleAssignmentScheduleRequests|roleEligibilityScheduleRequests|group\/assignmentScheduleRequests)(\/[^/]+\/cancel)?$/;
+const WRITES =
+  /\/(roleAssignmentScheduleRequests|roleEligibilityScheduleRequests|group\/assignmentScheduleRequests)(\/[^/]+\/cancel)?$/;
 /** The privileged POSTs the stand-in received (not $batch). */
 export async function writes(tenant: FakeTenant): Promise<LogEntry[]> {
   return (await tenant.control.log()).filter((e) => e.method === 'POST' && WRITES.test(e.path));
 }
 
-export const selfActivateBody = (roleDefinitionId: string, directoryScopeId: string, justification: string, start: string) => ({
+export const selfActivateBody = (
+  roleDefinitionId: string,
+  directoryScopeId: string,
+  justification: string,
+  start: string,
+) => ({
   action: 'selfActivate',
   principalId: ME,
   roleDefinitionId,

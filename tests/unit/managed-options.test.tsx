@@ -52,7 +52,10 @@ describe('locked connection fields', () => {
 
   it('has nothing to save when every field is locked', () => {
     setup({ locked: { cloudId: true, tenant: true, clientId: true } });
-    expect((within(screen.getByTestId('connection-form')).getByRole('button', { name: 'Save' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(
+      (within(screen.getByTestId('connection-form')).getByRole('button', { name: 'Save' }) as HTMLButtonElement)
+        .disabled,
+    ).toBe(true);
   });
 });
 
@@ -78,7 +81,8 @@ describe('organisation defaults', () => {
 });
 
 describe('check connection', () => {
-  const CONSENT = 'https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent?client_id=' + CONNECTION.clientId;
+  const CONSENT =
+    'https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent?client_id=' + CONNECTION.clientId;
 
   it('reports per permission and offers the admin-consent link when consent is missing', async () => {
     const result: ConnectionCheck = {
@@ -87,7 +91,11 @@ describe('check connection', () => {
       adminConsentUrl: CONSENT,
       scopes: [
         { scope: 'RoleEligibilitySchedule.ReadWrite.Directory', status: 'ok', detail: null },
-        { scope: 'PrivilegedEligibilitySchedule.Read.AzureADGroup', status: 'not-consented', detail: 'PermissionScopeNotGranted' },
+        {
+          scope: 'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+          status: 'not-consented',
+          detail: 'PermissionScopeNotGranted',
+        },
         { scope: 'RoleManagementPolicy.Read.Directory', status: 'forbidden', detail: 'Insufficient privileges' },
       ],
     };
@@ -99,7 +107,9 @@ describe('check connection', () => {
     expect(row('RoleEligibilitySchedule.ReadWrite.Directory').textContent).toContain('OK');
     expect(row('PrivilegedEligibilitySchedule.Read.AzureADGroup').textContent).toContain('Not consented');
     expect(row('RoleManagementPolicy.Read.Directory').textContent).toContain('Forbidden');
-    expect(screen.getByTestId('check-connection-status').textContent).toBe('Some permissions do not work yet; see below.');
+    expect(screen.getByTestId('check-connection-status').textContent).toBe(
+      'Some permissions do not work yet; see below.',
+    );
     expect(screen.getByTestId('admin-consent-url').textContent).toBe(CONSENT);
     fireEvent.click(within(screen.getByTestId('check-consent')).getByRole('button', { name: 'Copy' }));
     await waitFor(() => expect(onCopy).toHaveBeenCalledWith(CONSENT));
@@ -107,7 +117,13 @@ describe('check connection', () => {
 
   it('opens the sign-in page when nobody is signed in', async () => {
     const onSignIn = vi.fn();
-    setup({ check: { onCheck: async () => ({ kind: 'sign-in-required', detail: 'You are not signed in.' }), onSignIn, onCopy: vi.fn() } });
+    setup({
+      check: {
+        onCheck: async () => ({ kind: 'sign-in-required', detail: 'You are not signed in.' }),
+        onSignIn,
+        onCopy: vi.fn(),
+      },
+    });
     fireEvent.click(screen.getByTestId('check-connection-run'));
     await waitFor(() => expect(screen.getByTestId('check-connection-status').textContent).toMatch(/Sign in first/));
     expect(onSignIn).toHaveBeenCalledOnce();

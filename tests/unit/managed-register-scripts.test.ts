@@ -13,8 +13,14 @@ const EXPECTED = [...GRAPH_PERMISSIONS.map((p) => p.name), ...OIDC_SCOPES];
 
 describe('register-app scripts', () => {
   it('list exactly the delegated scopes of lib/auth/scopes.ts', () => {
-    const sh = readFileSync('scripts/register-app.sh', 'utf8').match(/^SCOPES="([^"]+)"/m)?.[1]?.split(' ');
-    const ps1 = [...(readFileSync('scripts/register-app.ps1', 'utf8').match(/\$Scopes = @\(([\s\S]*?)\)/)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]);
+    const sh = readFileSync('scripts/register-app.sh', 'utf8')
+      .match(/^SCOPES="([^"]+)"/m)?.[1]
+      ?.split(' ');
+    const ps1 = [
+      ...(readFileSync('scripts/register-app.ps1', 'utf8').match(/\$Scopes = @\(([\s\S]*?)\)/)?.[1] ?? '').matchAll(
+        /'([^']+)'/g,
+      ),
+    ].map((m) => m[1]);
     expect(sh).toEqual(EXPECTED);
     expect(ps1).toEqual(EXPECTED);
   });
@@ -49,20 +55,35 @@ esac
 `,
     );
     chmodSync(join(dir, 'az'), 0o755);
-    const out = execFileSync('bash', [resolve('scripts/register-app.sh'), '--firefox-redirect-uri', 'https://abc.extensions.allizom.org/'], {
-      env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      'bash',
+      [resolve('scripts/register-app.sh'), '--firefox-redirect-uri', 'https://abc.extensions.allizom.org/'],
+      {
+        env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
+        encoding: 'utf8',
+      },
+    );
     const log = readFileSync(calls, 'utf8').split('\n');
-    const patch = log.find((l) => l.startsWith('rest --method PATCH --url https://graph.microsoft.com/v1.0/applications/app-object-id'))!;
+    const patch = log.find((l) =>
+      l.startsWith('rest --method PATCH --url https://graph.microsoft.com/v1.0/applications/app-object-id'),
+    )!;
     const body = JSON.parse(patch.slice(patch.indexOf('--body ') + 7)) as {
       spa: { redirectUris: string[] };
       requiredResourceAccess: { resourceAppId: string; resourceAccess: { id: string; type: string }[] }[];
     };
-    expect(body.spa.redirectUris).toEqual(['https://fimhpbjaiihihdfclklanipldnjbddib.chromiumapp.org/', 'https://abc.extensions.allizom.org/']);
-    expect(body.requiredResourceAccess[0]!.resourceAccess).toEqual(EXPECTED.map((s) => ({ id: `scope-id-${s}`, type: 'Scope' })));
-    expect(log.some((l) => l.startsWith('ad app create --display-name PIM Companion --sign-in-audience AzureADMyOrg'))).toBe(true);
-    const grant = log.find((l) => l.startsWith('rest --method POST --url https://graph.microsoft.com/v1.0/oauth2PermissionGrants'))!;
+    expect(body.spa.redirectUris).toEqual([
+      'https://fimhpbjaiihihdfclklanipldnjbddib.chromiumapp.org/',
+      'https://abc.extensions.allizom.org/',
+    ]);
+    expect(body.requiredResourceAccess[0]!.resourceAccess).toEqual(
+      EXPECTED.map((s) => ({ id: `scope-id-${s}`, type: 'Scope' })),
+    );
+    expect(
+      log.some((l) => l.startsWith('ad app create --display-name PIM Companion --sign-in-audience AzureADMyOrg')),
+    ).toBe(true);
+    const grant = log.find((l) =>
+      l.startsWith('rest --method POST --url https://graph.microsoft.com/v1.0/oauth2PermissionGrants'),
+    )!;
     expect(JSON.parse(grant.slice(grant.indexOf('--body ') + 7))).toEqual({
       clientId: 'client-sp-object',
       consentType: 'AllPrincipals',
@@ -74,6 +95,8 @@ esac
     expect(out).toContain(
       'https://login.microsoftonline.com/6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b/adminconsent?client_id=99999999-8888-4777-8666-555555555555',
     );
-    expect(out).toContain('{"tenantId": "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b", "clientId": "99999999-8888-4777-8666-555555555555"}');
+    expect(out).toContain(
+      '{"tenantId": "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b", "clientId": "99999999-8888-4777-8666-555555555555"}',
+    );
   });
 });

@@ -11,7 +11,14 @@ import {
   parseManaged,
   type ManagedSource,
 } from '../../lib/managed';
-import { bundlesItem, connectionItem, DEFAULT_SETTINGS, portalPrefsItem, settingsItem, templatesItem } from '../../lib/storage';
+import {
+  bundlesItem,
+  connectionItem,
+  DEFAULT_SETTINGS,
+  portalPrefsItem,
+  settingsItem,
+  templatesItem,
+} from '../../lib/storage';
 
 const TENANT = 'contoso.onmicrosoft.com';
 const CLIENT = '11111111-2222-4333-8444-555555555555';
@@ -69,7 +76,9 @@ describe('parseManaged', () => {
   });
 
   it('knows exactly the keys the published schema offers admins', () => {
-    const schema = JSON.parse(readFileSync('public/managed-schema.json', 'utf8')) as { properties: Record<string, unknown> };
+    const schema = JSON.parse(readFileSync('public/managed-schema.json', 'utf8')) as {
+      properties: Record<string, unknown>;
+    };
     expect(Object.keys(schema.properties).sort()).toEqual([...MANAGED_KEYS].sort());
   });
 
@@ -113,12 +122,18 @@ describe('reading storage.managed', () => {
 
 describe('overlays', () => {
   it('builds a connection from managed values alone, or mixes them with the user’s', () => {
-    expect(overlayConnection(null, { tenantId: TENANT, clientId: CLIENT })).toEqual({ cloudId: 'global', tenant: TENANT, clientId: CLIENT });
-    expect(overlayConnection({ cloudId: 'usgov', tenant: 'mine.com', clientId: CLIENT }, { tenantId: TENANT })).toEqual({
-      cloudId: 'usgov',
+    expect(overlayConnection(null, { tenantId: TENANT, clientId: CLIENT })).toEqual({
+      cloudId: 'global',
       tenant: TENANT,
       clientId: CLIENT,
     });
+    expect(overlayConnection({ cloudId: 'usgov', tenant: 'mine.com', clientId: CLIENT }, { tenantId: TENANT })).toEqual(
+      {
+        cloudId: 'usgov',
+        tenant: TENANT,
+        clientId: CLIENT,
+      },
+    );
     expect(overlayConnection(null, { tenantId: TENANT })).toBeNull();
   });
 
@@ -148,7 +163,9 @@ describe('effective items', () => {
   });
 
   it('put organisation templates and bundles first and never write them into the user’s storage', async () => {
-    const items = createEffectiveItems(createManaged(fakeSource({ templates: [ORG_TEMPLATE], bundles: [ORG_BUNDLE] }), () => {}));
+    const items = createEffectiveItems(
+      createManaged(fakeSource({ templates: [ORG_TEMPLATE], bundles: [ORG_BUNDLE] }), () => {}),
+    );
     const mine = { id: 'mine', name: 'Mine', justification: 'Routine work' };
     await templatesItem.set([mine]);
     const effective = await items.templates.get();
@@ -162,7 +179,15 @@ describe('effective items', () => {
 
   it('switch features off: bundles gone, badge off on every portal, notifications held off', async () => {
     const items = createEffectiveItems(
-      createManaged(fakeSource({ disableBundles: true, disableBadge: true, disableNotifications: true, portals: { azure: { enabled: true, pinned: ['x'] } } }), () => {}),
+      createManaged(
+        fakeSource({
+          disableBundles: true,
+          disableBadge: true,
+          disableNotifications: true,
+          portals: { azure: { enabled: true, pinned: ['x'] } },
+        }),
+        () => {},
+      ),
     );
     await bundlesItem.set([{ id: 'b', name: 'B', items: ['group:g:member'] }]);
     await portalPrefsItem.set({ exchange: { enabled: true, pinned: [] } });
@@ -182,11 +207,37 @@ describe('portal badge (lib/background/portal-tabs.ts badgeView)', () => {
     const { overlayPortalPrefs } = await import('../../lib/managed');
     type Snapshot = Parameters<typeof badgeView>[1];
     const exo = portalById('exchange')!;
-    const eligible = { key: 'role:exo:/', kind: 'role', state: 'eligible', id: 'i', principalId: 'me', targetId: '29232cdf-9323-42fd-ade2-1d097af3e4de', displayName: 'Exchange Administrator', directoryScopeId: '/', scopeName: null, accessId: null, assignmentType: null, memberType: 'direct', startDateTime: null, endDateTime: null, grants: [], status: null, justification: null };
-    const snapshot = { fetchedAt: '2026-12-01T00:00:00Z', principalId: 'me', assignments: [eligible], sections: {} } as Snapshot;
+    const eligible = {
+      key: 'role:exo:/',
+      kind: 'role',
+      state: 'eligible',
+      id: 'i',
+      principalId: 'me',
+      targetId: '29232cdf-9323-42fd-ade2-1d097af3e4de',
+      displayName: 'Exchange Administrator',
+      directoryScopeId: '/',
+      scopeName: null,
+      accessId: null,
+      assignmentType: null,
+      memberType: 'direct',
+      startDateTime: null,
+      endDateTime: null,
+      grants: [],
+      status: null,
+      justification: null,
+    };
+    const snapshot = {
+      fetchedAt: '2026-12-01T00:00:00Z',
+      principalId: 'me',
+      assignments: [eligible],
+      sections: {},
+    } as Snapshot;
     const user = { exchange: { enabled: true, pinned: ['mine'] } };
     const on = overlayPortalPrefs(user, {}).exchange!;
-    expect(badgeView(exo, snapshot, on, undefined)).toMatchObject({ pref: { enabled: true, pinned: ['mine'] }, assignments: [{ key: 'role:exo:/' }] });
+    expect(badgeView(exo, snapshot, on, undefined)).toMatchObject({
+      pref: { enabled: true, pinned: ['mine'] },
+      assignments: [{ key: 'role:exo:/' }],
+    });
     const off = overlayPortalPrefs(user, { disableBadge: true }).exchange!;
     expect(badgeView(exo, snapshot, off, undefined)).toMatchObject({ pref: { enabled: false }, assignments: [] });
   });

@@ -3,7 +3,11 @@ import { createListener, type Handlers } from '../../lib/messaging';
 
 const self = { id: 'ext-id', origin: 'chrome-extension://ext-id/' };
 const popup = { id: 'ext-id', url: 'chrome-extension://ext-id/popup.html' };
-const contentScript = { id: 'ext-id', url: 'https://admin.exchange.microsoft.com/', tab: { id: 3, url: 'https://admin.exchange.microsoft.com/' } };
+const contentScript = {
+  id: 'ext-id',
+  url: 'https://admin.exchange.microsoft.com/',
+  tab: { id: 3, url: 'https://admin.exchange.microsoft.com/' },
+};
 
 function call(handlers: Handlers, message: unknown, sender: object, context: 'background' | 'auth' = 'background') {
   const listener = createListener(context, handlers, self);
@@ -24,8 +28,18 @@ describe('message protocol', () => {
 
   it.each([
     ['a malformed payload', { name: 'snapshot.refresh', payload: { force: 'yes' } }, popup, 'bad-request'],
-    ['another extension', { name: 'snapshot.refresh', payload: { force: true } }, { id: 'evil', url: 'chrome-extension://evil/x.html' }, 'forbidden'],
-    ['a content script sending an extension-only message', { name: 'snapshot.refresh', payload: { force: true } }, contentScript, 'forbidden'],
+    [
+      'another extension',
+      { name: 'snapshot.refresh', payload: { force: true } },
+      { id: 'evil', url: 'chrome-extension://evil/x.html' },
+      'forbidden',
+    ],
+    [
+      'a content script sending an extension-only message',
+      { name: 'snapshot.refresh', payload: { force: true } },
+      contentScript,
+      'forbidden',
+    ],
     ['a message without a handler here', { name: 'auth.signOut', payload: {} }, popup, 'unsupported'],
   ])('rejects %s with a typed error', async (_, message, sender, code) => {
     const { reply } = await call(handlers, message, sender);
@@ -39,7 +53,11 @@ describe('message protocol', () => {
   });
 
   it('turns a handler failure into a typed error instead of throwing across the boundary', async () => {
-    const failing: Handlers = { 'snapshot.refresh': async () => { throw Object.assign(new Error('boom'), { code: 'graph' }); } };
+    const failing: Handlers = {
+      'snapshot.refresh': async () => {
+        throw Object.assign(new Error('boom'), { code: 'graph' });
+      },
+    };
     const { reply } = await call(failing, { name: 'snapshot.refresh', payload: { force: false } }, popup);
     expect(reply).toEqual({ ok: false, error: { code: 'graph', message: 'boom' } });
   });

@@ -26,7 +26,8 @@ interface Item {
 }
 
 function parseItems(raw: unknown): Item[] | string {
-  if (!raw || typeof raw !== 'object' || !Array.isArray((raw as { requests?: unknown }).requests)) return "Invalid batch payload format: the body must be a JSON object with a 'requests' array.";
+  if (!raw || typeof raw !== 'object' || !Array.isArray((raw as { requests?: unknown }).requests))
+    return "Invalid batch payload format: the body must be a JSON object with a 'requests' array.";
   const reqs = (raw as { requests: unknown[] }).requests;
   if (reqs.length === 0) return 'Invalid batch payload format: the requests array is empty.';
   if (reqs.length > 20) return 'Number of batch request steps exceeds the maximum of 20.';
@@ -34,9 +35,12 @@ function parseItems(raw: unknown): Item[] | string {
   for (const r of reqs) {
     if (!r || typeof r !== 'object') return 'Invalid batch payload format: each request must be an object.';
     const o = r as Record<string, unknown>;
-    if (typeof o.id !== 'string' && typeof o.id !== 'number') return "Invalid batch payload format: a request is missing its 'id'.";
-    if (typeof o.method !== 'string') return `Invalid batch payload format: request '${String(o.id)}' is missing its 'method'.`;
-    if (typeof o.url !== 'string') return `Invalid batch payload format: request '${String(o.id)}' is missing its 'url'.`;
+    if (typeof o.id !== 'string' && typeof o.id !== 'number')
+      return "Invalid batch payload format: a request is missing its 'id'.";
+    if (typeof o.method !== 'string')
+      return `Invalid batch payload format: request '${String(o.id)}' is missing its 'method'.`;
+    if (typeof o.url !== 'string')
+      return `Invalid batch payload format: request '${String(o.id)}' is missing its 'url'.`;
     const headers = o.headers && typeof o.headers === 'object' ? (o.headers as Record<string, string>) : {};
     const dependsOn = Array.isArray(o.dependsOn) ? o.dependsOn.map(String) : [];
     items.push({ id: String(o.id), method: o.method.toUpperCase(), url: o.url, headers, body: o.body, dependsOn });
@@ -47,7 +51,9 @@ function parseItems(raw: unknown): Item[] | string {
     if (seen.has(k)) return `Batch request contains duplicate request id '${i.id}'.`;
     seen.add(k);
   }
-  for (const i of items) for (const d of i.dependsOn) if (!seen.has(d.toLowerCase())) return `Request '${i.id}' depends on an unknown request id '${d}'.`;
+  for (const i of items)
+    for (const d of i.dependsOn)
+      if (!seen.has(d.toLowerCase())) return `Request '${i.id}' depends on an unknown request id '${d}'.`;
   return items;
 }
 
@@ -71,9 +77,19 @@ export function handleBatch(call: GraphCall, route: Route): Reply {
     let result: BatchItemResult;
     const deps = item.dependsOn.map((d) => items.find((x) => x.id.toLowerCase() === d.toLowerCase())!);
     if (deps.some((d) => stack.has(d.id.toLowerCase()))) {
-      result = { id: item.id, status: 400, headers: { 'Content-Type': 'application/json' }, body: errorBody('BadRequest', 'Circular dependsOn.', meta) };
+      result = {
+        id: item.id,
+        status: 400,
+        headers: { 'Content-Type': 'application/json' },
+        body: errorBody('BadRequest', 'Circular dependsOn.', meta),
+      };
     } else if (deps.map((d) => run(d, new Set([...stack, item.id.toLowerCase()]))).some((r) => r.status >= 400)) {
-      result = { id: item.id, status: 424, headers: { 'Content-Type': 'application/json' }, body: errorBody('FailedDependency', 'The request depends on a request that failed.', meta) };
+      result = {
+        id: item.id,
+        status: 424,
+        headers: { 'Content-Type': 'application/json' },
+        body: errorBody('FailedDependency', 'The request depends on a request that failed.', meta),
+      };
     } else {
       result = runItem(call, item, route, meta, (d) => (drop = d));
     }
@@ -88,24 +104,46 @@ export function handleBatch(call: GraphCall, route: Route): Reply {
   return reply;
 }
 
-function runItem(batch: GraphCall, item: Item, route: Route, meta: ReturnType<typeof newMeta>, setDrop: (d: 'reset' | 'timeout') => void): BatchItemResult {
+function runItem(
+  batch: GraphCall,
+  item: Item,
+  route: Route,
+  meta: ReturnType<typeof newMeta>,
+  setDrop: (d: 'reset' | 'timeout') => void,
+): BatchItemResult {
   if (/^https?:/i.test(item.url)) {
-    return { id: item.id, status: 400, headers: { 'Content-Type': 'application/json' }, body: errorBody('BadRequest', 'Invalid request URL: batch request URLs must be relative.', meta) };
+    return {
+      id: item.id,
+      status: 400,
+      headers: { 'Content-Type': 'application/json' },
+      body: errorBody('BadRequest', 'Invalid request URL: batch request URLs must be relative.', meta),
+    };
   }
   const fault = batch.ctx.faults.takeBatchItem({ method: item.method, url: item.url });
   if (fault) {
     if ('kind' in fault) {
-      if (fault.kind === 'malformed-json') return { id: item.id, status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"value":[{"id":' };
+      if (fault.kind === 'malformed-json')
+        return { id: item.id, status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"value":[{"id":' };
       // A connection-level fault cannot hit one item: the whole batch response is lost.
       setDrop(fault.kind.endsWith('reset') ? 'reset' : 'timeout');
       return { id: item.id, status: 0, headers: {} };
     }
     const status = fault.status;
-    const body = fault.body !== undefined ? fault.body : errorBody(codeForStatus(status), messageForStatus(status), meta);
+    const body =
+      fault.body !== undefined ? fault.body : errorBody(codeForStatus(status), messageForStatus(status), meta);
     return { id: item.id, status, headers: { 'Content-Type': 'application/json', ...(fault.headers ?? {}) }, body };
   }
   if (item.body !== undefined && !Object.keys(item.headers).some((h) => h.toLowerCase() === 'content-type')) {
-    return { id: item.id, status: 400, headers: { 'Content-Type': 'application/json' }, body: errorBody('BadRequest', 'Write request id : ' + item.id + ' does not contain Content-Type header or body.', meta) };
+    return {
+      id: item.id,
+      status: 400,
+      headers: { 'Content-Type': 'application/json' },
+      body: errorBody(
+        'BadRequest',
+        'Write request id : ' + item.id + ' does not contain Content-Type header or body.',
+        meta,
+      ),
+    };
   }
   const url = item.url.startsWith('/') ? item.url : `/${item.url}`;
   const q = url.indexOf('?');
@@ -128,7 +166,8 @@ function runItem(batch: GraphCall, item: Item, route: Route, meta: ReturnType<ty
     pinnedKey: `${rawPath}${rawQuery ? `?${rawQuery}` : ''}`,
   });
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(reply.headers)) if (/^(content-type|retry-after|location|cache-control|odata-version)$/i.test(k)) headers[k] = v;
+  for (const [k, v] of Object.entries(reply.headers))
+    if (/^(content-type|retry-after|location|cache-control|odata-version)$/i.test(k)) headers[k] = v;
   let body: unknown;
   if (reply.body) {
     try {

@@ -74,14 +74,24 @@ export function listReply<T>(
     const sample = pairs[0]?.j ?? (recs.length === 0 ? null : {});
     for (const c of anyOf.flat()) {
       if (sample && propOf(sample, c.prop) === undefined)
-        return graphError(400, 'BadRequest', `Could not find a property named '${c.prop}' on type 'microsoft.graph.${typeName}'.`, call.meta);
+        return graphError(
+          400,
+          'BadRequest',
+          `Could not find a property named '${c.prop}' on type 'microsoft.graph.${typeName}'.`,
+          call.meta,
+        );
     }
     pairs = pairs.filter((p) => anyOf.some((clauses) => matchesAll(p.j, clauses)));
   }
   const expand = parseExpand(call.query.get('$expand'));
   for (const e of expand) {
     if (!Object.keys(expanders).some((k) => k.toLowerCase() === e.name.toLowerCase()))
-      return graphError(400, 'BadRequest', `Parsing OData Select and Expand failed: Could not find a property named '${e.name}' on type 'microsoft.graph.${typeName}'.`, call.meta);
+      return graphError(
+        400,
+        'BadRequest',
+        `Parsing OData Select and Expand failed: Could not find a property named '${e.name}' on type 'microsoft.graph.${typeName}'.`,
+        call.meta,
+      );
   }
   const token = call.query.get('$skiptoken');
   const offset = token === null ? 0 : offsetOf(token);
@@ -103,5 +113,12 @@ export function listReply<T>(
 }
 
 export function entityReply(call: GraphCall, value: Record<string, unknown>, context: string): Reply {
-  return graphJson(200, { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#${context}`, ...applySelect(value, call.query.get('$select')) }, call.meta);
+  return graphJson(
+    200,
+    {
+      '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#${context}`,
+      ...applySelect(value, call.query.get('$select')),
+    },
+    call.meta,
+  );
 }

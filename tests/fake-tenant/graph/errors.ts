@@ -14,14 +14,35 @@ export function newMeta(clientRequestId: string | undefined, nowIso: string): Ca
 }
 
 export function graphHeaders(meta: CallMeta): Record<string, string> {
-  return { 'request-id': meta.requestId, 'client-request-id': meta.clientRequestId, 'x-ms-ags-diagnostic': '{"ServerInfo":{"DataCenter":"Stand-in","Slice":"E","Ring":"0","ScaleUnit":"000","RoleInstance":"FAKE"}}' };
+  return {
+    'request-id': meta.requestId,
+    'client-request-id': meta.clientRequestId,
+    'x-ms-ags-diagnostic':
+      '{"ServerInfo":{"DataCenter":"Stand-in","Slice":"E","Ring":"0","ScaleUnit":"000","RoleInstance":"FAKE"}}',
+  };
 }
 
 export function errorBody(code: string, message: string, meta: CallMeta) {
-  return { error: { code, message, innerError: { date: meta.nowIso.replace(/\.\d+Z$/, ''), 'request-id': meta.requestId, 'client-request-id': meta.clientRequestId } } };
+  return {
+    error: {
+      code,
+      message,
+      innerError: {
+        date: meta.nowIso.replace(/\.\d+Z$/, ''),
+        'request-id': meta.requestId,
+        'client-request-id': meta.clientRequestId,
+      },
+    },
+  };
 }
 
-export function graphError(status: number, code: string, message: string, meta: CallMeta, headers: Record<string, string> = {}): Reply {
+export function graphError(
+  status: number,
+  code: string,
+  message: string,
+  meta: CallMeta,
+  headers: Record<string, string> = {},
+): Reply {
   return json(status, errorBody(code, message, meta), { ...graphHeaders(meta), ...headers });
 }
 
@@ -31,7 +52,12 @@ export function insufficientPrivileges(meta: CallMeta): Reply {
 }
 
 export function graphJson(status: number, value: unknown, meta: CallMeta, headers: Record<string, string> = {}): Reply {
-  return json(status, value, { ...graphHeaders(meta), 'Cache-Control': 'no-cache', 'OData-Version': '4.0', ...headers });
+  return json(status, value, {
+    ...graphHeaders(meta),
+    'Cache-Control': 'no-cache',
+    'OData-Version': '4.0',
+    ...headers,
+  });
 }
 
 export const CONTEXT = 'https://graph.microsoft.com/v1.0/$metadata#';

@@ -45,7 +45,9 @@ export function handleGraph(ctx: TenantContext, req: Incoming): Reply {
 
 function route(call: GraphCall): Reply {
   const pinned = call.ctx.scenario.pinned.find(
-    (p) => p.method.toUpperCase() === call.method && (p.path === call.pinnedKey || safeDecode(p.path) === safeDecode(call.pinnedKey)),
+    (p) =>
+      p.method.toUpperCase() === call.method &&
+      (p.path === call.pinnedKey || safeDecode(p.path) === safeDecode(call.pinnedKey)),
   );
   if (pinned) return graphJson(pinned.status, pinned.body, call.meta);
   if (call.method === 'GET') {

@@ -62,18 +62,27 @@ export function parseExpand(expand: string | null): ExpandItem[] {
   if (!expand) return [];
   return splitTopLevel(expand).map((item) => {
     const i = item.indexOf('(');
-    return i < 0 ? { name: item, nested: null } : { name: item.slice(0, i).trim(), nested: item.slice(i + 1, item.lastIndexOf(')')) };
+    return i < 0
+      ? { name: item, nested: null }
+      : { name: item.slice(0, i).trim(), nested: item.slice(i + 1, item.lastIndexOf(')')) };
   });
 }
 
 /** Keeps only selected properties (plus id and OData annotations), as Graph does for $select. */
-export function applySelect<T extends Record<string, unknown>>(obj: T, select: string | null, keep: string[] = []): Record<string, unknown> {
+export function applySelect<T extends Record<string, unknown>>(
+  obj: T,
+  select: string | null,
+  keep: string[] = [],
+): Record<string, unknown> {
   if (!select) return obj;
   const wanted = new Set(
     select
       .split(',')
       .map((s) => s.trim().toLowerCase())
-      .concat(['id'], keep.map((k) => k.toLowerCase())),
+      .concat(
+        ['id'],
+        keep.map((k) => k.toLowerCase()),
+      ),
   );
   return Object.fromEntries(Object.entries(obj).filter(([k]) => wanted.has(k.toLowerCase()) || k.startsWith('@odata')));
 }

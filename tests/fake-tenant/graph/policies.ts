@@ -12,7 +12,14 @@ export function policyFor(s: ParsedScenario, target: Target): PolicyConfig {
     target.kind === 'role'
       ? s.policies.find((p) => p.roleDefinitionId === target.roleDefinitionId)
       : s.policies.find((p) => p.groupId === target.groupId && p.accessId === target.accessId);
-  return found ?? Policy.parse(target.kind === 'role' ? { roleDefinitionId: target.roleDefinitionId } : { groupId: target.groupId, accessId: target.accessId });
+  return (
+    found ??
+    Policy.parse(
+      target.kind === 'role'
+        ? { roleDefinitionId: target.roleDefinitionId }
+        : { groupId: target.groupId, accessId: target.accessId },
+    )
+  );
 }
 
 function t(caller: 'Admin' | 'EndUser', level: 'Eligibility' | 'Assignment') {
@@ -21,7 +28,12 @@ function t(caller: 'Admin' | 'EndUser', level: 'Eligibility' | 'Assignment') {
 
 const NOTIFY = '#microsoft.graph.unifiedRoleManagementPolicyNotificationRule';
 
-function notification(id: string, recipientType: 'Admin' | 'Requestor' | 'Approver', caller: 'Admin' | 'EndUser', level: 'Eligibility' | 'Assignment') {
+function notification(
+  id: string,
+  recipientType: 'Admin' | 'Requestor' | 'Approver',
+  caller: 'Admin' | 'EndUser',
+  level: 'Eligibility' | 'Assignment',
+) {
   return {
     '@odata.type': NOTIFY,
     id,
@@ -36,13 +48,35 @@ function notification(id: string, recipientType: 'Admin' | 'Requestor' | 'Approv
 
 export function rules(p: PolicyConfig) {
   return [
-    { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule', id: 'Expiration_Admin_Eligibility', isExpirationRequired: false, maximumDuration: 'P365D', target: t('Admin', 'Eligibility') },
-    { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule', id: 'Enablement_Admin_Eligibility', enabledRules: [], target: t('Admin', 'Eligibility') },
+    {
+      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule',
+      id: 'Expiration_Admin_Eligibility',
+      isExpirationRequired: false,
+      maximumDuration: 'P365D',
+      target: t('Admin', 'Eligibility'),
+    },
+    {
+      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
+      id: 'Enablement_Admin_Eligibility',
+      enabledRules: [],
+      target: t('Admin', 'Eligibility'),
+    },
     notification('Notification_Admin_Admin_Eligibility', 'Admin', 'Admin', 'Eligibility'),
     notification('Notification_Requestor_Admin_Eligibility', 'Requestor', 'Admin', 'Eligibility'),
     notification('Notification_Approver_Admin_Eligibility', 'Approver', 'Admin', 'Eligibility'),
-    { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule', id: 'Expiration_Admin_Assignment', isExpirationRequired: false, maximumDuration: 'P180D', target: t('Admin', 'Assignment') },
-    { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule', id: 'Enablement_Admin_Assignment', enabledRules: ['Justification'], target: t('Admin', 'Assignment') },
+    {
+      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule',
+      id: 'Expiration_Admin_Assignment',
+      isExpirationRequired: false,
+      maximumDuration: 'P180D',
+      target: t('Admin', 'Assignment'),
+    },
+    {
+      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
+      id: 'Enablement_Admin_Assignment',
+      enabledRules: ['Justification'],
+      target: t('Admin', 'Assignment'),
+    },
     notification('Notification_Admin_Admin_Assignment', 'Admin', 'Admin', 'Assignment'),
     notification('Notification_Requestor_Admin_Assignment', 'Requestor', 'Admin', 'Assignment'),
     notification('Notification_Approver_Admin_Assignment', 'Approver', 'Admin', 'Assignment'),
@@ -61,7 +95,15 @@ export function rules(p: PolicyConfig) {
             isApproverJustificationRequired: true,
             escalationTimeInMinutes: 0,
             isEscalationEnabled: false,
-            primaryApprovers: p.approvalRequired ? [{ '@odata.type': '#microsoft.graph.singleUser', userId: stableGuid('approver'), description: 'Privileged Role Administrator' }] : [],
+            primaryApprovers: p.approvalRequired
+              ? [
+                  {
+                    '@odata.type': '#microsoft.graph.singleUser',
+                    userId: stableGuid('approver'),
+                    description: 'Privileged Role Administrator',
+                  },
+                ]
+              : [],
             escalationApprovers: [],
           },
         ],
@@ -74,8 +116,19 @@ export function rules(p: PolicyConfig) {
       claimValue: p.authenticationContext ?? '',
       target: t('EndUser', 'Assignment'),
     },
-    { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule', id: 'Enablement_EndUser_Assignment', enabledRules: [...p.enabledRules], target: t('EndUser', 'Assignment') },
-    { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule', id: 'Expiration_EndUser_Assignment', isExpirationRequired: p.isExpirationRequired, maximumDuration: p.maximumDuration, target: t('EndUser', 'Assignment') },
+    {
+      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
+      id: 'Enablement_EndUser_Assignment',
+      enabledRules: [...p.enabledRules],
+      target: t('EndUser', 'Assignment'),
+    },
+    {
+      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule',
+      id: 'Expiration_EndUser_Assignment',
+      isExpirationRequired: p.isExpirationRequired,
+      maximumDuration: p.maximumDuration,
+      target: t('EndUser', 'Assignment'),
+    },
     notification('Notification_Admin_EndUser_Assignment', 'Admin', 'EndUser', 'Assignment'),
     notification('Notification_Requestor_EndUser_Assignment', 'Requestor', 'EndUser', 'Assignment'),
     notification('Notification_Approver_EndUser_Assignment', 'Approver', 'EndUser', 'Assignment'),
@@ -83,12 +136,20 @@ export function rules(p: PolicyConfig) {
 }
 
 /** One unifiedRoleManagementPolicyAssignment, with the policy (and its rules) when expanded. */
-export function policyAssignment(s: ParsedScenario, target: Target, scopeType: string, expandPolicy: boolean, expandRules: boolean) {
+export function policyAssignment(
+  s: ParsedScenario,
+  target: Target,
+  scopeType: string,
+  expandPolicy: boolean,
+  expandRules: boolean,
+) {
   const tid = s.tenant.id;
   const roleDefinitionId = target.kind === 'role' ? target.roleDefinitionId : target.accessId;
   const scopeId = target.kind === 'role' ? '/' : target.groupId;
   const policyId =
-    target.kind === 'role' ? `DirectoryRole_${tid}_${stableGuid(`policy:${target.roleDefinitionId}`)}` : `Group_${target.groupId}_${stableGuid(`policy:${target.groupId}:${target.accessId}`)}`;
+    target.kind === 'role'
+      ? `DirectoryRole_${tid}_${stableGuid(`policy:${target.roleDefinitionId}`)}`
+      : `Group_${target.groupId}_${stableGuid(`policy:${target.groupId}:${target.accessId}`)}`;
   const base = { id: `${policyId}_${roleDefinitionId}`, policyId, scopeId, scopeType, roleDefinitionId };
   if (!expandPolicy) return base;
   const policy = {

@@ -38,7 +38,14 @@ export function handleRead(call: GraphCall): Reply | null {
     const who = onWhom(call, rest);
     if (typeof who !== 'string') return who;
     const recs: EligibilityRec[] = who === 'principal' ? store.currentEligibilities(me, 'role') : [];
-    return listReply(call, recs, shape.roleEligibilityInstance, 'unifiedRoleEligibilityScheduleInstance', 'Collection(unifiedRoleEligibilityScheduleInstance)', roleExp);
+    return listReply(
+      call,
+      recs,
+      shape.roleEligibilityInstance,
+      'unifiedRoleEligibilityScheduleInstance',
+      'Collection(unifiedRoleEligibilityScheduleInstance)',
+      roleExp,
+    );
   }
   if ((rest = sub(`${RM}/roleassignmentscheduleinstances`)) !== null) {
     const denied = requireScope(call.caller, SCOPES.roleAssignmentRead, call.meta);
@@ -47,24 +54,58 @@ export function handleRead(call: GraphCall): Reply | null {
       if (s.leastPrivileged) return insufficientPrivileges(call.meta);
       // The unscoped list needs a principalId filter here (what a group holds); we do not model a tenant-wide list.
       const m = /principalId\s+eq\s+'([^']+)'/i.exec(call.query.get('$filter') ?? '');
-      if (!m) return graphError(400, 'BadRequest', 'The stand-in supports this list only with $filter=principalId eq \'{id}\'.', call.meta);
+      if (!m)
+        return graphError(
+          400,
+          'BadRequest',
+          "The stand-in supports this list only with $filter=principalId eq '{id}'.",
+          call.meta,
+        );
       const recs = store.currentAssignmentsOf(m[1]!).filter((a) => a.target.kind === 'role');
-      return listReply(call, recs, shape.roleAssignmentInstance, 'unifiedRoleAssignmentScheduleInstance', 'roleManagement/directory/roleAssignmentScheduleInstances', roleExp);
+      return listReply(
+        call,
+        recs,
+        shape.roleAssignmentInstance,
+        'unifiedRoleAssignmentScheduleInstance',
+        'roleManagement/directory/roleAssignmentScheduleInstances',
+        roleExp,
+      );
     }
     const who = onWhom(call, rest);
     if (typeof who !== 'string') return who;
     const recs = who === 'principal' ? store.currentAssignments(me, 'role') : [];
-    return listReply(call, recs, shape.roleAssignmentInstance, 'unifiedRoleAssignmentScheduleInstance', 'Collection(unifiedRoleAssignmentScheduleInstance)', roleExp);
+    return listReply(
+      call,
+      recs,
+      shape.roleAssignmentInstance,
+      'unifiedRoleAssignmentScheduleInstance',
+      'Collection(unifiedRoleAssignmentScheduleInstance)',
+      roleExp,
+    );
   }
   if ((rest = sub(`${RM}/roleassignmentschedulerequests`)) !== null) {
     const denied = requireScope(call.caller, SCOPES.roleAssignmentRead, call.meta);
     if (denied) return denied;
-    return requestsRead(call, rest, 'roleAssignment', 'unifiedRoleAssignmentScheduleRequest', 'roleManagement/directory/roleAssignmentScheduleRequests', roleExp);
+    return requestsRead(
+      call,
+      rest,
+      'roleAssignment',
+      'unifiedRoleAssignmentScheduleRequest',
+      'roleManagement/directory/roleAssignmentScheduleRequests',
+      roleExp,
+    );
   }
   if ((rest = sub(`${RM}/roleeligibilityschedulerequests`)) !== null) {
     const denied = requireScope(call.caller, SCOPES.roleEligibilityRead, call.meta);
     if (denied) return denied;
-    return requestsRead(call, rest, 'roleEligibility', 'unifiedRoleEligibilityScheduleRequest', 'roleManagement/directory/roleEligibilityScheduleRequests', roleExp);
+    return requestsRead(
+      call,
+      rest,
+      'roleEligibility',
+      'unifiedRoleEligibilityScheduleRequest',
+      'roleManagement/directory/roleEligibilityScheduleRequests',
+      roleExp,
+    );
   }
   if ((rest = sub(`${PAG}/eligibilityscheduleinstances`)) !== null) {
     const denied = requireScope(call.caller, SCOPES.groupEligibilityRead, call.meta);
@@ -72,7 +113,14 @@ export function handleRead(call: GraphCall): Reply | null {
     const who = onWhom(call, rest);
     if (typeof who !== 'string') return who;
     const recs = who === 'principal' ? store.currentEligibilities(me, 'group') : [];
-    return listReply(call, recs, shape.groupEligibilityInstance, 'privilegedAccessGroupEligibilityScheduleInstance', 'Collection(privilegedAccessGroupEligibilityScheduleInstance)', groupExp);
+    return listReply(
+      call,
+      recs,
+      shape.groupEligibilityInstance,
+      'privilegedAccessGroupEligibilityScheduleInstance',
+      'Collection(privilegedAccessGroupEligibilityScheduleInstance)',
+      groupExp,
+    );
   }
   if ((rest = sub(`${PAG}/assignmentscheduleinstances`)) !== null) {
     const denied = requireScope(call.caller, SCOPES.groupAssignmentRead, call.meta);
@@ -80,12 +128,26 @@ export function handleRead(call: GraphCall): Reply | null {
     const who = onWhom(call, rest);
     if (typeof who !== 'string') return who;
     const recs = who === 'principal' ? store.currentAssignments(me, 'group') : [];
-    return listReply(call, recs, shape.groupAssignmentInstance, 'privilegedAccessGroupAssignmentScheduleInstance', 'Collection(privilegedAccessGroupAssignmentScheduleInstance)', groupExp);
+    return listReply(
+      call,
+      recs,
+      shape.groupAssignmentInstance,
+      'privilegedAccessGroupAssignmentScheduleInstance',
+      'Collection(privilegedAccessGroupAssignmentScheduleInstance)',
+      groupExp,
+    );
   }
   if ((rest = sub(`${PAG}/assignmentschedulerequests`)) !== null) {
     const denied = requireScope(call.caller, SCOPES.groupAssignmentRead, call.meta);
     if (denied) return denied;
-    return requestsRead(call, rest, 'groupAssignment', 'privilegedAccessGroupAssignmentScheduleRequest', 'identityGovernance/privilegedAccess/group/assignmentScheduleRequests', groupExp);
+    return requestsRead(
+      call,
+      rest,
+      'groupAssignment',
+      'privilegedAccessGroupAssignmentScheduleRequest',
+      'identityGovernance/privilegedAccess/group/assignmentScheduleRequests',
+      groupExp,
+    );
   }
   const g = /^\/groups\/([^/]+)$/i.exec(p);
   if (g) {
@@ -101,7 +163,8 @@ export function handleRead(call: GraphCall): Reply | null {
 /** filterByCurrentUser(on='principal'|'approver'|...) → who, or an error reply; '' (no function) is not allowed here. */
 function onWhom(call: GraphCall, rest: string): string | Reply {
   const m = BY_USER.exec(rest);
-  if (!m) return graphError(400, 'BadRequest', `Resource not found for the segment '${rest.replace(/^\//, '')}'.`, call.meta);
+  if (!m)
+    return graphError(400, 'BadRequest', `Resource not found for the segment '${rest.replace(/^\//, '')}'.`, call.meta);
   const on = m[1]!.toLowerCase();
   if (on !== 'principal' && on !== 'approver' && on !== 'createdby')
     return graphError(400, 'BadRequest', `The parameter 'on' has an invalid value '${m[1]}'.`, call.meta);
@@ -126,17 +189,33 @@ function requestsRead(
   }
   const who = onWhom(call, rest);
   if (typeof who !== 'string') return who;
-  const recs = who === 'principal' ? mine.filter((r) => r.principalId === me) : who === 'createdby' ? mine.filter((r) => r.createdById === me) : [];
+  const recs =
+    who === 'principal'
+      ? mine.filter((r) => r.principalId === me)
+      : who === 'createdby'
+        ? mine.filter((r) => r.createdById === me)
+        : [];
   return listReply(call, recs, shape.request, typeName, `Collection(${typeName})`, expanders);
 }
 
 function principal(call: GraphCall, id: string) {
   const acc = call.ctx.scenario.accounts.find((a) => a.id === id);
-  if (acc) return { '@odata.type': '#microsoft.graph.user', id, displayName: acc.displayName, userPrincipalName: acc.userPrincipalName };
+  if (acc)
+    return {
+      '@odata.type': '#microsoft.graph.user',
+      id,
+      displayName: acc.displayName,
+      userPrincipalName: acc.userPrincipalName,
+    };
   const g = call.ctx.scenario.groups.find((x) => x.id === id);
   return g ? { '@odata.type': '#microsoft.graph.group', id, displayName: g.displayName } : null;
 }
 
 export function notFound(call: GraphCall, id: string): Reply {
-  return graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`, call.meta);
+  return graphError(
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+    call.meta,
+  );
 }

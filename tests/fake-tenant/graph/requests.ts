@@ -31,21 +31,41 @@ const Body = z.looseObject({
   scheduleInfo: z
     .looseObject({
       startDateTime: z.string().nullish(),
-      expiration: z.looseObject({ type: z.string().nullish(), duration: z.string().nullish(), endDateTime: z.string().nullish() }).nullish(),
+      expiration: z
+        .looseObject({ type: z.string().nullish(), duration: z.string().nullish(), endDateTime: z.string().nullish() })
+        .nullish(),
     })
     .nullish(),
 });
 type Body = z.infer<typeof Body>;
 
-const PENDING = new Set(['pendingapproval', 'pendingadmindecision', 'granted', 'pendingscheduleCreation'.toLowerCase(), 'pendingprovisioning']);
+const PENDING = new Set([
+  'pendingapproval',
+  'pendingadmindecision',
+  'granted',
+  'pendingscheduleCreation'.toLowerCase(),
+  'pendingprovisioning',
+]);
 const FIVE_MIN = 5 * 60_000;
 /** Clients stamp "now" from their own clock; a start this close to the stand-in's now counts as immediate. */
 const IMMEDIATE_TOLERANCE = 5 * 60_000;
 
 const ROUTES: { re: RegExp; collection: RequestCollection; scopes: readonly string[] }[] = [
-  { re: /^\/roleManagement\/directory\/roleAssignmentScheduleRequests/i, collection: 'roleAssignment', scopes: SCOPES.roleAssignmentWrite },
-  { re: /^\/roleManagement\/directory\/roleEligibilityScheduleRequests/i, collection: 'roleEligibility', scopes: SCOPES.roleEligibilityWrite },
-  { re: /^\/identityGovernance\/privilegedAccess\/group\/assignmentScheduleRequests/i, collection: 'groupAssignment', scopes: SCOPES.groupAssignmentWrite },
+  {
+    re: /^\/roleManagement\/directory\/roleAssignmentScheduleRequests/i,
+    collection: 'roleAssignment',
+    scopes: SCOPES.roleAssignmentWrite,
+  },
+  {
+    re: /^\/roleManagement\/directory\/roleEligibilityScheduleRequests/i,
+    collection: 'roleEligibility',
+    scopes: SCOPES.roleEligibilityWrite,
+  },
+  {
+    re: /^\/identityGovernance\/privilegedAccess\/group\/assignmentScheduleRequests/i,
+    collection: 'groupAssignment',
+    scopes: SCOPES.groupAssignmentWrite,
+  },
 ];
 
 export function handleWrite(call: GraphCall): Reply | null {
@@ -62,10 +82,21 @@ export function handleWrite(call: GraphCall): Reply | null {
   try {
     raw = JSON.parse(call.body || 'null');
   } catch {
-    return graphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.', call.meta);
+    return graphError(
+      400,
+      'BadRequest',
+      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+      call.meta,
+    );
   }
   const parsed = Body.safeParse(raw);
-  if (!parsed.success) return graphError(400, 'BadRequest', `Invalid request body: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`, call.meta);
+  if (!parsed.success)
+    return graphError(
+      400,
+      'BadRequest',
+      `Invalid request body: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`,
+      call.meta,
+    );
   return createRequest(call, route.collection, parsed.data);
 }
 
@@ -90,10 +121,28 @@ function createRequest(call: GraphCall, collection: RequestCollection, b: Body):
   const store = ctx.store;
   const now = store.now();
   const action = b.action.toLowerCase();
-  const allowed = collection === 'groupAssignment' ? ['selfactivate', 'selfdeactivate'] : collection === 'roleEligibility' ? ['selfextend', 'selfrenew'] : ['selfactivate', 'selfdeactivate', 'selfextend', 'selfrenew'];
-  if (action.startsWith('admin')) return graphError(403, 'Authorization_RequestDenied', 'The caller does not have permission to perform this action.', call.meta);
-  if (!allowed.includes(action)) return fail(call, 'BadRequest', `The action '${b.action}' is not valid for this request type.`);
-  if (b.principalId !== caller.oid) return graphError(403, 'Authorization_RequestDenied', 'Self-service requests must name the signed-in user as principalId.', call.meta);
+  const allowed =
+    collection === 'groupAssignment'
+      ? ['selfactivate', 'selfdeactivate']
+      : collection === 'roleEligibility'
+        ? ['selfextend', 'selfrenew']
+        : ['selfactivate', 'selfdeactivate', 'selfextend', 'selfrenew'];
+  if (action.startsWith('admin'))
+    return graphError(
+      403,
+      'Authorization_RequestDenied',
+      'The caller does not have permission to perform this action.',
+      call.meta,
+    );
+  if (!allowed.includes(action))
+    return fail(call, 'BadRequest', `The action '${b.action}' is not valid for this request type.`);
+  if (b.principalId !== caller.oid)
+    return graphError(
+      403,
+      'Authorization_RequestDenied',
+      'Self-service requests must name the signed-in user as principalId.',
+      call.meta,
+    );
   const target = targetOf(collection, b);
   if (typeof target === 'string') return fail(call, 'BadRequest', target);
 
@@ -106,7 +155,8 @@ function createRequest(call: GraphCall, collection: RequestCollection, b: Body):
   const expType = (exp?.type ?? (b.scheduleInfo ? 'notSpecified' : 'afterDuration')).toLowerCase();
   let durationMs: number | null = null;
   let endMs: number | null = null;
-  if (expType === 'afterduration') durationMs = exp?.duration ? parseDuration(exp.duration) : b.scheduleInfo ? null : maxMs;
+  if (expType === 'afterduration')
+    durationMs = exp?.duration ? parseDuration(exp.duration) : b.scheduleInfo ? null : maxMs;
   else if (expType === 'afterdatetime' && exp?.endDateTime) {
     endMs = Date.parse(exp.endDateTime);
     durationMs = endMs - startMs;
@@ -126,7 +176,11 @@ function createRequest(call: GraphCall, collection: RequestCollection, b: Body):
     scheduleInfo: {
       startDateTime: new Date(startMs).toISOString().replace(/\.\d+Z$/, 'Z'),
       recurrence: null,
-      expiration: { type: exp?.type ? exp.type.charAt(0).toLowerCase() + exp.type.slice(1) : 'afterDuration', endDateTime: exp?.endDateTime ?? null, duration: exp?.duration ?? null },
+      expiration: {
+        type: exp?.type ? exp.type.charAt(0).toLowerCase() + exp.type.slice(1) : 'afterDuration',
+        endDateTime: exp?.endDateTime ?? null,
+        duration: exp?.duration ?? null,
+      },
     },
     createdMs: now,
     completedMs: null,
@@ -138,25 +192,38 @@ function createRequest(call: GraphCall, collection: RequestCollection, b: Body):
     targetScheduleId: target.kind === 'group' ? `${target.groupId}_${target.accessId}_${id}` : id,
   };
 
-  const mine = (r: { principalId: string; target: Target }) => r.principalId === caller.oid && sameTarget(r.target, target);
-  const pending = store.requests.find((r) => r.collection === collection && mine(r) && PENDING.has(r.status.toLowerCase()) && (r.status !== 'Granted' || r.startMs > now));
+  const mine = (r: { principalId: string; target: Target }) =>
+    r.principalId === caller.oid && sameTarget(r.target, target);
+  const pending = store.requests.find(
+    (r) =>
+      r.collection === collection &&
+      mine(r) &&
+      PENDING.has(r.status.toLowerCase()) &&
+      (r.status !== 'Granted' || r.startMs > now),
+  );
   const activeAll = store.assignments.filter((a) => mine(a) && isCurrent(a, now));
   const activated = activeAll.find((a) => a.assignmentType === 'Activated' && a.memberType === 'Direct');
 
   if (action === 'selfdeactivate') {
     if (!activated) return fail(call, 'RoleAssignmentDoesNotExist', 'The Role assignment does not exist.');
-    if (now - activated.startMs < FIVE_MIN) return fail(call, 'ActiveDurationTooShort', 'The Active duration is too short. Miniumum Required is 5 minutes.');
+    if (now - activated.startMs < FIVE_MIN)
+      return fail(call, 'ActiveDurationTooShort', 'The Active duration is too short. Miniumum Required is 5 minutes.');
     if (rec.isValidationOnly) return created(call, rec);
     store.assignments = store.assignments.filter((a) => a !== activated);
     rec.status = 'Revoked';
     rec.completedMs = now;
-    rec.scheduleInfo = { startDateTime: null, recurrence: null, expiration: { type: 'afterDuration', endDateTime: null, duration: null } };
+    rec.scheduleInfo = {
+      startDateTime: null,
+      recurrence: null,
+      expiration: { type: 'afterDuration', endDateTime: null, duration: null },
+    };
     rec.targetScheduleId = activated.scheduleId;
     store.requests.push(rec);
     return created(call, rec);
   }
 
-  if (pending) return fail(call, 'PendingRoleAssignmentRequest', 'There is already an existing pending Role assignment request.');
+  if (pending)
+    return fail(call, 'PendingRoleAssignmentRequest', 'There is already an existing pending Role assignment request.');
 
   if (action === 'selfextend' || action === 'selfrenew') {
     // Extend/renew: the eligibility (or assignment) must exist (extend) or have ended within 30 days (renew); admins decide.
@@ -165,9 +232,15 @@ function createRequest(call: GraphCall, collection: RequestCollection, b: Body):
     const ok =
       action === 'selfextend'
         ? existing.some((e) => isCurrent(e, now))
-        : existing.some((e) => e.endMs !== null && e.endMs <= now && now - e.endMs <= 30 * 86_400_000) || existing.some((e) => isCurrent(e, now));
+        : existing.some((e) => e.endMs !== null && e.endMs <= now && now - e.endMs <= 30 * 86_400_000) ||
+          existing.some((e) => isCurrent(e, now));
     if (!ok) return fail(call, 'RoleAssignmentDoesNotExist', 'The Role assignment does not exist.');
-    if (!rec.justification?.trim()) return fail(call, 'RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["JustificationRule"]');
+    if (!rec.justification?.trim())
+      return fail(
+        call,
+        'RoleAssignmentRequestPolicyValidationFailed',
+        'The following policy rules failed: ["JustificationRule"]',
+      );
     if (rec.isValidationOnly) return created(call, { ...rec, status: 'PendingAdminDecision' });
     rec.status = 'PendingAdminDecision';
     rec.approvalId = id;
@@ -180,18 +253,36 @@ function createRequest(call: GraphCall, collection: RequestCollection, b: Body):
   const failed: string[] = [];
   const eligible = store.eligibilities.some((e) => mine(e) && isCurrent(e, now));
   if (!eligible) failed.push('EligibilityRule');
-  if (durationMs === null || durationMs <= 0 || durationMs > maxMs || (expType === 'noexpiration' && policy.isExpirationRequired)) failed.push('ExpirationRule');
+  if (
+    durationMs === null ||
+    durationMs <= 0 ||
+    durationMs > maxMs ||
+    (expType === 'noexpiration' && policy.isExpirationRequired)
+  )
+    failed.push('ExpirationRule');
   const rules = policy.enabledRules;
   if (rules.includes('Justification') && !rec.justification?.trim()) failed.push('JustificationRule');
-  if (rules.includes('Ticketing') && (!rec.ticketInfo.ticketNumber?.trim() || !rec.ticketInfo.ticketSystem?.trim())) failed.push('TicketingRule');
-  if (rules.includes('MultiFactorAuthentication') && !caller.amr.map((a) => a.toLowerCase()).includes('mfa')) failed.push('MfaRule');
-  if (failed.length) return fail(call, 'RoleAssignmentRequestPolicyValidationFailed', `The following policy rules failed: ${JSON.stringify(failed)}`);
+  if (rules.includes('Ticketing') && (!rec.ticketInfo.ticketNumber?.trim() || !rec.ticketInfo.ticketSystem?.trim()))
+    failed.push('TicketingRule');
+  if (rules.includes('MultiFactorAuthentication') && !caller.amr.map((a) => a.toLowerCase()).includes('mfa'))
+    failed.push('MfaRule');
+  if (failed.length)
+    return fail(
+      call,
+      'RoleAssignmentRequestPolicyValidationFailed',
+      `The following policy rules failed: ${JSON.stringify(failed)}`,
+    );
   const acr = policy.authenticationContext;
   if (acr && !caller.acrs.includes(acr)) {
     const claims = encodeURIComponent(JSON.stringify({ access_token: { acrs: { essential: true, value: acr } } }));
-    return fail(call, 'RoleAssignmentRequestAcrsValidationFailed', `The Role assignment request requires the authentication context '${acr}'. Sign in again with the claims in this message. &claims=${claims}`);
+    return fail(
+      call,
+      'RoleAssignmentRequestAcrsValidationFailed',
+      `The Role assignment request requires the authentication context '${acr}'. Sign in again with the claims in this message. &claims=${claims}`,
+    );
   }
-  if (rec.isValidationOnly) return created(call, { ...rec, status: policy.approvalRequired ? 'PendingEvaluation' : 'Granted' });
+  if (rec.isValidationOnly)
+    return created(call, { ...rec, status: policy.approvalRequired ? 'PendingEvaluation' : 'Granted' });
   store.requests.push(rec);
   if (policy.approvalRequired) {
     rec.status = 'PendingApproval';
@@ -209,7 +300,11 @@ function created(call: GraphCall, rec: RequestRec): Reply {
       : rec.collection === 'roleEligibility'
         ? 'roleManagement/directory/roleEligibilityScheduleRequests/$entity'
         : 'roleManagement/directory/roleAssignmentScheduleRequests/$entity';
-  return graphJson(201, { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#${context}`, ...shape.request(rec) }, call.meta);
+  return graphJson(
+    201,
+    { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#${context}`, ...shape.request(rec) },
+    call.meta,
+  );
 }
 
 function cancelRequest(call: GraphCall, collection: RequestCollection, id: string): Reply {

@@ -142,5 +142,10 @@ export function request(r: RequestRec) {
     ticketInfo: r.ticketInfo,
   };
   if (r.target.kind === 'group') return { ...common, accessId: r.target.accessId, groupId: r.target.groupId };
-  return { ...common, roleDefinitionId: r.target.roleDefinitionId, directoryScopeId: r.target.directoryScopeId, appScopeId: null };
+  return {
+    ...common,
+    roleDefinitionId: r.target.roleDefinitionId,
+    directoryScopeId: r.target.directoryScopeId,
+    appScopeId: null,
+  };
 }

@@ -35,13 +35,18 @@
   }
 
   function grid(route) {
-    var head = el('tr', {}, route.columns.map(function (name) {
-      return el('th', { scope: 'col', text: name });
-    }));
+    var head = el(
+      'tr',
+      {},
+      route.columns.map(function (name) {
+        return el('th', { scope: 'col', text: name });
+      }),
+    );
     var rows = [];
     for (var r = 0; r < ROWS; r++) {
       var cells = [el('td', {}, [el('input', { type: 'checkbox', 'aria-label': 'Select row ' + (r + 1) })])];
-      for (var c = 0; c < route.columns.length; c++) cells.push(el('td', {}, [el('span', { class: 'cell', text: cell(route, r, c) })]));
+      for (var c = 0; c < route.columns.length; c++)
+        cells.push(el('td', {}, [el('span', { class: 'cell', text: cell(route, r, c) })]));
       rows.push(el('tr', { class: 'grid-row' }, cells));
     }
     return el('table', { class: 'grid', id: 'portal-grid' }, [el('thead', {}, [head]), el('tbody', {}, rows)]);
@@ -49,10 +54,14 @@
 
   function nav() {
     return el('nav', { id: 'portal-nav', 'aria-label': 'Navigation' }, [
-      el('ul', {}, config.routes.map(function (route) {
-        var a = el('a', { href: route.path, 'data-route': route.path, text: route.label });
-        return el('li', {}, [a]);
-      })),
+      el(
+        'ul',
+        {},
+        config.routes.map(function (route) {
+          var a = el('a', { href: route.path, 'data-route': route.path, text: route.label });
+          return el('li', {}, [a]);
+        }),
+      ),
     ]);
   }
 
@@ -73,7 +82,8 @@
       // A modal-style backdrop that is usually closed.
       el('div', { id: 'portal-modal', class: 'modal', hidden: '' }, [el('div', { class: 'dialog', text: 'Dialog' })]),
     ];
-    if (config.helpButton) list.push(el('button', { id: 'portal-help', class: 'help', type: 'button', text: 'Help & support' }));
+    if (config.helpButton)
+      list.push(el('button', { id: 'portal-help', class: 'help', type: 'button', text: 'Help & support' }));
     return list;
   }
 
@@ -106,7 +116,8 @@
       return;
     }
     if (target && target.id === 'portal-open-modal') document.getElementById('portal-modal').hidden = false;
-    if (target && target.closest && target.closest('#portal-modal')) document.getElementById('portal-modal').hidden = true;
+    if (target && target.closest && target.closest('#portal-modal'))
+      document.getElementById('portal-modal').hidden = true;
   });
   window.addEventListener('popstate', render);
   render();

@@ -81,7 +81,11 @@ export function portalResponse(host: string, path: string): PortalReply | null {
   const site = siteFor(host);
   if (!site) return null;
   if (path === '/app.js') {
-    return { status: 200, headers: { 'Content-Type': 'text/javascript; charset=utf-8', ...SECURITY_HEADERS }, body: APP_JS };
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'text/javascript; charset=utf-8', ...SECURITY_HEADERS },
+      body: APP_JS,
+    };
   }
   if (path === '/app.css') {
     return { status: 200, headers: { 'Content-Type': 'text/css; charset=utf-8', ...SECURITY_HEADERS }, body: APP_CSS };
@@ -90,7 +94,11 @@ export function portalResponse(host: string, path: string): PortalReply | null {
   const nonce = randomBytes(16).toString('base64');
   return {
     status: 200,
-    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': portalCsp(nonce), ...SECURITY_HEADERS },
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': portalCsp(nonce),
+      ...SECURITY_HEADERS,
+    },
     body: shell(site, nonce),
   };
 }

@@ -24,9 +24,21 @@ export const SITES: Record<string, Site> = {
     helpButton: true,
     routes: [
       { path: '/', label: 'Home', columns: ['Item', 'Status', 'Owner', 'Updated', 'Region', 'Notes'] },
-      { path: '/mailboxes', label: 'Mailboxes', columns: ['Display name', 'Email address', 'Recipient type', 'Archive', 'Litigation hold', 'Last modified'] },
-      { path: '/groups', label: 'Groups', columns: ['Group name', 'Email address', 'Group type', 'Members', 'Owners', 'Created'] },
-      { path: '/mailflow/rules', label: 'Rules', columns: ['Rule', 'Priority', 'Status', 'Mode', 'Stop processing', 'Last modified'] },
+      {
+        path: '/mailboxes',
+        label: 'Mailboxes',
+        columns: ['Display name', 'Email address', 'Recipient type', 'Archive', 'Litigation hold', 'Last modified'],
+      },
+      {
+        path: '/groups',
+        label: 'Groups',
+        columns: ['Group name', 'Email address', 'Group type', 'Members', 'Owners', 'Created'],
+      },
+      {
+        path: '/mailflow/rules',
+        label: 'Rules',
+        columns: ['Rule', 'Priority', 'Status', 'Mode', 'Stop processing', 'Last modified'],
+      },
     ],
   },
   'entra.microsoft.com': {
@@ -36,8 +48,16 @@ export const SITES: Record<string, Site> = {
     routes: [
       { path: '/', label: 'Home', columns: ['Item', 'Status', 'Owner', 'Updated', 'Region', 'Notes'] },
       { path: '/users', label: 'Users', columns: people },
-      { path: '/groups', label: 'Groups', columns: ['Name', 'Object ID', 'Group type', 'Membership type', 'Email', 'Source'] },
-      { path: '/roles', label: 'Roles and administrators', columns: ['Role', 'Description', 'Type', 'Assignments', 'Privileged', 'Template ID'] },
+      {
+        path: '/groups',
+        label: 'Groups',
+        columns: ['Name', 'Object ID', 'Group type', 'Membership type', 'Email', 'Source'],
+      },
+      {
+        path: '/roles',
+        label: 'Roles and administrators',
+        columns: ['Role', 'Description', 'Type', 'Assignments', 'Privileged', 'Template ID'],
+      },
     ],
   },
   'admin.microsoft.com': {
@@ -47,8 +67,16 @@ export const SITES: Record<string, Site> = {
     routes: [
       { path: '/', label: 'Home', columns: ['Item', 'Status', 'Owner', 'Updated', 'Region', 'Notes'] },
       { path: '/users', label: 'Active users', columns: people },
-      { path: '/teams-and-groups', label: 'Teams & groups', columns: ['Name', 'Email', 'Type', 'Privacy', 'Members', 'Created'] },
-      { path: '/billing', label: 'Billing', columns: ['Product', 'Assigned', 'Available', 'Renewal', 'Billing frequency', 'Status'] },
+      {
+        path: '/teams-and-groups',
+        label: 'Teams & groups',
+        columns: ['Name', 'Email', 'Type', 'Privacy', 'Members', 'Created'],
+      },
+      {
+        path: '/billing',
+        label: 'Billing',
+        columns: ['Product', 'Assigned', 'Available', 'Renewal', 'Billing frequency', 'Status'],
+      },
     ],
   },
   'portal.azure.com': {
@@ -57,7 +85,11 @@ export const SITES: Record<string, Site> = {
     helpButton: false,
     routes: [
       { path: '/', label: 'Home', columns: ['Name', 'Type', 'Resource group', 'Location', 'Subscription', 'Tags'] },
-      { path: '/resources', label: 'All resources', columns: ['Name', 'Type', 'Resource group', 'Location', 'Subscription', 'Tags'] },
+      {
+        path: '/resources',
+        label: 'All resources',
+        columns: ['Name', 'Type', 'Resource group', 'Location', 'Subscription', 'Tags'],
+      },
     ],
   },
   'admin.teams.microsoft.com': {
@@ -66,7 +98,11 @@ export const SITES: Record<string, Site> = {
     helpButton: false,
     routes: [
       { path: '/', label: 'Dashboard', columns: ['Item', 'Status', 'Owner', 'Updated', 'Region', 'Notes'] },
-      { path: '/teams', label: 'Manage teams', columns: ['Name', 'Channels', 'Team members', 'Owners', 'Privacy', 'Status'] },
+      {
+        path: '/teams',
+        label: 'Manage teams',
+        columns: ['Name', 'Channels', 'Team members', 'Owners', 'Privacy', 'Status'],
+      },
     ],
   },
 };
@@ -85,7 +121,11 @@ export function siteFor(host: string): Site | null {
       helpButton: true,
       routes: [
         { path: '/', label: 'Home', columns: ['Item', 'Status', 'Owner', 'Updated', 'Region', 'Notes'] },
-        { path: '/_layouts/15/online/AdminHome.aspx', label: 'Active sites', columns: ['Site name', 'URL', 'Teams', 'Storage used', 'Primary admin', 'Created'] },
+        {
+          path: '/_layouts/15/online/AdminHome.aspx',
+          label: 'Active sites',
+          columns: ['Site name', 'URL', 'Teams', 'Storage used', 'Primary admin', 'Created'],
+        },
       ],
     };
   }

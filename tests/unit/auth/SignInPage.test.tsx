@@ -6,8 +6,18 @@ import { AuthError } from '../../../lib/auth/errors';
 import type { Account } from '../../../lib/storage';
 import { installMessages } from '../components/fixtures';
 
-const account: Account = { homeAccountId: 'a.t', oid: 'a', tenantId: 't', name: 'Adele Admin', username: 'adm-adele@contoso.onmicrosoft.com' };
-const connection = { cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: '11111111-2222-3333-4444-555555555555' };
+const account: Account = {
+  homeAccountId: 'a.t',
+  oid: 'a',
+  tenantId: 't',
+  name: 'Adele Admin',
+  username: 'adm-adele@contoso.onmicrosoft.com',
+};
+const connection = {
+  cloudId: 'global',
+  tenant: 'contoso.onmicrosoft.com',
+  clientId: '11111111-2222-3333-4444-555555555555',
+};
 
 function setup(overrides: Partial<SignInPageProps> = {}) {
   const props: SignInPageProps = {
@@ -59,7 +69,10 @@ describe('sign-in page', () => {
   });
 
   it('says the sign-in was cancelled and lets the user try again', async () => {
-    const signIn = vi.fn().mockRejectedValueOnce(new AuthError('cancelled', 'Sign-in was cancelled.')).mockResolvedValueOnce(account);
+    const signIn = vi
+      .fn()
+      .mockRejectedValueOnce(new AuthError('cancelled', 'Sign-in was cancelled.'))
+      .mockResolvedValueOnce(account);
     setup({ signIn });
     fireEvent.click(button());
     await screen.findByText('Sign-in was cancelled. Choose the button to try again.');

@@ -13,10 +13,22 @@ import type { AuthContext } from '../../../lib/messaging';
 import { authStateItem, connectionItem, type Connection } from '../../../lib/storage';
 import { createFakeIdp } from './fake-idp';
 
-const connection: Connection = { cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: '11111111-2222-3333-4444-555555555555' };
-const user = { oid: 'aaaaaaaa-0000-0000-0000-000000000001', tid: 'bbbbbbbb-0000-0000-0000-000000000002', name: 'Adele Admin', username: 'adm-adele@contoso.onmicrosoft.com' };
+const connection: Connection = {
+  cloudId: 'global',
+  tenant: 'contoso.onmicrosoft.com',
+  clientId: '11111111-2222-3333-4444-555555555555',
+};
+const user = {
+  oid: 'aaaaaaaa-0000-0000-0000-000000000001',
+  tid: 'bbbbbbbb-0000-0000-0000-000000000002',
+  name: 'Adele Admin',
+  username: 'adm-adele@contoso.onmicrosoft.com',
+};
 const scopes = graphScopes(cloudById('global'));
-const signedIn: AuthContext = { connection, account: { homeAccountId: `${user.oid}.${user.tid}`, username: user.username } };
+const signedIn: AuthContext = {
+  connection,
+  account: { homeAccountId: `${user.oid}.${user.tid}`, username: user.username },
+};
 let idp: ReturnType<typeof createFakeIdp>;
 
 beforeEach(async () => {
@@ -68,7 +80,8 @@ describe('auth document', () => {
       const afterSignIn = idp.grants.length;
       const doc = createAuthDocument();
       const tokens = [];
-      for (let i = 0; i < 4; i++) tokens.push((await doc.handlers['auth.token']({ context: signedIn, scopes, forceRefresh: false })).accessToken);
+      for (let i = 0; i < 4; i++)
+        tokens.push((await doc.handlers['auth.token']({ context: signedIn, scopes, forceRefresh: false })).accessToken);
       expect(idp.grants.length).toBe(afterSignIn);
       expect(new Set(tokens).size).toBe(1);
       // A forced refresh is cached under the echoed form too, and found again without another redemption.
@@ -92,7 +105,9 @@ describe('auth document', () => {
     await signInOnThePage();
     document.cookie = `${ENCRYPTION_COOKIE}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`;
     const doc = createAuthDocument();
-    await expect(doc.handlers['auth.token']({ context: signedIn, scopes, forceRefresh: false })).rejects.toMatchObject({ code: 'interaction-required' });
+    await expect(doc.handlers['auth.token']({ context: signedIn, scopes, forceRefresh: false })).rejects.toMatchObject({
+      code: 'interaction-required',
+    });
   });
 
   it('renews after a restart: renewal URL with the stored login hint, redeemed in the same document, then tokens', async () => {
@@ -102,30 +117,47 @@ describe('auth document', () => {
     const { url } = await doc.handlers['auth.renewalUrl']({ context: signedIn, scopes });
     expect(new URL(url).searchParams.get('prompt')).toBe('none');
     expect(new URL(url).searchParams.get('login_hint')).toBe(user.username);
-    await expect(doc.handlers['auth.redeem']({ context: signedIn, responseUrl: idp.answer(url) })).resolves.toEqual({ homeAccountId: account.homeAccountId });
-    await expect(doc.handlers['auth.token']({ context: signedIn, scopes, forceRefresh: false })).resolves.toMatchObject({ accessToken: expect.stringMatching(/^at-/) });
+    await expect(doc.handlers['auth.redeem']({ context: signedIn, responseUrl: idp.answer(url) })).resolves.toEqual({
+      homeAccountId: account.homeAccountId,
+    });
+    await expect(doc.handlers['auth.token']({ context: signedIn, scopes, forceRefresh: false })).resolves.toMatchObject(
+      { accessToken: expect.stringMatching(/^at-/) },
+    );
   });
 
   it('abandons a failed renewal and can start the next one', async () => {
     await signInOnThePage();
     const doc = createAuthDocument();
     await doc.handlers['auth.renewalUrl']({ context: signedIn, scopes });
-    await expect(doc.handlers['auth.redeem']({ context: signedIn, responseUrl: null })).resolves.toEqual({ homeAccountId: '' });
-    await expect(doc.handlers['auth.renewalUrl']({ context: signedIn, scopes })).resolves.toMatchObject({ url: expect.stringContaining('prompt=none') });
+    await expect(doc.handlers['auth.redeem']({ context: signedIn, responseUrl: null })).resolves.toEqual({
+      homeAccountId: '',
+    });
+    await expect(doc.handlers['auth.renewalUrl']({ context: signedIn, scopes })).resolves.toMatchObject({
+      url: expect.stringContaining('prompt=none'),
+    });
   });
 
   it('clears the account on sign-out, so no token is served afterwards', async () => {
     const account = await signInOnThePage();
     const doc = createAuthDocument();
     await doc.handlers['auth.clearCache']({ context: signedIn });
-    await expect(doc.handlers['auth.token']({ context: signedIn, scopes, forceRefresh: false })).rejects.toMatchObject({ code: 'interaction-required' });
+    await expect(doc.handlers['auth.token']({ context: signedIn, scopes, forceRefresh: false })).rejects.toMatchObject({
+      code: 'interaction-required',
+    });
   });
 
   it('builds a new PCA when the connection changes (another app registration answers for itself)', async () => {
     await signInOnThePage();
     const doc = createAuthDocument();
-    const other: AuthContext = { ...signedIn, connection: { ...connection, clientId: '99999999-2222-3333-4444-555555555555' } };
-    await expect(doc.handlers['auth.token']({ context: other, scopes, forceRefresh: false })).rejects.toMatchObject({ code: 'interaction-required' });
-    await expect(doc.handlers['auth.token']({ context: signedIn, scopes, forceRefresh: false })).resolves.toMatchObject({ accessToken: expect.any(String) });
+    const other: AuthContext = {
+      ...signedIn,
+      connection: { ...connection, clientId: '99999999-2222-3333-4444-555555555555' },
+    };
+    await expect(doc.handlers['auth.token']({ context: other, scopes, forceRefresh: false })).rejects.toMatchObject({
+      code: 'interaction-required',
+    });
+    await expect(doc.handlers['auth.token']({ context: signedIn, scopes, forceRefresh: false })).resolves.toMatchObject(
+      { accessToken: expect.any(String) },
+    );
   });
 });

@@ -74,8 +74,14 @@ describe('MSAL cache encryption cookie', () => {
 
   it.each([
     ['garbage', `${ENCRYPTION_COOKIE}=not-json`],
-    ['a key of the wrong length', `${ENCRYPTION_COOKIE}=${encodeURIComponent(JSON.stringify({ id: 'a', key: 'short' }))}`],
-    ['a missing id', `${ENCRYPTION_COOKIE}=${encodeURIComponent(JSON.stringify({ key: base64url(new Uint8Array(32)) }))}`],
+    [
+      'a key of the wrong length',
+      `${ENCRYPTION_COOKIE}=${encodeURIComponent(JSON.stringify({ id: 'a', key: 'short' }))}`,
+    ],
+    [
+      'a missing id',
+      `${ENCRYPTION_COOKIE}=${encodeURIComponent(JSON.stringify({ key: base64url(new Uint8Array(32)) }))}`,
+    ],
   ])('replaces %s', (_, initial) => {
     const cookies = jar(initial);
     const key = ensureEncryptionCookie(cookies, source);
@@ -113,7 +119,11 @@ describe('the Firefox key in storage.session', () => {
   it('creates one key and every context gets the same one, also when they ask at once', async () => {
     const a = area();
     const l = locks();
-    const keys = await Promise.all([sharedEncryptionKey(a, crypto, l), sharedEncryptionKey(a, crypto, l), sharedEncryptionKey(a, crypto, l)]);
+    const keys = await Promise.all([
+      sharedEncryptionKey(a, crypto, l),
+      sharedEncryptionKey(a, crypto, l),
+      sharedEncryptionKey(a, crypto, l),
+    ]);
     expect(new Set(keys.map((k) => JSON.stringify(k))).size).toBe(1);
     expect(a.data[SESSION_KEY_ITEM]).toEqual(keys[0]);
     expect(decode(keys[0]!.key)).toHaveLength(32);

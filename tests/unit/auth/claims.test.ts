@@ -4,7 +4,9 @@ import { stepUpClaims } from '../../../lib/auth/claims';
 describe('stepUpClaims', () => {
   it('asks for an authentication context as an essential acrs claim on the access token', () => {
     expect(stepUpClaims({ acrs: 'c1' })).toBe('{"access_token":{"acrs":{"essential":true,"value":"c1"}}}');
-    expect(JSON.parse(stepUpClaims({ acrs: ' c25 ' }))).toEqual({ access_token: { acrs: { essential: true, value: 'c25' } } });
+    expect(JSON.parse(stepUpClaims({ acrs: ' c25 ' }))).toEqual({
+      access_token: { acrs: { essential: true, value: 'c25' } },
+    });
   });
 
   it('asks for MFA through the amr claim', () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, classifyMsalError, classifyWebAuthFlowError, conciseMessage, errorCodeOf, toAuthError } from '../../../lib/auth/errors';
+import {
+  AuthError,
+  classifyMsalError,
+  classifyWebAuthFlowError,
+  conciseMessage,
+  errorCodeOf,
+  toAuthError,
+} from '../../../lib/auth/errors';
 
 const msal = (name: string, errorCode: string) => Object.assign(new Error(errorCode), { name, errorCode });
 
@@ -49,9 +56,12 @@ describe('conciseMessage', () => {
   it("drops Entra's trace tail but keeps the code and sentence", () => {
     const raw =
       'login_required: AADSTS50058: A silent sign-in request was sent but no user is signed in. Trace ID: aa9d Correlation ID: ccad Timestamp: 2026-11-22 02:25:15Z';
-    expect(conciseMessage(raw)).toBe('login_required: AADSTS50058: A silent sign-in request was sent but no user is signed in.');
-    expect(toAuthError(Object.assign(new Error(raw), { name: 'InteractionRequiredAuthError', errorCode: 'login_required' })).message).toBe(
+    expect(conciseMessage(raw)).toBe(
       'login_required: AADSTS50058: A silent sign-in request was sent but no user is signed in.',
     );
+    expect(
+      toAuthError(Object.assign(new Error(raw), { name: 'InteractionRequiredAuthError', errorCode: 'login_required' }))
+        .message,
+    ).toBe('login_required: AADSTS50058: A silent sign-in request was sent but no user is signed in.');
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AUTH_DOCUMENT_PATH, createInProcessHost, createOffscreenHost, type AuthHandlers, type OffscreenHostDeps } from '../../../lib/auth/host';
+import {
+  AUTH_DOCUMENT_PATH,
+  createInProcessHost,
+  createOffscreenHost,
+  type AuthHandlers,
+  type OffscreenHostDeps,
+} from '../../../lib/auth/host';
 import { protocol } from '../../../lib/messaging';
 
 /** An offscreen API that, like Chromium, holds at most one document and rejects a second creation. */
@@ -23,7 +29,10 @@ function fakeOffscreen(options: { exists?: boolean; withHasDocument?: boolean } 
   return { offscreen, getContexts, release, exists: () => exists };
 }
 
-const context = { connection: { cloudId: 'global', tenant: 'contoso.com', clientId: '11111111-2222-3333-4444-555555555555' }, account: null };
+const context = {
+  connection: { cloudId: 'global', tenant: 'contoso.com', clientId: '11111111-2222-3333-4444-555555555555' },
+  account: null,
+};
 const send = vi.fn(async () => ({ accessToken: 'x', expiresOn: null })) as unknown as OffscreenHostDeps['send'];
 
 describe('offscreen auth host', () => {
@@ -52,7 +61,9 @@ describe('offscreen auth host', () => {
 
   it('treats losing the creation race to an earlier worker as success', async () => {
     // hasDocument said "none", but another context created it before we did.
-    const createDocument = vi.fn(async () => Promise.reject(new Error('Only a single offscreen document may be created.')));
+    const createDocument = vi.fn(async () =>
+      Promise.reject(new Error('Only a single offscreen document may be created.')),
+    );
     const host = createOffscreenHost({ offscreen: { ...fakeOffscreen().offscreen, createDocument }, send });
     await expect(host.ensure()).resolves.toBeUndefined();
     expect(createDocument).toHaveBeenCalledOnce();
@@ -60,7 +71,10 @@ describe('offscreen auth host', () => {
 
   it('reports other creation failures and tries again next time', async () => {
     const fake = fakeOffscreen();
-    const createDocument = vi.fn().mockRejectedValueOnce(new Error('offscreen permission missing')).mockResolvedValueOnce(undefined);
+    const createDocument = vi
+      .fn()
+      .mockRejectedValueOnce(new Error('offscreen permission missing'))
+      .mockResolvedValueOnce(undefined);
     const host = createOffscreenHost({ offscreen: { ...fake.offscreen, createDocument }, send });
     await expect(host.ensure()).rejects.toThrow('offscreen permission missing');
     await expect(host.ensure()).resolves.toBeUndefined();
@@ -98,7 +112,10 @@ describe('in-process auth host (Firefox background page)', () => {
     const reset = vi.fn();
     const host = createInProcessHost({ handlers, reset }, protocol);
     await host.ensure();
-    await expect(host.request('auth.token', { context, scopes: ['s'] })).resolves.toEqual({ accessToken: 'at', expiresOn: 1 });
+    await expect(host.request('auth.token', { context, scopes: ['s'] })).resolves.toEqual({
+      accessToken: 'at',
+      expiresOn: 1,
+    });
     expect(handlers['auth.token']).toHaveBeenCalledWith({ context, scopes: ['s'], forceRefresh: false });
     await expect(host.request('auth.token', { context, scopes: [] })).rejects.toThrow();
     await host.reset();

@@ -10,7 +10,11 @@ import { AuthError } from '../../../lib/auth/errors';
 import { buildRenewalUrl, createPca, redeem, signInInteractive } from '../../../lib/auth/msal';
 import type { Connection } from '../../../lib/storage';
 
-const connection: Connection = { cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: '11111111-2222-3333-4444-555555555555' };
+const connection: Connection = {
+  cloudId: 'global',
+  tenant: 'contoso.onmicrosoft.com',
+  clientId: '11111111-2222-3333-4444-555555555555',
+};
 const scopes = ['https://graph.microsoft.com/RoleAssignmentSchedule.ReadWrite.Directory'];
 const fetchSpy = vi.fn(async () => Promise.reject(new TypeError('network is cut in unit tests')));
 
@@ -30,7 +34,9 @@ describe('MSAL wrapper', () => {
   it('builds a prompt=none renewal URL for the tenant, with the chromiumapp redirect, PKCE and CP1', async () => {
     const pca = await createPca(connection);
     const url = new URL(await buildRenewalUrl(pca, scopes, { loginHint: 'adm@contoso.onmicrosoft.com' }));
-    expect(url.origin + url.pathname).toBe('https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize');
+    expect(url.origin + url.pathname).toBe(
+      'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize',
+    );
     const q = url.searchParams;
     expect(q.get('prompt')).toBe('none');
     expect(q.get('login_hint')).toBe('adm@contoso.onmicrosoft.com');
@@ -96,7 +102,10 @@ describe('MSAL wrapper', () => {
     const claims = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}';
     await signInInteractive(pca, { launch, claims, loginHint: 'adm@contoso.onmicrosoft.com' }).catch(() => undefined);
     const q = new URL(launch.mock.calls[0]![0].url).searchParams;
-    expect(JSON.parse(q.get('claims')!).access_token).toEqual({ acrs: { essential: true, value: 'c1' }, xms_cc: { values: ['CP1'] } });
+    expect(JSON.parse(q.get('claims')!).access_token).toEqual({
+      acrs: { essential: true, value: 'c1' },
+      xms_cc: { values: ['CP1'] },
+    });
     // Step-up targets the signed-in account: the hint is sent and no account picker is forced.
     expect(q.get('login_hint')).toBe('adm@contoso.onmicrosoft.com');
     expect(q.get('prompt')).toBeNull();

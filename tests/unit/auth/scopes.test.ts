@@ -16,7 +16,9 @@ describe('delegated scopes', () => {
   });
 
   it('qualifies them with the global Graph resource', () => {
-    expect(graphScopes(cloudById('global'))).toContain('https://graph.microsoft.com/RoleAssignmentSchedule.ReadWrite.Directory');
+    expect(graphScopes(cloudById('global'))).toContain(
+      'https://graph.microsoft.com/RoleAssignmentSchedule.ReadWrite.Directory',
+    );
     expect(graphScopes(cloudById('global')).every((s) => s.startsWith('https://graph.microsoft.com/'))).toBe(true);
   });
 

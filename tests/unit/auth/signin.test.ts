@@ -3,22 +3,41 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { parseSignInMode, recordSignIn } from '../../../lib/auth/signin';
 import { authStateItem, type Account } from '../../../lib/storage';
 
-const adele: Account = { homeAccountId: 'a.t', oid: 'a', tenantId: 't', name: 'Adele', username: 'adm-adele@contoso.com' };
-const megan: Account = { homeAccountId: 'm.t', oid: 'm', tenantId: 't', name: 'Megan', username: 'adm-megan@contoso.com' };
+const adele: Account = {
+  homeAccountId: 'a.t',
+  oid: 'a',
+  tenantId: 't',
+  name: 'Adele',
+  username: 'adm-adele@contoso.com',
+};
+const megan: Account = {
+  homeAccountId: 'm.t',
+  oid: 'm',
+  tenantId: 't',
+  name: 'Megan',
+  username: 'adm-megan@contoso.com',
+};
 
 beforeEach(() => fakeBrowser.reset());
 
 describe('sign-in page mode', () => {
   // Any extension can open our pages: nothing in the URL makes the sign-in start by itself (docs/SECURITY.md).
-  it.each(['', '?auto=1', '?auto=0', '?x=y&auto=1', '?stepup=&claims=%7B%7D'])('%j → a plain sign-in that waits for a click', (search) => {
-    expect(parseSignInMode(search)).toEqual({ kind: 'signin' });
-  });
+  it.each(['', '?auto=1', '?auto=0', '?x=y&auto=1', '?stepup=&claims=%7B%7D'])(
+    '%j → a plain sign-in that waits for a click',
+    (search) => {
+      expect(parseSignInMode(search)).toEqual({ kind: 'signin' });
+    },
+  );
 });
 
 describe('recordSignIn', () => {
   it('records signed-in with the account, clears a stale renewal detail and tells the background', async () => {
     await authStateItem.set({ status: 'renewal-required', account: adele, detail: 'expired' });
-    const deps = { authState: authStateItem, forget: vi.fn(async () => undefined), notify: vi.fn(async () => ({ ok: true })) };
+    const deps = {
+      authState: authStateItem,
+      forget: vi.fn(async () => undefined),
+      notify: vi.fn(async () => ({ ok: true })),
+    };
     await recordSignIn(adele, deps);
     expect(await authStateItem.get()).toEqual({ status: 'signed-in', account: adele, detail: null });
     expect(deps.forget).not.toHaveBeenCalled();
@@ -35,7 +54,11 @@ describe('recordSignIn', () => {
 
   it('still counts as signed in when the background does not answer', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    await recordSignIn(adele, { authState: authStateItem, forget: async () => undefined, notify: async () => Promise.reject(new Error('no receiver')) });
+    await recordSignIn(adele, {
+      authState: authStateItem,
+      forget: async () => undefined,
+      notify: async () => Promise.reject(new Error('no receiver')),
+    });
     expect((await authStateItem.get()).status).toBe('signed-in');
     expect(warn).toHaveBeenCalled();
     warn.mockRestore();

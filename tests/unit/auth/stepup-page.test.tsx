@@ -9,7 +9,14 @@ import { installMessages } from '../components/fixtures';
 
 const claims = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}';
 const mode: StepUpMode = { kind: 'stepup', stepUpId: 's1', claims };
-const ok: CommandResult = { key: 'role:app:/', kind: 'ok', status: 'Provisioned', text: 'Application Administrator is active.', field: null, requestId: 'r1' };
+const ok: CommandResult = {
+  key: 'role:app:/',
+  kind: 'ok',
+  status: 'Provisioned',
+  text: 'Application Administrator is active.',
+  field: null,
+  requestId: 'r1',
+};
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -34,15 +41,26 @@ describe('step-up mode of the sign-in page', () => {
 
   it('reports a cancel too, so nothing stays waiting in the background', async () => {
     const report = vi.fn(async () => ({ results: [] }));
-    const out = await runStepUp(mode, { acquire: async () => Promise.reject(new AuthError('cancelled', 'closed')), report });
+    const out = await runStepUp(mode, {
+      acquire: async () => Promise.reject(new AuthError('cancelled', 'closed')),
+      report,
+    });
     expect(out.status).toBe('cancelled');
     expect(report).toHaveBeenCalledWith({ stepUpId: 's1', accessToken: null, error: 'cancelled' });
   });
 
   it('shows what is waiting, verifies on the button, then shows each result', async () => {
     const verify = vi.fn(async () => ({ status: 'done' as const, results: [ok] }));
-    render(<StepUpPage what="activate Application Administrator" username="adm-lidia@contoso.onmicrosoft.com" verify={verify} />);
-    screen.getByText('Your organisation requires an extra sign-in check before PIM Companion can activate Application Administrator.');
+    render(
+      <StepUpPage
+        what="activate Application Administrator"
+        username="adm-lidia@contoso.onmicrosoft.com"
+        verify={verify}
+      />,
+    );
+    screen.getByText(
+      'Your organisation requires an extra sign-in check before PIM Companion can activate Application Administrator.',
+    );
     fireEvent.click(screen.getByTestId('stepup'));
     await screen.findByText('Application Administrator is active.');
     screen.getByText('You can close this tab.');

@@ -15,12 +15,16 @@ const account: Account = {
   username: 'adm-adele@contoso.onmicrosoft.com',
 };
 const interactionRequired = () => new MessagingError('interaction-required', 'refresh token expired');
-const RENEWAL_URL = 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?prompt=none&state=s1';
+const RENEWAL_URL =
+  'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?prompt=none&state=s1';
 const RESPONSE_URL = 'https://ext.chromiumapp.org/#code=abc&state=s1';
 
 type Answers = { [N in AuthMessageName]: (payload: RequestOf<N>) => Promise<ResponseOf<N>> };
 
-function setup(overrides: Partial<Answers> = {}, launch?: (d: { url: string; interactive: boolean }) => Promise<string | undefined>) {
+function setup(
+  overrides: Partial<Answers> = {},
+  launch?: (d: { url: string; interactive: boolean }) => Promise<string | undefined>,
+) {
   const answers: Answers = {
     'auth.token': async () => ({ accessToken: 'at-1', expiresOn: null }),
     'auth.renewalUrl': async () => ({ url: RENEWAL_URL }),
@@ -38,7 +42,12 @@ function setup(overrides: Partial<Answers> = {}, launch?: (d: { url: string; int
     },
   };
   const launchWebAuthFlow = vi.fn(launch ?? (async () => RESPONSE_URL));
-  const provider = createTokenProvider({ host, launchWebAuthFlow, connection: connectionItem, authState: authStateItem });
+  const provider = createTokenProvider({
+    host,
+    launchWebAuthFlow,
+    connection: connectionItem,
+    authState: authStateItem,
+  });
   const names = () => requests.map(([n]) => n);
   return { provider, host, requests, names, launchWebAuthFlow };
 }
@@ -61,7 +70,11 @@ function expiredUntilRedeemed() {
 
 beforeEach(async () => {
   fakeBrowser.reset();
-  await connectionItem.set({ cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: '11111111-2222-3333-4444-555555555555' });
+  await connectionItem.set({
+    cloudId: 'global',
+    tenant: 'contoso.onmicrosoft.com',
+    clientId: '11111111-2222-3333-4444-555555555555',
+  });
   await authStateItem.set({ status: 'signed-in', account, detail: null });
 });
 
@@ -74,7 +87,9 @@ describe('token provider', () => {
     expect(host.ensure).toHaveBeenCalled();
     const [, payload] = requests[0]!;
     expect(payload).toMatchObject({ forceRefresh: false });
-    expect((payload as { scopes: string[] }).scopes).toContain('https://graph.microsoft.com/RoleAssignmentSchedule.ReadWrite.Directory');
+    expect((payload as { scopes: string[] }).scopes).toContain(
+      'https://graph.microsoft.com/RoleAssignmentSchedule.ReadWrite.Directory',
+    );
   });
 
   it('passes forceRefresh through to the auth document', async () => {
@@ -117,7 +132,10 @@ describe('token provider', () => {
       },
     });
     await expect(provider.getToken()).rejects.toBeInstanceOf(SignInRequiredError);
-    expect(await authStateItem.get()).toMatchObject({ status: 'renewal-required', detail: expect.stringContaining('AADSTS50058') });
+    expect(await authStateItem.get()).toMatchObject({
+      status: 'renewal-required',
+      detail: expect.stringContaining('AADSTS50058'),
+    });
   });
 
   // The offscreen auth document has no chrome.i18n: its sentences arrive as message keys and are worded here.
@@ -131,7 +149,9 @@ describe('token provider', () => {
       },
     });
     await expect(provider.getToken()).rejects.toBeInstanceOf(SignInRequiredError);
-    expect((await authStateItem.get()).detail).toBe('Silent renewal failed: The sign-in answer did not match the request. Try again.');
+    expect((await authStateItem.get()).detail).toBe(
+      'Silent renewal failed: The sign-in answer did not match the request. Try again.',
+    );
   });
 
   it('words an offline answer of the auth document, keeping its code', async () => {
@@ -140,20 +160,34 @@ describe('token provider', () => {
         throw new MessagingError('offline', 'authOffline');
       },
     });
-    await expect(provider.getToken()).rejects.toMatchObject({ code: 'offline', message: expect.stringMatching(/^The Microsoft sign-in service could not be reached\./) });
+    await expect(provider.getToken()).rejects.toMatchObject({
+      code: 'offline',
+      message: expect.stringMatching(/^The Microsoft sign-in service could not be reached\./),
+    });
   });
 
   it('does not accept a renewal that signed in a different account', async () => {
-    const { provider } = setup({ ...expiredUntilRedeemed(), 'auth.redeem': async () => ({ homeAccountId: 'someone-else' }) });
+    const { provider } = setup({
+      ...expiredUntilRedeemed(),
+      'auth.redeem': async () => ({ homeAccountId: 'someone-else' }),
+    });
     await expect(provider.getToken()).rejects.toBeInstanceOf(SignInRequiredError);
-    expect(await authStateItem.get()).toMatchObject({ status: 'renewal-required', detail: 'Silent renewal failed: a different account answered.' });
+    expect(await authStateItem.get()).toMatchObject({
+      status: 'renewal-required',
+      detail: 'Silent renewal failed: a different account answered.',
+    });
   });
 
   it('words the renewal failure in the browser language', async () => {
     (fakeBrowser.i18n as unknown as { getMessage: unknown }).getMessage = getMessageFrom(LOCALES.nb!, 'nb');
     try {
-      const { provider } = setup({ ...expiredUntilRedeemed(), 'auth.redeem': async () => ({ homeAccountId: 'someone-else' }) });
-      await expect(provider.getToken()).rejects.toMatchObject({ message: expect.stringMatching(/^Påloggingen din er utløpt/) });
+      const { provider } = setup({
+        ...expiredUntilRedeemed(),
+        'auth.redeem': async () => ({ homeAccountId: 'someone-else' }),
+      });
+      await expect(provider.getToken()).rejects.toMatchObject({
+        message: expect.stringMatching(/^Påloggingen din er utløpt/),
+      });
       expect((await authStateItem.get()).detail).toBe('Stille fornyelse mislyktes: en annen konto svarte.');
     } finally {
       installEnglish();
@@ -162,7 +196,11 @@ describe('token provider', () => {
 
   it('shares one renewal among concurrent callers', async () => {
     const { provider, launchWebAuthFlow, names } = setup(expiredUntilRedeemed());
-    const tokens = await Promise.all([provider.getToken(), provider.getToken(), provider.getToken({ forceRefresh: true })]);
+    const tokens = await Promise.all([
+      provider.getToken(),
+      provider.getToken(),
+      provider.getToken({ forceRefresh: true }),
+    ]);
     expect(tokens).toEqual(['at-renewed', 'at-renewed', 'at-renewed']);
     expect(launchWebAuthFlow).toHaveBeenCalledTimes(1);
     expect(names().filter((n) => n === 'auth.renewalUrl')).toHaveLength(1);
@@ -217,13 +255,26 @@ describe('token provider', () => {
   it('says what to do when the extension is not configured', async () => {
     await connectionItem.set(null);
     const { provider } = setup();
-    await expect(provider.getToken()).rejects.toMatchObject({ reason: 'not-configured', message: expect.stringContaining('options page') });
+    await expect(provider.getToken()).rejects.toMatchObject({
+      reason: 'not-configured',
+      message: expect.stringContaining('options page'),
+    });
   });
 
   it('signs out: clears the account in the cache, records signed-out and drops the auth document', async () => {
     const { provider, requests, host } = setup();
     await provider.signOut();
-    expect(requests).toEqual([['auth.clearCache', { context: { connection: expect.objectContaining({ tenant: 'contoso.onmicrosoft.com' }), account: { homeAccountId: account.homeAccountId, username: account.username } } }]]);
+    expect(requests).toEqual([
+      [
+        'auth.clearCache',
+        {
+          context: {
+            connection: expect.objectContaining({ tenant: 'contoso.onmicrosoft.com' }),
+            account: { homeAccountId: account.homeAccountId, username: account.username },
+          },
+        },
+      ],
+    ]);
     expect(await authStateItem.get()).toEqual({ status: 'signed-out', account: null, detail: null });
     expect(host.reset).toHaveBeenCalled();
   });

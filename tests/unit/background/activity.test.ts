@@ -3,7 +3,16 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ACTIVITY_CAP, createActivityLog, type ActivityRecord } from '../../../lib/background/activity';
 import { activityItem } from '../../../lib/storage';
 
-const entry = (key: string): ActivityRecord => ({ action: 'activate', key, displayName: key, justification: 'Fix the mail flow', durationMinutes: 60, outcome: 'Provisioned', text: `${key} is active.`, requestId: `r-${key}` });
+const entry = (key: string): ActivityRecord => ({
+  action: 'activate',
+  key,
+  displayName: key,
+  justification: 'Fix the mail flow',
+  durationMinutes: 60,
+  outcome: 'Provisioned',
+  text: `${key} is active.`,
+  requestId: `r-${key}`,
+});
 
 beforeEach(() => fakeBrowser.reset());
 
@@ -12,7 +21,13 @@ describe('activity log', () => {
     let n = 0;
     let t = Date.parse('2026-11-22T10:00:00Z');
     const log = createActivityLog({ item: activityItem, now: () => new Date(t), newId: () => `a${++n}` });
-    await activityItem.set(Array.from({ length: ACTIVITY_CAP }, (_, i) => ({ id: `old${i}`, at: '2026-11-01T00:00:00.000Z', ...entry(`old${i}`) })));
+    await activityItem.set(
+      Array.from({ length: ACTIVITY_CAP }, (_, i) => ({
+        id: `old${i}`,
+        at: '2026-11-01T00:00:00.000Z',
+        ...entry(`old${i}`),
+      })),
+    );
     await log.record(entry('x'));
     t += 1000;
     await log.record(entry('y'));
@@ -34,7 +49,11 @@ describe('activity log', () => {
 
   it('never turns a done request into an error when storage fails', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const log = createActivityLog({ item: { get: async () => [], set: async () => Promise.reject(new Error('quota')) }, now: () => new Date(), newId: () => 'a' });
+    const log = createActivityLog({
+      item: { get: async () => [], set: async () => Promise.reject(new Error('quota')) },
+      now: () => new Date(),
+      newId: () => 'a',
+    });
     await expect(log.record(entry('x'))).resolves.toBeUndefined();
     expect(warn).toHaveBeenCalled();
     warn.mockRestore();

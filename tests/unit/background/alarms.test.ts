@@ -18,7 +18,20 @@ import {
   snapshotItem,
 } from '../../../lib/storage';
 import type { Snapshot } from '../../../lib/pim/model';
-import { account, active, assignment, EXO, format, iso, MIN, pending, SEC, settings, snap, T0 } from './scheduler-fixtures';
+import {
+  account,
+  active,
+  assignment,
+  EXO,
+  format,
+  iso,
+  MIN,
+  pending,
+  SEC,
+  settings,
+  snap,
+  T0,
+} from './scheduler-fixtures';
 
 const done: PortalCommandResult = { outcome: 'done' };
 
@@ -80,7 +93,9 @@ describe('alarms follow the snapshot', () => {
     await snapshotItem.set(snap([exo, pending(SEC)]));
     await vi.waitFor(async () => expect(await alarmNames()).toContain(warnAlarm(EXO, 10)));
     await scheduler.idle();
-    expect(await alarmNames()).toEqual(['badge', endAlarm(EXO), 'not-ours', 'refresh', warnAlarm(EXO, 10), warnAlarm(EXO, 2)].sort());
+    expect(await alarmNames()).toEqual(
+      ['badge', endAlarm(EXO), 'not-ours', 'refresh', warnAlarm(EXO, 10), warnAlarm(EXO, 2)].sort(),
+    );
     expect((await fakeBrowser.alarms.get(warnAlarm(EXO, 10)))?.scheduledTime).toBe(T0);
     expect((await fakeBrowser.alarms.get('refresh'))?.periodInMinutes).toBe(2);
 
@@ -125,7 +140,10 @@ describe('expiry warnings', () => {
     expect(refresh).toHaveBeenCalledWith({ force: false });
     expect(await shown()).toEqual([warnAlarm(EXO, 10)]);
     expect(create).toHaveBeenCalledTimes(1);
-    expect(create.mock.calls[0]![1]).toMatchObject({ title: 'Exchange Administrator ends in 10 min', buttons: [{ title: 'Extend' }, { title: 'Deactivate' }] });
+    expect(create.mock.calls[0]![1]).toMatchObject({
+      title: 'Exchange Administrator ends in 10 min',
+      buttons: [{ title: 'Extend' }, { title: 'Deactivate' }],
+    });
 
     await fakeBrowser.notifications.clear(warnAlarm(EXO, 10)); // the user dismissed it
     ({ scheduler } = restart(scheduler));
@@ -229,7 +247,9 @@ describe('notification actions', () => {
     vi.spyOn(fakeBrowser.action, 'openPopup').mockRejectedValue(new Error('no window'));
     const create = vi.spyOn(fakeBrowser.windows, 'create').mockResolvedValue(undefined);
     await click(warnAlarm(EXO, 10));
-    expect(create).toHaveBeenCalledWith(expect.objectContaining({ url: expect.stringMatching(/\/popup\.html$/), type: 'popup' }));
+    expect(create).toHaveBeenCalledWith(
+      expect.objectContaining({ url: expect.stringMatching(/\/popup\.html$/), type: 'popup' }),
+    );
   });
 });
 
@@ -267,7 +287,9 @@ describe('toolbar', () => {
 describe('refresh retries', () => {
   it('a throttled refresh is retried by alarm after its fractional Retry-After, exponentially later after that', async () => {
     const { scheduler } = start();
-    await scheduler.refreshSettled(new GraphRequestError({ status: 429, code: 'TooManyRequests', message: 'slow down', retryAfterSeconds: 90.25 }));
+    await scheduler.refreshSettled(
+      new GraphRequestError({ status: 429, code: 'TooManyRequests', message: 'slow down', retryAfterSeconds: 90.25 }),
+    );
     expect((await fakeBrowser.alarms.get('retry'))?.scheduledTime).toBe(now + 90_250);
     expect(await refreshRetryItem.get()).toEqual({ attempt: 1, nextAt: iso(now + 90_250) });
     await scheduler.refreshSettled(new GraphRequestError({ status: 503, code: '', message: 'x' }));
@@ -286,7 +308,9 @@ describe('refresh retries', () => {
   it('alarm refreshes wait for the retry; the retry alarm forces one', async () => {
     const { scheduler, refresh } = start();
     await withSnapshot(snap([exo]), scheduler);
-    await scheduler.refreshSettled(new GraphRequestError({ status: 429, code: 'TooManyRequests', message: 'x', retryAfterSeconds: 300 }));
+    await scheduler.refreshSettled(
+      new GraphRequestError({ status: 429, code: 'TooManyRequests', message: 'x', retryAfterSeconds: 300 }),
+    );
     await fire('refresh');
     expect(refresh).not.toHaveBeenCalled();
     now += 300_000;
@@ -297,14 +321,28 @@ describe('refresh retries', () => {
 
   it('offline: the refresher keeps the snapshot, says offline, and a retry alarm is set', async () => {
     const { scheduler } = start();
-    await connectionItem.set({ cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: '11111111-2222-4333-8444-555555555555' });
+    await connectionItem.set({
+      cloudId: 'global',
+      tenant: 'contoso.onmicrosoft.com',
+      clientId: '11111111-2222-4333-8444-555555555555',
+    });
     const kept = snap([exo]);
     await snapshotItem.set(kept);
     const refresher = createRefresher({
       now: () => new Date(now),
-      items: { connection: connectionItem, authState: authStateItem, snapshot: snapshotItem, groupInfo: groupInfoItem, refreshState: refreshStateItem },
+      items: {
+        connection: connectionItem,
+        authState: authStateItem,
+        snapshot: snapshotItem,
+        groupInfo: groupInfoItem,
+        refreshState: refreshStateItem,
+      },
       fetch: async () => {
-        throw new GraphRequestError({ status: 0, code: 'NetworkError', message: 'Microsoft Graph could not be reached.' });
+        throw new GraphRequestError({
+          status: 0,
+          code: 'NetworkError',
+          message: 'Microsoft Graph could not be reached.',
+        });
       },
       describe: () => ({ text: 'Could not reach Microsoft: you seem to be offline.', offline: true }),
       onSettled: (e) => scheduler.refreshSettled(e),

@@ -3,7 +3,12 @@ import { BACKOFF, classifyFailure, retryDelayMs } from '../../../lib/background/
 import { GraphRequestError } from '../../../lib/graph/errors';
 
 const graphError = (status: number, retryAfterSeconds?: number) =>
-  new GraphRequestError({ status, code: status === 429 ? 'TooManyRequests' : '', message: 'x', ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
+  new GraphRequestError({
+    status,
+    code: status === 429 ? 'TooManyRequests' : '',
+    message: 'x',
+    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+  });
 
 describe('retryDelayMs', () => {
   it.each([

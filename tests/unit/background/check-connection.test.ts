@@ -5,12 +5,22 @@ import type { BatchItemResponse, BatchRequestItem, GraphClient } from '../../../
 import { GraphRequestError } from '../../../lib/graph/errors';
 import type { Connection } from '../../../lib/storage';
 
-const CONNECTION: Connection = { cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: '11111111-2222-4333-8444-555555555555' };
+const CONNECTION: Connection = {
+  cloudId: 'global',
+  tenant: 'contoso.onmicrosoft.com',
+  clientId: '11111111-2222-4333-8444-555555555555',
+};
 const NOW = new Date('2026-03-02T10:00:00Z');
 const NOT_GRANTED = {
-  error: { code: 'UnknownError', message: '{"errorCode":"PermissionScopeNotGranted","message":"Authorization failed due to missing permission scope X."}' },
+  error: {
+    code: 'UnknownError',
+    message:
+      '{"errorCode":"PermissionScopeNotGranted","message":"Authorization failed due to missing permission scope X."}',
+  },
 };
-const DENIED = { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } };
+const DENIED = {
+  error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' },
+};
 
 type Answer = { status: number; body?: unknown };
 
@@ -40,9 +50,15 @@ const statuses = (r: Awaited<ReturnType<typeof checkConnection>>) =>
 
 describe('checkConnection', () => {
   it('calls each read endpoint once, then one policy read for roles and one for groups, and what a group grants', async () => {
-    const { graph, batches } = fakeGraph({}, { rElig: [{ roleDefinitionId: 'role-1' }], gElig: [{ groupId: 'group-1' }] });
+    const { graph, batches } = fakeGraph(
+      {},
+      { rElig: [{ roleDefinitionId: 'role-1' }], gElig: [{ groupId: 'group-1' }] },
+    );
     const result = await run(graph);
-    expect(batches.map((b) => b.map((r) => r.id))).toEqual([['rElig', 'rAct', 'gElig', 'gAct', 'rReq', 'gReq'], ['rPolicy', 'gPolicy', 'gRoles']]);
+    expect(batches.map((b) => b.map((r) => r.id))).toEqual([
+      ['rElig', 'rAct', 'gElig', 'gAct', 'rReq', 'gReq'],
+      ['rPolicy', 'gPolicy', 'gRoles'],
+    ]);
     expect(batches[1]![2]!.url).toContain("principalId eq 'group-1'");
     expect(batches[1]![0]!.url).toContain("roleDefinitionId eq 'role-1'");
     expect(batches[1]![1]!.url).toContain("scopeId eq 'group-1'");
@@ -55,12 +71,20 @@ describe('checkConnection', () => {
       'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup': 'ok',
       'RoleManagementPolicy.Read.AzureADGroup': 'ok',
     });
-    expect(result).toMatchObject({ kind: 'checked', checkedAt: NOW.toISOString(), adminConsentUrl: adminConsentUrl(CONNECTION) });
+    expect(result).toMatchObject({
+      kind: 'checked',
+      checkedAt: NOW.toISOString(),
+      adminConsentUrl: adminConsentUrl(CONNECTION),
+    });
   });
 
   it('tells a missing consent from a forbidden call, per permission', async () => {
     const { graph } = fakeGraph(
-      { gElig: { status: 403, body: NOT_GRANTED }, gAct: { status: 403, body: NOT_GRANTED }, rPolicy: { status: 403, body: DENIED } },
+      {
+        gElig: { status: 403, body: NOT_GRANTED },
+        gAct: { status: 403, body: NOT_GRANTED },
+        rPolicy: { status: 403, body: DENIED },
+      },
       { gReq: [{ groupId: 'group-1' }] },
     );
     const result = await run(graph);
@@ -70,16 +94,22 @@ describe('checkConnection', () => {
       'RoleManagementPolicy.Read.Directory': 'forbidden',
       'RoleEligibilitySchedule.ReadWrite.Directory': 'ok',
     });
-    const scope = result.kind === 'checked' ? result.scopes.find((s) => s.scope === 'RoleManagementPolicy.Read.Directory') : null;
+    const scope =
+      result.kind === 'checked' ? result.scopes.find((s) => s.scope === 'RoleManagementPolicy.Read.Directory') : null;
     expect(scope?.detail).toMatch(/Insufficient privileges/);
     // What the refusal costs, in the same sentence.
-    expect(scope?.detail).toMatch(/^Refused for this account: activation rules cannot be read ahead\. .*learns the rest/);
+    expect(scope?.detail).toMatch(
+      /^Refused for this account: activation rules cannot be read ahead\. .*learns the rest/,
+    );
   });
 
   it('says what a refused role-assignment list costs (groups placed by name and pins)', async () => {
     const { graph } = fakeGraph({ gRoles: { status: 403, body: DENIED } }, { gElig: [{ groupId: 'group-1' }] });
     const result = await run(graph);
-    const scope = result.kind === 'checked' ? result.scopes.find((s) => s.scope === 'RoleAssignmentSchedule.ReadWrite.Directory') : null;
+    const scope =
+      result.kind === 'checked'
+        ? result.scopes.find((s) => s.scope === 'RoleAssignmentSchedule.ReadWrite.Directory')
+        : null;
     expect(scope?.status).toBe('forbidden');
     expect(scope?.detail).toMatch(/which roles your PIM groups grant is unknown.*by their name and by your pins/);
   });
@@ -88,7 +118,9 @@ describe('checkConnection', () => {
     const { graph, batches } = fakeGraph({});
     const result = await run(graph);
     expect(batches[1]!.map((r) => r.id)).toEqual(['rPolicy']);
-    expect(batches[1]![0]!.url).toBe("/policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole'");
+    expect(batches[1]![0]!.url).toBe(
+      "/policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole'",
+    );
     expect(statuses(result)).toMatchObject({ 'RoleManagementPolicy.Read.AzureADGroup': 'skipped' });
   });
 
@@ -102,13 +134,24 @@ describe('checkConnection', () => {
   });
 
   it('says when nothing is configured, and when Graph cannot be reached at all', async () => {
-    expect(await checkConnection({ connection: async () => null, graphFor: () => fakeGraph({}).graph, token: async () => '', now: () => NOW })).toEqual({
+    expect(
+      await checkConnection({
+        connection: async () => null,
+        graphFor: () => fakeGraph({}).graph,
+        token: async () => '',
+        now: () => NOW,
+      }),
+    ).toEqual({
       kind: 'not-configured',
     });
     const offline: GraphClient = {
       ...fakeGraph({}).graph,
       batch: async () => {
-        throw new GraphRequestError({ status: 0, code: 'NetworkError', message: 'Microsoft Graph could not be reached (offline).' });
+        throw new GraphRequestError({
+          status: 0,
+          code: 'NetworkError',
+          message: 'Microsoft Graph could not be reached (offline).',
+        });
       },
     };
     expect(await run(offline)).toMatchObject({ kind: 'failed', detail: expect.stringMatching(/could not be reached/) });
@@ -119,7 +162,10 @@ describe('classify', () => {
   it.each([
     [{ status: 200 }, 'ok'],
     [{ status: 403, body: NOT_GRANTED }, 'not-consented'],
-    [{ status: 403, body: { error: { code: 'Forbidden', message: 'Missing scope permissions on the request.' } } }, 'not-consented'],
+    [
+      { status: 403, body: { error: { code: 'Forbidden', message: 'Missing scope permissions on the request.' } } },
+      'not-consented',
+    ],
     [{ status: 403, body: DENIED }, 'forbidden'],
     [{ status: 403, body: { error: { code: '', message: '' } } }, 'forbidden'],
     [{ status: 429 }, 'error'],

@@ -15,7 +15,15 @@ const at = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
 const running: Scheduler[] = [];
 
 const exists = () => graphError('RoleAssignmentExists', 'The Role assignment already exists.');
-const remembered = { [K.exchange]: { templateId: template.id, durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null } };
+const remembered = {
+  [K.exchange]: {
+    templateId: template.id,
+    durationMinutes: 60,
+    ticketNumber: null,
+    ticketSystem: null,
+    justification: null,
+  },
+};
 /** Exchange Administrator, active for 50 minutes and ending in 10: the 10-minute warning is due now. */
 const ending = (startedMinutesAgo = 50) => [
   assignment(K.exchange, 'active', { startDateTime: at(-startedMinutesAgo * MIN), endDateTime: at(10 * MIN) }),
@@ -59,14 +67,22 @@ afterEach(() => {
 
 describe('notification buttons through the real commands', () => {
   it('Extend that PIM accepts: the request is sent and no failure is shown', async () => {
-    const t = await warned({ assignments: ending(), policies: { [K.exchange]: policy({ maxDuration: 'PT1H', maxMinutes: 60 }) }, post: () => created('Provisioned') });
+    const t = await warned({
+      assignments: ending(),
+      policies: { [K.exchange]: policy({ maxDuration: 'PT1H', maxMinutes: 60 }) },
+      post: () => created('Provisioned'),
+    });
     await t.press(0);
     expect(t.posts.map((p) => (p.body as { action: string }).action)).toEqual(['selfActivate']);
     expect(failureNotice()).toBeUndefined();
   });
 
   it("Extend that PIM refuses opens the popup's renewal question ('confirm-opened'): no failure is shown", async () => {
-    const t = await warned({ assignments: ending(), policies: { [K.exchange]: policy({ maxDuration: 'PT1H', maxMinutes: 60 }) }, post: () => exists() });
+    const t = await warned({
+      assignments: ending(),
+      policies: { [K.exchange]: policy({ maxDuration: 'PT1H', maxMinutes: 60 }) },
+      post: () => exists(),
+    });
     await t.press(0);
     expect(confirmInPopup).toHaveBeenCalledWith({ command: 'renew', key: K.exchange, portalId: '' });
     expect(await portalIntentItem.get()).toMatchObject({ command: 'renew', key: K.exchange });
@@ -82,7 +98,10 @@ describe('notification buttons through the real commands', () => {
     });
     await t.press(0);
     expect(confirmInPopup).not.toHaveBeenCalled();
-    expect(failureNotice()).toMatchObject({ title: 'Could not extend Exchange Administrator', message: expect.stringMatching(/^Exchange Administrator was not extended\. .*needs approval/) });
+    expect(failureNotice()).toMatchObject({
+      title: 'Could not extend Exchange Administrator',
+      message: expect.stringMatching(/^Exchange Administrator was not extended\. .*needs approval/),
+    });
   });
 
   it('Deactivate that PIM accepts: no failure is shown', async () => {
@@ -96,6 +115,9 @@ describe('notification buttons through the real commands', () => {
     const t = await warned({ assignments: ending(), post: () => graphError('ActiveDurationTooShort', 'Too short.') });
     await t.press(1);
     expect(t.posts).toHaveLength(1);
-    expect(failureNotice()).toMatchObject({ title: expect.stringMatching(/Exchange Administrator/), message: expect.stringMatching(/\S/) });
+    expect(failureNotice()).toMatchObject({
+      title: expect.stringMatching(/Exchange Administrator/),
+      message: expect.stringMatching(/\S/),
+    });
   });
 });

@@ -4,7 +4,13 @@ import { createRefresher, type RefresherDeps } from '../../../lib/background/ref
 import { authStateItem, connectionItem, groupInfoItem, refreshStateItem, snapshotItem } from '../../../lib/storage';
 import type { Snapshot } from '../../../lib/pim/model';
 
-const account = { homeAccountId: 'h', oid: 'oid-1', tenantId: 't', name: 'Lidia', username: 'adm-lidia@contoso.onmicrosoft.com' };
+const account = {
+  homeAccountId: 'h',
+  oid: 'oid-1',
+  tenantId: 't',
+  name: 'Lidia',
+  username: 'adm-lidia@contoso.onmicrosoft.com',
+};
 const now = new Date('2026-11-22T10:00:00Z');
 
 function snapshot(fetchedAt: string, principalId = 'oid-1'): Snapshot {
@@ -14,8 +20,17 @@ function snapshot(fetchedAt: string, principalId = 'oid-1'): Snapshot {
 function deps(overrides: Partial<RefresherDeps> = {}): RefresherDeps {
   return {
     now: () => now,
-    items: { connection: connectionItem, authState: authStateItem, snapshot: snapshotItem, groupInfo: groupInfoItem, refreshState: refreshStateItem },
-    fetch: vi.fn(async () => ({ snapshot: snapshot(now.toISOString()), groupInfo: { g: { displayName: 'G', grants: [], fetchedAt: now.toISOString() } } })),
+    items: {
+      connection: connectionItem,
+      authState: authStateItem,
+      snapshot: snapshotItem,
+      groupInfo: groupInfoItem,
+      refreshState: refreshStateItem,
+    },
+    fetch: vi.fn(async () => ({
+      snapshot: snapshot(now.toISOString()),
+      groupInfo: { g: { displayName: 'G', grants: [], fetchedAt: now.toISOString() } },
+    })),
     describe: (e) => ({ text: `failed: ${String(e)}`, offline: e instanceof TypeError }),
     ...overrides,
   };
@@ -24,7 +39,11 @@ function deps(overrides: Partial<RefresherDeps> = {}): RefresherDeps {
 describe('refresher', () => {
   beforeEach(async () => {
     fakeBrowser.reset();
-    await connectionItem.set({ cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: '11111111-2222-4333-8444-555555555555' });
+    await connectionItem.set({
+      cloudId: 'global',
+      tenant: 'contoso.onmicrosoft.com',
+      clientId: '11111111-2222-4333-8444-555555555555',
+    });
     await authStateItem.set({ status: 'signed-in', account, detail: null });
   });
 
@@ -64,17 +83,29 @@ describe('refresher', () => {
   it('keeps the last good snapshot and reports offline when the network fails', async () => {
     const old = snapshot(new Date(now.getTime() - 120_000).toISOString());
     await snapshotItem.set(old);
-    const d = deps({ fetch: vi.fn(async () => { throw new TypeError('Failed to fetch'); }) });
+    const d = deps({
+      fetch: vi.fn(async () => {
+        throw new TypeError('Failed to fetch');
+      }),
+    });
     expect(await createRefresher(d).refresh({ force: false })).toBe(true);
     expect(await snapshotItem.get()).toEqual(old);
-    expect(await refreshStateItem.get()).toMatchObject({ inFlight: false, offline: true, error: 'failed: TypeError: Failed to fetch' });
+    expect(await refreshStateItem.get()).toMatchObject({
+      inFlight: false,
+      offline: true,
+      error: 'failed: TypeError: Failed to fetch',
+    });
   });
 });
 
 describe('refresher.idle', () => {
   beforeEach(async () => {
     fakeBrowser.reset();
-    await connectionItem.set({ cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: '11111111-2222-4333-8444-555555555555' });
+    await connectionItem.set({
+      cloudId: 'global',
+      tenant: 'contoso.onmicrosoft.com',
+      clientId: '11111111-2222-4333-8444-555555555555',
+    });
     await authStateItem.set({ status: 'signed-in', account, detail: null });
   });
 

@@ -5,7 +5,13 @@ import { DEFAULT_SETTINGS, type ActivityEntry, type Settings } from '../../../li
 export const T0 = Date.parse('2026-11-22T10:00:00Z');
 export const MIN = 60_000;
 export const iso = (ms: number) => new Date(ms).toISOString();
-export const account = { homeAccountId: 'h', oid: 'oid-1', tenantId: 't', name: 'Lidia', username: 'adm-lidia@contoso.onmicrosoft.com' };
+export const account = {
+  homeAccountId: 'h',
+  oid: 'oid-1',
+  tenantId: 't',
+  name: 'Lidia',
+  username: 'adm-lidia@contoso.onmicrosoft.com',
+};
 export const settings = (patch: Partial<Settings> = {}): Settings => ({ ...DEFAULT_SETTINGS, ...patch });
 export const format = { locale: 'en-GB', timeZone: 'UTC' };
 
@@ -37,11 +43,24 @@ export const SEC = 'role:5d6b6bb7-de71-4623-b4af-96380a352509:/administrativeUni
 
 /** Exchange Administrator activated at `start` for `minutes`. */
 export function active(key: string, start: number, minutes: number, patch: Partial<Assignment> = {}): Assignment {
-  return assignment({ key, state: 'active', startDateTime: iso(start), endDateTime: iso(start + minutes * MIN), ...patch });
+  return assignment({
+    key,
+    state: 'active',
+    startDateTime: iso(start),
+    endDateTime: iso(start + minutes * MIN),
+    ...patch,
+  });
 }
 
 export function pending(key: string, patch: Partial<Assignment> = {}): Assignment {
-  return assignment({ key, state: 'pending', displayName: 'Security Reader', startDateTime: iso(T0), endDateTime: null, ...patch });
+  return assignment({
+    key,
+    state: 'pending',
+    displayName: 'Security Reader',
+    startDateTime: iso(T0),
+    endDateTime: null,
+    ...patch,
+  });
 }
 
 export function snap(assignments: Assignment[], patch: Partial<Snapshot> = {}): Snapshot {
@@ -49,5 +68,14 @@ export function snap(assignments: Assignment[], patch: Partial<Snapshot> = {}): 
 }
 
 export function activity(patch: Partial<ActivityEntry> & Pick<ActivityEntry, 'key' | 'action' | 'at'>): ActivityEntry {
-  return { id: `a-${patch.key}-${patch.at}`, displayName: 'Exchange Administrator', justification: null, durationMinutes: null, outcome: 'Provisioned', text: '', requestId: null, ...patch };
+  return {
+    id: `a-${patch.key}-${patch.at}`,
+    displayName: 'Exchange Administrator',
+    justification: null,
+    durationMinutes: null,
+    outcome: 'Provisioned',
+    text: '',
+    requestId: null,
+    ...patch,
+  };
 }

@@ -6,33 +6,59 @@ import { stepUpsItem } from '../../../lib/storage';
 import { assignment, created, graphError, input, K, NOW, policy, setup, template, unreadable } from './command-harness';
 
 const C1 = stepUpClaims({ acrs: 'c1' });
-const remembered = { templateId: template.id, durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null };
-const jwt = (payload: object) => `h.${btoa(JSON.stringify(payload)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}.s`;
+const remembered = {
+  templateId: template.id,
+  durationMinutes: 60,
+  ticketNumber: null,
+  ticketSystem: null,
+  justification: null,
+};
+const jwt = (payload: object) =>
+  `h.${btoa(JSON.stringify(payload)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}.s`;
 
 beforeEach(() => fakeBrowser.reset());
 
 describe('step-up through the commands', () => {
   const acrsRoles = () => ({
     assignments: [assignment(K.app, 'eligible'), assignment(K.cloudApp, 'eligible')],
-    policies: { [K.app]: policy({ maxDuration: 'PT2H', maxMinutes: 120, authContext: 'c1' }), [K.cloudApp]: policy({ authContext: 'c1' }) },
+    policies: {
+      [K.app]: policy({ maxDuration: 'PT2H', maxMinutes: 120, authContext: 'c1' }),
+      [K.cloudApp]: policy({ authContext: 'c1' }),
+    },
     remembered: { [K.app]: remembered, [K.cloudApp]: remembered },
   });
 
   it('a role needing authentication context c1: stepUp result and the sign-in tab, no POST, no token stored', async () => {
     const t = await setup(acrsRoles());
     const { results } = await t.h['pim.activate']({ keys: [K.app], input: null }, t.sender);
-    expect(results[0]).toMatchObject({ kind: 'stepUp', text: 'Verify your identity in the sign-in tab to activate Application Administrator.' });
+    expect(results[0]).toMatchObject({
+      kind: 'stepUp',
+      text: 'Verify your identity in the sign-in tab to activate Application Administrator.',
+    });
     expect(t.posts).toHaveLength(0);
-    expect(t.openTab).toHaveBeenCalledExactlyOnceWith(`chrome-extension://ext/signin.html?stepup=id-1&claims=${encodeURIComponent(C1)}`);
+    expect(t.openTab).toHaveBeenCalledExactlyOnceWith(
+      `chrome-extension://ext/signin.html?stepup=id-1&claims=${encodeURIComponent(C1)}`,
+    );
     const [pending] = await stepUpsItem.get();
-    expect(pending).toMatchObject({ stepUpId: 'id-1', claims: C1, items: [{ key: K.app, action: 'activate', input: null }] });
+    expect(pending).toMatchObject({
+      stepUpId: 'id-1',
+      claims: C1,
+      items: [{ key: K.app, action: 'activate', input: null }],
+    });
   });
 
   it('stepUpDone retries WITH the given token, and a second role needing the same claims does not prompt again', async () => {
     const t = await setup(acrsRoles());
     await t.h['pim.activate']({ keys: [K.app], input: null }, t.sender);
     const done = await t.h['auth.stepUpDone']({ stepUpId: 'id-1', accessToken: 'acrs-token', error: null }, t.sender);
-    expect(done.results).toEqual([expect.objectContaining({ key: K.app, kind: 'ok', status: 'Provisioned', text: expect.stringContaining('Application Administrator is active') })]);
+    expect(done.results).toEqual([
+      expect.objectContaining({
+        key: K.app,
+        kind: 'ok',
+        status: 'Provisioned',
+        text: expect.stringContaining('Application Administrator is active'),
+      }),
+    ]);
     expect(t.posts.map((p) => p.token)).toEqual(['acrs-token']);
     expect(t.refresh).toHaveBeenCalled();
     expect(await stepUpsItem.get()).toEqual([]);
@@ -52,7 +78,10 @@ describe('step-up through the commands', () => {
     const [pending, ...others] = await stepUpsItem.get();
     expect(others).toEqual([]);
     expect(pending!.items.map((i) => i.key)).toEqual([K.app, K.cloudApp]);
-    const done = await t.h['auth.stepUpDone']({ stepUpId: pending!.stepUpId, accessToken: 'acrs-token', error: null }, t.sender);
+    const done = await t.h['auth.stepUpDone'](
+      { stepUpId: pending!.stepUpId, accessToken: 'acrs-token', error: null },
+      t.sender,
+    );
     expect(done.results.map((r) => r.kind)).toEqual(['ok', 'ok']);
     expect(t.posts.map((p) => p.token)).toEqual(['acrs-token', 'acrs-token']);
   });
@@ -62,22 +91,36 @@ describe('step-up through the commands', () => {
     const t = await setup({
       assignments: [assignment(K.app, 'eligible')],
       policies: { [K.app]: unreadable },
-      post: () => graphError('RoleAssignmentRequestAcrsValidationFailed', `The Role assignment request requires the authentication context 'c1'. &claims=${claims}`),
+      post: () =>
+        graphError(
+          'RoleAssignmentRequestAcrsValidationFailed',
+          `The Role assignment request requires the authentication context 'c1'. &claims=${claims}`,
+        ),
     });
-    const first = await t.h['pim.activate']({ keys: [K.app], input: input({ justification: 'Register the payroll app' }) }, t.sender);
+    const first = await t.h['pim.activate'](
+      { keys: [K.app], input: input({ justification: 'Register the payroll app' }) },
+      t.sender,
+    );
     expect(first.results[0]).toMatchObject({ kind: 'stepUp' });
     expect(t.posts.map((p) => p.token)).toEqual(['silent-token']);
     const [pending] = await stepUpsItem.get();
     expect(pending!.claims).toBe(C1);
     expect(pending!.items[0]!.input).toMatchObject({ justification: 'Register the payroll app' });
-    const done = await t.h['auth.stepUpDone']({ stepUpId: pending!.stepUpId, accessToken: 'acrs-token', error: null }, t.sender);
+    const done = await t.h['auth.stepUpDone'](
+      { stepUpId: pending!.stepUpId, accessToken: 'acrs-token', error: null },
+      t.sender,
+    );
     expect(t.posts.map((p) => p.token)).toEqual(['silent-token', 'acrs-token']);
     expect(done.results[0]).toMatchObject({ kind: 'fatal' });
     expect(t.openTab).toHaveBeenCalledOnce();
   });
 
   it('MFA required by the policy asks for amr mfa', async () => {
-    const t = await setup({ assignments: [assignment(K.exchange, 'eligible')], policies: { [K.exchange]: policy({ requireMfa: true }) }, remembered: { [K.exchange]: remembered } });
+    const t = await setup({
+      assignments: [assignment(K.exchange, 'eligible')],
+      policies: { [K.exchange]: policy({ requireMfa: true }) },
+      remembered: { [K.exchange]: remembered },
+    });
     await t.h['pim.activate']({ keys: [K.exchange], input: null }, t.sender);
     expect((await stepUpsItem.get())[0]!.claims).toBe(stepUpClaims('mfa'));
   });
@@ -89,18 +132,25 @@ describe('step-up through the commands', () => {
     expect(done.results[0]).toMatchObject({ kind: 'fatal', text: expect.stringContaining('cancelled') });
     expect(await stepUpsItem.get()).toEqual([]);
     expect(t.posts).toHaveLength(0);
-    await expect(t.h['auth.stepUpDone']({ stepUpId: 'id-1', accessToken: 'late', error: null }, t.sender)).rejects.toMatchObject({ code: 'unknown-step-up' });
+    await expect(
+      t.h['auth.stepUpDone']({ stepUpId: 'id-1', accessToken: 'late', error: null }, t.sender),
+    ).rejects.toMatchObject({ code: 'unknown-step-up' });
   });
 
   it('retries an extension waiting for a step-up as an extension', async () => {
     const end = new Date(NOW.getTime() + 10 * 60_000).toISOString();
     const t = await setup({
-      assignments: [assignment(K.app, 'active', { startDateTime: NOW.toISOString(), endDateTime: end }), assignment(K.app, 'eligible')],
+      assignments: [
+        assignment(K.app, 'active', { startDateTime: NOW.toISOString(), endDateTime: end }),
+        assignment(K.app, 'eligible'),
+      ],
       policies: { [K.app]: policy({ authContext: 'c1' }) },
       remembered: { [K.app]: remembered },
       post: () => created('Granted'),
     });
-    expect((await t.h['pim.extend']({ key: K.app, durationMinutes: 30, renew: false }, t.sender)).results[0]).toMatchObject({ kind: 'stepUp' });
+    expect(
+      (await t.h['pim.extend']({ key: K.app, durationMinutes: 30, renew: false }, t.sender)).results[0],
+    ).toMatchObject({ kind: 'stepUp' });
     const done = await t.h['auth.stepUpDone']({ stepUpId: 'id-1', accessToken: 'acrs-token', error: null }, t.sender);
     expect(done.results[0]).toMatchObject({ kind: 'ok', status: 'Granted' });
     expect(t.posts[0]!.body).toMatchObject({ scheduleInfo: { startDateTime: end, expiration: { duration: 'PT30M' } } });
@@ -120,7 +170,13 @@ describe('step-up store', () => {
     };
     return { s: createStepUps(deps), deps, now };
   }
-  const item = (key: string) => ({ key, displayName: key, action: 'activate' as const, input: null, durationMinutes: null });
+  const item = (key: string) => ({
+    key,
+    displayName: key,
+    action: 'activate' as const,
+    input: null,
+    durationMinutes: null,
+  });
 
   it('reads a JWT expiry; an opaque token gets none', () => {
     expect(tokenExpiresAt(jwt({ exp: 1_800_000_000 }))).toBe(1_800_000_000_000);

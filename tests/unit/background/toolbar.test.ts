@@ -26,9 +26,19 @@ describe('toolbarState', () => {
     active(key, T0 - 30 * MIN, 0, { endDateTime: new Date(T0 + ms).toISOString(), displayName: name });
 
   it('shows the shortest time left in the normal colour above the threshold', () => {
-    const state = toolbarState(snap([endingIn(42 * MIN), endingIn(90 * MIN, SEC, 'Security Reader')]), settings(), T0, format, english);
+    const state = toolbarState(
+      snap([endingIn(42 * MIN), endingIn(90 * MIN, SEC, 'Security Reader')]),
+      settings(),
+      T0,
+      format,
+      english,
+    );
     expect(state).toMatchObject({ text: '42m', colour: BADGE_COLOURS.normal });
-    expect(state.title.split('\n')).toEqual(['PIM Companion', 'Exchange Administrator: until 10:42', 'Security Reader: until 11:30']);
+    expect(state.title.split('\n')).toEqual([
+      'PIM Companion',
+      'Exchange Administrator: until 10:42',
+      'Security Reader: until 11:30',
+    ]);
   });
 
   it.each([
@@ -40,14 +50,19 @@ describe('toolbarState', () => {
   });
 
   it('follows the configured warning threshold', () => {
-    expect(toolbarState(snap([endingIn(20 * MIN)]), settings({ warningThresholdMinutes: 30 }), T0, format, english).colour).toBe(BADGE_COLOURS.warning);
+    expect(
+      toolbarState(snap([endingIn(20 * MIN)]), settings({ warningThresholdMinutes: 30 }), T0, format, english).colour,
+    ).toBe(BADGE_COLOURS.warning);
   });
 
   it('counts pending requests when nothing is active, and is empty otherwise', () => {
     const waiting = toolbarState(snap([pending(SEC), pending(EXO)]), settings(), T0, format, english);
     expect(waiting).toMatchObject({ text: '2', colour: BADGE_COLOURS.pending });
     expect(waiting.title).toContain('2 requests waiting for approval');
-    expect(toolbarState(snap([endingIn(-MIN)]), settings(), T0, format, english)).toMatchObject({ text: '', title: 'PIM Companion\nNo role or group active' });
+    expect(toolbarState(snap([endingIn(-MIN)]), settings(), T0, format, english)).toMatchObject({
+      text: '',
+      title: 'PIM Companion\nNo role or group active',
+    });
     expect(toolbarState(null, settings(), T0, format, english)).toMatchObject({ text: '', title: 'PIM Companion' });
   });
 

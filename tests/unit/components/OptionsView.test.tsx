@@ -39,7 +39,9 @@ describe('connection form', () => {
     expect(screen.getByTestId('tenant-error').textContent).toBe(
       'Enter the tenant ID (a GUID), a verified domain such as contoso.onmicrosoft.com, or "organizations".',
     );
-    expect(screen.getByTestId('clientId-error').textContent).toContain('Enter the Application (client) ID of your app registration');
+    expect(screen.getByTestId('clientId-error').textContent).toContain(
+      'Enter the Application (client) ID of your app registration',
+    );
     expect(input('Tenant').getAttribute('aria-invalid')).toBe('true');
     expect(input('Tenant').getAttribute('aria-describedby')).toBe('tenant-error');
     expect(onSaveConnection).not.toHaveBeenCalled();
@@ -62,10 +64,15 @@ describe('connection form', () => {
   });
 
   it('starts from the stored connection and reports a failed save with what to do', async () => {
-    setup({ connection: CONNECTION, onSaveConnection: vi.fn(async () => Promise.reject(new Error('Storage quota exceeded.'))) });
+    setup({
+      connection: CONNECTION,
+      onSaveConnection: vi.fn(async () => Promise.reject(new Error('Storage quota exceeded.'))),
+    });
     expect(input('Tenant').value).toBe('contoso.onmicrosoft.com');
     fireEvent.submit(screen.getByTestId('connection-form'));
-    await waitFor(() => expect(screen.getByTestId('save-status').textContent).toBe("Couldn't save: Storage quota exceeded. Try again."));
+    await waitFor(() =>
+      expect(screen.getByTestId('save-status').textContent).toBe("Couldn't save: Storage quota exceeded. Try again."),
+    );
   });
 });
 

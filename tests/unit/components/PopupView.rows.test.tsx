@@ -3,7 +3,19 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { PopupView, type PopupViewProps } from '../../../components/popup/PopupView';
 import type { Assignment } from '../../../lib/pim/model';
-import { assignment, CONNECTION, DAY_MS, FORMAT, IDLE, installMessages, iso, MIN, NOW, SIGNED_IN, snapshot } from './fixtures';
+import {
+  assignment,
+  CONNECTION,
+  DAY_MS,
+  FORMAT,
+  IDLE,
+  installMessages,
+  iso,
+  MIN,
+  NOW,
+  SIGNED_IN,
+  snapshot,
+} from './fixtures';
 import { fakeActions } from './activation-fixtures';
 import { press } from './keyboard';
 
@@ -33,7 +45,12 @@ const ASSIGNMENTS: Assignment[] = [
     endDateTime: iso(NOW + 38 * MIN + 20_000),
   }),
   assignment({ key: 'role:ex:/', state: 'eligible', displayName: 'Exchange Administrator' }),
-  assignment({ key: 'role:teams:/', state: 'active', displayName: 'Teams Administrator', endDateTime: iso(NOW + 9 * MIN + 59_000) }),
+  assignment({
+    key: 'role:teams:/',
+    state: 'active',
+    displayName: 'Teams Administrator',
+    endDateTime: iso(NOW + 9 * MIN + 59_000),
+  }),
   assignment({
     key: 'role:pra:/',
     state: 'pending',
@@ -63,9 +80,12 @@ function setup(overrides: Partial<PopupViewProps> = {}) {
   return { onToggleFavourite, ...render(<PopupView {...props} />) };
 }
 
-const row = (key: string, state = 'eligible') => document.querySelector<HTMLElement>(`[data-testid="assignment"][data-key="${key}"][data-state="${state}"]`)!;
+const row = (key: string, state = 'eligible') =>
+  document.querySelector<HTMLElement>(`[data-testid="assignment"][data-key="${key}"][data-state="${state}"]`)!;
 const keys = (section: string) =>
-  [...document.querySelectorAll<HTMLElement>(`[data-testid="section-${section}"] [data-testid="assignment"]`)].map((r) => r.dataset.key);
+  [...document.querySelectorAll<HTMLElement>(`[data-testid="section-${section}"] [data-testid="assignment"]`)].map(
+    (r) => r.dataset.key,
+  );
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -127,10 +147,36 @@ describe('rows', () => {
   it('labels Activated, Assigned (time-bound) and permanent assignments differently; Deactivate only for Activated', () => {
     setup({
       snapshot: snapshot([
-        assignment({ key: 'role:act:/', state: 'active', displayName: 'Activated role', assignmentType: 'Activated', startDateTime: iso(NOW - 20 * MIN), endDateTime: iso(NOW + 60 * MIN) }),
-        assignment({ key: 'role:act:/', state: 'eligible', displayName: 'Activated role', endDateTime: iso(Date.parse('2027-03-01T00:00:00Z')) }),
-        assignment({ key: 'role:tb:/', state: 'active', displayName: 'Time-bound role', assignmentType: 'Assigned', startDateTime: iso(NOW - DAY_MS), endDateTime: iso(NOW + 2 * DAY_MS) }),
-        assignment({ key: 'role:perm:/', state: 'active', displayName: 'Permanent role', assignmentType: 'Assigned', startDateTime: null, endDateTime: null }),
+        assignment({
+          key: 'role:act:/',
+          state: 'active',
+          displayName: 'Activated role',
+          assignmentType: 'Activated',
+          startDateTime: iso(NOW - 20 * MIN),
+          endDateTime: iso(NOW + 60 * MIN),
+        }),
+        assignment({
+          key: 'role:act:/',
+          state: 'eligible',
+          displayName: 'Activated role',
+          endDateTime: iso(Date.parse('2027-03-01T00:00:00Z')),
+        }),
+        assignment({
+          key: 'role:tb:/',
+          state: 'active',
+          displayName: 'Time-bound role',
+          assignmentType: 'Assigned',
+          startDateTime: iso(NOW - DAY_MS),
+          endDateTime: iso(NOW + 2 * DAY_MS),
+        }),
+        assignment({
+          key: 'role:perm:/',
+          state: 'active',
+          displayName: 'Permanent role',
+          assignmentType: 'Assigned',
+          startDateTime: null,
+          endDateTime: null,
+        }),
       ]),
       activation: { templates: [], bundles: [], remembered: {}, policies: {}, actions: fakeActions() },
     });
@@ -150,18 +196,36 @@ describe('rows', () => {
 
   it('pending: status and requested start', () => {
     setup();
-    expect(within(row('role:pra:/', 'pending')).getByTestId('when').textContent).toBe('Waiting for approval · requested start 14:35');
+    expect(within(row('role:pra:/', 'pending')).getByTestId('when').textContent).toBe(
+      'Waiting for approval · requested start 14:35',
+    );
   });
 
   it('pending approval shows the requested duration; an approved later start shows as scheduled', () => {
     setup({
       snapshot: snapshot([
-        assignment({ key: 'role:w:/', state: 'pending', status: 'PendingApproval', startDateTime: iso(NOW - 2 * MIN), endDateTime: iso(NOW + 118 * MIN) }),
-        assignment({ key: 'role:s:/', state: 'pending', status: 'Granted', startDateTime: iso(NOW + 60 * MIN), endDateTime: iso(NOW + 150 * MIN) }),
+        assignment({
+          key: 'role:w:/',
+          state: 'pending',
+          status: 'PendingApproval',
+          startDateTime: iso(NOW - 2 * MIN),
+          endDateTime: iso(NOW + 118 * MIN),
+        }),
+        assignment({
+          key: 'role:s:/',
+          state: 'pending',
+          status: 'Granted',
+          startDateTime: iso(NOW + 60 * MIN),
+          endDateTime: iso(NOW + 150 * MIN),
+        }),
       ]),
     });
-    expect(within(row('role:w:/', 'pending')).getByTestId('when').textContent).toBe('Waiting for approval · requested start 13:58 · for 2 h');
-    expect(within(row('role:s:/', 'pending')).getByTestId('when').textContent).toBe('Approved, scheduled · starts at 15:00 · for 1 h 30 min');
+    expect(within(row('role:w:/', 'pending')).getByTestId('when').textContent).toBe(
+      'Waiting for approval · requested start 13:58 · for 2 h',
+    );
+    expect(within(row('role:s:/', 'pending')).getByTestId('when').textContent).toBe(
+      'Approved, scheduled · starts at 15:00 · for 1 h 30 min',
+    );
   });
 });
 
@@ -170,7 +234,13 @@ describe('sections and ordering', () => {
     setup({ favourites: ['role:sec:/'] });
     expect(keys('active')).toEqual(['role:teams:/', 'role:ex:/']);
     expect(keys('pending')).toEqual(['role:pra:/']);
-    expect(keys('eligible')).toEqual(['role:sec:/', 'role:ga:/', 'role:hd:/', 'group:msg:member', 'role:ua:/administrativeUnits/paris']);
+    expect(keys('eligible')).toEqual([
+      'role:sec:/',
+      'role:ga:/',
+      'role:hd:/',
+      'group:msg:member',
+      'role:ua:/administrativeUnits/paris',
+    ]);
     expect(screen.getByTestId('section-active').querySelector('h2')!.textContent).toBe('Active 2');
   });
 });
@@ -180,7 +250,9 @@ describe('search', () => {
     setup();
     const box = screen.getByTestId('search') as HTMLInputElement;
     fireEvent.input(box, { target: { value: 'paris' } });
-    expect(screen.getAllByTestId('assignment').map((r) => r.dataset.key)).toEqual(['role:ua:/administrativeUnits/paris']);
+    expect(screen.getAllByTestId('assignment').map((r) => r.dataset.key)).toEqual([
+      'role:ua:/administrativeUnits/paris',
+    ]);
     fireEvent.input(box, { target: { value: 'teams' } });
     expect(screen.getAllByTestId('assignment').map((r) => r.dataset.key)).toEqual(['role:teams:/', 'group:msg:member']);
     fireEvent.input(box, { target: { value: 'tenant-wide global' } });
@@ -217,7 +289,9 @@ describe('favourites', () => {
     expect(star.getAttribute('aria-label')).toBe('Add Helpdesk Administrator to favourites');
     press(star, 'Enter');
     expect(onToggleFavourite).toHaveBeenCalledWith('role:hd:/');
-    expect(within(row('role:ga:/')).getByTestId('favourite').getAttribute('aria-label')).toBe('Remove Global Administrator from favourites');
+    expect(within(row('role:ga:/')).getByTestId('favourite').getAttribute('aria-label')).toBe(
+      'Remove Global Administrator from favourites',
+    );
   });
 });
 

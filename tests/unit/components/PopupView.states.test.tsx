@@ -39,7 +39,11 @@ afterEach(cleanup);
 
 describe('designed states', () => {
   it('not configured: says what is missing and opens the settings', () => {
-    const { onOpenSettings } = setup({ connection: null, auth: { status: 'signed-out', account: null, detail: null }, snapshot: null });
+    const { onOpenSettings } = setup({
+      connection: null,
+      auth: { status: 'signed-out', account: null, detail: null },
+      snapshot: null,
+    });
     const n = notice('not-configured')!;
     expect(n.textContent).toContain("Enter your tenant and the app registration's client ID in the settings");
     press(within(n).getByRole('button', { name: 'Open settings' }), 'Enter');
@@ -55,7 +59,10 @@ describe('designed states', () => {
   });
 
   it('renewal required without data: says the sign-in expired and offers to sign in again', () => {
-    const { onSignIn } = setup({ auth: { ...SIGNED_IN, status: 'renewal-required', detail: 'AADSTS50173' }, snapshot: null });
+    const { onSignIn } = setup({
+      auth: { ...SIGNED_IN, status: 'renewal-required', detail: 'AADSTS50173' },
+      snapshot: null,
+    });
     const n = notice('renewal-required')!;
     expect(n.textContent).toContain('Your sign-in has expired. Sign in again');
     expect(n.textContent).toContain('AADSTS50173');
@@ -80,7 +87,7 @@ describe('designed states', () => {
     expect(screen.getByTestId('loading')).toBeTruthy();
   });
 
-  it('with no account known, shows no snapshot as the user\'s (the background acts on none either)', () => {
+  it("with no account known, shows no snapshot as the user's (the background acts on none either)", () => {
     setup({ auth: { ...SIGNED_IN, account: null } });
     expect(screen.getByTestId('loading')).toBeTruthy();
     cleanup();
@@ -99,7 +106,10 @@ describe('designed states', () => {
   });
 
   it('error without data: shows the refresh error and Retry', () => {
-    const { onRefresh } = setup({ snapshot: null, refresh: { ...IDLE, error: 'Microsoft Graph is not answering (503). Try again in a minute.' } });
+    const { onRefresh } = setup({
+      snapshot: null,
+      refresh: { ...IDLE, error: 'Microsoft Graph is not answering (503). Try again in a minute.' },
+    });
     const n = notice('error')!;
     expect(n.getAttribute('role')).toBe('alert');
     expect(n.textContent).toContain('Microsoft Graph is not answering (503)');
@@ -124,9 +134,13 @@ describe('designed states', () => {
 
 describe('section notes', () => {
   const forbidden = { status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges' };
-  const withErrors = (errors: Partial<Record<keyof Snapshot['sections'], typeof forbidden>>, fetched: string | null = null): Snapshot => {
+  const withErrors = (
+    errors: Partial<Record<keyof Snapshot['sections'], typeof forbidden>>,
+    fetched: string | null = null,
+  ): Snapshot => {
     const s = snapshot([assignment({ key: 'role:1:/' })]);
-    for (const [id, error] of Object.entries(errors)) s.sections[id as keyof Snapshot['sections']] = { fetchedAt: fetched, error };
+    for (const [id, error] of Object.entries(errors))
+      s.sections[id as keyof Snapshot['sections']] = { fetchedAt: fetched, error };
     return s;
   };
 
@@ -139,7 +153,12 @@ describe('section notes', () => {
   });
 
   it('one failed part with older data: names that part and when the data is from', () => {
-    setup({ snapshot: withErrors({ rolePending: { status: 503, code: 'ServiceUnavailable', message: 'x' } }, iso(NOW - 60 * MIN)) });
+    setup({
+      snapshot: withErrors(
+        { rolePending: { status: 503, code: 'ServiceUnavailable', message: 'x' } },
+        iso(NOW - 60 * MIN),
+      ),
+    });
     expect(notice('section:role:unavailable')!.textContent).toBe(
       "Couldn't read your pending role requests (Microsoft Graph unavailable, 503): showing data from 13:00. Refresh again in a minute.",
     );

@@ -29,8 +29,17 @@ export function policy(overrides: Partial<PolicyRecord> = {}): PolicyEntry {
   };
 }
 
-export const TEMPLATE: Template = { id: 'tpl-exo', name: 'Daily Exchange work', justification: 'Mail flow changes on {role} for {ticket}', ticketNumber: 'CHG-100' };
-export const OTHER_TEMPLATE: Template = { id: 'tpl-other', name: 'Incident', justification: 'Incident response on {role}' };
+export const TEMPLATE: Template = {
+  id: 'tpl-exo',
+  name: 'Daily Exchange work',
+  justification: 'Mail flow changes on {role} for {ticket}',
+  ticketNumber: 'CHG-100',
+};
+export const OTHER_TEMPLATE: Template = {
+  id: 'tpl-other',
+  name: 'Incident',
+  justification: 'Incident response on {role}',
+};
 
 export function ok(key: string, status = 'Provisioned', text = 'Done.'): CommandResult {
   return { key, kind: 'ok', status, text, field: null, requestId: 'req-1' };
@@ -78,7 +87,11 @@ export function renderPopup({ assignments, activation = {}, clock = () => NOW }:
     ...extra,
   });
   const view = render(<PopupView {...props()} />);
-  return { actions, ...view, rerenderWith: (extra: Partial<PopupViewProps>) => view.rerender(<PopupView {...props(extra)} />) };
+  return {
+    actions,
+    ...view,
+    rerenderWith: (extra: Partial<PopupViewProps>) => view.rerender(<PopupView {...props(extra)} />),
+  };
 }
 
 export const rowOf = (key: string, state = 'eligible') =>

@@ -27,7 +27,10 @@ const textarea = () => field('justification') as HTMLTextAreaElement;
 const submit = () => fireEvent.click(within(form()).getByTestId('activation-submit'));
 const type = (el: Element | null, value: string) => fireEvent.input(el!, { target: { value } });
 
-function openFor(policies: Parameters<typeof policy>[0], options: { via?: 'activate' | 'activate-options'; assignments?: typeof EXO[] } = {}) {
+function openFor(
+  policies: Parameters<typeof policy>[0],
+  options: { via?: 'activate' | 'activate-options'; assignments?: (typeof EXO)[] } = {},
+) {
   const assignments = options.assignments ?? [EXO];
   const target = assignments[0]!;
   const view = renderPopup({ assignments, activation: { policies: { [target.key]: policy(policies) } } });
@@ -39,15 +42,23 @@ describe('fields follow the policy', () => {
   it.each([
     { rules: { requireJustification: true }, justification: true, ticket: false, focused: 'justification' },
     { rules: { requireTicket: true }, justification: false, ticket: true, focused: 'ticket-number' },
-    { rules: { requireJustification: true, requireTicket: true }, justification: true, ticket: true, focused: 'justification' },
-  ])('$rules → reason $justification, ticket $ticket, focus on $focused', ({ rules, justification, ticket, focused }) => {
-    openFor(rules);
-    expect(!!field('justification')).toBe(justification);
-    expect(!!field('ticket-number')).toBe(ticket);
-    expect(!!field('ticket-system')).toBe(ticket);
-    expect(document.activeElement).toBe(field(focused));
-    expect(field('template')).toBeNull();
-  });
+    {
+      rules: { requireJustification: true, requireTicket: true },
+      justification: true,
+      ticket: true,
+      focused: 'justification',
+    },
+  ])(
+    '$rules → reason $justification, ticket $ticket, focus on $focused',
+    ({ rules, justification, ticket, focused }) => {
+      openFor(rules);
+      expect(!!field('justification')).toBe(justification);
+      expect(!!field('ticket-number')).toBe(ticket);
+      expect(!!field('ticket-system')).toBe(ticket);
+      expect(document.activeElement).toBe(field(focused));
+      expect(field('template')).toBeNull();
+    },
+  );
 
   it('nothing required: one click, and the options button opens the form with an optional reason', () => {
     const { actions } = openFor({}, { via: 'activate-options' });
@@ -55,12 +66,23 @@ describe('fields follow the policy', () => {
     expect(form().textContent).toContain('Reason (optional)');
     expect(field('ticket-number')).toBeNull();
     submit();
-    expect(actions.activate).toHaveBeenCalledWith([EXO.key], expect.objectContaining({ justification: null, durationMinutes: 60 }));
+    expect(actions.activate).toHaveBeenCalledWith(
+      [EXO.key],
+      expect.objectContaining({ justification: null, durationMinutes: 60 }),
+    );
   });
 
   it("the 24-hour maximum reads as PIM's refusal says it (one formatter: '1 day' in the form and in the error)", () => {
     openFor({ requireJustification: true, maxMinutes: 1440, maxDuration: 'P1D' });
-    const error = describeError({ status: 400, code: 'RoleAssignmentRequestPolicyValidationFailed', message: 'The following policy rules failed: ["ExpirationRule"]' }, { displayName: EXO.displayName, action: 'activate', kind: 'role', maxMinutes: 1440 }, t);
+    const error = describeError(
+      {
+        status: 400,
+        code: 'RoleAssignmentRequestPolicyValidationFailed',
+        message: 'The following policy rules failed: ["ExpirationRule"]',
+      },
+      { displayName: EXO.displayName, action: 'activate', kind: 'role', maxMinutes: 1440 },
+      t,
+    );
     expect(form().textContent).toContain('up to 1 day');
     expect(error.text).toContain('at most 1 day');
   });
@@ -68,7 +90,9 @@ describe('fields follow the policy', () => {
   it('a non-whole-hour maximum (PT1H45M) is offered as a preset and caps a custom length', () => {
     const { actions } = openFor({ requireJustification: true, maxMinutes: 105, maxDuration: 'PT1H45M' });
     expect(form().textContent).toContain('up to 1 h 45 min');
-    const chips = within(form()).getAllByTestId('duration-preset').map((el) => el.parentElement!.textContent);
+    const chips = within(form())
+      .getAllByTestId('duration-preset')
+      .map((el) => el.parentElement!.textContent);
     expect(chips).toEqual(['30 min', '1 h', '1 h 45 min']);
     fireEvent.click(field('duration-custom')!);
     type(field('duration-hours'), '3');
@@ -91,7 +115,9 @@ describe('the reason', () => {
     const { actions } = openFor({ requireJustification: true });
     type(textarea(), 'word '.repeat(101));
     expect(field('justification-count')!.textContent).toBe('504/500');
-    expect(field('justification-error')!.textContent).toBe('The reason is 504 characters long; shorten it to 500 or fewer.');
+    expect(field('justification-error')!.textContent).toBe(
+      'The reason is 504 characters long; shorten it to 500 or fewer.',
+    );
     submit();
     expect(actions.activate).not.toHaveBeenCalled();
     expect(document.activeElement).toBe(textarea());
@@ -124,10 +150,22 @@ describe('the reason', () => {
 
 describe('templates', () => {
   it('preselects the last used template, renders it, and follows a template change', () => {
-    const remembered = { [EXO.key]: { templateId: TEMPLATE.id, durationMinutes: 30, ticketNumber: null, ticketSystem: null, justification: null } };
+    const remembered = {
+      [EXO.key]: {
+        templateId: TEMPLATE.id,
+        durationMinutes: 30,
+        ticketNumber: null,
+        ticketSystem: null,
+        justification: null,
+      },
+    };
     const { actions } = renderPopup({
       assignments: [EXO],
-      activation: { templates: [OTHER_TEMPLATE, TEMPLATE], remembered, policies: { [EXO.key]: policy({ requireJustification: true, requireTicket: true }) } },
+      activation: {
+        templates: [OTHER_TEMPLATE, TEMPLATE],
+        remembered,
+        policies: { [EXO.key]: policy({ requireJustification: true, requireTicket: true }) },
+      },
     });
     // The remembered template has a ticket number, so one click would do; the options button opens the form.
     fireEvent.click(within(rowOf(EXO.key)).getByTestId('activate-options'));
@@ -156,7 +194,9 @@ describe('templates', () => {
 describe('start', () => {
   it('a later start is sent as an ISO time, and the answer reads "starts 15:00"', async () => {
     const { actions } = openFor({ requireJustification: true });
-    actions.activate.mockResolvedValueOnce([result(EXO.key, { status: 'Granted', text: 'Exchange Administrator is scheduled.' })]);
+    actions.activate.mockResolvedValueOnce([
+      result(EXO.key, { status: 'Granted', text: 'Exchange Administrator is scheduled.' }),
+    ]);
     type(textarea(), 'Planned change CHG-7 on the mail flow rules');
     fireEvent.change(field('start-mode')!, { target: { value: 'later' } });
     type(field('start-at'), toLocalInput(NOW + 60 * MIN));

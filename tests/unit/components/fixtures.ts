@@ -16,7 +16,9 @@ export function installMessages(): void {
     const entry = table[name];
     if (!entry) return '';
     const subs = substitutions === undefined ? [] : Array.isArray(substitutions) ? substitutions : [substitutions];
-    const placeholders = Object.fromEntries(Object.entries(entry.placeholders ?? {}).map(([k, v]) => [k.toLowerCase(), v.content]));
+    const placeholders = Object.fromEntries(
+      Object.entries(entry.placeholders ?? {}).map(([k, v]) => [k.toLowerCase(), v.content]),
+    );
     return entry.message
       .replace(/\$([a-z0-9_@]+)\$/gi, (_, key: string) => placeholders[key.toLowerCase()] ?? '')
       .replace(/\$(\d)/g, (_, i: string) => subs[Number(i) - 1] ?? '')
@@ -60,16 +62,33 @@ export function snapshot(assignments: Assignment[], overrides: Partial<Snapshot>
     fetchedAt,
     principalId: 'user-oid',
     assignments,
-    sections: { roleEligible: ok, roleActive: ok, rolePending: ok, groupEligible: ok, groupActive: ok, groupPending: ok },
+    sections: {
+      roleEligible: ok,
+      roleActive: ok,
+      rolePending: ok,
+      groupEligible: ok,
+      groupActive: ok,
+      groupPending: ok,
+    },
     ...overrides,
   };
 }
 
-export const CONNECTION: Connection = { cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: '11111111-2222-3333-4444-555555555555' };
+export const CONNECTION: Connection = {
+  cloudId: 'global',
+  tenant: 'contoso.onmicrosoft.com',
+  clientId: '11111111-2222-3333-4444-555555555555',
+};
 
 export const SIGNED_IN: AuthState = {
   status: 'signed-in',
-  account: { homeAccountId: 'h', oid: 'user-oid', tenantId: 'tenant-guid', name: 'Adele Vance', username: 'adm-adele@contoso.onmicrosoft.com' },
+  account: {
+    homeAccountId: 'h',
+    oid: 'user-oid',
+    tenantId: 'tenant-guid',
+    name: 'Adele Vance',
+    username: 'adm-adele@contoso.onmicrosoft.com',
+  },
   detail: null,
 };
 

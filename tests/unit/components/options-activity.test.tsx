@@ -28,7 +28,15 @@ const entry = (over: Partial<ActivityEntry> & Pick<ActivityEntry, 'id' | 'at'>):
 // Stored out of order on purpose: the view sorts newest first itself.
 const ENTRIES: ActivityEntry[] = [
   entry({ id: 'e1', at: iso(NOW - 3 * 60 * MIN) }),
-  entry({ id: 'e3', at: iso(NOW - 5 * MIN), action: 'deactivate', justification: null, durationMinutes: null, outcome: 'Revoked', requestId: 'req-3' }),
+  entry({
+    id: 'e3',
+    at: iso(NOW - 5 * MIN),
+    action: 'deactivate',
+    justification: null,
+    durationMinutes: null,
+    outcome: 'Revoked',
+    requestId: 'req-3',
+  }),
   entry({
     id: 'e2',
     at: iso(NOW - 30 * MIN),
@@ -45,26 +53,50 @@ describe('activity section', () => {
   it('lists the history newest first: what, when, reason, duration, outcome, request id', () => {
     mountLibrary({ activity: ENTRIES });
     const rows = screen.getAllByTestId('activity-row');
-    const cells = rows.map((row) => within(row).getAllByRole('cell').map((c) => c.textContent));
+    const cells = rows.map((row) =>
+      within(row)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    );
     expect(cells).toEqual([
       ['13:55', 'DeactivateExchange Administrator', '—', '—', 'Revoked', 'req-3'],
-      ['13:30', 'ActivateGlobal Administrator', 'Update mail flow rules for CHG0042', '1 h 45 min', 'JustificationRuleThe role needs a justification.', '—'],
+      [
+        '13:30',
+        'ActivateGlobal Administrator',
+        'Update mail flow rules for CHG0042',
+        '1 h 45 min',
+        'JustificationRuleThe role needs a justification.',
+        '—',
+      ],
       ['11:00', 'ActivateExchange Administrator', 'Update mail flow rules for CHG0042', '1 h', 'Provisioned', 'req-1'],
     ]);
-    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['When', 'What', 'Reason', 'Duration', 'Outcome', 'Request ID']);
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual([
+      'When',
+      'What',
+      'Reason',
+      'Duration',
+      'Outcome',
+      'Request ID',
+    ]);
     expect(rows[0]!.querySelector('time')?.getAttribute('datetime')).toBe(iso(NOW - 5 * MIN));
   });
 
   it('exports the CSV text as a file', () => {
     const { events } = mountLibrary({ activity: ENTRIES });
     press(screen.getByTestId('activity-export'), 'Enter');
-    expect(events.onDownload).toHaveBeenCalledWith({ name: 'pim-companion-activity.csv', type: 'text/csv;charset=utf-8', text: `\uFEFF${activityCsv(ENTRIES)}` });
+    expect(events.onDownload).toHaveBeenCalledWith({
+      name: 'pim-companion-activity.csv',
+      type: 'text/csv;charset=utf-8',
+      text: `\uFEFF${activityCsv(ENTRIES)}`,
+    });
   });
 
   it('clears only after confirmation', async () => {
     const { events, state } = mountLibrary({ activity: ENTRIES });
     press(screen.getByTestId('activity-clear'), 'Enter');
-    expect(screen.getByRole('group', { name: 'Clear history' }).textContent).toContain('Delete all 3 entries from this device?');
+    expect(screen.getByRole('group', { name: 'Clear history' }).textContent).toContain(
+      'Delete all 3 entries from this device?',
+    );
     press(screen.getByTestId('activity-clear-cancel'), 'Enter');
     expect(events.onClearActivity).not.toHaveBeenCalled();
     expect(document.activeElement).toBe(screen.getByTestId('activity-clear'));

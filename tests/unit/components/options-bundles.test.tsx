@@ -20,7 +20,12 @@ const ASSIGNMENTS = [
   // The same eligibility twice (directly and through a group) is one choice.
   assignment({ key: EXCHANGE, displayName: 'Exchange Administrator', memberType: 'group' }),
   assignment({ key: TEAMS, displayName: 'Teams Administrator' }),
-  assignment({ key: AU_HELPDESK, displayName: 'Helpdesk Administrator', directoryScopeId: '/administrativeUnits/au1', scopeName: 'Paris office' }),
+  assignment({
+    key: AU_HELPDESK,
+    displayName: 'Helpdesk Administrator',
+    directoryScopeId: '/administrativeUnits/au1',
+    scopeName: 'Paris office',
+  }),
   assignment({ key: GROUP, kind: 'group', displayName: 'PIM Exchange Ops', accessId: 'member' }),
   // Active only (no eligibility): not a choice.
   assignment({ key: 'role:ga:/', displayName: 'Global Administrator', state: 'active', assignmentType: 'Assigned' }),
@@ -56,7 +61,15 @@ describe('bundle editor', () => {
     save();
     await waitFor(() => expect(names('bundle-name')).toEqual(['Exchange kit']));
     expect(events.onSaveBundles).toHaveBeenCalledOnce();
-    expect(state.bundles).toEqual([{ id: 'new-1', name: 'Exchange kit', items: [EXCHANGE, AU_HELPDESK, GROUP], templateId: 'tpl1', durationMinutes: 120 }]);
+    expect(state.bundles).toEqual([
+      {
+        id: 'new-1',
+        name: 'Exchange kit',
+        items: [EXCHANGE, AU_HELPDESK, GROUP],
+        templateId: 'tpl1',
+        durationMinutes: 120,
+      },
+    ]);
     const row = screen.getByTestId('bundle-item');
     expect(row.textContent).toContain('Exchange Administrator, Helpdesk Administrator, PIM Exchange Ops');
     expect(row.textContent).toContain('Template: Mail flow · 2 h');
@@ -89,11 +102,18 @@ describe('bundle editor', () => {
     check('role:gone:/');
     check('Exchange Administrator');
     save();
-    await waitFor(() => expect(state.bundles).toEqual([{ id: 'b1', name: 'Kit', items: [EXCHANGE, TEAMS], durationMinutes: 45 }]));
+    await waitFor(() =>
+      expect(state.bundles).toEqual([{ id: 'b1', name: 'Kit', items: [EXCHANGE, TEAMS], durationMinutes: 45 }]),
+    );
   });
 
   it('deletes after confirmation only', async () => {
-    const { state, events } = mountLibrary({ bundles: [{ id: 'b1', name: 'Kit', items: [TEAMS] }, { id: 'b2', name: 'Other', items: [GROUP] }] });
+    const { state, events } = mountLibrary({
+      bundles: [
+        { id: 'b1', name: 'Kit', items: [TEAMS] },
+        { id: 'b2', name: 'Other', items: [GROUP] },
+      ],
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Delete Kit' }));
     expect(screen.getByTestId('bundle-delete').textContent).toContain('Delete the bundle "Kit"?');
     fireEvent.keyDown(screen.getByTestId('bundle-delete-cancel'), { key: 'Escape' });

@@ -22,7 +22,11 @@ export function mountLibrary(
   init: Partial<LibraryState> & { assignments?: Assignment[] | null } = {},
   overrides: Partial<Pick<LibraryProps, 'onSaveTemplates' | 'onSaveBundles' | 'onImport' | 'onClearActivity'>> = {},
 ) {
-  const state: LibraryState = { templates: init.templates ?? [], bundles: init.bundles ?? [], activity: init.activity ?? [] };
+  const state: LibraryState = {
+    templates: init.templates ?? [],
+    bundles: init.bundles ?? [],
+    activity: init.activity ?? [],
+  };
   let push: (s: LibraryState) => void = () => {};
   const update = (patch: Partial<LibraryState>) => {
     Object.assign(state, patch);
@@ -73,7 +77,9 @@ export const names = (testId: string) => screen.queryAllByTestId(testId).map((el
 export async function chooseFile(input: HTMLElement, name: string, text: string) {
   const file = new File([text], name, { type: 'application/json' });
   fireEvent.change(input, { target: { files: [file] } });
-  await waitFor(() => expect(screen.queryByTestId('import-error') ?? screen.queryByTestId('import-plan')).not.toBeNull());
+  await waitFor(() =>
+    expect(screen.queryByTestId('import-error') ?? screen.queryByTestId('import-plan')).not.toBeNull(),
+  );
 }
 
 export const template = (over: Partial<Template> & Pick<Template, 'id' | 'name'>): Template => ({

@@ -16,7 +16,10 @@ afterEach(cleanup);
 const importInput = () => screen.getByTestId('templates-import');
 const file = (body: object) => JSON.stringify({ format: 'pim-companion-templates', version: 1, ...body });
 
-const EXISTING = [template({ id: 't1', name: 'Mail flow', justification: 'Old mail flow reason' }), template({ id: 't2', name: 'Password reset' })];
+const EXISTING = [
+  template({ id: 't1', name: 'Mail flow', justification: 'Old mail flow reason' }),
+  template({ id: 't2', name: 'Password reset' }),
+];
 const BUNDLES = [{ id: 'b1', name: 'Exchange kit', items: ['role:r1:/', 'group:g1:member'] }];
 
 describe('export', () => {
@@ -25,16 +28,32 @@ describe('export', () => {
     press(screen.getByTestId('templates-export'), 'Enter');
     expect(events.onDownload).toHaveBeenCalledOnce();
     const [download] = events.onDownload.mock.calls[0]!;
-    expect(download).toEqual({ name: 'pim-companion-templates.json', type: 'application/json', text: exportLibrary({ templates: EXISTING, bundles: BUNDLES }) });
+    expect(download).toEqual({
+      name: 'pim-companion-templates.json',
+      type: 'application/json',
+      text: exportLibrary({ templates: EXISTING, bundles: BUNDLES }),
+    });
     expect(parseImport(download.text, t)).toEqual({ ok: true, data: { templates: EXISTING, bundles: BUNDLES } });
   });
 });
 
 describe('import: a bad file changes nothing', () => {
   it.each([
-    ['a reason over 500 characters', file({ templates: [{ id: 'x', name: 'Long', justification: 'y'.repeat(501) }] }), 'templates[0].justification: is longer than 500 characters'],
-    ['a bundle without items', file({ bundles: [{ id: 'k', name: 'Empty kit', items: [] }] }), 'bundles[0].items: needs at least one role or group'],
-    ['another file format', JSON.stringify({ format: 'something-else', version: 1 }), 'format: is not "pim-companion-templates"'],
+    [
+      'a reason over 500 characters',
+      file({ templates: [{ id: 'x', name: 'Long', justification: 'y'.repeat(501) }] }),
+      'templates[0].justification: is longer than 500 characters',
+    ],
+    [
+      'a bundle without items',
+      file({ bundles: [{ id: 'k', name: 'Empty kit', items: [] }] }),
+      'bundles[0].items: needs at least one role or group',
+    ],
+    [
+      'another file format',
+      JSON.stringify({ format: 'something-else', version: 1 }),
+      'format: is not "pim-companion-templates"',
+    ],
     ['not JSON', '{"format": "pim-companion-templates", ', 'The file is not valid JSON'],
   ])('%s: rejected with the reason and the place', async (_, text, reason) => {
     const { events, state } = mountLibrary({ templates: EXISTING, bundles: BUNDLES });
@@ -67,11 +86,21 @@ describe('import: a good file asks first', () => {
     await chooseFile(importInput(), 'team.json', incoming);
     const plan = screen.getByTestId('import-plan');
     expect(plan.textContent).toContain('Import "team.json"?');
-    expect(within(screen.getByTestId('import-plan-templates-added')).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Sign-in review']);
-    expect(within(screen.getByTestId('import-plan-templates-overwritten')).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
-      'mail flow (replaces Mail flow)',
-    ]);
-    expect(within(screen.getByTestId('import-plan-bundles-added')).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Teams kit']);
+    expect(
+      within(screen.getByTestId('import-plan-templates-added'))
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['Sign-in review']);
+    expect(
+      within(screen.getByTestId('import-plan-templates-overwritten'))
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['mail flow (replaces Mail flow)']);
+    expect(
+      within(screen.getByTestId('import-plan-bundles-added'))
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['Teams kit']);
     expect(screen.getByTestId('import-confirm').textContent).toBe('Import and overwrite 1');
     // Nothing is written while the user reads the plan.
     expect(events.onImport).not.toHaveBeenCalled();
@@ -87,7 +116,9 @@ describe('import: a good file asks first', () => {
     const { events, state } = mountLibrary({ templates: EXISTING, bundles: BUNDLES });
     await chooseFile(importInput(), 'team.json', incoming);
     press(screen.getByTestId('import-confirm'), 'Enter');
-    await waitFor(() => expect(screen.getByTestId('import-done').textContent).toBe('Imported 2 templates and 1 bundle.'));
+    await waitFor(() =>
+      expect(screen.getByTestId('import-done').textContent).toBe('Imported 2 templates and 1 bundle.'),
+    );
     expect(events.onImport).toHaveBeenCalledOnce();
     expect(state.templates).toEqual([
       { id: 'other-id', name: 'mail flow', justification: 'New mail flow reason for {ticket}' },

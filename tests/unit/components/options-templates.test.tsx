@@ -12,11 +12,16 @@ beforeEach(() => {
 afterEach(cleanup);
 
 const section = () => screen.getByTestId('templates');
-const item = (name: string) => screen.getAllByTestId('template-item').find((li) => within(li).queryByTestId('template-name')?.textContent === name)!;
+const item = (name: string) =>
+  screen.getAllByTestId('template-item').find((li) => within(li).queryByTestId('template-name')?.textContent === name)!;
 const editor = () => screen.getByTestId('template-editor');
 const save = () => press(within(editor()).getByTestId('template-save'), 'Enter');
 
-const THREE = [template({ id: 'a', name: 'Alpha' }), template({ id: 'b', name: 'Bravo' }), template({ id: 'c', name: 'Charlie' })];
+const THREE = [
+  template({ id: 'a', name: 'Alpha' }),
+  template({ id: 'b', name: 'Bravo' }),
+  template({ id: 'c', name: 'Charlie' }),
+];
 
 describe('templates: create', () => {
   it('creates a template from the form, trimmed, with ticket and duration, and lists it', async () => {
@@ -33,7 +38,14 @@ describe('templates: create', () => {
     await waitFor(() => expect(names('template-name')).toEqual(['Mail flow change']));
     expect(events.onSaveTemplates).toHaveBeenCalledOnce();
     expect(state.templates).toEqual([
-      { id: 'new-1', name: 'Mail flow change', justification: 'Update mail flow rules for {ticket} ({role})', ticketSystem: 'ServiceNow', ticketNumber: 'CHG0042', durationMinutes: 60 },
+      {
+        id: 'new-1',
+        name: 'Mail flow change',
+        justification: 'Update mail flow rules for {ticket} ({role})',
+        ticketSystem: 'ServiceNow',
+        ticketNumber: 'CHG0042',
+        durationMinutes: 60,
+      },
     ]);
     expect(screen.queryByTestId('template-editor')).toBeNull();
     expect(item('Mail flow change').textContent).toContain('Ticket ServiceNow CHG0042 · 1 h');
@@ -50,7 +62,12 @@ describe('templates: create', () => {
     type('minutes', '45');
     save();
     await waitFor(() => expect(state.templates).toHaveLength(1));
-    expect(state.templates[0]).toEqual({ id: 'new-1', name: 'Short one', justification: 'Reset a user password for the help desk', durationMinutes: 45 });
+    expect(state.templates[0]).toEqual({
+      id: 'new-1',
+      name: 'Short one',
+      justification: 'Reset a user password for the help desk',
+      durationMinutes: 45,
+    });
   });
 
   it('Cancel and Escape close the editor without saving', () => {
@@ -73,7 +90,9 @@ describe('templates: validation', () => {
     fireEvent.click(screen.getByTestId('template-new'));
     save();
     expect(screen.getByTestId('template-name-error').textContent).toBe('Name is empty.');
-    expect(screen.getByTestId('template-justification-error').textContent).toBe('Enter the reason approvers and auditors will read.');
+    expect(screen.getByTestId('template-justification-error').textContent).toBe(
+      'Enter the reason approvers and auditors will read.',
+    );
     expect(field('Name').getAttribute('aria-invalid')).toBe('true');
     expect(field('Name').getAttribute('aria-describedby')).toBe('template-name-error');
     expect(document.activeElement).toBe(field('Name'));
@@ -83,8 +102,16 @@ describe('templates: validation', () => {
 
   it.each([
     ['501 characters', 'x'.repeat(501), 'The reason is 501 characters long; shorten it to 500 or fewer.'],
-    ['a bell character', 'Fix mail\u0007 flow', 'The reason contains invisible control characters (often from a paste); retype it or remove them.'],
-    ['a bidi override', 'Routine \u202Emaintenance', 'The reason contains invisible control characters (often from a paste); retype it or remove them.'],
+    [
+      'a bell character',
+      'Fix mail\u0007 flow',
+      'The reason contains invisible control characters (often from a paste); retype it or remove them.',
+    ],
+    [
+      'a bidi override',
+      'Routine \u202Emaintenance',
+      'The reason contains invisible control characters (often from a paste); retype it or remove them.',
+    ],
   ])('a reason with %s is rejected', (_, text, message) => {
     const { events } = mountLibrary();
     fireEvent.click(screen.getByTestId('template-new'));
@@ -118,11 +145,17 @@ describe('templates: validation', () => {
     fireEvent.change(field('Default duration'), { target: { value: 'custom' } });
     type('minutes', '3');
     save();
-    expect(screen.getByTestId('template-duration-error').textContent).toBe('Default duration must be at least 5 minutes.');
+    expect(screen.getByTestId('template-duration-error').textContent).toBe(
+      'Default duration must be at least 5 minutes.',
+    );
     type('minutes', '2000');
-    expect(screen.getByTestId('template-duration-error').textContent).toBe('Default duration must be at most 24 hours (1440 minutes).');
+    expect(screen.getByTestId('template-duration-error').textContent).toBe(
+      'Default duration must be at most 24 hours (1440 minutes).',
+    );
     type('minutes', '');
-    expect(screen.getByTestId('template-duration-error').textContent).toBe('Enter the duration as whole minutes, from 5 to 1440.');
+    expect(screen.getByTestId('template-duration-error').textContent).toBe(
+      'Enter the duration as whole minutes, from 5 to 1440.',
+    );
   });
 
   it('a one-word reason is a warning, not an error: it saves', async () => {
@@ -130,13 +163,18 @@ describe('templates: validation', () => {
     fireEvent.click(screen.getByTestId('template-new'));
     type('Name', 'Daily');
     type('Justification', 'BAU');
-    expect(screen.getByTestId('template-warnings').textContent).toContain('"BAU" says little to an approver or auditor');
+    expect(screen.getByTestId('template-warnings').textContent).toContain(
+      '"BAU" says little to an approver or auditor',
+    );
     save();
     await waitFor(() => expect(state.templates.map((x) => x.justification)).toEqual(['BAU']));
   });
 
   it('a failed write keeps the editor open and says why', async () => {
-    const { state } = mountLibrary({}, { onSaveTemplates: vi.fn(async () => Promise.reject(new Error('Storage quota exceeded.'))) });
+    const { state } = mountLibrary(
+      {},
+      { onSaveTemplates: vi.fn(async () => Promise.reject(new Error('Storage quota exceeded.'))) },
+    );
     fireEvent.click(screen.getByTestId('template-new'));
     type('Name', 'Kept');
     type('Justification', 'Review sign-in logs for the incident');
@@ -165,7 +203,9 @@ describe('templates: preview', () => {
     fireEvent.click(screen.getByTestId('template-new'));
     type('Justification', 'Fix {reason} for {role}');
     expect(screen.getByTestId('template-preview').textContent).toBe('Fix {reason} for Exchange Administrator');
-    expect(screen.getByTestId('template-warnings').textContent).toContain('{reason} is not a placeholder and will be sent as typed. Use {role} {group} {date} {ticket}.');
+    expect(screen.getByTestId('template-warnings').textContent).toContain(
+      '{reason} is not a placeholder and will be sent as typed. Use {role} {group} {date} {ticket}.',
+    );
   });
 });
 
@@ -201,13 +241,17 @@ describe('templates: edit, delete, reorder', () => {
   it('says which bundles use a template before deleting it', () => {
     mountLibrary({ templates: THREE, bundles: [{ id: 'k', name: 'Kit', items: ['role:r1:/'], templateId: 'a' }] });
     fireEvent.click(within(item('Alpha')).getByRole('button', { name: 'Delete Alpha' }));
-    expect(screen.getByTestId('template-delete').textContent).toContain('1 bundle uses it and will ask for a reason instead.');
+    expect(screen.getByTestId('template-delete').textContent).toContain(
+      '1 bundle uses it and will ask for a reason instead.',
+    );
   });
 
   it('moves up and down with the keyboard, keeping focus on the moved template', async () => {
     const { state } = mountLibrary({ templates: THREE });
-    const up = (name: string) => within(item(name)).getByRole('button', { name: `Move ${name} up` }) as HTMLButtonElement;
-    const down = (name: string) => within(item(name)).getByRole('button', { name: `Move ${name} down` }) as HTMLButtonElement;
+    const up = (name: string) =>
+      within(item(name)).getByRole('button', { name: `Move ${name} up` }) as HTMLButtonElement;
+    const down = (name: string) =>
+      within(item(name)).getByRole('button', { name: `Move ${name} down` }) as HTMLButtonElement;
     expect(up('Alpha').disabled).toBe(true);
     expect(down('Charlie').disabled).toBe(true);
 

@@ -8,8 +8,19 @@ import { press } from './keyboard';
 
 const EXO = assignment({ key: 'role:exo:/', displayName: 'Exchange Administrator' });
 const TEAMS = assignment({ key: 'role:teams:/', displayName: 'Teams Administrator' });
-const GROUP = assignment({ key: 'group:msg:member', kind: 'group', accessId: 'member', displayName: 'PIM-Messaging-Admins' });
-const REMEMBERED = { templateId: TEMPLATE.id, durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null };
+const GROUP = assignment({
+  key: 'group:msg:member',
+  kind: 'group',
+  accessId: 'member',
+  displayName: 'PIM-Messaging-Admins',
+});
+const REMEMBERED = {
+  templateId: TEMPLATE.id,
+  durationMinutes: 60,
+  ticketNumber: null,
+  ticketSystem: null,
+  justification: null,
+};
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -24,7 +35,11 @@ describe('one click', () => {
   it('sends {keys:[key], input:null} when the remembered template satisfies the policy, and says what it will do', async () => {
     const { actions } = renderPopup({
       assignments: [EXO],
-      activation: { templates: [TEMPLATE], remembered: { [EXO.key]: REMEMBERED }, policies: { [EXO.key]: policy({ requireJustification: true }) } },
+      activation: {
+        templates: [TEMPLATE],
+        remembered: { [EXO.key]: REMEMBERED },
+        policies: { [EXO.key]: policy({ requireJustification: true }) },
+      },
     });
     const button = activateButton(EXO.key);
     expect(button.textContent).toBe('Activate · 1 h');
@@ -38,7 +53,9 @@ describe('one click', () => {
   it('shows progress on the row while the request runs', async () => {
     let finish!: () => void;
     const { actions } = renderPopup({ assignments: [EXO], activation: { policies: { [EXO.key]: policy() } } });
-    actions.activate.mockImplementation((keys) => new Promise((resolve) => (finish = () => resolve(keys.map((k) => result(k, { text: 'ok' }))))));
+    actions.activate.mockImplementation(
+      (keys) => new Promise((resolve) => (finish = () => resolve(keys.map((k) => result(k, { text: 'ok' }))))),
+    );
     press(activateButton(EXO.key), 'Enter');
     expect(rowOf(EXO.key).getAttribute('aria-busy')).toBe('true');
     expect(activateButton(EXO.key).querySelector('.spinner')).not.toBeNull();
@@ -51,7 +68,10 @@ describe('one click', () => {
   });
 
   it('opens the short form with the first missing field focused when the policy needs more', () => {
-    const { actions } = renderPopup({ assignments: [EXO], activation: { policies: { [EXO.key]: policy({ requireJustification: true, requireTicket: true }) } } });
+    const { actions } = renderPopup({
+      assignments: [EXO],
+      activation: { policies: { [EXO.key]: policy({ requireJustification: true, requireTicket: true }) } },
+    });
     expect(activateButton(EXO.key).textContent).toBe('Activate…');
     press(activateButton(EXO.key), 'Enter');
     expect(actions.activate).not.toHaveBeenCalled();
@@ -67,7 +87,10 @@ describe('one click', () => {
   });
 
   it('opens straight into the form when the popup is asked to (popup.html?activate=<key>)', () => {
-    renderPopup({ assignments: [EXO, TEAMS], activation: { openFormFor: TEAMS.key, policies: { [TEAMS.key]: policy({ requireTicket: true }) } } });
+    renderPopup({
+      assignments: [EXO, TEAMS],
+      activation: { openFormFor: TEAMS.key, policies: { [TEAMS.key]: policy({ requireTicket: true }) } },
+    });
     expect(within(rowOf(TEAMS.key)).getByTestId('activation-form')).toBeTruthy();
     expect(document.activeElement).toBe(screen.getByTestId('ticket-number'));
   });
@@ -100,12 +123,19 @@ describe('answers per item', () => {
   });
 
   it('stepUp says to verify in the sign-in tab; state is shown as information', async () => {
-    const { actions } = renderPopup({ assignments: [EXO, TEAMS], activation: { policies: { [EXO.key]: policy(), [TEAMS.key]: policy() } } });
+    const { actions } = renderPopup({
+      assignments: [EXO, TEAMS],
+      activation: { policies: { [EXO.key]: policy(), [TEAMS.key]: policy() } },
+    });
     actions.activate.mockResolvedValueOnce([result(EXO.key, { kind: 'stepUp', text: 'needs MFA' })]);
-    actions.activate.mockResolvedValueOnce([result(TEAMS.key, { kind: 'state', text: 'Teams Administrator is already active.' })]);
+    actions.activate.mockResolvedValueOnce([
+      result(TEAMS.key, { kind: 'state', text: 'Teams Administrator is already active.' }),
+    ]);
     fireEvent.click(activateButton(EXO.key));
     fireEvent.click(activateButton(TEAMS.key));
-    expect((await within(rowOf(EXO.key)).findByTestId('result')).textContent).toBe('Verify your identity in the sign-in tab');
+    expect((await within(rowOf(EXO.key)).findByTestId('result')).textContent).toBe(
+      'Verify your identity in the sign-in tab',
+    );
     const info = await within(rowOf(TEAMS.key)).findByTestId('result');
     expect(info.textContent).toBe('Teams Administrator is already active.');
     expect(info.className).toContain('row-result-info');
@@ -114,7 +144,9 @@ describe('answers per item', () => {
 
   it('a rejected command becomes an error on the item, not a crash', async () => {
     const { actions } = renderPopup({ assignments: [EXO], activation: { policies: { [EXO.key]: policy() } } });
-    actions.activate.mockRejectedValueOnce(new Error("The extension's background did not answer. Reopen the window and try again."));
+    actions.activate.mockRejectedValueOnce(
+      new Error("The extension's background did not answer. Reopen the window and try again."),
+    );
     fireEvent.click(activateButton(EXO.key));
     const line = await within(rowOf(EXO.key)).findByTestId('result');
     expect(line.textContent).toContain('Reopen the window');
@@ -125,15 +157,26 @@ describe('answers per item', () => {
     const { actions } = renderPopup({ assignments: [EXO], activation: { policies: { [EXO.key]: policy() } } });
     fireEvent.click(activateButton(EXO.key));
     const reload = await screen.findByTestId('reload-portals');
-    expect(reload.closest('[data-notice]')!.textContent).toContain('Portals may cache your roles: reload the admin center to apply');
+    expect(reload.closest('[data-notice]')!.textContent).toContain(
+      'Portals may cache your roles: reload the admin center to apply',
+    );
     fireEvent.click(reload);
     expect(actions.reloadPortals).toHaveBeenCalledTimes(1);
-    await waitFor(() => expect(document.querySelector('[data-notice="reload-portals"]')!.textContent).toContain('Reloaded 2 admin center tabs.'));
+    await waitFor(() =>
+      expect(document.querySelector('[data-notice="reload-portals"]')!.textContent).toContain(
+        'Reloaded 2 admin center tabs.',
+      ),
+    );
   });
 
   it('no reload banner when the request only went to the approvers', async () => {
-    const { actions } = renderPopup({ assignments: [EXO], activation: { policies: { [EXO.key]: policy({ approvalRequired: true }) } } });
-    actions.activate.mockResolvedValueOnce([result(EXO.key, { status: 'PendingApproval', text: 'Sent to the approvers.' })]);
+    const { actions } = renderPopup({
+      assignments: [EXO],
+      activation: { policies: { [EXO.key]: policy({ approvalRequired: true }) } },
+    });
+    actions.activate.mockResolvedValueOnce([
+      result(EXO.key, { status: 'PendingApproval', text: 'Sent to the approvers.' }),
+    ]);
     fireEvent.click(activateButton(EXO.key));
     await within(rowOf(EXO.key)).findByTestId('result');
     expect(screen.queryByTestId('reload-portals')).toBeNull();
@@ -148,7 +191,10 @@ describe('multi-select', () => {
   };
 
   it('one form for all with the union of requirements and the shortest maximum', async () => {
-    const { actions } = renderPopup({ assignments: [EXO, TEAMS, GROUP], activation: { policies, templates: [OTHER_TEMPLATE] } });
+    const { actions } = renderPopup({
+      assignments: [EXO, TEAMS, GROUP],
+      activation: { policies, templates: [OTHER_TEMPLATE] },
+    });
     fireEvent.click(within(rowOf(EXO.key)).getByTestId('select'));
     fireEvent.click(within(rowOf(TEAMS.key)).getByTestId('select'));
     const bar = screen.getByTestId('selection-bar');
@@ -156,12 +202,16 @@ describe('multi-select', () => {
     expect(selectAll.textContent).toBe('Activate 2 selected');
     press(selectAll, 'Enter');
     const f = within(bar).getByTestId('activation-form');
-    expect(within(f).getByTestId('activation-targets').textContent).toBe('Activating: Exchange Administrator, Teams Administrator');
+    expect(within(f).getByTestId('activation-targets').textContent).toBe(
+      'Activating: Exchange Administrator, Teams Administrator',
+    );
     expect(within(f).getByTestId('justification')).toBeTruthy();
     expect(within(f).getByTestId('ticket-number')).toBeTruthy();
     expect(f.textContent).toContain('up to 1 h 45 min');
     // The template's {role} is rendered for the preview, then left to the background per item when untouched.
-    expect((within(f).getByTestId('justification') as HTMLTextAreaElement).value).toBe('Incident response on Exchange Administrator, Teams Administrator');
+    expect((within(f).getByTestId('justification') as HTMLTextAreaElement).value).toBe(
+      'Incident response on Exchange Administrator, Teams Administrator',
+    );
     fireEvent.input(within(f).getByTestId('ticket-number'), { target: { value: 'CHG-9' } });
     fireEvent.click(within(f).getByTestId('activation-submit'));
     expect(actions.activate).toHaveBeenCalledWith([EXO.key, TEAMS.key], {
@@ -200,13 +250,25 @@ describe('multi-select', () => {
 });
 
 describe('bundles', () => {
-  const ACTIVE_TEAMS = assignment({ key: TEAMS.key, state: 'active', displayName: 'Teams Administrator', assignmentType: 'Activated' });
-  const KIT: Bundle = { id: 'kit', name: 'Teams admin kit', items: [EXO.key, TEAMS.key, GROUP.key], templateId: TEMPLATE.id };
+  const ACTIVE_TEAMS = assignment({
+    key: TEAMS.key,
+    state: 'active',
+    displayName: 'Teams Administrator',
+    assignmentType: 'Activated',
+  });
+  const KIT: Bundle = {
+    id: 'kit',
+    name: 'Teams admin kit',
+    items: [EXO.key, TEAMS.key, GROUP.key],
+    templateId: TEMPLATE.id,
+  };
 
   it('lists bundles above Eligible with a preview and activates one in one click, with results per item', async () => {
     const { actions } = renderPopup({ assignments: [EXO, GROUP, ACTIVE_TEAMS, TEAMS], activation: { bundles: [KIT] } });
     const strip = screen.getByTestId('bundles');
-    expect(strip.compareDocumentPosition(screen.getByTestId('section-eligible')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(
+      strip.compareDocumentPosition(screen.getByTestId('section-eligible')) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
     expect(within(strip).getByTestId('bundle-preview').textContent).toBe('2 to activate · 1 already active');
     actions.activateBundle.mockResolvedValueOnce([
       result(EXO.key, { status: 'Provisioned', text: 'Exchange Administrator is active.' }),

@@ -12,11 +12,22 @@ beforeEach(() => {
 afterEach(cleanup);
 
 const activated = (overrides: Parameters<typeof assignment>[0]) =>
-  assignment({ state: 'active', assignmentType: 'Activated', startDateTime: iso(NOW - 2 * MIN), endDateTime: iso(NOW + 58 * MIN), ...overrides });
+  assignment({
+    state: 'active',
+    assignmentType: 'Activated',
+    startDateTime: iso(NOW - 2 * MIN),
+    endDateTime: iso(NOW + 58 * MIN),
+    ...overrides,
+  });
 
 describe('pending', () => {
   it('Cancel withdraws the request', async () => {
-    const pending = assignment({ key: 'role:ga:/', state: 'pending', displayName: 'Global Administrator', status: 'PendingApproval' });
+    const pending = assignment({
+      key: 'role:ga:/',
+      state: 'pending',
+      displayName: 'Global Administrator',
+      status: 'PendingApproval',
+    });
     const { actions } = renderPopup({ assignments: [pending] });
     press(within(rowOf(pending.key, 'pending')).getByTestId('cancel'), 'Enter');
     expect(actions.cancel).toHaveBeenCalledWith(pending.key);
@@ -32,8 +43,12 @@ describe('deactivate', () => {
     const { actions, rerenderWith } = renderPopup({ assignments: [EXO], clock: () => now });
     const button = () => within(rowOf(EXO.key, 'active')).getByTestId('deactivate') as HTMLButtonElement;
     expect(button().disabled).toBe(true);
-    expect(within(rowOf(EXO.key, 'active')).getByTestId('deactivate-reason').textContent).toBe('Available at 14:03 — PIM needs 5 minutes');
-    expect(button().getAttribute('aria-describedby')).toBe(within(rowOf(EXO.key, 'active')).getByTestId('deactivate-reason').id);
+    expect(within(rowOf(EXO.key, 'active')).getByTestId('deactivate-reason').textContent).toBe(
+      'Available at 14:03 — PIM needs 5 minutes',
+    );
+    expect(button().getAttribute('aria-describedby')).toBe(
+      within(rowOf(EXO.key, 'active')).getByTestId('deactivate-reason').id,
+    );
 
     now = NOW + 3 * MIN;
     rerenderWith({ clock: () => now });
@@ -55,8 +70,18 @@ describe('deactivate', () => {
 
 describe('extend', () => {
   it('is offered only in the last 15 minutes, and asks for the policy default', () => {
-    const soon = activated({ key: 'role:soon:/', displayName: 'Teams Administrator', startDateTime: iso(NOW - 50 * MIN), endDateTime: iso(NOW + 10 * MIN) });
-    const later = activated({ key: 'role:later:/', displayName: 'SharePoint Administrator', startDateTime: iso(NOW - 50 * MIN), endDateTime: iso(NOW + 40 * MIN) });
+    const soon = activated({
+      key: 'role:soon:/',
+      displayName: 'Teams Administrator',
+      startDateTime: iso(NOW - 50 * MIN),
+      endDateTime: iso(NOW + 10 * MIN),
+    });
+    const later = activated({
+      key: 'role:later:/',
+      displayName: 'SharePoint Administrator',
+      startDateTime: iso(NOW - 50 * MIN),
+      endDateTime: iso(NOW + 40 * MIN),
+    });
     const { actions } = renderPopup({ assignments: [soon, later] });
     expect(within(rowOf(later.key, 'active')).queryByTestId('extend')).toBeNull();
     fireEvent.click(within(rowOf(soon.key, 'active')).getByTestId('extend'));
@@ -65,8 +90,18 @@ describe('extend', () => {
 });
 
 describe('request extension', () => {
-  const ROLE = assignment({ key: 'role:hd:/', displayName: 'Helpdesk Administrator', endDateTime: iso(NOW + 5 * DAY_MS) });
-  const GROUP = assignment({ key: 'group:g:member', kind: 'group', accessId: 'member', displayName: 'PIM-Helpdesk', endDateTime: iso(NOW + 5 * DAY_MS) });
+  const ROLE = assignment({
+    key: 'role:hd:/',
+    displayName: 'Helpdesk Administrator',
+    endDateTime: iso(NOW + 5 * DAY_MS),
+  });
+  const GROUP = assignment({
+    key: 'group:g:member',
+    kind: 'group',
+    accessId: 'member',
+    displayName: 'PIM-Helpdesk',
+    endDateTime: iso(NOW + 5 * DAY_MS),
+  });
   const FAR = assignment({ key: 'role:far:/', displayName: 'Security Reader', endDateTime: iso(NOW + 60 * DAY_MS) });
 
   it('is offered for a role eligibility ending within 14 days, not for groups or later ends', () => {
@@ -85,7 +120,9 @@ describe('request extension', () => {
     fireEvent.click(within(f).getByTestId('extension-submit'));
     expect(within(f).getByTestId('justification-error').textContent).toBe('Enter a reason for the activation.');
     expect(actions.requestExtension).not.toHaveBeenCalled();
-    fireEvent.input(within(f).getByTestId('justification'), { target: { value: 'Still on the helpdesk rota until March' } });
+    fireEvent.input(within(f).getByTestId('justification'), {
+      target: { value: 'Still on the helpdesk rota until March' },
+    });
     fireEvent.click(within(f).getByTestId('extension-submit'));
     expect(actions.requestExtension).toHaveBeenCalledWith(ROLE.key, 'Still on the helpdesk rota until March');
     await waitFor(() => expect(screen.queryByTestId('extension-form')).toBeNull());

@@ -6,7 +6,9 @@ import { fakeFetch, GRAPH, type Handler } from './fake-graph';
 function setup(handler: Handler, extra: Partial<GraphClientDeps> = {}) {
   const { fetch, calls } = fakeFetch(handler);
   let issued = 0;
-  const getToken = vi.fn(async ({ forceRefresh }: { forceRefresh: boolean }) => `token-${++issued}${forceRefresh ? '-forced' : ''}`);
+  const getToken = vi.fn(
+    async ({ forceRefresh }: { forceRefresh: boolean }) => `token-${++issued}${forceRefresh ? '-forced' : ''}`,
+  );
   const graph = createGraphClient({ getToken, graphBase: GRAPH, fetch, ...extra });
   return { graph, calls, getToken };
 }
@@ -20,7 +22,10 @@ async function failure(promise: Promise<unknown>): Promise<GraphRequestError> {
   return error as GraphRequestError;
 }
 
-const invalidToken = { status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' } } };
+const invalidToken = {
+  status: 401,
+  body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' } },
+};
 
 afterEach(() => {
   vi.useRealTimers();
@@ -29,7 +34,11 @@ afterEach(() => {
 describe('createGraphClient', () => {
   it('GETs base + v1.0 + path with the bearer token, through the injected fetch', async () => {
     const { graph, calls } = setup(() => ({ body: { value: [1] } }));
-    await expect(graph.get("/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition")).resolves.toEqual({ value: [1] });
+    await expect(
+      graph.get(
+        "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition",
+      ),
+    ).resolves.toEqual({ value: [1] });
     expect(calls).toHaveLength(1);
     expect(calls[0]!.url).toBe(
       "https://graph.microsoft.com/v1.0/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition",
@@ -39,8 +48,18 @@ describe('createGraphClient', () => {
 
   it('uses beta when asked', async () => {
     const { graph, calls } = setup(() => ({ status: 204 }));
-    await expect(graph.patch('/roleManagement/directory/roleAssignmentApprovals/a/steps/s', { reviewResult: 'Approve' }, { version: 'beta' })).resolves.toBeNull();
-    expect(calls[0]).toMatchObject({ method: 'PATCH', url: `${GRAPH}/beta/roleManagement/directory/roleAssignmentApprovals/a/steps/s`, body: { reviewResult: 'Approve' } });
+    await expect(
+      graph.patch(
+        '/roleManagement/directory/roleAssignmentApprovals/a/steps/s',
+        { reviewResult: 'Approve' },
+        { version: 'beta' },
+      ),
+    ).resolves.toBeNull();
+    expect(calls[0]).toMatchObject({
+      method: 'PATCH',
+      url: `${GRAPH}/beta/roleManagement/directory/roleAssignmentApprovals/a/steps/s`,
+      body: { reviewResult: 'Approve' },
+    });
   });
 
   it.each([
@@ -55,7 +74,9 @@ describe('createGraphClient', () => {
 
   it('POSTs JSON and returns the created object', async () => {
     const { graph, calls } = setup(() => ({ status: 201, body: { id: 'req-1', status: 'Provisioned' } }));
-    await expect(graph.post('/roleManagement/directory/roleAssignmentScheduleRequests', { action: 'selfActivate' })).resolves.toEqual({
+    await expect(
+      graph.post('/roleManagement/directory/roleAssignmentScheduleRequests', { action: 'selfActivate' }),
+    ).resolves.toEqual({
       id: 'req-1',
       status: 'Provisioned',
     });
@@ -100,7 +121,13 @@ describe('createGraphClient', () => {
     it('waits a fractional Retry-After before retrying a 429', async () => {
       vi.useFakeTimers();
       const { graph, calls } = setup((_req, n) =>
-        n === 0 ? { status: 429, headers: { 'Retry-After': '2.128' }, body: { error: { code: 'TooManyRequests', message: 'slow down' } } } : { body: { ok: 1 } },
+        n === 0
+          ? {
+              status: 429,
+              headers: { 'Retry-After': '2.128' },
+              body: { error: { code: 'TooManyRequests', message: 'slow down' } },
+            }
+          : { body: { ok: 1 } },
       );
       const result = graph.get('/me');
       await vi.advanceTimersByTimeAsync(2100);
@@ -112,7 +139,11 @@ describe('createGraphClient', () => {
     });
 
     it('does not wait out a Retry-After beyond the cap: the 429 comes back with it', async () => {
-      const { graph, calls } = setup(() => ({ status: 429, headers: { 'Retry-After': '120' }, body: { error: { code: 'TooManyRequests', message: 'later' } } }));
+      const { graph, calls } = setup(() => ({
+        status: 429,
+        headers: { 'Retry-After': '120' },
+        body: { error: { code: 'TooManyRequests', message: 'later' } },
+      }));
       const error = await failure(graph.get('/me'));
       expect(error.error).toMatchObject({ status: 429, code: 'TooManyRequests', retryAfterSeconds: 120 });
       expect(calls).toHaveLength(1);
@@ -120,7 +151,10 @@ describe('createGraphClient', () => {
 
     it('retries 503 at most maxRetries times', async () => {
       vi.useFakeTimers();
-      const { graph, calls } = setup(() => ({ status: 503, body: { error: { code: 'ServiceUnavailable', message: 'busy' } } }), { maxRetries: 2 });
+      const { graph, calls } = setup(
+        () => ({ status: 503, body: { error: { code: 'ServiceUnavailable', message: 'busy' } } }),
+        { maxRetries: 2 },
+      );
       const result = failure(graph.get('/me'));
       await vi.advanceTimersByTimeAsync(30_000);
       expect((await result).error.status).toBe(503);
@@ -128,7 +162,10 @@ describe('createGraphClient', () => {
     });
 
     it('does not retry a 500', async () => {
-      const { graph, calls } = setup(() => ({ status: 500, body: { error: { code: 'UnknownError', message: 'boom' } } }));
+      const { graph, calls } = setup(() => ({
+        status: 500,
+        body: { error: { code: 'UnknownError', message: 'boom' } },
+      }));
       expect((await failure(graph.get('/me'))).error.status).toBe(500);
       expect(calls).toHaveLength(1);
     });
@@ -142,20 +179,29 @@ describe('createGraphClient', () => {
   it.each([
     ['the first token', [false]],
     ['the forced token after a 401', [false, true]],
-  ])('passes a token-provider failure (%s) through as itself: sign-in needed is not a network error', async (_name, asked) => {
-    const signIn = Object.assign(new Error('Your sign-in has expired.'), { name: 'SignInRequiredError', code: 'sign-in-required' });
-    const invalidToken = { status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'expired' } } };
-    const { fetch, calls } = fakeFetch(() => invalidToken);
-    const getToken = vi.fn(async ({ forceRefresh }: { forceRefresh: boolean }) => {
-      if (forceRefresh === asked[asked.length - 1]) throw signIn;
-      return 'token';
-    });
-    const graph = createGraphClient({ getToken, graphBase: GRAPH, fetch });
-    const thrown = await graph.batch([{ id: '1', method: 'GET', url: '/me' }]).then(() => null, (e: unknown) => e);
-    expect(thrown).toBe(signIn);
-    expect(getToken.mock.calls.map(([o]) => o.forceRefresh)).toEqual(asked);
-    expect(calls).toHaveLength(asked.length - 1);
-  });
+  ])(
+    'passes a token-provider failure (%s) through as itself: sign-in needed is not a network error',
+    async (_name, asked) => {
+      const signIn = Object.assign(new Error('Your sign-in has expired.'), {
+        name: 'SignInRequiredError',
+        code: 'sign-in-required',
+      });
+      const invalidToken = { status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'expired' } } };
+      const { fetch, calls } = fakeFetch(() => invalidToken);
+      const getToken = vi.fn(async ({ forceRefresh }: { forceRefresh: boolean }) => {
+        if (forceRefresh === asked[asked.length - 1]) throw signIn;
+        return 'token';
+      });
+      const graph = createGraphClient({ getToken, graphBase: GRAPH, fetch });
+      const thrown = await graph.batch([{ id: '1', method: 'GET', url: '/me' }]).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(thrown).toBe(signIn);
+      expect(getToken.mock.calls.map(([o]) => o.forceRefresh)).toEqual(asked);
+      expect(calls).toHaveLength(asked.length - 1);
+    },
+  );
 
   it('rejects a 2xx that is not JSON', async () => {
     const { graph } = setup(() => ({ body: '<html>captive portal</html>' }));
@@ -167,7 +213,12 @@ describe('createGraphClient', () => {
       const { graph, calls } = setup(() => ({
         body: {
           responses: [
-            { id: 'B', status: 403, headers: { 'Content-Type': 'application/json' }, body: { error: { code: 'Forbidden', message: 'no' } } },
+            {
+              id: 'B',
+              status: 403,
+              headers: { 'Content-Type': 'application/json' },
+              body: { error: { code: 'Forbidden', message: 'no' } },
+            },
             { id: 'a', status: 200, body: { value: [] } },
           ],
         },
@@ -213,7 +264,11 @@ describe('createGraphClient', () => {
     });
 
     it.each([
-      ['an error status', () => ({ status: 500, body: { error: { code: 'InternalServerError', message: 'down' } } }), 500],
+      [
+        'an error status',
+        () => ({ status: 500, body: { error: { code: 'InternalServerError', message: 'down' } } }),
+        500,
+      ],
       ['an unreadable answer', () => ({ body: { nope: true } }), 200],
       ['a network failure', () => 'network-error' as const, 0],
     ])('throws GraphRequestError on %s', async (_name, reply, status) => {

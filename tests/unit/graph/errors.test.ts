@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { claimsFromChallenge, GraphRequestError, parseGraphError, parseRetryAfter } from '../../../lib/graph/errors';
 
 const body = (code: string, message: string, extra: Record<string, unknown> = {}) => ({
-  error: { code, message, innerError: { date: '2024-05-01T10:00:00', 'request-id': 'req-42', 'client-request-id': 'c' }, ...extra },
+  error: {
+    code,
+    message,
+    innerError: { date: '2024-05-01T10:00:00', 'request-id': 'req-42', 'client-request-id': 'c' },
+    ...extra,
+  },
 });
 
 const ACRS_CLAIMS = '{"access_token":{"acrs":{"essential":true, "value":"c1"}}}';
@@ -12,10 +17,34 @@ const acrsMessage =
 
 describe('parseGraphError: every error of reference §4', () => {
   it.each([
-    ['ExpirationRule', 400, 'RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["ExpirationRule"]', ['ExpirationRule']],
-    ['JustificationRule', 400, 'RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["JustificationRule"]', ['JustificationRule']],
-    ['TicketingRule', 400, 'RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["TicketingRule"]', ['TicketingRule']],
-    ['MfaRule', 400, 'RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["MfaRule"]', ['MfaRule']],
+    [
+      'ExpirationRule',
+      400,
+      'RoleAssignmentRequestPolicyValidationFailed',
+      'The following policy rules failed: ["ExpirationRule"]',
+      ['ExpirationRule'],
+    ],
+    [
+      'JustificationRule',
+      400,
+      'RoleAssignmentRequestPolicyValidationFailed',
+      'The following policy rules failed: ["JustificationRule"]',
+      ['JustificationRule'],
+    ],
+    [
+      'TicketingRule',
+      400,
+      'RoleAssignmentRequestPolicyValidationFailed',
+      'The following policy rules failed: ["TicketingRule"]',
+      ['TicketingRule'],
+    ],
+    [
+      'MfaRule',
+      400,
+      'RoleAssignmentRequestPolicyValidationFailed',
+      'The following policy rules failed: ["MfaRule"]',
+      ['MfaRule'],
+    ],
     [
       'several rules',
       400,
@@ -32,7 +61,13 @@ describe('parseGraphError: every error of reference §4', () => {
     ],
     ['already active', 400, 'RoleAssignmentExists', 'The Role assignment already exists.', undefined],
     ['pending', 400, 'PendingRoleAssignmentRequest', 'There is already a pending request.', undefined],
-    ['too short', 400, 'ActiveDurationTooShort', 'The Active duration is too short. Miniumum Required is 5 minutes.', undefined],
+    [
+      'too short',
+      400,
+      'ActiveDurationTooShort',
+      'The Active duration is too short. Miniumum Required is 5 minutes.',
+      undefined,
+    ],
     ['not active', 400, 'RoleAssignmentDoesNotExist', 'The Role assignment does not exist.', undefined],
     ['denied', 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.', undefined],
     ['approval decided', 409, 'Conflict', 'The approval has already been completed.', undefined],
@@ -50,21 +85,31 @@ describe('parseGraphError: every error of reference §4', () => {
   });
 
   it('accepts raw JSON claims in the message too', () => {
-    const error = parseGraphError(400, body('RoleAssignmentRequestAcrsValidationFailed', `Failed. &claims=${ACRS_CLAIMS}`));
+    const error = parseGraphError(
+      400,
+      body('RoleAssignmentRequestAcrsValidationFailed', `Failed. &claims=${ACRS_CLAIMS}`),
+    );
     expect(error.claims).toBe(ACRS_CLAIMS);
   });
 
   it('has no claims for an ACRS failure whose message carries none (the Graph groups variant)', () => {
-    const error = parseGraphError(400, body('RoleAssignmentRequestAcrsValidationFailed', 'Authentication context required.'));
+    const error = parseGraphError(
+      400,
+      body('RoleAssignmentRequestAcrsValidationFailed', 'Authentication context required.'),
+    );
     expect(error.claims).toBeUndefined();
   });
 
   it('decodes a 401 WWW-Authenticate claims challenge (base64)', () => {
     const claims = '{"access_token":{"nbf":{"essential":true, "value":"1604106651"}}}';
     const header = `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000", error="insufficient_claims", claims="${btoa(claims)}"`;
-    const error = parseGraphError(401, body('InvalidAuthenticationToken', 'Continuous access evaluation resulted in claims challenge'), {
-      'WWW-Authenticate': header,
-    });
+    const error = parseGraphError(
+      401,
+      body('InvalidAuthenticationToken', 'Continuous access evaluation resulted in claims challenge'),
+      {
+        'WWW-Authenticate': header,
+      },
+    );
     expect(error.status).toBe(401);
     expect(error.claims).toBe(claims);
   });
@@ -84,7 +129,12 @@ describe('parseGraphError: every error of reference §4', () => {
     ['soon', undefined],
   ])('reads Retry-After %s as %s seconds', (header, seconds) => {
     const now = new Date('2024-05-01T10:00:00Z');
-    const error = parseGraphError(429, body('TooManyRequests', 'Too many requests'), new Headers({ 'Retry-After': header }), now);
+    const error = parseGraphError(
+      429,
+      body('TooManyRequests', 'Too many requests'),
+      new Headers({ 'Retry-After': header }),
+      now,
+    );
     expect(error.retryAfterSeconds).toBe(seconds);
   });
 
@@ -93,7 +143,13 @@ describe('parseGraphError: every error of reference §4', () => {
     ['no body', 400, undefined, '', 'Microsoft Graph answered HTTP 400.'],
     ['JSON text', 400, JSON.stringify(body('RoleAssignmentExists', 'exists')), 'RoleAssignmentExists', 'exists'],
     ['HTML text', 502, '<html>Bad gateway</html>', '', '<html>Bad gateway</html>'],
-    ['lower-case innererror', 500, { error: { code: 'UnknownError', message: '', innererror: { 'request-id': 'r1' } } }, 'UnknownError', 'Microsoft Graph answered HTTP 500.'],
+    [
+      'lower-case innererror',
+      500,
+      { error: { code: 'UnknownError', message: '', innererror: { 'request-id': 'r1' } } },
+      'UnknownError',
+      'Microsoft Graph answered HTTP 500.',
+    ],
     ['null fields', 404, { error: { code: null, message: null } }, '', 'Microsoft Graph answered HTTP 404.'],
   ])('is lenient: %s', (_name, status, raw, code, message) => {
     expect(parseGraphError(status, raw)).toMatchObject({ status, code, message });
@@ -106,7 +162,12 @@ describe('parseGraphError: every error of reference §4', () => {
   it('GraphRequestError exposes the fields directly', () => {
     const e = new GraphRequestError(parseGraphError(400, body('RoleAssignmentExists', 'exists')));
     expect(e).toBeInstanceOf(Error);
-    expect(e).toMatchObject({ status: 400, code: 'RoleAssignmentExists', message: 'exists', name: 'GraphRequestError' });
+    expect(e).toMatchObject({
+      status: 400,
+      code: 'RoleAssignmentExists',
+      message: 'exists',
+      name: 'GraphRequestError',
+    });
   });
 
   it('parseRetryAfter ignores empty values', () => {

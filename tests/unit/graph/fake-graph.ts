@@ -52,7 +52,8 @@ export function fakeFetch(handler: Handler): { fetch: typeof fetch; calls: Recor
     const reply = await handler(req, calls.length - 1);
     if (reply === 'network-error') throw new TypeError('Failed to fetch');
     const status = reply.status ?? 200;
-    const raw = typeof reply.body === 'string' ? reply.body : reply.body === undefined ? '' : JSON.stringify(reply.body);
+    const raw =
+      typeof reply.body === 'string' ? reply.body : reply.body === undefined ? '' : JSON.stringify(reply.body);
     return new Response(status === 204 ? null : raw, {
       status,
       headers: { 'content-type': 'application/json', ...reply.headers },
@@ -65,14 +66,20 @@ export function fakeFetch(handler: Handler): { fetch: typeof fetch; calls: Recor
 export function batchHandler(route: (item: BatchItemRequest, batchIndex: number) => Reply): Handler {
   let batchIndex = -1;
   return (req) => {
-    if (req.method !== 'POST' || !req.url.endsWith('/$batch')) return { status: 404, body: { error: { code: 'NotFound', message: req.url } } };
+    if (req.method !== 'POST' || !req.url.endsWith('/$batch'))
+      return { status: 404, body: { error: { code: 'NotFound', message: req.url } } };
     batchIndex++;
     const { requests } = req.body as { requests: BatchItemRequest[] };
     return {
       body: {
         responses: requests.map((item) => {
           const r = route(item, batchIndex);
-          return { id: item.id, status: r.status ?? 200, headers: { 'Content-Type': 'application/json', ...r.headers }, body: r.body };
+          return {
+            id: item.id,
+            status: r.status ?? 200,
+            headers: { 'Content-Type': 'application/json', ...r.headers },
+            body: r.body,
+          };
         }),
       },
     };
@@ -81,5 +88,7 @@ export function batchHandler(route: (item: BatchItemRequest, batchIndex: number)
 
 /** The `requests` array of each `$batch` call, in order. */
 export function batches(calls: Recorded[]): BatchItemRequest[][] {
-  return calls.filter((c) => c.url.endsWith('/$batch')).map((c) => (c.body as { requests: BatchItemRequest[] }).requests);
+  return calls
+    .filter((c) => c.url.endsWith('/$batch'))
+    .map((c) => (c.body as { requests: BatchItemRequest[] }).requests);
 }

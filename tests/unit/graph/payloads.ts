@@ -16,7 +16,7 @@ export const GROUP = {
 };
 
 export const roleEligibility = {
-  '@odata.context': "https://graph.microsoft.com/v1.0/$metadata#Collection(unifiedRoleEligibilityScheduleInstance)",
+  '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(unifiedRoleEligibilityScheduleInstance)',
   value: [
     {
       id: 'Q9Bb2cu7t0u_j2V0ZwAl6zyY0KJ6Wr9Dg6jZBn5ZALw-1-e',
@@ -28,7 +28,12 @@ export const roleEligibility = {
       endDateTime: '2024-07-10T08:00:00Z',
       memberType: 'Direct',
       roleEligibilityScheduleId: '8c3e6ad7-59fa-4a09-9f5e-e9a5e6e2d1e0',
-      roleDefinition: { id: ROLE.exchangeAdmin, displayName: 'Exchange Administrator', isBuiltIn: true, rolePermissions: [] },
+      roleDefinition: {
+        id: ROLE.exchangeAdmin,
+        displayName: 'Exchange Administrator',
+        isBuiltIn: true,
+        rolePermissions: [],
+      },
       directoryScope: null,
     },
     {
@@ -119,7 +124,11 @@ export const rolePending = {
       justification: 'Mailbox migration CHG-1234',
       createdDateTime: '2024-05-01T09:55:00Z',
       approvalId: 'req-role-1',
-      scheduleInfo: { startDateTime: '2024-05-01T09:55:00Z', recurrence: null, expiration: { type: 'afterDuration', endDateTime: null, duration: 'PT2H' } },
+      scheduleInfo: {
+        startDateTime: '2024-05-01T09:55:00Z',
+        recurrence: null,
+        expiration: { type: 'afterDuration', endDateTime: null, duration: 'PT2H' },
+      },
       ticketInfo: { ticketNumber: null, ticketSystem: null },
       roleDefinition: { id: ROLE.exchangeAdmin, displayName: 'Exchange Administrator' },
     },

@@ -132,7 +132,11 @@ describe('group instances', () => {
 
   it('reads the expanded group and an activated assignment', () => {
     const parsed = GroupAssignmentInstance.parse(P.groupActive.value[0]);
-    expect(parsed).toMatchObject({ assignmentType: 'Activated', memberType: 'direct', group: { displayName: 'Exchange Ops' } });
+    expect(parsed).toMatchObject({
+      assignmentType: 'Activated',
+      memberType: 'direct',
+      group: { displayName: 'Exchange Ops' },
+    });
     expect(GroupEligibilityInstance.parse(P.groupEligibility.value[1]).group).toBeNull();
   });
 });
@@ -148,7 +152,9 @@ describe('parseList', () => {
   });
 
   it('reports the next page link', () => {
-    expect(parseList(RoleEligibilityInstance, { value: [], '@odata.nextLink': 'https://graph/next' })?.nextLink).toBe('https://graph/next');
+    expect(parseList(RoleEligibilityInstance, { value: [], '@odata.nextLink': 'https://graph/next' })?.nextLink).toBe(
+      'https://graph/next',
+    );
   });
 });
 
@@ -158,7 +164,12 @@ describe('BatchResponse', () => {
       responses: [
         { id: '1', status: '200', body: { value: [] } },
         { id: '2', status: 204 },
-        { id: '3', status: 429, headers: { 'Retry-After': 2.128, 'Content-Type': 'application/json' }, body: { error: {} } },
+        {
+          id: '3',
+          status: 429,
+          headers: { 'Retry-After': 2.128, 'Content-Type': 'application/json' },
+          body: { error: {} },
+        },
       ],
     });
     expect(parsed.responses.map((r) => r.status)).toEqual([200, 204, 429]);

@@ -8,7 +8,9 @@ import { bokmal, english, getMessageFrom, LOCALES } from './messages';
 
 describe('translator', () => {
   it('substitutes in order and takes its language from @@ui_locale', () => {
-    expect(english('actActivateTooltipTemplate', '1 h', 'Mail flow')).toBe('Activate now for 1 h with the template “Mail flow”');
+    expect(english('actActivateTooltipTemplate', '1 h', 'Mail flow')).toBe(
+      'Activate now for 1 h with the template “Mail flow”',
+    );
     expect(bokmal('actActivateTooltipTemplate', '1 t', 'E-postflyt')).toBe('Aktiver nå i 1 t med malen «E-postflyt»');
     expect(translator(getMessageFrom(LOCALES.en!, 'en_GB')).locale).toBe('en-GB');
     expect(bokmal.locale).toBe('nb');
@@ -37,8 +39,12 @@ describe('plural', () => {
   });
 
   it('passes further substitutions after the count', () => {
-    expect(plural(english, 'notifyEligibilityTitle', 3, 'Exchange Administrator')).toBe('Your eligibility for Exchange Administrator ends in 3 days');
-    expect(plural(bokmal, 'notifyEligibilityTitle', 3, 'Exchange-administrator')).toBe('Kvalifiseringen din for Exchange-administrator slutter om 3 dager');
+    expect(plural(english, 'notifyEligibilityTitle', 3, 'Exchange Administrator')).toBe(
+      'Your eligibility for Exchange Administrator ends in 3 days',
+    );
+    expect(plural(bokmal, 'notifyEligibilityTitle', 3, 'Exchange-administrator')).toBe(
+      'Kvalifiseringen din for Exchange-administrator slutter om 3 dager',
+    );
   });
 
   it('falls back to the _other form for a category the language file lacks (e.g. Polish "few")', () => {
@@ -57,13 +63,25 @@ describe('lists', () => {
 describe('pure code in Norwegian', () => {
   it('error sentences', () => {
     const d = describeError(
-      { status: 400, code: 'RoleAssignmentRequestPolicyValidationFailed', message: 'The following policy rules failed: ["JustificationRule","ExpirationRule"]' },
+      {
+        status: 400,
+        code: 'RoleAssignmentRequestPolicyValidationFailed',
+        message: 'The following policy rules failed: ["JustificationRule","ExpirationRule"]',
+      },
       { displayName: 'Exchange-administrator', action: 'activate', maxMinutes: 105 },
       bokmal,
     );
-    expect(d.text).toBe('Exchange-administrator trenger en begrunnelse og en kortere varighet (høyst 1 t 45 min) for å bli aktivert.');
+    expect(d.text).toBe(
+      'Exchange-administrator trenger en begrunnelse og en kortere varighet (høyst 1 t 45 min) for å bli aktivert.',
+    );
     expect(d.next).toBe('Fyll ut det uthevede feltet og prøv igjen.');
-    expect(describeError({ status: 403 }, { displayName: 'Global administrator', action: 'deactivate', kind: 'role' }, bokmal).text).toMatch(/^PIM Companion har ikke lov til å deaktivere Global administrator: /);
+    expect(
+      describeError(
+        { status: 403 },
+        { displayName: 'Global administrator', action: 'deactivate', kind: 'role' },
+        bokmal,
+      ).text,
+    ).toMatch(/^PIM Companion har ikke lov til å deaktivere Global administrator: /);
   });
 
   it('durations', () => {
@@ -73,13 +91,28 @@ describe('pure code in Norwegian', () => {
   });
 
   it('justification and import problems', () => {
-    expect(justificationText(validateJustification('').errors[0]!, bokmal)).toBe('Skriv inn en begrunnelse for aktiveringen.');
-    const r = parseImport(JSON.stringify({ format: 'pim-companion-templates', version: 1, templates: [{ id: 'a', name: '', justification: 'x' }] }), bokmal);
+    expect(justificationText(validateJustification('').errors[0]!, bokmal)).toBe(
+      'Skriv inn en begrunnelse for aktiveringen.',
+    );
+    const r = parseImport(
+      JSON.stringify({
+        format: 'pim-companion-templates',
+        version: 1,
+        templates: [{ id: 'a', name: '', justification: 'x' }],
+      }),
+      bokmal,
+    );
     expect(r).toEqual({ ok: false, error: 'templates[0].name: er tomt' });
   });
 
   it('the toolbar tooltip', () => {
-    const state = toolbarState(null, { warningThresholdMinutes: 10 } as Parameters<typeof toolbarState>[1], 0, { locale: 'nb', timeZone: 'UTC' }, bokmal);
+    const state = toolbarState(
+      null,
+      { warningThresholdMinutes: 10 } as Parameters<typeof toolbarState>[1],
+      0,
+      { locale: 'nb', timeZone: 'UTC' },
+      bokmal,
+    );
     expect(state.title).toBe('PIM Companion');
   });
 });

@@ -22,7 +22,9 @@ export function getMessageFrom(table: MessageTable, uiLocale: string) {
     const entry = table[name];
     if (!entry) return '';
     const subs = substitutions === undefined ? [] : Array.isArray(substitutions) ? substitutions : [substitutions];
-    const placeholders = Object.fromEntries(Object.entries(entry.placeholders ?? {}).map(([k, v]) => [k.toLowerCase(), v.content]));
+    const placeholders = Object.fromEntries(
+      Object.entries(entry.placeholders ?? {}).map(([k, v]) => [k.toLowerCase(), v.content]),
+    );
     return entry.message
       .replace(/\$([a-z0-9_@]+)\$/gi, (_, key: string) => placeholders[key.toLowerCase()] ?? '')
       .replace(/\$(\d)/g, (_, i: string) => subs[Number(i) - 1] ?? '')
@@ -31,5 +33,8 @@ export function getMessageFrom(table: MessageTable, uiLocale: string) {
 }
 
 export function installEnglish(): void {
-  (fakeBrowser.i18n as unknown as { getMessage: ReturnType<typeof getMessageFrom> }).getMessage = getMessageFrom(LOCALES.en!, 'en');
+  (fakeBrowser.i18n as unknown as { getMessage: ReturnType<typeof getMessageFrom> }).getMessage = getMessageFrom(
+    LOCALES.en!,
+    'en',
+  );
 }

@@ -40,30 +40,42 @@ describe('locales', () => {
     });
 
     it('declares the same placeholders (names and substitution positions) as English', () => {
-      const differing = Object.keys(en).filter((k) => k in table && JSON.stringify(placeholderShape(table[k]!)) !== JSON.stringify(placeholderShape(en[k]!)));
+      const differing = Object.keys(en).filter(
+        (k) => k in table && JSON.stringify(placeholderShape(table[k]!)) !== JSON.stringify(placeholderShape(en[k]!)),
+      );
       expect(differing).toEqual([]);
     });
 
     it('uses the same placeholders in each message as English', () => {
-      const differing = Object.keys(en).filter((k) => k in table && usedPlaceholders(table[k]!).join() !== usedPlaceholders(en[k]!).join());
+      const differing = Object.keys(en).filter(
+        (k) => k in table && usedPlaceholders(table[k]!).join() !== usedPlaceholders(en[k]!).join(),
+      );
       expect(differing).toEqual([]);
     });
   });
 
   describe.each(Object.entries(LOCALES))('%s', (_, table: MessageTable) => {
     it('has a non-empty message for every key, and only key names browsers accept', () => {
-      expect(Object.entries(table).filter(([, m]) => typeof m.message !== 'string' || m.message.trim() === '').map(([k]) => k)).toEqual([]);
+      expect(
+        Object.entries(table)
+          .filter(([, m]) => typeof m.message !== 'string' || m.message.trim() === '')
+          .map(([k]) => k),
+      ).toEqual([]);
       expect(Object.keys(table).filter((k) => !/^[A-Za-z0-9_@]+$/.test(k) || k.startsWith('@@'))).toEqual([]);
     });
 
     it('defines every placeholder a message uses, and uses every one it defines', () => {
-      const broken = Object.entries(table).filter(([, m]) => usedPlaceholders(m).join() !== Object.keys(placeholderShape(m)).sort().join());
+      const broken = Object.entries(table).filter(
+        ([, m]) => usedPlaceholders(m).join() !== Object.keys(placeholderShape(m)).sort().join(),
+      );
       expect(broken.map(([k]) => k)).toEqual([]);
     });
 
     it('numbers substitutions $1…$n without gaps', () => {
       const broken = Object.entries(table).filter(([, m]) => {
-        const positions = Object.values(placeholderShape(m)).map((c) => Number(/^\$(\d)$/.exec(c)?.[1] ?? NaN)).sort();
+        const positions = Object.values(placeholderShape(m))
+          .map((c) => Number(/^\$(\d)$/.exec(c)?.[1] ?? NaN))
+          .sort();
         return positions.some((p, i) => p !== i + 1);
       });
       expect(broken.map(([k]) => k)).toEqual([]);
@@ -71,7 +83,11 @@ describe('locales', () => {
 
     it('has both forms of every plural message', () => {
       const keys = new Set(Object.keys(table));
-      const orphans = [...keys].filter((k) => (k.endsWith('_one') && !keys.has(k.replace(/_one$/, '_other'))) || (k.endsWith('_other') && !keys.has(k.replace(/_other$/, '_one'))));
+      const orphans = [...keys].filter(
+        (k) =>
+          (k.endsWith('_one') && !keys.has(k.replace(/_one$/, '_other'))) ||
+          (k.endsWith('_other') && !keys.has(k.replace(/_other$/, '_one'))),
+      );
       expect(orphans).toEqual([]);
     });
   });
@@ -85,7 +101,9 @@ describe('locales', () => {
       for (const m of text.matchAll(/__MSG_([A-Za-z0-9_@]+)__/g)) named.set(m[1]!, file);
     }
     expect(named.size).toBeGreaterThan(100);
-    const missing = [...named].filter(([key]) => !(key in en)).map(([key, file]) => `${key} (${file.slice(ROOT.length + 1)})`);
+    const missing = [...named]
+      .filter(([key]) => !(key in en))
+      .map(([key, file]) => `${key} (${file.slice(ROOT.length + 1)})`);
     expect(missing).toEqual([]);
   });
 

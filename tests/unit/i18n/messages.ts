@@ -8,4 +8,3 @@ export { getMessageFrom, installEnglish, LOCALES, type Message, type MessageTabl
 export const english: Translate = translator(getMessageFrom(LOCALES.en!, 'en'));
 /** The Norwegian Bokmål messages. */
 export const bokmal: Translate = translator(getMessageFrom(LOCALES.nb!, 'nb'));
-

@@ -38,7 +38,15 @@ const gone = 'group:old-group:owner';
 
 describe('Bundle schema', () => {
   it('accepts a bundle of role and group keys', () => {
-    expect(Bundle.parse({ id: 'b1', name: 'Exchange work', items: [exchange, auAdmin, mailGroup], templateId: 't1', durationMinutes: 120 })).toMatchObject({ id: 'b1' });
+    expect(
+      Bundle.parse({
+        id: 'b1',
+        name: 'Exchange work',
+        items: [exchange, auAdmin, mailGroup],
+        templateId: 't1',
+        durationMinutes: 120,
+      }),
+    ).toMatchObject({ id: 'b1' });
   });
 
   it.each([
@@ -81,18 +89,40 @@ describe('planBundle', () => {
   });
 
   it.each<[string, Assignment[], string, string | undefined]>([
-    ['a standing (Assigned) assignment counts as active', [a(exchange, 'eligible'), a(exchange, 'active', { assignmentType: 'Assigned' })], 'skip', 'active'],
-    ['an activation that ended since the snapshot is ignored', [a(exchange, 'eligible'), a(exchange, 'active', { endDateTime: '2026-11-22T09:59:00Z' })], 'activate', undefined],
-    ['an eligibility that ended since the snapshot is missing', [a(exchange, 'eligible', { endDateTime: '2026-11-21T00:00:00Z' })], 'missing', undefined],
+    [
+      'a standing (Assigned) assignment counts as active',
+      [a(exchange, 'eligible'), a(exchange, 'active', { assignmentType: 'Assigned' })],
+      'skip',
+      'active',
+    ],
+    [
+      'an activation that ended since the snapshot is ignored',
+      [a(exchange, 'eligible'), a(exchange, 'active', { endDateTime: '2026-11-22T09:59:00Z' })],
+      'activate',
+      undefined,
+    ],
+    [
+      'an eligibility that ended since the snapshot is missing',
+      [a(exchange, 'eligible', { endDateTime: '2026-11-21T00:00:00Z' })],
+      'missing',
+      undefined,
+    ],
     ['a permanent eligibility is activated', [a(exchange, 'eligible', { endDateTime: null })], 'activate', undefined],
-    ['active without an eligibility (standing) is skipped, not missing', [a(exchange, 'active', { assignmentType: 'Assigned', endDateTime: null })], 'skip', 'active'],
+    [
+      'active without an eligibility (standing) is skipped, not missing',
+      [a(exchange, 'active', { assignmentType: 'Assigned', endDateTime: null })],
+      'skip',
+      'active',
+    ],
   ])('%s', (_, snapshot, action, reason) => {
     const [step] = planBundle({ id: 'b', name: 'B', items: [exchange] }, snapshot, now).steps;
     expect(step).toMatchObject({ key: exchange, action, ...(reason ? { reason } : {}) });
   });
 
   it('without `now` trusts the snapshot as it is', () => {
-    const [step] = planBundle({ id: 'b', name: 'B', items: [exchange] }, [a(exchange, 'active', { endDateTime: '2000-01-01T00:00:00Z' })]).steps;
+    const [step] = planBundle({ id: 'b', name: 'B', items: [exchange] }, [
+      a(exchange, 'active', { endDateTime: '2000-01-01T00:00:00Z' }),
+    ]).steps;
     expect(step).toMatchObject({ action: 'skip', reason: 'active' });
   });
 });

@@ -52,7 +52,10 @@ describe('parseDuration', () => {
 
   it('safeParseDuration returns the error instead of throwing', () => {
     expect(safeParseDuration('PT2H')).toEqual({ ok: true, minutes: 120 });
-    expect(safeParseDuration('soon')).toEqual({ ok: false, error: expect.stringContaining('"soon" is not a duration') });
+    expect(safeParseDuration('soon')).toEqual({
+      ok: false,
+      error: expect.stringContaining('"soon" is not a duration'),
+    });
   });
 });
 

@@ -10,11 +10,27 @@ describe('sortAssignments', () => {
     const list = [
       assignment({ key: 'e-a', displayName: 'Attribute Reader' }),
       assignment({ key: 'a-perm', state: 'active', displayName: 'Global Reader', endDateTime: null }),
-      assignment({ key: 'a-late', state: 'active', displayName: 'Billing Administrator', endDateTime: iso(NOW + 90 * MIN) }),
+      assignment({
+        key: 'a-late',
+        state: 'active',
+        displayName: 'Billing Administrator',
+        endDateTime: iso(NOW + 90 * MIN),
+      }),
       assignment({ key: 'p', state: 'pending', displayName: 'Zeta' }),
-      assignment({ key: 'a-soon', state: 'active', displayName: 'Teams Administrator', endDateTime: iso(NOW + 5 * MIN) }),
+      assignment({
+        key: 'a-soon',
+        state: 'active',
+        displayName: 'Teams Administrator',
+        endDateTime: iso(NOW + 5 * MIN),
+      }),
     ];
-    expect(sortAssignments(list, { now: NOW, favourites: none }).map((a) => a.key)).toEqual(['a-soon', 'a-late', 'a-perm', 'p', 'e-a']);
+    expect(sortAssignments(list, { now: NOW, favourites: none }).map((a) => a.key)).toEqual([
+      'a-soon',
+      'a-late',
+      'a-perm',
+      'p',
+      'e-a',
+    ]);
   });
 
   it('puts favourites before other eligible items, then sorts by name ignoring case and accents', () => {
@@ -24,7 +40,12 @@ describe('sortAssignments', () => {
       assignment({ key: 'a', displayName: 'Application Administrator' }),
       assignment({ key: 'e', displayName: 'Éxchange Administrator' }),
     ];
-    expect(sortAssignments(list, { now: NOW, favourites: new Set(['z']) }).map((a) => a.key)).toEqual(['z', 'a', 'b', 'e']);
+    expect(sortAssignments(list, { now: NOW, favourites: new Set(['z']) }).map((a) => a.key)).toEqual([
+      'z',
+      'a',
+      'b',
+      'e',
+    ]);
   });
 
   it('is a stable total order: sorting any shuffle gives the same result', () => {
@@ -51,7 +72,12 @@ describe('matchesQuery', () => {
     displayName: 'PIM-Messaging-Admins',
     grants: ['Exchange Administrator', 'Teams Administrator'],
   });
-  const scoped = assignment({ key: 'r', displayName: 'User Administrator', directoryScopeId: '/administrativeUnits/x', scopeName: 'Région Paris' });
+  const scoped = assignment({
+    key: 'r',
+    displayName: 'User Administrator',
+    directoryScopeId: '/administrativeUnits/x',
+    scopeName: 'Région Paris',
+  });
 
   it.each([
     ['', true],

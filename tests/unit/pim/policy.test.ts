@@ -45,7 +45,8 @@ interface Settings {
  */
 function policyResponse(s: Settings = {}) {
   return {
-    '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#policies/roleManagementPolicyAssignments(policy(rules()))',
+    '@odata.context':
+      'https://graph.microsoft.com/v1.0/$metadata#policies/roleManagementPolicyAssignments(policy(rules()))',
     value: [
       {
         id: 'Directory_cab01047-8ad9-4792-8e42-569340767f1b_70c808b5-0d35-4863-a0ba-07888e99d448_62e90394-69f5-4237-9190-012177145e10',
@@ -64,13 +65,35 @@ function policyResponse(s: Settings = {}) {
           lastModifiedBy: { displayName: null, id: null },
           'rules@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#…/rules',
           rules: [
-            { '@odata.type': `${T}ExpirationRule`, id: 'Expiration_Admin_Eligibility', isExpirationRequired: false, maximumDuration: 'P365D', target: target('Admin', 'Eligibility') },
-            { '@odata.type': `${T}EnablementRule`, id: 'Enablement_Admin_Eligibility', enabledRules: ['MultiFactorAuthentication', 'Justification', 'Ticketing'], target: target('Admin', 'Eligibility') },
+            {
+              '@odata.type': `${T}ExpirationRule`,
+              id: 'Expiration_Admin_Eligibility',
+              isExpirationRequired: false,
+              maximumDuration: 'P365D',
+              target: target('Admin', 'Eligibility'),
+            },
+            {
+              '@odata.type': `${T}EnablementRule`,
+              id: 'Enablement_Admin_Eligibility',
+              enabledRules: ['MultiFactorAuthentication', 'Justification', 'Ticketing'],
+              target: target('Admin', 'Eligibility'),
+            },
             notification('Notification_Admin_Admin_Eligibility', 'Admin', 'Eligibility'),
             notification('Notification_Requestor_Admin_Eligibility', 'Admin', 'Eligibility'),
             notification('Notification_Approver_Admin_Eligibility', 'Admin', 'Eligibility'),
-            { '@odata.type': `${T}ExpirationRule`, id: 'Expiration_Admin_Assignment', isExpirationRequired: false, maximumDuration: 'P180D', target: target('Admin', 'Assignment') },
-            { '@odata.type': `${T}EnablementRule`, id: 'Enablement_Admin_Assignment', enabledRules: ['Justification', 'MultiFactorAuthentication'], target: target('Admin', 'Assignment') },
+            {
+              '@odata.type': `${T}ExpirationRule`,
+              id: 'Expiration_Admin_Assignment',
+              isExpirationRequired: false,
+              maximumDuration: 'P180D',
+              target: target('Admin', 'Assignment'),
+            },
+            {
+              '@odata.type': `${T}EnablementRule`,
+              id: 'Enablement_Admin_Assignment',
+              enabledRules: ['Justification', 'MultiFactorAuthentication'],
+              target: target('Admin', 'Assignment'),
+            },
             notification('Notification_Admin_Admin_Assignment', 'Admin', 'Assignment'),
             notification('Notification_Requestor_Admin_Assignment', 'Admin', 'Assignment'),
             notification('Notification_Approver_Admin_Assignment', 'Admin', 'Assignment'),
@@ -102,8 +125,19 @@ function policyResponse(s: Settings = {}) {
               claimValue: s.acrs?.claimValue ?? '',
               target: target('EndUser', 'Assignment'),
             },
-            { '@odata.type': `${T}EnablementRule`, id: 'Enablement_EndUser_Assignment', enabledRules: s.enabled ?? [], target: target('EndUser', 'Assignment') },
-            { '@odata.type': `${T}ExpirationRule`, id: 'Expiration_EndUser_Assignment', isExpirationRequired: true, maximumDuration: s.maxDuration ?? 'PT8H', target: target('EndUser', 'Assignment') },
+            {
+              '@odata.type': `${T}EnablementRule`,
+              id: 'Enablement_EndUser_Assignment',
+              enabledRules: s.enabled ?? [],
+              target: target('EndUser', 'Assignment'),
+            },
+            {
+              '@odata.type': `${T}ExpirationRule`,
+              id: 'Expiration_EndUser_Assignment',
+              isExpirationRequired: true,
+              maximumDuration: s.maxDuration ?? 'PT8H',
+              target: target('EndUser', 'Assignment'),
+            },
             notification('Notification_Admin_EndUser_Assignment', 'EndUser', 'Assignment'),
             notification('Notification_Requestor_EndUser_Assignment', 'EndUser', 'Assignment'),
             notification('Notification_Approver_EndUser_Assignment', 'EndUser', 'Assignment'),
@@ -136,7 +170,12 @@ describe('reading a policy', () => {
 
   it('reads every activation requirement when set', () => {
     expect(
-      policyOf({ maxDuration: 'PT1H45M', enabled: ['MultiFactorAuthentication', 'Justification', 'Ticketing'], approval: true, acrs: { isEnabled: true, claimValue: 'c1' } }),
+      policyOf({
+        maxDuration: 'PT1H45M',
+        enabled: ['MultiFactorAuthentication', 'Justification', 'Ticketing'],
+        approval: true,
+        acrs: { isEnabled: true, claimValue: 'c1' },
+      }),
     ).toEqual({
       maxDuration: 'PT1H45M',
       maxMinutes: 105,
@@ -150,7 +189,10 @@ describe('reading a policy', () => {
   });
 
   it.each([
-    [['justification', 'TICKETING', 'multiFactorAuthentication'], { requireJustification: true, requireTicket: true, requireMfa: true }],
+    [
+      ['justification', 'TICKETING', 'multiFactorAuthentication'],
+      { requireJustification: true, requireTicket: true, requireMfa: true },
+    ],
     [['Justification'], { requireJustification: true, requireTicket: false, requireMfa: false }],
     [[], { requireJustification: false, requireTicket: false, requireMfa: false }],
   ])('compares enabledRules %j case-insensitively', (enabled, expected) => {
@@ -174,37 +216,91 @@ describe('reading a policy', () => {
   it('accepts a group policy, unknown rule types, extra fields and differently cased @odata.type', () => {
     const body = policyResponse({ enabled: ['Justification'] });
     const rules = body.value[0]!.policy.rules as Record<string, unknown>[];
-    rules.push({ '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyFutureRule', id: 'Future_EndUser_Assignment', anything: { nested: true } });
+    rules.push({
+      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyFutureRule',
+      id: 'Future_EndUser_Assignment',
+      anything: { nested: true },
+    });
     rules.push({ id: 'NoType_Rule' });
     const expiration = rules.find((r) => r.id === 'Expiration_EndUser_Assignment')!;
     expiration['@odata.type'] = '#MICROSOFT.GRAPH.UNIFIEDROLEMANAGEMENTPOLICYEXPIRATIONRULE';
     expiration.maximumDuration = 'PT4H';
-    Object.assign(body.value[0]!, { scopeId: 'group-1', scopeType: 'Group', roleDefinitionId: 'member', unexpected: 1 });
-    expect(parsePolicyResponse(body)).toEqual({ ok: true, policy: expect.objectContaining({ maxMinutes: 240, requireJustification: true }) });
+    Object.assign(body.value[0]!, {
+      scopeId: 'group-1',
+      scopeType: 'Group',
+      roleDefinitionId: 'member',
+      unexpected: 1,
+    });
+    expect(parsePolicyResponse(body)).toEqual({
+      ok: true,
+      policy: expect.objectContaining({ maxMinutes: 240, requireJustification: true }),
+    });
   });
 
   it('ignores a rule whose id matches but whose type does not', () => {
     const body = policyResponse();
     const rules = body.value[0]!.policy.rules as Record<string, unknown>[];
-    rules.push({ '@odata.type': `${T}NotificationRule`, id: 'Enablement_EndUser_Assignment', enabledRules: ['Justification'] });
-    rules.splice(rules.findIndex((r) => r.id === 'Enablement_EndUser_Assignment' && r['@odata.type'] === `${T}EnablementRule`), 1);
+    rules.push({
+      '@odata.type': `${T}NotificationRule`,
+      id: 'Enablement_EndUser_Assignment',
+      enabledRules: ['Justification'],
+    });
+    rules.splice(
+      rules.findIndex((r) => r.id === 'Enablement_EndUser_Assignment' && r['@odata.type'] === `${T}EnablementRule`),
+      1,
+    );
     expect(parsePolicyResponse(body)).toMatchObject({ ok: true, policy: { requireJustification: false } });
   });
 
   it.each([
-    ['a missing expiration rule', (rules: Record<string, unknown>[]) => rules.splice(rules.findIndex((r) => r.id === 'Expiration_EndUser_Assignment'), 1)],
-    ['a garbage maximum', (rules: Record<string, unknown>[]) => Object.assign(rules.find((r) => r.id === 'Expiration_EndUser_Assignment')!, { maximumDuration: 'eight hours' })],
+    [
+      'a missing expiration rule',
+      (rules: Record<string, unknown>[]) =>
+        rules.splice(
+          rules.findIndex((r) => r.id === 'Expiration_EndUser_Assignment'),
+          1,
+        ),
+    ],
+    [
+      'a garbage maximum',
+      (rules: Record<string, unknown>[]) =>
+        Object.assign(
+          rules.find((r) => r.id === 'Expiration_EndUser_Assignment')!,
+          { maximumDuration: 'eight hours' },
+        ),
+    ],
     ['no rules at all', (rules: Record<string, unknown>[]) => rules.splice(0)],
   ])('falls back to Graph defaults (PT8H, expiration required) on %s', (_, mutate) => {
     const body = policyResponse();
     mutate(body.value[0]!.policy.rules as Record<string, unknown>[]);
-    expect(parsePolicyResponse(body)).toMatchObject({ ok: true, policy: { maxDuration: 'PT8H', maxMinutes: 480, expirationRequired: true } });
+    expect(parsePolicyResponse(body)).toMatchObject({
+      ok: true,
+      policy: { maxDuration: 'PT8H', maxMinutes: 480, expirationRequired: true },
+    });
   });
 
   it.each([
     ['no policy assignment', { value: [] }, 'No PIM policy'],
     ['not a list', { error: { code: 'x' } }, 'value'],
-    ['a known rule with the wrong shape', { value: [{ policy: { rules: [{ '@odata.type': `${T}EnablementRule`, id: 'Enablement_EndUser_Assignment', enabledRules: 'Justification' }] } }] }, 'value.0.policy.rules.0.enabledRules'],
+    [
+      'a known rule with the wrong shape',
+      {
+        value: [
+          {
+            policy: {
+              rules: [
+                {
+                  '@odata.type': `${T}EnablementRule`,
+                  id: 'Enablement_EndUser_Assignment',
+                  enabledRules: 'Justification',
+                },
+              ],
+            },
+          },
+        ],
+      },
+      'value.0.policy.rules.0.enabledRules',
+    ],
   ])('reports %s', (_, body, message) => {
     expect(parsePolicyResponse(body)).toEqual({ ok: false, error: expect.stringContaining(message) });
   });
@@ -236,12 +332,22 @@ describe('policy request URLs', () => {
 });
 
 describe('policy → activation form', () => {
-  const goodTemplate = { justification: 'Update the Exchange transport rule for change CHG0042', ticketNumber: 'CHG0042', ticketSystem: 'ServiceNow' };
+  const goodTemplate = {
+    justification: 'Update the Exchange transport rule for change CHG0042',
+    ticketNumber: 'CHG0042',
+    ticketSystem: 'ServiceNow',
+  };
   const bools = [false, true];
-  const combos = bools.flatMap((j) => bools.flatMap((t) => bools.flatMap((m) => bools.flatMap((a) => bools.map((c) => ({ j, t, m, a, c }))))));
+  const combos = bools.flatMap((j) =>
+    bools.flatMap((t) => bools.flatMap((m) => bools.flatMap((a) => bools.map((c) => ({ j, t, m, a, c }))))),
+  );
 
   it.each(combos)('justification=$j ticket=$t mfa=$m approval=$a authContext=$c', ({ j, t, m, a, c }) => {
-    const enabled = [...(j ? ['Justification'] : []), ...(t ? ['Ticketing'] : []), ...(m ? ['MultiFactorAuthentication'] : [])];
+    const enabled = [
+      ...(j ? ['Justification'] : []),
+      ...(t ? ['Ticketing'] : []),
+      ...(m ? ['MultiFactorAuthentication'] : []),
+    ];
     const policy = policyOf({ enabled, approval: a, acrs: { isEnabled: c, claimValue: 'c1' } });
     const expectedStepUp = c ? { acrs: 'c1' } : m ? 'mfa' : null;
 
@@ -264,7 +370,12 @@ describe('policy → activation form', () => {
     ['no template', {}, ['justification'], false],
     ['a template with a reason', { template: goodTemplate }, [], true],
     ['a template with an empty reason', { template: { justification: '   ' } }, ['justification'], false],
-    ['a template with control characters', { template: { justification: 'fix\u0007 mail flow' } }, ['justification'], false],
+    [
+      'a template with control characters',
+      { template: { justification: 'fix\u0007 mail flow' } },
+      ['justification'],
+      false,
+    ],
   ])('a 403 on the policy (null) with %s asks for a justification', (_, remembered, missing, ready) => {
     const rules = formRules(null, remembered);
     expect(rules.fields.justification).toBe('required');
@@ -276,7 +387,9 @@ describe('policy → activation form', () => {
   });
 
   it('asks for the ticket when the template has a reason but no ticket number', () => {
-    const rules = formRules(policyOf({ enabled: ['Justification', 'Ticketing'] }), { template: { justification: 'Rotate the SMTP certificate' } });
+    const rules = formRules(policyOf({ enabled: ['Justification', 'Ticketing'] }), {
+      template: { justification: 'Rotate the SMTP certificate' },
+    });
     expect(rules.missing).toEqual(['ticket']);
     expect(rules.oneClickReady).toBe(false);
   });
@@ -285,7 +398,11 @@ describe('policy → activation form', () => {
     ['nothing remembered: 1 h', {}, 60],
     ['a remembered 2 h is clamped to 1 h 45 min', { durationMinutes: 120 }, 105],
     ['a template 8 h is clamped', { template: { justification: 'x y', durationMinutes: 480 } }, 105],
-    ['a remembered 30 min wins over the template', { durationMinutes: 30, template: { justification: 'x y', durationMinutes: 90 } }, 30],
+    [
+      'a remembered 30 min wins over the template',
+      { durationMinutes: 30, template: { justification: 'x y', durationMinutes: 90 } },
+      30,
+    ],
     ['a template 90 min fits', { template: { justification: 'x y', durationMinutes: 90 } }, 90],
   ])('non-whole-hour maximum PT1H45M, %s', (_, remembered, expected) => {
     const rules = formRules(policyOf({ maxDuration: 'PT1H45M' }), remembered);

@@ -58,7 +58,14 @@ const all: Assignment[] = [
     accessId: 'member',
     grants: ['Exchange Administrator'],
   }),
-  a({ key: 'group:g2:member', kind: 'group', targetId: 'g2', displayName: 'Lab owners', accessId: 'member', grants: [] }),
+  a({
+    key: 'group:g2:member',
+    kind: 'group',
+    targetId: 'g2',
+    displayName: 'Lab owners',
+    accessId: 'member',
+    grants: [],
+  }),
 ];
 
 const names = (list: Assignment[]) => list.map((x) => x.displayName);
@@ -113,7 +120,15 @@ describe('content-script matches', () => {
 
 describe('relevance', () => {
   it.each([
-    ['https://admin.exchange.microsoft.com/', ['Exchange Administrator', 'Exchange Recipient Administrator', 'Global Administrator', 'PIM – INT – Exchange administrator']],
+    [
+      'https://admin.exchange.microsoft.com/',
+      [
+        'Exchange Administrator',
+        'Exchange Recipient Administrator',
+        'Global Administrator',
+        'PIM – INT – Exchange administrator',
+      ],
+    ],
     ['https://entra.microsoft.com/', ['Global Administrator', 'Security Reader', 'User Administrator']],
     ['https://admin.teams.microsoft.com/', ['Global Administrator', 'Teams Administrator']],
     ['https://contoso-admin.sharepoint.com/', ['Global Administrator', 'SharePoint Administrator']],
@@ -128,7 +143,8 @@ describe('relevance', () => {
   it('with unknown grants (role-assignment list refused), a group counts where its name names the portal roles', () => {
     const exchange = portalForUrl('https://admin.exchange.microsoft.com/')!;
     const teams = portalForUrl('https://admin.teams.microsoft.com/')!;
-    const unknown = (displayName: string) => a({ key: `group:${displayName}:member`, kind: 'group', accessId: 'member', displayName, grants: [] });
+    const unknown = (displayName: string) =>
+      a({ key: `group:${displayName}:member`, kind: 'group', accessId: 'member', displayName, grants: [] });
     expect(relevance(unknown('PIM – INT – Exchange administrator'), exchange)).toBe('name');
     expect(relevance(unknown('PIM – Exchange ops'), exchange)).toBe('name');
     expect(relevance(unknown('PIM – Teams admins'), exchange)).toBeNull();
@@ -152,8 +168,12 @@ describe('relevance', () => {
 
   it('matches a role by template id when its name is not known, and by name when the id is not the template', () => {
     const exchange = portalForUrl('https://admin.exchange.microsoft.com/')!;
-    expect(relevance(role(ROLES.exchangeAdministrator, { displayName: ROLES.exchangeAdministrator.id }), exchange)).toBe('role');
-    expect(relevance(a({ key: 'role:x:/', targetId: 'X', displayName: 'Exchange Administrator' }), exchange)).toBe('role');
+    expect(
+      relevance(role(ROLES.exchangeAdministrator, { displayName: ROLES.exchangeAdministrator.id }), exchange),
+    ).toBe('role');
+    expect(relevance(a({ key: 'role:x:/', targetId: 'X', displayName: 'Exchange Administrator' }), exchange)).toBe(
+      'role',
+    );
     expect(relevance(role({ id: ROLES.exchangeAdministrator.id.toUpperCase(), name: '' }), exchange)).toBe('role');
   });
 
@@ -163,7 +183,13 @@ describe('relevance', () => {
     expect(names(relevantAssignments(all, exchange, pinned))).toEqual(
       expect.arrayContaining(['Contoso Mail Auditor', 'Lab owners', 'Exchange Administrator']),
     );
-    expect(relevance(all.find((x) => x.key === 'role:custom:/')!, exchange, pinned)).toBe('pinned');
+    expect(
+      relevance(
+        all.find((x) => x.key === 'role:custom:/')!,
+        exchange,
+        pinned,
+      ),
+    ).toBe('pinned');
     expect(relevantAssignments(all, exchange, { enabled: false, pinned: ['role:custom:/'] })).toEqual([]);
   });
 
@@ -180,7 +206,13 @@ describe('relevance', () => {
 
 describe('SharePoint admin: exact hosts only (issue 11)', () => {
   /** Chromium's include/exclude glob semantics: `*` any run of characters (slashes and `?` included), `?` one character. */
-  const glob = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const glob = (g: string) =>
+    new RegExp(
+      `^${g
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    );
   const injected = (url: string) =>
     PORTAL_INCLUDE_GLOBS.some((g) => glob(g).test(url)) && !PORTAL_EXCLUDE_GLOBS.some((g) => glob(g).test(url));
 
@@ -204,8 +236,12 @@ describe('SharePoint admin: exact hosts only (issue 11)', () => {
 
   it("counts only the signed-in tenant's SharePoint admin host as a portal; other portals are unaffected", () => {
     const hosts = ['contoso-admin.sharepoint.com'];
-    expect(tenantPortalForUrl('https://contoso-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx', hosts)?.id).toBe('sharepoint');
-    expect(tenantPortalForUrl('https://fabrikam-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx', hosts)).toBeNull();
+    expect(
+      tenantPortalForUrl('https://contoso-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx', hosts)?.id,
+    ).toBe('sharepoint');
+    expect(
+      tenantPortalForUrl('https://fabrikam-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx', hosts),
+    ).toBeNull();
     expect(tenantPortalForUrl('https://contoso-admin.sharepoint.com/', [])).toBeNull();
     expect(tenantPortalForUrl('https://admin.exchange.microsoft.com/', [])?.id).toBe('exchange');
     expect(tenantPortalForUrl('https://evil.example/', hosts)).toBeNull();

@@ -45,7 +45,14 @@ function assignment(over: Partial<Assignment>): Assignment {
 
 describe('directory role requests', () => {
   it('selfActivate: ids copied, start now, afterDuration, ticket when given', () => {
-    expect(roleSelfActivate(role, { justification: '  Need access to update the CA policy ', durationMinutes: 300, now, ticket: { ticketNumber: 'CONTOSO:Normal-67890', ticketSystem: 'MS Project' } })).toEqual({
+    expect(
+      roleSelfActivate(role, {
+        justification: '  Need access to update the CA policy ',
+        durationMinutes: 300,
+        now,
+        ticket: { ticketNumber: 'CONTOSO:Normal-67890', ticketSystem: 'MS Project' },
+      }),
+    ).toEqual({
       method: 'POST',
       path: '/roleManagement/directory/roleAssignmentScheduleRequests',
       body: {
@@ -54,7 +61,10 @@ describe('directory role requests', () => {
         roleDefinitionId: '8424c6f0-a189-499e-bbd0-26c1753c96d4',
         directoryScopeId: '/',
         justification: 'Need access to update the CA policy',
-        scheduleInfo: { startDateTime: '2026-11-22T10:00:00.000Z', expiration: { type: 'afterDuration', duration: 'PT5H' } },
+        scheduleInfo: {
+          startDateTime: '2026-11-22T10:00:00.000Z',
+          expiration: { type: 'afterDuration', duration: 'PT5H' },
+        },
         ticketInfo: { ticketNumber: 'CONTOSO:Normal-67890', ticketSystem: 'MS Project' },
       },
     });
@@ -63,7 +73,12 @@ describe('directory role requests', () => {
   it('selfActivate: copies an administrative-unit scope exactly and omits ticketInfo without a ticket number', () => {
     const body = roleSelfActivate(
       { ...role, directoryScopeId: '/administrativeUnits/5d107bba-d8e2-4e7d-8fb6-3d3e8f1c7f0a' },
-      { justification: 'Reset passwords in Sales AU', durationMinutes: 105, now, ticket: { ticketNumber: '  ', ticketSystem: 'Jira' } },
+      {
+        justification: 'Reset passwords in Sales AU',
+        durationMinutes: 105,
+        now,
+        ticket: { ticketNumber: '  ', ticketSystem: 'Jira' },
+      },
     ).body!;
     expect(body.directoryScopeId).toBe('/administrativeUnits/5d107bba-d8e2-4e7d-8fb6-3d3e8f1c7f0a');
     expect(body.scheduleInfo.expiration).toEqual({ type: 'afterDuration', duration: 'PT1H45M' });
@@ -74,24 +89,41 @@ describe('directory role requests', () => {
     ['a future start schedules the activation', new Date('2026-11-22T12:00:00.000Z'), '2026-11-22T12:00:00.000Z'],
     ['a past start is treated as now', new Date('2026-11-22T08:00:00.000Z'), '2026-11-22T10:00:00.000Z'],
   ])('selfActivate: %s', (_, startAt, expected) => {
-    expect(roleSelfActivate(role, { justification: 'x y', durationMinutes: 60, now, startAt }).body!.scheduleInfo.startDateTime).toBe(expected);
+    expect(
+      roleSelfActivate(role, { justification: 'x y', durationMinutes: 60, now, startAt }).body!.scheduleInfo
+        .startDateTime,
+    ).toBe(expected);
   });
 
   it('selfActivate: a ticket without a system sends only the number', () => {
-    expect(roleSelfActivate(role, { justification: 'x y', durationMinutes: 60, now, ticket: { ticketNumber: 'INC1' } }).body!.ticketInfo).toEqual({ ticketNumber: 'INC1' });
+    expect(
+      roleSelfActivate(role, { justification: 'x y', durationMinutes: 60, now, ticket: { ticketNumber: 'INC1' } }).body!
+        .ticketInfo,
+    ).toEqual({ ticketNumber: 'INC1' });
   });
 
   it('selfDeactivate: no scheduleInfo', () => {
     expect(roleSelfDeactivate(role)).toEqual({
       method: 'POST',
       path: '/roleManagement/directory/roleAssignmentScheduleRequests',
-      body: { action: 'selfDeactivate', principalId: me, roleDefinitionId: '8424c6f0-a189-499e-bbd0-26c1753c96d4', directoryScopeId: '/' },
+      body: {
+        action: 'selfDeactivate',
+        principalId: me,
+        roleDefinitionId: '8424c6f0-a189-499e-bbd0-26c1753c96d4',
+        directoryScopeId: '/',
+      },
     });
     expect(roleSelfDeactivate(role, 'Done early').body).toHaveProperty('justification', 'Done early');
   });
 
   it('selfExtend goes to the eligibility requests with the wanted new end', () => {
-    expect(roleSelfExtendEligibility(role, { justification: 'Still on the Exchange project', until: new Date('2027-06-01T00:00:00Z'), now })).toEqual({
+    expect(
+      roleSelfExtendEligibility(role, {
+        justification: 'Still on the Exchange project',
+        until: new Date('2027-06-01T00:00:00Z'),
+        now,
+      }),
+    ).toEqual({
       method: 'POST',
       path: '/roleManagement/directory/roleEligibilityScheduleRequests',
       body: {
@@ -100,10 +132,15 @@ describe('directory role requests', () => {
         roleDefinitionId: '8424c6f0-a189-499e-bbd0-26c1753c96d4',
         directoryScopeId: '/',
         justification: 'Still on the Exchange project',
-        scheduleInfo: { startDateTime: '2026-11-22T10:00:00.000Z', expiration: { type: 'afterDateTime', endDateTime: '2027-06-01T00:00:00.000Z' } },
+        scheduleInfo: {
+          startDateTime: '2026-11-22T10:00:00.000Z',
+          expiration: { type: 'afterDateTime', endDateTime: '2027-06-01T00:00:00.000Z' },
+        },
       },
     });
-    expect(roleSelfExtendEligibility(role, { justification: 'r', until: now, now, action: 'selfRenew' }).body.action).toBe('selfRenew');
+    expect(
+      roleSelfExtendEligibility(role, { justification: 'r', until: now, now, action: 'selfRenew' }).body.action,
+    ).toBe('selfRenew');
   });
 });
 
@@ -117,7 +154,10 @@ describe('PIM for Groups requests', () => {
         principalId: me,
         groupId: '2b5ed229-4072-478d-9504-a047ebd4b07d',
         action: 'selfActivate',
-        scheduleInfo: { startDateTime: '2026-11-22T10:00:00.000Z', expiration: { type: 'afterDuration', duration: 'PT2H' } },
+        scheduleInfo: {
+          startDateTime: '2026-11-22T10:00:00.000Z',
+          expiration: { type: 'afterDuration', duration: 'PT2H' },
+        },
         justification: 'Exchange change window',
       },
     });
@@ -127,7 +167,12 @@ describe('PIM for Groups requests', () => {
     expect(groupSelfDeactivate({ ...group, accessId: 'owner' })).toEqual({
       method: 'POST',
       path: '/identityGovernance/privilegedAccess/group/assignmentScheduleRequests',
-      body: { accessId: 'owner', principalId: me, groupId: '2b5ed229-4072-478d-9504-a047ebd4b07d', action: 'selfDeactivate' },
+      body: {
+        accessId: 'owner',
+        principalId: me,
+        groupId: '2b5ed229-4072-478d-9504-a047ebd4b07d',
+        action: 'selfDeactivate',
+      },
     });
   });
 });
@@ -148,27 +193,46 @@ describe('cancel', () => {
 describe('from a snapshot assignment', () => {
   it('uses the signed-in user as principal, not the eligibility principal (a group for group-derived eligibilities)', () => {
     const viaGroup = assignment({ state: 'eligible', principalId: 'role-assignable-group-id', memberType: 'group' });
-    expect(activate(viaGroup, me, { justification: 'r s', durationMinutes: 60, now }).body).toMatchObject({ principalId: me });
+    expect(activate(viaGroup, me, { justification: 'r s', durationMinutes: 60, now }).body).toMatchObject({
+      principalId: me,
+    });
   });
 
   it('dispatches groups and roles', () => {
     const g = assignment({ kind: 'group', key: 'group:g1:owner', targetId: 'g1', accessId: 'owner' });
-    expect(activate(g, me, { justification: 'r s', durationMinutes: 60, now }).body).toMatchObject({ groupId: 'g1', accessId: 'owner', action: 'selfActivate' });
+    expect(activate(g, me, { justification: 'r s', durationMinutes: 60, now }).body).toMatchObject({
+      groupId: 'g1',
+      accessId: 'owner',
+      action: 'selfActivate',
+    });
     expect(deactivate(g, me)).toEqual(groupSelfDeactivate({ principalId: me, groupId: 'g1', accessId: 'owner' }));
     expect(deactivate(assignment({}), me)).toEqual(roleSelfDeactivate(role));
   });
 
   it('extends an activation with a new selfActivate that starts at the current end, clamped by the policy', () => {
-    const req = extendActivation(assignment({ endDateTime: '2026-11-22T11:00:00Z' }), me, { justification: 'More time', durationMinutes: 240, maxMinutes: 105, now });
+    const req = extendActivation(assignment({ endDateTime: '2026-11-22T11:00:00Z' }), me, {
+      justification: 'More time',
+      durationMinutes: 240,
+      maxMinutes: 105,
+      now,
+    });
     expect(req.path).toBe('/roleManagement/directory/roleAssignmentScheduleRequests');
     expect(req.body).toMatchObject({
       action: 'selfActivate',
-      scheduleInfo: { startDateTime: '2026-11-22T11:00:00.000Z', expiration: { type: 'afterDuration', duration: 'PT1H45M' } },
+      scheduleInfo: {
+        startDateTime: '2026-11-22T11:00:00.000Z',
+        expiration: { type: 'afterDuration', duration: 'PT1H45M' },
+      },
     });
   });
 
   it('extending an activation that already ended starts now', () => {
-    const req = extendActivation(assignment({ endDateTime: '2026-11-22T09:30:00Z' }), me, { justification: 'More', durationMinutes: 60, maxMinutes: 480, now });
+    const req = extendActivation(assignment({ endDateTime: '2026-11-22T09:30:00Z' }), me, {
+      justification: 'More',
+      durationMinutes: 60,
+      maxMinutes: 480,
+      now,
+    });
     expect(req.body!.scheduleInfo.startDateTime).toBe('2026-11-22T10:00:00.000Z');
   });
 });
@@ -222,7 +286,13 @@ describe('request outcome', () => {
   });
 
   it('parses the created request leniently', () => {
-    const r = ScheduleRequestResponse.parse({ id: 'req-1', status: 'PendingApproval', approvalId: 'req-1', scheduleInfo: {}, extra: true });
+    const r = ScheduleRequestResponse.parse({
+      id: 'req-1',
+      status: 'PendingApproval',
+      approvalId: 'req-1',
+      scheduleInfo: {},
+      extra: true,
+    });
     expect(r).toMatchObject({ id: 'req-1', status: 'PendingApproval', approvalId: 'req-1' });
     expect(ScheduleRequestResponse.safeParse({ status: 'Provisioned' }).success).toBe(false);
   });

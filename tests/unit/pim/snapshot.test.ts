@@ -40,15 +40,16 @@ function assignment(patch: Partial<Assignment> = {}): Assignment {
 }
 
 function snapshot(assignments: Assignment[], fetchedAt = NOW.toISOString(), principalId = 'me'): Snapshot {
-  const sections = Object.fromEntries(SECTION_IDS.map((id) => [id, { fetchedAt, error: null }])) as Snapshot['sections'];
+  const sections = Object.fromEntries(
+    SECTION_IDS.map((id) => [id, { fetchedAt, error: null }]),
+  ) as Snapshot['sections'];
   return { fetchedAt, principalId, assignments, sections };
 }
 
 const allOk = (assignments: Assignment[] = []): Record<(typeof SECTION_IDS)[number], SectionResult> =>
-  Object.fromEntries(SECTION_IDS.map((id) => [id, { ok: true, assignments: assignments.filter((a) => sectionOf(a) === id) }])) as Record<
-    (typeof SECTION_IDS)[number],
-    SectionResult
-  >;
+  Object.fromEntries(
+    SECTION_IDS.map((id) => [id, { ok: true, assignments: assignments.filter((a) => sectionOf(a) === id) }]),
+  ) as Record<(typeof SECTION_IDS)[number], SectionResult>;
 
 describe('isStale', () => {
   it.each([
@@ -115,10 +116,30 @@ describe('eligibilityEndsWithin (the 14-day extend window)', () => {
 
 describe('dedupeByKey', () => {
   it.each([
-    ['direct over group', assignment({ id: 'g', memberType: 'group' }), assignment({ id: 'd', memberType: 'direct' }), 'd'],
-    ['Activated over Assigned', assignment({ id: 's', state: 'active', assignmentType: 'Assigned' }), assignment({ id: 'a', state: 'active', assignmentType: 'Activated' }), 'a'],
-    ['later end', assignment({ id: 'early', endDateTime: at(DAY) }), assignment({ id: 'late', endDateTime: at(2 * DAY) }), 'late'],
-    ['permanent over dated', assignment({ id: 'dated', endDateTime: at(DAY) }), assignment({ id: 'perm', endDateTime: null }), 'perm'],
+    [
+      'direct over group',
+      assignment({ id: 'g', memberType: 'group' }),
+      assignment({ id: 'd', memberType: 'direct' }),
+      'd',
+    ],
+    [
+      'Activated over Assigned',
+      assignment({ id: 's', state: 'active', assignmentType: 'Assigned' }),
+      assignment({ id: 'a', state: 'active', assignmentType: 'Activated' }),
+      'a',
+    ],
+    [
+      'later end',
+      assignment({ id: 'early', endDateTime: at(DAY) }),
+      assignment({ id: 'late', endDateTime: at(2 * DAY) }),
+      'late',
+    ],
+    [
+      'permanent over dated',
+      assignment({ id: 'dated', endDateTime: at(DAY) }),
+      assignment({ id: 'perm', endDateTime: null }),
+      'perm',
+    ],
     ['first of equals', assignment({ id: 'one' }), assignment({ id: 'two' }), 'one'],
   ])('keeps one per key and state: %s', (_name, a, b, kept) => {
     expect(dedupeByKey([a, b]).map((x) => x.id)).toEqual([kept]);
@@ -134,11 +155,22 @@ describe('fillMissingNames', () => {
   it('takes the name from the same key, then the previous snapshot, then the target id', () => {
     const pending = assignment({ state: 'pending', id: 'p', displayName: '' });
     const eligible = assignment();
-    const group = assignment({ kind: 'group', key: groupKey('g1', 'member'), targetId: 'g1', displayName: '', accessId: 'member' });
+    const group = assignment({
+      kind: 'group',
+      key: groupKey('g1', 'member'),
+      targetId: 'g1',
+      displayName: '',
+      accessId: 'member',
+    });
     const unknown = assignment({ key: roleKey('r9', '/'), targetId: 'r9', displayName: '' });
     const previous = snapshot([{ ...group, displayName: 'Old name' }]);
     const filled = fillMissingNames([pending, eligible, group, unknown], previous);
-    expect(filled.map((a) => a.displayName)).toEqual(['Exchange Administrator', 'Exchange Administrator', 'Old name', 'r9']);
+    expect(filled.map((a) => a.displayName)).toEqual([
+      'Exchange Administrator',
+      'Exchange Administrator',
+      'Old name',
+      'r9',
+    ]);
   });
 
   it('fills an administrative unit name, never a tenant-wide one', () => {
@@ -159,7 +191,9 @@ describe('mergeSnapshot', () => {
     const merged = mergeSnapshot({ previous, principalId: 'me', now: NOW, results: allOk([fresh]) });
     expect(merged.assignments).toEqual([fresh]);
     expect(merged.fetchedAt).toBe(NOW.toISOString());
-    expect(Object.values(merged.sections).every((s) => s.fetchedAt === NOW.toISOString() && s.error === null)).toBe(true);
+    expect(Object.values(merged.sections).every((s) => s.fetchedAt === NOW.toISOString() && s.error === null)).toBe(
+      true,
+    );
   });
 
   it('keeps a failed section’s previous data, fetchedAt and sets its error', () => {
@@ -172,8 +206,16 @@ describe('mergeSnapshot', () => {
   });
 
   it('ignores the previous snapshot of another principal', () => {
-    const results = { ...allOk([]), roleEligible: { ok: false as const, error: { status: 500, code: '', message: 'x' } } };
-    const merged = mergeSnapshot({ previous: { ...previous, principalId: 'other' }, principalId: 'me', now: NOW, results });
+    const results = {
+      ...allOk([]),
+      roleEligible: { ok: false as const, error: { status: 500, code: '', message: 'x' } },
+    };
+    const merged = mergeSnapshot({
+      previous: { ...previous, principalId: 'other' },
+      principalId: 'me',
+      now: NOW,
+      results,
+    });
     expect(merged.assignments).toEqual([]);
     expect(merged.sections.roleEligible?.fetchedAt).toBeNull();
   });
@@ -182,7 +224,13 @@ describe('mergeSnapshot', () => {
     const b = assignment({ id: 'b', key: roleKey('rb', '/'), displayName: 'B role' });
     const a = assignment({ id: 'a', key: roleKey('ra', '/'), displayName: 'A role' });
     const act = assignment({ id: 'act', state: 'active', displayName: 'Active' });
-    const g = assignment({ id: 'g', kind: 'group', key: groupKey('g', 'owner'), accessId: 'owner', displayName: 'Group' });
+    const g = assignment({
+      id: 'g',
+      kind: 'group',
+      key: groupKey('g', 'owner'),
+      accessId: 'owner',
+      displayName: 'Group',
+    });
     const merged = mergeSnapshot({ previous: null, principalId: 'me', now: NOW, results: allOk([g, act, b, a]) });
     expect(merged.assignments.map((x) => x.id)).toEqual(['a', 'b', 'act', 'g']);
   });

@@ -30,7 +30,9 @@ describe('renderJustification', () => {
 
   it('uses the template ticket number unless the form gives one', () => {
     expect(renderJustification({ justification: '{ticket}', ticketNumber: 'CHG1' }, ctx).text).toBe('CHG1');
-    expect(renderJustification({ justification: '{ticket}', ticketNumber: 'CHG1' }, { ...ctx, ticketNumber: 'CHG2' }).text).toBe('CHG2');
+    expect(
+      renderJustification({ justification: '{ticket}', ticketNumber: 'CHG1' }, { ...ctx, ticketNumber: 'CHG2' }).text,
+    ).toBe('CHG2');
   });
 
   it('leaves unknown placeholders as typed and reports them', () => {
@@ -42,7 +44,11 @@ describe('renderJustification', () => {
   });
 
   it('leaves {ticket} as typed when there is no ticket number and reports it unfilled', () => {
-    expect(renderJustification({ justification: 'Work on {ticket}' }, ctx)).toEqual({ text: 'Work on {ticket}', unknown: [], unfilled: ['ticket'] });
+    expect(renderJustification({ justification: 'Work on {ticket}' }, ctx)).toEqual({
+      text: 'Work on {ticket}',
+      unknown: [],
+      unfilled: ['ticket'],
+    });
   });
 
   it('formats {date} in the given locale', () => {
@@ -82,19 +88,33 @@ describe('validateJustification', () => {
   });
 
   it('says what to do in each message', () => {
-    expect(justificationText(validateJustification('x'.repeat(501)).errors[0]!, english)).toBe('The reason is 501 characters long; shorten it to 500 or fewer.');
+    expect(justificationText(validateJustification('x'.repeat(501)).errors[0]!, english)).toBe(
+      'The reason is 501 characters long; shorten it to 500 or fewer.',
+    );
     expect(justificationText(validateJustification('BAU').warnings[0]!, english)).toMatch(/^“BAU” says little/);
-    expect(justificationText(validateJustification(' ').errors[0]!, english)).toBe('Enter a reason for the activation.');
-    expect(justificationText(validateJustification('a\u202Eb c').errors[0]!, english)).toMatch(/invisible control characters/);
+    expect(justificationText(validateJustification(' ').errors[0]!, english)).toBe(
+      'Enter a reason for the activation.',
+    );
+    expect(justificationText(validateJustification('a\u202Eb c').errors[0]!, english)).toMatch(
+      /invisible control characters/,
+    );
   });
 });
 
-const tpl = (id: string, name: string, extra: Partial<Template> = {}): Template => ({ id, name, justification: `Reason for ${name} on {date}`, ...extra });
+const tpl = (id: string, name: string, extra: Partial<Template> = {}): Template => ({
+  id,
+  name,
+  justification: `Reason for ${name} on {date}`,
+  ...extra,
+});
 const bundle = (id: string, name: string) => ({ id, name, items: ['role:r1:/', 'group:g1:member'] });
 
 describe('import / export', () => {
   const library: TemplateLibrary = {
-    templates: [tpl('t1', 'Exchange change', { ticketSystem: 'ServiceNow', durationMinutes: 120 }), tpl('t2', 'Incident')],
+    templates: [
+      tpl('t1', 'Exchange change', { ticketSystem: 'ServiceNow', durationMinutes: 120 }),
+      tpl('t2', 'Incident'),
+    ],
     bundles: [{ ...bundle('b1', 'Exchange work'), templateId: 't1', durationMinutes: 60 }],
   };
 
@@ -105,26 +125,70 @@ describe('import / export', () => {
   });
 
   it('accepts a file with only templates', () => {
-    expect(parseImport(JSON.stringify({ format: 'pim-companion-templates', version: 1, templates: [tpl('a', 'A')] }), english)).toEqual({
+    expect(
+      parseImport(
+        JSON.stringify({ format: 'pim-companion-templates', version: 1, templates: [tpl('a', 'A')] }),
+        english,
+      ),
+    ).toEqual({
       ok: true,
       data: { templates: [tpl('a', 'A')], bundles: [] },
     });
   });
 
-  const file = (over: object) => JSON.stringify({ format: 'pim-companion-templates', version: 1, templates: [tpl('a', 'A'), tpl('b', 'B'), tpl('c', 'C')], bundles: [], ...over });
+  const file = (over: object) =>
+    JSON.stringify({
+      format: 'pim-companion-templates',
+      version: 1,
+      templates: [tpl('a', 'A'), tpl('b', 'B'), tpl('c', 'C')],
+      bundles: [],
+      ...over,
+    });
 
   it.each([
     ['not JSON', '{"format": ', /^The file is not valid JSON/],
     ['a JSON array', '[]', /expected a JSON object/],
-    ['another format', JSON.stringify({ format: 'something-else', version: 1, templates: [] }), /^format: is not "pim-companion-templates"/],
-    ['a newer version', file({ version: 2 }), /^version: the file was made by a newer PIM Companion \(format version 2\)/],
-    ['a too-long justification in the third template', file({ templates: [tpl('a', 'A'), tpl('b', 'B'), tpl('c', 'C', { justification: 'x'.repeat(501) })] }), /^templates\[2\]\.justification: is longer than 500 characters$/],
+    [
+      'another format',
+      JSON.stringify({ format: 'something-else', version: 1, templates: [] }),
+      /^format: is not "pim-companion-templates"/,
+    ],
+    [
+      'a newer version',
+      file({ version: 2 }),
+      /^version: the file was made by a newer PIM Companion \(format version 2\)/,
+    ],
+    [
+      'a too-long justification in the third template',
+      file({ templates: [tpl('a', 'A'), tpl('b', 'B'), tpl('c', 'C', { justification: 'x'.repeat(501) })] }),
+      /^templates\[2\]\.justification: is longer than 500 characters$/,
+    ],
     ['a missing name', file({ templates: [{ id: 'a', justification: 'x' }] }), /^templates\[0\]\.name: /],
-    ['a fractional duration', file({ templates: [tpl('a', 'A', { durationMinutes: 12.5 })] }), /^templates\[0\]\.durationMinutes: must be whole minutes/],
-    ['a bad bundle key', file({ bundles: [{ id: 'b', name: 'B', items: ['exchange'] }] }), /^bundles\[0\]\.items\[0\]: is not a role or group key/],
-    ['an empty bundle', file({ bundles: [{ id: 'b', name: 'B', items: [] }] }), /^bundles\[0\]\.items: needs at least one/],
-    ['a duplicate template id', file({ templates: [tpl('a', 'A'), tpl('a', 'Other')] }), /^templates\[1\]\.id: "a" is also used by templates\[0\]/],
-    ['a duplicate template name (case-insensitive)', file({ templates: [tpl('a', 'Incident'), tpl('b', 'incident ')] }), /^templates\[1\].name: "incident" is also used by templates\[0\]/],
+    [
+      'a fractional duration',
+      file({ templates: [tpl('a', 'A', { durationMinutes: 12.5 })] }),
+      /^templates\[0\]\.durationMinutes: must be whole minutes/,
+    ],
+    [
+      'a bad bundle key',
+      file({ bundles: [{ id: 'b', name: 'B', items: ['exchange'] }] }),
+      /^bundles\[0\]\.items\[0\]: is not a role or group key/,
+    ],
+    [
+      'an empty bundle',
+      file({ bundles: [{ id: 'b', name: 'B', items: [] }] }),
+      /^bundles\[0\]\.items: needs at least one/,
+    ],
+    [
+      'a duplicate template id',
+      file({ templates: [tpl('a', 'A'), tpl('a', 'Other')] }),
+      /^templates\[1\]\.id: "a" is also used by templates\[0\]/,
+    ],
+    [
+      'a duplicate template name (case-insensitive)',
+      file({ templates: [tpl('a', 'Incident'), tpl('b', 'incident ')] }),
+      /^templates\[1\].name: "incident" is also used by templates\[0\]/,
+    ],
   ])('rejects %s and says where', (_, text, error) => {
     const r = parseImport(text, english);
     expect(r.ok).toBe(false);
@@ -144,7 +208,10 @@ describe('import / export', () => {
 });
 
 describe('planImport / applyImport', () => {
-  const existing: TemplateLibrary = { templates: [tpl('t1', 'Exchange change'), tpl('t2', 'Incident'), tpl('t3', 'Audit')], bundles: [bundle('b1', 'Exchange work')] };
+  const existing: TemplateLibrary = {
+    templates: [tpl('t1', 'Exchange change'), tpl('t2', 'Incident'), tpl('t3', 'Audit')],
+    bundles: [bundle('b1', 'Exchange work')],
+  };
 
   it('reports what would be overwritten (same id or same name) and what is new', () => {
     const incoming: TemplateLibrary = {
@@ -161,7 +228,12 @@ describe('planImport / applyImport', () => {
     expect(plan.bundles.added.map((b) => b.id)).toEqual(['b3']);
 
     const merged = applyImport(existing, plan);
-    expect(merged.templates.map((t) => `${t.id}:${t.name}`)).toEqual(['t1:Exchange change v2', 'x9:INCIDENT', 't3:Audit', 'n1:New one']);
+    expect(merged.templates.map((t) => `${t.id}:${t.name}`)).toEqual([
+      't1:Exchange change v2',
+      'x9:INCIDENT',
+      't3:Audit',
+      'n1:New one',
+    ]);
     expect(merged.bundles.map((b) => b.id)).toEqual(['b2', 'b3']);
   });
 

@@ -5,7 +5,17 @@ import { Badge, type BadgeProps } from '../../../components/badge/Badge';
 import { DEFAULT_PORTAL_PREF, portalForUrl } from '../../../lib/pim/portals';
 import { badgeModel, DEFAULT_WARN_MS } from '../../../lib/portal/view';
 import { installMessages } from '../components/fixtures';
-import { EXCHANGE_URL, GROUP_NAME, HOSTILE, MIN, NOW, assignment, eligibleExchange, iso, viaGroupScenario } from './helpers';
+import {
+  EXCHANGE_URL,
+  GROUP_NAME,
+  HOSTILE,
+  MIN,
+  NOW,
+  assignment,
+  eligibleExchange,
+  iso,
+  viaGroupScenario,
+} from './helpers';
 
 const portal = portalForUrl(EXCHANGE_URL)!;
 
@@ -68,7 +78,12 @@ describe('Badge', () => {
     [125 * MIN, '2 h 5 min left', false],
     [30_000, '00:30 left', true],
   ])('counts %i ms down as "%s" (warning colour: %s)', (leftMs, text, warning) => {
-    const a = assignment({ key: 'role:r:/', displayName: 'Exchange Administrator', startDateTime: iso(NOW - 30 * MIN), endDateTime: iso(NOW + leftMs) });
+    const a = assignment({
+      key: 'role:r:/',
+      displayName: 'Exchange Administrator',
+      startDateTime: iso(NOW - 30 * MIN),
+      endDateTime: iso(NOW + leftMs),
+    });
     const { container } = show([a]);
     const timer = container.querySelector('[role="timer"]')!;
     expect(timer.textContent).toBe(text);
@@ -99,8 +114,21 @@ describe('Badge', () => {
 
   it('renders hostile names as text', () => {
     const hostile = [
-      assignment({ key: 'group:evil:member', kind: 'group', displayName: HOSTILE, grants: ['Exchange Administrator'], endDateTime: iso(NOW + 20 * MIN) }),
-      assignment({ key: 'role:29232cdf-9323-42fd-ade2-1d097af3e4de:/', targetId: '29232cdf-9323-42fd-ade2-1d097af3e4de', displayName: 'Exchange Administrator', memberType: 'group', viaGroupName: HOSTILE, endDateTime: iso(NOW + 20 * MIN) }),
+      assignment({
+        key: 'group:evil:member',
+        kind: 'group',
+        displayName: HOSTILE,
+        grants: ['Exchange Administrator'],
+        endDateTime: iso(NOW + 20 * MIN),
+      }),
+      assignment({
+        key: 'role:29232cdf-9323-42fd-ade2-1d097af3e4de:/',
+        targetId: '29232cdf-9323-42fd-ade2-1d097af3e4de',
+        displayName: 'Exchange Administrator',
+        memberType: 'group',
+        viaGroupName: HOSTILE,
+        endDateTime: iso(NOW + 20 * MIN),
+      }),
     ];
     const { container } = show(hostile, { notice: { kind: 'error', message: HOSTILE } });
     expect(container.querySelector('img')).toBeNull();
@@ -124,7 +152,13 @@ describe('Badge', () => {
   });
 
   it('folds into the pill, and says "Reload to apply" after an activation', () => {
-    const model = badgeModel({ assignments: viaGroupScenario(1, 60), portal, pref: DEFAULT_PORTAL_PREF, now: NOW, pageLoadedAt: NOW - 10 * MIN });
+    const model = badgeModel({
+      assignments: viaGroupScenario(1, 60),
+      portal,
+      pref: DEFAULT_PORTAL_PREF,
+      now: NOW,
+      pageLoadedAt: NOW - 10 * MIN,
+    });
     const { container, props } = show([], { model, collapsed: true });
     const pill = container.querySelector('.pc-pill')!;
     expect(pill.getAttribute('aria-expanded')).toBe('false');
@@ -142,17 +176,27 @@ describe('Badge', () => {
   });
 
   it('explains what happened after a command', () => {
-    const { container } = show(viaGroupScenario(10, 50), { notice: { kind: 'outcome', command: 'activate', outcome: 'pending-approval' } });
+    const { container } = show(viaGroupScenario(10, 50), {
+      notice: { kind: 'outcome', command: 'activate', outcome: 'pending-approval' },
+    });
     expect(container.querySelector('[role="status"]')!.textContent).toContain('it needs approval');
   });
 
   it('says on every button that needs it that the action is confirmed in the extension window', () => {
-    const reader = eligibleExchange({ key: 'role:reader:/', targetId: 'f2ef992c-3afb-46b9-b7cf-a126ee74c451', displayName: 'Global Reader' });
+    const reader = eligibleExchange({
+      key: 'role:reader:/',
+      targetId: 'f2ef992c-3afb-46b9-b7cf-a126ee74c451',
+      displayName: 'Global Reader',
+    });
     const { container } = show([...viaGroupScenario(55, 5), reader], { oneClickDeactivate: false });
-    const described = [...container.querySelectorAll('button[aria-description]')].map((b) => b.getAttribute('aria-label'));
+    const described = [...container.querySelectorAll('button[aria-description]')].map((b) =>
+      b.getAttribute('aria-label'),
+    );
     expect(described).toEqual([`Deactivate ${GROUP_NAME}`, `Extend ${GROUP_NAME}`, 'Activate Global Reader']);
     cleanup();
     const proven = show(viaGroupScenario(55, 5), { oneClickDeactivate: true });
-    expect(proven.container.querySelector(`button[aria-label="Deactivate ${GROUP_NAME}"]`)?.hasAttribute('aria-description')).toBe(false);
+    expect(
+      proven.container.querySelector(`button[aria-label="Deactivate ${GROUP_NAME}"]`)?.hasAttribute('aria-description'),
+    ).toBe(false);
   });
 });

@@ -7,7 +7,15 @@ import { createBadgeStore } from '../../../lib/portal/store';
 import type { TickerDeps } from '../../../lib/portal/ticker';
 import { authStateItem, snapshotItem } from '../../../lib/storage';
 import { installMessages } from '../components/fixtures';
-import { EXCHANGE_URL, NOW, SIGNED_IN, backgroundLine, eligibleExchange, snapshotOf, viaGroupScenario } from './helpers';
+import {
+  EXCHANGE_URL,
+  NOW,
+  SIGNED_IN,
+  backgroundLine,
+  eligibleExchange,
+  snapshotOf,
+  viaGroupScenario,
+} from './helpers';
 
 /** A page's timer and visibility, observable: which intervals exist, and a switch for document.hidden. */
 function fakePage() {
@@ -88,7 +96,15 @@ describe('portal badge on a page', () => {
     const setTimeout = vi.spyOn(window, 'setTimeout');
     await snapshotItem.set(snapshotOf([]));
     // The page's own timer functions (no injected ticker), to see that none is used.
-    const badge = await startPortalBadge(ctx, { url: EXCHANGE_URL, now: () => NOW, store, client: { send: vi.fn() }, reload: vi.fn(), css: '', visibility: noProof });
+    const badge = await startPortalBadge(ctx, {
+      url: EXCHANGE_URL,
+      now: () => NOW,
+      store,
+      client: { send: vi.fn() },
+      reload: vi.fn(),
+      css: '',
+      visibility: noProof,
+    });
     expect(badge!.mounted).toBe(false);
     expect(badge!.ticking).toBe(false);
     expect(hosts()).toHaveLength(0);

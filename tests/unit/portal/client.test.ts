@@ -11,23 +11,36 @@ beforeEach(() => {
 describe('portal client', () => {
   it('sends a typed command carrying only the key, and returns the outcome', async () => {
     const send = vi.fn(async () => ({ ok: true, value: { outcome: 'pending-approval' } }));
-    await expect(createPortalClient(send).send('activate', 'role:x:/')).resolves.toEqual({ outcome: 'pending-approval' });
+    await expect(createPortalClient(send).send('activate', 'role:x:/')).resolves.toEqual({
+      outcome: 'pending-approval',
+    });
     expect(send).toHaveBeenCalledWith({ name: 'portal.activate', payload: { key: 'role:x:/' } });
   });
 
-  it('turns a refusal into an error carrying the background\'s sentence', async () => {
-    const send = async () => ({ ok: false, error: { code: 'not-relevant', message: 'Teams Administrator does not apply here.' } });
-    const error = await createPortalClient(send).send('deactivate', 'k').catch((e: unknown) => e);
+  it("turns a refusal into an error carrying the background's sentence", async () => {
+    const send = async () => ({
+      ok: false,
+      error: { code: 'not-relevant', message: 'Teams Administrator does not apply here.' },
+    });
+    const error = await createPortalClient(send)
+      .send('deactivate', 'k')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortalCommandError);
     expect(error).toMatchObject({ code: 'not-relevant', message: 'Teams Administrator does not apply here.' });
   });
 
   it('says what to do when the background is gone or answers nonsense', async () => {
-    await expect(createPortalClient(async () => { throw new Error('Extension context invalidated.'); }).send('extend', 'k')).rejects.toMatchObject({
+    await expect(
+      createPortalClient(async () => {
+        throw new Error('Extension context invalidated.');
+      }).send('extend', 'k'),
+    ).rejects.toMatchObject({
       code: 'unreachable',
       message: expect.stringContaining('Reload this page'),
     });
-    await expect(createPortalClient(async () => undefined).send('extend', 'k')).rejects.toMatchObject({ code: 'bad-reply' });
+    await expect(createPortalClient(async () => undefined).send('extend', 'k')).rejects.toMatchObject({
+      code: 'bad-reply',
+    });
   });
 
   it.each([

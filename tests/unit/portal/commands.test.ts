@@ -7,11 +7,36 @@ import { portalPrefsItem } from '../../../lib/storage';
 import { EXCHANGE_URL, assignment, eligibleExchange, snapshotOf, viaGroupScenario } from './helpers';
 
 const self = { id: 'ext-id', origin: 'chrome-extension://ext-id/' };
-const portalTab = (url = EXCHANGE_URL, frameId = 0) => ({ id: 'ext-id', url, frameId, tab: { id: 7, url, index: 0, pinned: false, highlighted: false, windowId: 1, active: true, incognito: false, discarded: false, autoDiscardable: true, groupId: -1, frozen: false, selected: true } });
+const portalTab = (url = EXCHANGE_URL, frameId = 0) => ({
+  id: 'ext-id',
+  url,
+  frameId,
+  tab: {
+    id: 7,
+    url,
+    index: 0,
+    pinned: false,
+    highlighted: false,
+    windowId: 1,
+    active: true,
+    incognito: false,
+    discarded: false,
+    autoDiscardable: true,
+    groupId: -1,
+    frozen: false,
+    selected: true,
+  },
+});
 const popup = { id: 'ext-id', url: 'chrome-extension://ext-id/popup.html' };
 type Sender = Browser.runtime.MessageSender;
 
-const teams = assignment({ key: 'role:teams:/', targetId: '69091246-20e8-4a56-aa4d-066075b2a7a8', displayName: 'Teams Administrator', startDateTime: '2026-11-22T13:00:00Z', endDateTime: '2026-11-22T15:00:00Z' });
+const teams = assignment({
+  key: 'role:teams:/',
+  targetId: '69091246-20e8-4a56-aa4d-066075b2a7a8',
+  displayName: 'Teams Administrator',
+  startDateTime: '2026-11-22T13:00:00Z',
+  endDateTime: '2026-11-22T15:00:00Z',
+});
 
 const SP_ADMIN = 'https://contoso-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx';
 
@@ -29,7 +54,10 @@ function setup(assignments = [...viaGroupScenario(10, 50), eligibleExchange({ ke
 }
 
 async function rejection(p: Promise<unknown>): Promise<string> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(MessagingError);
   return (e as MessagingError).code;
 }
@@ -39,8 +67,12 @@ beforeEach(() => fakeBrowser.reset());
 describe('portal command handlers', () => {
   it('never writes for Activate or Extend: it asks the popup to confirm, and sends nothing itself', async () => {
     const { handlers, commands } = setup();
-    await expect(handlers['portal.activate']({ key: 'role:eligible-exo:/' }, portalTab() as Sender)).resolves.toEqual({ outcome: 'confirm-opened' });
-    await expect(handlers['portal.extend']({ key: 'group:g-exo:member' }, portalTab() as Sender)).resolves.toEqual({ outcome: 'confirm-opened' });
+    await expect(handlers['portal.activate']({ key: 'role:eligible-exo:/' }, portalTab() as Sender)).resolves.toEqual({
+      outcome: 'confirm-opened',
+    });
+    await expect(handlers['portal.extend']({ key: 'group:g-exo:member' }, portalTab() as Sender)).resolves.toEqual({
+      outcome: 'confirm-opened',
+    });
     expect(commands.confirm.mock.calls).toEqual([
       [{ command: 'activate', key: 'role:eligible-exo:/', portalId: 'exchange' }],
       [{ command: 'extend', key: 'group:g-exo:member', portalId: 'exchange' }],
@@ -50,28 +82,62 @@ describe('portal command handlers', () => {
 
   it('deactivates at once only when the badge proved it was visible; otherwise the popup confirms', async () => {
     const { handlers, commands } = setup();
-    await expect(handlers['portal.deactivate']({ key: 'group:g-exo:member', visible: false }, portalTab() as Sender)).resolves.toEqual({ outcome: 'confirm-opened' });
+    await expect(
+      handlers['portal.deactivate']({ key: 'group:g-exo:member', visible: false }, portalTab() as Sender),
+    ).resolves.toEqual({ outcome: 'confirm-opened' });
     expect(commands.deactivate).not.toHaveBeenCalled();
-    expect(commands.confirm).toHaveBeenCalledWith({ command: 'deactivate', key: 'group:g-exo:member', portalId: 'exchange' });
-    await expect(handlers['portal.deactivate']({ key: 'group:g-exo:member', visible: true }, portalTab() as Sender)).resolves.toEqual({ outcome: 'done' });
+    expect(commands.confirm).toHaveBeenCalledWith({
+      command: 'deactivate',
+      key: 'group:g-exo:member',
+      portalId: 'exchange',
+    });
+    await expect(
+      handlers['portal.deactivate']({ key: 'group:g-exo:member', visible: true }, portalTab() as Sender),
+    ).resolves.toEqual({ outcome: 'done' });
     expect(commands.deactivate).toHaveBeenCalledWith('group:g-exo:member');
   });
 
   it("accepts the signed-in tenant's own SharePoint admin host only", async () => {
-    const sp = assignment({ key: 'role:spo:/', targetId: 'f28a1f50-f6e7-4571-818b-6a12f2af6b6c', displayName: 'SharePoint Administrator' });
+    const sp = assignment({
+      key: 'role:spo:/',
+      targetId: 'f28a1f50-f6e7-4571-818b-6a12f2af6b6c',
+      displayName: 'SharePoint Administrator',
+    });
     const { handlers } = setup([sp]);
-    await expect(handlers['portal.extend']({ key: 'role:spo:/' }, portalTab(SP_ADMIN) as Sender)).resolves.toEqual({ outcome: 'confirm-opened' });
+    await expect(handlers['portal.extend']({ key: 'role:spo:/' }, portalTab(SP_ADMIN) as Sender)).resolves.toEqual({
+      outcome: 'confirm-opened',
+    });
     const other = SP_ADMIN.replace('contoso', 'fabrikam');
-    expect(await rejection(handlers['portal.extend']({ key: 'role:spo:/' }, portalTab(other) as Sender))).toBe('forbidden');
+    expect(await rejection(handlers['portal.extend']({ key: 'role:spo:/' }, portalTab(other) as Sender))).toBe(
+      'forbidden',
+    );
   });
 
   it.each([
     ['an unknown key', 'portal.deactivate', 'role:nope:/', portalTab(), 'unknown-key'],
-    ['a key in the wrong state (activate what is active)', 'portal.activate', 'group:g-exo:member', portalTab(), 'unknown-key'],
-    ['a key not relevant to the sender\'s portal', 'portal.deactivate', 'role:teams:/', portalTab(), 'not-relevant'],
+    [
+      'a key in the wrong state (activate what is active)',
+      'portal.activate',
+      'group:g-exo:member',
+      portalTab(),
+      'unknown-key',
+    ],
+    ["a key not relevant to the sender's portal", 'portal.deactivate', 'role:teams:/', portalTab(), 'not-relevant'],
     ['a subframe of a portal', 'portal.deactivate', 'group:g-exo:member', portalTab(EXCHANGE_URL, 3), 'forbidden'],
-    ['a page that is not a portal', 'portal.deactivate', 'group:g-exo:member', portalTab('https://evil.example/'), 'forbidden'],
-    ['a look-alike host', 'portal.deactivate', 'group:g-exo:member', portalTab('https://admin.exchange.microsoft.com.evil.example/'), 'forbidden'],
+    [
+      'a page that is not a portal',
+      'portal.deactivate',
+      'group:g-exo:member',
+      portalTab('https://evil.example/'),
+      'forbidden',
+    ],
+    [
+      'a look-alike host',
+      'portal.deactivate',
+      'group:g-exo:member',
+      portalTab('https://admin.exchange.microsoft.com.evil.example/'),
+      'forbidden',
+    ],
   ] as const)('rejects %s', async (_, name, key, sender, code) => {
     const { handlers, commands } = setup();
     expect(await rejection(handlers[name]({ key, visible: true }, sender as Sender))).toBe(code);
@@ -79,18 +145,29 @@ describe('portal command handlers', () => {
     expect(commands.confirm).not.toHaveBeenCalled();
   });
 
-  it('honours the user\'s portal choices: switched off refuses, pinned accepts', async () => {
+  it("honours the user's portal choices: switched off refuses, pinned accepts", async () => {
     const { handlers, commands } = setup();
-    await portalPrefsItem.set({ teams: { enabled: true, pinned: [] }, exchange: { enabled: true, pinned: ['role:teams:/'] } });
-    await expect(handlers['portal.deactivate']({ key: 'role:teams:/', visible: true }, portalTab() as Sender)).resolves.toEqual({ outcome: 'done' });
+    await portalPrefsItem.set({
+      teams: { enabled: true, pinned: [] },
+      exchange: { enabled: true, pinned: ['role:teams:/'] },
+    });
+    await expect(
+      handlers['portal.deactivate']({ key: 'role:teams:/', visible: true }, portalTab() as Sender),
+    ).resolves.toEqual({ outcome: 'done' });
     await portalPrefsItem.set({ exchange: { enabled: false, pinned: [] } });
-    expect(await rejection(handlers['portal.deactivate']({ key: 'group:g-exo:member', visible: true }, portalTab() as Sender))).toBe('portal-off');
+    expect(
+      await rejection(
+        handlers['portal.deactivate']({ key: 'group:g-exo:member', visible: true }, portalTab() as Sender),
+      ),
+    ).toBe('portal-off');
     expect(commands.deactivate).toHaveBeenCalledOnce();
   });
 
   it('lets our own extension pages act on any assignment of the snapshot', async () => {
     const { handlers } = setup();
-    await expect(handlers['portal.deactivate']({ key: 'role:teams:/', visible: true }, popup as Sender)).resolves.toEqual({ outcome: 'done' });
+    await expect(
+      handlers['portal.deactivate']({ key: 'role:teams:/', visible: true }, popup as Sender),
+    ).resolves.toEqual({ outcome: 'done' });
   });
 });
 
@@ -100,14 +177,18 @@ describe('sender check for portal commands (createListener)', () => {
     const handlers: Handlers = { 'portal.deactivate': deactivate };
     const listener = createListener('background', handlers, self);
     return new Promise<{ reply: unknown; deactivate: typeof deactivate }>((resolve) => {
-      const handled = listener({ name: 'portal.deactivate', payload }, sender as Sender, (reply) => resolve({ reply, deactivate }));
+      const handled = listener({ name: 'portal.deactivate', payload }, sender as Sender, (reply) =>
+        resolve({ reply, deactivate }),
+      );
       if (handled === undefined) resolve({ reply: undefined, deactivate });
     });
   }
 
   it('accepts our content script in the top frame of a portal tab, and extension pages', async () => {
     expect((await call(portalTab())).reply).toEqual({ ok: true, value: { outcome: 'done' } });
-    expect((await call({ ...portalTab(), origin: 'https://admin.exchange.microsoft.com' })).reply).toMatchObject({ ok: true });
+    expect((await call({ ...portalTab(), origin: 'https://admin.exchange.microsoft.com' })).reply).toMatchObject({
+      ok: true,
+    });
     expect((await call(popup)).reply).toMatchObject({ ok: true });
   });
 

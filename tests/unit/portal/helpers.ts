@@ -89,7 +89,13 @@ import { authStateItem, portalLayoutItem, portalTabsItem, snapshotItem } from '.
 
 export const SIGNED_IN = {
   status: 'signed-in' as const,
-  account: { homeAccountId: 'user-oid.tid', oid: 'user-oid', tenantId: 'tid', name: 'Lidia', username: 'adm-lidia@contoso.onmicrosoft.com' },
+  account: {
+    homeAccountId: 'user-oid.tid',
+    oid: 'user-oid',
+    tenantId: 'tid',
+    name: 'Lidia',
+    username: 'adm-lidia@contoso.onmicrosoft.com',
+  },
   detail: null,
 };
 
@@ -104,7 +110,8 @@ export function backgroundLine(url = EXCHANGE_URL, tabId = 7) {
     registry: portalTabsItem,
     sharePointHosts: async () => ['contoso-admin.sharepoint.com'],
     send: async (id, message) => {
-      if (id !== tabId || listeners.size === 0) throw new Error('Could not establish connection. Receiving end does not exist.');
+      if (id !== tabId || listeners.size === 0)
+        throw new Error('Could not establish connection. Receiving end does not exist.');
       pushed.push(message);
       let answer: unknown;
       for (const l of listeners) l(message, { id: 'ext-id' }, (r) => (answer = r));

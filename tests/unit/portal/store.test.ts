@@ -10,18 +10,43 @@ beforeEach(async () => {
 });
 
 /** The badge's fields of an assignment: what the background sends, nothing more. */
-const badgeFields = ({ id: _id, principalId: _p, directoryScopeId: _d, scopeName: _s, accessId: _a, justification: _j, status: _st, ...rest }: ReturnType<typeof viaGroupScenario>[number]) => rest;
+const badgeFields = ({
+  id: _id,
+  principalId: _p,
+  directoryScopeId: _d,
+  scopeName: _s,
+  accessId: _a,
+  justification: _j,
+  status: _st,
+  ...rest
+}: ReturnType<typeof viaGroupScenario>[number]) => rest;
 
 describe('badge store', () => {
   it("gets from the background exactly what this portal's badge shows, from what lib/storage.ts items hold", async () => {
-    const assignments = [...viaGroupScenario(2, 50), eligibleExchange({ key: 'role:custom:/', targetId: 'custom', displayName: 'Custom' }), eligibleExchange({ key: 'role:teams:/', targetId: '69091246-20e8-4a56-aa4d-066075b2a7a8', displayName: 'Teams Administrator' })];
+    const assignments = [
+      ...viaGroupScenario(2, 50),
+      eligibleExchange({ key: 'role:custom:/', targetId: 'custom', displayName: 'Custom' }),
+      eligibleExchange({
+        key: 'role:teams:/',
+        targetId: '69091246-20e8-4a56-aa4d-066075b2a7a8',
+        displayName: 'Teams Administrator',
+      }),
+    ];
     await snapshotItem.set({ ...snapshotOf(assignments), clockSkewMs: 360_000 });
-    await portalPrefsItem.set({ exchange: { enabled: true, pinned: ['role:custom:/'] }, teams: { enabled: false, pinned: [] } });
+    await portalPrefsItem.set({
+      exchange: { enabled: true, pinned: ['role:custom:/'] },
+      teams: { enabled: false, pinned: [] },
+    });
     await portalLayoutItem.set({ exchange: { corner: 'top-right', collapsed: false } });
     const line = backgroundLine();
     const state = await createBadgeStore('exchange', line.transport).load();
     // Teams Administrator matters on Teams, not here: the page never gets it.
-    expect(state).toEqual({ assignments: assignments.slice(0, 3).map(badgeFields), skewMs: 360_000, pref: { enabled: true, pinned: ['role:custom:/'] }, layout: { corner: 'top-right', collapsed: false } });
+    expect(state).toEqual({
+      assignments: assignments.slice(0, 3).map(badgeFields),
+      skewMs: 360_000,
+      pref: { enabled: true, pinned: ['role:custom:/'] },
+      layout: { corner: 'top-right', collapsed: false },
+    });
     expect(await portalTabsItem.get()).toEqual([{ tabId: 7, portalId: 'exchange' }]);
   });
 
@@ -33,7 +58,10 @@ describe('badge store', () => {
     expect(await createBadgeStore('sharepoint', fabrikam.transport).load()).toBeNull();
     const contoso = backgroundLine('https://contoso-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx', 9);
     expect(await createBadgeStore('sharepoint', contoso.transport).load()).not.toBeNull();
-    expect(await portalTabsItem.get()).toEqual([{ tabId: 7, portalId: 'exchange' }, { tabId: 9, portalId: 'sharepoint' }]);
+    expect(await portalTabsItem.get()).toEqual([
+      { tabId: 7, portalId: 'exchange' },
+      { tabId: 9, portalId: 'sharepoint' },
+    ]);
   });
 
   it('is pushed what changed (no polling), and saves its layout through the background', async () => {
@@ -44,7 +72,11 @@ describe('badge store', () => {
     const unwatch = store.watch(cb);
     await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
     await line.tabs.push();
-    expect(cb).toHaveBeenLastCalledWith(expect.objectContaining({ assignments: expect.arrayContaining([expect.objectContaining({ key: 'group:g-exo:member' })]) }));
+    expect(cb).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        assignments: expect.arrayContaining([expect.objectContaining({ key: 'group:g-exo:member' })]),
+      }),
+    );
     await store.saveLayout({ corner: 'top-left' });
     expect(await portalLayoutItem.get()).toEqual({ exchange: { corner: 'top-left' } });
     await line.tabs.push();
@@ -85,12 +117,19 @@ describe('badge store', () => {
       l({ name: 'portal.update', view: { ...view, portalId: 'teams' } }, { id: 'ext-id' }, () => undefined);
     }
     expect(cb).not.toHaveBeenCalled();
-    expect(parseView({ ...view, skewMs: 'soon', layout: { corner: 'middle' } }, 'exchange')).toEqual({ assignments: [], skewMs: 0, pref: { enabled: true, pinned: [] }, layout: {} });
+    expect(parseView({ ...view, skewMs: 'soon', layout: { corner: 'middle' } }, 'exchange')).toEqual({
+      assignments: [],
+      skewMs: 0,
+      pref: { enabled: true, pinned: [] },
+      layout: {},
+    });
   });
 
   it('drops entries it cannot read instead of trusting them', () => {
     const [good] = viaGroupScenario(2, 50);
-    expect(parseAssignments({ assignments: [good, { ...good, state: 'hacked' }, { ...good, grants: [1] }, null, 'x'] })).toHaveLength(1);
+    expect(
+      parseAssignments({ assignments: [good, { ...good, state: 'hacked' }, { ...good, grants: [1] }, null, 'x'] }),
+    ).toHaveLength(1);
     expect(parseAssignments(null)).toEqual([]);
     expect(parseAssignments({ assignments: 'nope' })).toEqual([]);
     expect(parseAssignment({ ...good, displayName: HOSTILE })?.displayName).toBe(HOSTILE);

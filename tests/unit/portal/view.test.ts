@@ -4,8 +4,17 @@ import { badgeModel } from '../../../lib/portal/view';
 import { EXCHANGE_URL, GROUP_NAME, MIN, NOW, assignment, eligibleExchange, iso, viaGroupScenario } from './helpers';
 
 const portal = portalForUrl(EXCHANGE_URL)!;
-const model = (assignments: Parameters<typeof badgeModel>[0]['assignments'], extra: { now?: number; pageLoadedAt?: number } = {}) =>
-  badgeModel({ assignments, portal, pref: DEFAULT_PORTAL_PREF, now: extra.now ?? NOW, pageLoadedAt: extra.pageLoadedAt ?? NOW - 60 * MIN });
+const model = (
+  assignments: Parameters<typeof badgeModel>[0]['assignments'],
+  extra: { now?: number; pageLoadedAt?: number } = {},
+) =>
+  badgeModel({
+    assignments,
+    portal,
+    pref: DEFAULT_PORTAL_PREF,
+    now: extra.now ?? NOW,
+    pageLoadedAt: extra.pageLoadedAt ?? NOW - 60 * MIN,
+  });
 
 describe('badgeModel', () => {
   it('lists the group and the role held through it, with Deactivate only on the group', () => {
@@ -29,24 +38,51 @@ describe('badgeModel', () => {
 
   it('offers Activate only for what is not already in force', () => {
     expect(model([eligibleExchange()]).items.map((i) => i.state)).toEqual(['eligible']);
-    expect(model([eligibleExchange(), ...viaGroupScenario(10, 30)]).items.map((i) => i.state)).toEqual(['active', 'active']);
-    const pending = assignment({ key: eligibleExchange().key, targetId: ROLES.exchangeAdministrator.id, displayName: 'Exchange Administrator', state: 'pending', status: 'PendingApproval' });
+    expect(model([eligibleExchange(), ...viaGroupScenario(10, 30)]).items.map((i) => i.state)).toEqual([
+      'active',
+      'active',
+    ]);
+    const pending = assignment({
+      key: eligibleExchange().key,
+      targetId: ROLES.exchangeAdministrator.id,
+      displayName: 'Exchange Administrator',
+      state: 'pending',
+      status: 'PendingApproval',
+    });
     expect(model([eligibleExchange(), pending]).items.map((i) => i.state)).toEqual(['pending']);
   });
 
   it('needs no timer when nothing relevant counts down', () => {
     expect(model([]).ticking).toBe(false);
     expect(model([eligibleExchange()]).ticking).toBe(false);
-    const other = assignment({ key: 'role:teams:/', targetId: ROLES.teamsAdministrator.id, displayName: 'Teams Administrator', endDateTime: iso(NOW + 30 * MIN) });
+    const other = assignment({
+      key: 'role:teams:/',
+      targetId: ROLES.teamsAdministrator.id,
+      displayName: 'Teams Administrator',
+      endDateTime: iso(NOW + 30 * MIN),
+    });
     expect(model([other])).toEqual({ items: [], ticking: false, needsReload: false });
-    const standing = assignment({ key: 'role:ga:/', targetId: ROLES.globalAdministrator.id, displayName: 'Global Administrator', assignmentType: 'Assigned' });
+    const standing = assignment({
+      key: 'role:ga:/',
+      targetId: ROLES.globalAdministrator.id,
+      displayName: 'Global Administrator',
+      assignmentType: 'Assigned',
+    });
     expect(model([standing]).ticking).toBe(false);
   });
 
   it('drops activations that have ended and sorts the soonest end first', () => {
     const ended = assignment({ key: 'role:a:/', displayName: 'Global Administrator', endDateTime: iso(NOW - MIN) });
-    const soon = assignment({ key: 'role:b:/', displayName: 'Exchange Recipient Administrator', endDateTime: iso(NOW + 5 * MIN) });
-    const later = assignment({ key: 'role:c:/', displayName: 'Exchange Administrator', endDateTime: iso(NOW + 50 * MIN) });
+    const soon = assignment({
+      key: 'role:b:/',
+      displayName: 'Exchange Recipient Administrator',
+      endDateTime: iso(NOW + 5 * MIN),
+    });
+    const later = assignment({
+      key: 'role:c:/',
+      displayName: 'Exchange Administrator',
+      endDateTime: iso(NOW + 50 * MIN),
+    });
     expect(model([later, ended, soon]).items.map((i) => i.key)).toEqual(['role:b:/', 'role:c:/']);
   });
 

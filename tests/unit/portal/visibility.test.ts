@@ -78,7 +78,11 @@ describe('portal content-script context', () => {
     const ctx = createPortalContext({ alive: () => alive, navigation: null });
     let ended = 0;
     ctx.onInvalidated(() => ended++);
-    document.dispatchEvent(new CustomEvent('ext-id:portal:wxt:content-script-started', { detail: { contentScriptName: 'portal', messageId: 'x' } }));
+    document.dispatchEvent(
+      new CustomEvent('ext-id:portal:wxt:content-script-started', {
+        detail: { contentScriptName: 'portal', messageId: 'x' },
+      }),
+    );
     window.postMessage({ type: 'ext-id:portal:wxt:content-script-started' }, '*');
     expect(ctx.isInvalid).toBe(false);
     alive = false;
