@@ -120,7 +120,10 @@ export const current = (a: Assignment, now: Date) =>
 const claimsOf = (need: StepUpNeed) =>
   typeof need === 'object' && 'claims' in need ? need.claims : stepUpClaims(need);
 
-/** A privileged write for `send`: which key and action it is (journal, activity), the request, an optional step-up token. */
+/**
+ * A privileged write for `send`: which key and action it is (journal, activity), the request, an optional step-up
+ * token.
+ */
 export interface Write {
   key: string;
   action: ActivityEntry['action'];
@@ -270,7 +273,9 @@ export function createActivation(deps: ActivationDeps): Activation {
     }
   }
 
-  /** Read the policies of `keys` that are not cached (or stale) into env and the store; failures leave what is there. */
+  /**
+   * Read the policies of `keys` that are not cached (or stale) into env and the store; failures leave what is there.
+   */
   async function ensurePolicies(env: Env, keys: readonly string[]): Promise<void> {
     const wanted = env.snapshot.assignments.filter((a) => a.state === 'eligible' && keys.includes(a.key));
     try {

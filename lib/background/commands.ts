@@ -36,7 +36,9 @@ import {
   type InternalResult,
 } from './activation';
 
-/** The commands run for the user's click in an extension-owned surface other than the popup (a notification's buttons). */
+/**
+ * The commands run for the user's click in an extension-owned surface other than the popup (a notification's buttons).
+ */
 export interface PortalCommands {
   activate(key: string): Promise<PortalCommandResult>;
   deactivate(key: string): Promise<PortalCommandResult>;

@@ -71,7 +71,8 @@ export function startBackground(): void {
       return { snapshot: { ...result.snapshot, clockSkewMs: clock.skewMs() }, groupInfo: result.groupInfo };
     },
     describe: (e) => (e instanceof SignInRequiredError ? null : describeRefreshError(e)),
-    // Failed refreshes are retried by alarm with backoff (lib/background/alarms.ts); not awaited, so a refresh never waits on it.
+    // Failed refreshes are retried by alarm with backoff (lib/background/alarms.ts); not awaited, so a refresh never
+    // waits on it.
     onSettled: (e) => void scheduler.refreshSettled(e),
   });
 

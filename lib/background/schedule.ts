@@ -1,7 +1,8 @@
 /**
  * Pure: from the snapshot, the settings and the time, which alarms the background wants and which expiry warnings are
- * due. Alarms only wake the worker; every decision is taken again from storage when it wakes (lib/background/alarms.ts),
- * so a worker that died, a browser that restarted or a laptop that slept cannot make a warning fire twice or too late.
+ * due. Alarms only wake the worker; every decision is taken again from storage when it wakes
+ * (lib/background/alarms.ts), so a worker that died, a browser that restarted or a laptop that slept cannot make a
+ * warning fire twice or too late.
  *
  * Two clocks: `nowMs` is the local clock (Date.now(), what chrome.alarms uses); PIM's times are on the service's clock,
  * which is `nowMs + skewMs` (Snapshot.clockSkewMs, from Graph's Date header). Alarms are set in local time.
@@ -43,11 +44,15 @@ export interface WantedAlarm {
   /** Local clock, ms. */
   when: number;
   periodInMinutes?: number;
-  /** 'any': an existing periodic alarm with the same period is kept whatever its phase (re-creating it would delay it). */
+  /**
+   * 'any': an existing periodic alarm with the same period is kept whatever its phase (re-creating it would delay it).
+   */
   phase?: 'exact' | 'any';
 }
 
-/** Active assignments the user is counting down: they have an end that has not passed. Permanent ones need no watching. */
+/**
+ * Active assignments the user is counting down: they have an end that has not passed. Permanent ones need no watching.
+ */
 export function runningActivations(snapshot: Snapshot | null, pimNow: number): Assignment[] {
   return (snapshot?.assignments ?? []).filter((a) => {
     const end = a.state === 'active' ? parseTime(a.endDateTime) : null;

@@ -1,7 +1,7 @@
 /**
- * Time maths and formatting for what the UI shows about an assignment: time left, "until 14:35", "eligible until 3 Dec".
- * Pure: every function takes `now` (ms since the epoch) and, where it produces text, a locale (and optionally a time
- * zone, so tests and the benchmark are deterministic). Words ("min left") are not produced here: the UI translates
+ * Time maths and formatting for what the UI shows about an assignment: time left, "until 14:35", "eligible until 3
+ * Dec". Pure: every function takes `now` (ms since the epoch) and, where it produces text, a locale (and optionally a
+ * time zone, so tests and the benchmark are deterministic). Words ("min left") are not produced here: the UI translates
  * the structured results with t(); only dates and clock times come from Intl, which knows the user's conventions.
  */
 
@@ -65,7 +65,9 @@ export function endsInFuture(end: string | null, now: number): boolean {
   return endMs !== null && endMs > now;
 }
 
-/** Calendar day (yyyy-mm-dd) of an instant in the format's zone, to compare days without the runtime's zone leaking in. */
+/**
+ * Calendar day (yyyy-mm-dd) of an instant in the format's zone, to compare days without the runtime's zone leaking in.
+ */
 function dayOf(ms: number, format: TimeFormat): string {
   return new Intl.DateTimeFormat('en-CA', {
     timeZone: format.timeZone,

@@ -62,7 +62,9 @@ function pageTicker(ctx: PortalContext): TickerDeps {
   };
 }
 
-/** Returns null (and does nothing at all) on a page that is not one of the portals, e.g. an ordinary SharePoint site. */
+/**
+ * Returns null (and does nothing at all) on a page that is not one of the portals, e.g. an ordinary SharePoint site.
+ */
 export async function startPortalBadge(ctx: PortalContext, deps: PortalBadgeDeps): Promise<PortalBadge | null> {
   const found = portalForUrl(deps.url);
   if (!found) return null;
@@ -149,7 +151,8 @@ export async function startPortalBadge(ctx: PortalContext, deps: PortalBadgeDeps
       notice = null;
       return;
     }
-    // Closed shadow root: the portal's own scripts cannot reach into the badge (they could only dispatch untrusted events).
+    // Closed shadow root: the portal's own scripts cannot reach into the badge (they could only dispatch untrusted
+    // events).
     ui ??= createShadowHost(ctx, BADGE_TAG, deps.css, (container) => render(null, container));
     if (!ui.host.isConnected) mountUi(ui);
     const { corner, collapsed } = layout();

@@ -303,11 +303,11 @@ describe('countdown', () => {
     expect(vi.getTimerCount() - before).toBe(1);
     const teams = () => row('role:teams:/', 'active');
     expect(within(teams()).getByTestId('time-left').textContent).toBe('09:59 left');
-    act(() => {
+    void act(() => {
       vi.advanceTimersByTime(1000);
     });
     expect(within(teams()).getByTestId('time-left').textContent).toBe('09:58 left');
-    act(() => {
+    void act(() => {
       vi.advanceTimersByTime(9 * MIN + 58_000);
     });
     expect(teams()).toBeNull();
