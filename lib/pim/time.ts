@@ -42,12 +42,16 @@ export function parseTime(iso: string | null): number | null {
  * without (places that refresh once a minute) the last minute is "<1 min". Whole units are floored so the display
  * never claims more time than is left. Null when there is no end (permanent).
  */
-export function timeLeft(end: string | null, now: number, options: { seconds: boolean }): TimeLeft | null {
+export function timeLeft(
+  end: string | null,
+  now: number,
+  options: { seconds: boolean; clockBelowMs?: number },
+): TimeLeft | null {
   const endMs = parseTime(end);
   if (endMs === null) return null;
   const left = endMs - now;
   if (left <= 0) return { kind: 'ended' };
-  if (options.seconds && left < CLOCK_THRESHOLD_MS) {
+  if (options.seconds && left < (options.clockBelowMs ?? CLOCK_THRESHOLD_MS)) {
     const totalSeconds = Math.floor(left / SECOND);
     const mm = String(Math.floor(totalSeconds / 60)).padStart(2, '0');
     const ss = String(totalSeconds % 60).padStart(2, '0');

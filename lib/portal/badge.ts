@@ -55,8 +55,8 @@ export interface PortalBadge {
 
 function pageTicker(ctx: PortalContext): TickerDeps {
   return {
-    setInterval: (fn, ms) => window.setInterval(fn, ms),
-    clearInterval: (id) => window.clearInterval(id),
+    setTimeout: (fn, ms) => window.setTimeout(fn, ms),
+    clearTimeout: (id) => window.clearTimeout(id),
     isHidden: () => document.hidden,
     onVisibilityChange: (cb) => ctx.listen(document, 'visibilitychange', cb),
   };
@@ -145,7 +145,7 @@ export async function startPortalBadge(ctx: PortalContext, deps: PortalBadgeDeps
     if (ctx.isInvalid) return;
     const now = deps.now() + state.skewMs;
     const model = badgeModel({ assignments: state.assignments, portal, pref: state.pref, now, pageLoadedAt, warnMs });
-    ticker.set(model.ticking);
+    ticker.set(model.nextChangeInMs);
     if (model.items.length === 0 && busy.size === 0) {
       if (ui?.host.isConnected) ui.remove();
       notice = null;
