@@ -10,6 +10,7 @@
 import type { Assignment, Snapshot } from '../pim/model';
 import type { ActivityEntry, Settings } from '../storage';
 import { MINUTE, parseTime } from '../pim/time';
+import { badgeChangeIn } from './badge-text';
 
 /** While a request waits for approval, refresh this often so the approval shows without a manual refresh. */
 export const PENDING_REFRESH_MINUTES = 2;
@@ -170,11 +171,10 @@ export function wantedAlarms(args: {
   }
 
   if (running.length > 0) {
-    // The badge shows whole minutes of the soonest end: tick exactly when that number changes.
+    // The toolbar shows the soonest end in steps (lib/background/toolbar.ts): wake exactly when its text changes.
     const soonest = Math.min(...running.map((a) => parseTime(a.endDateTime)!));
-    const left = soonest - pimNow;
-    const nextTick = left % MINUTE === 0 ? MINUTE : left % MINUTE;
-    wanted.push({ name: 'badge', when: args.nowMs + nextTick, periodInMinutes: 1, phase: 'exact' });
+    const next = badgeChangeIn(soonest - pimNow, args.settings.warningThresholdMinutes * MINUTE);
+    wanted.push({ name: 'badge', when: args.nowMs + next, phase: 'exact' });
   }
 
   if (args.canRefresh && (running.length > 0 || pending.length > 0)) {
