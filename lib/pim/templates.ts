@@ -5,27 +5,15 @@
 // zod/mini: the popup loads this; classic zod does not tree-shake (docs/PERFORMANCE.md).
 import { z } from 'zod/mini';
 import type { MessageKey, Translate } from '../i18n';
-import { ActivationMinutes, Bundle, VALIDATION_KEYS, validationKey } from './bundles';
+import { ActivationMinutes, Bundle, LibraryId, LibraryName, VALIDATION_KEYS, validationKey } from './bundles';
 import type { AssignmentKind } from './model';
 
 /** PIM documents no limit; 500 keeps audit logs readable and matches what the portal's box accepts comfortably. */
 export const JUSTIFICATION_MAX = 500;
 
 export const Template = z.object({
-  id: z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(1, { error: validationKey('valEmpty') }),
-      z.maxLength(64, { error: validationKey('valTooLong') }),
-    ),
-  name: z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(1, { error: validationKey('valEmpty') }),
-      z.maxLength(80, { error: validationKey('valTooLong') }),
-    ),
+  id: LibraryId,
+  name: LibraryName,
   justification: z.string().check(z.maxLength(JUSTIFICATION_MAX, { error: validationKey('valTooLong') })),
   ticketSystem: z.optional(z.string().check(z.trim(), z.maxLength(100, { error: validationKey('valTooLong') }))),
   ticketNumber: z.optional(z.string().check(z.trim(), z.maxLength(100, { error: validationKey('valTooLong') }))),
