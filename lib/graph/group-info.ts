@@ -2,8 +2,9 @@
  * The optional second round trip of a refresh: for PIM groups whose cached GroupInfo is missing or older than 24 h,
  * the Entra roles the group holds ("grants Exchange Administrator"). The group's name comes only from batch 1's
  * `$expand=group`: never `GET /groups/{id}`, which needs GroupMember.Read.All / Group.Read.All (admin-consent scopes we
- * do not ask for; Graph answers 403 without them). At most one `$batch` of 20 requests per refresh; groups that do not
- * fit wait for the next refresh, so a refresh never costs more than two round trips (plus one for throttled items).
+ * do not ask for; Graph answers 403 without them). Groups the previous snapshot already had are refreshed ahead, beside
+ * the reads (lib/graph/reads.ts planAhead); the second trip, at most one `$batch` of 20, is for new groups only, so a
+ * refresh never costs more than two round trips (plus one for throttled items), and a warm one costs one.
  */
 import type { GroupInfo } from '../storage';
 import type { BatchItemResponse, BatchRequestItem, GraphClient } from './client';
@@ -20,20 +21,29 @@ export function isGroupInfoFresh(info: GroupInfo | undefined, now: Date): info i
   return age >= 0 && age < GROUP_INFO_TTL_MS;
 }
 
+/** Refresh-ahead (lib/graph/reads.ts): missing, or in the last quarter of its TTL. */
+export function isGroupInfoDueSoon(info: GroupInfo | undefined, now: Date): boolean {
+  if (!info) return true;
+  const age = now.getTime() - Date.parse(info.fetchedAt);
+  return !(age >= 0 && age < (GROUP_INFO_TTL_MS * 3) / 4);
+}
+
 export function groupRolesUrl(groupId: string): string {
   return `/roleManagement/directory/roleAssignmentScheduleInstances?$filter=principalId eq '${groupId}'&$expand=roleDefinition`;
 }
 
-/** The second-round-trip requests for the groups that need them, at most MAX_BATCH_REQUESTS. */
+/** The requests for the groups that need them (by default: not fresh), at most `limit`. */
 export function groupInfoRequests(
-  groups: ReadonlyMap<string, string | null>,
+  groups: Iterable<string>,
   cache: Readonly<Record<string, GroupInfo>>,
   now: Date,
+  limit = MAX_BATCH_REQUESTS,
+  needs: (info: GroupInfo | undefined, now: Date) => boolean = (i, n) => !isGroupInfoFresh(i, n),
 ): BatchRequestItem[] {
   const requests: BatchRequestItem[] = [];
-  for (const groupId of groups.keys()) {
-    if (isGroupInfoFresh(cache[groupId], now)) continue;
-    if (requests.length + 1 > MAX_BATCH_REQUESTS) break;
+  for (const groupId of groups) {
+    if (!needs(cache[groupId], now)) continue;
+    if (requests.length + 1 > limit) break;
     requests.push({ id: `roles-${groupId}`, method: 'GET', url: groupRolesUrl(groupId) });
   }
   return requests;
@@ -69,9 +79,10 @@ export async function refreshGroupInfo(args: {
   cache: Readonly<Record<string, GroupInfo>>;
   now: Date;
   extra?: readonly BatchRequestItem[];
+  /** Which of `groups` may be fetched in this round trip (default all); the others keep what the cache has. */
+  request?: (groupId: string) => boolean;
 }): Promise<{ groupInfo: Record<string, GroupInfo>; requests: number; extraAnswers: BatchItemResponse[] }> {
   const { groups, cache, now } = args;
-  const at = now.toISOString();
   const next: Record<string, GroupInfo> = {};
   // Keep fresh entries of groups no longer listed (an expired eligibility may come back); drop stale unused ones.
   for (const [id, info] of Object.entries(cache)) {
@@ -83,7 +94,8 @@ export async function refreshGroupInfo(args: {
     if (info && name && info.displayName !== name) next[id] = { ...info, displayName: name };
   }
 
-  const own = groupInfoRequests(groups, cache, now);
+  const asked = args.request ? [...groups.keys()].filter(args.request) : groups.keys();
+  const own = groupInfoRequests(asked, cache, now);
   const extra = (args.extra ?? []).slice(0, Math.max(0, MAX_BATCH_REQUESTS - own.length));
   const requests = [...own, ...extra];
   if (requests.length === 0) return { groupInfo: next, requests: 0, extraAnswers: [] };
@@ -100,17 +112,33 @@ export async function refreshGroupInfo(args: {
   const paged = await followBatchPages({ graph: args.graph, answers: byId, ids: own.map((r) => r.id) });
   const extraIds = new Set(extra.map((r) => r.id));
 
+  Object.assign(next, applyGroupInfoAnswers(own, byId, groups, cache, now));
+  return { groupInfo: next, requests: 1 + paged, extraAnswers: answers.filter((a) => extraIds.has(a.id)) };
+}
+
+/**
+ * The answers to group requests (`roles-<groupId>`) → new cache entries. A transient failure gives none: the old
+ * entry (if any) stays and a later refresh asks again; a permanent one (403, 404) is remembered for the TTL.
+ */
+export function applyGroupInfoAnswers(
+  requests: readonly BatchRequestItem[],
+  answers: ReadonlyMap<string, BatchItemResponse>,
+  names: ReadonlyMap<string, string | null>,
+  cache: Readonly<Record<string, GroupInfo>>,
+  now: Date,
+): Record<string, GroupInfo> {
+  const updates: Record<string, GroupInfo> = {};
   for (const request of requests) {
     if (!request.id.startsWith('roles-')) continue;
     const groupId = request.id.slice('roles-'.length);
     const old = cache[groupId];
-    const roles = rolesOutcome(byId.get(request.id));
-    if (roles.kind === 'transient') continue; // keep the old entry (if any) as it is; retried next refresh
-    next[groupId] = {
-      displayName: groups.get(groupId) ?? old?.displayName ?? null,
+    const roles = rolesOutcome(answers.get(request.id));
+    if (roles.kind === 'transient') continue;
+    updates[groupId] = {
+      displayName: names.get(groupId) ?? old?.displayName ?? null,
       grants: roles.kind === 'ok' ? roles.value : (old?.grants ?? []),
-      fetchedAt: at,
+      fetchedAt: now.toISOString(),
     };
   }
-  return { groupInfo: next, requests: 1 + paged, extraAnswers: answers.filter((a) => extraIds.has(a.id)) };
+  return updates;
 }

@@ -1,8 +1,9 @@
 /**
  * Activation policies ("role settings") per eligibility, cached in storage (policiesItem). One policy request per role
  * definition (scope '/', as graph-pim.md §3 documents) and per group + access id, batched ≤ 20 per `$batch`. A refresh
- * puts the uncached ones in its second round trip next to the group details (lib/graph/reads.ts), so a warm refresh
- * stays one request; commands fetch what is still missing just before they need it (fetchPolicies).
+ * reads the known eligibilities' missing or soon-stale ones beside its reads (refresh-ahead, isPolicyDueSoon), and only
+ * new eligibilities' in its second round trip next to the group details (lib/graph/reads.ts), so a warm refresh stays
+ * one round trip at any size; commands fetch what is still missing just before they need it (fetchPolicies).
  *
  * A 403 (plain eligible users often may not read policies) is not fatal: the entry becomes `policy: null` for an hour
  * and the form asks for a justification; PIM's own answer then says what else is missing.
@@ -26,6 +27,17 @@ export function isPolicyFresh(entry: PolicyEntry | undefined, now: Date): entry 
 }
 
 /**
+ * Refresh-ahead (lib/graph/reads.ts): an entry in the last quarter of its TTL, or missing, is read again beside a
+ * refresh's reads, so a known eligibility's policy never expires onto a refresh's critical path.
+ */
+export function isPolicyDueSoon(entry: PolicyEntry | undefined, now: Date): boolean {
+  if (!entry) return true;
+  const age = now.getTime() - Date.parse(entry.fetchedAt);
+  const ttl = entry.policy === null ? POLICY_FAILED_TTL_MS : POLICY_TTL_MS;
+  return !(age >= 0 && age < (ttl * 3) / 4);
+}
+
+/**
  * The requests for eligibilities without a fresh entry, one per distinct URL; `keysById` says whom each answer is for.
  */
 export interface PolicyPlan {
@@ -38,10 +50,18 @@ export function planPolicyRequests(
   cache: Readonly<Record<string, PolicyEntry>>,
   now: Date,
   limit = Number.POSITIVE_INFINITY,
+  /** Which entries to read: by default those not fresh; refresh-ahead passes isPolicyDueSoon. */
+  needs: (entry: PolicyEntry | undefined, now: Date) => boolean = (e, n) => !isPolicyFresh(e, n),
 ): PolicyPlan {
   const byUrl = new Map<string, string[]>();
-  for (const a of assignments) {
-    if (a.state !== 'eligible' || isPolicyFresh(cache[a.key], now)) continue;
+  // Missing entries first, then the oldest: what a limited plan leaves out is what can wait the longest.
+  const age = (a: Assignment) => {
+    const e = cache[a.key];
+    return e ? now.getTime() - Date.parse(e.fetchedAt) : Number.POSITIVE_INFINITY;
+  };
+  const wanted = assignments.filter((a) => a.state === 'eligible' && needs(cache[a.key], now));
+  wanted.sort((a, b) => age(b) - age(a));
+  for (const a of wanted) {
     const url = policyUrlFor(a);
     const keys = byUrl.get(url) ?? [];
     if (!keys.includes(a.key)) keys.push(a.key);

@@ -1,7 +1,9 @@
 /**
- * Refreshing the user's PIM state: one `$batch` of six reads (reference §5 "Batch 1"), and at most one more for group
- * details not yet cached (lib/graph/group-info.ts). Warm: 1 round trip; cold: 2; plus one per further page of any
- * list that Graph pages (`@odata.nextLink`, lib/graph/paging.ts).
+ * Refreshing the user's PIM state: one `$batch` of six reads (reference §5 "Batch 1"), beside it (same round trip) up
+ * to AHEAD_BATCHES `$batch`es of group details and activation policies the previous snapshot says are missing or soon
+ * stale (refresh-ahead), and at most one more after it for targets new since then (lib/graph/group-info.ts). Warm: 1
+ * round trip at any size; cold: 2; plus one per further page of any list that Graph pages (`@odata.nextLink`,
+ * lib/graph/paging.ts).
  *
  * Per-section degradation: an item that fails (403 unconsented scope, 429 after its one retry, 5xx, unreadable body)
  * keeps that section's previous assignments and sets `sections[id].error`; the other sections update. When the batch
@@ -17,12 +19,12 @@ import type { z } from 'zod';
 import type { GroupInfo, PolicyEntry } from '../storage';
 import type { Assignment, SectionError, SectionId, Snapshot } from '../pim/model';
 import { mergeSnapshot, type SectionResult } from '../pim/snapshot';
-import type { BatchItemResponse, BatchRequestItem, GraphClient } from './client';
+import { MAX_BATCH_REQUESTS, type BatchItemResponse, type BatchRequestItem, type GraphClient } from './client';
 import { t } from '../i18n';
-import { parseGraphError } from './errors';
+import { GraphRequestError, parseGraphError } from './errors';
 import { followBatchPages } from './paging';
-import { refreshGroupInfo } from './group-info';
-import { applyPolicyAnswers, planPolicyRequests } from './policies';
+import { applyGroupInfoAnswers, groupInfoRequests, isGroupInfoDueSoon, refreshGroupInfo } from './group-info';
+import { applyPolicyAnswers, isPolicyDueSoon, planPolicyRequests } from './policies';
 import {
   groupActiveToAssignment,
   groupEligibleToAssignment,
@@ -135,12 +137,57 @@ const DEFAULT_ITEM_RETRY_SECONDS = 1;
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const is2xx = (s: number) => s >= 200 && s < 300;
 
+/** Refresh-ahead: at most this many `$batch` requests of slow-changing data beside the reads (one round trip). */
+export const AHEAD_BATCHES = 3;
+
+/**
+ * What the previous snapshot says will be needed: group details and activation policies that are missing or in the
+ * last quarter of their TTL, oldest first, at most AHEAD_BATCHES × 20. Sent beside the reads, they keep what is known
+ * from ever expiring onto a refresh's critical path; only targets new since the previous snapshot take a second trip.
+ */
+function planAhead(
+  previous: Snapshot,
+  groupInfo: Readonly<Record<string, GroupInfo>>,
+  policies: Readonly<Record<string, PolicyEntry>> | undefined,
+  now: Date,
+) {
+  const limit = AHEAD_BATCHES * MAX_BATCH_REQUESTS;
+  const groupIds = [...new Set(previous.assignments.filter((a) => a.kind === 'group').map((a) => a.targetId))];
+  const groups = groupInfoRequests(groupIds, groupInfo, now, limit, isGroupInfoDueSoon);
+  const policy = policies
+    ? planPolicyRequests(previous.assignments, policies, now, limit - groups.length, isPolicyDueSoon)
+    : null;
+  const requests = [...groups, ...(policy?.requests ?? [])];
+  return { groups, policy, requests };
+}
+
+/** The ahead requests in parallel `$batch` calls; a batch that fails as a whole is skipped (asked again next time). */
+async function sendAhead(graph: GraphClient, requests: readonly BatchRequestItem[]): Promise<BatchItemResponse[]> {
+  const chunks: BatchRequestItem[][] = [];
+  for (let i = 0; i < requests.length; i += MAX_BATCH_REQUESTS) chunks.push(requests.slice(i, i + MAX_BATCH_REQUESTS));
+  const answers = await Promise.all(
+    chunks.map((chunk) =>
+      graph.batch(chunk).catch((error: unknown) => {
+        if (!(error instanceof GraphRequestError)) throw error;
+        console.warn(`PIM Companion: refresh-ahead reads failed (${error.message}); asked again next refresh.`);
+        return [] as BatchItemResponse[];
+      }),
+    ),
+  );
+  return answers.flat();
+}
+
 export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult> {
   const { graph, principalId, now } = deps;
   const previous = deps.previous?.principalId === principalId ? deps.previous : null;
 
+  const ahead = previous ? planAhead(previous, deps.groupInfo, deps.policies, now) : null;
   const items = new Map<string, BatchItemResponse>();
-  for (const item of await graph.batch(READ_BATCH)) items.set(item.id, item);
+  const [read, aheadAnswers] = await Promise.all([
+    graph.batch(READ_BATCH),
+    ahead && ahead.requests.length > 0 ? sendAhead(graph, ahead.requests) : Promise.resolve([]),
+  ]);
+  for (const item of read) items.set(item.id, item);
   let requests = 1;
   requests += await retryThrottled(deps, items);
   requests += await followBatchPages({ graph, answers: items });
@@ -165,8 +212,25 @@ export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult>
     ...Object.values(results).flatMap((r) => (r.ok ? r.assignments : [])),
     ...(previous?.assignments ?? []).filter((a) => !results[a.kind === 'role' ? 'roleEligible' : 'groupEligible']?.ok),
   ].filter((a) => a.state === 'eligible');
-  const policyPlan = deps.policies ? planPolicyRequests(eligible, deps.policies, now) : null;
-  const info = await refreshGroupInfo({ graph, groups, cache: deps.groupInfo, now, extra: policyPlan?.requests });
+  // The ahead answers update the caches first; the second trip is only for targets the previous snapshot did not have.
+  const aheadById = new Map(aheadAnswers.map((a) => [a.id, a]));
+  const groupCache = ahead
+    ? { ...deps.groupInfo, ...applyGroupInfoAnswers(ahead.groups, aheadById, groups, deps.groupInfo, now) }
+    : deps.groupInfo;
+  const aheadPolicies = ahead?.policy ? applyPolicyAnswers(ahead.policy, aheadAnswers, now) : {};
+  const policyCache = deps.policies ? { ...deps.policies, ...aheadPolicies } : null;
+  const known = new Set(previous?.assignments.filter((a) => a.state === 'eligible').map((a) => a.key) ?? []);
+  const knownGroups = new Set(previous?.assignments.filter((a) => a.kind === 'group').map((a) => a.targetId) ?? []);
+  const isNew = (a: Assignment) => !previous || !known.has(a.key);
+  const policyPlan = policyCache ? planPolicyRequests(eligible.filter(isNew), policyCache, now) : null;
+  const info = await refreshGroupInfo({
+    graph,
+    groups,
+    cache: groupCache,
+    now,
+    extra: policyPlan?.requests,
+    request: (groupId) => !previous || !knownGroups.has(groupId),
+  });
   requests += info.requests;
 
   for (const result of Object.values(results)) {
@@ -177,7 +241,9 @@ export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult>
   const merged = mergeSnapshot({ previous, principalId, now, results, unnamed });
   const withInfo = merged.assignments.map((a) => withGroupInfo(a, info.groupInfo));
   const snapshot = { ...merged, assignments: withViaGroupNames(withInfo, principalId, info.groupInfo) };
-  const policyUpdates = policyPlan ? applyPolicyAnswers(policyPlan, info.extraAnswers, now) : undefined;
+  const policyUpdates = policyPlan
+    ? { ...aheadPolicies, ...applyPolicyAnswers(policyPlan, info.extraAnswers, now) }
+    : undefined;
   return { snapshot, groupInfo: info.groupInfo, requests, ...(policyUpdates ? { policyUpdates } : {}) };
 }
 

@@ -502,3 +502,77 @@ describe('refreshSnapshot', () => {
     expect(Object.keys(groupInfo)).toHaveLength(20);
   });
 });
+
+describe('refresh-ahead: slow-changing data never on a warm refresh’s critical path', () => {
+  const policyEntry = (at: Date) => ({ policy: null, fetchedAt: at.toISOString(), error: 'HTTP 404' });
+
+  /** A refresh with a policy cache, through a fetch that notes how many requests were in the air at once. */
+  async function refresh(opts: {
+    previous: Snapshot | null;
+    policies: Record<string, ReturnType<typeof policyEntry>>;
+  }) {
+    const { fetch, calls } = fakeFetch(tenant());
+    let inFlight = 0;
+    let most = 0;
+    const overlapping: typeof fetch = async (input, init) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      // A network's latency: a request sent while another waits is in the air with it.
+      await new Promise((r) => setTimeout(r, 0));
+      try {
+        return await fetch(input, init);
+      } finally {
+        inFlight -= 1;
+      }
+    };
+    const graph = createGraphClient({ getToken: async () => 'tok', graphBase: GRAPH, fetch: overlapping });
+    const r = await refreshSnapshot({
+      graph,
+      principalId: P.ME,
+      previous: opts.previous,
+      groupInfo: warmGroupInfo(),
+      policies: opts.policies,
+      now: NOW,
+      sleep: async () => undefined,
+    });
+    return { ...r, calls, most };
+  }
+
+  it('reads the known eligibilities’ missing policies beside the reads: one round trip', async () => {
+    const cold = await refresh({ previous: null, policies: {} });
+    const eligibleKeys = cold.snapshot.assignments.filter((a) => a.state === 'eligible').map((a) => a.key);
+    expect(eligibleKeys.length).toBeGreaterThan(0);
+
+    const warm = await refresh({ previous: cold.snapshot, policies: {} });
+    expect(warm.requests).toBe(1);
+    expect(batches(warm.calls)).toHaveLength(2);
+    expect(warm.most).toBe(2);
+    expect(Object.keys(warm.policyUpdates ?? {}).sort()).toEqual([...eligibleKeys].sort());
+  });
+
+  it('refreshes entries in the last quarter of their TTL ahead of time, and leaves younger ones alone', async () => {
+    const cold = await refresh({ previous: null, policies: {} });
+    const keys = cold.snapshot.assignments.filter((a) => a.state === 'eligible').map((a) => a.key);
+    const young = Object.fromEntries(keys.map((k) => [k, policyEntry(new Date(NOW.getTime() - 10 * 60_000))]));
+    const quiet = await refresh({ previous: cold.snapshot, policies: young });
+    expect(batches(quiet.calls)).toHaveLength(1);
+    // A failed read lives an hour: at 50 minutes it is due, so it is asked again beside the reads.
+    const old = Object.fromEntries(keys.map((k) => [k, policyEntry(new Date(NOW.getTime() - 50 * 60_000))]));
+    const ahead = await refresh({ previous: cold.snapshot, policies: old });
+    expect(ahead.requests).toBe(1);
+    expect(batches(ahead.calls)).toHaveLength(2);
+    expect(Object.keys(ahead.policyUpdates ?? {})).toHaveLength(keys.length);
+  });
+
+  it('an eligibility new since the last snapshot still gets its policy in the same refresh (a second trip)', async () => {
+    const cold = await refresh({ previous: null, policies: {} });
+    const dropped = cold.snapshot.assignments.find((a) => a.state === 'eligible')!;
+    const previous = { ...cold.snapshot, assignments: cold.snapshot.assignments.filter((a) => a !== dropped) };
+    const known = Object.fromEntries(
+      previous.assignments.filter((a) => a.state === 'eligible').map((a) => [a.key, policyEntry(NOW)]),
+    );
+    const r = await refresh({ previous, policies: known });
+    expect(r.requests).toBe(2);
+    expect(Object.keys(r.policyUpdates ?? {})).toEqual([dropped.key]);
+  });
+});
