@@ -37,6 +37,7 @@ import {
   type Env,
   type InternalResult,
 } from './activation';
+import type { Reconciler } from './reconcile';
 
 /**
  * The commands run for the user's click in an extension-owned surface other than the popup (a notification's buttons).
@@ -74,7 +75,7 @@ export interface Commands {
   /** For the scheduler's notification buttons, and the badge's Deactivate (lib/background/portal-commands.ts). */
   portal: PortalCommands;
   /** Resolves writes an earlier worker left unanswered (lib/background/reconcile.ts); run at every worker start. */
-  reconcile(): Promise<unknown>;
+  reconcile(): ReturnType<Reconciler['run']>;
 }
 
 /** Eligibility extensions are offered when the eligibility ends within this (reference §1.4 selfExtend). */
