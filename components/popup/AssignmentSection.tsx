@@ -54,11 +54,29 @@ interface RowChunkProps {
   onToggleFavourite(key: string): void;
 }
 
+/**
+ * The same assignment as far as its row can tell: every field equal (arrays item by item). A refresh stores a new
+ * snapshot whose objects are all new; comparing by content lets the rows that did not change skip rendering.
+ */
+function sameAssignment(a: Assignment, b: Assignment): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a) as (keyof Assignment)[];
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => {
+    const x = a[k];
+    const y = b[k];
+    if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((v, i) => v === y[i]);
+    return x === y;
+  });
+}
+
 const sameRows = (a: readonly ChunkRow[], b: readonly ChunkRow[]) =>
   a.length === b.length &&
   a.every(
     (r, i) =>
-      r.assignment === b[i]!.assignment && r.favourite === b[i]!.favourite && r.eligibleEnd === b[i]!.eligibleEnd,
+      sameAssignment(r.assignment, b[i]!.assignment) &&
+      r.favourite === b[i]!.favourite &&
+      r.eligibleEnd === b[i]!.eligibleEnd,
   );
 
 /**

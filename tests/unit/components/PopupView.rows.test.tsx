@@ -355,6 +355,48 @@ describe('long lists', () => {
     expect(keys('eligible').at(-1)).toBe('role:r99:/');
   });
 
+  it('a refresh that changed one row renders that row’s chunk again, not the whole list', () => {
+    vi.useFakeTimers({ now: NOW });
+    const list = many(100);
+    const { rerender, onToggleFavourite } = setup({ clock: Date.now, snapshot: snapshot(list) });
+    for (let i = 0; i < 5; i++)
+      void act(() => {
+        vi.advanceTimersToNextTimer();
+      });
+    expect(keys('eligible')).toHaveLength(100);
+    // What a refresh stores: every object new, one name changed.
+    const fresh = structuredClone(list);
+    fresh[42] = { ...fresh[42]!, displayName: 'Role 042 (renamed)' };
+    let rendered = 0;
+    const previous = options.diffed;
+    options.diffed = (vnode) => {
+      if (vnode.type === AssignmentRow) rendered += 1;
+      previous?.(vnode);
+    };
+    try {
+      rerender(
+        <PopupView
+          connection={CONNECTION}
+          auth={SIGNED_IN}
+          snapshot={snapshot(fresh)}
+          refresh={IDLE}
+          favourites={[]}
+          format={FORMAT}
+          clock={Date.now}
+          onRefresh={vi.fn()}
+          onSignIn={vi.fn()}
+          onSignOut={vi.fn()}
+          onOpenSettings={vi.fn()}
+          onToggleFavourite={onToggleFavourite}
+        />,
+      );
+    } finally {
+      options.diffed = previous;
+    }
+    expect(rendered).toBe(CHUNK_ROWS);
+    expect(row('role:r42:/').textContent).toContain('Role 042 (renamed)');
+  });
+
   it("the countdown's tick renders the active rows again, not the eligible ones", () => {
     vi.useFakeTimers({ now: NOW + 30_000 });
     setup({ clock: Date.now, snapshot: snapshot([activeOne, ...many(100)]) });
