@@ -11,7 +11,9 @@ import { canDeactivate } from '../../lib/pim/deactivate';
 import type { Assignment } from '../../lib/pim/model';
 import { endsInFuture, formatMoment, parseTime, type TimeFormat } from '../../lib/pim/time';
 import type { AuthState, Connection, RefreshState } from '../../lib/storage';
+import { waitingApprovals, type ApprovalsState } from '../../lib/pim/approvals';
 import { ActivationLayer } from './ActivationLayer';
+import { ApprovalsSection, type ApprovalsSectionProps } from './ApprovalsSection';
 import type { ActivationProps } from './activationContext';
 import { AssignmentSection } from './AssignmentSection';
 import { Header } from './Header';
@@ -40,6 +42,8 @@ export interface PopupViewProps {
   onToggleFavourite(key: string): void;
   /** Templates, bundles, policies and the commands; without it the list is read-only. */
   activation?: ActivationProps;
+  /** Requests waiting for this user's approval (issue 15) and the decision command; the section shows only when any wait. */
+  approvals?: { state: ApprovalsState | null; onDecide: ApprovalsSectionProps['onDecide'] };
 }
 
 /** Something on screen changes with the clock: a countdown, or a Deactivate button waiting for PIM's 5 minutes. */
@@ -147,6 +151,17 @@ export function PopupView(props: PopupViewProps) {
               {note.text}
             </Notice>
           ))}
+        {auth.status === 'signed-in' && props.approvals && (
+          <ApprovalsSection
+            approvals={waitingApprovals(props.approvals.state, auth.account?.oid, now)}
+            error={
+              props.approvals.state?.principalId === auth.account?.oid ? (props.approvals.state?.error ?? null) : null
+            }
+            now={now}
+            format={format}
+            onDecide={props.approvals.onDecide}
+          />
+        )}
         {state === 'empty' && (
           <Notice
             id="empty"

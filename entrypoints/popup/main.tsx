@@ -13,7 +13,9 @@ import { isStale } from '../../lib/pim/time';
 import { portalById } from '../../lib/pim/portals';
 import { t } from '../../lib/i18n';
 import type { IntentView } from '../../components/popup/IntentBanner';
+import type { ApprovalsState } from '../../lib/pim/approvals';
 import {
+  approvalsItem,
   authStateItem,
   favouritesItem,
   policiesItem,
@@ -30,13 +32,15 @@ import {
   effectiveTemplatesItem as templatesItem,
 } from '../../lib/managed';
 
-type Data = Pick<PopupViewProps, 'connection' | 'auth' | 'snapshot' | 'refresh' | 'favourites'>;
+type Data = Pick<PopupViewProps, 'connection' | 'auth' | 'snapshot' | 'refresh' | 'favourites'> & {
+  approvals: ApprovalsState | null;
+};
 type Stored = Pick<NonNullable<PopupViewProps['activation']>, 'templates' | 'bundles' | 'remembered' | 'policies'>;
 
 const root = document.getElementById('app')!;
 const format = { locale: browser.i18n.getUILanguage() };
 
-const [connection, auth, snapshot, refresh, favourites, templates, bundles, remembered, policies, asked] =
+const [connection, auth, snapshot, refresh, favourites, templates, bundles, remembered, policies, asked, approvals] =
   await Promise.all([
     connectionItem.get(),
     authStateItem.get(),
@@ -48,8 +52,9 @@ const [connection, auth, snapshot, refresh, favourites, templates, bundles, reme
     rememberedItem.get(),
     policiesItem.get(),
     portalIntentItem.get(),
+    approvalsItem.get(),
   ]);
-let data: Data = { connection, auth, snapshot, refresh, favourites };
+let data: Data = { connection, auth, snapshot, refresh, favourites, approvals };
 let stored: Stored = { templates, bundles, remembered, policies };
 
 /** A command the background never answered (MessagingError carries a sentence) still shows up, with Retry. */
@@ -79,7 +84,10 @@ function intentView(i: PortalIntent | null): IntentView | null {
 }
 let intent = intentView(asked);
 
-const props: Omit<PopupViewProps, keyof Data | 'format' | 'activation'> = {
+const onDecide = (ids: string[], decision: 'Approve' | 'Deny', justification: string | null) =>
+  results(sendMessage('pim.decide', { ids, decision, justification }));
+
+const props: Omit<PopupViewProps, keyof Data | 'format' | 'activation' | 'approvals'> = {
   onRefresh: () => void requestRefresh(true),
   onSignIn: () => void browser.tabs.create({ url: browser.runtime.getURL('/signin.html') }),
   onSignOut: () => void sendMessage('auth.signOut', {}).catch(showFailure),
@@ -96,8 +104,15 @@ function update(patch: Partial<Data>, storedPatch: Partial<Stored> = {}): void {
   data = { ...data, ...patch };
   stored = { ...stored, ...storedPatch };
   // Top-level render is synchronous, so the marks below are taken once the DOM holds the list.
+  const { approvals: approvalState, ...view } = data;
   render(
-    <PopupView {...data} {...props} format={format} activation={{ ...stored, actions, openFormFor, intent }} />,
+    <PopupView
+      {...view}
+      {...props}
+      format={format}
+      activation={{ ...stored, actions, openFormFor, intent }}
+      approvals={{ state: approvalState, onDecide }}
+    />,
     root,
   );
 }
@@ -111,6 +126,9 @@ snapshotItem.watch((next) => {
 });
 authStateItem.watch((next) => update({ auth: next }));
 refreshStateItem.watch((next) => update({ refresh: next }));
+approvalsItem.watch((next) => update({ approvals: next }));
+// Written once per refresh: a write that landed between the first read and this watch would otherwise be missed.
+void approvalsItem.get().then((next) => update({ approvals: next }));
 connectionItem.watch((next) => update({ connection: next }));
 favouritesItem.watch((next) => update({ favourites: next }));
 templatesItem.watch((next) => update({}, { templates: next }));

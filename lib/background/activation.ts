@@ -24,7 +24,16 @@ import {
   type GraphRequest,
 } from '../pim/requests';
 import type { Template } from '../pim/templates';
-import type { Account, ActivityEntry, AuthState, Connection, PolicyEntry, Remembered, ValidatedItem } from '../storage';
+import type {
+  Account,
+  ActivityEntry,
+  AuthState,
+  JournalEntry,
+  Connection,
+  PolicyEntry,
+  Remembered,
+  ValidatedItem,
+} from '../storage';
 import type { Bundle } from '../pim/bundles';
 import { resolveActivation } from './activation-input';
 import { formatMinutes } from '../pim/duration';
@@ -123,7 +132,7 @@ const claimsOf = (need: StepUpNeed) =>
 /** A privileged write for `send`: which key and action it is (journal, activity), the request, an optional step-up token. */
 export interface Write {
   key: string;
-  action: ActivityEntry['action'];
+  action: JournalEntry['action'];
   request: GraphRequest;
   token?: string;
 }

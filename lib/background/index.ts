@@ -5,6 +5,8 @@
 import { browser } from 'wxt/browser';
 import { onMessages } from '../messaging';
 import {
+  activityItem,
+  approvalsItem,
   authStateItem,
   groupInfoItem,
   portalLayoutItem,
@@ -30,6 +32,8 @@ import { createBackgroundCommands } from './command-wiring';
 import { createPortalCommandHandlers } from './portal-commands';
 import { startScheduler } from './alarms';
 import { checkConnection } from './check-connection';
+import { createActivityLog } from './activity';
+import { createApprovals } from './approvals';
 
 export function startBackground(): void {
   // First, before anything reads or writes: extension storage is for extension pages only. By default Chromium lets
@@ -49,6 +53,15 @@ export function startBackground(): void {
   const clock = createServerClock();
   const graphFor = createGraphFactory({ getToken: (o) => tokens.getToken(o), clock });
   const policies = createPolicyStore(policiesItem);
+  const pimNow = () => new Date(Date.now() + clock.skewMs());
+  const activity = createActivityLog({ item: activityItem, now: pimNow, newId: () => crypto.randomUUID() });
+  const approvals = createApprovals({
+    now: pimNow,
+    items: { approvals: approvalsItem, authState: authStateItem, connection: effectiveConnectionItem },
+    graphFor,
+    activity,
+    refresh: () => refreshAfterWrite(),
+  });
   const refresher = createRefresher({
     now: () => new Date(Date.now() + clock.skewMs()),
     items: {
@@ -59,15 +72,22 @@ export function startBackground(): void {
       refreshState: refreshStateItem,
     },
     fetch: async ({ connection, account, previous, groupInfo, now }) => {
+      const graph = graphFor(connection);
       const result = await refreshSnapshot({
-        graph: graphFor(connection),
+        graph,
         principalId: account.oid,
         previous,
         groupInfo,
         now,
         policies: await policies.get(),
+        // Requests waiting for this user's approval ride in the same $batch (lib/background/approvals.ts).
+        extraReads: await approvals.reads(account.oid, now),
       });
       await policies.merge(result.policyUpdates ?? {}, now);
+      // The user's own roles never wait on (or fail with) the approver side.
+      await approvals
+        .settle({ graph, principalId: account.oid, answers: result.extraAnswers, now })
+        .catch((e: unknown) => console.warn(`PIM Companion: storing approvals failed (${String(e)}).`));
       return { snapshot: { ...result.snapshot, clockSkewMs: clock.skewMs() }, groupInfo: result.groupInfo };
     },
     describe: (e) => (e instanceof SignInRequiredError ? null : describeRefreshError(e)),
@@ -86,6 +106,7 @@ export function startBackground(): void {
     now: () => new Date(Date.now() + clock.skewMs()),
     policies,
     refresh: refreshAfterWrite,
+    activity,
   });
   // Expiry warnings, approval notices, the toolbar badge and refresh retries. Started synchronously: an alarm or a
   // notification click that wakes the worker is delivered only to listeners added during its first run.
@@ -110,6 +131,7 @@ export function startBackground(): void {
     item.watch(() => void portalTabs.push());
   onMessages('background', {
     ...commands.handlers,
+    ...approvals.handlers,
     ...portalTabs.handlers,
     'portals.reload': async () => ({ reloaded: await portalTabs.reload() }),
     ...createPortalCommandHandlers({
@@ -136,7 +158,12 @@ export function startBackground(): void {
     },
     'auth.signOut': async () => {
       await tokens.signOut();
-      await Promise.all([snapshotItem.remove(), groupInfoItem.remove(), refreshStateItem.remove()]);
+      await Promise.all([
+        snapshotItem.remove(),
+        groupInfoItem.remove(),
+        refreshStateItem.remove(),
+        approvalsItem.remove(),
+      ]);
       return { ok: true as const };
     },
   });

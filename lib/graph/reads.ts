@@ -120,6 +120,11 @@ export interface RefreshDeps {
    * round trip with the group details (what does not fit waits for the next refresh or the next command).
    */
   policies?: Readonly<Record<string, PolicyEntry>>;
+  /**
+   * More reads that ride in the same first `$batch` (the approver lists, lib/graph/approvals.ts), paged like the rest;
+   * their answers come back in `extraAnswers` for the caller to read.
+   */
+  extraReads?: readonly BatchRequestItem[];
 }
 
 export interface RefreshResult {
@@ -129,6 +134,8 @@ export interface RefreshResult {
   requests: number;
   /** New policy entries by eligibility key (only with `policies` given): merge them into the cache (mergePolicies). */
   policyUpdates?: Record<string, PolicyEntry>;
+  /** The answers to `extraReads`, by id (every page in the body). */
+  extraAnswers: Map<string, BatchItemResponse>;
 }
 
 const DEFAULT_ITEM_RETRY_SECONDS = 1;
@@ -140,7 +147,7 @@ export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult>
   const previous = deps.previous?.principalId === principalId ? deps.previous : null;
 
   const items = new Map<string, BatchItemResponse>();
-  for (const item of await graph.batch(READ_BATCH)) items.set(item.id, item);
+  for (const item of await graph.batch([...READ_BATCH, ...(deps.extraReads ?? [])])) items.set(item.id, item);
   let requests = 1;
   requests += await retryThrottled(deps, items);
   requests += await followBatchPages({ graph, answers: items });
@@ -178,7 +185,10 @@ export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult>
   const withInfo = merged.assignments.map((a) => withGroupInfo(a, info.groupInfo));
   const snapshot = { ...merged, assignments: withViaGroupNames(withInfo, principalId, info.groupInfo) };
   const policyUpdates = policyPlan ? applyPolicyAnswers(policyPlan, info.extraAnswers, now) : undefined;
-  return { snapshot, groupInfo: info.groupInfo, requests, ...(policyUpdates ? { policyUpdates } : {}) };
+  const extraAnswers = new Map(
+    (deps.extraReads ?? []).flatMap((r) => (items.has(r.id) ? [[r.id, items.get(r.id)!] as const] : [])),
+  );
+  return { snapshot, groupInfo: info.groupInfo, requests, extraAnswers, ...(policyUpdates ? { policyUpdates } : {}) };
 }
 
 function sectionOfGroup(a: Assignment): SectionId {
