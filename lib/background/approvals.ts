@@ -47,6 +47,8 @@ export interface Approvals {
     answers: ReadonlyMap<string, BatchItemResponse>;
     now: Date;
   }): Promise<void>;
+  /** Approve or deny, by request ids (the popup's buttons through `pim.decide`, an approval notice's buttons). */
+  decide(ids: readonly string[], decision: Decision, justification: string | null): Promise<CommandResult[]>;
   handlers: Required<Pick<Handlers, 'pim.decide'>>;
 }
 
@@ -154,49 +156,55 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
     return result(a.id, 'ok', text, { status: decision === 'Approve' ? 'Approved' : 'Denied', requestId: a.id });
   }
 
+  async function decide(
+    ids: readonly string[],
+    decision: Decision,
+    justification: string | null,
+  ): Promise<CommandResult[]> {
+    const [auth, connection, state] = await Promise.all([
+      items.authState.get(),
+      items.connection.get(),
+      items.approvals.get(),
+    ]);
+    const unique = [...new Set(ids)];
+    if (auth.status !== 'signed-in' || !auth.account || !connection)
+      return unique.map((id) => result(id, 'auth', t('cmdNotSignedIn')));
+    const principalId = auth.account.oid;
+    const waiting = waitingApprovals(state, principalId, deps.now().getTime());
+    const reason = (justification ?? '').trim();
+    const graph = deps.graphFor(connection);
+    let sent = 0;
+    const list = await Promise.all(
+      unique.map((id): Promise<CommandResult> => {
+        const a = waiting.find((x) => x.id === id);
+        if (!a) return Promise.resolve(result(id, 'state', t('approvalNotInList')));
+        if (!a.stepId)
+          return Promise.resolve(result(id, 'fatal', t('approvalInPortalWhy', a.detailError ?? 'no step')));
+        if (a.justificationRequired === true && !reason)
+          return Promise.resolve(
+            result(id, 'field', t('approvalJustificationMissing', a.targetName), { field: 'justification' }),
+          );
+        sent++;
+        // A second click while the first decision is on its way shares it: never two PATCHes for one request.
+        const key = `${principalId}:${id}`;
+        let run = running.get(key);
+        if (!run) {
+          run = decideOne(graph, principalId, a, decision, reason).finally(() => running.delete(key));
+          running.set(key, run);
+        }
+        return run;
+      }),
+    );
+    if (sent > 0 || list.some((r) => r.kind === 'state'))
+      await deps
+        .refresh()
+        .catch((e: unknown) => console.warn(`PIM Companion: refresh after a decision failed (${String(e)}).`));
+    return list;
+  }
+
   const handlers: Approvals['handlers'] = {
-    'pim.decide': async ({ ids, decision, justification }) => {
-      const [auth, connection, state] = await Promise.all([
-        items.authState.get(),
-        items.connection.get(),
-        items.approvals.get(),
-      ]);
-      const unique = [...new Set(ids)];
-      if (auth.status !== 'signed-in' || !auth.account || !connection)
-        return { results: unique.map((id) => result(id, 'auth', t('cmdNotSignedIn'))) };
-      const principalId = auth.account.oid;
-      const waiting = waitingApprovals(state, principalId, deps.now().getTime());
-      const reason = (justification ?? '').trim();
-      const graph = deps.graphFor(connection);
-      let sent = 0;
-      const list = await Promise.all(
-        unique.map((id): Promise<CommandResult> => {
-          const a = waiting.find((x) => x.id === id);
-          if (!a) return Promise.resolve(result(id, 'state', t('approvalNotInList')));
-          if (!a.stepId)
-            return Promise.resolve(result(id, 'fatal', t('approvalInPortalWhy', a.detailError ?? 'no step')));
-          if (a.justificationRequired === true && !reason)
-            return Promise.resolve(
-              result(id, 'field', t('approvalJustificationMissing', a.targetName), { field: 'justification' }),
-            );
-          sent++;
-          // A second click while the first decision is on its way shares it: never two PATCHes for one request.
-          const key = `${principalId}:${id}`;
-          let run = running.get(key);
-          if (!run) {
-            run = decideOne(graph, principalId, a, decision, reason).finally(() => running.delete(key));
-            running.set(key, run);
-          }
-          return run;
-        }),
-      );
-      if (sent > 0 || list.some((r) => r.kind === 'state'))
-        await deps
-          .refresh()
-          .catch((e: unknown) => console.warn(`PIM Companion: refresh after a decision failed (${String(e)}).`));
-      return { results: list };
-    },
+    'pim.decide': async ({ ids, decision, justification }) => ({ results: await decide(ids, decision, justification) }),
   };
 
-  return { reads, settle, handlers };
+  return { reads, settle, decide, handlers };
 }

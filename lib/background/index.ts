@@ -110,7 +110,11 @@ export function startBackground(): void {
   });
   // Expiry warnings, approval notices, the toolbar badge and refresh retries. Started synchronously: an alarm or a
   // notification click that wakes the worker is delivered only to listeners added during its first run.
-  const scheduler = startScheduler({ refresh: (o) => refresher.refresh(o), commands: commands.portal });
+  const scheduler = startScheduler({
+    refresh: (o) => refresher.refresh(o),
+    commands: commands.portal,
+    decide: (ids, decision, justification) => approvals.decide(ids, decision, justification),
+  });
   const ownSnapshotNow = async () => ownSnapshot(...(await Promise.all([snapshotItem.get(), authStateItem.get()])));
   const sharePointHosts = async () => {
     const [auth, policy] = await Promise.all([authStateItem.get(), managed.get()]);

@@ -4,6 +4,7 @@
  * id and options for chrome.notifications. One id per assignment and kind, so a newer notice replaces an older one.
  */
 import type { Assignment, Snapshot } from '../pim/model';
+import { approvalExpiresAt, type Approval } from '../pim/approvals';
 import type { ActivityEntry, AuthState, Observed } from '../storage';
 import {
   DAY,
@@ -26,7 +27,27 @@ export type NotifyEvent =
   | { kind: 'decided'; key: string; name: string; start: string }
   | { kind: 'started'; key: string; name: string; end: string | null }
   | { kind: 'eligibility'; key: string; name: string; end: string }
+  /** A request from someone else now waits for the user's approval (issue 15). */
+  | { kind: 'approval'; approval: Approval }
   | { kind: 'signIn' };
+
+/** The notification id of a waiting approval (one per request). */
+export const approvalNoticeId = (requestId: string) => `approval:${requestId}`;
+
+/**
+ * One notification per request that waits for the user's approval, the first time it is seen: `notified` (stored, kept
+ * three days, longer than the 24-hour window) remembers it across worker and browser restarts.
+ */
+export function approvalNotices(
+  waiting: readonly Approval[],
+  notified: Readonly<Record<string, string>>,
+): { events: NotifyEvent[]; record: string[] } {
+  const fresh = waiting.filter((a) => !(approvalNoticeId(a.id) in notified));
+  return {
+    events: fresh.map((approval) => ({ kind: 'approval' as const, approval })),
+    record: fresh.map((a) => approvalNoticeId(a.id)),
+  };
+}
 
 /** A request whose start is further away than this counts as scheduled for later, not "now". */
 const LATER_MS = 5 * MINUTE;
@@ -228,6 +249,30 @@ export function notificationFor(event: NotifyEvent, env: NotificationEnv): Notif
         options: { ...base, title, message: tr('notifyEligibilityMessage', day) },
       };
     }
+    case 'approval': {
+      const a = event.approval;
+      const who = a.requester.displayName ?? a.requester.upn ?? a.requester.id;
+      const expires = approvalExpiresAt(a);
+      const reason = a.justification ?? tr('approvalNoReason');
+      return {
+        id: approvalNoticeId(a.id),
+        options: {
+          ...base,
+          title: tr('notifyApprovalTitle', who, a.targetName),
+          message:
+            expires === null
+              ? reason
+              : tr('notifyApprovalMessage', reason, formatMoment(expires - env.skewMs, env.nowMs, env.format)),
+          // Chromium only: Approve opens the popup when the role's settings want the approver's reason.
+          ...(env.buttons && a.stepId !== null
+            ? {
+                buttons: [{ title: tr('approvalApprove') }, { title: tr('approvalDeny') }],
+                requireInteraction: true,
+              }
+            : {}),
+        },
+      };
+    }
     case 'signIn':
       return {
         id: 'signin',
@@ -241,9 +286,13 @@ export function notificationFor(event: NotifyEvent, env: NotificationEnv): Notif
   }
 }
 
-/** What a click on a notification is about: a row of the popup, or signing in. */
-export function notificationTarget(id: string): { kind: 'row'; key: string } | { kind: 'signIn' } | null {
+/** What a click on a notification is about: a row of the popup, a request waiting for approval, or signing in. */
+export function notificationTarget(
+  id: string,
+): { kind: 'row'; key: string } | { kind: 'approval'; requestId: string } | { kind: 'signIn' } | null {
   if (id === 'signin') return { kind: 'signIn' };
+  const approval = /^approval:(.+)$/.exec(id);
+  if (approval) return { kind: 'approval', requestId: approval[1]! };
   const warn = /^warn:(.+):\d+(?:\.\d+)?$/.exec(id);
   if (warn) return { kind: 'row', key: warn[1]! };
   const other = /^(?:request|started|eligibility|command):(.+)$/.exec(id);

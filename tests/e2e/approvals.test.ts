@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import type { LogEntry } from '../fake-tenant/index';
 import { requestAs } from '../fake-tenant/testing';
-import { configure, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
+import { configure, launch, readStorage, signIn, stopWorker, waitForStorage, type Session } from './harness';
 import { GROUP_INT_EXCHANGE, REQUESTER, ROLE, withApprovals } from './scenarios';
 import { useStandIn } from './stand-in';
 
@@ -163,4 +163,60 @@ describe('approvals: requests waiting for the signed-in admin', () => {
     expect(later.length).toBeGreaterThan(0);
     expect(later.flatMap((e) => e.batch ?? []).filter((b) => b.url.includes("on='approver'"))).toEqual([]);
   });
+
+  it('a new request while the popup is closed: exactly one notification, none again after a worker restart; the toolbar counts them', async () => {
+    // Nothing of the admin's own is active, so the toolbar has room for the count.
+    await tenant.control.loadScenario({ ...withApprovals(), assignments: [] });
+    const first = await askFor('globalAdmin', 'Fix CA');
+    session = await launch(tenant);
+    await configure(session);
+    await signIn(session);
+    const s = session;
+    const inWorker = async <T>(source: string) => (await s.worker()).evaluate(source) as Promise<T>;
+    const approvalNotices = async () =>
+      Object.keys(await inWorker<Record<string, boolean>>('chrome.notifications.getAll()')).filter((id) =>
+        id.startsWith('approval:'),
+      );
+    await waitFor(approvalNotices, (ids) => ids.includes(`approval:${first.id}`));
+
+    const second = await askFor('group', 'Mailbox move');
+    await inWorker(`chrome.notifications.clear('approval:${first.id}')`);
+    const before = (await readStorage<{ fetchedAt: string }>(s, 'local', 'approvals')).fetchedAt;
+    // A refresh the way the periodic alarm makes it (the product's own alarm, fired now).
+    await inWorker(`chrome.alarms.create('refresh', { when: Date.now() })`);
+    await waitForStorage(s, 'local', 'approvals', `(v) => v && v.fetchedAt !== ${JSON.stringify(before)}`);
+    expect(await waitFor(approvalNotices, (ids) => ids.length > 0)).toEqual([`approval:${second.id}`]);
+    expect(await inWorker<string>('chrome.action.getBadgeText({})')).toBe('2');
+
+    // The worker dies and comes back (a message from an extension page wakes it): nothing is announced again.
+    const page = await s.open('options.html');
+    await page.evaluate(`chrome.notifications.clear('approval:${second.id}')`);
+    await page.evaluate(`chrome.action.setBadgeText({ text: '' })`);
+    await stopWorker(s);
+    await page.evaluate(
+      `chrome.runtime.sendMessage({ name: 'snapshot.refresh', payload: { force: true } }).catch(() => undefined)`,
+    );
+    // The restarted worker's first sync repaints the count: it ran.
+    await page.waitForFunction(`chrome.action.getBadgeText({}).then((t) => t === '2')`, { timeout: 30_000 });
+    const shown = Object.keys((await page.evaluate('chrome.notifications.getAll()')) as Record<string, boolean>);
+    expect(shown.filter((id) => id.startsWith('approval:'))).toEqual([]);
+    const notifier = (await page.evaluate(`chrome.storage.local.get('notifier').then((v) => v.notifier)`)) as {
+      notified: Record<string, string>;
+    };
+    expect(
+      Object.keys(notifier.notified)
+        .filter((k) => k.startsWith('approval:'))
+        .sort(),
+    ).toEqual([`approval:${first.id}`, `approval:${second.id}`].sort());
+  });
 });
+
+async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`condition not met: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
