@@ -1,6 +1,6 @@
 /**
- * Check connection: one call to each Graph endpoint PIM Companion reads (the six self-service lists, then one policy
- * read for roles and one for groups), and per delegated permission what the answers say. Meant for the admin setting
+ * Check connection: one call to each Graph endpoint PIM Companion reads (the six self-service lists and the two approver
+ * views, then one policy read for roles and one for groups), and per delegated permission what the answers say. Meant for the admin setting
  * the extension up: "not consented" comes with the admin-consent link to send to a Global Administrator.
  *
  * Classification: Graph's PIM endpoints answer a token without the permission with 403 `PermissionScopeNotGranted`
@@ -12,6 +12,7 @@ import { cloudById } from '../clouds';
 import type { BatchItemResponse, BatchRequestItem, GraphClient } from '../graph/client';
 import { GraphRequestError } from '../graph/errors';
 import { READ_BATCH } from '../graph/reads';
+import { APPROVER_READS } from '../graph/approvals';
 import { GRAPH_PERMISSIONS } from '../auth/scopes';
 import { SignInRequiredError } from '../auth/errors';
 import { t, type MessageKey } from '../i18n';
@@ -31,6 +32,9 @@ export const PROBE_SCOPES: Record<string, string> = {
   gReq: 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
   gPolicy: 'RoleManagementPolicy.Read.AzureADGroup',
   gRoles: 'RoleAssignmentSchedule.ReadWrite.Directory',
+  // The approver views (issue 15, lib/graph/approvals.ts): the same permissions as the user's own requests.
+  apRole: 'RoleAssignmentSchedule.ReadWrite.Directory',
+  apGroup: 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
 };
 
 /** What a refused read costs the user, said next to the refusal (admins without a directory reader role get these). */
@@ -38,6 +42,8 @@ const COST: Record<string, MessageKey> = {
   rPolicy: 'checkCostPolicy',
   gPolicy: 'checkCostPolicy',
   gRoles: 'checkCostGroupRoles',
+  apRole: 'checkCostApprovals',
+  apGroup: 'checkCostApprovals',
 };
 
 export interface CheckConnectionDeps {
@@ -129,21 +135,20 @@ export async function checkConnection(deps: CheckConnectionDeps): Promise<Connec
   const graph = deps.graphFor(connection);
   try {
     await deps.token();
-    const first = await graph.batch(READ_BATCH);
+    const firstReads = [...READ_BATCH, ...APPROVER_READS];
+    const first = await graph.batch(firstReads);
     const reads = new Map(first.map((item) => [item.id, item]));
-    const outcomes = new Map<string, Outcome>(READ_BATCH.map((r) => [r.id, classify(reads.get(r.id))]));
+    const outcomes = new Map<string, Outcome>();
+    const withCost = (id: string, outcome: Outcome): Outcome => {
+      const cost = COST[id];
+      return outcome.status === 'forbidden' && cost
+        ? { status: 'forbidden', detail: `${t(cost)}${outcome.detail ? ` (${outcome.detail})` : ''}` }
+        : outcome;
+    };
+    for (const r of firstReads) outcomes.set(r.id, withCost(r.id, classify(reads.get(r.id))));
     const { requests, skipped } = policyProbes(reads);
     const second = await graph.batch(requests);
-    for (const r of requests) {
-      const outcome = classify(second.find((item) => item.id === r.id));
-      const cost = COST[r.id];
-      outcomes.set(
-        r.id,
-        outcome.status === 'forbidden' && cost
-          ? { status: 'forbidden', detail: `${t(cost)}${outcome.detail ? ` (${outcome.detail})` : ''}` }
-          : outcome,
-      );
-    }
+    for (const r of requests) outcomes.set(r.id, withCost(r.id, classify(second.find((item) => item.id === r.id))));
     for (const id of skipped) outcomes.delete(id);
     return {
       kind: 'checked',

@@ -49,6 +49,21 @@ const statuses = (r: Awaited<ReturnType<typeof checkConnection>>) =>
   r.kind === 'checked' ? Object.fromEntries(r.scopes.map((s) => [s.scope, s.status])) : r.kind;
 
 describe('checkConnection', () => {
+  it('covers the approver views: a refused one says what it costs, under the permission it needs', async () => {
+    const refused = {
+      status: 403,
+      body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } },
+    };
+    const { graph } = fakeGraph({ apRole: refused });
+    const result = await run(graph);
+    expect(
+      result.kind === 'checked' && result.scopes.find((x) => x.scope === 'RoleAssignmentSchedule.ReadWrite.Directory'),
+    ).toMatchObject({
+      status: 'forbidden',
+      detail: expect.stringMatching(/requests waiting for your approval cannot be listed/),
+    });
+  });
+
   it('calls each read endpoint once, then one policy read for roles and one for groups, and what a group grants', async () => {
     const { graph, batches } = fakeGraph(
       {},
@@ -56,7 +71,7 @@ describe('checkConnection', () => {
     );
     const result = await run(graph);
     expect(batches.map((b) => b.map((r) => r.id))).toEqual([
-      ['rElig', 'rAct', 'gElig', 'gAct', 'rReq', 'gReq'],
+      ['rElig', 'rAct', 'gElig', 'gAct', 'rReq', 'gReq', 'apRole', 'apGroup'],
       ['rPolicy', 'gPolicy', 'gRoles'],
     ]);
     expect(batches[1]![2]!.url).toContain("principalId eq 'group-1'");
