@@ -7,7 +7,7 @@
 import { useState } from 'preact/hooks';
 import { plural, t } from '../../lib/i18n';
 import type { CommandResult } from '../../lib/messaging';
-import { approvalExpiresAt, approvalPortalUrl, type Approval } from '../../lib/pim/approvals';
+import { approvalExpiresAt, approvalPortalUrl, type Approval, type LeftNote } from '../../lib/pim/approvals';
 import { formatMinutes } from '../../lib/pim/duration';
 import { formatMoment, parseTime, type TimeFormat } from '../../lib/pim/time';
 import { Notice } from './Notice';
@@ -19,6 +19,8 @@ export interface ApprovalsSectionProps {
   approvals: readonly Approval[];
   /** The last approver read's failure (the list is then the last good one). */
   error: string | null;
+  /** Requests that left the list without the user's decision, said once (expired, withdrawn, decided by another). */
+  left?: readonly LeftNote[];
   now: number;
   format: TimeFormat;
   onDecide(ids: string[], decision: Decision, justification: string | null): Promise<CommandResult[]>;
@@ -26,7 +28,7 @@ export interface ApprovalsSectionProps {
 
 const JUSTIFICATION_MAX = 500;
 
-export function ApprovalsSection({ approvals, error, now, format, onDecide }: ApprovalsSectionProps) {
+export function ApprovalsSection({ approvals, error, left = [], now, format, onDecide }: ApprovalsSectionProps) {
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [results, setResults] = useState<Record<string, CommandResult>>({});
   /** Results of requests that left the list (decided, expired): shown above it until the popup closes. */
@@ -37,7 +39,8 @@ export function ApprovalsSection({ approvals, error, now, format, onDecide }: Ap
 
   const decidable = approvals.filter((a) => a.stepId !== null);
   const chosen = decidable.filter((a) => selected.has(a.id));
-  if (approvals.length === 0 && done.length === 0 && !error) return null;
+  const leftShown = left.filter((n) => !done.some((d) => d.key === n.id));
+  if (approvals.length === 0 && done.length === 0 && leftShown.length === 0 && !error) return null;
 
   async function decide(ids: string[], decision: Decision, justification: string) {
     setBusy((b) => new Set([...b, ...ids]));
@@ -79,6 +82,11 @@ export function ApprovalsSection({ approvals, error, now, format, onDecide }: Ap
           role="status"
         >
           {r.text}
+        </p>
+      ))}
+      {leftShown.map((n) => (
+        <p key={n.id} class="row-result" data-testid="approval-left" role="status">
+          {t('approvalLeft', n.requester, n.targetName)}
         </p>
       ))}
       <ul class="rows">

@@ -85,6 +85,8 @@ export function PopupView(props: PopupViewProps) {
       ? props.connection.tenant
       : (auth.account?.tenantId ?? null);
   const since = snapshot ? formatMoment(parseTime(snapshot.fetchedAt) ?? now, now, format) : '';
+  const stored = props.approvals?.state ?? null;
+  const approvalState = stored && stored.principalId === auth.account?.oid ? stored : null;
 
   return (
     <div class="popup" data-popup-state={state}>
@@ -153,10 +155,9 @@ export function PopupView(props: PopupViewProps) {
           ))}
         {auth.status === 'signed-in' && props.approvals && (
           <ApprovalsSection
-            approvals={waitingApprovals(props.approvals.state, auth.account?.oid, now)}
-            error={
-              props.approvals.state?.principalId === auth.account?.oid ? (props.approvals.state?.error ?? null) : null
-            }
+            approvals={waitingApprovals(approvalState, auth.account?.oid, now)}
+            error={approvalState?.error ?? null}
+            left={approvalState?.left ?? []}
             now={now}
             format={format}
             onDecide={props.approvals.onDecide}

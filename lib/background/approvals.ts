@@ -12,6 +12,7 @@ import { t } from '../i18n';
 import type { CommandResult, Handlers } from '../messaging';
 import {
   APPROVER_QUIET_MS,
+  leftNotes,
   shouldReadApprovers,
   waitingApprovals,
   type Approval,
@@ -89,6 +90,7 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
         error: t('approvalsReadError', read.error),
         // Refused or broken for someone with nothing waiting: no reason to ask at every refresh either.
         quietUntil: kept.length === 0 ? quiet : null,
+        left: previous?.left ?? [],
       });
       return;
     }
@@ -104,6 +106,7 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
       items: list,
       error: null,
       quietUntil: list.length === 0 ? quiet : null,
+      left: leftNotes(previous, list, now.getTime()),
     });
   }
 

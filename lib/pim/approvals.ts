@@ -53,6 +53,13 @@ export const Approval = z.object({
 });
 export type Approval = z.infer<typeof Approval>;
 
+/** A request that left the list without the user deciding it (another approver, withdrawn, expired): said once, briefly. */
+export const LeftNote = z.object({ id: z.string(), requester: z.string(), targetName: z.string(), at: z.string() });
+export type LeftNote = z.infer<typeof LeftNote>;
+
+/** How long such a note stays in the popup. */
+export const LEFT_NOTE_MS = 60 * MINUTE;
+
 export const ApprovalsState = z.object({
   /** Whose approvals these are (the signed-in account's oid); another account's list is never shown. */
   principalId: z.string(),
@@ -63,6 +70,8 @@ export const ApprovalsState = z.object({
   error: z.nullable(z.string()),
   /** Nothing waited at the last read: the approver reads are skipped until then (APPROVER_QUIET_MS). */
   quietUntil: z.nullable(z.string()),
+  /** Requests that left the list since an earlier read, not by the user's decision (LEFT_NOTE_MS). */
+  left: z._default(z.array(LeftNote), []),
 });
 export type ApprovalsState = z.infer<typeof ApprovalsState>;
 
@@ -71,6 +80,29 @@ export function shouldReadApprovers(state: ApprovalsState | null, principalId: s
   if (!state || state.principalId !== principalId || state.quietUntil === null) return true;
   const until = Date.parse(state.quietUntil);
   return Number.isNaN(until) || nowMs >= until;
+}
+
+/**
+ * The notes after a read: requests of the previous list missing from the new one (the user's own decisions were
+ * already taken off the list, so these went some other way), plus the earlier notes still young enough.
+ */
+export function leftNotes(
+  previous: Pick<ApprovalsState, 'items' | 'left'> | null,
+  items: readonly Pick<Approval, 'id'>[],
+  nowMs: number,
+): LeftNote[] {
+  const still = new Set(items.map((a) => a.id));
+  const at = new Date(nowMs).toISOString();
+  const gone = (previous?.items ?? [])
+    .filter((a) => !still.has(a.id))
+    .map((a) => ({
+      id: a.id,
+      requester: a.requester.displayName ?? a.requester.upn ?? a.requester.id,
+      targetName: a.targetName,
+      at,
+    }));
+  const kept = (previous?.left ?? []).filter((n) => !still.has(n.id) && nowMs - Date.parse(n.at) < LEFT_NOTE_MS);
+  return [...gone, ...kept.filter((n) => !gone.some((g) => g.id === n.id))];
 }
 
 /** When the approval window of a request ends (its creation plus 24 h); null when Graph sent no creation time. */

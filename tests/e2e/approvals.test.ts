@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import type { LogEntry } from '../fake-tenant/index';
-import { requestAs } from '../fake-tenant/testing';
+import { graph, requestAs, signIn as signInAs } from '../fake-tenant/testing';
 import { configure, launch, readStorage, signIn, stopWorker, waitForStorage, type Session } from './harness';
 import { GROUP_INT_EXCHANGE, REQUESTER, ROLE, withApprovals } from './scenarios';
 import { useStandIn } from './stand-in';
@@ -140,6 +140,28 @@ describe('approvals: requests waiting for the signed-in admin', () => {
     await popup.waitForFunction(() => document.querySelectorAll('[data-testid="approval"]').length === 0);
     const stored = await readStorage<{ items: unknown[] }>(session!, 'local', 'approvals');
     expect(stored.items).toEqual([]);
+  });
+
+  it('a request its requester withdraws disappears with a note, not an error', async () => {
+    await tenant.control.loadScenario(withApprovals());
+    const asked = await askFor('globalAdmin', 'Fix CA');
+    const popup = await startAsApprover();
+    await waitRow(popup, asked.id);
+    const megan = (await signInAs(tenant, { upn: REQUESTER.userPrincipalName })).access_token;
+    const cancel = await graph(
+      tenant,
+      megan,
+      'POST',
+      `/roleManagement/directory/roleAssignmentScheduleRequests/${asked.id}/cancel`,
+    );
+    expect(cancel.status).toBe(204);
+    await popup.locator('[data-testid="refresh"]').click();
+    const note = await popup.waitForSelector('[data-testid="approval-left"]');
+    expect(await note!.evaluate((e) => e.textContent)).toMatch(
+      /Megan Bowen for Global Administrator is no longer waiting for you/,
+    );
+    expect(await popup.$$('[data-testid="approval"]')).toHaveLength(0);
+    expect(await popup.$$('[data-notice="approvals-error"]')).toHaveLength(0);
   });
 
   it('a user who approves nothing: the approver reads ride in the first refresh only, then back off', async () => {

@@ -34,7 +34,7 @@ function setup(graph: GraphClient, refresh = vi.fn(async () => undefined)) {
 const empty = (id: string): [string, BatchItemResponse] => [id, { id, status: 200, headers: {}, body: { value: [] } }];
 
 async function store(items: Approval[]) {
-  await approvalsItem.set({ principalId: 'me', fetchedAt: now.toISOString(), items, error: null, quietUntil: null });
+  await approvalsItem.set({ principalId: 'me', fetchedAt: now.toISOString(), items, error: null, quietUntil: null, left: [] });
 }
 
 beforeEach(async () => {

@@ -59,7 +59,7 @@ describe('approver answers', () => {
         answer('apRole', { value: [roleRequest, { ...roleRequest, id: 'done', status: 'Provisioned' }] }),
         answer('apGroup', { value: [groupRequest] }),
       ]),
-      { principalId: 'me', fetchedAt: null, items: [known], error: null, quietUntil: null },
+      { principalId: 'me', fetchedAt: null, items: [known], error: null, quietUntil: null, left: [] },
       now,
     );
     expect(r.ok && r.items).toEqual([

@@ -3,6 +3,8 @@ import {
   APPROVAL_WINDOW_MS,
   APPROVER_QUIET_MS,
   approvalExpiresAt,
+  LEFT_NOTE_MS,
+  leftNotes,
   shouldReadApprovers,
   waitingApprovals,
   type ApprovalsState,
@@ -12,7 +14,7 @@ import { approval } from './approval-fixtures';
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 
 function state(over: Partial<ApprovalsState> = {}): ApprovalsState {
-  return { principalId: 'me', fetchedAt: null, items: [], error: null, quietUntil: null, ...over };
+  return { principalId: 'me', fetchedAt: null, items: [], error: null, quietUntil: null, left: [], ...over };
 }
 
 describe('approver reads: when to ask', () => {
@@ -41,5 +43,18 @@ describe('waiting approvals', () => {
     expect(waitingApprovals(state({ items: [fresh, old, unknown] }), 'me', NOW).map((a) => a.id)).toEqual(['a', 'c']);
     expect(waitingApprovals(state({ items: [fresh] }), 'someone-else', NOW)).toEqual([]);
     expect(waitingApprovals(null, 'me', NOW)).toEqual([]);
+  });
+});
+
+describe('requests that left the list', () => {
+  it('are noted once (not the user’s own decisions, which left the list before the read) and kept an hour', () => {
+    const a = approval({ id: 'a' });
+    const b = approval({ id: 'b', requester: { id: 'x', displayName: null, upn: 'x@contoso.com' } });
+    const notes = leftNotes({ items: [a, b], left: [] }, [a], NOW);
+    expect(notes).toEqual([
+      { id: 'b', requester: 'x@contoso.com', targetName: 'Global Administrator', at: new Date(NOW).toISOString() },
+    ]);
+    expect(leftNotes({ items: [a], left: notes }, [a], NOW + LEFT_NOTE_MS - 1)).toEqual(notes);
+    expect(leftNotes({ items: [a], left: notes }, [a], NOW + LEFT_NOTE_MS)).toEqual([]);
   });
 });
