@@ -34,7 +34,14 @@ function setup(graph: GraphClient, refresh = vi.fn(async () => undefined)) {
 const empty = (id: string): [string, BatchItemResponse] => [id, { id, status: 200, headers: {}, body: { value: [] } }];
 
 async function store(items: Approval[]) {
-  await approvalsItem.set({ principalId: 'me', fetchedAt: now.toISOString(), items, error: null, quietUntil: null, left: [] });
+  await approvalsItem.set({
+    principalId: 'me',
+    fetchedAt: now.toISOString(),
+    items,
+    error: null,
+    quietUntil: null,
+    left: [],
+  });
 }
 
 beforeEach(async () => {
