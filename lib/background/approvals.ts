@@ -55,6 +55,12 @@ export interface Approvals {
 
 type Decision = 'Approve' | 'Deny';
 
+/** A decision's result; `ifStillWaiting` replaces it when the refresh after it still lists the request. */
+interface Outcome {
+  result: CommandResult;
+  ifStillWaiting?: CommandResult;
+}
+
 function result(
   key: string,
   kind: CommandResult['kind'],
@@ -68,7 +74,7 @@ const requesterName = (a: Approval) => a.requester.displayName ?? a.requester.up
 
 export function createApprovals(deps: ApprovalsDeps): Approvals {
   const { items } = deps;
-  const running = new Map<string, Promise<CommandResult>>();
+  const running = new Map<string, Promise<Outcome>>();
 
   async function reads(principalId: string, now: Date): Promise<readonly BatchRequestItem[]> {
     return shouldReadApprovers(await items.approvals.get(), principalId, now.getTime()) ? APPROVER_READS : [];
@@ -122,7 +128,7 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
     a: Approval,
     decision: Decision,
     justification: string,
-  ): Promise<CommandResult> {
+  ): Promise<Outcome> {
     const name = a.targetName;
     const who = requesterName(a);
     const record = (outcome: string, text: string) =>
@@ -143,20 +149,33 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
     } catch (e) {
       if (!(e instanceof GraphRequestError)) throw e;
       const detail = `HTTP ${e.status}${e.code ? ` ${e.code}` : ''}`;
-      let r: CommandResult;
-      if (e.status === 409) r = result(a.id, 'state', t('approvalAlreadyDecided', who, name));
-      else if (e.status === 403) r = result(a.id, 'fatal', t('approvalNotApprover', name));
-      else if (e.status === 404 || e.status === 400) r = result(a.id, 'state', t('approvalGone', who, name));
+      let r: Outcome;
+      if (e.status === 409) r = { result: result(a.id, 'state', t('approvalAlreadyDecided', who, name)) };
+      else if (e.status === 403) r = { result: result(a.id, 'fatal', t('approvalNotApprover', name)) };
+      // Gone (expired, withdrawn), or refused for another reason (a reason PIM wanted): the refresh tells which.
+      else if (e.status === 404 || e.status === 400)
+        r = {
+          result: result(a.id, 'state', t('approvalGone', who, name)),
+          ifStillWaiting: result(a.id, 'fatal', t('approvalFailed', who, name, `${detail}: ${e.message}`)),
+        };
       else
-        r = result(a.id, e.status === 0 || e.status >= 500 ? 'retry' : 'fatal', t('approvalFailed', who, name, detail));
-      await record(e.code || `HTTP ${e.status}`, r.text);
-      if (e.status === 409 || e.status === 404 || e.status === 400) await forget(principalId, a.id);
+        r = {
+          result: result(
+            a.id,
+            e.status === 0 || e.status >= 500 ? 'retry' : 'fatal',
+            t('approvalFailed', who, name, detail),
+          ),
+        };
+      await record(e.code || `HTTP ${e.status}`, r.result.text);
+      if (e.status === 409) await forget(principalId, a.id);
       return r;
     }
     const text = decision === 'Approve' ? t('approvalApproved', name, who) : t('approvalDenied', name, who);
     await record(decision === 'Approve' ? 'Approved' : 'Denied', text);
     await forget(principalId, a.id);
-    return result(a.id, 'ok', text, { status: decision === 'Approve' ? 'Approved' : 'Denied', requestId: a.id });
+    return {
+      result: result(a.id, 'ok', text, { status: decision === 'Approve' ? 'Approved' : 'Denied', requestId: a.id }),
+    };
   }
 
   async function decide(
@@ -177,16 +196,14 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
     const reason = (justification ?? '').trim();
     const graph = deps.graphFor(connection);
     let sent = 0;
+    const at = (r: CommandResult): Promise<Outcome> => Promise.resolve({ result: r });
     const list = await Promise.all(
-      unique.map((id): Promise<CommandResult> => {
+      unique.map((id): Promise<Outcome> => {
         const a = waiting.find((x) => x.id === id);
-        if (!a) return Promise.resolve(result(id, 'state', t('approvalNotInList')));
-        if (!a.stepId)
-          return Promise.resolve(result(id, 'fatal', t('approvalInPortalWhy', a.detailError ?? 'no step')));
+        if (!a) return at(result(id, 'state', t('approvalNotInList')));
+        if (!a.stepId) return at(result(id, 'fatal', t('approvalInPortalWhy', a.detailError ?? '—')));
         if (a.justificationRequired === true && !reason)
-          return Promise.resolve(
-            result(id, 'field', t('approvalJustificationMissing', a.targetName), { field: 'justification' }),
-          );
+          return at(result(id, 'field', t('approvalJustificationMissing', a.targetName), { field: 'justification' }));
         sent++;
         // A second click while the first decision is on its way shares it: never two PATCHes for one request.
         const key = `${principalId}:${id}`;
@@ -198,11 +215,14 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
         return run;
       }),
     );
-    if (sent > 0 || list.some((r) => r.kind === 'state'))
+    if (sent > 0 || list.some((o) => o.result.kind === 'state'))
       await deps
         .refresh()
         .catch((e: unknown) => console.warn(`PIM Companion: refresh after a decision failed (${String(e)}).`));
-    return list;
+    if (!list.some((o) => o.ifStillWaiting)) return list.map((o) => o.result);
+    const after = await items.approvals.get();
+    const still = new Set(waitingApprovals(after, principalId, deps.now().getTime()).map((a) => a.id));
+    return list.map((o) => (o.ifStillWaiting && still.has(o.result.key) ? o.ifStillWaiting : o.result));
   }
 
   const handlers: Approvals['handlers'] = {

@@ -19,6 +19,7 @@ import { safeParseDuration } from '../pim/duration';
 import { policyUrlFor } from '../pim/policy';
 import type { BatchItemResponse, BatchRequestItem, GraphClient } from './client';
 import { GraphRequestError, parseGraphError } from './errors';
+import { t } from '../i18n';
 import { ApprovalStep, myOpenStep, readRoleApprovalStep } from './beta';
 import { GroupRequest, parseList, RoleRequest } from './schemas';
 
@@ -222,20 +223,28 @@ export async function completeApprovalDetails(
   const [answers, steps] = await Promise.all([v1, roleSteps]);
   const byId = new Map(answers.map((x) => [x.id, x]));
   const stepById = new Map(steps);
+  // Read, but no step is the user's to decide (another stage, or already decided): the portal shows why.
+  const noStep = t('approvalNoOpenStep');
   const detailed = items.map((a): Approval => {
     if (!fresh.includes(a)) return a;
     const policy = byId.get(policyIds.get(policyUrlFor({ kind: a.kind, targetId: a.targetId, accessId: a.accessId }))!);
     const justificationRequired = policy && is2xx(policy.status) ? approverJustificationRequired(policy.body) : null;
     if (a.kind === 'role') {
       const step = stepById.get(a.id)!;
-      return step.ok
-        ? { ...a, stepId: step.stepId, justificationRequired, detailError: step.stepId ? null : 'no-open-step' }
-        : { ...a, justificationRequired, detailError: step.error };
+      if (step.ok)
+        return { ...a, stepId: step.stepId, justificationRequired, detailError: step.stepId ? null : noStep };
+      // A transient failure leaves the details unread (no step: the row waits), so the next refresh asks again.
+      return { ...a, justificationRequired, detailError: step.transient ? null : step.error };
     }
     const answer = byId.get(`apv-${a.id}`);
     if (!answer || !is2xx(answer.status)) {
+      const transient = !answer || answer.status === 429 || answer.status >= 500;
       const e = answer ? parseGraphError(answer.status, answer.body, answer.headers, now) : null;
-      return { ...a, justificationRequired, detailError: e ? `HTTP ${e.status} ${e.code}: ${e.message}` : 'no answer' };
+      return {
+        ...a,
+        justificationRequired,
+        detailError: transient || !e ? null : `HTTP ${e.status}${e.code ? ` ${e.code}` : ''}: ${e.message}`,
+      };
     }
     // v1.0 names the collection `stages`; beta and the update page say `steps`: accept either.
     const parsed = z
@@ -244,7 +253,7 @@ export async function completeApprovalDetails(
     const list = parsed.success ? (parsed.data.stages ?? parsed.data.steps) : null;
     if (!list) return { ...a, justificationRequired, detailError: 'Graph sent an approval without stages.' };
     const stepId = myOpenStep(list);
-    return { ...a, stepId, justificationRequired, detailError: stepId ? null : 'no-open-step' };
+    return { ...a, stepId, justificationRequired, detailError: stepId ? null : noStep };
   });
   return { items: detailed, requests: 1 + steps.length };
 }

@@ -29,7 +29,9 @@ export function myOpenStep(steps: readonly z.infer<typeof ApprovalStep>[]): stri
   return open?.id ?? null;
 }
 
-export type StepRead = { ok: true; stepId: string | null } | { ok: false; unexpected: boolean; error: string };
+/** `transient`: no usable answer (offline, throttled, 5xx): ask again at the next refresh instead of giving up. */
+export type StepRead =
+  { ok: true; stepId: string | null } | { ok: false; unexpected: boolean; transient: boolean; error: string };
 
 /** The directory-role approval's open step for the signed-in user (beta). Never throws. */
 export async function readRoleApprovalStep(graph: GraphClient, approvalId: string): Promise<StepRead> {
@@ -38,11 +40,17 @@ export async function readRoleApprovalStep(graph: GraphClient, approvalId: strin
     body = await graph.get(`${ROLE_APPROVALS}/${encodeURIComponent(approvalId)}`, { version: 'beta' });
   } catch (e) {
     if (e instanceof GraphRequestError)
-      return { ok: false, unexpected: false, error: `HTTP ${e.status}${e.code ? ` ${e.code}` : ''}: ${e.message}` };
-    return { ok: false, unexpected: false, error: String(e) };
+      return {
+        ok: false,
+        unexpected: false,
+        transient: e.status === 0 || e.status === 429 || e.status >= 500,
+        error: `HTTP ${e.status}${e.code ? ` ${e.code}` : ''}: ${e.message}`,
+      };
+    return { ok: false, unexpected: false, transient: true, error: String(e) };
   }
   const parsed = z.object({ steps: z.array(ApprovalStep) }).safeParse(body);
-  if (!parsed.success) return { ok: false, unexpected: true, error: 'Graph beta sent an approval without steps.' };
+  if (!parsed.success)
+    return { ok: false, unexpected: true, transient: false, error: 'Graph beta sent an approval without steps.' };
   return { ok: true, stepId: myOpenStep(parsed.data.steps) };
 }
 

@@ -197,4 +197,14 @@ describe('approval details (only for requests seen for the first time)', () => {
     const r = await completeApprovalDetails(graph, [approval({ stepId: null })], now);
     expect(r.items[0]).toMatchObject({ stepId: null, detailError: expect.stringMatching(/without steps/) });
   });
+
+  it('a transient failure (503) leaves the details unread, to be asked again at the next refresh', async () => {
+    const { graph } = client((req) =>
+      req.url.includes('/beta/')
+        ? { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'busy' } } }
+        : { body: { responses: [] } },
+    );
+    const r = await completeApprovalDetails(graph, [approval({ stepId: null })], now);
+    expect(r.items[0]).toMatchObject({ stepId: null, detailError: null });
+  });
 });
