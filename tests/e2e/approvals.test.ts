@@ -9,6 +9,7 @@ import { graph, requestAs, signIn as signInAs } from '../fake-tenant/testing';
 import { configure, launch, readStorage, signIn, stopWorker, waitForStorage, type Session } from './harness';
 import { GROUP_INT_EXCHANGE, REQUESTER, ROLE, withApprovals } from './scenarios';
 import { useStandIn } from './stand-in';
+import { audit } from './axe';
 
 const tenant = useStandIn();
 let session: Session | undefined;
@@ -74,6 +75,7 @@ describe('approvals: requests waiting for the signed-in admin', () => {
     expect(text).toContain('Reason: Fix the conditional access policy for INC-42');
     expect(text).toMatch(/Expires unanswered/);
     expect(text).toMatch(/Your reason \(required\)/);
+    expect(await audit(popup, '[data-testid="section-approvals"]')).toEqual([]);
 
     await tenant.control.clearLog();
     await popup.locator(`${approvalRow(asked.id)} [data-testid="approve"]`).click();
@@ -109,10 +111,12 @@ describe('approvals: requests waiting for the signed-in admin', () => {
     await tenant.control.loadScenario(withApprovals());
     const asked = await askFor('group', 'Mailbox move for the Oslo office');
     const popup = await startAsApprover();
+    await popup.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
     await waitRow(popup, asked.id);
     expect(await popup.$eval(`${approvalRow(asked.id)} [data-testid="approval-reason"]`, (e) => e.textContent)).toBe(
       'Reason: Mailbox move for the Oslo office',
     );
+    expect(await audit(popup, '[data-testid="section-approvals"]')).toEqual([]);
     await tenant.control.clearLog();
     await popup.locator(`${approvalRow(asked.id)} [data-testid="deny"]`).click();
     await popup.waitForFunction(() => document.querySelectorAll('[data-testid="approval"]').length === 0);
