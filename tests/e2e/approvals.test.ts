@@ -146,6 +146,23 @@ describe('approvals: requests waiting for the signed-in admin', () => {
     expect(stored.items).toEqual([]);
   });
 
+  it('beta answering differently than documented: the request is shown with a link to decide in the portal', async () => {
+    await tenant.control.loadScenario(withApprovals());
+    const asked = await askFor('globalAdmin', 'Fix CA');
+    await tenant.control.addFault({
+      match: { method: 'GET', path: '/beta/roleManagement/directory/roleAssignmentApprovals/' },
+      times: 5,
+      respond: { status: 200, body: { id: asked.approvalId, stages: [{ id: 'moved', status: 'InProgress' }] } },
+    });
+    const popup = await startAsApprover();
+    await waitRow(popup, asked.id);
+    const portal = await popup.waitForSelector(`${approvalRow(asked.id)} [data-testid="approval-portal"]`);
+    expect(await portal!.evaluate((e) => (e as HTMLElement).innerText)).toMatch(/Decide in the Entra admin center/);
+    expect(await portal!.$eval('a', (a) => a.getAttribute('href'))).toMatch(/^https:\/\/entra\.microsoft\.com\//);
+    expect(await popup.$$(`${approvalRow(asked.id)} [data-testid="approve"]`)).toHaveLength(0);
+    expect(decisions(await tenant.control.log())).toEqual([]);
+  });
+
   it('a request its requester withdraws disappears with a note, not an error', async () => {
     await tenant.control.loadScenario(withApprovals());
     const asked = await askFor('globalAdmin', 'Fix CA');
