@@ -41,6 +41,15 @@ export interface ApprovalsDeps {
 export interface Approvals {
   /** The reads this refresh adds to its `$batch`: the approver lists, unless the user is in a quiet period. */
   reads(principalId: string, now: Date): Promise<readonly BatchRequestItem[]>;
+  /** For lib/graph/reads.ts `extraReads`: this refresh's approver reads and what to do with their answers. */
+  refreshReads(
+    principalId: string,
+    now: Date,
+    graph: GraphClient,
+  ): Promise<{
+    items: readonly BatchRequestItem[];
+    settle(answers: ReadonlyMap<string, BatchItemResponse>): Promise<void>;
+  }>;
   /** Stores what the approver answers of a refresh said (and the details of requests seen for the first time). */
   settle(args: {
     graph: GraphClient;
@@ -229,5 +238,16 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
     'pim.decide': async ({ ids, decision, justification }) => ({ results: await decide(ids, decision, justification) }),
   };
 
-  return { reads, settle, decide, handlers };
+  async function refreshReads(principalId: string, now: Date, graph: GraphClient) {
+    return {
+      items: await reads(principalId, now),
+      // The user's own roles never wait on (or fail with) the approver side.
+      settle: (answers: ReadonlyMap<string, BatchItemResponse>) =>
+        settle({ graph, principalId, answers, now }).catch((e: unknown) =>
+          console.warn(`PIM Companion: storing approvals failed (${String(e)}).`),
+        ),
+    };
+  }
+
+  return { reads, refreshReads, settle, decide, handlers };
 }

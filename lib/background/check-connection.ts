@@ -1,7 +1,7 @@
 /**
- * Check connection: one call to each Graph endpoint PIM Companion reads (the six self-service lists and the two approver
- * views, then one policy read for roles and one for groups), and per delegated permission what the answers say. Meant for the admin setting
- * the extension up: "not consented" comes with the admin-consent link to send to a Global Administrator.
+ * Check connection: one call to each Graph endpoint PIM Companion reads (the six self-service lists, then one policy
+ * read for roles and one for groups, and the two approver views), and per delegated permission what the answers say.
+ * Meant for the admin setting the extension up: "not consented" comes with the admin-consent link to send to a Global Administrator.
  *
  * Classification: Graph's PIM endpoints answer a token without the permission with 403 `PermissionScopeNotGranted`
  * ("Authorization failed due to missing permission scope …"), other workloads with "Missing scope permissions"; any
@@ -135,20 +135,23 @@ export async function checkConnection(deps: CheckConnectionDeps): Promise<Connec
   const graph = deps.graphFor(connection);
   try {
     await deps.token();
-    const firstReads = [...READ_BATCH, ...APPROVER_READS];
-    const first = await graph.batch(firstReads);
+    const first = await graph.batch(READ_BATCH);
     const reads = new Map(first.map((item) => [item.id, item]));
-    const outcomes = new Map<string, Outcome>();
-    const withCost = (id: string, outcome: Outcome): Outcome => {
-      const cost = COST[id];
-      return outcome.status === 'forbidden' && cost
-        ? { status: 'forbidden', detail: `${t(cost)}${outcome.detail ? ` (${outcome.detail})` : ''}` }
-        : outcome;
-    };
-    for (const r of firstReads) outcomes.set(r.id, withCost(r.id, classify(reads.get(r.id))));
+    const outcomes = new Map<string, Outcome>(READ_BATCH.map((r) => [r.id, classify(reads.get(r.id))]));
     const { requests, skipped } = policyProbes(reads);
-    const second = await graph.batch(requests);
-    for (const r of requests) outcomes.set(r.id, withCost(r.id, classify(second.find((item) => item.id === r.id))));
+    // The approver views (issue 15) ride with the policy probes: nothing in them depends on the first answers.
+    const probes = [...requests, ...APPROVER_READS];
+    const second = await graph.batch(probes);
+    for (const r of probes) {
+      const outcome = classify(second.find((item) => item.id === r.id));
+      const cost = COST[r.id];
+      outcomes.set(
+        r.id,
+        outcome.status === 'forbidden' && cost
+          ? { status: 'forbidden', detail: `${t(cost)}${outcome.detail ? ` (${outcome.detail})` : ''}` }
+          : outcome,
+      );
+    }
     for (const id of skipped) outcomes.delete(id);
     return {
       kind: 'checked',

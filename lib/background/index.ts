@@ -25,6 +25,8 @@ import { createGraphFactory } from './graph';
 import { createServerClock } from './server-clock';
 import { refreshSnapshot } from '../graph/reads';
 import { createRefresher } from './refresh';
+import { createActivityLog } from './activity';
+import { createApprovals } from './approvals';
 import { describeRefreshError } from './describe';
 import { policiesItem } from '../storage';
 import { createPolicyStore } from './policy-store';
@@ -32,8 +34,6 @@ import { createBackgroundCommands } from './command-wiring';
 import { createPortalCommandHandlers } from './portal-commands';
 import { startScheduler } from './alarms';
 import { checkConnection } from './check-connection';
-import { createActivityLog } from './activity';
-import { createApprovals } from './approvals';
 
 export function startBackground(): void {
   // First, before anything reads or writes: extension storage is for extension pages only. By default Chromium lets
@@ -54,6 +54,7 @@ export function startBackground(): void {
   const graphFor = createGraphFactory({ getToken: (o) => tokens.getToken(o), clock });
   const policies = createPolicyStore(policiesItem);
   const pimNow = () => new Date(Date.now() + clock.skewMs());
+  // One activity log for the background: commands and the approvers' decisions record into the same list, in turn.
   const activity = createActivityLog({ item: activityItem, now: pimNow, newId: () => crypto.randomUUID() });
   const approvals = createApprovals({
     now: pimNow,
@@ -72,26 +73,22 @@ export function startBackground(): void {
       refreshState: refreshStateItem,
     },
     fetch: async ({ connection, account, previous, groupInfo, now }) => {
-      const graph = graphFor(connection);
       const result = await refreshSnapshot({
-        graph,
+        graph: graphFor(connection),
         principalId: account.oid,
+        // Requests waiting for this user's approval ride in the same $batch (lib/background/approvals.ts).
+        extraReads: await approvals.refreshReads(account.oid, now, graphFor(connection)),
         previous,
         groupInfo,
         now,
         policies: await policies.get(),
-        // Requests waiting for this user's approval ride in the same $batch (lib/background/approvals.ts).
-        extraReads: await approvals.reads(account.oid, now),
       });
       await policies.merge(result.policyUpdates ?? {}, now);
-      // The user's own roles never wait on (or fail with) the approver side.
-      await approvals
-        .settle({ graph, principalId: account.oid, answers: result.extraAnswers, now })
-        .catch((e: unknown) => console.warn(`PIM Companion: storing approvals failed (${String(e)}).`));
       return { snapshot: { ...result.snapshot, clockSkewMs: clock.skewMs() }, groupInfo: result.groupInfo };
     },
     describe: (e) => (e instanceof SignInRequiredError ? null : describeRefreshError(e)),
-    // Failed refreshes are retried by alarm with backoff (lib/background/alarms.ts); not awaited, so a refresh never waits on it.
+    // Failed refreshes are retried by alarm with backoff (lib/background/alarms.ts); not awaited, so a refresh never
+    // waits on it.
     onSettled: (e) => void scheduler.refreshSettled(e),
   });
 

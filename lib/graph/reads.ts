@@ -111,6 +111,15 @@ export interface RefreshDeps {
   previous: Snapshot | null;
   groupInfo: Record<string, GroupInfo>;
   now: Date;
+  /**
+   * More reads that ride in the same first `$batch` (the approver views, lib/background/approvals.ts), paged like the
+   * rest. `settle` gets their answers (every page) and runs beside the second round trip; the refresh waits for it.
+   * It must not reject.
+   */
+  extraReads?: {
+    items: readonly BatchRequestItem[];
+    settle(answers: ReadonlyMap<string, BatchItemResponse>): Promise<void>;
+  };
   /** Waits before re-sending throttled items (default: setTimeout). */
   sleep?: (ms: number) => Promise<void>;
   /** Longest item Retry-After worth waiting for (default 10 s). */
@@ -120,11 +129,6 @@ export interface RefreshDeps {
    * round trip with the group details (what does not fit waits for the next refresh or the next command).
    */
   policies?: Readonly<Record<string, PolicyEntry>>;
-  /**
-   * More reads that ride in the same first `$batch` (the approver lists, lib/graph/approvals.ts), paged like the rest;
-   * their answers come back in `extraAnswers` for the caller to read.
-   */
-  extraReads?: readonly BatchRequestItem[];
 }
 
 export interface RefreshResult {
@@ -134,8 +138,6 @@ export interface RefreshResult {
   requests: number;
   /** New policy entries by eligibility key (only with `policies` given): merge them into the cache (mergePolicies). */
   policyUpdates?: Record<string, PolicyEntry>;
-  /** The answers to `extraReads`, by id (every page in the body). */
-  extraAnswers: Map<string, BatchItemResponse>;
 }
 
 const DEFAULT_ITEM_RETRY_SECONDS = 1;
@@ -147,10 +149,14 @@ export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult>
   const previous = deps.previous?.principalId === principalId ? deps.previous : null;
 
   const items = new Map<string, BatchItemResponse>();
-  for (const item of await graph.batch([...READ_BATCH, ...(deps.extraReads ?? [])])) items.set(item.id, item);
+  for (const item of await graph.batch([...READ_BATCH, ...(deps.extraReads?.items ?? [])])) items.set(item.id, item);
   let requests = 1;
   requests += await retryThrottled(deps, items);
   requests += await followBatchPages({ graph, answers: items });
+  const extra = deps.extraReads;
+  const extraSettled = extra?.settle(
+    new Map(extra.items.flatMap((r) => (items.has(r.id) ? [[r.id, items.get(r.id)!]] : []))),
+  );
 
   const results = {} as Record<SectionId, SectionResult>;
   for (const request of READ_BATCH) {
@@ -185,10 +191,8 @@ export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult>
   const withInfo = merged.assignments.map((a) => withGroupInfo(a, info.groupInfo));
   const snapshot = { ...merged, assignments: withViaGroupNames(withInfo, principalId, info.groupInfo) };
   const policyUpdates = policyPlan ? applyPolicyAnswers(policyPlan, info.extraAnswers, now) : undefined;
-  const extraAnswers = new Map(
-    (deps.extraReads ?? []).flatMap((r) => (items.has(r.id) ? [[r.id, items.get(r.id)!] as const] : [])),
-  );
-  return { snapshot, groupInfo: info.groupInfo, requests, extraAnswers, ...(policyUpdates ? { policyUpdates } : {}) };
+  await extraSettled;
+  return { snapshot, groupInfo: info.groupInfo, requests, ...(policyUpdates ? { policyUpdates } : {}) };
 }
 
 function sectionOfGroup(a: Assignment): SectionId {

@@ -71,8 +71,8 @@ describe('checkConnection', () => {
     );
     const result = await run(graph);
     expect(batches.map((b) => b.map((r) => r.id))).toEqual([
-      ['rElig', 'rAct', 'gElig', 'gAct', 'rReq', 'gReq', 'apRole', 'apGroup'],
-      ['rPolicy', 'gPolicy', 'gRoles'],
+      ['rElig', 'rAct', 'gElig', 'gAct', 'rReq', 'gReq'],
+      ['rPolicy', 'gPolicy', 'gRoles', 'apRole', 'apGroup'],
     ]);
     expect(batches[1]![2]!.url).toContain("principalId eq 'group-1'");
     expect(batches[1]![0]!.url).toContain("roleDefinitionId eq 'role-1'");
@@ -132,7 +132,7 @@ describe('checkConnection', () => {
   it('skips the group policy read when there is no group to read it for', async () => {
     const { graph, batches } = fakeGraph({});
     const result = await run(graph);
-    expect(batches[1]!.map((r) => r.id)).toEqual(['rPolicy']);
+    expect(batches[1]!.map((r) => r.id)).toEqual(['rPolicy', 'apRole', 'apGroup']);
     expect(batches[1]![0]!.url).toBe(
       "/policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole'",
     );

@@ -8,7 +8,8 @@ import {
 } from '../../../lib/graph/approvals';
 import type { BatchItemResponse } from '../../../lib/graph/client';
 import { approval } from '../pim/approval-fixtures';
-import { fakeFetch, GRAPH, type Handler } from './fake-graph';
+import { batches, batchHandler, fakeFetch, GRAPH, type Handler } from './fake-graph';
+import { refreshSnapshot } from '../../../lib/graph/reads';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const answer = (id: string, body: unknown, status = 200): [string, BatchItemResponse] => [
@@ -206,5 +207,38 @@ describe('approval details (only for requests seen for the first time)', () => {
     );
     const r = await completeApprovalDetails(graph, [approval({ stepId: null })], now);
     expect(r.items[0]).toMatchObject({ stepId: null, detailError: null });
+  });
+});
+
+describe('the approver reads in a refresh', () => {
+  it('ride in the same first $batch as the own reads, followed to their last page, and reach settle', async () => {
+    const f = fakeFetch(
+      batchHandler((item) => {
+        if (item.id === 'apRole' && !item.url.includes('skiptoken'))
+          return {
+            body: {
+              value: [roleRequest],
+              '@odata.nextLink': `${GRAPH}/v1.0${item.url}&$skiptoken=p2`,
+            },
+          };
+        if (item.id === 'apRole') return { body: { value: [{ ...roleRequest, id: 'r2' }] } };
+        return { body: { value: [] } };
+      }),
+    );
+    const graph = createGraphClient({ getToken: async () => 't', graphBase: GRAPH, fetch: f.fetch, maxRetries: 0 });
+    const seen: ReadonlyMap<string, BatchItemResponse>[] = [];
+    await refreshSnapshot({
+      graph,
+      principalId: 'me',
+      previous: null,
+      groupInfo: {},
+      now,
+      extraReads: { items: APPROVER_READS, settle: async (answers) => void seen.push(answers) },
+    });
+    const sent = batches(f.calls);
+    expect(sent[0]!.map((r) => r.id)).toEqual(['rElig', 'rAct', 'gElig', 'gAct', 'rReq', 'gReq', 'apRole', 'apGroup']);
+    expect(seen).toHaveLength(1);
+    const roles = readApproverAnswers(seen[0]!, null, now);
+    expect(roles.ok && roles.items.map((a) => a.id)).toEqual(['r1', 'r2']);
   });
 });
