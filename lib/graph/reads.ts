@@ -153,9 +153,9 @@ export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult>
   let requests = 1;
   requests += await retryThrottled(deps, items);
   requests += await followBatchPages({ graph, answers: items });
-  const extra = deps.extraReads;
-  const extraSettled = extra?.settle(
-    new Map(extra.items.flatMap((r) => (items.has(r.id) ? [[r.id, items.get(r.id)!]] : []))),
+  const extraReads = deps.extraReads;
+  const extraSettled = extraReads?.settle(
+    new Map(extraReads.items.flatMap((r) => (items.has(r.id) ? [[r.id, items.get(r.id)!]] : []))),
   );
 
   const results = {} as Record<SectionId, SectionResult>;
