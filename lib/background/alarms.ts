@@ -26,14 +26,13 @@ import { effectiveSettingsItem as settingsItem } from '../managed';
 import type { Snapshot } from '../pim/model';
 import { ownSnapshot } from '../pim/snapshot';
 import { waitingApprovals } from '../pim/approvals';
-import type { CommandResult } from '../messaging';
 import { DAY, parseTime, type TimeFormat } from '../pim/time';
 import { BACKOFF, classifyFailure, retryDelayMs } from './backoff';
 import { dueWarnings, parseAlarmName, sameAlarm, wantedAlarms, type WantedAlarm } from './schedule';
 import { t } from '../i18n';
+import { approvalNoticeId, approvalNotices } from './approval-notices';
+import { onApprovalButton, type Decide } from './approval-buttons';
 import {
-  approvalNoticeId,
-  approvalNotices,
   commandFailedTitle,
   notificationFor,
   notificationTarget,
@@ -58,7 +57,7 @@ export interface SchedulerDeps {
   /** What the warning's Extend / Deactivate buttons do (lib/background/commands.ts). */
   commands: SchedulerCommands;
   /** What an approval notice's Approve / Deny buttons do (lib/background/approvals.ts `pim.decide`). */
-  decide?: (ids: string[], decision: 'Approve' | 'Deny', justification: string | null) => Promise<CommandResult[]>;
+  decide?: Decide;
   /** Local clock, ms (chrome.alarms runs on it). */
   now?: () => number;
   /** Notification buttons exist on Chromium, not on Firefox. */
@@ -254,39 +253,16 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     else await openRow(target.key);
   }
 
-  /**
-   * Approve / Deny on an approval notice: the user's click on a browser notification (extension-owned UI). When the
-   * role's settings want the approver's reason (or they are unknown), the popup opens to type it; otherwise the decision
-   * goes through the same `pim.decide` as the popup's buttons, and only a failure is told in a new notification.
-   */
-  async function onApprovalButton(id: string, requestId: string, index: number): Promise<void> {
-    await browser.notifications.clear(id);
-    const [state, auth] = await Promise.all([approvalsItem.get(), authStateItem.get()]);
-    const a = waitingApprovals(state, auth.account?.oid, now()).find((x) => x.id === requestId);
-    if (!a || a.justificationRequired !== false || !deps.decide) {
-      await openPopupSurface();
-      return;
-    }
-    const decision = index === 0 ? 'Approve' : 'Deny';
-    let text: string | null;
-    try {
-      const [r] = await deps.decide([requestId], decision, null);
-      text = r && r.kind !== 'ok' ? r.text : null;
-    } catch (e) {
-      text = e instanceof Error ? e.message : String(e);
-    }
-    if (text)
-      await browser.notifications.create(`command:approval:${requestId}`, {
-        type: 'basic',
-        iconUrl: browser.runtime.getURL('/icon/128.png'),
-        title: a.targetName,
-        message: text,
-      });
-  }
-
   async function onButtonClicked(id: string, index: number): Promise<void> {
     const target = notificationTarget(id);
-    if (target?.kind === 'approval') return onApprovalButton(id, target.requestId, index);
+    if (target?.kind === 'approval')
+      return onApprovalButton({
+        notificationId: id,
+        requestId: target.requestId,
+        index,
+        decide: deps.decide,
+        nowMs: now(),
+      });
     if (!target || target.kind !== 'row' || !id.startsWith('warn:')) return;
     await browser.notifications.clear(id);
     const command = index === 0 ? 'extend' : 'deactivate';

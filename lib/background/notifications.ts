@@ -4,7 +4,8 @@
  * id and options for chrome.notifications. One id per assignment and kind, so a newer notice replaces an older one.
  */
 import type { Assignment, Snapshot } from '../pim/model';
-import { approvalExpiresAt, type Approval } from '../pim/approvals';
+import type { Approval } from '../pim/approvals';
+import { approvalNotification } from './approval-notices';
 import type { ActivityEntry, AuthState, Observed } from '../storage';
 import {
   DAY,
@@ -30,24 +31,6 @@ export type NotifyEvent =
   /** A request from someone else now waits for the user's approval (issue 15). */
   | { kind: 'approval'; approval: Approval }
   | { kind: 'signIn' };
-
-/** The notification id of a waiting approval (one per request). */
-export const approvalNoticeId = (requestId: string) => `approval:${requestId}`;
-
-/**
- * One notification per request that waits for the user's approval, the first time it is seen: `notified` (stored, kept
- * three days, longer than the 24-hour window) remembers it across worker and browser restarts.
- */
-export function approvalNotices(
-  waiting: readonly Approval[],
-  notified: Readonly<Record<string, string>>,
-): { events: NotifyEvent[]; record: string[] } {
-  const fresh = waiting.filter((a) => !(approvalNoticeId(a.id) in notified));
-  return {
-    events: fresh.map((approval) => ({ kind: 'approval' as const, approval })),
-    record: fresh.map((a) => approvalNoticeId(a.id)),
-  };
-}
 
 /** A request whose start is further away than this counts as scheduled for later, not "now". */
 const LATER_MS = 5 * MINUTE;
@@ -249,30 +232,8 @@ export function notificationFor(event: NotifyEvent, env: NotificationEnv): Notif
         options: { ...base, title, message: tr('notifyEligibilityMessage', day) },
       };
     }
-    case 'approval': {
-      const a = event.approval;
-      const who = a.requester.displayName ?? a.requester.upn ?? a.requester.id;
-      const expires = approvalExpiresAt(a);
-      const reason = a.justification ?? tr('approvalNoReason');
-      return {
-        id: approvalNoticeId(a.id),
-        options: {
-          ...base,
-          title: tr('notifyApprovalTitle', who, a.targetName),
-          message:
-            expires === null
-              ? reason
-              : tr('notifyApprovalMessage', reason, formatMoment(expires - env.skewMs, env.nowMs, env.format)),
-          // Chromium only: Approve opens the popup when the role's settings want the approver's reason.
-          ...(env.buttons && a.stepId !== null
-            ? {
-                buttons: [{ title: tr('approvalApprove') }, { title: tr('approvalDeny') }],
-                requireInteraction: true,
-              }
-            : {}),
-        },
-      };
-    }
+    case 'approval':
+      return approvalNotification(event.approval, env);
     case 'signIn':
       return {
         id: 'signin',

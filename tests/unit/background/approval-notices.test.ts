@@ -1,6 +1,7 @@
 /** Issue 15 in the scheduler's pure parts: one notice per waiting request, its buttons, the toolbar count, the refresh. */
 import { describe, expect, it } from 'vitest';
-import { approvalNotices, notificationFor, notificationTarget } from '../../../lib/background/notifications';
+import { approvalNotices } from '../../../lib/background/approval-notices';
+import { notificationFor, notificationTarget } from '../../../lib/background/notifications';
 import { wantedAlarms } from '../../../lib/background/schedule';
 import { BADGE_COLOURS, toolbarState } from '../../../lib/background/toolbar';
 import { english } from '../i18n/messages';
