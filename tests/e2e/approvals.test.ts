@@ -132,6 +132,28 @@ describe('approvals: requests waiting for the signed-in admin', () => {
     );
   });
 
+  it('multi-select: one reason approves a role and a group request, one PATCH each', async () => {
+    await tenant.control.loadScenario(withApprovals());
+    const role = await askFor('globalAdmin', 'Fix CA');
+    const group = await askFor('group', 'Mailbox move');
+    const popup = await startAsApprover();
+    await waitRow(popup, role.id);
+    await waitRow(popup, group.id);
+    await tenant.control.clearLog();
+    await popup.locator(`${approvalRow(role.id)} [data-testid="approval-select"]`).click();
+    await popup.locator(`${approvalRow(group.id)} [data-testid="approval-select"]`).click();
+    await popup.locator('[data-testid="approvals-shared-justification"]').fill('Change window CHG-9');
+    await popup.locator('[data-testid="approve-selected"]').click();
+    await popup.waitForFunction(() => document.querySelectorAll('[data-testid="approval"]').length === 0);
+    expect(decisions(await tenant.control.log()).sort()).toEqual([
+      expect.stringMatching(/^PATCH \/beta\/roleManagement\/directory\/roleAssignmentApprovals\//),
+      expect.stringMatching(/^PATCH \/v1.0\/identityGovernance\/privilegedAccess\/group\/assignmentApprovals\//),
+    ]);
+    const requests = (await tenant.control.state()).requests;
+    expect(requests).toContainEqual(expect.objectContaining({ id: role.id, status: 'Provisioned' }));
+    expect(requests).toContainEqual(expect.objectContaining({ id: group.id, status: 'Provisioned' }));
+  });
+
   it('another approver decides first: Approve says "already decided" and the list refreshes', async () => {
     await tenant.control.loadScenario(withApprovals());
     const asked = await askFor('group', 'Mailbox move');
