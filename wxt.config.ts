@@ -15,7 +15,8 @@ const MANIFEST_KEY =
 /**
  * The portal badge's script runs in every admin-portal page on a 15 kB budget and calls only APIs that are
  * promise-based in both browsers' content scripts (runtime messaging, i18n). It takes the browser's own `browser` /
- * `chrome` (what wxt/browser is without the polyfill module) instead of Mozilla's polyfill, which costs 2.7 kB gz there.
+ * `chrome` (what wxt/browser is without the polyfill module) instead of Mozilla's polyfill, which costs 2.7 kB gz
+ * there.
  */
 function portalWithoutPolyfill(): Plugin {
   let portalBuild = false;
@@ -46,7 +47,8 @@ export default defineConfig({
   vite: () => ({ plugins: [preact(), portalWithoutPolyfill()] }),
   hooks: {
     // The portal badge is a plain script (entrypoints/portal/index.ts: WXT's content-script context would announce
-    // itself to the page), injected by this entry: exactly the portal hosts; globs that match the host, never the query.
+    // itself to the page), injected by this entry: exactly the portal hosts; globs that match the host, never the
+    // query.
     'build:manifestGenerated': (_wxt, manifest) => {
       manifest.content_scripts = [
         ...(manifest.content_scripts ?? []),
@@ -81,8 +83,9 @@ export default defineConfig({
         }
       : { key: MANIFEST_KEY, minimum_chrome_version: '116', storage: { managed_schema: 'managed-schema.json' } }),
     permissions: ['storage', 'alarms', 'notifications', 'identity', ...(browser === 'firefox' ? [] : ['offscreen'])],
-    // Graph and sign-in only: no CORS preflight, so a refresh is one round trip. No portal host: the badge registers its
-    // tab with the background, which is how "Reload the admin center" finds the open portal tabs (docs/SECURITY.md).
+    // Graph and sign-in only: no CORS preflight, so a refresh is one round trip. No portal host: the badge registers
+    // its tab with the background, which is how "Reload the admin center" finds the open portal tabs
+    // (docs/SECURITY.md).
     host_permissions: ['https://graph.microsoft.com/*', 'https://login.microsoftonline.com/*'],
     content_security_policy: {
       extension_pages: [

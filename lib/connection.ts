@@ -6,7 +6,9 @@
 import { z } from 'zod/mini';
 import { validationKey } from './pim/bundles';
 
-/** Tenant: a GUID, a verified domain (contoso.com, contoso.onmicrosoft.com) or `organizations`. Errors are message keys. */
+/**
+ * Tenant: a GUID, a verified domain (contoso.com, contoso.onmicrosoft.com) or `organizations`. Errors are message keys.
+ */
 export const TenantId = z.string().check(
   z.trim(),
   z.toLowerCase(),

@@ -57,7 +57,9 @@ const FIELDS = {
   warningThresholdMinutes: WarningThresholdMinutes,
   refreshMinutes: RefreshMinutes,
   disableBadge: z.boolean(),
-  /** The tenant's SharePoint admin host, where it is not <initial domain>-admin.sharepoint.com of the account's name. */
+  /**
+   * The tenant's SharePoint admin host, where it is not <initial domain>-admin.sharepoint.com of the account's name.
+   */
   sharePointAdminHost: z
     .string()
     .check(z.toLowerCase(), z.regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?-admin\.sharepoint\.com$/)),
@@ -124,7 +126,7 @@ export function parseManaged(raw: unknown): ParsedPolicy {
     }
   }
   // Every value was parsed by the field's own schema above.
-  return { policy: policy as ManagedPolicy, rejected };
+  return { policy: policy, rejected };
 }
 
 /** Where the raw policy comes from: the browser's storage.managed, or a fake in tests. */
@@ -218,7 +220,9 @@ export function overlaySettings(user: Settings, policy: ManagedPolicy): Settings
   };
 }
 
-/** Organisation templates first, then the user's; a user template with a managed id is hidden (the managed one wins). */
+/**
+ * Organisation templates first, then the user's; a user template with a managed id is hidden (the managed one wins).
+ */
 export function overlayTemplates(user: Template[], policy: ManagedPolicy): Template[] {
   const org = policy.templates ?? [];
   const ids = new Set(org.map((t) => t.id));

@@ -223,7 +223,9 @@ export const protocol = {
     to: 'background',
   }),
 
-  /** Options → background: call each Graph endpoint once and report per permission (lib/background/check-connection.ts). */
+  /**
+   * Options → background: call each Graph endpoint once and report per permission (lib/background/check-connection.ts).
+   */
   'connection.check': define({ request: z.object({}), response: ConnectionCheck, from: 'extension', to: 'background' }),
   /** Ask the background to refresh the snapshot (popup open when stale, Refresh button). */
   'snapshot.refresh': define({

@@ -7,7 +7,6 @@ import { storage, type StorageItemKey } from 'wxt/utils/storage';
 // zod/mini: the popup and options load this; classic zod does not tree-shake (docs/PERFORMANCE.md). Classic schemas
 // elsewhere may hold these (same core).
 import { z } from 'zod/mini';
-import { validationKey } from './pim/bundles';
 import { Snapshot } from './pim/model';
 import { ApprovalsState } from './pim/approvals';
 import { Template } from './pim/templates';
@@ -60,7 +59,7 @@ export function defineValidatedItem<S extends z.ZodMiniType>(
     const [area, ...rest] = key.split(':');
     const backupKey = `${area}:backup:${rest.join(':')}:${new Date().toISOString()}` as StorageItemKey;
     const kept = options.salvage?.(raw);
-    const next = kept !== undefined && schema.safeParse(kept).success ? (schema.parse(kept) as T) : fallback;
+    const next = kept !== undefined && schema.safeParse(kept).success ? schema.parse(kept) : fallback;
     try {
       await storage.setItem(backupKey, raw);
       await item.setValue(next);
@@ -149,7 +148,8 @@ export const portalPrefsItem = defineValidatedItem('sync:portalPrefs', z.record(
 export const portalLayoutItem = defineValidatedItem('local:portalLayout', z.record(z.string(), PortalLayout), {});
 
 // ---------------------------------------------------------------------------------------------------------------
-// Activation (issue 3). Local, not sync: templates can exceed sync's 8 kB per-item quota, and history stays on this device.
+// Activation (issue 3). Local, not sync: templates can exceed sync's 8 kB per-item quota, and history stays on this
+// device.
 
 /** Reason templates, in the user's order. Migrations keep them: a template is never silently dropped. */
 export const templatesItem = defineValidatedItem('local:templates', z.array(Template), [], {
@@ -180,13 +180,17 @@ export const ActivationPolicyRecord = z.object({
   authContext: z.nullable(z.string()),
 });
 
-/** Activation rules per eligibility key; `policy: null` = unreadable (403), ask for a justification and react to errors. */
+/**
+ * Activation rules per eligibility key; `policy: null` = unreadable (403), ask for a justification and react to errors.
+ */
 export const PolicyEntry = z.object({
   policy: z.nullable(ActivationPolicyRecord),
   fetchedAt: z.string(),
   /** Set when the read failed (e.g. 403); the entry is then retried after a shorter time. */
   error: z._default(z.nullable(z.string()), null),
-  /** The policy was learned from PIM's refusals (lib/background/policy-learning.ts), not read: a failed read keeps it. */
+  /**
+   * The policy was learned from PIM's refusals (lib/background/policy-learning.ts), not read: a failed read keeps it.
+   */
   learned: z.optional(z.boolean()),
 });
 export type PolicyEntry = z.infer<typeof PolicyEntry>;
@@ -252,7 +256,8 @@ export type PendingStepUp = z.infer<typeof PendingStepUp>;
 export const stepUpsItem = defineValidatedItem('session:stepUps', z.array(PendingStepUp), []);
 
 // ---------------------------------------------------------------------------------------------------------------
-// Background scheduler (issue 5): warnings, toolbar, refresh policy (lib/background/{alarms,schedule,notifications}.ts).
+// Background scheduler (issue 5): warnings, toolbar, refresh policy
+// (lib/background/{alarms,schedule,notifications}.ts).
 
 /**
  * The user's warning and refresh choices (sync: they follow the admin between browsers). Lead times are minutes before
@@ -292,7 +297,8 @@ export type Observed = z.infer<typeof Observed>;
 
 /**
  * The notifier's memory, one item so a change of both is one write: `notified` maps a dedupe key (a warning for one
- * key, lead and end; an eligibility reminder) to when it was shown, so a restarted worker or browser does not repeat it.
+ * key, lead and end; an eligibility reminder) to when it was shown, so a restarted worker or browser does not repeat
+ * it.
  */
 export const NotifierState = z.object({
   notified: z.record(z.string(), z.string()),

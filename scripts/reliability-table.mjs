@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The README "Reliability" table, generated from the names of the scenario tests (tests/{integration,e2e}/scenario-*.test.ts).
-// Each `it` belongs to the `describe` above it, whose title starts with its group. Scenario files do not nest describes
-// and name every test with a literal, so reading the source is exact. `node scripts/reliability-table.mjs --write`
-// rewrites the README section; tests/integration/scenario-report.test.ts fails when it is out of date.
+// The README "Reliability" table, generated from the names of the scenario tests
+// (tests/{integration,e2e}/scenario-*.test.ts). Each `it` belongs to the `describe` above it, whose title starts with
+// its group. Scenario files do not nest describes and name every test with a literal, so reading the source is exact.
+// `node scripts/reliability-table.mjs --write` rewrites the README section; tests/integration/scenario-report.test.ts
+// fails when it is out of date.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: install what is missing (npm packages, Chromium, Firefox ESR), typecheck, build and pack the release
-// packages, lint the Firefox package with Mozilla's addons-linter (web-ext lint), then unit, integration and e2e tests
-// (Chromium and Firefox journeys, axe-core accessibility checks).
+// `npm test`: install what is missing (npm packages, Chromium, Firefox ESR), typecheck, check formatting (Prettier) and
+// lint (ESLint), build and pack the release packages, lint the Firefox package with Mozilla's addons-linter (web-ext
+// lint), then unit, integration and e2e tests (Chromium and Firefox journeys, axe-core accessibility checks).
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ensureChromium, ensureDeps, ensureFirefox, run, chromiumVersion, root } from './lib/ensure.mjs';
@@ -17,6 +17,10 @@ const outDir = resolve(root, process.env.WXT_OUT_DIR ?? '.output');
 
 console.log('› Typecheck');
 run('npx', ['tsc', '--noEmit']);
+console.log('› Format (Prettier: npm run format fixes it)');
+run('npx', ['prettier', '--check', '--log-level', 'warn', '.']);
+console.log('› Lint (ESLint with typescript-eslint type-aware rules: eslint.config.js)');
+run('npx', ['eslint', '--max-warnings', '0', '.']);
 console.log('› Build and pack (Chrome/Edge and Firefox, production)');
 run('node', ['scripts/zip.mjs']);
 // Errors fail the run, and so does any warning or notice except these, which come from libraries, not from our code

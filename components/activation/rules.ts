@@ -1,9 +1,8 @@
 /**
  * From stored data (policies, remembered choices, templates) to what the popup offers for one or several eligibilities:
  * the form rules (lib/pim/form-rules formRules, merged for a multi-select), the one-click template, and the form's
- * starting values. Pure apart from t() for duration words.
+ * starting values. Pure.
  */
-import { t } from '../../lib/i18n';
 import { formRules, type Field, type FormRules, type Remembered as RuleMemory } from '../../lib/pim/form-rules';
 import type { Assignment } from '../../lib/pim/model';
 import { renderJustification, type Template } from '../../lib/pim/templates';
@@ -103,7 +102,10 @@ export interface RenderTarget {
   format: TimeFormat;
 }
 
-/** A template's reason for these targets; several targets read as one list ("Exchange Administrator, Teams Administrator"). */
+/**
+ * A template's reason for these targets; several targets read as one list ("Exchange Administrator, Teams
+ * Administrator").
+ */
 export function renderFor(
   template: Pick<Template, 'justification' | 'ticketNumber'>,
   ticketNumber: string,

@@ -4,9 +4,9 @@
  */
 import { t } from '../../lib/i18n';
 import type { Corner } from '../../lib/pim/portals';
-import { parseTime, timeLeft } from '../../lib/pim/time';
+import { parseTime } from '../../lib/pim/time';
 import type { PortalCommand } from '../../lib/portal/client';
-import type { BadgeModel, BadgeNotice } from '../../lib/portal/view';
+import { badgeTimeLeft, type BadgeModel, type BadgeNotice } from '../../lib/portal/view';
 import { timeLeftText } from '../popup/labels';
 import { BadgeRow } from './BadgeRow';
 import { trusted } from './trusted';
@@ -43,7 +43,7 @@ export function Badge(p: BadgeProps) {
   const { model, now } = p;
   const active = model.items.filter((i) => i.state === 'active');
   const soonest = active.find((i) => i.endDateTime !== null);
-  const left = soonest ? timeLeft(soonest.endDateTime, now, { seconds: true }) : null;
+  const left = soonest ? badgeTimeLeft(soonest.endDateTime, now) : null;
   const soonestEnd = soonest ? parseTime(soonest.endDateTime) : null;
   const warning = soonestEnd !== null && soonestEnd - now < p.warnMs;
   return (

@@ -1,8 +1,9 @@
 /** One relevant assignment in the portal badge: name, how it is held, time left, and what can be done about it. */
 import { t } from '../../lib/i18n';
-import { parseTime, timeLeft } from '../../lib/pim/time';
+import { formatMinutes } from '../../lib/pim/duration';
+import { MINUTE, parseTime } from '../../lib/pim/time';
 import type { PortalCommand } from '../../lib/portal/client';
-import type { BadgeItem } from '../../lib/portal/view';
+import { badgeTimeLeft, type BadgeItem } from '../../lib/portal/view';
 import { timeLeftText } from '../popup/labels';
 import { trusted } from './trusted';
 
@@ -18,12 +19,20 @@ export interface BadgeRowProps {
 
 export function BadgeRow({ item, now, warnMs, busy, oneClickDeactivate, onCommand }: BadgeRowProps) {
   const end = parseTime(item.endDateTime);
-  const left = timeLeft(item.endDateTime, now, { seconds: true });
+  const left = badgeTimeLeft(item.endDateTime, now);
   const warning = item.state === 'active' && end !== null && end - now < warnMs;
   const act = (command: PortalCommand) => trusted(() => onCommand(command, item.key));
   const d = item.deactivate;
-  // Counts down to PIM's 5-minute floor, so the greyed button says when it will work.
-  const wait = d && !d.ok && d.availableAt ? timeLeft(d.availableAt, now, { seconds: true }) : null;
+  // Counts down to PIM's 5-minute floor, so the greyed button says when it will work: in whole minutes (rounded up),
+  // then mm:ss in the last minute, like the countdowns.
+  const available = d && !d.ok ? parseTime(d.availableAt ?? null) : null;
+  const wait = available !== null ? badgeTimeLeft(new Date(available).toISOString(), now) : null;
+  const waitText =
+    wait?.kind === 'clock'
+      ? wait.text
+      : wait && wait.kind !== 'ended' && available !== null
+        ? formatMinutes(Math.ceil((available - now) / MINUTE), t)
+        : null;
   return (
     <li
       class={`pc-row pc-${item.state}`}
@@ -88,7 +97,7 @@ export function BadgeRow({ item, now, warnMs, busy, oneClickDeactivate, onComman
             </button>
           )}
         </div>
-        {wait?.kind === 'clock' && <span class="pc-hint">{t('portalBadgeDeactivateIn', wait.text)}</span>}
+        {waitText && <span class="pc-hint">{t('portalBadgeDeactivateIn', waitText)}</span>}
       </div>
     </li>
   );

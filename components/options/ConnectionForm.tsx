@@ -1,7 +1,8 @@
 /**
  * Connection settings: cloud, tenant and client id, checked with the same zod schema storage uses, each field showing
  * the schema's own message (a message key, said in the user's language). Saving is an event: the options entrypoint
- * writes connectionItem. A field the organisation sets by policy (lib/managed.ts) is disabled, shows the managed value and says "Set by your organisation".
+ * writes connectionItem. A field the organisation sets by policy (lib/managed.ts) is disabled, shows the managed value
+ * and says "Set by your organisation".
  */
 import { useEffect, useState } from 'preact/hooks';
 import { CLOUDS } from '../../lib/clouds';

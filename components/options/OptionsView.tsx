@@ -1,6 +1,6 @@
 /**
- * The options page as sections (Connection, Account, and with `library` Reason templates, Bundles, Activity). Props in, events out: the
- * entrypoint reads and writes storage and sends messages.
+ * The options page as sections (Connection, Account, and with `library` Reason templates, Bundles, Activity). Props in,
+ * events out: the entrypoint reads and writes storage and sends messages.
  */
 import type { ComponentChildren } from 'preact';
 import { t } from '../../lib/i18n';

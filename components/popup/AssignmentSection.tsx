@@ -1,7 +1,8 @@
 /** A titled list of assignments (Active, Pending approval, Eligible); renders nothing when empty. */
+import { Component } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Assignment } from '../../lib/pim/model';
-import type { TimeFormat } from '../../lib/pim/time';
+import { MINUTE, type TimeFormat } from '../../lib/pim/time';
 import { AssignmentRow } from './AssignmentRow';
 
 export interface AssignmentSectionProps {
@@ -22,14 +23,78 @@ export interface AssignmentSectionProps {
  */
 export const FIRST_ROWS = 30;
 
-/** Whether to render every row: from the start when few, else from the render after the first paint. */
-function useAllRows(count: number): boolean {
-  const [all, setAll] = useState(count <= FIRST_ROWS);
-  // Preact runs effects after the browser has painted (next animation frame), so the rest follows the first screenful.
+/**
+ * The rest follow in chunks of this many, one task each, so a keystroke in search or a click waits for one chunk at
+ * most (tens of milliseconds), never for the whole list.
+ */
+export const CHUNK_ROWS = 30;
+
+/** How many rows to render: FIRST_ROWS before the first paint, then one more chunk per task until all are there. */
+function useRowCount(total: number): number {
+  const [count, setCount] = useState(FIRST_ROWS);
   useEffect(() => {
-    if (!all) setAll(true);
-  }, [all]);
-  return all || count <= FIRST_ROWS;
+    if (count >= total) return undefined;
+    // A macrotask per chunk: the browser paints and handles input between them.
+    const id = setTimeout(() => setCount((c) => c + CHUNK_ROWS), 0);
+    return () => clearTimeout(id);
+  }, [count, total]);
+  return Math.min(count, total);
+}
+
+interface ChunkRow {
+  assignment: Assignment;
+  favourite: boolean;
+  eligibleEnd: string | null | undefined;
+}
+
+interface RowChunkProps {
+  rows: ChunkRow[];
+  now: number;
+  format: TimeFormat;
+  onToggleFavourite(key: string): void;
+}
+
+const sameRows = (a: readonly ChunkRow[], b: readonly ChunkRow[]) =>
+  a.length === b.length &&
+  a.every(
+    (r, i) =>
+      r.assignment === b[i]!.assignment && r.favourite === b[i]!.favourite && r.eligibleEnd === b[i]!.eligibleEnd,
+  );
+
+/**
+ * A run of rows that renders again only when its rows or the time it shows change: the popup's one-second countdown
+ * re-renders the active rows, not hundreds of eligible ones (they get a minute clock), and a new chunk does not
+ * re-render the ones before it. Row state (results, open forms) comes from context, which reaches rows regardless.
+ */
+class RowChunk extends Component<RowChunkProps> {
+  override shouldComponentUpdate(next: RowChunkProps): boolean {
+    const p = this.props;
+    return (
+      next.now !== p.now ||
+      next.format !== p.format ||
+      next.onToggleFavourite !== p.onToggleFavourite ||
+      !sameRows(p.rows, next.rows)
+    );
+  }
+
+  override render() {
+    const { rows, now, format, onToggleFavourite } = this.props;
+    return (
+      <>
+        {rows.map((r) => (
+          <AssignmentRow
+            key={`${r.assignment.state}:${r.assignment.key}:${r.assignment.id}`}
+            assignment={r.assignment}
+            eligibleEnd={r.eligibleEnd}
+            now={now}
+            format={format}
+            favourite={r.favourite}
+            onToggleFavourite={onToggleFavourite}
+          />
+        ))}
+      </>
+    );
+  }
 }
 
 export function AssignmentSection({
@@ -42,8 +107,19 @@ export function AssignmentSection({
   onToggleFavourite,
   eligibleEnds,
 }: AssignmentSectionProps) {
-  const all = useAllRows(assignments.length);
+  const count = useRowCount(assignments.length);
   if (assignments.length === 0) return null;
+  // Eligible rows say days and dates ("until 3 Dec", "ends in 5 days"): a minute clock is plenty.
+  const rowNow = id === 'eligible' ? now - (now % MINUTE) : now;
+  const chunks: ChunkRow[][] = [];
+  for (let i = 0; i < count; i += CHUNK_ROWS)
+    chunks.push(
+      assignments.slice(i, Math.min(count, i + CHUNK_ROWS)).map((a) => ({
+        assignment: a,
+        favourite: favourites.has(a.key),
+        eligibleEnd: eligibleEnds?.get(a.key),
+      })),
+    );
   const headingId = `section-${id}`;
   return (
     <section class="section" data-testid={`section-${id}`} aria-labelledby={headingId}>
@@ -51,16 +127,8 @@ export function AssignmentSection({
         {title} <span class="section-count">{assignments.length}</span>
       </h2>
       <ul class="rows">
-        {(all ? assignments : assignments.slice(0, FIRST_ROWS)).map((a) => (
-          <AssignmentRow
-            key={`${a.state}:${a.key}:${a.id}`}
-            assignment={a}
-            eligibleEnd={eligibleEnds?.get(a.key)}
-            now={now}
-            format={format}
-            favourite={favourites.has(a.key)}
-            onToggleFavourite={onToggleFavourite}
-          />
+        {chunks.map((rows, i) => (
+          <RowChunk key={i} rows={rows} now={rowNow} format={format} onToggleFavourite={onToggleFavourite} />
         ))}
       </ul>
     </section>

@@ -1,7 +1,8 @@
 /**
  * The activation controls of a row, per state: eligible → select box, Activate (one click or form) and its options
- * button, Request extension (roles whose eligibility ends within 14 days; Graph has no self-extend for groups); active → Deactivate (greyed for PIM's first 5 minutes) and Extend near the end;
- * pending → Cancel. Below the row: what the last command answered, and the open form.
+ * button, Request extension (roles whose eligibility ends within 14 days; Graph has no self-extend for groups); active
+ * → Deactivate (greyed for PIM's first 5 minutes) and Extend near the end; pending → Cancel. Below the row: what the
+ * last command answered, and the open form.
  */
 import { t } from '../../lib/i18n';
 import { canDeactivate } from '../../lib/pim/deactivate';

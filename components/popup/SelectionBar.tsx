@@ -1,4 +1,7 @@
-/** Shown while eligible rows are ticked (or a form for several items is open): "Activate N selected" (one click when all are ready, else one form) and Clear. */
+/**
+ * Shown while eligible rows are ticked (or a form for several items is open): "Activate N selected" (one click when all
+ * are ready, else one form) and Clear.
+ */
 import type { ComponentChildren } from 'preact';
 import { t } from '../../lib/i18n';
 

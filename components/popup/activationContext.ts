@@ -28,7 +28,9 @@ export interface ActivationProps extends ActivationData {
   intent?: IntentView | null;
 }
 
-/** A result as the row shows it; `startsAt` is the start the user asked for (a Granted request shows "starts 14:00"). */
+/**
+ * A result as the row shows it; `startsAt` is the start the user asked for (a Granted request shows "starts 14:00").
+ */
 export interface Shown {
   result: CommandResult;
   startsAt: number | null;

@@ -18,7 +18,9 @@ const SECTION_NAME: Record<SectionId, MessageKey> = {
   groupPending: 'sectionNameGroupPending',
 };
 
-/** The least-privileged delegated permission each read needs (docs: Graph PIM permissions), for the admin to consent to. */
+/**
+ * The least-privileged delegated permission each read needs (docs: Graph PIM permissions), for the admin to consent to.
+ */
 const SECTION_PERMISSION: Record<SectionId, string> = {
   roleEligible: 'RoleEligibilitySchedule.Read.Directory',
   roleActive: 'RoleAssignmentSchedule.Read.Directory',

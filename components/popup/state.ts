@@ -1,4 +1,6 @@
-/** Which of the popup's designed states applies, decided from stored data only (the popup never waits on the network). */
+/**
+ * Which of the popup's designed states applies, decided from stored data only (the popup never waits on the network).
+ */
 import type { Snapshot } from '../../lib/pim/model';
 import { ownSnapshot } from '../../lib/pim/snapshot';
 import type { AuthState, RefreshState } from '../../lib/storage';
@@ -15,7 +17,8 @@ export interface PopupData {
 /**
  * The popup shows exactly what the background acts on (lib/pim/snapshot.ts ownSnapshot): the signed-in account's
  * snapshot, or the last signed-in one's while renewal is required. With no account known, no snapshot is anyone's:
- * the popup says "sign in again" (renewal required) or waits for the refresh instead of showing roles it cannot vouch for.
+ * the popup says "sign in again" (renewal required) or waits for the refresh instead of showing roles it cannot vouch
+ * for.
  */
 export { ownSnapshot };
 

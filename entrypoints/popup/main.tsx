@@ -13,13 +13,16 @@ import { isStale } from '../../lib/pim/time';
 import { portalById } from '../../lib/pim/portals';
 import { t } from '../../lib/i18n';
 import type { IntentView } from '../../components/popup/IntentBanner';
+import { focusRow } from '../../components/popup/focusRow';
 import type { ApprovalsState } from '../../lib/pim/approvals';
 import {
   approvalsItem,
   authStateItem,
   favouritesItem,
   policiesItem,
+  popupFocusItem,
   portalIntentItem,
+  type PopupFocus,
   type PortalIntent,
   refreshStateItem,
   rememberedItem,
@@ -40,20 +43,33 @@ type Stored = Pick<NonNullable<PopupViewProps['activation']>, 'templates' | 'bun
 const root = document.getElementById('app')!;
 const format = { locale: browser.i18n.getUILanguage() };
 
-const [connection, auth, snapshot, refresh, favourites, templates, bundles, remembered, policies, asked, approvals] =
-  await Promise.all([
-    connectionItem.get(),
-    authStateItem.get(),
-    snapshotItem.get(),
-    refreshStateItem.get(),
-    favouritesItem.get(),
-    templatesItem.get(),
-    bundlesItem.get(),
-    rememberedItem.get(),
-    policiesItem.get(),
-    portalIntentItem.get(),
-    approvalsItem.get(),
-  ]);
+const [
+  connection,
+  auth,
+  snapshot,
+  refresh,
+  favourites,
+  templates,
+  bundles,
+  remembered,
+  policies,
+  asked,
+  focus,
+  approvals,
+] = await Promise.all([
+  connectionItem.get(),
+  authStateItem.get(),
+  snapshotItem.get(),
+  refreshStateItem.get(),
+  favouritesItem.get(),
+  templatesItem.get(),
+  bundlesItem.get(),
+  rememberedItem.get(),
+  policiesItem.get(),
+  portalIntentItem.get(),
+  popupFocusItem.get(),
+  approvalsItem.get(),
+]);
 let data: Data = { connection, auth, snapshot, refresh, favourites, approvals };
 let stored: Stored = { templates, bundles, remembered, policies };
 
@@ -119,6 +135,15 @@ function update(patch: Partial<Data>, storedPatch: Partial<Stored> = {}): void {
 
 update({});
 if (ownSnapshot(snapshot, auth)) performance.mark('pim:cached-paint');
+
+/** The row a notification's click opened the popup for (session storage, written by the background), once. */
+function focusFrom(f: PopupFocus | null): void {
+  if (!f || Date.now() - Date.parse(f.at) > INTENT_FRESH_MS) return;
+  void popupFocusItem.set(null);
+  void focusRow(root, f.key);
+}
+focusFrom(focus);
+popupFocusItem.watch(focusFrom);
 
 snapshotItem.watch((next) => {
   update({ snapshot: next });

@@ -1,5 +1,5 @@
 /** The sign-in tab: which tenant and app, one primary action, and what happened. Props in, events out. */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { errorCodeOf } from '../../lib/auth/errors';
 import { t } from '../../lib/i18n';
 import type { Account, Connection } from '../../lib/storage';
@@ -22,7 +22,6 @@ type Phase =
 
 export function SignInPage(props: SignInPageProps) {
   const [phase, setPhase] = useState<Phase>({ kind: 'ready' });
-  const started = useRef(false);
 
   const start = async () => {
     setPhase({ kind: 'working' });

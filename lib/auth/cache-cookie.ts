@@ -57,7 +57,9 @@ export function newEncryptionKey(source: KeySource): EncryptionKey {
   return { id: source.randomUUID(), key: base64url(source.getRandomValues(new Uint8Array(KEY_BYTES))) };
 }
 
-/** The `document.cookie` assignment: session cookie, whole extension origin, SameSite=Lax and deliberately no Secure. */
+/**
+ * The `document.cookie` assignment: session cookie, whole extension origin, SameSite=Lax and deliberately no Secure.
+ */
 export function encryptionCookieString(value: EncryptionKey): string {
   return `${ENCRYPTION_COOKIE}=${encodeURIComponent(JSON.stringify(value))};path=/;SameSite=Lax`;
 }

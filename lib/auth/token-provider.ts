@@ -36,7 +36,9 @@ export interface TokenProvider {
   getToken(options?: { forceRefresh?: boolean }): Promise<string>;
   /** Close the auth document, so the next token request reads the cache a sign-in or sign-out just changed. */
   resetAuthDocument(): Promise<void>;
-  /** Forget the account's tokens and record signed-out. The cache is cleared best-effort: its key dies with the browser. */
+  /**
+   * Forget the account's tokens and record signed-out. The cache is cleared best-effort: its key dies with the browser.
+   */
   signOut(): Promise<void>;
 }
 

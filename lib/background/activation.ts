@@ -129,7 +129,10 @@ export const current = (a: Assignment, now: Date) =>
 const claimsOf = (need: StepUpNeed) =>
   typeof need === 'object' && 'claims' in need ? need.claims : stepUpClaims(need);
 
-/** A privileged write for `send`: which key and action it is (journal, activity), the request, an optional step-up token. */
+/**
+ * A privileged write for `send`: which key and action it is (journal, activity), the request, an optional step-up
+ * token.
+ */
 export interface Write {
   key: string;
   action: JournalEntry['action'];
@@ -279,7 +282,9 @@ export function createActivation(deps: ActivationDeps): Activation {
     }
   }
 
-  /** Read the policies of `keys` that are not cached (or stale) into env and the store; failures leave what is there. */
+  /**
+   * Read the policies of `keys` that are not cached (or stale) into env and the store; failures leave what is there.
+   */
   async function ensurePolicies(env: Env, keys: readonly string[]): Promise<void> {
     const wanted = env.snapshot.assignments.filter((a) => a.state === 'eligible' && keys.includes(a.key));
     try {
@@ -320,35 +325,36 @@ export function createActivation(deps: ActivationDeps): Activation {
     return result(key, 'stepUp', t('cmdStepUp', name, actionVerb(action, t)));
   }
 
-  /** Activation or extension of `target` (the eligibility, or for extend the active assignment). */
-  async function request(
-    env: Env,
-    a: {
-      key: string;
-      action: 'activate' | 'extend';
-      target: Assignment;
-      input: ActivationInput | null;
-      durationMinutes: number | null;
-    },
-    choice: TokenChoice,
-  ): Promise<InternalResult> {
-    const { key, action, target } = a;
-    const name = target.displayName;
-    const policy = env.policies[key]?.policy ?? null;
+  /** What `request` is asked to do: activate the eligibility, or extend the active assignment `target`. */
+  interface Ask {
+    key: string;
+    action: 'activate' | 'extend';
+    target: Assignment;
+    input: ActivationInput | null;
+    durationMinutes: number | null;
+  }
+  type Resolved = Extract<ReturnType<typeof resolveActivation>, { ok: true }>;
+
+  /**
+   * Activation or extension of `target` (the eligibility, or for extend the active assignment). One read of the
+   * policy's needs tells the two paths apart: a step-up the user has not done yet asks for it (nothing is sent);
+   * otherwise the write path runs (journal → POST → answer) and its answer is accepted or refused.
+   */
+  async function request(env: Env, a: Ask, choice: TokenChoice): Promise<InternalResult> {
     const resolved = resolveActivation({
-      assignment: target,
-      action,
+      assignment: a.target,
+      action: a.action,
       input: a.input,
-      remembered: env.remembered[key],
+      remembered: env.remembered[a.key],
       templates: env.templates,
-      policy,
+      policy: env.policies[a.key]?.policy ?? null,
       durationMinutes: a.durationMinutes,
       now: env.now,
       locale: deps.locale,
       timeZone: deps.timeZone,
     });
     if (!resolved.ok)
-      return result(key, resolved.description.kind, sentence(resolved.description), {
+      return result(a.key, resolved.description.kind, sentence(resolved.description), {
         field: resolved.description.field,
       });
 
@@ -356,8 +362,14 @@ export function createActivation(deps: ActivationDeps): Activation {
     if (!token && resolved.rules.stepUp) {
       claims = stepUpClaims(resolved.rules.stepUp);
       token = deps.stepUps.tokenFor(claims, env.account.oid) ?? undefined;
-      if (!token) return askStepUp(key, name, action, claims, { input: a.input, durationMinutes: a.durationMinutes });
+      if (!token) return askStepUp(a.key, a.target.displayName, a.action, claims, a);
     }
+    const answer = await write(env, a, resolved, token);
+    return answer.ok ? accepted(env, a, resolved, answer) : refused(env, a, resolved, answer.error, { token, claims });
+  }
+
+  /** The write path: the request body from the resolved input, through `send` (journal, POST, answer). */
+  function write(env: Env, a: Ask, resolved: Resolved, token: string | undefined): Promise<Answer> {
     const body = {
       justification: resolved.justification,
       durationMinutes: resolved.durationMinutes,
@@ -365,74 +377,34 @@ export function createActivation(deps: ActivationDeps): Activation {
       ticket: resolved.ticket,
     };
     const graphRequest =
-      action === 'extend'
-        ? extendActivation(target, env.account.oid, { ...body, maxMinutes: resolved.rules.fields.duration.max })
-        : activate(target, env.account.oid, { ...body, startAt: resolved.startAt });
-    const answer = await send(env, { key, action, request: graphRequest, token });
-    const log = (outcome: string, text: string, requestId: string | null) =>
-      activity.record({
-        action,
-        key,
-        displayName: name,
-        justification: resolved.justification || null,
-        durationMinutes: resolved.durationMinutes,
-        outcome,
-        text,
-        requestId,
-      });
+      a.action === 'extend'
+        ? extendActivation(a.target, env.account.oid, { ...body, maxMinutes: resolved.rules.fields.duration.max })
+        : activate(a.target, env.account.oid, { ...body, startAt: resolved.startAt });
+    return send(env, { key: a.key, action: a.action, request: graphRequest, token });
+  }
 
-    if (!answer.ok) {
-      const d = describeError(
-        answer.error,
-        {
-          displayName: name,
-          action,
-          kind: target.kind,
-          maxMinutes: resolved.rules.fields.duration.max,
-          authContext: policy?.authContext ?? null,
-        },
-        t,
-      );
-      await log(answer.error.code || `HTTP ${answer.error.status}`, sentence(d), null);
-      if (answer.error.code.toLowerCase() === 'roleassignmentrequestpolicyvalidationfailed') {
-        const entry = env.policies[key];
-        const failedRules = answer.error.failedRules ?? [];
-        if (!learnable(entry)) await deps.policies.invalidate(key);
-        else if (failedRules.some((r) => FORM_RULES.has(r))) {
-          // No readable policy: learn from this refusal (and one dry run for the maximum) what to ask for next.
-          const learned = await learnFromRefusal({
-            graph: deps.graph(env.connection, token),
-            target,
-            principalId: env.account.oid,
-            entry,
-            failedRules,
-            justification: resolved.justification,
-            ticket: resolved.ticket,
-            now: env.now,
-            probeReason: t('learnProbeReason'),
-          });
-          env.policies = { ...env.policies, [key]: learned };
-          await deps.policies.merge({ [key]: learned }, env.now);
-          const asked = describeError(
-            answer.error,
-            { displayName: name, action, kind: target.kind, maxMinutes: learned.policy!.maxMinutes, authContext: null },
-            t,
-          );
-          if (asked.kind === 'field')
-            return result(key, asked.kind, sentence(asked), { field: asked.field, state: asked.state });
-        }
-      }
-      if (d.kind === 'stepUp' && d.stepUp) {
-        const needed = claimsOf(d.stepUp);
-        if (token && claims === needed) return result(key, 'fatal', t('cmdStepUpFailed', name, d.text));
-        // Another role already stepped up for these claims: use that token rather than prompting again.
-        const known = deps.stepUps.tokenFor(needed, env.account.oid);
-        if (known && known !== token) return request(env, a, { token: known, claims: needed });
-        return askStepUp(key, name, action, needed, { input: a.input, durationMinutes: a.durationMinutes });
-      }
-      return result(key, d.kind, sentence(d), { field: d.field, state: d.state });
-    }
+  function log(a: Ask, resolved: Resolved, outcome: string, text: string, requestId: string | null) {
+    return activity.record({
+      action: a.action,
+      key: a.key,
+      displayName: a.target.displayName,
+      justification: resolved.justification || null,
+      durationMinutes: resolved.durationMinutes,
+      outcome,
+      text,
+      requestId,
+    });
+  }
 
+  /** PIM took the request: the outcome in words, the activity log, and the choices remembered for next time. */
+  async function accepted(
+    env: Env,
+    a: Ask,
+    resolved: Resolved,
+    answer: Extract<Answer, { ok: true }>,
+  ): Promise<InternalResult> {
+    const { key, action, target } = a;
+    const name = target.displayName;
     const status = answer.status ?? 'Accepted';
     const outcome = requestOutcome(status);
     const start =
@@ -445,13 +417,78 @@ export function createActivation(deps: ActivationDeps): Activation {
       outcome === 'scheduled'
         ? t('cmdScheduled', name, moment(start, env.now))
         : describeOutcome(outcome, { displayName: name }, t);
-    await log(status, text, answer.requestId);
+    await log(a, resolved, status, text, answer.requestId);
     if (outcome === 'failed' || outcome === 'denied')
       return result(key, 'fatal', text, { status, requestId: answer.requestId });
     await updateRemembered((all) => ({ ...all, [key]: resolved.remember })).catch((e: unknown) => {
       console.warn(`PIM Companion: could not remember the choices for ${name} (${String(e)}).`);
     });
     return result(key, 'ok', text, { status, requestId: answer.requestId });
+  }
+
+  /**
+   * PIM refused: logged; a policy-validation refusal teaches the form what to ask for (when the policy is unreadable);
+   * a step-up refusal retries with a token another role already got for the same claims, or asks for one.
+   */
+  async function refused(
+    env: Env,
+    a: Ask,
+    resolved: Resolved,
+    error: GraphError,
+    { token, claims }: TokenChoice,
+  ): Promise<InternalResult> {
+    const { key, action, target } = a;
+    const name = target.displayName;
+    const policy = env.policies[key]?.policy ?? null;
+    const d = describeError(
+      error,
+      {
+        displayName: name,
+        action,
+        kind: target.kind,
+        maxMinutes: resolved.rules.fields.duration.max,
+        authContext: policy?.authContext ?? null,
+      },
+      t,
+    );
+    await log(a, resolved, error.code || `HTTP ${error.status}`, sentence(d), null);
+    if (error.code.toLowerCase() === 'roleassignmentrequestpolicyvalidationfailed') {
+      const entry = env.policies[key];
+      const failedRules = error.failedRules ?? [];
+      if (!learnable(entry)) await deps.policies.invalidate(key);
+      else if (failedRules.some((r) => FORM_RULES.has(r))) {
+        // No readable policy: learn from this refusal (and one dry run for the maximum) what to ask for next.
+        const learned = await learnFromRefusal({
+          graph: deps.graph(env.connection, token),
+          target,
+          principalId: env.account.oid,
+          entry,
+          failedRules,
+          justification: resolved.justification,
+          ticket: resolved.ticket,
+          now: env.now,
+          probeReason: t('learnProbeReason'),
+        });
+        env.policies = { ...env.policies, [key]: learned };
+        await deps.policies.merge({ [key]: learned }, env.now);
+        const asked = describeError(
+          error,
+          { displayName: name, action, kind: target.kind, maxMinutes: learned.policy!.maxMinutes, authContext: null },
+          t,
+        );
+        if (asked.kind === 'field')
+          return result(key, asked.kind, sentence(asked), { field: asked.field, state: asked.state });
+      }
+    }
+    if (d.kind === 'stepUp' && d.stepUp) {
+      const needed = claimsOf(d.stepUp);
+      if (token && claims === needed) return result(key, 'fatal', t('cmdStepUpFailed', name, d.text));
+      // Another role already stepped up for these claims: use that token rather than prompting again.
+      const known = deps.stepUps.tokenFor(needed, env.account.oid);
+      if (known && known !== token) return request(env, a, { token: known, claims: needed });
+      return askStepUp(key, name, action, needed, a);
+    }
+    return result(key, d.kind, sentence(d), { field: d.field, state: d.state });
   }
 
   async function activateOne(

@@ -19,7 +19,6 @@ import {
   popupFocusItem,
   refreshRetryItem,
   snapshotItem,
-  type AuthState,
   type NotifierState,
 } from '../storage';
 import { effectiveSettingsItem as settingsItem } from '../managed';

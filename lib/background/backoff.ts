@@ -29,8 +29,8 @@ export function classifyFailure(error: unknown): RetryDecision {
     const retry = status === 0 || status === 429 || status >= 500;
     return { retry, offline: status === 0, ...(retry && retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
   }
-  // fetch rejects with a TypeError when the network is down; the token provider says 'offline' when Entra is unreachable.
-  // A sign-in problem (SignInRequiredError) is not retried: only the user can fix it.
+  // fetch rejects with a TypeError when the network is down; the token provider says 'offline' when Entra is
+  // unreachable. A sign-in problem (SignInRequiredError) is not retried: only the user can fix it.
   if (error instanceof TypeError || errorCodeOf(error) === 'offline') return { retry: true, offline: true };
   return { retry: false, offline: false };
 }

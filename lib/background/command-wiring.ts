@@ -35,7 +35,8 @@ export function createBackgroundCommands(deps: {
   const newId = () => crypto.randomUUID();
   return createCommands({
     now: deps.now,
-    // The step-up token is handed over as is: MSAL does not cache claims tokens, and a silent one would lack the claims.
+    // The step-up token is handed over as is: MSAL does not cache claims tokens, and a silent one would lack the
+    // claims.
     graph: (connection, token) =>
       token
         ? createGraphFactory({ getToken: async () => token, clock: deps.clock })(connection)

@@ -24,7 +24,9 @@ import {
   requestOutcome,
   roleSelfExtendEligibility,
   targetOf,
+  type GraphRequest,
 } from '../pim/requests';
+import type { Assignment } from '../pim/model';
 import { justificationText, validateJustification } from '../pim/templates';
 import {
   createActivation,
@@ -36,7 +38,9 @@ import {
   type InternalResult,
 } from './activation';
 
-/** The commands run for the user's click in an extension-owned surface other than the popup (a notification's buttons). */
+/**
+ * The commands run for the user's click in an extension-owned surface other than the popup (a notification's buttons).
+ */
 export interface PortalCommands {
   activate(key: string): Promise<PortalCommandResult>;
   deactivate(key: string): Promise<PortalCommandResult>;
@@ -115,141 +119,152 @@ export function createCommands(deps: ActivationDeps & CommandExtras): Commands {
     return r;
   }
 
-  async function deactivateKey(key: string): Promise<InternalResult> {
-    const env = await load();
-    if (!env) return signedOut([key])[0]!;
-    const active = env.snapshot.assignments.find((a) => a.key === key && a.state === 'active' && current(a, env.now));
-    const name = active?.displayName ?? key;
-    if (!active)
-      return result(key, 'state', translate('cmdNotActive', name, actionVerb('deactivate', translate)), {
-        state: 'not-active',
-      });
-    const can = canDeactivate(active, env.now);
-    if (!can.ok) {
-      if (can.reason === 'too-soon') {
-        const time = engine.moment(new Date(can.availableAt!), env.now);
-        return result(key, 'state', translate('cmdDeactivateTooSoon', name, time), { state: 'too-soon' });
-      }
-      return result(
-        key,
-        'fatal',
-        translate(can.reason === 'via-group' ? 'cmdDeactivateViaGroup' : 'cmdDeactivateNotActivated', name),
-      );
-    }
-    const r = await once(`deactivate:${key}`, async () => {
-      const answer = await send(env, { key, action: 'deactivate', request: deactivate(active, env.account.oid) });
-      if (!answer.ok) {
-        const d = describeError(
-          answer.error,
-          { displayName: name, action: 'deactivate', kind: active.kind },
-          translate,
-        );
-        await activity.record({
-          action: 'deactivate',
-          key,
-          displayName: name,
-          justification: null,
-          durationMinutes: null,
-          outcome: answer.error.code || `HTTP ${answer.error.status}`,
-          text: sentence(d),
-          requestId: null,
-        });
-        return result(key, d.kind, sentence(d), { field: d.field, state: d.state });
-      }
-      const status = answer.status ?? 'Revoked';
-      const text = describeOutcome(requestOutcome(status), { displayName: name }, translate);
-      await activity.record({
-        action: 'deactivate',
-        key,
-        displayName: name,
-        justification: null,
-        durationMinutes: null,
-        outcome: status,
-        text,
-        requestId: answer.requestId,
-      });
-      return result(key, 'ok', text, { status, requestId: answer.requestId });
-    });
-    settle(env);
-    return r;
+  /**
+   * A privileged write other than activate/extend (./activation.ts): what to send and how to say its answer. `plan`
+   * (below) builds it from the background's own snapshot, or stops with a result when nothing should be sent.
+   */
+  interface SimpleWrite {
+    action: 'deactivate' | 'cancel' | 'requestExtension';
+    displayName: string;
+    /** What the activity log keeps as the reason. */
+    justification: string | null;
+    request: GraphRequest;
+    /** How PIM's refusal is worded (describeError's context). */
+    describeAs: { action: 'deactivate' | 'cancel' | 'extend'; kind: Assignment['kind'] };
+    /** The request a refusal refers to (a cancel's pending request), for the log and the row. */
+    refusedRequestId?: string;
+    /** PIM took it: the status to log, the sentence, and the result the row shows. */
+    accepted(answer: { status: string | null; requestId: string | null }): { outcome: string; result: InternalResult };
   }
 
-  async function cancelKey(key: string): Promise<InternalResult> {
+  /**
+   * The command skeleton, once: load the background's own view, let `plan` check it (a result ends the command with
+   * nothing sent), one write in flight per action and key, the write through the journal (`send`), its answer in
+   * words and in the activity log, then one refresh.
+   */
+  async function runWrite(key: string, plan: (env: Env) => SimpleWrite | InternalResult): Promise<InternalResult> {
     const env = await load();
     if (!env) return signedOut([key])[0]!;
-    const pending = env.snapshot.assignments.find((a) => a.key === key && a.state === 'pending');
-    if (!pending) return result(key, 'state', translate('cmdNoPending', key), { state: 'changed' });
-    const name = pending.displayName;
-    const r = await once(`cancel:${key}`, async () => {
-      const answer = await send(env, { key, action: 'cancel', request: cancelRequest(pending.kind, pending.id) });
-      const d = answer.ok
-        ? null
-        : describeError(answer.error, { displayName: name, action: 'cancel', kind: pending.kind }, translate);
-      const text = d ? sentence(d) : describeOutcome('canceled', { displayName: name }, translate);
-      const outcome = answer.ok ? 'Canceled' : answer.error.code || `HTTP ${answer.error.status}`;
+    const w = plan(env);
+    if (!('request' in w)) return w;
+    const r = await once(`${w.action}:${key}`, async () => {
+      const answer = await send(env, { key, action: w.action, request: w.request });
+      let outcome: string;
+      let shown: InternalResult;
+      let requestId: string | null;
+      if (answer.ok) {
+        ({ outcome, result: shown } = w.accepted(answer));
+        requestId = shown.requestId;
+      } else {
+        const d = describeError(answer.error, { displayName: w.displayName, ...w.describeAs }, translate);
+        outcome = answer.error.code || `HTTP ${answer.error.status}`;
+        requestId = w.refusedRequestId ?? null;
+        shown = result(key, d.kind, sentence(d), { field: d.field, state: d.state, requestId });
+      }
       await activity.record({
-        action: 'cancel',
+        action: w.action,
         key,
-        displayName: name,
-        justification: pending.justification,
+        displayName: w.displayName,
+        justification: w.justification,
         durationMinutes: null,
         outcome,
-        text,
-        requestId: pending.id,
-      });
-      return d
-        ? result(key, d.kind, text, { state: d.state, requestId: pending.id })
-        : result(key, 'ok', text, { status: 'Canceled', requestId: pending.id });
-    });
-    settle(env);
-    return r;
-  }
-
-  async function requestExtension(key: string, justification: string): Promise<InternalResult> {
-    const env = await load();
-    if (!env) return signedOut([key])[0]!;
-    const eligible = env.snapshot.assignments.find((a) => a.key === key && a.state === 'eligible');
-    if (!eligible) return result(key, 'fatal', translate('cmdNotInList', key));
-    const name = eligible.displayName;
-    if (eligible.kind === 'group') return result(key, 'fatal', translate('cmdExtensionGroup', name));
-    const end = eligible.endDateTime ? Date.parse(eligible.endDateTime) : Number.NaN;
-    if (Number.isNaN(end) || end - env.now.getTime() > EXTENSION_WINDOW_MS)
-      return result(key, 'state', translate('cmdExtensionNotEnding', name));
-    const problem = validateJustification(justification).errors[0];
-    if (problem) return result(key, 'field', justificationText(problem, translate), { field: 'justification' });
-    const t = targetOf(eligible, env.account.oid);
-    if (t.kind !== 'role') return result(key, 'fatal', translate('cmdExtensionGroup', name));
-    const request = roleSelfExtendEligibility(t.target, {
-      justification,
-      until: new Date(env.now.getTime() + EXTENSION_LENGTH_MS),
-      now: env.now,
-    });
-    const r = await once(`requestExtension:${key}`, async () => {
-      const answer = await send(env, { key, action: 'requestExtension', request });
-      const d = answer.ok
-        ? null
-        : describeError(answer.error, { displayName: name, action: 'extend', kind: 'role' }, translate);
-      const text = d ? sentence(d) : translate('cmdExtensionRequested', name);
-      const outcome = answer.ok
-        ? (answer.status ?? 'PendingAdminDecision')
-        : answer.error.code || `HTTP ${answer.error.status}`;
-      const requestId = answer.ok ? answer.requestId : null;
-      await activity.record({
-        action: 'requestExtension',
-        key,
-        displayName: name,
-        justification: justification.trim(),
-        durationMinutes: null,
-        outcome,
-        text,
+        text: shown.text,
         requestId,
       });
-      return d
-        ? result(key, d.kind, text, { field: d.field, state: d.state })
-        : result(key, 'ok', text, { status: outcome, requestId });
+      return shown;
     });
     settle(env);
     return r;
+  }
+
+  function deactivateKey(key: string): Promise<InternalResult> {
+    return runWrite(key, (env) => {
+      const active = env.snapshot.assignments.find((a) => a.key === key && a.state === 'active' && current(a, env.now));
+      const name = active?.displayName ?? key;
+      if (!active)
+        return result(key, 'state', translate('cmdNotActive', name, actionVerb('deactivate', translate)), {
+          state: 'not-active',
+        });
+      const can = canDeactivate(active, env.now);
+      if (!can.ok) {
+        if (can.reason === 'too-soon') {
+          const time = engine.moment(new Date(can.availableAt!), env.now);
+          return result(key, 'state', translate('cmdDeactivateTooSoon', name, time), { state: 'too-soon' });
+        }
+        return result(
+          key,
+          'fatal',
+          translate(can.reason === 'via-group' ? 'cmdDeactivateViaGroup' : 'cmdDeactivateNotActivated', name),
+        );
+      }
+      return {
+        action: 'deactivate',
+        displayName: name,
+        justification: null,
+        request: deactivate(active, env.account.oid),
+        describeAs: { action: 'deactivate', kind: active.kind },
+        accepted: (answer) => {
+          const status = answer.status ?? 'Revoked';
+          const text = describeOutcome(requestOutcome(status), { displayName: name }, translate);
+          return { outcome: status, result: result(key, 'ok', text, { status, requestId: answer.requestId }) };
+        },
+      };
+    });
+  }
+
+  function cancelKey(key: string): Promise<InternalResult> {
+    return runWrite(key, (env) => {
+      const pending = env.snapshot.assignments.find((a) => a.key === key && a.state === 'pending');
+      if (!pending) return result(key, 'state', translate('cmdNoPending', key), { state: 'changed' });
+      const name = pending.displayName;
+      return {
+        action: 'cancel',
+        displayName: name,
+        justification: pending.justification,
+        request: cancelRequest(pending.kind, pending.id),
+        describeAs: { action: 'cancel', kind: pending.kind },
+        refusedRequestId: pending.id,
+        accepted: () => ({
+          outcome: 'Canceled',
+          result: result(key, 'ok', describeOutcome('canceled', { displayName: name }, translate), {
+            status: 'Canceled',
+            requestId: pending.id,
+          }),
+        }),
+      };
+    });
+  }
+
+  function requestExtension(key: string, justification: string): Promise<InternalResult> {
+    return runWrite(key, (env) => {
+      const eligible = env.snapshot.assignments.find((a) => a.key === key && a.state === 'eligible');
+      if (!eligible) return result(key, 'fatal', translate('cmdNotInList', key));
+      const name = eligible.displayName;
+      if (eligible.kind === 'group') return result(key, 'fatal', translate('cmdExtensionGroup', name));
+      const end = eligible.endDateTime ? Date.parse(eligible.endDateTime) : Number.NaN;
+      if (Number.isNaN(end) || end - env.now.getTime() > EXTENSION_WINDOW_MS)
+        return result(key, 'state', translate('cmdExtensionNotEnding', name));
+      const problem = validateJustification(justification).errors[0];
+      if (problem) return result(key, 'field', justificationText(problem, translate), { field: 'justification' });
+      const t = targetOf(eligible, env.account.oid);
+      if (t.kind !== 'role') return result(key, 'fatal', translate('cmdExtensionGroup', name));
+      return {
+        action: 'requestExtension',
+        displayName: name,
+        justification: justification.trim(),
+        request: roleSelfExtendEligibility(t.target, {
+          justification,
+          until: new Date(env.now.getTime() + EXTENSION_LENGTH_MS),
+          now: env.now,
+        }),
+        describeAs: { action: 'extend', kind: 'role' },
+        accepted: (answer) => {
+          const status = answer.status ?? 'PendingAdminDecision';
+          const text = translate('cmdExtensionRequested', name);
+          return { outcome: status, result: result(key, 'ok', text, { status, requestId: answer.requestId }) };
+        },
+      };
+    });
   }
 
   const handlers: CommandHandlers = {

@@ -14,7 +14,10 @@ export interface Journal {
   end(requestKey: string): Promise<void>;
   /** Entries this worker did not write: left by an earlier life whose requests' outcome is unknown. */
   orphans(): Promise<JournalEntry[]>;
-  /** Leaves the entry for a later reconciliation (the answer was lost and Graph could not be asked): it becomes an orphan. */
+  /**
+   * Leaves the entry for a later reconciliation (the answer was lost and Graph could not be asked): it becomes an
+   * orphan.
+   */
   keep(requestKey: string): void;
 }
 

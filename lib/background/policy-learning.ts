@@ -30,7 +30,9 @@ const UNKNOWN: ActivationPolicy = {
   authContext: null,
 };
 
-/** The refusals a form can answer (a field, or a shorter duration); others (MfaRule, EligibilityRule) are not learned. */
+/**
+ * The refusals a form can answer (a field, or a shorter duration); others (MfaRule, EligibilityRule) are not learned.
+ */
 export const FORM_RULES: ReadonlySet<string> = new Set(['JustificationRule', 'TicketingRule', 'ExpirationRule']);
 
 /** Whether a key's rules are ours to learn: no readable policy (403, none yet) or one we learned before. */

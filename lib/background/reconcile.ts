@@ -99,7 +99,8 @@ function wantedOf(entry: JournalEntry): Wanted | null {
 
 function listUrl(w: Wanted): string {
   if (w.cancelOf) return `${w.collection}/${encodeURIComponent(w.cancelOf)}`;
-  // Filtering on the target keeps the list short; groupId is documented (graph-pim.md §2), roleDefinitionId [unverified].
+  // Filtering on the target keeps the list short; groupId is documented (graph-pim.md §2), roleDefinitionId
+  // [unverified].
   const [prop, value] = w.match.groupId
     ? ['groupId', w.match.groupId]
     : ['roleDefinitionId', w.match.roleDefinitionId ?? ''];
@@ -197,7 +198,8 @@ export interface Reconciler {
   run(): Promise<Map<string, Verdict & { entry: JournalEntry }>>;
   /**
    * Before a new write for `key`: orphans for that key are resolved first. Returns the verdict of an orphan of the same
-   * action that landed (its answer stands for the new command) or is still unknown (the command must not send); else null.
+   * action that landed (its answer stands for the new command) or is still unknown (the command must not send); else
+   * null.
    */
   before(key: string, action: JournalEntry['action']): Promise<Verdict | null>;
   /** A request of this life whose answer was lost: ask Graph now. */
@@ -209,7 +211,9 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   const name = (e: JournalEntry) => e.displayName ?? e.key;
   const justification = (e: JournalEntry) => str(e.request?.body?.justification)?.trim() || null;
 
-  /** Records the outcome and clears the entry; an unknown one stays (unless given up). Returns the verdict that stands. */
+  /**
+   * Records the outcome and clears the entry; an unknown one stays (unless given up). Returns the verdict that stands.
+   */
   async function settle(entry: JournalEntry, v: Verdict): Promise<Verdict> {
     const base = {
       action: entry.action,

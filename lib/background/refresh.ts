@@ -29,7 +29,9 @@ export interface RefresherDeps {
     groupInfo: Record<string, GroupInfo>;
     now: Date;
   }) => Promise<RefreshResult>;
-  /** Turns a failure into a sentence for the user; returns null when the failure is already shown elsewhere (sign-in). */
+  /**
+   * Turns a failure into a sentence for the user; returns null when the failure is already shown elsewhere (sign-in).
+   */
   describe: (error: unknown) => { text: string; offline: boolean } | null;
   maxAgeMs?: number;
   /** Told how each refresh that ran ended (null: success), e.g. to schedule a retry (lib/background/alarms.ts). */

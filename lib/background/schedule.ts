@@ -1,7 +1,8 @@
 /**
  * Pure: from the snapshot, the settings and the time, which alarms the background wants and which expiry warnings are
- * due. Alarms only wake the worker; every decision is taken again from storage when it wakes (lib/background/alarms.ts),
- * so a worker that died, a browser that restarted or a laptop that slept cannot make a warning fire twice or too late.
+ * due. Alarms only wake the worker; every decision is taken again from storage when it wakes
+ * (lib/background/alarms.ts), so a worker that died, a browser that restarted or a laptop that slept cannot make a
+ * warning fire twice or too late.
  *
  * Two clocks: `nowMs` is the local clock (Date.now(), what chrome.alarms uses); PIM's times are on the service's clock,
  * which is `nowMs + skewMs` (Snapshot.clockSkewMs, from Graph's Date header). Alarms are set in local time.
@@ -9,6 +10,7 @@
 import type { Assignment, Snapshot } from '../pim/model';
 import type { ActivityEntry, Settings } from '../storage';
 import { MINUTE, parseTime } from '../pim/time';
+import { badgeChangeIn } from './badge-text';
 
 /** While a request waits for approval, refresh this often so the approval shows without a manual refresh. */
 export const PENDING_REFRESH_MINUTES = 2;
@@ -43,11 +45,15 @@ export interface WantedAlarm {
   /** Local clock, ms. */
   when: number;
   periodInMinutes?: number;
-  /** 'any': an existing periodic alarm with the same period is kept whatever its phase (re-creating it would delay it). */
+  /**
+   * 'any': an existing periodic alarm with the same period is kept whatever its phase (re-creating it would delay it).
+   */
   phase?: 'exact' | 'any';
 }
 
-/** Active assignments the user is counting down: they have an end that has not passed. Permanent ones need no watching. */
+/**
+ * Active assignments the user is counting down: they have an end that has not passed. Permanent ones need no watching.
+ */
 export function runningActivations(snapshot: Snapshot | null, pimNow: number): Assignment[] {
   return (snapshot?.assignments ?? []).filter((a) => {
     const end = a.state === 'active' ? parseTime(a.endDateTime) : null;
@@ -167,11 +173,10 @@ export function wantedAlarms(args: {
   }
 
   if (running.length > 0) {
-    // The badge shows whole minutes of the soonest end: tick exactly when that number changes.
+    // The toolbar shows the soonest end in steps (lib/background/toolbar.ts): wake exactly when its text changes.
     const soonest = Math.min(...running.map((a) => parseTime(a.endDateTime)!));
-    const left = soonest - pimNow;
-    const nextTick = left % MINUTE === 0 ? MINUTE : left % MINUTE;
-    wanted.push({ name: 'badge', when: args.nowMs + nextTick, periodInMinutes: 1, phase: 'exact' });
+    const next = badgeChangeIn(soonest - pimNow, args.settings.warningThresholdMinutes * MINUTE);
+    wanted.push({ name: 'badge', when: args.nowMs + next, phase: 'exact' });
   }
 
   const approving = (args.approvalsWaiting ?? 0) > 0;

@@ -1,17 +1,21 @@
 /**
- * The toolbar button: the badge shows the shortest time left of a running activation ("42m", "9m" in the warning
+ * The toolbar button: the badge shows the shortest time left of a running activation ("3h", "45m", "9m" in the warning
  * colour, "<1m"), or the number of requests waiting for approval when nothing runs, or nothing; the tooltip lists what
  * is active and until when. `toolbarState` is pure; `applyToolbar` writes it to chrome.action.
  *
- * The badge counts whole minutes, so while something runs a per-minute `badge` alarm (lib/background/schedule.ts)
- * repaints it: the one recurring wake-up while a role is active.
+ * The text is exact to the minute in the last 15 minutes, when it matters, and coarser before (quarter hours below an
+ * hour, then hours, then days), so the one-shot `badge` alarm (lib/background/schedule.ts) that repaints it when the
+ * text changes wakes the worker once an hour while a long activation runs, and 17 times in its last hour.
  */
 import { browser } from 'wxt/browser';
 import { plural, type Translate } from '../i18n';
 import type { Snapshot } from '../pim/model';
 import type { Settings } from '../storage';
-import { DAY, formatMoment, HOUR, MINUTE, parseTime, type TimeFormat } from '../pim/time';
+import { formatMoment, MINUTE, parseTime, type TimeFormat } from '../pim/time';
+import { badgeText } from './badge-text';
 import { pendingRequests, runningActivations } from './schedule';
+
+export { badgeText };
 
 export const BADGE_COLOURS = {
   normal: '#0F6CBD',
@@ -25,14 +29,6 @@ export interface ToolbarState {
   text: string;
   colour: string;
   title: string;
-}
-
-/** "<1m", "42m", "3h", "2d": floored, so the badge never claims more time than is left; at most 3 characters. */
-export function badgeText(leftMs: number): string {
-  if (leftMs < MINUTE) return '<1m';
-  if (leftMs < HOUR) return `${Math.floor(leftMs / MINUTE)}m`;
-  if (leftMs < DAY) return `${Math.floor(leftMs / HOUR)}h`;
-  return `${Math.min(99, Math.floor(leftMs / DAY))}d`;
 }
 
 /** `tr` gives the tooltip's words (lib/i18n's t); its times follow `format.locale`. */

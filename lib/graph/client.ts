@@ -124,12 +124,14 @@ export function createGraphClient(deps: GraphClientDeps): GraphClient {
       ]);
     let response: Response;
     try {
-      response =
+      // The Graph client's request methods are typed `any`; with ResponseType.RAW they resolve to the fetch Response.
+      response = (
         method === 'GET'
           ? await request.get()
           : method === 'POST'
             ? await request.post(body)
-            : await request.patch(body);
+            : await request.patch(body)
+      ) as Response;
     } catch (error) {
       if (tokens.failed) throw tokens.error;
       throw new GraphRequestError(networkError(error));

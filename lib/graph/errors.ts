@@ -13,13 +13,15 @@ export interface GraphError {
   /** Graph's error.code; '' when Graph sent none (it sometimes does not, e.g. on some 403s). */
   code: string;
   message: string;
-  /** From 'The following policy rules failed: ["ExpirationRule", ...]' (RoleAssignmentRequestPolicyValidationFailed). */
+  /**
+   * From 'The following policy rules failed: ["ExpirationRule", ...]' (RoleAssignmentRequestPolicyValidationFailed).
+   */
   failedRules?: string[];
   /** Retry-After in seconds, fractional allowed (Graph sends e.g. 2.128). */
   retryAfterSeconds?: number;
   /**
-   * The claims JSON a token must satisfy: URL-decoded from an ACRS message's `&claims=` fragment, or base64-decoded from a
-   * WWW-Authenticate `claims="…"` challenge. Pass it to MSAL as `claims`.
+   * The claims JSON a token must satisfy: URL-decoded from an ACRS message's `&claims=` fragment, or base64-decoded
+   * from a WWW-Authenticate `claims="…"` challenge. Pass it to MSAL as `claims`.
    */
   claims?: string;
   /** innerError.request-id, for support tickets. */

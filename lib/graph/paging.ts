@@ -1,7 +1,8 @@
 /**
  * Graph pages long collections: an answer with `@odata.nextLink` holds only its first page, and the link (absolute,
- * with an opaque `$skiptoken`) is followed as it is (MGD concepts/paging.md). Inside `$batch` each item pages on its own
- * and the next request must be relative to the version, so the link's `https://graph.microsoft.com/v1.0` is cut off.
+ * with an opaque `$skiptoken`) is followed as it is (MGD concepts/paging.md). Inside `$batch` each item pages on its
+ * own and the next request must be relative to the version, so the link's `https://graph.microsoft.com/v1.0` is cut
+ * off.
  *
  * Every list is followed to its end, one `$batch` round trip per page for all lists still paging, capped at MAX_PAGES
  * pages per list (a user's PIM lists are far shorter; the cap only stops a service that keeps answering with links).

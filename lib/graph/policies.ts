@@ -25,7 +25,9 @@ export function isPolicyFresh(entry: PolicyEntry | undefined, now: Date): entry 
   return age >= 0 && age < ttl;
 }
 
-/** The requests for eligibilities without a fresh entry, one per distinct URL; `keysById` says whom each answer is for. */
+/**
+ * The requests for eligibilities without a fresh entry, one per distinct URL; `keysById` says whom each answer is for.
+ */
 export interface PolicyPlan {
   requests: BatchRequestItem[];
   keysById: Map<string, string[]>;
@@ -90,7 +92,9 @@ export function applyPolicyAnswers(
   return updates;
 }
 
-/** The cache with `updates` applied; entries unused for twice their TTL are dropped so the item does not grow forever. */
+/**
+ * The cache with `updates` applied; entries unused for twice their TTL are dropped so the item does not grow forever.
+ */
 export function mergePolicies(
   current: Readonly<Record<string, PolicyEntry>>,
   updates: Readonly<Record<string, PolicyEntry>>,

@@ -30,21 +30,27 @@ export const ActivationMinutes = z
     z.lte(1440, { error: validationKey('valAtMostMinutes') }),
   );
 
+/** A template's or bundle's id: trimmed, 1–64 characters. */
+export const LibraryId = z
+  .string()
+  .check(
+    z.trim(),
+    z.minLength(1, { error: validationKey('valEmpty') }),
+    z.maxLength(64, { error: validationKey('valTooLong') }),
+  );
+
+/** A template's or bundle's name as the user sees it: trimmed, 1–80 characters. */
+export const LibraryName = z
+  .string()
+  .check(
+    z.trim(),
+    z.minLength(1, { error: validationKey('valEmpty') }),
+    z.maxLength(80, { error: validationKey('valTooLong') }),
+  );
+
 export const Bundle = z.object({
-  id: z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(1, { error: validationKey('valEmpty') }),
-      z.maxLength(64, { error: validationKey('valTooLong') }),
-    ),
-  name: z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(1, { error: validationKey('valEmpty') }),
-      z.maxLength(80, { error: validationKey('valTooLong') }),
-    ),
+  id: LibraryId,
+  name: LibraryName,
   items: z.array(AssignmentKeyString).check(
     z.minLength(1, { error: validationKey('valNoItems') }),
     z.maxLength(20, { error: validationKey('valTooManyItems') }),

@@ -22,7 +22,9 @@ const MINUTES = { week: 7 * 24 * 60, day: 24 * 60, hour: 60, minute: 1, second: 
 /** The activation lengths the picker offers before the policy maximum filters them. */
 export const DURATION_PRESETS_MINUTES: readonly number[] = [30, 60, 120, 240, 480];
 
-/** Graph's default maximum activation (Expiration_EndUser_Assignment.maximumDuration), used when the policy is unknown. */
+/**
+ * Graph's default maximum activation (Expiration_EndUser_Assignment.maximumDuration), used when the policy is unknown.
+ */
 export const DEFAULT_MAX_MINUTES = 8 * 60;
 
 /**
@@ -83,7 +85,10 @@ export function minutesToIso(minutes: number): string {
   return `P${date}${time ? `T${time}` : ''}`;
 }
 
-/** "30 min", "1 h", "1 h 45 min", "1 day", "365 days" in `tr`'s language: how the UI and the error sentences say a length. */
+/**
+ * "30 min", "1 h", "1 h 45 min", "1 day", "365 days" in `tr`'s language: how the UI and the error sentences say a
+ * length.
+ */
 export function formatMinutes(minutes: number, tr: Translate): string {
   const total = Math.max(0, Math.round(minutes));
   if (total >= MINUTES.day && total % MINUTES.day === 0) return plural(tr, 'durationDays', total / MINUTES.day);

@@ -117,7 +117,7 @@ function claimsObject(text: string): unknown {
 function acrsOf(claims: unknown): string | null {
   const acrs = (claims as { access_token?: { acrs?: { value?: unknown; values?: unknown } } } | null)?.access_token
     ?.acrs;
-  const value = acrs?.value ?? (Array.isArray(acrs?.values) ? acrs.values[0] : undefined);
+  const value = acrs?.value ?? (Array.isArray(acrs?.values) ? (acrs.values as unknown[])[0] : undefined);
   return typeof value === 'string' && value ? value : null;
 }
 

@@ -49,7 +49,10 @@ export const Assignment = z.object({
   viaGroupName: z.nullish(z.string()),
   /** Active/pending: when it started or will start. Eligible: when the eligibility started. Null = unknown/always. */
   startDateTime: z.nullable(z.string()),
-  /** Active: when it ends. Eligible: when the eligibility ends. Pending: when the requested activation would end. Null = permanent. */
+  /**
+   * Active: when it ends. Eligible: when the eligibility ends. Pending: when the requested activation would end. Null =
+   * permanent.
+   */
   endDateTime: z.nullable(z.string()),
   /** Groups: names of the Entra roles the group grants (e.g. Exchange Administrator), when known. */
   grants: z.array(z.string()),

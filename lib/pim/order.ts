@@ -62,14 +62,20 @@ function fold(text: string): string {
     .toLowerCase();
 }
 
-/** Everything a search may match: name, scope, the roles a group grants, plus any labels the UI shows (e.g. "Tenant-wide"). */
+/**
+ * Everything a search may match: name, scope, the roles a group grants, plus any labels the UI shows (e.g.
+ * "Tenant-wide").
+ */
 export function searchText(a: Assignment, extra: readonly string[] = []): string {
   return fold(
     [a.displayName, a.scopeName ?? '', a.directoryScopeId, ...a.grants, a.viaGroupName ?? '', ...extra].join('\n'),
   );
 }
 
-/** Every whitespace-separated word of the query must occur somewhere in the assignment's text; an empty query matches all. */
+/**
+ * Every whitespace-separated word of the query must occur somewhere in the assignment's text; an empty query matches
+ * all.
+ */
 export function matchesQuery(a: Assignment, query: string, extra: readonly string[] = []): boolean {
   const words = fold(query).split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;

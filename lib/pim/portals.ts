@@ -107,8 +107,8 @@ export interface Portal {
   readonly hosts: readonly string[];
   /**
    * Hosts that are one DNS label followed by this suffix (SharePoint admin: contoso-admin.sharepoint.com). Match
-   * patterns only allow a leading `*.`, so the manifest matches `https://*.sharepoint.com/*` (narrowed by include_globs)
-   * and the content script exits at once on any other SharePoint host.
+   * patterns only allow a leading `*.`, so the manifest matches `https://*.sharepoint.com/*` (narrowed by
+   * include_globs) and the content script exits at once on any other SharePoint host.
    */
   readonly hostSuffix?: string;
   readonly roles: readonly RoleRef[];
@@ -222,7 +222,10 @@ function matchesSuffix(host: string, suffix: string): boolean {
   return /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(label);
 }
 
-/** Content-script match patterns: exactly the portal hosts (SharePoint admin needs the `*.` form, see Portal.hostSuffix). */
+/**
+ * Content-script match patterns: exactly the portal hosts (SharePoint admin needs the `*.` form, see
+ * Portal.hostSuffix).
+ */
 export const PORTAL_MATCHES: string[] = PORTALS.flatMap((p) => [
   ...p.hosts.map((h) => `https://${h}/*`),
   ...(p.hostSuffix ? [`https://*${p.hostSuffix.replace(/^[^.]*/, '')}/*`] : []),
@@ -230,10 +233,10 @@ export const PORTAL_MATCHES: string[] = PORTALS.flatMap((p) => [
 
 /**
  * include_globs narrowing the matches: the script is not even injected on ordinary SharePoint sites. A glob's `*` also
- * matches `/` and `?`, so `https://*-admin.sharepoint.com/*` alone would match `https://evil.sharepoint.com/?q=-admin.sharepoint.com/`;
- * PORTAL_EXCLUDE_GLOBS drops every URL where the suffix stands after the first `/` (path, query or fragment: browsers
- * always put a `/` before a query). portalForUrl still decides at run time, and the background decides last (the
- * signed-in tenant's own SharePoint host only).
+ * matches `/` and `?`, so `https://*-admin.sharepoint.com/*` alone would match
+ * `https://evil.sharepoint.com/?q=-admin.sharepoint.com/`; PORTAL_EXCLUDE_GLOBS drops every URL where the suffix stands
+ * after the first `/` (path, query or fragment: browsers always put a `/` before a query). portalForUrl still decides
+ * at run time, and the background decides last (the signed-in tenant's own SharePoint host only).
  */
 export const PORTAL_INCLUDE_GLOBS: string[] = PORTALS.flatMap((p) => [
   ...p.hosts.map((h) => `https://${h}/*`),
@@ -327,7 +330,9 @@ export function relevance(
   return pref.pinned.includes(a.key) ? 'pinned' : null;
 }
 
-/** A group name that contains one of the portal's role names, or the product word they start with (Exchange, Teams…). */
+/**
+ * A group name that contains one of the portal's role names, or the product word they start with (Exchange, Teams…).
+ */
 function namesPortal(name: string, portal: Portal): boolean {
   const words = ` ${norm(name).replace(/[^a-z0-9]+/g, ' ')} `;
   return portal.roles.some((r) => {

@@ -33,7 +33,9 @@ export interface RoleTarget {
    */
   principalId: string;
   roleDefinitionId: string;
-  /** Copied exactly from the eligibility: '/' or e.g. '/administrativeUnits/{id}' (a mismatch fails EligibilityRule). */
+  /**
+   * Copied exactly from the eligibility: '/' or e.g. '/administrativeUnits/{id}' (a mismatch fails EligibilityRule).
+   */
   directoryScopeId: string;
 }
 

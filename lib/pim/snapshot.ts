@@ -21,7 +21,7 @@ export function isStale(snapshot: Snapshot | null | undefined, now: Date, maxAge
 export function sectionOf(a: Pick<Assignment, 'kind' | 'state'>): SectionId {
   const kind = a.kind === 'role' ? 'role' : 'group';
   const state = a.state === 'eligible' ? 'Eligible' : a.state === 'active' ? 'Active' : 'Pending';
-  return `${kind}${state}` as SectionId;
+  return `${kind}${state}`;
 }
 
 /** Every assignment with this key (eligibility, activation, pending request), optionally only one state. */

@@ -5,27 +5,15 @@
 // zod/mini: the popup loads this; classic zod does not tree-shake (docs/PERFORMANCE.md).
 import { z } from 'zod/mini';
 import type { MessageKey, Translate } from '../i18n';
-import { ActivationMinutes, Bundle, VALIDATION_KEYS, validationKey } from './bundles';
+import { ActivationMinutes, Bundle, LibraryId, LibraryName, VALIDATION_KEYS, validationKey } from './bundles';
 import type { AssignmentKind } from './model';
 
 /** PIM documents no limit; 500 keeps audit logs readable and matches what the portal's box accepts comfortably. */
 export const JUSTIFICATION_MAX = 500;
 
 export const Template = z.object({
-  id: z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(1, { error: validationKey('valEmpty') }),
-      z.maxLength(64, { error: validationKey('valTooLong') }),
-    ),
-  name: z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(1, { error: validationKey('valEmpty') }),
-      z.maxLength(80, { error: validationKey('valTooLong') }),
-    ),
+  id: LibraryId,
+  name: LibraryName,
   justification: z.string().check(z.maxLength(JUSTIFICATION_MAX, { error: validationKey('valTooLong') })),
   ticketSystem: z.optional(z.string().check(z.trim(), z.maxLength(100, { error: validationKey('valTooLong') }))),
   ticketNumber: z.optional(z.string().check(z.trim(), z.maxLength(100, { error: validationKey('valTooLong') }))),
@@ -112,6 +100,7 @@ export interface JustificationCheck {
  * C0/C1 controls except tab and line breaks (a textarea produces those), and the bidi overrides that can make an
  * audit-log line read differently from what was stored.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
 
 const VAGUE = new Set([
@@ -201,7 +190,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
   );
 }
 
-/** Issue fields that hold the bound or expected value a validation message substitutes ("longer than 80 characters"). */
+/**
+ * Issue fields that hold the bound or expected value a validation message substitutes ("longer than 80 characters").
+ */
 type IssueDetail = { maximum?: unknown; minimum?: unknown; values?: unknown; expected?: unknown };
 
 /**
@@ -217,7 +208,7 @@ export function validationText(issue: z.core.$ZodIssue, tr: Translate): string {
   );
   const key = VALIDATION_KEYS.has(issue.message) ? (issue.message as MessageKey) : null;
   if (key) return tr(key, String(detail ?? ''));
-  if (issue.code === 'invalid_type') return tr('valWrongType', String(d.expected ?? ''));
+  if (issue.code === 'invalid_type') return tr('valWrongType', typeof d.expected === 'string' ? d.expected : '');
   return tr('valInvalid');
 }
 

@@ -1,7 +1,7 @@
 /**
- * Time maths and formatting for what the UI shows about an assignment: time left, "until 14:35", "eligible until 3 Dec".
- * Pure: every function takes `now` (ms since the epoch) and, where it produces text, a locale (and optionally a time
- * zone, so tests and the benchmark are deterministic). Words ("min left") are not produced here: the UI translates
+ * Time maths and formatting for what the UI shows about an assignment: time left, "until 14:35", "eligible until 3
+ * Dec". Pure: every function takes `now` (ms since the epoch) and, where it produces text, a locale (and optionally a
+ * time zone, so tests and the benchmark are deterministic). Words ("min left") are not produced here: the UI translates
  * the structured results with t(); only dates and clock times come from Intl, which knows the user's conventions.
  */
 
@@ -42,12 +42,16 @@ export function parseTime(iso: string | null): number | null {
  * without (places that refresh once a minute) the last minute is "<1 min". Whole units are floored so the display
  * never claims more time than is left. Null when there is no end (permanent).
  */
-export function timeLeft(end: string | null, now: number, options: { seconds: boolean }): TimeLeft | null {
+export function timeLeft(
+  end: string | null,
+  now: number,
+  options: { seconds: boolean; clockBelowMs?: number },
+): TimeLeft | null {
   const endMs = parseTime(end);
   if (endMs === null) return null;
   const left = endMs - now;
   if (left <= 0) return { kind: 'ended' };
-  if (options.seconds && left < CLOCK_THRESHOLD_MS) {
+  if (options.seconds && left < (options.clockBelowMs ?? CLOCK_THRESHOLD_MS)) {
     const totalSeconds = Math.floor(left / SECOND);
     const mm = String(Math.floor(totalSeconds / 60)).padStart(2, '0');
     const ss = String(totalSeconds % 60).padStart(2, '0');
@@ -65,7 +69,9 @@ export function endsInFuture(end: string | null, now: number): boolean {
   return endMs !== null && endMs > now;
 }
 
-/** Calendar day (yyyy-mm-dd) of an instant in the format's zone, to compare days without the runtime's zone leaking in. */
+/**
+ * Calendar day (yyyy-mm-dd) of an instant in the format's zone, to compare days without the runtime's zone leaking in.
+ */
 function dayOf(ms: number, format: TimeFormat): string {
   return new Intl.DateTimeFormat('en-CA', {
     timeZone: format.timeZone,

@@ -55,14 +55,16 @@ export interface PortalBadge {
 
 function pageTicker(ctx: PortalContext): TickerDeps {
   return {
-    setInterval: (fn, ms) => window.setInterval(fn, ms),
-    clearInterval: (id) => window.clearInterval(id),
+    setTimeout: (fn, ms) => window.setTimeout(fn, ms),
+    clearTimeout: (id) => window.clearTimeout(id),
     isHidden: () => document.hidden,
     onVisibilityChange: (cb) => ctx.listen(document, 'visibilitychange', cb),
   };
 }
 
-/** Returns null (and does nothing at all) on a page that is not one of the portals, e.g. an ordinary SharePoint site. */
+/**
+ * Returns null (and does nothing at all) on a page that is not one of the portals, e.g. an ordinary SharePoint site.
+ */
 export async function startPortalBadge(ctx: PortalContext, deps: PortalBadgeDeps): Promise<PortalBadge | null> {
   const found = portalForUrl(deps.url);
   if (!found) return null;
@@ -143,13 +145,14 @@ export async function startPortalBadge(ctx: PortalContext, deps: PortalBadgeDeps
     if (ctx.isInvalid) return;
     const now = deps.now() + state.skewMs;
     const model = badgeModel({ assignments: state.assignments, portal, pref: state.pref, now, pageLoadedAt, warnMs });
-    ticker.set(model.ticking);
+    ticker.set(model.nextChangeInMs);
     if (model.items.length === 0 && busy.size === 0) {
       if (ui?.host.isConnected) ui.remove();
       notice = null;
       return;
     }
-    // Closed shadow root: the portal's own scripts cannot reach into the badge (they could only dispatch untrusted events).
+    // Closed shadow root: the portal's own scripts cannot reach into the badge (they could only dispatch untrusted
+    // events).
     ui ??= createShadowHost(ctx, BADGE_TAG, deps.css, (container) => render(null, container));
     if (!ui.host.isConnected) mountUi(ui);
     const { corner, collapsed } = layout();

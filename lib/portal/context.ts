@@ -47,8 +47,8 @@ export function createPortalContext(
           ? opts.navigation
           : ((globalThis as { navigation?: Navigation }).navigation ?? null);
       if (navigation) ctx.listen(navigation, 'navigatesuccess', check);
-      // Without the Navigation API (Firefox before 147): history changes fire popstate/hashchange only for back/forward,
-      // so pushState routes are caught by the badge's own repaint (every minute, and on each update).
+      // Without the Navigation API (Firefox before 147): history changes fire popstate/hashchange only for
+      // back/forward, so pushState routes are caught by the badge's own repaint (every minute, and on each update).
       ctx.listen(window, 'popstate', check);
       ctx.listen(window, 'hashchange', check);
     },

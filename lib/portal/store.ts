@@ -121,7 +121,7 @@ export interface BadgeTransport {
 
 const runtimeTransport = (): BadgeTransport => ({
   send: (m) => browser.runtime.sendMessage(m),
-  onMessage: browser.runtime.onMessage as unknown as BadgeTransport['onMessage'],
+  onMessage: browser.runtime.onMessage,
   id: browser.runtime.id,
 });
 

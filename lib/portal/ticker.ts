@@ -1,11 +1,13 @@
 /**
- * The page's one countdown timer: a 1-second interval that exists only while something relevant counts down and the
- * tab is visible. Hidden tab → cleared (and one catch-up tick when it shows again); nothing to count → no timer at all.
+ * The page's one countdown timer: a single timeout set for the next moment the badge's text can change (a minute
+ * boundary of a countdown, a second in its last minute, the warning threshold, PIM's 5-minute floor), so a badge
+ * counting down an hour wakes the page once a minute, not sixty times. Hidden tab → no timer (and one catch-up tick
+ * when it shows again); nothing to count → no timer at all.
  */
 
 export interface TickerDeps {
-  setInterval(fn: () => void, ms: number): number;
-  clearInterval(id: number): void;
+  setTimeout(fn: () => void, ms: number): number;
+  clearTimeout(id: number): void;
   /** document.hidden */
   isHidden(): boolean;
   /** Subscribe to visibilitychange (the caller ties it to the content script's lifetime). */
@@ -13,44 +15,52 @@ export interface TickerDeps {
 }
 
 export interface Ticker {
-  /** Whether something counts down now; starts or stops the interval accordingly. */
-  set(wanted: boolean): void;
+  /**
+   * When the badge next needs painting, in ms from now (lib/portal/view.ts `nextChangeIn`), or null when nothing it
+   * shows changes with time. Replaces whatever was set before.
+   */
+  set(dueInMs: number | null): void;
   /** Stop for good (content script invalidated). */
   stop(): void;
+  /** Whether a tick is scheduled. */
   readonly running: boolean;
 }
 
-export const TICK_MS = 1000;
-
 export function createTicker(deps: TickerDeps, onTick: () => void): Ticker {
-  let wanted = false;
+  let due: number | null = null;
   let stopped = false;
   let id: number | null = null;
 
-  const sync = () => {
-    const run = wanted && !stopped && !deps.isHidden();
-    if (run && id === null) id = deps.setInterval(onTick, TICK_MS);
-    else if (!run && id !== null) {
-      deps.clearInterval(id);
-      id = null;
-    }
+  const clear = () => {
+    if (id !== null) deps.clearTimeout(id);
+    id = null;
+  };
+  const arm = () => {
+    clear();
+    if (due === null || stopped || deps.isHidden()) return;
+    id = deps.setTimeout(
+      () => {
+        id = null;
+        onTick();
+      },
+      Math.max(0, due),
+    );
   };
 
   deps.onVisibilityChange(() => {
-    const wasRunning = id !== null;
-    sync();
-    // Back from a hidden tab: show the right time at once, not a second later.
-    if (!wasRunning && id !== null) onTick();
+    if (deps.isHidden()) return clear();
+    // Back from a hidden tab: show the right time at once (the tick re-arms the timer through set()).
+    if (due !== null && !stopped && id === null) onTick();
   });
 
   return {
     set(next) {
-      wanted = next;
-      sync();
+      due = next;
+      arm();
     },
     stop() {
       stopped = true;
-      sync();
+      clear();
     },
     get running() {
       return id !== null;

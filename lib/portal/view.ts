@@ -1,16 +1,58 @@
 /**
  * What the portal badge shows, as data: the assignments that matter on this portal, what each one offers
- * (Deactivate, Extend, Activate) and whether the page needs its one-second timer. Pure: takes `now`.
+ * (Deactivate, Extend, Activate) and when its text next changes (the page's one timer). Pure: takes `now`.
  */
 import type { PortalCommandResult } from '../messaging';
 import type { Assignment } from '../pim/model';
 import { relevantAssignments, type Portal, type PortalPref } from '../pim/portals';
 import { canDeactivate, type CanDeactivate } from '../pim/deactivate';
-import { MINUTE, endsInFuture, parseTime } from '../pim/time';
+import { MINUTE, SECOND, parseTime, timeLeft, type TimeLeft } from '../pim/time';
 import type { PortalCommand } from './client';
 
 /** Below this much time left the countdown turns to the warning colour and Extend is offered. */
 export const DEFAULT_WARN_MS = 10 * MINUTE;
+
+/**
+ * The badge counts down in minutes and shows seconds only in the last minute: a page that shows an hour's countdown is
+ * woken once a minute (the popup, open for a moment, shows seconds for the last ten).
+ */
+export const BADGE_CLOCK_MS = MINUTE;
+
+/** Time left as the badge says it. */
+export function badgeTimeLeft(end: string | null, now: number): TimeLeft | null {
+  return timeLeft(end, now, { seconds: true, clockBelowMs: BADGE_CLOCK_MS });
+}
+
+/** Ms from `now` until the countdown to `endMs` (badgeTimeLeft) says something else; null once it has ended. */
+function countdownChangeIn(endMs: number, now: number): number | null {
+  const left = endMs - now;
+  if (left <= 0) return null;
+  const step = left <= BADGE_CLOCK_MS ? SECOND : MINUTE;
+  return (left % step) + 1;
+}
+
+/**
+ * When the badge's items next look different with nothing but time passing: a countdown's minute (or second, in the
+ * last minute), the warning threshold (colour, Extend), PIM's 5-minute floor on Deactivate, the end. Null: never.
+ */
+export function nextChangeIn(items: readonly BadgeItem[], now: number, warnMs: number): number | null {
+  const due: number[] = [];
+  for (const i of items) {
+    if (i.state !== 'active') continue;
+    const end = parseTime(i.endDateTime);
+    if (end !== null) {
+      const c = countdownChangeIn(end, now);
+      if (c !== null) due.push(c);
+      if (end - now > warnMs) due.push(end - now - warnMs + 1);
+    }
+    const available = i.deactivate && !i.deactivate.ok ? parseTime(i.deactivate.availableAt ?? null) : null;
+    if (available !== null) {
+      const c = countdownChangeIn(available, now);
+      if (c !== null) due.push(c);
+    }
+  }
+  return due.length > 0 ? Math.min(...due) : null;
+}
 
 /** The fields of an Assignment the badge reads (lib/portal/store.ts parses exactly these from storage). */
 export type BadgeAssignment = Pick<
@@ -40,8 +82,8 @@ export interface BadgeItem extends BadgeAssignment {
 
 export interface BadgeModel {
   items: BadgeItem[];
-  /** Something relevant counts down: the page runs its one timer (while visible). */
-  ticking: boolean;
+  /** Ms until the badge must paint again with nothing else changing (nextChangeIn); null: nothing counts down. */
+  nextChangeInMs: number | null;
   /** A relevant assignment became active after the page loaded: portals cache roles until a reload. */
   needsReload: boolean;
 }
@@ -98,9 +140,10 @@ export function badgeModel(args: {
       Number(a.memberType !== 'direct') - Number(b.memberType !== 'direct') ||
       a.displayName.localeCompare(b.displayName),
   );
+  const items = shown.map((a) => item(a, now, warnMs));
   return {
-    items: shown.map((a) => item(a, now, warnMs)),
-    ticking: shown.some((a) => a.state === 'active' && endsInFuture(a.endDateTime, now)),
+    items,
+    nextChangeInMs: nextChangeIn(items, now, warnMs),
     needsReload: shown.some((a) => a.state === 'active' && (parseTime(a.startDateTime) ?? -Infinity) > pageLoadedAt),
   };
 }

@@ -17,6 +17,32 @@ export interface PaintResult {
   blankPaintMs: Stat;
   /** Median cached paint / median blank page paint. */
   cachedVsBlank: number;
+  /**
+   * The longest main-thread task after the cached list is on screen (Long Tasks API: tasks over 50 ms; 0 = none), while
+   * the rest of the list renders and the refresh's answer repaints it: how long a keystroke in search could wait.
+   */
+  longestTaskAfterPaintMs: Stat;
+}
+
+/** The longest task that started after `mark` (0 when no task took over 50 ms), from the page's buffered long tasks. */
+async function longestTaskAfter(page: import('puppeteer-core').Page, mark: string): Promise<number> {
+  return page.evaluate(
+    (m: string) =>
+      new Promise<number>((resolve) => {
+        const since = performance.getEntriesByName(m)[0]!.startTime;
+        let longest = 0;
+        const observer = new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) if (e.startTime >= since) longest = Math.max(longest, e.duration);
+        });
+        observer.observe({ type: 'longtask', buffered: true });
+        // Buffered entries arrive in the observer's first callback, a task later.
+        setTimeout(() => {
+          observer.disconnect();
+          resolve(longest);
+        }, 50);
+      }),
+    mark,
+  );
 }
 
 export interface RefreshResult {
@@ -53,6 +79,7 @@ export async function measurePaint(b: BenchBrowser, eligible: number, runs: numb
   const cached: number[] = [];
   const fresh: number[] = [];
   const blank: number[] = [];
+  const longest: number[] = [];
   // One extra first round warms Chromium's caches of the extension's files; it is not counted.
   for (let r = 0; r <= runs; r++) {
     const bp = await b.open('bench.html#paint');
@@ -65,8 +92,10 @@ export async function measurePaint(b: BenchBrowser, eligible: number, runs: numb
     const cachedMs = await markTime(page, 'pim:cached-paint');
     const freshMs = await markTime(page, 'pim:fresh-paint');
     await waitForNewSnapshot(b, previous);
+    const longestMs = await longestTaskAfter(page, 'pim:cached-paint');
     await page.close();
     if (r === 0) continue;
+    longest.push(longestMs);
     cached.push(cachedMs);
     fresh.push(freshMs);
     blank.push(blankMs);
@@ -79,6 +108,7 @@ export async function measurePaint(b: BenchBrowser, eligible: number, runs: numb
     freshPaintMs: stat(fresh),
     blankPaintMs: bl,
     cachedVsBlank: c.median / bl.median,
+    longestTaskAfterPaintMs: stat(longest),
   };
 }
 

@@ -34,7 +34,7 @@ async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   // Countdowns tick and the search box would show a caret: take the picture with nothing focused.
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.screenshot({ path: resolve(SHOTS, `${name}.png`) as `${string}.png`, fullPage: false });
+  await page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: false });
 }
 
 async function newPage(width: number, height: number): Promise<Page> {

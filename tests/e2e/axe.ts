@@ -15,7 +15,9 @@ interface Violation {
   nodes: { target: unknown[]; failureSummary?: string }[];
 }
 
-/** Serious and critical axe violations on the page (or under `include`), as readable lines for the assertion message. */
+/**
+ * Serious and critical axe violations on the page (or under `include`), as readable lines for the assertion message.
+ */
 export async function audit(page: Page, include?: string): Promise<string[]> {
   if (!(await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined')))
     await page.evaluate(AXE_SOURCE);

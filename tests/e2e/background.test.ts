@@ -127,7 +127,7 @@ describe('background: warnings, toolbar, refresh', () => {
     const popup = await activateOslo(session);
     await waitFor(
       () => badgeText(session!),
-      (t) => /^(59|60)m$/.test(t),
+      (t) => /^(45m|1h)$/.test(t),
       'toolbar after activation',
     );
 
@@ -148,7 +148,7 @@ describe('background: warnings, toolbar, refresh', () => {
     await (await popup.waitForSelector(`${row(OSLO_KEY, 'active')} [data-testid="renew"]`))!.click();
     await waitFor(
       () => badgeText(session!),
-      (t) => /^(59|60)m$/.test(t),
+      (t) => /^(45m|1h)$/.test(t),
       'toolbar after Extend',
     );
     const sent = activations(await tenant.control.log()).filter((e) => e.status === 201);

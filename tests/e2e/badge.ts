@@ -1,6 +1,6 @@
 /**
- * The portal badge as a user meets it, for the e2e journeys: open a portal tab, read the badge's accessible names, click
- * in it with a real (trusted) mouse click, and find the extension's own window a badge's request opens.
+ * The portal badge as a user meets it, for the e2e journeys: open a portal tab, read the badge's accessible names,
+ * click in it with a real (trusted) mouse click, and find the extension's own window a badge's request opens.
  * The badge lives in a closed shadow root; tests reach it the way assistive technology does (the accessibility tree).
  */
 import type { ElementHandle, Page } from 'puppeteer-core';
@@ -8,7 +8,9 @@ import type { Session } from './harness';
 
 export const EXO = 'https://admin.exchange.microsoft.com/';
 
-/** Opens a portal tab with the badge remembered as expanded (the user opened it once; the badge stores that per portal). */
+/**
+ * Opens a portal tab with the badge remembered as expanded (the user opened it once; the badge stores that per portal).
+ */
 export async function openPortal(s: Session, url = EXO): Promise<Page> {
   await (await s.worker()).evaluate(`chrome.storage.local.set({ portalLayout: { exchange: { collapsed: false } } })`);
   const page = await s.browser.newPage();
@@ -29,7 +31,7 @@ export async function badgeNames(page: Page): Promise<string[]> {
       if (hit) return hit;
     }
     return null;
-  })(tree as Node);
+  })(tree);
   const names: string[] = [];
   (function walk(n: Node | null) {
     if (!n) return;
@@ -69,7 +71,7 @@ async function findButton(page: Page, name: string): Promise<AxNode | null> {
     }
     return null;
   };
-  return find((await page.accessibility.snapshot({ interestingOnly: false })) as AxNode | null);
+  return find(await page.accessibility.snapshot({ interestingOnly: false }));
 }
 
 /** A real (trusted) mouse click on a badge button found by its accessible name. */

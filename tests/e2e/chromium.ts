@@ -1,8 +1,8 @@
 /**
- * The Chromium that the e2e suite (./harness.ts), the demo (scripts/demo-run.ts) and the bench (scripts/bench/browser.ts)
- * launch, and the flags they share: no first-run or background traffic, the stand-in's self-signed certificate
- * accepted, and Microsoft's hostnames sent to loopback by `--host-resolver-rules` (every other name unresolvable).
- * scripts/lib/ensure.mjs finds or installs the binary and passes it on as CHROME_PATH.
+ * The Chromium that the e2e suite (./harness.ts), the demo (scripts/demo-run.ts) and the bench
+ * (scripts/bench/browser.ts) launch, and the flags they share: no first-run or background traffic, the stand-in's
+ * self-signed certificate accepted, and Microsoft's hostnames sent to loopback by `--host-resolver-rules` (every other
+ * name unresolvable). scripts/lib/ensure.mjs finds or installs the binary and passes it on as CHROME_PATH.
  */
 
 export function chromePath(): string {

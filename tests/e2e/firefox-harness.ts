@@ -267,7 +267,10 @@ export function waitForStorageFx(
   return s.ext(storageWaitScript(area, key, predicate, timeoutMs));
 }
 
-/** Interactive sign-in through the product's sign-in page and the stand-in's account picker (launchWebAuthFlow's window). */
+/**
+ * Interactive sign-in through the product's sign-in page and the stand-in's account picker (launchWebAuthFlow's
+ * window).
+ */
 export async function signInFx(s: FirefoxSession, upn = ADMIN_UPN): Promise<void> {
   const page = await s.open('signin.html');
   const authWindow = s.browser.waitForTarget((t) => t.url().includes('/oauth2/v2.0/authorize'), { timeout: 20_000 });

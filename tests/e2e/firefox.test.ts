@@ -41,7 +41,9 @@ const roleRequests = (log: LogEntry[]) =>
 
 const waitForStorage = waitForStorageFx;
 
-/** Configured and signed in through the sign-in page (MSAL + identity.launchWebAuthFlow), snapshot and policies fetched. */
+/**
+ * Configured and signed in through the sign-in page (MSAL + identity.launchWebAuthFlow), snapshot and policies fetched.
+ */
 async function start(
   opts: { seed?: Record<string, unknown>; prefs?: Record<string, unknown> } = {},
 ): Promise<FirefoxSession> {
@@ -64,7 +66,9 @@ async function openPopup(s: FirefoxSession): Promise<Page> {
   return page;
 }
 
-/** After a write: the background's own refresh has stored the role as active and finished (a later one must fetch anew). */
+/**
+ * After a write: the background's own refresh has stored the role as active and finished (a later one must fetch anew).
+ */
 async function writeSettled(s: FirefoxSession, key: string): Promise<void> {
   await waitForStorage(
     s,

@@ -1,4 +1,5 @@
-// The e2e suite tests the release build: `npm test` builds it first; a standalone `vitest --project e2e` builds it here.
+// The e2e suite tests the release build: `npm test` builds it first; a standalone `vitest --project e2e` builds it
+// here.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';

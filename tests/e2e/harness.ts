@@ -56,7 +56,7 @@ function collectConsoleProblems(browser: Browser): string[] {
     client.on('Runtime.consoleAPICalled', (e: { type: string; args: { value?: unknown; description?: string }[] }) => {
       if (e.type === 'error' || e.type === 'warning' || e.type === 'assert')
         problems.push(
-          `console.${e.type} in ${where}: ${e.args.map((a) => (a.value !== undefined ? String(a.value) : (a.description ?? ''))).join(' ')}`,
+          `console.${e.type} in ${where}: ${e.args.map((a) => (a.value !== undefined ? JSON.stringify(a.value) : (a.description ?? ''))).join(' ')}`,
         );
     });
     client.on('Log.entryAdded', (e: { entry: { level: string; text: string; url?: string } }) => {
@@ -164,7 +164,8 @@ export async function launch(
     },
     consoleProblems: () => [...problems],
     async close({ keepProfile = false, allowConsoleProblems = false } = {}) {
-      // What the browser says while shutting down (e.g. "The browser is shutting down" to a pending call) is not counted.
+      // What the browser says while shutting down (e.g. "The browser is shutting down" to a pending call) is not
+      // counted.
       const before = [...problems];
       await browser.close();
       if (!keepProfile) rmSync(userDataDir, { recursive: true, force: true });

@@ -8,6 +8,8 @@ import { type LogEntry } from '../fake-tenant/index';
 import { configure, launch, readStorage, signIn, waitForRows, waitForStorage, type Session } from './harness';
 import { useStandIn } from './stand-in';
 
+declare const chrome: typeof import('wxt/browser').browser;
+
 const tenant = useStandIn();
 let session: Session | undefined;
 afterEach(async () => {
@@ -145,6 +147,31 @@ describe('popup: my PIM assignments', () => {
     await popup.locator('[data-testid="refresh"]').click();
     await waitForStorage(session, 'local', 'refreshState', '(v) => v && v.inFlight');
     expect((await rows(popup)).length).toBe(7);
+  });
+
+  it("opens at the role a notification's click was for: outlined and focused", async () => {
+    session = await launch(tenant);
+    await configure(session);
+    await signIn(session);
+    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+    const worker = await session.worker();
+    // What the background stores on a notification click (lib/background/alarms.ts openRow), for the last row.
+    const key = await worker.evaluate(async () => {
+      const { snapshot } = (await chrome.storage.local.get('snapshot')) as {
+        snapshot: { assignments: { key: string; state: string }[] };
+      };
+      const last = snapshot.assignments.filter((a) => a.state === 'eligible').at(-1)!.key;
+      await chrome.storage.session.set({ popupFocus: { key: last, at: new Date().toISOString() } });
+      return last;
+    });
+    const popup = await openPopup(session);
+    const focused = await popup.waitForSelector('[data-testid="assignment"][data-focused]');
+    expect(await focused!.evaluate((e) => [(e as HTMLElement).dataset.key, document.activeElement === e])).toEqual([
+      key,
+      true,
+    ]);
+    // Shown once: the next opening starts at the top.
+    await popup.waitForFunction(async () => !(await chrome.storage.session.get('popupFocus')).popupFocus);
   });
 
   it('after a browser restart renews silently; once the session is gone it asks to sign in again', async () => {

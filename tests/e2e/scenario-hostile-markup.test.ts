@@ -80,7 +80,8 @@ describe('bad input: markup and script in Graph strings', () => {
     const worker = await session.worker();
     const title = (await worker.evaluate('chrome.action.getTitle({})')) as string;
     expect(title).toContain(IMG);
-    // Notifications are plain text by API (no HTML); the 10-minute warning for the hostile group shows its name verbatim.
+    // Notifications are plain text by API (no HTML); the 10-minute warning for the hostile group shows its name
+    // verbatim.
     await tenant.control.advance(41 * 60_000);
     const before = (
       (await worker.evaluate('chrome.storage.local.get("snapshot")')) as { snapshot: { fetchedAt: string } }

@@ -12,7 +12,7 @@ import type { CDPSession, Page } from 'puppeteer-core';
 import type { FakeTenant, LogEntry } from '../fake-tenant/index';
 import { badgeNames, clickInBadge, EXO, openPortal, waitForBadge, waitForOneClick, waitForPopupSurface } from './badge';
 import { configure, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
-import { GROUP_INT_EXCHANGE, ROLE, withExchangeGroupActive } from './scenarios';
+import { ROLE, withExchangeGroupActive } from './scenarios';
 import { useStandIn } from './stand-in';
 
 const tenant = useStandIn();
@@ -23,7 +23,6 @@ afterEach(async () => {
 });
 
 const GROUP = 'PIM – INT – Exchange administrator';
-const GROUP_KEY = `group:${GROUP_INT_EXCHANGE}:member`;
 const GLOBAL_ADMIN_KEY = `role:${ROLE.globalAdmin}:/`;
 const writes = (log: LogEntry[]) =>
   log.filter((e) => e.host === 'graph.microsoft.com' && e.method === 'POST' && !e.path.endsWith('$batch'));
@@ -47,7 +46,10 @@ async function pastTheFloor(s: Session): Promise<void> {
   await popup.close();
 }
 
-/** Lets anything a page's trick wrongly set off reach the stand-in: a frame and a round trip's worth of time in the page. */
+/**
+ * Lets anything a page's trick wrongly set off reach the stand-in: a frame and a round trip's worth of time in the
+ * page.
+ */
 const settle = (page: Page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 500))));
 
 /**

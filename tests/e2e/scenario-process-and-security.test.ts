@@ -86,8 +86,9 @@ describe('process faults in the browser', () => {
     await (await session.worker()).close();
     await popup.close();
 
-    // The user, seeing no answer, opens the popup again and clicks Activate once more: the message wakes a fresh worker,
-    // which reconciles the journal from Graph and answers from the request that landed instead of sending another.
+    // The user, seeing no answer, opens the popup again and clicks Activate once more: the message wakes a fresh
+    // worker, which reconciles the journal from Graph and answers from the request that landed instead of sending
+    // another.
     const again = await openPopup(session);
     await again.locator(`${row(EXO, 'eligible')} [data-testid="activate"]`).click();
     await again.waitForSelector(`${row(EXO, 'active')} [data-testid="time-left"]`, { timeout: 20_000 });

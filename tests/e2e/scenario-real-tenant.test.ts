@@ -126,8 +126,8 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
   it('with the refresh token revoked, the popup asks to sign in again and never says offline', async () => {
     const popup = await signedInPopup(defaultScenario());
     await tenant.control.revokeSignIns(ADMIN);
-    // The access token MSAL holds ends on the stand-in's clock: Graph answers 401, the refresh token is refused (AADSTS50173)
-    // and the silent renewal finds no session.
+    // The access token MSAL holds ends on the stand-in's clock: Graph answers 401, the refresh token is refused
+    // (AADSTS50173) and the silent renewal finds no session.
     await tenant.control.advance(61 * 60_000);
     await tenant.control.clearLog();
     await popup.locator('[data-testid="refresh"]').click();
@@ -361,7 +361,8 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     const portal = await session!.browser.newPage();
     await portal.setViewport({ width: 1280, height: 800 });
     await portal.goto('https://admin.exchange.microsoft.com/');
-    // The badge's closed shadow root is reached through the accessibility tree, as in portal.test.ts (polled: it paints from storage).
+    // The badge's closed shadow root is reached through the accessibility tree, as in portal.test.ts (polled: it paints
+    // from storage).
     let names = '';
     for (let i = 0; i < 200 && !names.includes('PIM – INT – Exchange administrator'); i++) {
       names = JSON.stringify(await portal.accessibility.snapshot({ interestingOnly: false }));

@@ -16,7 +16,10 @@ export function defaultScenario(): Scenario {
   return JSON.parse(readFileSync(DEFAULT_SCENARIO_PATH, 'utf8')) as Scenario;
 }
 
-/** The default world plus the "PIM – INT – Exchange administrator" membership activated `startedMinutesAgo` ago for an hour. */
+/**
+ * The default world plus the "PIM – INT – Exchange administrator" membership activated `startedMinutesAgo` ago for an
+ * hour.
+ */
 export function withExchangeGroupActive(startedMinutesAgo = 1, scenario = defaultScenario()): Scenario {
   const s = scenario as Scenario & { assignments: unknown[] };
   s.assignments.push({

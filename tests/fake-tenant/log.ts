@@ -29,7 +29,9 @@ export const DIRECTORY_READ = /^\/(?:(?:v1\.0|beta)\/)?(?:groups|directoryObject
 export class RequestLog {
   private entries: LogEntry[] = [];
   private seq = 0;
-  /** Every Graph directory read (direct or inside $batch) since start; clear() keeps it, so a whole run can be checked. */
+  /**
+   * Every Graph directory read (direct or inside $batch) since start; clear() keeps it, so a whole run can be checked.
+   */
   private directory: string[] = [];
 
   add(entry: Omit<LogEntry, 'seq'>): LogEntry {

@@ -36,7 +36,10 @@ export const AdministrativeUnit = z.object({
   description: z.string().default(''),
 });
 
-/** `principal` is an account id or UPN. A role target has roleDefinitionId (+ directoryScopeId); a group target groupId + accessId. */
+/**
+ * `principal` is an account id or UPN. A role target has roleDefinitionId (+ directoryScopeId); a group target groupId
+ * + accessId.
+ */
 const Target = z.object({
   principal: z.string(),
   roleDefinitionId: z.string().optional(),
@@ -104,11 +107,11 @@ export const Scenario = z.object({
     redirectUris: z.array(z.string()).min(1),
     grantedScopes: z.array(z.string()),
     /**
-     * How the token response's `scope` names Graph permissions. 'short' (default): `RoleEligibilitySchedule.ReadWrite.Directory`,
-     * the form Entra's v2 endpoint returns for Microsoft Graph whatever form was requested (ENTRA
-     * docs/identity-platform/v2-oauth2-device-code.md, "Successful authentication response": `"scope": "User.Read profile
-     * openid email"`; issue 12 saw the same on a real tenant). 'requested': echoed as sent, e.g.
-     * `https://graph.microsoft.com/…` (the form of the example in v2-oauth2-auth-code-flow.md).
+     * How the token response's `scope` names Graph permissions. 'short' (default):
+     * `RoleEligibilitySchedule.ReadWrite.Directory`, the form Entra's v2 endpoint returns for Microsoft Graph whatever
+     * form was requested (ENTRA docs/identity-platform/v2-oauth2-device-code.md, "Successful authentication response":
+     * `"scope": "User.Read profile openid email"`; issue 12 saw the same on a real tenant). 'requested': echoed as
+     * sent, e.g. `https://graph.microsoft.com/…` (the form of the example in v2-oauth2-auth-code-flow.md).
      */
     scopeEcho: z.enum(['short', 'requested']).default('short'),
   }),
@@ -135,8 +138,8 @@ export type PolicyConfig = z.output<typeof Policy>;
 
 export const DEFAULT_SCENARIO_PATH = fileURLToPath(new URL('./scenarios/default.json', import.meta.url));
 
-/** A scenario object, or a path to a JSON file; throws with zod's explanation when it does not validate. */
-export function parseScenario(input: Scenario | string | unknown): ParsedScenario {
+/** A Scenario object, or a path to a JSON file; throws with zod's explanation when it does not validate. */
+export function parseScenario(input: unknown): ParsedScenario {
   const raw: unknown = typeof input === 'string' ? JSON.parse(readFileSync(input, 'utf8')) : input;
   const result = Scenario.safeParse(raw);
   if (!result.success) throw new Error(`Invalid fake-tenant scenario: ${z.prettifyError(result.error)}`);

@@ -192,7 +192,8 @@ async function handle(
   }
   logRequest(ctx, inc, origin, at, reply);
   if (reply.drop === 'reset') {
-    // TLS sockets cannot send a TCP RST from Node; destroying the socket mid-request is what the client sees as a reset.
+    // TLS sockets cannot send a TCP RST from Node; destroying the socket mid-request is what the client sees as a
+    // reset.
     req.socket.destroy();
     return;
   }

@@ -10,7 +10,8 @@ export interface HttpResult {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
-  json<T = any>(): T; // eslint-disable-line @typescript-eslint/no-explicit-any -- test convenience: callers assert shapes
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test convenience: callers assert shapes
+  json<T = any>(): T;
 }
 
 export interface HttpOptions {
@@ -193,7 +194,7 @@ export async function signIn(tenant: Pick<FakeTenant, 'port'>, o: SignInOptions 
     ...(o.claims ? { claims: o.claims } : {}),
   });
   if (tok.status !== 200) throw new Error(`token redemption failed: ${tok.text}`);
-  return { ...tok.json(), cookie: cookieFrom(res) ?? o.cookie ?? '' };
+  return { ...tok.json<Omit<Tokens, 'cookie'>>(), cookie: cookieFrom(res) ?? o.cookie ?? '' };
 }
 
 export function graph(

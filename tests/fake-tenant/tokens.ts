@@ -9,7 +9,9 @@ const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 
 export interface ScopeCheck {
   ok: boolean;
-  /** Scopes as the response `scope` field echoes them (scenario.app.scopeEcho: Graph's short names, or as requested). */
+  /**
+   * Scopes as the response `scope` field echoes them (scenario.app.scopeEcho: Graph's short names, or as requested).
+   */
   echo: string[];
   /** Short Graph permission names for the access token's scp. */
   scp: string[];

@@ -30,7 +30,7 @@ function harness(context: 'background' | 'auth') {
   const listener = createListener(context, handlers, SELF);
   const send = (message: unknown, sender: object) =>
     new Promise<{ answered: boolean; reply?: { ok: boolean; error?: { code: string } } }>((resolve) => {
-      const r = listener(message, sender as never, (reply) => resolve({ answered: true, reply: reply as never }));
+      const r = listener(message, sender, (reply) => resolve({ answered: true, reply: reply as never }));
       if (r === undefined) resolve({ answered: false });
     });
   return { calls, send };
@@ -109,12 +109,8 @@ describe('bad input: every message type', () => {
   it('a 100 kB extra field on a field-less message is stripped before the handler sees it', async () => {
     for (const name of FIELDLESS) {
       let seen: unknown;
-      const listener = createListener(
-        'background',
-        { [name]: async (p: unknown) => ((seen = p), { ok: true }) } as Handlers,
-        SELF,
-      );
-      await new Promise((resolve) => listener({ name, payload: { extra: BIG } }, POPUP as never, resolve));
+      const listener = createListener('background', { [name]: async (p: unknown) => ((seen = p), { ok: true }) }, SELF);
+      await new Promise((resolve) => listener({ name, payload: { extra: BIG } }, POPUP, resolve));
       expect(seen).toEqual({});
     }
   });

@@ -188,7 +188,8 @@ describe('Graph faults: per-item $batch failures', () => {
     });
     const r = await refresh();
     expect(r.snapshot.sections.roleActive?.error?.status).toBe(429);
-    expect(await batches()).toHaveLength(2); // the read batch and the group/policy details, no retry of the throttled item
+    // The read batch and the group/policy details, no retry of the throttled item.
+    expect(await batches()).toHaveLength(2);
     expect((await batches())[1]!.batch!.some((b) => b.id === 'rAct')).toBe(false);
   });
 });
@@ -233,7 +234,7 @@ describe('Graph faults: tokens', () => {
         if (name === 'auth.redeem') throw new Error('login_required');
         return { ok: true };
       }) as AuthHost['request'],
-    } as AuthHost;
+    };
     let flows = 0;
     const provider = createTokenProvider({
       host,

@@ -90,8 +90,8 @@ export function tenantFetch(tenant: FakeTenant, timeoutMs = 10_000): typeof fetc
       });
       // Like fetch: an aborted signal (the client's timeout) rejects at once with the signal's reason.
       const aborted = new Promise<never>((_, reject) => {
-        if (signal?.aborted) reject(signal.reason);
-        signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+        if (signal?.aborted) reject(signal.reason as Error);
+        signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
       });
       r = await Promise.race([request, aborted]);
     } catch (e) {

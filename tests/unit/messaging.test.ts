@@ -12,8 +12,10 @@ const contentScript = {
 function call(handlers: Handlers, message: unknown, sender: object, context: 'background' | 'auth' = 'background') {
   const listener = createListener(context, handlers, self);
   return new Promise<{ handled: boolean | undefined; reply: unknown }>((resolve) => {
+    // `let`, not `const`: the reply callback may run synchronously, inside listener(), before the assignment.
     let handled: boolean | undefined;
-    handled = listener(message, sender as never, (reply) => resolve({ handled, reply }));
+    // eslint-disable-next-line prefer-const
+    handled = listener(message, sender, (reply) => resolve({ handled, reply }));
     if (handled === undefined) resolve({ handled, reply: undefined });
   });
 }

@@ -161,7 +161,9 @@ export function handleRead(call: GraphCall): Reply | null {
   return null;
 }
 
-/** filterByCurrentUser(on='principal'|'approver'|...) → who, or an error reply; '' (no function) is not allowed here. */
+/**
+ * filterByCurrentUser(on='principal'|'approver'|...) → who, or an error reply; '' (no function) is not allowed here.
+ */
 function onWhom(call: GraphCall, rest: string): string | Reply {
   const m = BY_USER.exec(rest);
   if (!m)

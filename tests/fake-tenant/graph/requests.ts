@@ -227,7 +227,8 @@ function createRequest(call: GraphCall, collection: RequestCollection, b: Body):
     return fail(call, 'PendingRoleAssignmentRequest', 'There is already an existing pending Role assignment request.');
 
   if (action === 'selfextend' || action === 'selfrenew') {
-    // Extend/renew: the eligibility (or assignment) must exist (extend) or have ended within 30 days (renew); admins decide.
+    // Extend/renew: the eligibility (or assignment) must exist (extend) or have ended within 30 days (renew); admins
+    // decide.
     const pool = collection === 'roleEligibility' ? store.eligibilities : store.assignments;
     const existing = pool.filter(mine);
     const ok =

@@ -16,7 +16,10 @@ export interface PortalReply {
   body: string;
 }
 
-/** Hosts with a stand-in page (SharePoint admin hosts are answered too, for any tenant: `<tenant>-admin.sharepoint.com`). */
+/**
+ * Hosts with a stand-in page (SharePoint admin hosts are answered too, for any tenant:
+ * `<tenant>-admin.sharepoint.com`).
+ */
 export const PORTAL_HOSTS: string[] = Object.keys(SITES);
 
 /** Rows in each route's data grid: 7 cells and ~15 nodes per row, so several thousand nodes per page. */

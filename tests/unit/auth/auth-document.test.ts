@@ -138,7 +138,7 @@ describe('auth document', () => {
   });
 
   it('clears the account on sign-out, so no token is served afterwards', async () => {
-    const account = await signInOnThePage();
+    await signInOnThePage();
     const doc = createAuthDocument();
     await doc.handlers['auth.clearCache']({ context: signedIn });
     await expect(doc.handlers['auth.token']({ context: signedIn, scopes, forceRefresh: false })).rejects.toMatchObject({

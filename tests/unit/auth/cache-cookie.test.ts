@@ -126,7 +126,7 @@ describe('the Firefox key in storage.session', () => {
     ]);
     expect(new Set(keys.map((k) => JSON.stringify(k))).size).toBe(1);
     expect(a.data[SESSION_KEY_ITEM]).toEqual(keys[0]);
-    expect(decode(keys[0]!.key)).toHaveLength(32);
+    expect(decode(keys[0].key)).toHaveLength(32);
   });
 
   it('reuses a stored key and replaces one that is not in MSAL format', async () => {

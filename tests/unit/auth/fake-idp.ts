@@ -54,7 +54,7 @@ export function createFakeIdp(user: FakeUser, clientId: string, echo: 'short' | 
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input instanceof Request ? input.url : input));
     if (!url.pathname.endsWith('/oauth2/v2.0/token')) return new Response('not found', { status: 404 });
-    const body = new URLSearchParams(String(init?.body ?? ''));
+    const body = new URLSearchParams(typeof init?.body === 'string' ? init.body : '');
     const grant = body.get('grant_type')!;
     grants.push(grant);
     let nonce = '';

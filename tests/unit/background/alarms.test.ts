@@ -268,15 +268,17 @@ describe('approvals', () => {
 });
 
 describe('toolbar', () => {
-  it('counts down with the per-minute badge alarm, without refreshing', async () => {
+  it('counts down with the badge alarm set for when its text changes, without refreshing', async () => {
     const { scheduler, refresh } = start();
     now = T0 - 30_000;
     await withSnapshot(snap([exo]), scheduler);
     expect(await fakeBrowser.action.getBadgeText({})).toBe('10m');
-    expect((await fakeBrowser.alarms.get('badge'))?.scheduledTime).toBe(T0);
+    expect((await fakeBrowser.alarms.get('badge'))?.scheduledTime).toBe(T0 + 1);
     now = T0 + 1;
     await fire('badge');
     expect(await fakeBrowser.action.getBadgeText({})).toBe('9m');
+    // One-shot, re-planned: the next minute.
+    expect((await fakeBrowser.alarms.get('badge'))?.scheduledTime).toBe(T0 + MIN + 1);
     expect(await fakeBrowser.action.getBadgeBackgroundColor({})).toEqual([0xc5, 0x0f, 0x1f, 255]);
     expect(await fakeBrowser.action.getTitle({})).toBe('PIM Companion\nExchange Administrator: until 10:10');
     expect(refresh).not.toHaveBeenCalled();

@@ -42,8 +42,9 @@ describe('toolbar and refresh while requests wait for the user', () => {
     const idle = toolbarState(snap([pending(EXO)]), settings(), T0, format, english, 3);
     expect(idle).toMatchObject({ text: '3', colour: BADGE_COLOURS.approvals });
     expect(idle.title).toContain('3 requests waiting for your approval');
+    // 42 minutes left: the countdown (quarter hours below an hour), not the count.
     const running = active(EXO, T0 - 10 * MIN, 0, { endDateTime: new Date(T0 + 42 * MIN).toISOString() });
-    expect(toolbarState(snap([running]), settings(), T0, format, english, 3).text).toBe('42m');
+    expect(toolbarState(snap([running]), settings(), T0, format, english, 3).text).toBe('30m');
     expect(toolbarState(snap([]), settings(), T0, format, english, 0).text).toBe('');
   });
 

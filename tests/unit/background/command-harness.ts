@@ -190,7 +190,7 @@ export async function setup(s: Setup = {}) {
 
   let ids = 0;
   const newId = () => `id-${++ids}`;
-  const openTab = vi.fn(async (_url: string) => 7 as number | undefined);
+  const openTab = vi.fn(async (_url: string) => 7);
   const focusTab = vi.fn(async (_tabId: number) => true);
   const refresh = vi.fn(async () => true);
   const openPopup = vi.fn(async () => true);

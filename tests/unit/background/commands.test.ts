@@ -14,7 +14,6 @@ import {
   ROLE,
   setup,
   template,
-  unreadable,
 } from './command-harness';
 
 const at = (ms: number) => new Date(NOW.getTime() + ms).toISOString();

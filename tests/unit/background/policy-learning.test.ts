@@ -26,7 +26,10 @@ const target: Assignment = {
   justification: null,
 };
 
-/** A PIM that allows at most `maxMinutes` and needs a ticket: validation-only requests answer 201 or 400 like a real one. */
+/**
+ * A PIM that allows at most `maxMinutes` and needs a ticket: validation-only requests answer 201 or 400 like a real
+ * one.
+ */
 function pim(maxMinutes: number) {
   const { fetch, calls } = fakeFetch(
     batchHandler((item) => {

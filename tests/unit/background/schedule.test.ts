@@ -42,7 +42,7 @@ describe('wantedAlarms', () => {
     expect(wantedAlarms({ ...base, snapshot: idle })).toEqual([]);
   });
 
-  it('an active 1-hour role: a warning per lead time, the end, the per-minute badge and the slow refresh', () => {
+  it('an active 1-hour role: a warning per lead time, the end, the badge when its text changes, the slow refresh', () => {
     const alarms = byName(wantedAlarms({ ...base, snapshot: snap([active(EXO, T0 - 5 * MIN, 60)]) }));
     const end = T0 + 55 * MIN;
     expect(Object.keys(alarms).sort()).toEqual(
@@ -52,17 +52,19 @@ describe('wantedAlarms', () => {
     expect(alarms[warnAlarm(EXO, 2)]!.when).toBe(end - 2 * MIN);
     expect(alarms[endAlarm(EXO)]!.when).toBeGreaterThanOrEqual(end);
     expect(alarms.refresh).toMatchObject({ periodInMinutes: 15, phase: 'any' });
-    expect(alarms.badge).toMatchObject({ periodInMinutes: 1, when: T0 + MIN });
+    // 55 min left says "45m" until 45:00 left, then "30m"; one-shot, re-planned at each wake-up.
+    expect(alarms.badge).toEqual({ name: 'badge', when: T0 + 10 * MIN + 1, phase: 'exact' });
   });
 
-  it('ticks the badge when the minutes of the soonest end change', () => {
+  it('wakes for the badge when the text for the soonest end changes', () => {
     const alarms = byName(
       wantedAlarms({
         ...base,
         snapshot: snap([active(EXO, T0 - 5 * MIN, 60, { endDateTime: iso(T0 + 42 * MIN + 17_000) })]),
       }),
     );
-    expect(alarms.badge!.when).toBe(T0 + 17_000);
+    // "30m" until 30:00 left, "15m" after.
+    expect(alarms.badge!.when).toBe(T0 + 12 * MIN + 17_001);
   });
 
   it('sets alarms on the local clock when the service clock is ahead', () => {

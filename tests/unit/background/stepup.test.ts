@@ -164,7 +164,7 @@ describe('step-up store', () => {
       item: stepUpsItem,
       now: () => new Date(now.t),
       newId: () => `s${++n}`,
-      openTab: vi.fn(async () => 5 as number | undefined),
+      openTab: vi.fn(async () => 5),
       focusTab: vi.fn(async () => true),
       pageUrl: (q: string) => `ext:${q}`,
     };

@@ -1,6 +1,9 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { options } from 'preact';
+import { AssignmentRow } from '../../../components/popup/AssignmentRow';
+import { CHUNK_ROWS, FIRST_ROWS } from '../../../components/popup/AssignmentSection';
 import { PopupView, type PopupViewProps } from '../../../components/popup/PopupView';
 import type { Assignment } from '../../../lib/pim/model';
 import {
@@ -303,11 +306,11 @@ describe('countdown', () => {
     expect(vi.getTimerCount() - before).toBe(1);
     const teams = () => row('role:teams:/', 'active');
     expect(within(teams()).getByTestId('time-left').textContent).toBe('09:59 left');
-    act(() => {
+    void act(() => {
       vi.advanceTimersByTime(1000);
     });
     expect(within(teams()).getByTestId('time-left').textContent).toBe('09:58 left');
-    act(() => {
+    void act(() => {
       vi.advanceTimersByTime(9 * MIN + 58_000);
     });
     expect(teams()).toBeNull();
@@ -319,5 +322,60 @@ describe('countdown', () => {
     const before = vi.getTimerCount();
     setup({ clock: Date.now, snapshot: snapshot(ASSIGNMENTS.filter((a) => a.state !== 'active')) });
     expect(vi.getTimerCount() - before).toBe(0);
+  });
+});
+
+describe('long lists', () => {
+  const many = (n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      assignment({ key: `role:r${i}:/`, displayName: `Role ${String(i).padStart(3, '0')}` }),
+    );
+  const activeOne = assignment({
+    key: 'role:ex:/',
+    state: 'active',
+    displayName: 'Exchange Administrator',
+    assignmentType: 'Activated',
+    endDateTime: iso(NOW + 38 * MIN),
+  });
+
+  it('renders a screenful first, then the rest one chunk per task', () => {
+    vi.useFakeTimers({ now: NOW });
+    setup({ clock: Date.now, snapshot: snapshot(many(100)) });
+    expect(keys('eligible')).toHaveLength(FIRST_ROWS);
+    void act(() => {
+      vi.advanceTimersToNextTimer();
+    });
+    expect(keys('eligible')).toHaveLength(FIRST_ROWS + CHUNK_ROWS);
+    for (let i = 0; i < 10 && vi.getTimerCount() > 0; i++)
+      void act(() => {
+        vi.advanceTimersToNextTimer();
+      });
+    expect(keys('eligible')).toHaveLength(100);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(keys('eligible').at(-1)).toBe('role:r99:/');
+  });
+
+  it("the countdown's tick renders the active rows again, not the eligible ones", () => {
+    vi.useFakeTimers({ now: NOW + 30_000 });
+    setup({ clock: Date.now, snapshot: snapshot([activeOne, ...many(100)]) });
+    for (let i = 0; i < 5; i++)
+      void act(() => {
+        vi.advanceTimersToNextTimer();
+      });
+    expect(keys('eligible')).toHaveLength(100);
+    let rendered = 0;
+    const previous = options.diffed;
+    options.diffed = (vnode) => {
+      if (vnode.type === AssignmentRow) rendered += 1;
+      previous?.(vnode);
+    };
+    try {
+      void act(() => {
+        vi.advanceTimersByTime(1000);
+      });
+    } finally {
+      options.diffed = previous;
+    }
+    expect(rendered).toBe(1);
   });
 });

@@ -1,4 +1,6 @@
-/** Shared set-up for the popup's activation tests: policies, templates, a fake command client, the popup with all of it. */
+/**
+ * Shared set-up for the popup's activation tests: policies, templates, a fake command client, the popup with all of it.
+ */
 import { render } from '@testing-library/preact';
 import { vi } from 'vitest';
 import type { ActivationActions, ActivationProps } from '../../../components/popup/activationContext';

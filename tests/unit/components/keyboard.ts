@@ -9,7 +9,7 @@ export function press(element: HTMLElement, key: 'Enter' | ' '): void {
   element.focus();
   const isButton = element instanceof HTMLButtonElement && !element.disabled;
   const down = fireEvent.keyDown(element, { key });
-  if (isButton && key === 'Enter' && down) act(() => element.click());
+  if (isButton && key === 'Enter' && down) void act(() => element.click());
   const up = fireEvent.keyUp(element, { key });
-  if (isButton && key === ' ' && down && up) act(() => element.click());
+  if (isButton && key === ' ' && down && up) void act(() => element.click());
 }

@@ -29,7 +29,6 @@ beforeEach(() => {
 afterEach(cleanup);
 
 const activateButton = (key: string) => within(rowOf(key)).getByTestId('activate');
-const form = () => screen.getByTestId('activation-form');
 
 describe('one click', () => {
   it('sends {keys:[key], input:null} when the remembered template satisfies the policy, and says what it will do', async () => {

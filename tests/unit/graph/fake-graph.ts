@@ -32,7 +32,7 @@ function headersOf(init: RequestInit | undefined): Record<string, string> {
   const h = init?.headers;
   if (!h) return out;
   if (h instanceof Headers) h.forEach((v, k) => (out[k.toLowerCase()] = v));
-  else if (Array.isArray(h)) for (const [k, v] of h) out[k!.toLowerCase()] = v!;
+  else if (Array.isArray(h)) for (const [k, v] of h) out[k.toLowerCase()] = v!;
   else for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = String(v);
   return out;
 }
@@ -59,7 +59,7 @@ export function fakeFetch(handler: Handler): { fetch: typeof fetch; calls: Recor
       headers: { 'content-type': 'application/json', ...reply.headers },
     });
   };
-  return { fetch: fn as typeof fetch, calls };
+  return { fetch: fn, calls };
 }
 
 /** Answers `POST /v1.0/$batch` by asking `route` for each item; anything else is a 404. */

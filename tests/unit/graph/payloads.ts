@@ -151,7 +151,9 @@ export const groupPending = {
   ],
 };
 
-/** The roles a group holds (roleAssignmentScheduleInstances?$filter=principalId eq '{group}'&$expand=roleDefinition). */
+/**
+ * The roles a group holds (roleAssignmentScheduleInstances?$filter=principalId eq '{group}'&$expand=roleDefinition).
+ */
 export function groupRoles(...names: string[]) {
   return {
     value: names.map((displayName, i) => ({

@@ -347,7 +347,7 @@ describe('refreshSnapshot', () => {
       401,
     ],
   ])('throws GraphRequestError when the whole batch fails (%s)', async (_name, reply, status) => {
-    const { result } = run(reply as never);
+    const { result } = run(reply);
     const error = await result.then(
       () => null,
       (e: unknown) => e,

@@ -14,7 +14,7 @@ export interface Message {
 }
 export type MessageTable = Record<string, Message>;
 
-export const LOCALES: Record<string, MessageTable> = { en: en as MessageTable, nb: nb as MessageTable };
+export const LOCALES: Record<string, MessageTable> = { en: en, nb: nb };
 
 export function getMessageFrom(table: MessageTable, uiLocale: string) {
   return (name: string, substitutions?: string | string[]): string => {

@@ -272,7 +272,7 @@ describe('reading a policy', () => {
     ['no rules at all', (rules: Record<string, unknown>[]) => rules.splice(0)],
   ])('falls back to Graph defaults (PT8H, expiration required) on %s', (_, mutate) => {
     const body = policyResponse();
-    mutate(body.value[0]!.policy.rules as Record<string, unknown>[]);
+    mutate(body.value[0]!.policy.rules);
     expect(parsePolicyResponse(body)).toMatchObject({
       ok: true,
       policy: { maxDuration: 'PT8H', maxMinutes: 480, expirationRequired: true },

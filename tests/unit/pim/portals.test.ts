@@ -162,7 +162,8 @@ describe('relevance', () => {
     const group = all.find((x) => x.key === 'group:g1:member')!;
     expect(relevance(group, exchange)).toBe('grant');
     expect(relevance(group, teams)).toBeNull();
-    // Names are compared without regard to case or spacing (Graph's names are English, cached names may differ in case).
+    // Names are compared without regard to case or spacing (Graph's names are English, cached names may differ in
+    // case).
     expect(relevance({ ...group, grants: [' exchange  administrator '] }, exchange)).toBe('grant');
   });
 
@@ -205,7 +206,9 @@ describe('relevance', () => {
 });
 
 describe('SharePoint admin: exact hosts only (issue 11)', () => {
-  /** Chromium's include/exclude glob semantics: `*` any run of characters (slashes and `?` included), `?` one character. */
+  /**
+   * Chromium's include/exclude glob semantics: `*` any run of characters (slashes and `?` included), `?` one character.
+   */
   const glob = (g: string) =>
     new RegExp(
       `^${g

@@ -72,7 +72,8 @@ describe('Badge', () => {
   });
 
   it.each([
-    [9 * MIN + 59_000, '09:59 left', true],
+    [9 * MIN + 59_000, '9 min left', true],
+    [59_000, '00:59 left', true],
     [10 * MIN, '10 min left', false],
     [42 * MIN, '42 min left', false],
     [125 * MIN, '2 h 5 min left', false],
@@ -95,7 +96,7 @@ describe('Badge', () => {
     const early = show(viaGroupScenario(2, 50));
     const deactivate = button(early.container, `Deactivate ${GROUP_NAME}`)!;
     expect(deactivate.disabled).toBe(true);
-    expect(early.container.querySelector('.pc-hint')!.textContent).toBe('Deactivate in 03:00');
+    expect(early.container.querySelector('.pc-hint')!.textContent).toBe('Deactivate in 3 min');
     early.unmount();
     const later = show(viaGroupScenario(5, 50));
     expect(button(later.container, `Deactivate ${GROUP_NAME}`)!.disabled).toBe(false);

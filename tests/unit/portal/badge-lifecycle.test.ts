@@ -17,29 +17,36 @@ import {
   viaGroupScenario,
 } from './helpers';
 
-/** A page's timer and visibility, observable: which intervals exist, and a switch for document.hidden. */
+/** A page's timer and visibility, observable: which timeouts exist (and for how long), a switch for document.hidden. */
 function fakePage() {
-  const intervals = new Map<number, () => void>();
+  const timers = new Map<number, () => void>();
+  const delays: number[] = [];
   let next = 1;
   let hidden = false;
   const visibility: (() => void)[] = [];
   const deps: TickerDeps = {
-    setInterval: (fn) => {
-      intervals.set(next, fn);
-      return next++;
+    setTimeout: (fn, ms) => {
+      delays.push(ms);
+      const id = next++;
+      timers.set(id, () => {
+        timers.delete(id);
+        fn();
+      });
+      return id;
     },
-    clearInterval: (id) => void intervals.delete(id),
+    clearTimeout: (id) => void timers.delete(id),
     isHidden: () => hidden,
     onVisibilityChange: (cb) => void visibility.push(cb),
   };
   return {
     deps,
-    intervals,
+    timers,
+    delays,
     setHidden(value: boolean) {
       hidden = value;
       visibility.forEach((cb) => cb());
     },
-    tick: () => [...intervals.values()].forEach((fn) => fn()),
+    tick: () => [...timers.values()].forEach((fn) => fn()),
   };
 }
 
@@ -88,7 +95,7 @@ describe('portal badge on a page', () => {
     const { badge, page } = start(fakePage(), { url: 'https://contoso.sharepoint.com/sites/hr' });
     expect(await badge).toBeNull();
     expect(hosts()).toHaveLength(0);
-    expect(page.intervals.size).toBe(0);
+    expect(page.timers.size).toBe(0);
   });
 
   it('mounts no UI and starts no timer on a portal page with nothing relevant', async () => {
@@ -118,8 +125,23 @@ describe('portal badge on a page', () => {
     const b = (await badge)!;
     await vi.waitFor(() => expect(b.mounted).toBe(true));
     expect(hosts()).toHaveLength(1);
-    expect(page.intervals.size).toBe(1);
+    expect(page.timers.size).toBe(1);
     expect(b.ticking).toBe(true);
+  });
+
+  it('wakes the page when the text changes (the next minute of a 50-minute countdown), not every second', async () => {
+    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    let now = NOW + 20_000;
+    const { badge, page } = start(fakePage(), { now: () => now });
+    const b = (await badge)!;
+    await vi.waitFor(() => expect(b.mounted).toBe(true));
+    expect(page.timers.size).toBe(1);
+    expect(page.delays.at(-1)).toBe(40_001);
+    now += 40_001;
+    page.tick();
+    // Painted anew, and one timer again: for the minute after.
+    expect(page.timers.size).toBe(1);
+    expect(page.delays.at(-1)).toBe(60_000);
   });
 
   it('pauses the timer while the tab is hidden and resumes when it shows', async () => {
@@ -128,9 +150,9 @@ describe('portal badge on a page', () => {
     const b = (await badge)!;
     await vi.waitFor(() => expect(b.mounted).toBe(true));
     page.setHidden(true);
-    expect(page.intervals.size).toBe(0);
+    expect(page.timers.size).toBe(0);
     page.setHidden(false);
-    expect(page.intervals.size).toBe(1);
+    expect(page.timers.size).toBe(1);
   });
 
   it('follows the snapshot through storage: appears, stops ticking, disappears', async () => {
@@ -140,9 +162,9 @@ describe('portal badge on a page', () => {
     expect(b.mounted).toBe(false);
     await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
     await vi.waitFor(() => expect(b.mounted).toBe(true));
-    expect(page.intervals.size).toBe(1);
+    expect(page.timers.size).toBe(1);
     await snapshotItem.set(snapshotOf([eligibleExchange()]));
-    await vi.waitFor(() => expect(page.intervals.size).toBe(0));
+    await vi.waitFor(() => expect(page.timers.size).toBe(0));
     expect(b.mounted).toBe(true);
     await snapshotItem.set(snapshotOf([]));
     await vi.waitFor(() => expect(b.mounted).toBe(false));
@@ -169,7 +191,7 @@ describe('portal badge on a page', () => {
     await vi.waitFor(() => expect(b.mounted).toBe(true));
     ctx.invalidate();
     expect(hosts()).toHaveLength(0);
-    expect(page.intervals.size).toBe(0);
+    expect(page.timers.size).toBe(0);
     await snapshotItem.set(snapshotOf(viaGroupScenario(3, 49)));
     await new Promise((r) => setTimeout(r, 0));
     expect(hosts()).toHaveLength(0);

@@ -177,7 +177,7 @@ describe('sender check for portal commands (createListener)', () => {
     const handlers: Handlers = { 'portal.deactivate': deactivate };
     const listener = createListener('background', handlers, self);
     return new Promise<{ reply: unknown; deactivate: typeof deactivate }>((resolve) => {
-      const handled = listener({ name: 'portal.deactivate', payload }, sender as Sender, (reply) =>
+      const handled = listener({ name: 'portal.deactivate', payload }, sender, (reply) =>
         resolve({ reply, deactivate }),
       );
       if (handled === undefined) resolve({ reply: undefined, deactivate });

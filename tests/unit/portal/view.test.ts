@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PORTAL_PREF, ROLES, portalForUrl } from '../../../lib/pim/portals';
-import { badgeModel } from '../../../lib/portal/view';
+import { badgeModel, nextChangeIn } from '../../../lib/portal/view';
 import { EXCHANGE_URL, GROUP_NAME, MIN, NOW, assignment, eligibleExchange, iso, viaGroupScenario } from './helpers';
 
 const portal = portalForUrl(EXCHANGE_URL)!;
@@ -25,7 +25,10 @@ describe('badgeModel', () => {
     ]);
     expect(m.items[0]!.deactivate).toEqual({ ok: false, reason: 'too-soon', availableAt: iso(NOW + 3 * MIN) });
     expect(m.items[1]!.deactivate).toBeNull();
-    expect(m.ticking).toBe(true);
+    // On a minute boundary of both the countdown and the floor: the text changes a millisecond later.
+    expect(m.nextChangeInMs).toBe(1);
+    // 20 s later: at the next minute boundary (49 min → 48 min; the floor's 3 min → 2 min), not in a second.
+    expect(model(viaGroupScenario(2, 50), { now: NOW + 20_000 }).nextChangeInMs).toBe(40_001);
   });
 
   it('allows Deactivate from start + 5 minutes, and offers Extend under the warning threshold only', () => {
@@ -53,22 +56,22 @@ describe('badgeModel', () => {
   });
 
   it('needs no timer when nothing relevant counts down', () => {
-    expect(model([]).ticking).toBe(false);
-    expect(model([eligibleExchange()]).ticking).toBe(false);
+    expect(model([]).nextChangeInMs).toBeNull();
+    expect(model([eligibleExchange()]).nextChangeInMs).toBeNull();
     const other = assignment({
       key: 'role:teams:/',
       targetId: ROLES.teamsAdministrator.id,
       displayName: 'Teams Administrator',
       endDateTime: iso(NOW + 30 * MIN),
     });
-    expect(model([other])).toEqual({ items: [], ticking: false, needsReload: false });
+    expect(model([other])).toEqual({ items: [], nextChangeInMs: null, needsReload: false });
     const standing = assignment({
       key: 'role:ga:/',
       targetId: ROLES.globalAdministrator.id,
       displayName: 'Global Administrator',
       assignmentType: 'Assigned',
     });
-    expect(model([standing]).ticking).toBe(false);
+    expect(model([standing]).nextChangeInMs).toBeNull();
   });
 
   it('drops activations that have ended and sorts the soonest end first', () => {
@@ -89,5 +92,36 @@ describe('badgeModel', () => {
   it('asks for a reload when a relevant role became active after the page loaded (portals cache roles)', () => {
     expect(model(viaGroupScenario(2, 50), { pageLoadedAt: NOW - 10 * MIN }).needsReload).toBe(true);
     expect(model(viaGroupScenario(20, 50), { pageLoadedAt: NOW - 10 * MIN }).needsReload).toBe(false);
+  });
+});
+
+describe('nextChangeIn: the badge paints when its text changes, not every second', () => {
+  const active = (endMs: number) =>
+    badgeModel({
+      assignments: viaGroupScenario(30, 0).map((a) => ({ ...a, endDateTime: iso(endMs) })),
+      portal,
+      pref: DEFAULT_PORTAL_PREF,
+      now: NOW,
+      pageLoadedAt: NOW - 60 * MIN,
+    }).items;
+
+  it('waits for the next minute of a countdown while more than a minute is left', () => {
+    expect(nextChangeIn(active(NOW + 50 * MIN + 20_000), NOW, 10 * MIN)).toBe(20_001);
+    expect(nextChangeIn(active(NOW + 3 * 60 * MIN + 59_999), NOW, 10 * MIN)).toBe(60_000);
+  });
+
+  it('ticks on each second in the last minute, and stops at the end', () => {
+    expect(nextChangeIn(active(NOW + 42_500), NOW, 10 * MIN)).toBe(501);
+    expect(nextChangeIn(active(NOW + 60_000), NOW, 10 * MIN)).toBe(1);
+    expect(nextChangeIn(active(NOW + 300), NOW, 10 * MIN)).toBe(301);
+  });
+
+  it('wakes at the warning threshold when it comes before the next minute', () => {
+    expect(nextChangeIn(active(NOW + 10 * MIN + 40_000), NOW, 10 * MIN + 15_000)).toBe(25_001);
+  });
+
+  it('needs nothing for eligible, pending or ended items', () => {
+    expect(nextChangeIn(active(NOW - 1), NOW, 10 * MIN)).toBeNull();
+    expect(nextChangeIn([], NOW, 10 * MIN)).toBeNull();
   });
 });
