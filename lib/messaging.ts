@@ -186,6 +186,20 @@ export const protocol = {
     from: 'extension',
     to: 'background',
   }),
+  /**
+   * Approve or deny requests waiting for the user's approval (issue 15), by their request ids, with the justification
+   * typed in the popup. The background looks each id up in the approvals it read itself and sends one PATCH per step.
+   */
+  'pim.decide': define({
+    request: z.object({
+      ids: z.array(Key).check(z.minLength(1), z.maxLength(20)),
+      decision: z.enum(['Approve', 'Deny']),
+      justification: z.nullable(z.string().check(z.maxLength(500))),
+    }),
+    response: Results,
+    from: 'extension',
+    to: 'background',
+  }),
   /** Reload the open admin-portal tabs (portals cache roles after an activation). */
   'portals.reload': define({
     request: z.object({}),

@@ -8,6 +8,7 @@ import { storage, type StorageItemKey } from 'wxt/utils/storage';
 // elsewhere may hold these (same core).
 import { z } from 'zod/mini';
 import { Snapshot } from './pim/model';
+import { ApprovalsState } from './pim/approvals';
 import { Template } from './pim/templates';
 import { Bundle } from './pim/bundles';
 import { PortalLayout, PortalPref } from './portal/schemas';
@@ -108,6 +109,9 @@ export const authStateItem = defineValidatedItem('local:authState', AuthState, {
 
 export const snapshotItem = defineValidatedItem('local:snapshot', z.nullable(Snapshot), null);
 
+/** Requests from others waiting for this user's decision, and the approver reads' quiet period (lib/pim/approvals.ts). */
+export const approvalsItem = defineValidatedItem('local:approvals', z.nullable(ApprovalsState), null);
+
 /** What the background is doing about the snapshot, for the popup's loading / offline / error states. */
 export const RefreshState = z.object({
   inFlight: z.boolean(),
@@ -192,11 +196,15 @@ export const PolicyEntry = z.object({
 export type PolicyEntry = z.infer<typeof PolicyEntry>;
 export const policiesItem = defineValidatedItem('local:policies', z.record(z.string(), PolicyEntry), {});
 
+/** The user's own requests (journaled writes); decisions on others' requests are not journaled (a repeat gets 409). */
+const OWN_REQUEST_ACTIONS = ['activate', 'deactivate', 'extend', 'cancel', 'requestExtension'] as const;
+
 /** Every request the extension made, newest first, capped (lib/background/activity.ts). */
 export const ActivityEntry = z.object({
   id: z.string(),
   at: z.string(),
-  action: z.enum(['activate', 'deactivate', 'extend', 'cancel', 'requestExtension']),
+  /** approve / deny: the user's decision on someone else's request (issue 15); the others are the user's own requests. */
+  action: z.enum([...OWN_REQUEST_ACTIONS, 'approve', 'deny']),
   key: z.string(),
   displayName: z.string(),
   justification: z.nullable(z.string()),
@@ -216,7 +224,7 @@ export const activityItem = defineValidatedItem('local:activity', z.array(Activi
 export const JournalEntry = z.object({
   requestKey: z.string(),
   key: z.string(),
-  action: ActivityEntry.shape.action,
+  action: z.enum(OWN_REQUEST_ACTIONS),
   at: z.string(),
   /** For reconciliation (lib/background/reconcile.ts): the name to report, and the write as sent (path and body). */
   displayName: z.optional(z.string()),

@@ -29,6 +29,8 @@ const ACTIONS: Record<ActivityEntry['action'], MessageKey> = {
   extend: 'optActivityExtend',
   cancel: 'optActivityCancel',
   requestExtension: 'optActivityRequestExtension',
+  approve: 'optActivityApprove',
+  deny: 'optActivityDeny',
 };
 
 /** Graph request statuses that mean "done" or "on its way"; anything else (an error code) is shown as a failure. */

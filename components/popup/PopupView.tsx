@@ -11,7 +11,9 @@ import { canDeactivate } from '../../lib/pim/deactivate';
 import type { Assignment } from '../../lib/pim/model';
 import { endsInFuture, formatMoment, parseTime, type TimeFormat } from '../../lib/pim/time';
 import type { AuthState, Connection, RefreshState } from '../../lib/storage';
+import { waitingApprovals, type ApprovalsState } from '../../lib/pim/approvals';
 import { ActivationLayer } from './ActivationLayer';
+import { ApprovalsSection, type ApprovalsSectionProps } from './ApprovalsSection';
 import type { ActivationProps } from './activationContext';
 import { AssignmentSection } from './AssignmentSection';
 import { Header } from './Header';
@@ -40,6 +42,8 @@ export interface PopupViewProps {
   onToggleFavourite(key: string): void;
   /** Templates, bundles, policies and the commands; without it the list is read-only. */
   activation?: ActivationProps;
+  /** Requests waiting for this user's approval (issue 15) and the decision command; the section shows only when any wait. */
+  approvals?: { state: ApprovalsState | null; onDecide: ApprovalsSectionProps['onDecide'] };
 }
 
 /** Something on screen changes with the clock: a countdown, or a Deactivate button waiting for PIM's 5 minutes. */
@@ -81,6 +85,8 @@ export function PopupView(props: PopupViewProps) {
       ? props.connection.tenant
       : (auth.account?.tenantId ?? null);
   const since = snapshot ? formatMoment(parseTime(snapshot.fetchedAt) ?? now, now, format) : '';
+  const stored = props.approvals?.state ?? null;
+  const approvalState = stored && stored.principalId === auth.account?.oid ? stored : null;
 
   return (
     <div class="popup" data-popup-state={state}>
@@ -147,6 +153,16 @@ export function PopupView(props: PopupViewProps) {
               {note.text}
             </Notice>
           ))}
+        {auth.status === 'signed-in' && props.approvals && (
+          <ApprovalsSection
+            approvals={waitingApprovals(approvalState, auth.account?.oid, now)}
+            error={approvalState?.error ?? null}
+            left={approvalState?.left ?? []}
+            now={now}
+            format={format}
+            onDecide={props.approvals.onDecide}
+          />
+        )}
         {state === 'empty' && (
           <Notice
             id="empty"

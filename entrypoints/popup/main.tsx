@@ -14,7 +14,9 @@ import { portalById } from '../../lib/pim/portals';
 import { t } from '../../lib/i18n';
 import type { IntentView } from '../../components/popup/IntentBanner';
 import { focusRow } from '../../components/popup/focusRow';
+import type { ApprovalsState } from '../../lib/pim/approvals';
 import {
+  approvalsItem,
   authStateItem,
   favouritesItem,
   policiesItem,
@@ -33,27 +35,42 @@ import {
   effectiveTemplatesItem as templatesItem,
 } from '../../lib/managed';
 
-type Data = Pick<PopupViewProps, 'connection' | 'auth' | 'snapshot' | 'refresh' | 'favourites'>;
+type Data = Pick<PopupViewProps, 'connection' | 'auth' | 'snapshot' | 'refresh' | 'favourites'> & {
+  approvals: ApprovalsState | null;
+};
 type Stored = Pick<NonNullable<PopupViewProps['activation']>, 'templates' | 'bundles' | 'remembered' | 'policies'>;
 
 const root = document.getElementById('app')!;
 const format = { locale: browser.i18n.getUILanguage() };
 
-const [connection, auth, snapshot, refresh, favourites, templates, bundles, remembered, policies, asked, focus] =
-  await Promise.all([
-    connectionItem.get(),
-    authStateItem.get(),
-    snapshotItem.get(),
-    refreshStateItem.get(),
-    favouritesItem.get(),
-    templatesItem.get(),
-    bundlesItem.get(),
-    rememberedItem.get(),
-    policiesItem.get(),
-    portalIntentItem.get(),
-    popupFocusItem.get(),
-  ]);
-let data: Data = { connection, auth, snapshot, refresh, favourites };
+const [
+  connection,
+  auth,
+  snapshot,
+  refresh,
+  favourites,
+  templates,
+  bundles,
+  remembered,
+  policies,
+  asked,
+  focus,
+  approvals,
+] = await Promise.all([
+  connectionItem.get(),
+  authStateItem.get(),
+  snapshotItem.get(),
+  refreshStateItem.get(),
+  favouritesItem.get(),
+  templatesItem.get(),
+  bundlesItem.get(),
+  rememberedItem.get(),
+  policiesItem.get(),
+  portalIntentItem.get(),
+  popupFocusItem.get(),
+  approvalsItem.get(),
+]);
+let data: Data = { connection, auth, snapshot, refresh, favourites, approvals };
 let stored: Stored = { templates, bundles, remembered, policies };
 
 /** A command the background never answered (MessagingError carries a sentence) still shows up, with Retry. */
@@ -83,7 +100,10 @@ function intentView(i: PortalIntent | null): IntentView | null {
 }
 let intent = intentView(asked);
 
-const props: Omit<PopupViewProps, keyof Data | 'format' | 'activation'> = {
+const onDecide = (ids: string[], decision: 'Approve' | 'Deny', justification: string | null) =>
+  results(sendMessage('pim.decide', { ids, decision, justification }));
+
+const props: Omit<PopupViewProps, keyof Data | 'format' | 'activation' | 'approvals'> = {
   onRefresh: () => void requestRefresh(true),
   onSignIn: () => void browser.tabs.create({ url: browser.runtime.getURL('/signin.html') }),
   onSignOut: () => void sendMessage('auth.signOut', {}).catch(showFailure),
@@ -100,8 +120,15 @@ function update(patch: Partial<Data>, storedPatch: Partial<Stored> = {}): void {
   data = { ...data, ...patch };
   stored = { ...stored, ...storedPatch };
   // Top-level render is synchronous, so the marks below are taken once the DOM holds the list.
+  const { approvals: approvalState, ...view } = data;
   render(
-    <PopupView {...data} {...props} format={format} activation={{ ...stored, actions, openFormFor, intent }} />,
+    <PopupView
+      {...view}
+      {...props}
+      format={format}
+      activation={{ ...stored, actions, openFormFor, intent }}
+      approvals={{ state: approvalState, onDecide }}
+    />,
     root,
   );
 }
@@ -124,6 +151,9 @@ snapshotItem.watch((next) => {
 });
 authStateItem.watch((next) => update({ auth: next }));
 refreshStateItem.watch((next) => update({ refresh: next }));
+approvalsItem.watch((next) => update({ approvals: next }));
+// Written once per refresh: a write that landed between the first read and this watch would otherwise be missed.
+void approvalsItem.get().then((next) => update({ approvals: next }));
 connectionItem.watch((next) => update({ connection: next }));
 favouritesItem.watch((next) => update({ favourites: next }));
 templatesItem.watch((next) => update({}, { templates: next }));

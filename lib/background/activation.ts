@@ -24,7 +24,16 @@ import {
   type GraphRequest,
 } from '../pim/requests';
 import type { Template } from '../pim/templates';
-import type { Account, ActivityEntry, AuthState, Connection, PolicyEntry, Remembered, ValidatedItem } from '../storage';
+import type {
+  Account,
+  ActivityEntry,
+  AuthState,
+  JournalEntry,
+  Connection,
+  PolicyEntry,
+  Remembered,
+  ValidatedItem,
+} from '../storage';
 import type { Bundle } from '../pim/bundles';
 import { resolveActivation } from './activation-input';
 import { formatMinutes } from '../pim/duration';
@@ -126,7 +135,7 @@ const claimsOf = (need: StepUpNeed) =>
  */
 export interface Write {
   key: string;
-  action: ActivityEntry['action'];
+  action: JournalEntry['action'];
   request: GraphRequest;
   token?: string;
 }

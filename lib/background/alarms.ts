@@ -13,6 +13,7 @@
 import { browser } from 'wxt/browser';
 import {
   activityItem,
+  approvalsItem,
   authStateItem,
   notifierItem,
   popupFocusItem,
@@ -23,10 +24,13 @@ import {
 import { effectiveSettingsItem as settingsItem } from '../managed';
 import type { Snapshot } from '../pim/model';
 import { ownSnapshot } from '../pim/snapshot';
+import { waitingApprovals } from '../pim/approvals';
 import { DAY, parseTime, type TimeFormat } from '../pim/time';
 import { BACKOFF, classifyFailure, retryDelayMs } from './backoff';
 import { dueWarnings, parseAlarmName, sameAlarm, wantedAlarms, type WantedAlarm } from './schedule';
 import { t } from '../i18n';
+import { approvalNoticeId, approvalNotices } from './approval-notices';
+import { onApprovalButton, type Decide } from './approval-buttons';
 import {
   commandFailedTitle,
   notificationFor,
@@ -51,6 +55,8 @@ export interface SchedulerDeps {
   refresh(opts: { force: boolean }): Promise<boolean>;
   /** What the warning's Extend / Deactivate buttons do (lib/background/commands.ts). */
   commands: SchedulerCommands;
+  /** What an approval notice's Approve / Deny buttons do (lib/background/approvals.ts `pim.decide`). */
+  decide?: Decide;
   /** Local clock, ms (chrome.alarms runs on it). */
   now?: () => number;
   /** Notification buttons exist on Chromium, not on Firefox. */
@@ -126,16 +132,20 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   async function sync(): Promise<void> {
-    const [raw, auth, settings, notifier, activity, retry] = await Promise.all([
+    const [raw, auth, settings, notifier, activity, retry, approvalState] = await Promise.all([
       snapshotItem.get(),
       authStateItem.get(),
       settingsItem.get(),
       notifierItem.get(),
       activityItem.get(),
       refreshRetryItem.get(),
+      approvalsItem.get(),
     ]);
     const snapshot = ownSnapshot(raw, auth);
     const nowMs = now();
+    const signedIn = auth.status === 'signed-in' ? auth.account?.oid : null;
+    const approvals = waitingApprovals(approvalState, signedIn, nowMs + (snapshot?.clockSkewMs ?? 0));
+    const approvalNews = approvalNotices(approvals, notifier.notified);
 
     const changes = observeChanges({
       previous: notifier.observed,
@@ -150,7 +160,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     const notified = Object.fromEntries(
       Object.entries(notifier.notified).filter(([, at]) => nowMs - (parseTime(at) ?? 0) < NOTIFIED_TTL_MS),
     );
-    for (const key of [...warnings.record, ...changes.record]) notified[key] = stamp;
+    for (const key of [...warnings.record, ...changes.record, ...approvalNews.record]) notified[key] = stamp;
     const next: NotifierState = { notified, observed: changes.observed };
     // Recorded before showing: a worker dying in between loses one notice rather than repeating it forever.
     if (JSON.stringify(next) !== JSON.stringify(notifier)) await notifierItem.set(next);
@@ -158,11 +168,15 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     const events: NotifyEvent[] = [
       ...warnings.show.map((warning) => ({ kind: 'warn' as const, warning })),
       ...changes.events,
+      ...approvalNews.events,
     ];
     try {
       if (!settings.doNotDisturb) for (const event of events) await show(event, snapshot, nowMs);
-      for (const id of staleWarnings(Object.keys(await browser.notifications.getAll()), snapshot, nowMs))
-        await browser.notifications.clear(id);
+      const shown = Object.keys(await browser.notifications.getAll());
+      for (const id of staleWarnings(shown, snapshot, nowMs)) await browser.notifications.clear(id);
+      // A request decided (here or elsewhere), expired or withdrawn takes its notice with it.
+      const open = new Set(approvals.map((a) => approvalNoticeId(a.id)));
+      for (const id of shown) if (id.startsWith('approval:') && !open.has(id)) await browser.notifications.clear(id);
     } catch (e) {
       // Notifications switched off at the OS level, say: the alarms and the badge must still be kept right.
       console.warn('PIM Companion: could not show notifications', e);
@@ -170,9 +184,17 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
 
     const retryAt = parseTime(retry.nextAt);
     await reconcile(
-      wantedAlarms({ snapshot, settings, nowMs, canRefresh: auth.status === 'signed-in', activity, retryAt }),
+      wantedAlarms({
+        snapshot,
+        settings,
+        nowMs,
+        canRefresh: auth.status === 'signed-in',
+        activity,
+        retryAt,
+        approvalsWaiting: approvals.length,
+      }),
     );
-    await applyToolbar(toolbarState(snapshot, settings, nowMs, format(), t));
+    await applyToolbar(toolbarState(snapshot, settings, nowMs, format(), t, approvals.length));
   }
 
   async function refreshSettled(error: unknown): Promise<void> {
@@ -226,11 +248,20 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     if (!target) return;
     await browser.notifications.clear(id);
     if (target.kind === 'signIn') await browser.tabs.create({ url: browser.runtime.getURL('/signin.html') });
+    else if (target.kind === 'approval') await openPopupSurface();
     else await openRow(target.key);
   }
 
   async function onButtonClicked(id: string, index: number): Promise<void> {
     const target = notificationTarget(id);
+    if (target?.kind === 'approval')
+      return onApprovalButton({
+        notificationId: id,
+        requestId: target.requestId,
+        index,
+        decide: deps.decide,
+        nowMs: now(),
+      });
     if (!target || target.kind !== 'row' || !id.startsWith('warn:')) return;
     await browser.notifications.clear(id);
     const command = index === 0 ? 'extend' : 'deactivate';
@@ -263,7 +294,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   // added, so listen only where notifications get buttons (there a click opens the popup row with Extend / Deactivate).
   if (buttons) browser.notifications.onButtonClicked?.addListener(buttonListener);
   browser.runtime.onStartup.addListener(startupListener);
-  const unwatch = [snapshotItem, authStateItem, settingsItem, activityItem].map((item) =>
+  const unwatch = [snapshotItem, authStateItem, settingsItem, activityItem, approvalsItem].map((item) =>
     item.watch(() => void queue(sync)),
   );
   void queue(sync);

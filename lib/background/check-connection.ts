@@ -1,7 +1,7 @@
 /**
  * Check connection: one call to each Graph endpoint PIM Companion reads (the six self-service lists, then one policy
- * read for roles and one for groups), and per delegated permission what the answers say. Meant for the admin setting
- * the extension up: "not consented" comes with the admin-consent link to send to a Global Administrator.
+ * read for roles and one for groups, and the two approver views), and per delegated permission what the answers say.
+ * Meant for the admin setting the extension up: "not consented" comes with the admin-consent link to send to a Global Administrator.
  *
  * Classification: Graph's PIM endpoints answer a token without the permission with 403 `PermissionScopeNotGranted`
  * ("Authorization failed due to missing permission scope …"), other workloads with "Missing scope permissions"; any
@@ -12,6 +12,7 @@ import { cloudById } from '../clouds';
 import type { BatchItemResponse, BatchRequestItem, GraphClient } from '../graph/client';
 import { GraphRequestError } from '../graph/errors';
 import { READ_BATCH } from '../graph/reads';
+import { APPROVER_READS } from '../graph/approvals';
 import { GRAPH_PERMISSIONS } from '../auth/scopes';
 import { SignInRequiredError } from '../auth/errors';
 import { t, type MessageKey } from '../i18n';
@@ -31,6 +32,9 @@ export const PROBE_SCOPES: Record<string, string> = {
   gReq: 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
   gPolicy: 'RoleManagementPolicy.Read.AzureADGroup',
   gRoles: 'RoleAssignmentSchedule.ReadWrite.Directory',
+  // The approver views (issue 15, lib/graph/approvals.ts): the same permissions as the user's own requests.
+  apRole: 'RoleAssignmentSchedule.ReadWrite.Directory',
+  apGroup: 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
 };
 
 /** What a refused read costs the user, said next to the refusal (admins without a directory reader role get these). */
@@ -38,6 +42,8 @@ const COST: Record<string, MessageKey> = {
   rPolicy: 'checkCostPolicy',
   gPolicy: 'checkCostPolicy',
   gRoles: 'checkCostGroupRoles',
+  apRole: 'checkCostApprovals',
+  apGroup: 'checkCostApprovals',
 };
 
 export interface CheckConnectionDeps {
@@ -133,8 +139,10 @@ export async function checkConnection(deps: CheckConnectionDeps): Promise<Connec
     const reads = new Map(first.map((item) => [item.id, item]));
     const outcomes = new Map<string, Outcome>(READ_BATCH.map((r) => [r.id, classify(reads.get(r.id))]));
     const { requests, skipped } = policyProbes(reads);
-    const second = await graph.batch(requests);
-    for (const r of requests) {
+    // The approver views (issue 15) ride with the policy probes: nothing in them depends on the first answers.
+    const probes = [...requests, ...APPROVER_READS];
+    const second = await graph.batch(probes);
+    for (const r of probes) {
       const outcome = classify(second.find((item) => item.id === r.id));
       const cost = COST[r.id];
       outcomes.set(

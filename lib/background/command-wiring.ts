@@ -14,7 +14,7 @@ import {
   type Connection,
 } from '../storage';
 import { effectiveBundlesItem, effectiveConnectionItem, effectiveTemplatesItem } from '../managed';
-import { createActivityLog } from './activity';
+import { createActivityLog, type ActivityLog } from './activity';
 import { createCommands, type Commands } from './commands';
 import { createGraphFactory } from './graph';
 import { createJournal } from './journal';
@@ -29,6 +29,8 @@ export function createBackgroundCommands(deps: {
   now: () => Date;
   policies: PolicyStore;
   refresh: () => Promise<unknown>;
+  /** The one activity log of the background (shared with the approvers' decisions). */
+  activity?: ActivityLog;
 }): Commands {
   const newId = () => crypto.randomUUID();
   return createCommands({
@@ -49,7 +51,7 @@ export function createBackgroundCommands(deps: {
     },
     policies: deps.policies,
     journal: createJournal({ item: journalItem, now: deps.now, newId }),
-    activity: createActivityLog({ item: activityItem, now: deps.now, newId }),
+    activity: deps.activity ?? createActivityLog({ item: activityItem, now: deps.now, newId }),
     stepUps: createStepUps({
       item: stepUpsItem,
       now: deps.now,

@@ -5,6 +5,8 @@
 import { browser } from 'wxt/browser';
 import { onMessages } from '../messaging';
 import {
+  activityItem,
+  approvalsItem,
   authStateItem,
   groupInfoItem,
   portalLayoutItem,
@@ -23,6 +25,8 @@ import { createGraphFactory } from './graph';
 import { createServerClock } from './server-clock';
 import { refreshSnapshot } from '../graph/reads';
 import { createRefresher } from './refresh';
+import { createActivityLog } from './activity';
+import { createApprovals } from './approvals';
 import { describeRefreshError } from './describe';
 import { policiesItem } from '../storage';
 import { createPolicyStore } from './policy-store';
@@ -49,6 +53,16 @@ export function startBackground(): void {
   const clock = createServerClock();
   const graphFor = createGraphFactory({ getToken: (o) => tokens.getToken(o), clock });
   const policies = createPolicyStore(policiesItem);
+  const pimNow = () => new Date(Date.now() + clock.skewMs());
+  // One activity log for the background: commands and the approvers' decisions record into the same list, in turn.
+  const activity = createActivityLog({ item: activityItem, now: pimNow, newId: () => crypto.randomUUID() });
+  const approvals = createApprovals({
+    now: pimNow,
+    items: { approvals: approvalsItem, authState: authStateItem, connection: effectiveConnectionItem },
+    graphFor,
+    activity,
+    refresh: () => refreshAfterWrite(),
+  });
   const refresher = createRefresher({
     now: () => new Date(Date.now() + clock.skewMs()),
     items: {
@@ -62,6 +76,8 @@ export function startBackground(): void {
       const result = await refreshSnapshot({
         graph: graphFor(connection),
         principalId: account.oid,
+        // Requests waiting for this user's approval ride in the same $batch (lib/background/approvals.ts).
+        extraReads: await approvals.refreshReads(account.oid, now, graphFor(connection)),
         previous,
         groupInfo,
         now,
@@ -87,10 +103,15 @@ export function startBackground(): void {
     now: () => new Date(Date.now() + clock.skewMs()),
     policies,
     refresh: refreshAfterWrite,
+    activity,
   });
   // Expiry warnings, approval notices, the toolbar badge and refresh retries. Started synchronously: an alarm or a
   // notification click that wakes the worker is delivered only to listeners added during its first run.
-  const scheduler = startScheduler({ refresh: (o) => refresher.refresh(o), commands: commands.portal });
+  const scheduler = startScheduler({
+    refresh: (o) => refresher.refresh(o),
+    commands: commands.portal,
+    decide: (ids, decision, justification) => approvals.decide(ids, decision, justification),
+  });
   const ownSnapshotNow = async () => ownSnapshot(...(await Promise.all([snapshotItem.get(), authStateItem.get()])));
   const sharePointHosts = async () => {
     const [auth, policy] = await Promise.all([authStateItem.get(), managed.get()]);
@@ -111,6 +132,7 @@ export function startBackground(): void {
     item.watch(() => void portalTabs.push());
   onMessages('background', {
     ...commands.handlers,
+    ...approvals.handlers,
     ...portalTabs.handlers,
     'portals.reload': async () => ({ reloaded: await portalTabs.reload() }),
     ...createPortalCommandHandlers({
@@ -137,7 +159,12 @@ export function startBackground(): void {
     },
     'auth.signOut': async () => {
       await tokens.signOut();
-      await Promise.all([snapshotItem.remove(), groupInfoItem.remove(), refreshStateItem.remove()]);
+      await Promise.all([
+        snapshotItem.remove(),
+        groupInfoItem.remove(),
+        refreshStateItem.remove(),
+        approvalsItem.remove(),
+      ]);
       return { ok: true as const };
     },
   });

@@ -4,6 +4,8 @@
  * id and options for chrome.notifications. One id per assignment and kind, so a newer notice replaces an older one.
  */
 import type { Assignment, Snapshot } from '../pim/model';
+import type { Approval } from '../pim/approvals';
+import { approvalNotification } from './approval-notices';
 import type { ActivityEntry, AuthState, Observed } from '../storage';
 import {
   DAY,
@@ -26,6 +28,8 @@ export type NotifyEvent =
   | { kind: 'decided'; key: string; name: string; start: string }
   | { kind: 'started'; key: string; name: string; end: string | null }
   | { kind: 'eligibility'; key: string; name: string; end: string }
+  /** A request from someone else now waits for the user's approval (issue 15). */
+  | { kind: 'approval'; approval: Approval }
   | { kind: 'signIn' };
 
 /** A request whose start is further away than this counts as scheduled for later, not "now". */
@@ -228,6 +232,8 @@ export function notificationFor(event: NotifyEvent, env: NotificationEnv): Notif
         options: { ...base, title, message: tr('notifyEligibilityMessage', day) },
       };
     }
+    case 'approval':
+      return approvalNotification(event.approval, env);
     case 'signIn':
       return {
         id: 'signin',
@@ -241,9 +247,13 @@ export function notificationFor(event: NotifyEvent, env: NotificationEnv): Notif
   }
 }
 
-/** What a click on a notification is about: a row of the popup, or signing in. */
-export function notificationTarget(id: string): { kind: 'row'; key: string } | { kind: 'signIn' } | null {
+/** What a click on a notification is about: a row of the popup, a request waiting for approval, or signing in. */
+export function notificationTarget(
+  id: string,
+): { kind: 'row'; key: string } | { kind: 'approval'; requestId: string } | { kind: 'signIn' } | null {
   if (id === 'signin') return { kind: 'signIn' };
+  const approval = /^approval:(.+)$/.exec(id);
+  if (approval) return { kind: 'approval', requestId: approval[1]! };
   const warn = /^warn:(.+):\d+(?:\.\d+)?$/.exec(id);
   if (warn) return { kind: 'row', key: warn[1]! };
   const other = /^(?:request|started|eligibility|command):(.+)$/.exec(id);

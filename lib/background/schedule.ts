@@ -152,6 +152,8 @@ export function wantedAlarms(args: {
   canRefresh: boolean;
   activity: readonly ActivityEntry[];
   retryAt?: number | null;
+  /** Requests waiting for the user's approval (issue 15): refreshed like the user's own pending requests. */
+  approvalsWaiting?: number;
 }): WantedAlarm[] {
   const skew = args.snapshot?.clockSkewMs ?? 0;
   const pimNow = args.nowMs + skew;
@@ -177,7 +179,8 @@ export function wantedAlarms(args: {
     wanted.push({ name: 'badge', when: args.nowMs + next, phase: 'exact' });
   }
 
-  if (args.canRefresh && (running.length > 0 || pending.length > 0)) {
+  const approving = (args.approvalsWaiting ?? 0) > 0;
+  if (args.canRefresh && (running.length > 0 || pending.length > 0 || approving)) {
     const period =
       pending.length > 0
         ? Math.min(PENDING_REFRESH_MINUTES, args.settings.refreshMinutes)

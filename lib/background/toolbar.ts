@@ -21,6 +21,8 @@ export const BADGE_COLOURS = {
   normal: '#0F6CBD',
   warning: '#C50F1F',
   pending: '#616161',
+  /** Requests waiting for the user's own decision (issue 15): something to do, not something to wait for. */
+  approvals: '#8A3707',
 } as const;
 
 export interface ToolbarState {
@@ -36,6 +38,8 @@ export function toolbarState(
   nowMs: number,
   format: TimeFormat,
   tr: Translate,
+  /** How many requests wait for the user's approval; shown when nothing runs, before the user's own pending count. */
+  approvals = 0,
 ): ToolbarState {
   const skew = snapshot?.clockSkewMs ?? 0;
   const pimNow = nowMs + skew;
@@ -50,7 +54,9 @@ export function toolbarState(
     lines.push(tr('toolbarActiveUntil', a.displayName, formatMoment(parseTime(a.endDateTime)! - skew, nowMs, format)));
   }
   if (pending.length > 0) lines.push(plural(tr, 'toolbarPending', pending.length));
-  if (snapshot && running.length === 0 && pending.length === 0) lines.push(tr('toolbarNothingActive'));
+  if (approvals > 0) lines.push(plural(tr, 'toolbarApprovals', approvals));
+  if (snapshot && running.length === 0 && pending.length === 0 && approvals === 0)
+    lines.push(tr('toolbarNothingActive'));
   const title = lines.join('\n');
 
   if (running.length > 0) {
@@ -58,6 +64,7 @@ export function toolbarState(
     const warning = left < settings.warningThresholdMinutes * MINUTE;
     return { text: badgeText(left), colour: warning ? BADGE_COLOURS.warning : BADGE_COLOURS.normal, title };
   }
+  if (approvals > 0) return { text: String(Math.min(approvals, 99)), colour: BADGE_COLOURS.approvals, title };
   if (pending.length > 0) return { text: String(pending.length), colour: BADGE_COLOURS.pending, title };
   return { text: '', colour: BADGE_COLOURS.normal, title };
 }

@@ -113,6 +113,15 @@ export interface RefreshDeps {
   previous: Snapshot | null;
   groupInfo: Record<string, GroupInfo>;
   now: Date;
+  /**
+   * More reads that ride in the same first `$batch` (the approver views, lib/background/approvals.ts), paged like the
+   * rest. `settle` gets their answers (every page) and runs beside the second round trip; the refresh waits for it.
+   * It must not reject.
+   */
+  extraReads?: {
+    items: readonly BatchRequestItem[];
+    settle(answers: ReadonlyMap<string, BatchItemResponse>): Promise<void>;
+  };
   /** Waits before re-sending throttled items (default: setTimeout). */
   sleep?: (ms: number) => Promise<void>;
   /** Longest item Retry-After worth waiting for (default 10 s). */
@@ -184,13 +193,17 @@ export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult>
   const ahead = previous ? planAhead(previous, deps.groupInfo, deps.policies, now) : null;
   const items = new Map<string, BatchItemResponse>();
   const [read, aheadAnswers] = await Promise.all([
-    graph.batch(READ_BATCH),
+    graph.batch([...READ_BATCH, ...(deps.extraReads?.items ?? [])]),
     ahead && ahead.requests.length > 0 ? sendAhead(graph, ahead.requests) : Promise.resolve([]),
   ]);
   for (const item of read) items.set(item.id, item);
   let requests = 1;
   requests += await retryThrottled(deps, items);
   requests += await followBatchPages({ graph, answers: items });
+  const extraReads = deps.extraReads;
+  const extraSettled = extraReads?.settle(
+    new Map(extraReads.items.flatMap((r) => (items.has(r.id) ? [[r.id, items.get(r.id)!]] : []))),
+  );
 
   const results = {} as Record<SectionId, SectionResult>;
   for (const request of READ_BATCH) {
@@ -244,6 +257,7 @@ export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult>
   const policyUpdates = policyPlan
     ? { ...aheadPolicies, ...applyPolicyAnswers(policyPlan, info.extraAnswers, now) }
     : undefined;
+  await extraSettled;
   return { snapshot, groupInfo: info.groupInfo, requests, ...(policyUpdates ? { policyUpdates } : {}) };
 }
 

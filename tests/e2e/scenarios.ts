@@ -41,3 +41,33 @@ export function renameGroup(scenario: Scenario, groupId: string, displayName: st
   for (const g of s.groups) if (g.id === groupId) g.displayName = displayName;
   return s;
 }
+
+/** The requester whose requests the signed-in admin approves (issue 15). */
+export const REQUESTER = {
+  id: '5b8c1e2d-7a3f-4c6b-9d0e-1f2a3b4c5d63',
+  userPrincipalName: 'megan@contoso.onmicrosoft.com',
+  displayName: 'Megan Bowen',
+} as const;
+
+/**
+ * The default world plus Megan, eligible for Global Administrator and the "PIM – INT – Exchange administrator" group,
+ * whose activations Lidia (the signed-in admin) approves: Global Administrator with the approver's justification
+ * required (Entra's default), the group without.
+ */
+export function withApprovals(scenario = defaultScenario()): Scenario {
+  const s = scenario as Scenario & {
+    accounts: unknown[];
+    eligibilities: unknown[];
+    policies: { roleDefinitionId?: string; groupId?: string; [k: string]: unknown }[];
+  };
+  s.accounts.push({ ...REQUESTER });
+  s.eligibilities.push(
+    { principal: REQUESTER.userPrincipalName, roleDefinitionId: ROLE.globalAdmin },
+    { principal: REQUESTER.userPrincipalName, groupId: GROUP_INT_EXCHANGE, accessId: 'member' },
+  );
+  const ga = s.policies.find((p) => p.roleDefinitionId === ROLE.globalAdmin)!;
+  Object.assign(ga, { approvalRequired: true, approvers: [ADMIN] });
+  const group = s.policies.find((p) => p.groupId === GROUP_INT_EXCHANGE)!;
+  Object.assign(group, { approvalRequired: true, approvers: [ADMIN], approverJustificationRequired: false });
+  return s;
+}

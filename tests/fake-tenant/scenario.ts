@@ -82,6 +82,13 @@ export const Policy = z.object({
   approvalRequired: z.boolean().default(false),
   /** Conditional Access authentication context required on activation (e.g. "c1"); null when off. */
   authenticationContext: z.string().nullable().default(null),
+  /**
+   * Who approves activation requests (account ids or UPNs; the rule's primaryApprovers). Empty: a made-up user nobody
+   * signs in as, so requests wait until the control API decides.
+   */
+  approvers: z.array(z.string()).default([]),
+  /** The approval stage's isApproverJustificationRequired (Entra's default is on). */
+  approverJustificationRequired: z.boolean().default(true),
 });
 
 export const PinnedResponse = z.object({

@@ -33,6 +33,37 @@ export interface AssignmentRec {
   originId: string;
 }
 
+/**
+ * The one approval step of a request waiting for approvers (single-stage policies; Graph cannot approve multi-stage
+ * ones). Roles show it as beta `roleAssignmentApprovals/{approvalId}.steps[]`, groups as v1.0
+ * `assignmentApprovals/{requestId}.stages[]`.
+ */
+export interface ApprovalStepRec {
+  id: string;
+  status: 'InProgress' | 'Completed';
+  reviewResult: 'NotReviewed' | 'Approve' | 'Deny';
+  justification: string;
+  reviewedById: string | null;
+  reviewedMs: number | null;
+}
+
+/** PIM's approval window: a request nobody decided within 24 hours expires (ENTRA pim-approval-workflow.md). */
+export const APPROVAL_WINDOW_MS = 24 * 3_600_000;
+
+/** Who decided when the control API decides ("another approver"). */
+export const OTHER_APPROVER_ID = 'a9f0e1d2-3c4b-4a59-8e7f-000000000a99';
+
+export function newStep(): ApprovalStepRec {
+  return {
+    id: randomUUID(),
+    status: 'InProgress',
+    reviewResult: 'NotReviewed',
+    justification: '',
+    reviewedById: null,
+    reviewedMs: null,
+  };
+}
+
 export type RequestCollection = 'roleAssignment' | 'roleEligibility' | 'groupAssignment';
 
 export interface RequestRec {
@@ -55,6 +86,8 @@ export interface RequestRec {
   isValidationOnly: boolean;
   approvalId: string | null;
   targetScheduleId: string;
+  /** Requests that went to approvers: their step (null otherwise). */
+  step: ApprovalStepRec | null;
 }
 
 export function sameTarget(a: Target, b: Target): boolean {
@@ -152,6 +185,7 @@ export class Store {
         isValidationOnly: false,
         approvalId: id,
         targetScheduleId: target.kind === 'group' ? `${target.groupId}_${target.accessId}_${id}` : id,
+        step: newStep(),
       });
     }
   }
@@ -216,6 +250,12 @@ export class Store {
       if (r.status === 'Granted' && r.startMs <= now) {
         r.status = 'Provisioned';
       }
+      // Nobody decided within the window: the request ends [unverified: Graph's status for an expired approval is not
+      // documented; the ARM API says TimedOut, which Graph's request status does not list, so Canceled].
+      if (r.status === 'PendingApproval' && r.step && now - r.createdMs >= APPROVAL_WINDOW_MS) {
+        r.status = 'Canceled';
+        r.completedMs = r.createdMs + APPROVAL_WINDOW_MS;
+      }
     }
     // Expired activations disappear for good (they are filtered anyway; this keeps the list short in long runs).
     this.assignments = this.assignments.filter(
@@ -255,13 +295,28 @@ export class Store {
   }
 }
 
-/** Approver decisions, made through the control API (Graph cannot approve extend/renew requests either). */
-export function decide(store: Store, id: string, approve: boolean): RequestRec | string {
+/**
+ * An approver's decision: through the control API ("another approver decided", Graph cannot approve extend/renew
+ * requests either) or through the approval step's PATCH (graph/approvals.ts).
+ */
+export function decide(
+  store: Store,
+  id: string,
+  approve: boolean,
+  by: { id: string; justification: string } = { id: OTHER_APPROVER_ID, justification: '' },
+): RequestRec | string {
   const r = store.requestById(id);
   if (!r) return `No request with id ${id}`;
   if (r.status !== 'PendingApproval' && r.status !== 'PendingAdminDecision')
     return `Request ${id} is ${r.status}, not waiting for a decision`;
   const now = store.now();
+  if (r.step) {
+    r.step.status = 'Completed';
+    r.step.reviewResult = approve ? 'Approve' : 'Deny';
+    r.step.justification = by.justification;
+    r.step.reviewedById = by.id;
+    r.step.reviewedMs = now;
+  }
   if (!approve) {
     r.status = 'Denied';
     r.completedMs = now;

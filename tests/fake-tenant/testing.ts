@@ -222,3 +222,34 @@ export function graph(
 export function enc(pathAndQuery: string): string {
   return encodeURI(pathAndQuery).replace(/'/g, '%27');
 }
+
+/**
+ * Another user of the tenant asks for something (a self-activation): signs in as `upn` through the picker and POSTs
+ * the request with their own principal id. Returns Graph's answer (201 with the request, or the error).
+ */
+export async function requestAs(
+  tenant: Pick<FakeTenant, 'port'>,
+  upn: string,
+  principalId: string,
+  target: { roleDefinitionId: string } | { groupId: string; accessId: 'member' | 'owner' },
+  justification: string,
+  duration = 'PT1H',
+): Promise<HttpResult> {
+  const { access_token } = await signIn(tenant, { upn });
+  const group = 'groupId' in target;
+  return graph(
+    tenant,
+    access_token,
+    'POST',
+    group
+      ? '/identityGovernance/privilegedAccess/group/assignmentScheduleRequests'
+      : '/roleManagement/directory/roleAssignmentScheduleRequests',
+    {
+      action: 'selfActivate',
+      principalId,
+      ...(group ? target : { ...target, directoryScopeId: '/' }),
+      justification,
+      scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'afterDuration', duration } },
+    },
+  );
+}

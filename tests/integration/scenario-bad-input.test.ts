@@ -59,6 +59,7 @@ const OVERSIZED: Partial<Record<MessageName, unknown>> = {
   'pim.cancel': { key: BIG },
   'pim.extend': { key: 'role:x:/', durationMinutes: 10_000_000 },
   'pim.requestExtension': { key: 'role:x:/', justification: BIG },
+  'pim.decide': { ids: ['r1'], decision: 'Approve', justification: BIG },
   'auth.stepUpDone': { stepUpId: BIG, accessToken: 'a', error: null },
   'snapshot.refresh': { force: BIG },
   'auth.token': { context: ctx, scopes: Array.from({ length: 21 }, () => 'User.Read'), forceRefresh: false },

@@ -2,6 +2,7 @@
 import type { TenantContext } from '../context.ts';
 import type { Incoming, Reply } from '../http.ts';
 import { header } from '../http.ts';
+import { handleBetaApprovals, handleV1Approvals } from './approvals.ts';
 import { authenticate } from './auth.ts';
 import { handleBatch } from './batch.ts';
 import type { GraphCall } from './call.ts';
@@ -22,11 +23,14 @@ export function handleGraph(ctx: TenantContext, req: Incoming): Reply {
   const meta = newMeta(header(req.headers, 'client-request-id'), ctx.clock.iso());
   const m = /^\/(v1\.0|beta)(\/.*)?$/i.exec(req.path);
   if (!m) return graphError(400, 'BadRequest', 'Invalid version.', meta);
-  if (m[1]!.toLowerCase() === 'beta') return graphError(400, 'BadRequest', 'The stand-in serves only /v1.0.', meta);
+  const beta = m[1]!.toLowerCase() === 'beta';
+  // Beta serves only what the product documents there: the directory-role approval steps (graph/approvals.ts).
+  if (beta && !/^\/roleManagement\/directory\/roleAssignmentApprovals(\/|$)/i.test(m[2] ?? ''))
+    return graphError(400, 'BadRequest', 'The stand-in serves only /v1.0 (and the beta role approvals).', meta);
   const caller = authenticate(ctx, header(req.headers, 'authorization'), meta);
   if ('status' in caller) return caller;
   ctx.store.settle();
-  const rawPathAfterVersion = req.rawPath.replace(/^\/v1\.0/i, '');
+  const rawPathAfterVersion = req.rawPath.replace(/^\/(v1\.0|beta)/i, '');
   const call: GraphCall = {
     ctx,
     method: req.method,
@@ -38,7 +42,11 @@ export function handleGraph(ctx: TenantContext, req: Incoming): Reply {
     caller,
     pinnedKey: `${rawPathAfterVersion}${req.rawQuery ? `?${req.rawQuery}` : ''}`,
   };
-  const reply = /^\/\$batch\/?$/i.test(call.path) && call.method === 'POST' ? handleBatch(call, route) : route(call);
+  const reply = beta
+    ? (handleBetaApprovals(call) ?? graphError(400, 'BadRequest', 'Resource not found.', meta))
+    : /^\/\$batch\/?$/i.test(call.path) && call.method === 'POST'
+      ? handleBatch(call, route)
+      : route(call);
   reply.logExtra = { ...reply.logExtra, tokenClaims: { acrs: caller.acrs, amr: caller.amr, scp: caller.scp } };
   return reply;
 }
@@ -50,6 +58,8 @@ function route(call: GraphCall): Reply {
       (p.path === call.pinnedKey || safeDecode(p.path) === safeDecode(call.pinnedKey)),
   );
   if (pinned) return graphJson(pinned.status, pinned.body, call.meta);
+  const approval = handleV1Approvals(call);
+  if (approval) return approval;
   if (call.method === 'GET') {
     const r = handleRead(call) ?? handlePolicyRead(call);
     if (r) return r;

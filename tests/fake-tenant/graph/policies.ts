@@ -46,7 +46,14 @@ function notification(
   };
 }
 
-export function rules(p: PolicyConfig) {
+/** The policy's approvers as account ids (a scenario may name them by UPN). */
+export function approverIds(s: ParsedScenario, p: PolicyConfig): string[] {
+  return p.approvers.map(
+    (ref) => s.accounts.find((a) => a.id === ref || a.userPrincipalName.toLowerCase() === ref.toLowerCase())?.id ?? ref,
+  );
+}
+
+export function rules(p: PolicyConfig, approvers: readonly string[] = []) {
   return [
     {
       '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule',
@@ -92,18 +99,16 @@ export function rules(p: PolicyConfig) {
         approvalStages: [
           {
             approvalStageTimeOutInDays: 1,
-            isApproverJustificationRequired: true,
+            isApproverJustificationRequired: p.approverJustificationRequired,
             escalationTimeInMinutes: 0,
             isEscalationEnabled: false,
-            primaryApprovers: p.approvalRequired
-              ? [
-                  {
-                    '@odata.type': '#microsoft.graph.singleUser',
-                    userId: stableGuid('approver'),
-                    description: 'Privileged Role Administrator',
-                  },
-                ]
-              : [],
+            primaryApprovers: !p.approvalRequired
+              ? []
+              : (approvers.length ? approvers : [stableGuid('approver')]).map((userId) => ({
+                  '@odata.type': '#microsoft.graph.singleUser',
+                  userId,
+                  description: 'Privileged Role Administrator',
+                })),
             escalationApprovers: [],
           },
         ],
@@ -161,7 +166,7 @@ export function policyAssignment(
     scopeType: target.kind === 'role' ? 'DirectoryRole' : 'Group',
     lastModifiedDateTime: null,
     lastModifiedBy: { displayName: null, id: null },
-    ...(expandRules ? { rules: rules(policyFor(s, target)) } : {}),
+    ...(expandRules ? { rules: rules(policyFor(s, target), approverIds(s, policyFor(s, target))) } : {}),
   };
   return { ...base, policy };
 }

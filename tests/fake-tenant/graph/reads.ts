@@ -4,6 +4,7 @@ import type { EligibilityRec, RequestRec, Target } from '../store.ts';
 import { SCOPES, requireScope } from './auth.ts';
 import type { Expanders, GraphCall } from './call.ts';
 import { entityReply, listReply } from './call.ts';
+import { isApproverOf } from './approvals.ts';
 import { graphError, insufficientPrivileges } from './errors.ts';
 import * as shape from './shapes.ts';
 
@@ -196,7 +197,7 @@ function requestsRead(
       ? mine.filter((r) => r.principalId === me)
       : who === 'createdby'
         ? mine.filter((r) => r.createdById === me)
-        : [];
+        : mine.filter((r) => isApproverOf(call, r, me));
   return listReply(call, recs, shape.request, typeName, `Collection(${typeName})`, expanders);
 }
 

@@ -9,7 +9,7 @@ import { parseDuration } from '../clock.ts';
 import type { Reply } from '../http.ts';
 import { empty } from '../http.ts';
 import type { RequestCollection, RequestRec, Target } from '../store.ts';
-import { isCurrent, sameTarget } from '../store.ts';
+import { isCurrent, newStep, sameTarget } from '../store.ts';
 import { SCOPES, requireScope } from './auth.ts';
 import type { GraphCall } from './call.ts';
 import { graphError, graphHeaders, graphJson } from './errors.ts';
@@ -190,6 +190,7 @@ function createRequest(call: GraphCall, collection: RequestCollection, b: Body):
     isValidationOnly: b.isValidationOnly === true,
     approvalId: null,
     targetScheduleId: target.kind === 'group' ? `${target.groupId}_${target.accessId}_${id}` : id,
+    step: null,
   };
 
   const mine = (r: { principalId: string; target: Target }) =>
@@ -288,6 +289,7 @@ function createRequest(call: GraphCall, collection: RequestCollection, b: Body):
   if (policy.approvalRequired) {
     rec.status = 'PendingApproval';
     rec.approvalId = id;
+    rec.step = newStep();
     return created(call, rec);
   }
   store.provision(rec);

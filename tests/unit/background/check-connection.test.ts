@@ -49,6 +49,21 @@ const statuses = (r: Awaited<ReturnType<typeof checkConnection>>) =>
   r.kind === 'checked' ? Object.fromEntries(r.scopes.map((s) => [s.scope, s.status])) : r.kind;
 
 describe('checkConnection', () => {
+  it('covers the approver views: a refused one says what it costs, under the permission it needs', async () => {
+    const refused = {
+      status: 403,
+      body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } },
+    };
+    const { graph } = fakeGraph({ apRole: refused });
+    const result = await run(graph);
+    expect(
+      result.kind === 'checked' && result.scopes.find((x) => x.scope === 'RoleAssignmentSchedule.ReadWrite.Directory'),
+    ).toMatchObject({
+      status: 'forbidden',
+      detail: expect.stringMatching(/requests waiting for your approval cannot be listed/),
+    });
+  });
+
   it('calls each read endpoint once, then one policy read for roles and one for groups, and what a group grants', async () => {
     const { graph, batches } = fakeGraph(
       {},
@@ -57,7 +72,7 @@ describe('checkConnection', () => {
     const result = await run(graph);
     expect(batches.map((b) => b.map((r) => r.id))).toEqual([
       ['rElig', 'rAct', 'gElig', 'gAct', 'rReq', 'gReq'],
-      ['rPolicy', 'gPolicy', 'gRoles'],
+      ['rPolicy', 'gPolicy', 'gRoles', 'apRole', 'apGroup'],
     ]);
     expect(batches[1]![2]!.url).toContain("principalId eq 'group-1'");
     expect(batches[1]![0]!.url).toContain("roleDefinitionId eq 'role-1'");
@@ -117,7 +132,7 @@ describe('checkConnection', () => {
   it('skips the group policy read when there is no group to read it for', async () => {
     const { graph, batches } = fakeGraph({});
     const result = await run(graph);
-    expect(batches[1]!.map((r) => r.id)).toEqual(['rPolicy']);
+    expect(batches[1]!.map((r) => r.id)).toEqual(['rPolicy', 'apRole', 'apGroup']);
     expect(batches[1]![0]!.url).toBe(
       "/policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole'",
     );
