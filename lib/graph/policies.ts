@@ -39,8 +39,9 @@ export function planPolicyRequests(
 ): PolicyPlan {
   const byUrl = new Map<string, string[]>();
   for (const a of assignments) {
-    if (a.state !== 'eligible' || isPolicyFresh(cache[a.key], now)) continue;
-    const url = policyUrlFor(a);
+    // Azure roles' policies come from ARM (lib/arm/policies.ts), not Graph.
+    if (a.kind === 'azure' || a.state !== 'eligible' || isPolicyFresh(cache[a.key], now)) continue;
+    const url = policyUrlFor({ ...a, kind: a.kind });
     const keys = byUrl.get(url) ?? [];
     if (!keys.includes(a.key)) keys.push(a.key);
     byUrl.set(url, keys);
