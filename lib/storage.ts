@@ -261,6 +261,8 @@ export const Settings = z.object({
   doNotDisturb: z._default(z.boolean(), false),
   /** Below this much time left the toolbar badge turns to the warning colour. */
   warningThresholdMinutes: z._default(WarningThresholdMinutes, 10),
+  /** Azure resource roles (Azure Resource Manager). Off: no ARM token is ever requested and no ARM request made. */
+  azureRoles: z._default(z.boolean(), true),
 });
 export type Settings = z.infer<typeof Settings>;
 export const DEFAULT_SETTINGS: Settings = {
@@ -268,6 +270,7 @@ export const DEFAULT_SETTINGS: Settings = {
   refreshMinutes: 15,
   doNotDisturb: false,
   warningThresholdMinutes: 10,
+  azureRoles: true,
 };
 export const settingsItem = defineValidatedItem('sync:settings', Settings, DEFAULT_SETTINGS);
 

@@ -12,7 +12,6 @@
  * cached one, one roleManagementPolicyAssignments read per scope + role definition, also in parallel.
  */
 import { GraphRequestError } from '../graph/errors';
-import { t } from '../i18n';
 import { safeParseDuration } from '../pim/duration';
 import { azureKey, type Assignment, type MemberType, type SectionError, type SectionId } from '../pim/model';
 import type { SectionResult } from '../pim/snapshot';
@@ -148,11 +147,18 @@ function collectNames(items: readonly { properties: { expandedProperties?: Expan
   }
 }
 
+/** The code lib/auth/token-provider.ts ArmConsentRequiredError carries: shown as "Azure roles: not consented". */
+const CONSENT = 'AzureConsentRequired';
+
 function failure(e: unknown): SectionResult {
+  const message = e instanceof Error ? e.message : String(e);
+  const code = (e as { code?: unknown } | null)?.code;
   const error: SectionError =
     e instanceof GraphRequestError
       ? { status: e.status, code: e.code, message: e.message }
-      : { status: 0, code: 'InvalidResponse', message: e instanceof Error ? e.message : String(e) };
+      : code === CONSENT
+        ? { status: 403, code: CONSENT, message }
+        : { status: 0, code: typeof code === 'string' ? code : 'InvalidResponse', message };
   return { ok: false, error };
 }
 
@@ -212,5 +218,3 @@ export function azureUnavailable(error: SectionError): Partial<Record<SectionId,
   const failed: SectionResult = { ok: false, error };
   return { azureEligible: failed, azureActive: failed, azurePending: failed };
 }
-
-export const armUnnamed = (roleDefinitionId: string) => t('unnamedRole', roleDefinitionId);

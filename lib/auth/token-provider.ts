@@ -19,7 +19,7 @@ import {
   wordAuthError,
 } from './errors';
 import type { AuthHost, AuthMessageName } from './host';
-import { graphScopes } from './scopes';
+import { armScopes, graphScopes } from './scopes';
 
 // The background checks `instanceof SignInRequiredError` to show "Sign in" rather than an error.
 export { SignInRequiredError } from './errors';
@@ -34,6 +34,12 @@ export interface TokenProviderDeps {
 export interface TokenProvider {
   /** A Graph access token. forceRefresh skips the cached access token (after Graph answered 401). */
   getToken(options?: { forceRefresh?: boolean }): Promise<string>;
+  /**
+   * An Azure Resource Manager token for the same account, silently from the refresh token MSAL holds (one account, no
+   * second pick). Never starts a renewal of its own: it first lets the Graph token renew the session if that is due,
+   * then asks once more. Still refused: ArmConsentRequiredError (the ARM permission was not consented).
+   */
+  getArmToken(options?: { forceRefresh?: boolean }): Promise<string>;
   /** Close the auth document, so the next token request reads the cache a sign-in or sign-out just changed. */
   resetAuthDocument(): Promise<void>;
   /** Forget the account's tokens and record signed-out. The cache is cleared best-effort: its key dies with the browser. */
@@ -121,7 +127,31 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
     return renewal;
   }
 
-  return {
+  async function armToken(forceRefresh: boolean): Promise<string> {
+    const state = await deps.authState.get();
+    if (state.status === 'signed-out' || !state.account)
+      throw new SignInRequiredError('signed-out', MESSAGES.signedOut);
+    const connection = await deps.connection.get();
+    if (!connection) throw new SignInRequiredError('not-configured', MESSAGES.notConfigured);
+    const scopes = armScopes(cloudById(connection.cloudId));
+    const context = authContext(connection, state.account);
+    try {
+      return await silent(context, scopes, forceRefresh);
+    } catch (e) {
+      if (errorCodeOf(e) !== 'interaction-required') throw e;
+    }
+    // The refresh token may simply have ended: the Graph token renews the session (prompt=none) when it must.
+    await provider.getToken();
+    try {
+      return await silent(context, scopes, forceRefresh);
+    } catch (e) {
+      if (errorCodeOf(e) === 'interaction-required') throw new ArmConsentRequiredError();
+      throw e;
+    }
+  }
+
+  const provider: TokenProvider = {
+    getArmToken: (options = {}) => armToken(options.forceRefresh ?? false),
     getToken(options = {}) {
       const force = options.forceRefresh ?? false;
       let pending = inFlight.get(force);
@@ -146,4 +176,14 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
       await deps.host.reset();
     },
   };
+  return provider;
+}
+
+/** No ARM token for the signed-in account: the app's Azure Service Management permission is not consented. */
+export class ArmConsentRequiredError extends Error {
+  override readonly name = 'ArmConsentRequiredError';
+  readonly code = 'AzureConsentRequired';
+  constructor() {
+    super('Azure roles: not consented (Azure Service Management user_impersonation).');
+  }
 }

@@ -134,6 +134,18 @@ export const Azure = z
         }),
       )
       .default([]),
+    /** Finished requests (ARM lists a requestor's history with asRequestor(), not only what is open). */
+    history: z
+      .array(
+        AzureTarget.extend({
+          requestType: z.enum(['SelfActivate', 'SelfDeactivate']).default('SelfActivate'),
+          status: z.string().default('Provisioned'),
+          created: Time.default('-7d'),
+          duration: Duration.default('PT1H'),
+          justification: z.string().nullable().default(null),
+        }),
+      )
+      .default([]),
     /** The signed-in users may not read roleManagementPolicyAssignments (403 AuthorizationFailed). */
     policyReadForbidden: z.boolean().default(false),
     /** Items per page before ARM answers a nextLink. */
@@ -145,6 +157,7 @@ export const Azure = z
     eligibilities: [],
     assignments: [],
     policies: [],
+    history: [],
     policyReadForbidden: false,
     pageSize: 100,
   });

@@ -91,6 +91,23 @@ export class ArmState {
         linkedEligibility: null,
       });
     }
+    for (const h of scenario.azure.history) {
+      this.requests.push({
+        name: randomUUID(),
+        scope: h.scope,
+        principalId: principal(h.principal),
+        roleGuid: guidOf(h.roleDefinitionId),
+        requestType: h.requestType,
+        status: h.status,
+        justification: h.justification,
+        ticketInfo: { ticketNumber: null, ticketSystem: null },
+        startMs: when(h.created),
+        durationIso: h.requestType === 'SelfActivate' ? h.duration : null,
+        createdMs: when(h.created),
+        linkedRoleEligibilityScheduleId: null,
+        targetScheduleName: null,
+      });
+    }
   }
 
   now(): number {
