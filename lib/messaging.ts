@@ -272,7 +272,14 @@ export const protocol = {
    * when this page is not a portal of the signed-in tenant (then the badge does nothing at all). The badge reads no
    * extension storage: what it knows comes from here and from the `portal.update` messages the background pushes.
    */
-  'portal.hello': define({ request: z.object({}), response: z.nullable(BadgeView), from: 'portal', to: 'background' }),
+  'portal.hello': define({
+    // The page's URL as the badge sees it after an in-portal navigation (the Azure portal's resource); the background
+    // accepts it only on the sender's own host, and it only narrows what the badge is shown.
+    request: z.object({ url: z.optional(z.string().check(z.maxLength(4096))) }),
+    response: z.nullable(BadgeView),
+    from: 'portal',
+    to: 'background',
+  }),
   /** Portal badge → background: the badge was moved or folded (stored per portal). */
   'portal.layout': define({ request: PortalLayout, response: Ok, from: 'portal', to: 'background' }),
 } as const;

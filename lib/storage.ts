@@ -329,6 +329,11 @@ export const portalIntentItem = defineValidatedItem('session:portalIntent', z.nu
  * The portal tabs whose badge said hello (lib/background/portal-tabs.ts): where updates are pushed and what "Reload the
  * admin center" reloads. Found this way, the extension needs no host permission for the portals.
  */
-export const PortalTab = z.object({ tabId: z.int(), portalId: z.string().check(z.maxLength(40)) });
+export const PortalTab = z.object({
+  tabId: z.int(),
+  portalId: z.string().check(z.maxLength(40)),
+  /** Azure portal: the resource its URL showed when the badge last said hello (validated, lib/arm/scope.ts). */
+  resourceId: z.optional(z.nullable(z.string().check(z.maxLength(2048)))),
+});
 export type PortalTab = z.infer<typeof PortalTab>;
 export const portalTabsItem = defineValidatedItem('session:portalTabs', z.array(PortalTab).check(z.maxLength(200)), []);

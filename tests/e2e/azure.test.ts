@@ -9,6 +9,7 @@ import type { Page } from 'puppeteer-core';
 import type { LogEntry } from '../fake-tenant/index';
 import { configure, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
 import { useStandIn } from './stand-in';
+import { badgeNames, waitForBadge } from './badge';
 
 const tenant = useStandIn();
 let session: Session | undefined;
@@ -144,6 +145,31 @@ describe('Azure resource roles in the popup', () => {
     expect(sent[0]!.body).toMatchObject({
       properties: { roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${OWNER}` },
     });
+  });
+});
+
+describe('Azure portal badge', () => {
+  it('shows the roles whose scope contains the Key Vault in view, and follows the portal to another resource', async () => {
+    session = await start();
+    await (
+      await session.worker()
+    ).evaluate(`chrome.storage.local.set({ portalLayout: { azure: { collapsed: false } } })`);
+    const page = await session.browser.newPage();
+    await page.setViewport({ width: 1280, height: 800 });
+    await page.goto(`https://portal.azure.com/#@contoso.onmicrosoft.com/resource${KV}/overview`);
+    await waitForBadge(page, (j) => j.includes('Key Vault Secrets Officer'));
+    const atVault = await badgeNames(page);
+    // The vault's own role, its resource group's and its management group's; the Entra roles of the Azure portal.
+    for (const name of ['Key Vault Secrets Officer', 'Contributor', 'Owner', 'Global Administrator'])
+      expect(atVault).toContain(name);
+    await page.evaluate((hash: string) => {
+      location.hash = hash;
+    }, `#@contoso.onmicrosoft.com/resource${SUB}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stdata01/overview`);
+    await waitForBadge(page, (j) => !j.includes('Key Vault Secrets Officer'));
+    const atStorage = await badgeNames(page);
+    expect(atStorage).not.toContain('Contributor');
+    expect(atStorage).toContain('Owner');
+    expect(atStorage).toContain('Global Administrator');
   });
 });
 
