@@ -112,7 +112,10 @@ export function createPortalTabs(deps: PortalTabsDeps): PortalTabs {
         // The badge says hello again after each in-portal navigation; the resource is read from the browser's URL.
         const resourceId = portal.id === 'azure' ? azureResource(payload.url, sender.url) : null;
         await updateRegistry((tabs) =>
-          [...tabs.filter((x) => x.tabId !== tabId), { tabId, portalId: portal.id, resourceId }].slice(-200),
+          [
+            ...tabs.filter((x) => x.tabId !== tabId),
+            { tabId, portalId: portal.id, ...(resourceId ? { resourceId } : {}) },
+          ].slice(-200),
         );
         return viewFor(portal, resourceId);
       },
