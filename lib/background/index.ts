@@ -134,6 +134,7 @@ export function startBackground(): void {
         graphFor,
         token: () => tokens.getToken(),
         now: () => new Date(),
+        arm: async (connection) => ((await azureEnabled()) ? armFor(connection) : null),
       }),
     'auth.signedIn': async () => {
       // A refresh the popup started may be mid-way through the old auth document: let it finish, then swap.
