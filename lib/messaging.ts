@@ -224,7 +224,13 @@ export const protocol = {
 
   /** Background → auth document: an access token from the cache or refresh token, without UI. */
   'auth.token': define({
-    request: z.object({ context: AuthContext, scopes: Scopes, forceRefresh: z._default(z.boolean(), false) }),
+    request: z.object({
+      context: AuthContext,
+      scopes: Scopes,
+      forceRefresh: z._default(z.boolean(), false),
+      /** Step-up claims (an Azure role after the sign-in page proved them): redeemed from the refresh token, no cache. */
+      claims: z.optional(z.string().check(z.maxLength(2000))),
+    }),
     response: z.object({ accessToken: z.string(), expiresOn: z.nullable(z.number()) }),
     from: 'extension',
     to: 'auth',

@@ -39,7 +39,7 @@ export interface TokenProvider {
    * second pick). Never starts a renewal of its own: it first lets the Graph token renew the session if that is due,
    * then asks once more. Still refused: ArmConsentRequiredError (the ARM permission was not consented).
    */
-  getArmToken(options?: { forceRefresh?: boolean }): Promise<string>;
+  getArmToken(options?: { forceRefresh?: boolean; claims?: string }): Promise<string>;
   /** Close the auth document, so the next token request reads the cache a sign-in or sign-out just changed. */
   resetAuthDocument(): Promise<void>;
   /** Forget the account's tokens and record signed-out. The cache is cleared best-effort: its key dies with the browser. */
@@ -63,9 +63,14 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
     });
   }
 
-  async function silent(context: AuthContext, scopes: string[], forceRefresh: boolean): Promise<string> {
+  async function silent(
+    context: AuthContext,
+    scopes: string[],
+    forceRefresh: boolean,
+    claims?: string,
+  ): Promise<string> {
     await deps.host.ensure();
-    return (await ask('auth.token', { context, scopes, forceRefresh })).accessToken;
+    return (await ask('auth.token', { context, scopes, forceRefresh, ...(claims ? { claims } : {}) })).accessToken;
   }
 
   /** `reason` is short: the popup shows it in brackets after its own "sign in again" sentence. */
@@ -127,7 +132,7 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
     return renewal;
   }
 
-  async function armToken(forceRefresh: boolean): Promise<string> {
+  async function armToken(forceRefresh: boolean, claims?: string): Promise<string> {
     const state = await deps.authState.get();
     if (state.status === 'signed-out' || !state.account)
       throw new SignInRequiredError('signed-out', MESSAGES.signedOut);
@@ -135,6 +140,17 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
     if (!connection) throw new SignInRequiredError('not-configured', MESSAGES.notConfigured);
     const scopes = armScopes(cloudById(connection.cloudId));
     const context = authContext(connection, state.account);
+    if (claims) {
+      // After a step-up on the sign-in page: the refresh token that page stored carries the proof. The auth document's
+      // MSAL may still hold the older one; read the cache afresh once.
+      try {
+        return await silent(context, scopes, true, claims);
+      } catch (e) {
+        if (errorCodeOf(e) !== 'interaction-required') throw e;
+      }
+      await deps.host.reset();
+      return silent(context, scopes, true, claims);
+    }
     try {
       return await silent(context, scopes, forceRefresh);
     } catch (e) {
@@ -151,7 +167,7 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
   }
 
   const provider: TokenProvider = {
-    getArmToken: (options = {}) => armToken(options.forceRefresh ?? false),
+    getArmToken: (options = {}) => armToken(options.forceRefresh ?? false, options.claims),
     getToken(options = {}) {
       const force = options.forceRefresh ?? false;
       let pending = inFlight.get(force);

@@ -50,7 +50,7 @@ export interface ActivationDeps {
   /** A Graph client for the connection; with `token`, every call carries that token (a step-up token) instead. */
   graph: (connection: Connection, token?: string) => GraphClient;
   /** The ARM client for Azure resource roles (lib/background/azure.ts); absent: Azure writes are refused. */
-  arm?: (connection: Connection) => ArmClient;
+  arm?: (connection: Connection, claims?: string) => ArmClient;
   items: {
     connection: Pick<ValidatedItem<Connection | null>, 'get'>;
     authState: Pick<ValidatedItem<AuthState>, 'get'>;
@@ -137,6 +137,8 @@ export interface Write {
   action: ActivityEntry['action'];
   request: GraphRequest;
   token?: string;
+  /** The claims `token` was acquired for: an Azure write asks ARM's token with them instead. */
+  claims?: string;
 }
 
 /** The per-assignment work behind lib/background/commands.ts (createActivation). */
@@ -249,7 +251,7 @@ export function createActivation(deps: ActivationDeps): Activation {
     try {
       if (w.request.api === 'arm') {
         if (!deps.arm) throw new Error(t('cmdAzureOff'));
-        const arm = deps.arm(env.connection);
+        const arm = deps.arm(env.connection, w.token ? w.claims : undefined);
         const answer =
           w.request.method === 'PUT'
             ? await arm.put(w.request.path, w.request.body)
@@ -394,7 +396,7 @@ export function createActivation(deps: ActivationDeps): Activation {
       action === 'extend'
         ? extendActivation(target, env.account.oid, { ...body, maxMinutes: resolved.rules.fields.duration.max })
         : activate(target, env.account.oid, { ...body, startAt: resolved.startAt });
-    const answer = await send(env, { key, action, request: graphRequest, token });
+    const answer = await send(env, { key, action, request: graphRequest, token, claims });
     const log = (outcome: string, text: string, requestId: string | null) =>
       activity.record({
         action,
@@ -570,6 +572,7 @@ export function createActivation(deps: ActivationDeps): Activation {
       action: 'deactivate',
       request: deactivate(active, env.account.oid),
       token: choice.token,
+      claims: choice.claims,
     });
     if (!off.ok) {
       const d = describeError(

@@ -13,10 +13,11 @@ import type { SectionResult } from '../pim/snapshot';
 import type { Connection, PolicyEntry } from '../storage';
 import type { ServerClock } from './server-clock';
 
-export type ArmFactory = (connection: Connection, token?: string) => ArmClient;
+/** `claims`: a step-up's claims; the ARM token is then redeemed with them (never a Graph step-up token). */
+export type ArmFactory = (connection: Connection, claims?: string) => ArmClient;
 
 export function createArmFactory(deps: {
-  getToken: (o: { forceRefresh: boolean }) => Promise<string>;
+  getToken: (o: { forceRefresh: boolean; claims?: string }) => Promise<string>;
   clock: ServerClock;
 }): ArmFactory {
   const observingFetch: typeof fetch = async (input, init) => {
@@ -24,9 +25,9 @@ export function createArmFactory(deps: {
     deps.clock.observe(response.headers.get('date'), Date.now());
     return response;
   };
-  return (connection, token) =>
+  return (connection, claims) =>
     createArmClient({
-      getToken: token ? async () => token : deps.getToken,
+      getToken: claims ? (o) => deps.getToken({ ...o, claims }) : deps.getToken,
       base: cloudById(connection.cloudId).arm,
       fetch: observingFetch,
     });

@@ -40,8 +40,8 @@ export function createBackgroundCommands(deps: {
       token
         ? createGraphFactory({ getToken: async () => token, clock: deps.clock })(connection)
         : deps.graphFor(connection),
-    // A Graph step-up token is no ARM token: Azure writes always use the ARM path's own token.
-    arm: (connection) => deps.armFor(connection),
+    // A Graph step-up token is no ARM token: Azure writes after a step-up redeem an ARM token with the same claims.
+    arm: (connection, claims) => deps.armFor(connection, claims),
     items: {
       connection: effectiveConnectionItem,
       authState: authStateItem,

@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import type { LogEntry } from '../fake-tenant/index';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_SCENARIO_PATH, type LogEntry, type Scenario } from '../fake-tenant/index';
 import { configure, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
 import { useStandIn } from './stand-in';
 import { badgeNames, waitForBadge } from './badge';
@@ -129,6 +130,38 @@ describe('Azure resource roles in the popup', () => {
     expect(
       deactivations.map((e) => [(e.body as { properties: { requestType: string } }).properties.requestType, e.status]),
     ).toEqual([['SelfDeactivate', 201]]);
+  });
+
+  it('steps up once for the authentication context the Contributor policy asks, then sends the PUT with an ARM token carrying acrs c1', async () => {
+    const scenario = JSON.parse(readFileSync(DEFAULT_SCENARIO_PATH, 'utf8')) as {
+      azure: { policies: { roleDefinitionId: string; authenticationContext?: string | null }[] };
+    };
+    for (const p of scenario.azure.policies) if (p.roleDefinitionId === CONTRIBUTOR) p.authenticationContext = 'c1';
+    await tenant.control.loadScenario(scenario as Scenario);
+    session = await start({ remembered: { [KEY.contributor]: REMEMBERED } });
+    await waitForStorage(session, 'local', 'policies', `(v) => !!v && !!v[${JSON.stringify(KEY.contributor)}]`);
+    const popup = await openPopup(session);
+    await tenant.control.clearLog();
+    const stepUpTab = session.browser.waitForTarget(
+      (t) => t.url().includes('signin.html') && t.url().includes('stepup'),
+    );
+    await popup.locator(`${row(KEY.contributor, 'eligible')} [data-testid="activate"]`).click();
+    const page = (await (await stepUpTab).page())!;
+    const authWindow = session.browser.waitForTarget(
+      (t) => t.url().includes('/oauth2/v2.0/authorize') && t.url().includes('acrs'),
+    );
+    await page.locator('[data-testid="stepup"]').click();
+    await (await (await authWindow).page())!.locator('#stepup-approve').click();
+    await waitForStorage(
+      session,
+      'local',
+      'snapshot',
+      `(v) => v.assignments.some((a) => a.key === ${JSON.stringify(KEY.contributor)} && a.state === 'active')`,
+    );
+    const sent = puts(await tenant.control.log());
+    expect(sent.map((e) => e.status)).toEqual([201]);
+    expect(sent[0]!.tokenClaims?.acrs).toContain('c1');
+    expect(sent[0]!.tokenClaims?.scp).toBe('user_impersonation');
   });
 
   it('activates the subscription Owner inherited from a management group at the management group', async () => {
