@@ -164,6 +164,31 @@ describe('Azure resource roles in the popup', () => {
     expect(sent[0]!.tokenClaims?.scp).toBe('user_impersonation');
   });
 
+  it('sends the Owner for approval when its policy asks for it, and cancels the pending request', async () => {
+    const scenario = JSON.parse(readFileSync(DEFAULT_SCENARIO_PATH, 'utf8')) as {
+      azure: { policies: { roleDefinitionId: string; approvalRequired?: boolean }[] };
+    };
+    for (const p of scenario.azure.policies) if (p.roleDefinitionId === OWNER) p.approvalRequired = true;
+    await tenant.control.loadScenario(scenario as Scenario);
+    session = await start({ remembered: { [KEY.owner]: REMEMBERED } });
+    await waitForStorage(session, 'local', 'policies', `(v) => !!v && !!v[${JSON.stringify(KEY.owner)}]`);
+    const popup = await openPopup(session);
+    await popup.locator(`${row(KEY.owner, 'eligible')} [data-testid="activate"]`).click();
+    const outcome = await Promise.race([
+      popup.waitForSelector('[data-testid="activation-form"]').then(() => 'form'),
+      popup.waitForSelector(row(KEY.owner, 'pending')).then(() => 'pending'),
+    ]);
+    if (outcome === 'form') await popup.locator('[data-testid="activation-submit"]').click();
+    await popup.waitForSelector(row(KEY.owner, 'pending'));
+    await tenant.control.clearLog();
+    await popup.locator(`${row(KEY.owner, 'pending')} [data-testid="cancel"]`).click();
+    await popup.waitForSelector(row(KEY.owner, 'pending'), { hidden: true });
+    const cancels = armLog(await tenant.control.log()).filter(
+      (e) => e.method === 'POST' && /\/roleAssignmentScheduleRequests\/[0-9a-f-]{36}\/cancel$/i.test(e.path),
+    );
+    expect(cancels.map((e) => [e.path.startsWith(MG), e.status])).toEqual([[true, 200]]);
+  });
+
   it('activates the subscription Owner inherited from a management group at the management group', async () => {
     session = await start({ remembered: { [KEY.owner]: REMEMBERED } });
     const popup = await openPopup(session);
