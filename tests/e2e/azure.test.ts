@@ -45,6 +45,14 @@ const puts = (log: LogEntry[]) =>
 const row = (key: string, state?: string) =>
   `[data-testid="assignment"][data-key="${key}"]${state ? `[data-state="${state}"]` : ''}`;
 
+async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function start(seed: Record<string, unknown> = {}): Promise<Session> {
   const s = await launch(tenant);
   if (Object.keys(seed).length > 0)
@@ -241,6 +249,8 @@ describe('Azure roles when something goes wrong', () => {
       respond: { kind: 'processed-then-timeout' },
     });
     await popup.locator(`${row(KEY.contributor, 'eligible')} [data-testid="activate"]`).click();
+    // The PUT reached ARM (and was acted on) before the worker dies: only its answer is lost.
+    await until(async () => puts(await tenant.control.log()).length === 1, 'the activation PUT');
     await waitForStorage(session, 'local', 'journal', '(v) => Array.isArray(v) && v.length === 1');
     await (await session.worker()).close();
     await popup.close();
