@@ -132,6 +132,7 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
     return renewal;
   }
 
+  const armInFlight = new Map<string, Promise<string>>();
   async function armToken(forceRefresh: boolean, claims?: string): Promise<string> {
     const state = await deps.authState.get();
     if (state.status === 'signed-out' || !state.account)
@@ -167,7 +168,16 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
   }
 
   const provider: TokenProvider = {
-    getArmToken: (options = {}) => armToken(options.forceRefresh ?? false, options.claims),
+    getArmToken(options = {}) {
+      // A refresh asks for three lists at once: they share one acquisition (one token request when none is cached).
+      const id = `${options.forceRefresh ?? false}|${options.claims ?? ''}`;
+      let pending = armInFlight.get(id);
+      if (!pending) {
+        pending = armToken(options.forceRefresh ?? false, options.claims).finally(() => armInFlight.delete(id));
+        armInFlight.set(id, pending);
+      }
+      return pending;
+    },
     getToken(options = {}) {
       const force = options.forceRefresh ?? false;
       let pending = inFlight.get(force);
