@@ -35,7 +35,9 @@ function portalWithoutPolyfill(): Plugin {
   };
 }
 
-const connectSrc = [...new Set(CLOUDS.flatMap((c) => [new URL(c.authority).origin, new URL(c.graph).origin]))];
+const connectSrc = [
+  ...new Set(CLOUDS.flatMap((c) => [new URL(c.authority).origin, new URL(c.graph).origin, new URL(c.arm).origin])),
+];
 
 export default defineConfig({
   srcDir: '.',
@@ -83,10 +85,14 @@ export default defineConfig({
         }
       : { key: MANIFEST_KEY, minimum_chrome_version: '116', storage: { managed_schema: 'managed-schema.json' } }),
     permissions: ['storage', 'alarms', 'notifications', 'identity', ...(browser === 'firefox' ? [] : ['offscreen'])],
-    // Graph and sign-in only: no CORS preflight, so a refresh is one round trip. No portal host: the badge registers
-    // its tab with the background, which is how "Reload the admin center" finds the open portal tabs
-    // (docs/SECURITY.md).
-    host_permissions: ['https://graph.microsoft.com/*', 'https://login.microsoftonline.com/*'],
+    // Graph, Azure Resource Manager (Azure resource roles) and sign-in only: no CORS preflight, so a refresh is one
+    // round trip. No portal host: the badge registers its tab with the background, which is how "Reload the admin
+    // center" finds the open portal tabs (docs/SECURITY.md).
+    host_permissions: [
+      'https://graph.microsoft.com/*',
+      'https://management.azure.com/*',
+      'https://login.microsoftonline.com/*',
+    ],
     content_security_policy: {
       extension_pages: [
         "default-src 'self'",

@@ -1,5 +1,5 @@
 /**
- * Microsoft clouds as data: authority host and Graph base. National clouds are added here (and nowhere else);
+ * Microsoft clouds as data: authority host, Graph base and Azure Resource Manager base. National clouds are added here (and nowhere else);
  * the manifest's connect-src is derived from this list.
  */
 export interface Cloud {
@@ -7,6 +7,8 @@ export interface Cloud {
   label: string;
   authority: string;
   graph: string;
+  /** Azure Resource Manager (Azure resource roles); its origin is also the token audience. */
+  arm: string;
 }
 
 export const CLOUDS: readonly Cloud[] = [
@@ -15,24 +17,28 @@ export const CLOUDS: readonly Cloud[] = [
     label: 'Microsoft Entra (global)',
     authority: 'https://login.microsoftonline.com',
     graph: 'https://graph.microsoft.com',
+    arm: 'https://management.azure.com',
   },
   {
     id: 'usgov',
     label: 'US Government L4 (GCC High)',
     authority: 'https://login.microsoftonline.us',
     graph: 'https://graph.microsoft.us',
+    arm: 'https://management.usgovcloudapi.net',
   },
   {
     id: 'dod',
     label: 'US Government L5 (DoD)',
     authority: 'https://login.microsoftonline.us',
     graph: 'https://dod-graph.microsoft.us',
+    arm: 'https://management.usgovcloudapi.net',
   },
   {
     id: 'china',
     label: 'China (21Vianet)',
     authority: 'https://login.chinacloudapi.cn',
     graph: 'https://microsoftgraph.chinacloudapi.cn',
+    arm: 'https://management.chinacloudapi.cn',
   },
 ];
 

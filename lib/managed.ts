@@ -65,6 +65,8 @@ const FIELDS = {
     .check(z.toLowerCase(), z.regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?-admin\.sharepoint\.com$/)),
   disableNotifications: z.boolean(),
   disableBundles: z.boolean(),
+  /** Azure resource roles off for the whole organisation: no ARM token, no ARM request. */
+  disableAzureRoles: z.boolean(),
 } as const;
 
 export type ManagedKey = keyof typeof FIELDS;
@@ -84,6 +86,7 @@ export interface ManagedPolicy {
   sharePointAdminHost?: string;
   disableNotifications?: boolean;
   disableBundles?: boolean;
+  disableAzureRoles?: boolean;
 }
 
 export interface ParsedPolicy {
@@ -217,6 +220,7 @@ export function overlaySettings(user: Settings, policy: ManagedPolicy): Settings
     ...(policy.refreshMinutes !== undefined && { refreshMinutes: policy.refreshMinutes }),
     // Switching notifications off is the scheduler's do-not-disturb, held on by policy.
     ...(policy.disableNotifications && { doNotDisturb: true }),
+    ...(policy.disableAzureRoles && { azureRoles: false }),
   };
 }
 

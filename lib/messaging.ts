@@ -240,7 +240,13 @@ export const protocol = {
 
   /** Background → auth document: an access token from the cache or refresh token, without UI. */
   'auth.token': define({
-    request: z.object({ context: AuthContext, scopes: Scopes, forceRefresh: z._default(z.boolean(), false) }),
+    request: z.object({
+      context: AuthContext,
+      scopes: Scopes,
+      forceRefresh: z._default(z.boolean(), false),
+      /** Step-up claims (an Azure role after the sign-in page proved them): redeemed from the refresh token, no cache. */
+      claims: z.optional(z.string().check(z.maxLength(2000))),
+    }),
     response: z.object({ accessToken: z.string(), expiresOn: z.nullable(z.number()) }),
     from: 'extension',
     to: 'auth',
@@ -288,7 +294,14 @@ export const protocol = {
    * when this page is not a portal of the signed-in tenant (then the badge does nothing at all). The badge reads no
    * extension storage: what it knows comes from here and from the `portal.update` messages the background pushes.
    */
-  'portal.hello': define({ request: z.object({}), response: z.nullable(BadgeView), from: 'portal', to: 'background' }),
+  'portal.hello': define({
+    // The page's URL as the badge sees it after an in-portal navigation (the Azure portal's resource); the background
+    // accepts it only on the sender's own host, and it only narrows what the badge is shown.
+    request: z.object({ url: z.optional(z.string().check(z.maxLength(4096))) }),
+    response: z.nullable(BadgeView),
+    from: 'portal',
+    to: 'background',
+  }),
   /** Portal badge → background: the badge was moved or folded (stored per portal). */
   'portal.layout': define({ request: PortalLayout, response: Ok, from: 'portal', to: 'background' }),
 } as const;

@@ -274,6 +274,8 @@ export const Settings = z.object({
   doNotDisturb: z._default(z.boolean(), false),
   /** Below this much time left the toolbar badge turns to the warning colour. */
   warningThresholdMinutes: z._default(WarningThresholdMinutes, 10),
+  /** Azure resource roles (Azure Resource Manager). Off: no ARM token is ever requested and no ARM request made. */
+  azureRoles: z._default(z.boolean(), true),
 });
 export type Settings = z.infer<typeof Settings>;
 export const DEFAULT_SETTINGS: Settings = {
@@ -281,6 +283,7 @@ export const DEFAULT_SETTINGS: Settings = {
   refreshMinutes: 15,
   doNotDisturb: false,
   warningThresholdMinutes: 10,
+  azureRoles: true,
 };
 export const settingsItem = defineValidatedItem('sync:settings', Settings, DEFAULT_SETTINGS);
 
@@ -340,6 +343,11 @@ export const portalIntentItem = defineValidatedItem('session:portalIntent', z.nu
  * The portal tabs whose badge said hello (lib/background/portal-tabs.ts): where updates are pushed and what "Reload the
  * admin center" reloads. Found this way, the extension needs no host permission for the portals.
  */
-export const PortalTab = z.object({ tabId: z.int(), portalId: z.string().check(z.maxLength(40)) });
+export const PortalTab = z.object({
+  tabId: z.int(),
+  portalId: z.string().check(z.maxLength(40)),
+  /** Azure portal: the resource its URL showed when the badge last said hello (validated, lib/arm/scope.ts). */
+  resourceId: z.optional(z.nullable(z.string().check(z.maxLength(2048)))),
+});
 export type PortalTab = z.infer<typeof PortalTab>;
 export const portalTabsItem = defineValidatedItem('session:portalTabs', z.array(PortalTab).check(z.maxLength(200)), []);

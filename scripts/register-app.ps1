@@ -26,6 +26,9 @@ Microsoft Graph cloud for Connect-MgGraph: Global (default), USGov, USGovDoD, Ch
 .PARAMETER NoConsent
 Skip the admin consent (send the printed link to a Global Administrator instead).
 
+.PARAMETER NoAzure
+No Azure resource roles: leave out Azure Service Management user_impersonation (set disableAzureRoles too).
+
 .EXAMPLE
 ./scripts/register-app.ps1 -TenantId contoso.onmicrosoft.com
 #>
@@ -36,7 +39,8 @@ param(
   [string] $ExtensionId = 'fimhpbjaiihihdfclklanipldnjbddib',
   [string] $FirefoxRedirectUri,
   [ValidateSet('Global', 'USGov', 'USGovDoD', 'China')][string] $Environment = 'Global',
-  [switch] $NoConsent
+  [switch] $NoConsent,
+  [switch] $NoAzure
 )
 $ErrorActionPreference = 'Stop'
 
@@ -51,6 +55,9 @@ $Scopes = @(
   'openid', 'profile', 'offline_access'
 )
 $GraphAppId = '00000003-0000-0000-c000-000000000000' # Microsoft Graph's well-known application id
+# Azure Service Management (Azure Resource Manager): Azure resource roles; leave out with -NoAzure.
+$ArmAppId = '797f4846-ba00-4fd7-ba43-dac1f8f63013'
+$ArmScope = 'user_impersonation'
 
 Connect-MgGraph -TenantId $TenantId -Environment $Environment -NoWelcome `
   -Scopes 'Application.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All'
@@ -62,11 +69,18 @@ $access = foreach ($scope in $Scopes) {
   if (-not $permission) { throw "Microsoft Graph has no delegated permission $scope in this cloud." }
   @{ Id = $permission.Id; Type = 'Scope' }
 }
+$resources = @(@{ ResourceAppId = $GraphAppId; ResourceAccess = @($access) })
+if (-not $NoAzure) {
+  $arm = Get-MgServicePrincipal -Filter "appId eq '$ArmAppId'"
+  $armPermission = $arm.Oauth2PermissionScopes | Where-Object Value -eq $ArmScope
+  if (-not $armPermission) { throw "Azure Service Management has no delegated permission $ArmScope in this cloud." }
+  $resources += @{ ResourceAppId = $ArmAppId; ResourceAccess = @(@{ Id = $armPermission.Id; Type = 'Scope' }) }
+}
 $redirects = @("https://$ExtensionId.chromiumapp.org/")
 if ($FirefoxRedirectUri) { $redirects += $FirefoxRedirectUri }
 $settings = @{
   Spa                    = @{ RedirectUris = $redirects }
-  RequiredResourceAccess = @(@{ ResourceAppId = $GraphAppId; ResourceAccess = @($access) })
+  RequiredResourceAccess = $resources
 }
 
 $app = Get-MgApplication -Filter "displayName eq '$($Name -replace "'", "''")'" | Select-Object -First 1
@@ -99,6 +113,14 @@ if ($NoConsent) {
     Update-MgOauth2PermissionGrant -OAuth2PermissionGrantId $grant.Id -Scope $scopeText
   } else {
     New-MgOauth2PermissionGrant -ClientId $sp.Id -ConsentType AllPrincipals -ResourceId $graph.Id -Scope $scopeText | Out-Null
+  }
+  if (-not $NoAzure) {
+    $armGrant = Get-MgOauth2PermissionGrant -Filter "clientId eq '$($sp.Id)' and resourceId eq '$($arm.Id)' and consentType eq 'AllPrincipals'" | Select-Object -First 1
+    if ($armGrant) {
+      Update-MgOauth2PermissionGrant -OAuth2PermissionGrantId $armGrant.Id -Scope $ArmScope
+    } else {
+      New-MgOauth2PermissionGrant -ClientId $sp.Id -ConsentType AllPrincipals -ResourceId $arm.Id -Scope $ArmScope | Out-Null
+    }
   }
   Write-Host 'Admin consent granted for the organisation.'
 }

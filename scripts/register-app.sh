@@ -4,28 +4,32 @@
 # (Global Administrator, or Privileged Role Administrator + Application Administrator).
 #
 # Creates (or updates, when one with the same name exists) a single-tenant public client: SPA redirect URIs only,
-# no secret, no certificate, delegated Microsoft Graph permissions only (the least-privilege list of
-# lib/auth/scopes.ts), then grants admin consent for the organisation and prints what to enter in options or to put in
+# no secret, no certificate, delegated permissions only (the least-privilege Microsoft Graph list of lib/auth/scopes.ts,
+# and Azure Service Management user_impersonation for Azure resource roles unless --no-azure), then grants admin consent for the organisation and prints what to enter in options or to put in
 # managed configuration (docs/DEPLOYING.md). Re-running it is safe.
 #
 # Usage: scripts/register-app.sh [--name "PIM Companion"] [--extension-id ID] [--firefox-redirect-uri URL] [--no-consent]
+#                                [--no-azure]
 #   --extension-id          Chromium/Edge extension id (default: this repository's build, fixed by the manifest key).
 #                           Store builds get their own id: see chrome://extensions or edge://extensions.
 #   --firefox-redirect-uri  Firefox's https://<hash>.extensions.allizom.org/ : shown on the options page in Firefox
 #                           (browser.identity.getRedirectURL()).
 #   --no-consent            Skip the admin consent (e.g. your account may not grant it; send the printed link instead).
+#   --no-azure              No Azure resource roles: leave out Azure Service Management (set disableAzureRoles too).
 set -euo pipefail
 
 NAME="PIM Companion"
 EXTENSION_ID="fimhpbjaiihihdfclklanipldnjbddib"
 FIREFOX_URI=""
 CONSENT=1
+AZURE=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --name) NAME="$2"; shift 2 ;;
     --extension-id) EXTENSION_ID="$2"; shift 2 ;;
     --firefox-redirect-uri) FIREFOX_URI="$2"; shift 2 ;;
     --no-consent) CONSENT=0; shift ;;
+    --no-azure) AZURE=0; shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "Unknown option $1 (see --help)." >&2; exit 2 ;;
   esac
@@ -34,6 +38,9 @@ done
 # Keep in step with lib/auth/scopes.ts (GRAPH_PERMISSIONS + OIDC_SCOPES); a unit test checks both scripts against it.
 SCOPES="RoleEligibilitySchedule.ReadWrite.Directory RoleAssignmentSchedule.ReadWrite.Directory RoleManagementPolicy.Read.Directory PrivilegedEligibilitySchedule.Read.AzureADGroup PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup RoleManagementPolicy.Read.AzureADGroup openid profile offline_access"
 GRAPH_APP_ID="00000003-0000-0000-c000-000000000000" # Microsoft Graph's well-known application id
+# Azure Service Management (Azure Resource Manager), well-known application id; its one delegated permission.
+ARM_APP_ID="797f4846-ba00-4fd7-ba43-dac1f8f63013"
+ARM_SCOPE="user_impersonation"
 
 command -v az >/dev/null || { echo "The Azure CLI (az) is not installed: https://learn.microsoft.com/cli/azure/install-azure-cli" >&2; exit 1; }
 TENANT_ID=$(az account show --query tenantId -o tsv 2>/dev/null) || { echo "Not signed in: run 'az login --tenant <your tenant>' first." >&2; exit 1; }
@@ -51,6 +58,14 @@ for scope in $SCOPES; do
   ACCESS="$ACCESS${ACCESS:+,}{\"id\":\"$id\",\"type\":\"Scope\"}"
 done
 
+RESOURCES="{\"resourceAppId\":\"$GRAPH_APP_ID\",\"resourceAccess\":[$ACCESS]}"
+if [ "$AZURE" = 1 ]; then
+  ARM_SP_ID=$(az ad sp show --id "$ARM_APP_ID" --query id -o tsv)
+  ARM_SCOPE_ID=$(az ad sp show --id "$ARM_APP_ID" --query "oauth2PermissionScopes[?value=='$ARM_SCOPE'].id | [0]" -o tsv)
+  [ -n "$ARM_SCOPE_ID" ] || { echo "Azure Service Management has no delegated permission $ARM_SCOPE in this cloud." >&2; exit 1; }
+  RESOURCES="$RESOURCES,{\"resourceAppId\":\"$ARM_APP_ID\",\"resourceAccess\":[{\"id\":\"$ARM_SCOPE_ID\",\"type\":\"Scope\"}]}"
+fi
+
 REDIRECTS="\"https://$EXTENSION_ID.chromiumapp.org/\""
 [ -n "$FIREFOX_URI" ] && REDIRECTS="$REDIRECTS,\"$FIREFOX_URI\""
 
@@ -62,7 +77,7 @@ else
   echo "Updating the existing app registration \"$NAME\"."
 fi
 # SPA platform (PKCE, no secret): az has no flag for it, so the application is patched through Graph.
-BODY="{\"spa\":{\"redirectUris\":[$REDIRECTS]},\"requiredResourceAccess\":[{\"resourceAppId\":\"$GRAPH_APP_ID\",\"resourceAccess\":[$ACCESS]}]}"
+BODY="{\"spa\":{\"redirectUris\":[$REDIRECTS]},\"requiredResourceAccess\":[$RESOURCES]}"
 az rest --method PATCH --url "$GRAPH_URL/v1.0/applications/$APP_OBJECT_ID" --headers "Content-Type=application/json" --body "$BODY" >/dev/null
 APP_ID=$(az ad app show --id "$APP_OBJECT_ID" --query appId -o tsv)
 
@@ -78,6 +93,15 @@ if [ "$CONSENT" = 1 ]; then
   else
     az rest --method POST --url "$GRAPH_URL/v1.0/oauth2PermissionGrants" --headers "Content-Type=application/json" \
       --body "{\"clientId\":\"$SP_ID\",\"consentType\":\"AllPrincipals\",\"resourceId\":\"$GRAPH_SP_ID\",\"scope\":\"$SCOPES\"}" >/dev/null
+  fi
+  if [ "$AZURE" = 1 ]; then
+    ARM_GRANT_ID=$(az rest --method GET --url "$GRAPH_URL/v1.0/oauth2PermissionGrants?\$filter=clientId eq '$SP_ID' and resourceId eq '$ARM_SP_ID' and consentType eq 'AllPrincipals'" --query "value[0].id" -o tsv)
+    if [ -n "$ARM_GRANT_ID" ]; then
+      az rest --method PATCH --url "$GRAPH_URL/v1.0/oauth2PermissionGrants/$ARM_GRANT_ID" --headers "Content-Type=application/json" --body "{\"scope\":\"$ARM_SCOPE\"}" >/dev/null
+    else
+      az rest --method POST --url "$GRAPH_URL/v1.0/oauth2PermissionGrants" --headers "Content-Type=application/json" \
+        --body "{\"clientId\":\"$SP_ID\",\"consentType\":\"AllPrincipals\",\"resourceId\":\"$ARM_SP_ID\",\"scope\":\"$ARM_SCOPE\"}" >/dev/null
+    fi
   fi
   echo "Admin consent granted for the organisation."
 else

@@ -43,7 +43,9 @@ export function BadgeRow({ item, now, warnMs, busy, oneClickDeactivate, onComman
     >
       <div class="pc-main">
         <div class="pc-title">
-          <span class={`pc-kind pc-kind-${item.kind}`}>{item.kind === 'role' ? t('kindRole') : t('kindGroup')}</span>
+          <span class={`pc-kind pc-kind-${item.kind}`}>
+            {item.kind === 'role' ? t('kindRole') : item.kind === 'azure' ? t('kindAzure') : t('kindGroup')}
+          </span>
           <span class="pc-name" title={item.displayName}>
             {item.displayName}
           </span>

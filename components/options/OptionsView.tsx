@@ -9,6 +9,7 @@ import { AccountSection } from './AccountSection';
 import { ActivitySection, type ActivitySectionProps } from './ActivitySection';
 import { BundlesSection, type BundlesSectionProps } from './BundlesSection';
 import { CheckConnection, type CheckConnectionProps } from './CheckConnection';
+import { AzureRolesToggle, type AzureRolesToggleProps } from './AzureRolesToggle';
 import { ConnectionForm, type ConnectionFormProps } from './ConnectionForm';
 import { OrganisationDefaults, type OrganisationDefaultsProps } from './OrganisationDefaults';
 import { RedirectUri } from './RedirectUri';
@@ -30,6 +31,8 @@ export interface OptionsViewProps {
   locked?: ConnectionFormProps['locked'];
   /** Check connection (per-permission report); shown when given. */
   check?: CheckConnectionProps;
+  /** Azure resource roles on or off (settings.azureRoles; locked by managed disableAzureRoles). */
+  azure?: AzureRolesToggleProps;
   /** The organisation's read-only templates and bundles; the section is shown when either list has entries. */
   organisation?: OrganisationDefaultsProps;
 }
@@ -61,6 +64,7 @@ export function OptionsView(props: OptionsViewProps) {
       <OptionsSection id="connection" title={t('connectionTitle')} intro={t('connectionIntro')}>
         <ConnectionForm initial={props.connection} onSave={props.onSaveConnection} locked={props.locked} />
         <RedirectUri uri={props.redirectUri} onCopy={props.onCopy} />
+        {props.azure && <AzureRolesToggle {...props.azure} />}
         {props.check && <CheckConnection {...props.check} />}
       </OptionsSection>
       <OptionsSection id="account" title={t('accountTitle')}>

@@ -4,11 +4,15 @@ import type { Assignment } from '../../lib/pim/model';
 import type { TimeLeft } from '../../lib/pim/time';
 
 export function kindLabel(a: Assignment): string {
-  return a.kind === 'role' ? t('kindRole') : t('kindGroup');
+  return a.kind === 'role' ? t('kindRole') : a.kind === 'azure' ? t('kindAzure') : t('kindGroup');
 }
 
-/** "Tenant-wide", the administrative unit's name, or its path when the name is not known. */
+/**
+ * "Tenant-wide", the administrative unit's name, or its path when the name is not known. Azure roles: the readable
+ * scope path ("Contoso Prod › rg-web › kv-web-01", lib/arm/scope.ts).
+ */
 export function scopeLabel(a: Assignment): string {
+  if (a.kind === 'azure') return a.scopeName ?? a.directoryScopeId;
   if (a.kind === 'group' || a.directoryScopeId === '/' || a.directoryScopeId === '') return t('scopeTenantWide');
   return a.scopeName ?? t('scopeUnnamed', a.directoryScopeId);
 }

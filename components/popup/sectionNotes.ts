@@ -8,6 +8,10 @@ import { formatMoment, parseTime, type TimeFormat } from '../../lib/pim/time';
 
 const ROLE_SECTIONS: readonly SectionId[] = ['roleEligible', 'roleActive', 'rolePending'];
 const GROUP_SECTIONS: readonly SectionId[] = ['groupEligible', 'groupActive', 'groupPending'];
+const AZURE_SECTIONS: readonly SectionId[] = ['azureEligible', 'azureActive', 'azurePending'];
+/** The code lib/background/azure.ts gives the Azure sections when no ARM token could be had for want of consent. */
+export const AZURE_CONSENT_CODE = 'AzureConsentRequired';
+type Kind = 'role' | 'group' | 'azure';
 
 const SECTION_NAME: Record<SectionId, MessageKey> = {
   roleEligible: 'sectionNameRoleEligible',
@@ -16,6 +20,9 @@ const SECTION_NAME: Record<SectionId, MessageKey> = {
   groupEligible: 'sectionNameGroupEligible',
   groupActive: 'sectionNameGroupActive',
   groupPending: 'sectionNameGroupPending',
+  azureEligible: 'sectionNameAzureEligible',
+  azureActive: 'sectionNameAzureActive',
+  azurePending: 'sectionNameAzurePending',
 };
 
 /**
@@ -28,6 +35,15 @@ const SECTION_PERMISSION: Record<SectionId, string> = {
   groupEligible: 'PrivilegedEligibilitySchedule.Read.AzureADGroup',
   groupActive: 'PrivilegedAssignmentSchedule.Read.AzureADGroup',
   groupPending: 'PrivilegedAssignmentSchedule.Read.AzureADGroup',
+  azureEligible: 'Azure Service Management user_impersonation',
+  azureActive: 'Azure Service Management user_impersonation',
+  azurePending: 'Azure Service Management user_impersonation',
+};
+
+const ALL_NAME: Record<Kind, MessageKey> = {
+  role: 'sectionNameAllRoles',
+  group: 'sectionNameAllGroups',
+  azure: 'sectionNameAllAzure',
 };
 
 type Reason = 'permission' | 'auth' | 'throttled' | 'unavailable' | 'other';
@@ -43,7 +59,7 @@ function reasonOf(error: SectionError): Reason {
 export interface SectionNote {
   /** Stable id for rendering and tests: `${kind}:${reason}`. */
   id: string;
-  kind: 'role' | 'group';
+  kind: Kind;
   text: string;
 }
 
@@ -55,10 +71,19 @@ export function sectionNotes(snapshot: Snapshot, now: number, format: TimeFormat
   const failedIds = (ids: readonly SectionId[]) => ids.filter((id) => snapshot.sections[id]?.error);
   const failedRoles = failedIds(ROLE_SECTIONS);
   const failedGroups = failedIds(GROUP_SECTIONS);
+  const failedAzure = failedIds(AZURE_SECTIONS);
   const notes: SectionNote[] = [];
+  if (failedAzure.some((id) => snapshot.sections[id]!.error!.code === AZURE_CONSENT_CODE))
+    notes.push({ id: 'azure:consent', kind: 'azure', text: t('noteAzureConsent') });
   for (const [kind, ids, failed, othersFailed] of [
     ['role', ROLE_SECTIONS, failedRoles, failedGroups.length > 0],
     ['group', GROUP_SECTIONS, failedGroups, failedRoles.length > 0],
+    [
+      'azure',
+      AZURE_SECTIONS,
+      failedAzure.filter((id) => snapshot.sections[id]!.error!.code !== AZURE_CONSENT_CODE),
+      true,
+    ],
   ] as const) {
     const byReason = new Map<Reason, SectionId[]>();
     for (const id of failed) {
@@ -68,7 +93,7 @@ export function sectionNotes(snapshot: Snapshot, now: number, format: TimeFormat
     for (const [reason, sectionIds] of byReason) {
       const whole = sectionIds.length === ids.length;
       const what = whole
-        ? t(kind === 'role' ? 'sectionNameAllRoles' : 'sectionNameAllGroups')
+        ? t(ALL_NAME[kind])
         : listOf(
             sectionIds.map((id) => t(SECTION_NAME[id])),
             format.locale,
@@ -89,7 +114,7 @@ export function sectionNotes(snapshot: Snapshot, now: number, format: TimeFormat
 function showingText(
   snapshot: Snapshot,
   ids: SectionId[],
-  kind: 'role' | 'group',
+  kind: Kind,
   onlyOtherKind: boolean,
   now: number,
   format: TimeFormat,
@@ -97,7 +122,7 @@ function showingText(
   const fetched = ids.map((id) => parseTime(snapshot.sections[id]?.fetchedAt ?? null));
   if (fetched.every((ms): ms is number => ms !== null))
     return t('noteShowingFrom', formatMoment(Math.min(...fetched), now, format));
-  if (onlyOtherKind) return t(kind === 'role' ? 'noteShowingGroupsOnly' : 'noteShowingRolesOnly');
+  if (onlyOtherKind && kind !== 'azure') return t(kind === 'role' ? 'noteShowingGroupsOnly' : 'noteShowingRolesOnly');
   return t('noteShowingRest');
 }
 

@@ -6,13 +6,20 @@ import { sampleRoleName } from '../../components/options/bundleChoices';
 import { saveFile } from '../../components/options/download';
 import { OptionsView, type LibraryProps, type OptionsViewProps } from '../../components/options/OptionsView';
 import { t } from '../../lib/i18n';
-import { connectionLocks, effectiveConnectionItem, managed, type ManagedPolicy } from '../../lib/managed';
+import {
+  connectionLocks,
+  effectiveConnectionItem,
+  effectiveSettingsItem,
+  managed,
+  type ManagedPolicy,
+} from '../../lib/managed';
 import { sendMessage } from '../../lib/messaging';
 import {
   activityItem,
   authStateItem,
   bundlesItem,
   connectionItem,
+  settingsItem,
   snapshotItem,
   templatesItem,
 } from '../../lib/storage';
@@ -23,6 +30,7 @@ document.title = t('optionsTitle');
 // The connection as the product uses it (managed values laid over the user's); locked fields come from the policy.
 let policy: ManagedPolicy = await managed.get();
 let data = { connection: await effectiveConnectionItem.get(), auth: await authStateItem.get() };
+let azureRoles = (await effectiveSettingsItem.get()).azureRoles;
 const organisation = (p: ManagedPolicy) => ({
   templates: p.templates ?? [],
   bundles: p.disableBundles ? [] : (p.bundles ?? []),
@@ -71,6 +79,11 @@ const paint = () => {
       {...props}
       locked={connectionLocks(policy)}
       organisation={organisation(policy)}
+      azure={{
+        enabled: azureRoles,
+        locked: policy.disableAzureRoles === true,
+        onChange: (enabled) => void settingsItem.get().then((s) => settingsItem.set({ ...s, azureRoles: enabled })),
+      }}
       library={{ ...library, ...libraryEvents, sampleRole }}
     />,
     root,
@@ -79,6 +92,10 @@ const paint = () => {
 paint();
 effectiveConnectionItem.watch((connection) => {
   data = { ...data, connection };
+  paint();
+});
+effectiveSettingsItem.watch((settings) => {
+  azureRoles = settings.azureRoles;
   paint();
 });
 managed.watch((next) => {

@@ -39,11 +39,11 @@ export function createAuthDocument(deps: AuthDocumentDeps = {}): AuthDocument {
   }
 
   const handlers: AuthHandlers = {
-    'auth.token': async ({ context, scopes, forceRefresh }) => {
+    'auth.token': async ({ context, scopes, forceRefresh, claims }) => {
       const client = await pca(context);
       const account = findAccount(client, context.account?.homeAccountId);
       if (!account) throw new AuthError('interaction-required', MESSAGES.noAccount);
-      const result = await acquireSilent(client, scopes, { forceRefresh, account });
+      const result = await acquireSilent(client, scopes, { forceRefresh, account, ...(claims ? { claims } : {}) });
       return { accessToken: result.accessToken, expiresOn: result.expiresOn ? result.expiresOn.getTime() : null };
     },
     'auth.renewalUrl': async ({ context, scopes }) => {

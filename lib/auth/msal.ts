@@ -175,11 +175,12 @@ export function findAccount(pca: PublicClientApplication, homeAccountId?: string
 export async function acquireSilent(
   pca: PublicClientApplication,
   scopes: string[],
-  options: { forceRefresh?: boolean; account?: AccountInfo | null } = {},
+  options: { forceRefresh?: boolean; account?: AccountInfo | null; claims?: string } = {},
 ): Promise<AuthenticationResult> {
   const account = options.account ?? findAccount(pca);
   if (!account) throw new AuthError('interaction-required', MESSAGES.noAccount);
-  if (!options.forceRefresh) {
+  // Claims tokens are never cached by MSAL: straight to the refresh token (which a step-up just made strong enough).
+  if (!options.forceRefresh && !options.claims) {
     for (const form of scopeForms(scopes)) {
       try {
         return await pca.acquireTokenSilent({
@@ -193,7 +194,12 @@ export async function acquireSilent(
     }
   }
   try {
-    return await pca.acquireTokenSilent({ scopes, account, cacheLookupPolicy: CacheLookupPolicy.RefreshToken });
+    return await pca.acquireTokenSilent({
+      scopes,
+      account,
+      cacheLookupPolicy: CacheLookupPolicy.RefreshToken,
+      ...(options.claims ? { claims: options.claims } : {}),
+    });
   } catch (e) {
     throw toAuthError(e);
   }

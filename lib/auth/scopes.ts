@@ -57,3 +57,14 @@ export function graphScopes(cloud: Cloud): string[] {
 export function signInScopes(cloud: Cloud): string[] {
   return [...graphScopes(cloud), ...OIDC_SCOPES];
 }
+
+/** Azure resource roles: ARM's one delegated permission, "Access Azure Service Management as organization users". */
+export const ARM_PERMISSION: GraphPermission = {
+  name: 'user_impersonation',
+  why: 'List, activate and deactivate your eligible Azure resource roles (Azure Service Management; no Graph permission).',
+};
+
+/** The ARM scope of a cloud, e.g. https://management.azure.com/user_impersonation (a second resource: its own token). */
+export function armScopes(cloud: Cloud): string[] {
+  return [`${new URL(cloud.arm).origin}/${ARM_PERMISSION.name}`];
+}

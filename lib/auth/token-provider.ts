@@ -19,7 +19,7 @@ import {
   wordAuthError,
 } from './errors';
 import type { AuthHost, AuthMessageName } from './host';
-import { graphScopes } from './scopes';
+import { armScopes, graphScopes } from './scopes';
 
 // The background checks `instanceof SignInRequiredError` to show "Sign in" rather than an error.
 export { SignInRequiredError } from './errors';
@@ -34,6 +34,12 @@ export interface TokenProviderDeps {
 export interface TokenProvider {
   /** A Graph access token. forceRefresh skips the cached access token (after Graph answered 401). */
   getToken(options?: { forceRefresh?: boolean }): Promise<string>;
+  /**
+   * An Azure Resource Manager token for the same account, silently from the refresh token MSAL holds (one account, no
+   * second pick). Never starts a renewal of its own: it first lets the Graph token renew the session if that is due,
+   * then asks once more. Still refused: ArmConsentRequiredError (the ARM permission was not consented).
+   */
+  getArmToken(options?: { forceRefresh?: boolean; claims?: string }): Promise<string>;
   /** Close the auth document, so the next token request reads the cache a sign-in or sign-out just changed. */
   resetAuthDocument(): Promise<void>;
   /**
@@ -59,9 +65,14 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
     });
   }
 
-  async function silent(context: AuthContext, scopes: string[], forceRefresh: boolean): Promise<string> {
+  async function silent(
+    context: AuthContext,
+    scopes: string[],
+    forceRefresh: boolean,
+    claims?: string,
+  ): Promise<string> {
     await deps.host.ensure();
-    return (await ask('auth.token', { context, scopes, forceRefresh })).accessToken;
+    return (await ask('auth.token', { context, scopes, forceRefresh, ...(claims ? { claims } : {}) })).accessToken;
   }
 
   /** `reason` is short: the popup shows it in brackets after its own "sign in again" sentence. */
@@ -123,7 +134,52 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
     return renewal;
   }
 
-  return {
+  const armInFlight = new Map<string, Promise<string>>();
+  async function armToken(forceRefresh: boolean, claims?: string): Promise<string> {
+    const state = await deps.authState.get();
+    if (state.status === 'signed-out' || !state.account)
+      throw new SignInRequiredError('signed-out', MESSAGES.signedOut);
+    const connection = await deps.connection.get();
+    if (!connection) throw new SignInRequiredError('not-configured', MESSAGES.notConfigured);
+    const scopes = armScopes(cloudById(connection.cloudId));
+    const context = authContext(connection, state.account);
+    if (claims) {
+      // After a step-up on the sign-in page: the refresh token that page stored carries the proof. The auth document's
+      // MSAL may still hold the older one; read the cache afresh once.
+      try {
+        return await silent(context, scopes, true, claims);
+      } catch (e) {
+        if (errorCodeOf(e) !== 'interaction-required') throw e;
+      }
+      await deps.host.reset();
+      return silent(context, scopes, true, claims);
+    }
+    try {
+      return await silent(context, scopes, forceRefresh);
+    } catch (e) {
+      if (errorCodeOf(e) !== 'interaction-required') throw e;
+    }
+    // The refresh token may simply have ended: the Graph token renews the session (prompt=none) when it must.
+    await provider.getToken();
+    try {
+      return await silent(context, scopes, forceRefresh);
+    } catch (e) {
+      if (errorCodeOf(e) === 'interaction-required') throw new ArmConsentRequiredError();
+      throw e;
+    }
+  }
+
+  const provider: TokenProvider = {
+    getArmToken(options = {}) {
+      // A refresh asks for three lists at once: they share one acquisition (one token request when none is cached).
+      const id = `${options.forceRefresh ?? false}|${options.claims ?? ''}`;
+      let pending = armInFlight.get(id);
+      if (!pending) {
+        pending = armToken(options.forceRefresh ?? false, options.claims).finally(() => armInFlight.delete(id));
+        armInFlight.set(id, pending);
+      }
+      return pending;
+    },
     getToken(options = {}) {
       const force = options.forceRefresh ?? false;
       let pending = inFlight.get(force);
@@ -148,4 +204,14 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
       await deps.host.reset();
     },
   };
+  return provider;
+}
+
+/** No ARM token for the signed-in account: the app's Azure Service Management permission is not consented. */
+export class ArmConsentRequiredError extends Error {
+  override readonly name = 'ArmConsentRequiredError';
+  readonly code = 'AzureConsentRequired';
+  constructor() {
+    super('Azure roles: not consented (Azure Service Management user_impersonation).');
+  }
 }

@@ -4,6 +4,9 @@
  * and the outcome sentence. Dependencies come in as arguments so tests drive it with fakes.
  */
 import type { GraphClient } from '../graph/client';
+import type { ArmClient } from '../arm/client';
+import { readAzurePolicies } from '../arm/policies';
+import { z } from 'zod';
 import { GraphRequestError, type GraphError } from '../graph/errors';
 import { fetchPolicies } from '../graph/policies';
 import { stepUpClaims } from '../auth/claims';
@@ -45,10 +48,18 @@ import type { StepUps } from './stepup';
 import { createUpdater } from './update';
 import { createReconciler, type Reconciler } from './reconcile';
 
+/** An ARM request's answer (the PutRoleAssignmentScheduleRequest example's 201): what tells us what happened. */
+const ArmRequestResponse = z.looseObject({
+  id: z.string(),
+  properties: z.looseObject({ status: z.string() }),
+});
+
 export interface ActivationDeps {
   now: () => Date;
   /** A Graph client for the connection; with `token`, every call carries that token (a step-up token) instead. */
   graph: (connection: Connection, token?: string) => GraphClient;
+  /** The ARM client for Azure resource roles (lib/background/azure.ts); absent: Azure writes are refused. */
+  arm?: (connection: Connection, claims?: string) => ArmClient;
   items: {
     connection: Pick<ValidatedItem<Connection | null>, 'get'>;
     authState: Pick<ValidatedItem<AuthState>, 'get'>;
@@ -138,6 +149,8 @@ export interface Write {
   action: JournalEntry['action'];
   request: GraphRequest;
   token?: string;
+  /** The claims `token` was acquired for: an Azure write asks ARM's token with them instead. */
+  claims?: string;
 }
 
 /** The per-assignment work behind lib/background/commands.ts (createActivation). */
@@ -187,7 +200,9 @@ export function createActivation(deps: ActivationDeps): Activation {
     refresh: deps.refresh,
     context: async () => {
       const [connection, auth] = await Promise.all([deps.items.connection.get(), deps.items.authState.get()]);
-      return connection && auth.status !== 'signed-out' && auth.account ? { graph: deps.graph(connection) } : null;
+      return connection && auth.status !== 'signed-out' && auth.account
+        ? { graph: deps.graph(connection), ...(deps.arm ? { arm: deps.arm(connection) } : {}) }
+        : null;
     },
   });
 
@@ -246,6 +261,19 @@ export function createActivation(deps: ActivationDeps): Activation {
     env.made.count++;
     let keep = false;
     try {
+      if (w.request.api === 'arm') {
+        if (!deps.arm) throw new Error(t('cmdAzureOff'));
+        const arm = deps.arm(env.connection, w.token ? w.claims : undefined);
+        const answer =
+          w.request.method === 'PUT'
+            ? await arm.put(w.request.path, w.request.body)
+            : await arm.post(w.request.path, w.request.body);
+        const parsed = ArmRequestResponse.safeParse(answer);
+        // Cancel answers 200 with no body: it was canceled.
+        return parsed.success
+          ? { ok: true, status: parsed.data.properties.status, requestId: parsed.data.id }
+          : { ok: true, status: w.action === 'cancel' ? 'Canceled' : null, requestId: null };
+      }
       const answer = await deps.graph(env.connection, w.token).post(w.request.path, w.request.body);
       const parsed = ScheduleRequestResponse.safeParse(answer);
       return {
@@ -294,9 +322,18 @@ export function createActivation(deps: ActivationDeps): Activation {
         cache: env.policies,
         now: env.now,
       });
-      if (Object.keys(updates).length === 0) return;
-      env.policies = { ...env.policies, ...updates };
-      await deps.policies.merge(updates, env.now);
+      const azure = deps.arm
+        ? await readAzurePolicies({
+            arm: deps.arm(env.connection),
+            assignments: wanted,
+            cache: env.policies,
+            now: env.now,
+          })
+        : { updates: {} };
+      const all = { ...updates, ...azure.updates };
+      if (Object.keys(all).length === 0) return;
+      env.policies = { ...env.policies, ...all };
+      await deps.policies.merge(all, env.now);
     } catch (e) {
       console.warn(`PIM Companion: could not read activation policies (${String(e)}); PIM will say what is missing.`);
     }
@@ -364,12 +401,12 @@ export function createActivation(deps: ActivationDeps): Activation {
       token = deps.stepUps.tokenFor(claims, env.account.oid) ?? undefined;
       if (!token) return askStepUp(a.key, a.target.displayName, a.action, claims, a);
     }
-    const answer = await write(env, a, resolved, token);
+    const answer = await write(env, a, resolved, { token, claims });
     return answer.ok ? accepted(env, a, resolved, answer) : refused(env, a, resolved, answer.error, { token, claims });
   }
 
   /** The write path: the request body from the resolved input, through `send` (journal, POST, answer). */
-  function write(env: Env, a: Ask, resolved: Resolved, token: string | undefined): Promise<Answer> {
+  function write(env: Env, a: Ask, resolved: Resolved, { token, claims }: TokenChoice): Promise<Answer> {
     const body = {
       justification: resolved.justification,
       durationMinutes: resolved.durationMinutes,
@@ -380,7 +417,7 @@ export function createActivation(deps: ActivationDeps): Activation {
       a.action === 'extend'
         ? extendActivation(a.target, env.account.oid, { ...body, maxMinutes: resolved.rules.fields.duration.max })
         : activate(a.target, env.account.oid, { ...body, startAt: resolved.startAt });
-    return send(env, { key: a.key, action: a.action, request: graphRequest, token });
+    return send(env, { key: a.key, action: a.action, request: graphRequest, token, claims });
   }
 
   function log(a: Ask, resolved: Resolved, outcome: string, text: string, requestId: string | null) {
@@ -581,6 +618,7 @@ export function createActivation(deps: ActivationDeps): Activation {
       action: 'deactivate',
       request: deactivate(active, env.account.oid),
       token: choice.token,
+      claims: choice.claims,
     });
     if (!off.ok) {
       const d = describeError(

@@ -20,6 +20,8 @@ import { groupRolesUrl } from '../graph/group-info';
 import type { ConnectionCheck, ScopeCheck } from '../messaging';
 import { groupPolicyUrl, rolePolicyUrl } from '../pim/policy';
 import type { Connection } from '../storage';
+import type { ArmClient } from '../arm/client';
+import { AZURE_READS } from '../arm/reads';
 
 /** Which permission each probe exercises (batch ids of lib/graph/reads.ts READ_BATCH, plus the two policy reads). */
 export const PROBE_SCOPES: Record<string, string> = {
@@ -52,6 +54,33 @@ export interface CheckConnectionDeps {
   /** A Graph token before any call, so "you need to sign in" (SignInRequiredError) is found out before any read. */
   token: () => Promise<unknown>;
   now: () => Date;
+  /** Azure resource roles: the ARM client, or null when they are switched off (then nothing is asked of ARM). */
+  arm?: (connection: Connection) => Promise<ArmClient | null>;
+}
+
+/** The line Check connection shows for Azure resource roles. */
+export const AZURE_SCOPE = 'Azure Service Management user_impersonation';
+
+/**
+ * One ARM read (my eligibilities at the root): "not consented" when no ARM token could be had, "no Azure access" when
+ * ARM answers but lists nothing for this account, "forbidden" on ARM's 403.
+ */
+async function checkAzure(arm: ArmClient): Promise<ScopeCheck> {
+  try {
+    const items = await arm.list(AZURE_READS.azureEligible);
+    return items.length > 0
+      ? { scope: AZURE_SCOPE, status: 'ok', detail: null }
+      : { scope: AZURE_SCOPE, status: 'skipped', detail: t('noteAzureNoAccess') };
+  } catch (e) {
+    const code = (e as { code?: unknown } | null)?.code;
+    if (code === 'AzureConsentRequired')
+      return { scope: AZURE_SCOPE, status: 'not-consented', detail: t('noteAzureConsent') };
+    if (e instanceof GraphRequestError) {
+      const detail = `${e.code ? `${e.code}: ` : ''}${e.message}`;
+      return { scope: AZURE_SCOPE, status: e.status === 403 || e.status === 401 ? 'forbidden' : 'error', detail };
+    }
+    return { scope: AZURE_SCOPE, status: 'error', detail: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 /**
@@ -135,6 +164,8 @@ export async function checkConnection(deps: CheckConnectionDeps): Promise<Connec
   const graph = deps.graphFor(connection);
   try {
     await deps.token();
+    // Azure beside Graph, as in a refresh.
+    const azure = deps.arm ? deps.arm(connection).then((arm) => (arm ? checkAzure(arm) : null)) : Promise.resolve(null);
     const first = await graph.batch(READ_BATCH);
     const reads = new Map(first.map((item) => [item.id, item]));
     const outcomes = new Map<string, Outcome>(READ_BATCH.map((r) => [r.id, classify(reads.get(r.id))]));
@@ -157,7 +188,7 @@ export async function checkConnection(deps: CheckConnectionDeps): Promise<Connec
       kind: 'checked',
       checkedAt: deps.now().toISOString(),
       adminConsentUrl: consentUrl,
-      scopes: report(outcomes),
+      scopes: [...report(outcomes), ...[await azure].filter((s): s is ScopeCheck => s !== null)],
     };
   } catch (e) {
     if (e instanceof SignInRequiredError) return { kind: 'sign-in-required', detail: e.message };

@@ -22,9 +22,11 @@ import type { PolicyStore } from './policy-store';
 import type { ServerClock } from './server-clock';
 import { createStepUps } from './stepup';
 import { confirmInPopup } from './popup-surface';
+import type { ArmFactory } from './azure';
 
 export function createBackgroundCommands(deps: {
   graphFor: (connection: Connection) => GraphClient;
+  armFor: ArmFactory;
   clock: ServerClock;
   now: () => Date;
   policies: PolicyStore;
@@ -41,6 +43,8 @@ export function createBackgroundCommands(deps: {
       token
         ? createGraphFactory({ getToken: async () => token, clock: deps.clock })(connection)
         : deps.graphFor(connection),
+    // A Graph step-up token is no ARM token: Azure writes after a step-up redeem an ARM token with the same claims.
+    arm: (connection, claims) => deps.armFor(connection, claims),
     items: {
       connection: effectiveConnectionItem,
       authState: authStateItem,

@@ -14,7 +14,7 @@ import {
   refreshStateItem,
   snapshotItem,
 } from '../storage';
-import { effectiveConnectionItem, effectivePortalPrefsItem, managed } from '../managed';
+import { effectiveConnectionItem, effectivePortalPrefsItem, effectiveSettingsItem, managed } from '../managed';
 import { ownSnapshot } from '../pim/snapshot';
 import { sharePointAdminHost } from '../pim/portals';
 import { createPortalTabs } from './portal-tabs';
@@ -34,6 +34,7 @@ import { createBackgroundCommands } from './command-wiring';
 import { createPortalCommandHandlers } from './portal-commands';
 import { startScheduler } from './alarms';
 import { checkConnection } from './check-connection';
+import { createArmFactory, refreshAzure } from './azure';
 
 export function startBackground(): void {
   // First, before anything reads or writes: extension storage is for extension pages only. By default Chromium lets
@@ -52,6 +53,8 @@ export function startBackground(): void {
   const tokens = createBackgroundTokenProvider();
   const clock = createServerClock();
   const graphFor = createGraphFactory({ getToken: (o) => tokens.getToken(o), clock });
+  const armFor = createArmFactory({ getToken: (o) => tokens.getArmToken(o), clock });
+  const azureEnabled = async () => (await effectiveSettingsItem.get()).azureRoles;
   const policies = createPolicyStore(policiesItem);
   const pimNow = () => new Date(Date.now() + clock.skewMs());
   // One activity log for the background: commands and the approvers' decisions record into the same list, in turn.
@@ -73,6 +76,9 @@ export function startBackground(): void {
       refreshState: refreshStateItem,
     },
     fetch: async ({ connection, account, previous, groupInfo, now }) => {
+      const cached = await policies.get();
+      // Azure roles from ARM run beside the Graph $batch, not after it: one round trip of wall time.
+      const azure = refreshAzure({ enabled: azureEnabled, arm: armFor(connection), now, policies: cached });
       const result = await refreshSnapshot({
         graph: graphFor(connection),
         principalId: account.oid,
@@ -81,9 +87,10 @@ export function startBackground(): void {
         previous,
         groupInfo,
         now,
-        policies: await policies.get(),
+        policies: cached,
+        extraSections: azure.then((a) => a?.results ?? {}),
       });
-      await policies.merge(result.policyUpdates ?? {}, now);
+      await policies.merge({ ...(await azure)?.policyUpdates, ...result.policyUpdates }, now);
       return { snapshot: { ...result.snapshot, clockSkewMs: clock.skewMs() }, groupInfo: result.groupInfo };
     },
     describe: (e) => (e instanceof SignInRequiredError ? null : describeRefreshError(e)),
@@ -99,6 +106,7 @@ export function startBackground(): void {
   };
   const commands = createBackgroundCommands({
     graphFor,
+    armFor,
     clock,
     now: () => new Date(Date.now() + clock.skewMs()),
     policies,
@@ -149,6 +157,7 @@ export function startBackground(): void {
         graphFor,
         token: () => tokens.getToken(),
         now: () => new Date(),
+        arm: async (connection) => ((await azureEnabled()) ? armFor(connection) : null),
       }),
     'auth.signedIn': async () => {
       // A refresh the popup started may be mid-way through the old auth document: let it finish, then swap.

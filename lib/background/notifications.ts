@@ -38,7 +38,7 @@ const LATER_MS = 5 * MINUTE;
 const AWAIT_GRACE_MS = 60 * MINUTE;
 
 function sectionsOk(snapshot: Snapshot, key: string): boolean {
-  const kind = key.startsWith('group:') ? 'group' : 'role';
+  const kind = key.startsWith('group:') ? 'group' : key.startsWith('azure:') ? 'azure' : 'role';
   return !snapshot.sections[`${kind}Pending`]?.error && !snapshot.sections[`${kind}Active`]?.error;
 }
 

@@ -60,7 +60,9 @@ export async function learnFromRefusal(args: {
     requireTicket: (known?.requireTicket ?? false) || failed.has('TicketingRule'),
     requireMfa: (known?.requireMfa ?? false) || failed.has('MfaRule'),
   };
-  if (!known || failed.has('ExpirationRule')) {
+  // Azure roles: ARM's dry run (`…/validate`) is a later api-version than the one we speak, and Graph knows nothing
+  // of ARM scopes, so their maximum is not probed: the fields are learned, the duration stays as known (or 8 h).
+  if (args.target.kind !== 'azure' && (!known || failed.has('ExpirationRule'))) {
     const max = await probeMaximum(args, policy);
     if (max !== null) policy.maxMinutes = max;
     policy.maxDuration = minutesToIso(policy.maxMinutes);

@@ -58,6 +58,8 @@ export function createPortalCommandHandlers(deps: PortalCommandDeps): PortalHand
     if (portal) {
       const pref = (await deps.prefs())[portal.id] ?? DEFAULT_PORTAL_PREF;
       if (!pref.enabled) throw new MessagingError('portal-off', t('portalCmdOff', portal.name));
+      // Azure roles: relevant on the Azure portal. Which resource is in view is not checked here: Chromium keeps the
+      // content script's first URL as the sender's after in-portal navigation, and the popup confirms anyway.
       if (relevance(entry, portal, pref) === null) {
         throw new MessagingError('not-relevant', t('portalCmdNotRelevant', entry.displayName, portal.name));
       }

@@ -16,6 +16,7 @@ import {
   type PortalPref,
 } from '../pim/portals';
 import { parseAssignment } from '../portal/store';
+import { portalResourceId, scopeContains } from '../arm/scope';
 import type { PortalLayout, PortalTab, ValidatedItem } from '../storage';
 import { t } from '../i18n';
 import { createUpdater } from './update';
@@ -43,14 +44,22 @@ export interface PortalTabs {
   forget(tabId: number): Promise<void>;
 }
 
-/** The assignments that matter on `portal`, cut down to the fields the badge reads: nothing else reaches the page. */
+/**
+ * The assignments that matter on `portal`, cut down to the fields the badge reads: nothing else reaches the page. On
+ * the Azure portal, Azure roles only when their scope contains the resource the tab's URL shows (`resourceId`, read
+ * by the background from the sender's URL and parsed as an ARM scope: the page names nothing).
+ */
 export function badgeView(
   portal: Portal,
   snapshot: Snapshot | null,
   pref: PortalPref,
   layout: PortalLayout | undefined,
+  resourceId: string | null = null,
 ): BadgeView {
-  const assignments = relevantAssignments(snapshot?.assignments ?? [], portal, pref).flatMap((a) => {
+  const relevant = relevantAssignments(snapshot?.assignments ?? [], portal, pref).filter(
+    (a) => a.kind !== 'azure' || (resourceId !== null && scopeContains(a.directoryScopeId, resourceId)),
+  );
+  const assignments = relevant.flatMap((a) => {
     const fields = parseAssignment(a);
     return fields ? [{ ...fields }] : [];
   });
@@ -63,6 +72,19 @@ export function badgeView(
   };
 }
 
+/** The resource an Azure portal tab shows: the badge's URL when it is on the sender's own host, else the sender's. */
+function azureResource(claimed: string | undefined, senderUrl: string | undefined): string | null {
+  const host = (u: string | undefined) => {
+    try {
+      return u ? new URL(u).host : null;
+    } catch {
+      return null;
+    }
+  };
+  const url = claimed && host(claimed) !== null && host(claimed) === host(senderUrl) ? claimed : senderUrl;
+  return url ? portalResourceId(url) : null;
+}
+
 export function createPortalTabs(deps: PortalTabsDeps): PortalTabs {
   const updateRegistry = createUpdater(deps.registry);
   const updateLayouts = createUpdater(deps.layouts);
@@ -71,9 +93,9 @@ export function createPortalTabs(deps: PortalTabsDeps): PortalTabs {
     return tenantPortalForUrl(url, await deps.sharePointHosts());
   }
 
-  async function viewFor(portal: Portal): Promise<BadgeView> {
+  async function viewFor(portal: Portal, resourceId: string | null = null): Promise<BadgeView> {
     const [snapshot, prefs, layouts] = await Promise.all([deps.snapshot(), deps.prefs(), deps.layouts.get()]);
-    return badgeView(portal, snapshot, prefs[portal.id] ?? DEFAULT_PORTAL_PREF, layouts[portal.id]);
+    return badgeView(portal, snapshot, prefs[portal.id] ?? DEFAULT_PORTAL_PREF, layouts[portal.id], resourceId);
   }
 
   const forget = async (tabId: number) => {
@@ -82,15 +104,20 @@ export function createPortalTabs(deps: PortalTabsDeps): PortalTabs {
 
   return {
     handlers: {
-      'portal.hello': async (_payload, sender) => {
+      'portal.hello': async (payload, sender) => {
         const portal = await portalOf(sender.url);
         const tabId = sender.tab?.id;
         // Not this tenant's portal (another tenant's SharePoint admin host), or not a tab: the badge does nothing.
         if (!portal || tabId === undefined || sender.frameId !== 0) return null;
+        // The badge says hello again after each in-portal navigation; the resource is read from the browser's URL.
+        const resourceId = portal.id === 'azure' ? azureResource(payload.url, sender.url) : null;
         await updateRegistry((tabs) =>
-          [...tabs.filter((x) => x.tabId !== tabId), { tabId, portalId: portal.id }].slice(-200),
+          [
+            ...tabs.filter((x) => x.tabId !== tabId),
+            { tabId, portalId: portal.id, ...(resourceId ? { resourceId } : {}) },
+          ].slice(-200),
         );
-        return viewFor(portal);
+        return viewFor(portal, resourceId);
       },
       'portal.layout': async (layout, sender) => {
         const portal = await portalOf(sender.url);
@@ -104,11 +131,12 @@ export function createPortalTabs(deps: PortalTabsDeps): PortalTabs {
       if (tabs.length === 0) return;
       const views = new Map<string, Promise<BadgeView>>();
       await Promise.all(
-        tabs.map(async ({ tabId, portalId }) => {
+        tabs.map(async ({ tabId, portalId, resourceId }) => {
           const portal = portalById(portalId);
           if (!portal) return forget(tabId);
-          if (!views.has(portalId)) views.set(portalId, viewFor(portal));
-          const view = await views.get(portalId)!;
+          const id = `${portalId}|${resourceId ?? ''}`;
+          if (!views.has(id)) views.set(id, viewFor(portal, resourceId ?? null));
+          const view = await views.get(id)!;
           await deps.send(tabId, { name: 'portal.update', view }).catch(() => forget(tabId));
         }),
       );

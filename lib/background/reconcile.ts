@@ -9,6 +9,9 @@
  */
 import { z } from 'zod';
 import type { BatchRequestItem, GraphClient } from '../graph/client';
+import type { ArmClient } from '../arm/client';
+import { azureRequestName } from '../arm/requests';
+import { GraphRequestError } from '../graph/errors';
 import { followBatchPages } from '../graph/paging';
 import { parseList } from '../graph/schemas';
 import { GROUP_ASSIGNMENT_REQUESTS, ROLE_ASSIGNMENT_REQUESTS, ROLE_ELIGIBILITY_REQUESTS } from '../pim/requests';
@@ -126,8 +129,12 @@ function matches(r: RequestItem, w: Wanted, entry: JournalEntry): boolean {
 export async function checkEntries(
   graph: GraphClient,
   entries: readonly JournalEntry[],
+  arm?: ArmClient,
 ): Promise<Map<string, Verdict>> {
   const verdicts = new Map<string, Verdict>();
+  const azure = entries.filter((e) => e.key.startsWith('azure:'));
+  for (const e of azure) verdicts.set(e.requestKey, await checkAzure(arm, e));
+  entries = entries.filter((e) => !e.key.startsWith('azure:'));
   const urls = new Map<string, string>();
   const wanted = new Map<string, { w: Wanted; id: string }>();
   for (const e of entries) {
@@ -163,6 +170,37 @@ export async function checkEntries(
   return verdicts;
 }
 
+/**
+ * An Azure write names its request with a GUID we chose (lib/arm/requests.ts), so whether it landed is one GET of that
+ * very name: 200 → landed (with ARM's status), 404 → never arrived. A cancel is judged by the request's status.
+ */
+async function checkAzure(arm: ArmClient | undefined, e: JournalEntry): Promise<Verdict> {
+  const path = e.request?.path;
+  if (!arm) return { outcome: 'unknown', reason: 'Azure roles are off' };
+  if (!path) return { outcome: 'unknown', reason: 'the journal entry does not say what was sent' };
+  const cancel = /\/cancel$/i.test(path);
+  const target = cancel ? path.replace(/\/cancel$/i, '') : path;
+  if (!cancel && !azureRequestName(path)) return { outcome: 'unknown', reason: 'no request name in the journal' };
+  try {
+    const answer = AzureRequestItem.safeParse(await arm.get(target));
+    if (!answer.success) return { outcome: 'unknown', reason: 'unreadable answer' };
+    const status = answer.data.properties.status ?? 'Accepted';
+    if (cancel)
+      return same(status, 'Canceled')
+        ? { outcome: 'landed', status, requestId: answer.data.id }
+        : { outcome: 'absent' };
+    return { outcome: 'landed', status, requestId: answer.data.id };
+  } catch (error) {
+    if (error instanceof GraphRequestError && error.status === 404 && !cancel) return { outcome: 'absent' };
+    return { outcome: 'unknown', reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+const AzureRequestItem = z.looseObject({
+  id: z.string(),
+  properties: z.looseObject({ status: z.string().nullish() }),
+});
+
 function judge(answer: { status: number; body: unknown }, w: Wanted, entry: JournalEntry): Verdict {
   if (w.cancelOf) {
     if (answer.status === 404) return { outcome: 'absent' };
@@ -187,7 +225,7 @@ export interface ReconcilerDeps {
   journal: Journal;
   activity: ActivityLog;
   /** The Graph client and the signed-in user, or null when signed out (entries then wait). */
-  context: () => Promise<{ graph: GraphClient } | null>;
+  context: () => Promise<{ graph: GraphClient; arm?: ArmClient } | null>;
   now: () => Date;
   /** A forced snapshot refresh, after something landed that the snapshot does not show yet. */
   refresh: () => Promise<unknown>;
@@ -257,7 +295,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const orphans = await deps.journal.orphans();
     if (orphans.length === 0) return result;
     const ctx = await deps.context();
-    const verdicts = ctx ? await checkEntries(ctx.graph, orphans) : new Map<string, Verdict>();
+    const verdicts = ctx ? await checkEntries(ctx.graph, orphans, ctx.arm) : new Map<string, Verdict>();
     for (const entry of orphans) {
       const v = verdicts.get(entry.requestKey) ?? { outcome: 'unknown' as const, reason: 'not signed in' };
       result.set(entry.requestKey, { ...(await settle(entry, v)), entry });
@@ -288,7 +326,10 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       const ctx = await deps.context();
       if (!ctx) return { outcome: 'unknown', reason: 'not signed in' };
       return (
-        (await checkEntries(ctx.graph, [entry])).get(entry.requestKey) ?? { outcome: 'unknown', reason: 'no answer' }
+        (await checkEntries(ctx.graph, [entry], ctx.arm)).get(entry.requestKey) ?? {
+          outcome: 'unknown',
+          reason: 'no answer',
+        }
       );
     },
   };

@@ -59,10 +59,12 @@ export function planPolicyRequests(
     const e = cache[a.key];
     return e ? now.getTime() - Date.parse(e.fetchedAt) : Number.POSITIVE_INFINITY;
   };
-  const wanted = assignments.filter((a) => a.state === 'eligible' && needs(cache[a.key], now));
+  // Azure roles' policies come from ARM (lib/arm/policies.ts), not Graph.
+  const wanted = assignments.filter((a) => a.kind !== 'azure' && a.state === 'eligible' && needs(cache[a.key], now));
   wanted.sort((a, b) => age(b) - age(a));
   for (const a of wanted) {
-    const url = policyUrlFor(a);
+    if (a.kind === 'azure') continue;
+    const url = policyUrlFor({ ...a, kind: a.kind });
     const keys = byUrl.get(url) ?? [];
     if (!keys.includes(a.key)) keys.push(a.key);
     byUrl.set(url, keys);

@@ -131,6 +131,11 @@ export interface RefreshDeps {
    * round trip with the group details (what does not fit waits for the next refresh or the next command).
    */
   policies?: Readonly<Record<string, PolicyEntry>>;
+  /**
+   * Sections read elsewhere in the same round trip (Azure roles from ARM, lib/background/azure.ts), started by the
+   * caller before this batch and merged with it. Must not reject.
+   */
+  extraSections?: Promise<Partial<Record<SectionId, SectionResult>>>;
 }
 
 export interface RefreshResult {
@@ -250,8 +255,9 @@ export async function refreshSnapshot(deps: RefreshDeps): Promise<RefreshResult>
     if (result.ok) result.assignments = result.assignments.map((a) => withGroupInfo(a, info.groupInfo));
   }
   const unnamed = (a: Pick<Assignment, 'kind' | 'targetId'>) =>
-    t(a.kind === 'role' ? 'unnamedRole' : 'unnamedGroup', a.targetId);
-  const merged = mergeSnapshot({ previous, principalId, now, results, unnamed });
+    t(a.kind === 'group' ? 'unnamedGroup' : 'unnamedRole', a.targetId);
+  const extra = deps.extraSections ? await deps.extraSections : {};
+  const merged = mergeSnapshot({ previous, principalId, now, results: { ...extra, ...results }, unnamed });
   const withInfo = merged.assignments.map((a) => withGroupInfo(a, info.groupInfo));
   const snapshot = { ...merged, assignments: withViaGroupNames(withInfo, principalId, info.groupInfo) };
   const policyUpdates = policyPlan

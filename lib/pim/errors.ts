@@ -28,7 +28,7 @@ export interface ErrorContext {
   displayName: string;
   action: Action;
   /** Names the exact permission in "ask your admin" sentences; both are named when absent. */
-  kind?: 'role' | 'group';
+  kind?: 'role' | 'group' | 'azure';
   /** The policy's maximum, for "at most 1 h 45 min". */
   maxMinutes?: number;
   /** The policy's authentication context, used when an ACRS failure carries no claims. */
@@ -83,10 +83,12 @@ const SCOPES = {
   read: {
     role: 'RoleEligibilitySchedule.Read.Directory, RoleAssignmentSchedule.Read.Directory',
     group: 'PrivilegedEligibilitySchedule.Read.AzureADGroup, PrivilegedAssignmentSchedule.Read.AzureADGroup',
+    azure: 'Azure Service Management user_impersonation',
   },
   write: {
     role: 'RoleAssignmentSchedule.ReadWrite.Directory',
     group: 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+    azure: 'Azure Service Management user_impersonation',
   },
 } as const;
 

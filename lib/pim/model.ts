@@ -5,7 +5,8 @@
 // zod/mini: the popup loads this; classic zod does not tree-shake (docs/PERFORMANCE.md).
 import { z } from 'zod/mini';
 
-export const AssignmentKind = z.enum(['role', 'group']);
+/** role: an Entra role; group: a PIM group; azure: an Azure resource role (ARM RBAC, management.azure.com). */
+export const AssignmentKind = z.enum(['role', 'group', 'azure']);
 export type AssignmentKind = z.infer<typeof AssignmentKind>;
 
 /** eligible: can be activated; active: in force now (activated or assigned); pending: a request awaiting approval. */
@@ -21,7 +22,8 @@ export type MemberType = z.infer<typeof MemberType>;
 export const Assignment = z.object({
   /**
    * Stable identity of the *target* (what one activates): role:{roleDefinitionId}:{directoryScopeId} or
-   * group:{groupId}:{accessId}. An eligibility, its activation and a pending request for it share the key.
+   * group:{groupId}:{accessId} or azure:{roleDefinitionGuid}:{ARM scope, lower case}. An eligibility, its activation and a
+   * pending request for it share the key.
    */
   key: z.string(),
   kind: AssignmentKind,
@@ -29,15 +31,18 @@ export const Assignment = z.object({
   /** Graph id of the instance (eligible/active) or of the request (pending). */
   id: z.string(),
   principalId: z.string(),
-  /** Role definition id (roles) or group id (groups). */
+  /** Role definition id (roles; for Azure roles the full ARM id) or group id (groups). */
   targetId: z.string(),
   /** Role name, or group display name. When Graph gave none, a labelled stand-in naming the id (see nameMissing). */
   displayName: z.string(),
   /** True when no Graph answer named this target: displayName is then the labelled id, never a bare id. */
   nameMissing: z.optional(z.boolean()),
-  /** Roles only: '/' for tenant-wide, else e.g. '/administrativeUnits/{id}'. Groups: '/'. */
+  /**
+   * Roles only: '/' for tenant-wide, else e.g. '/administrativeUnits/{id}'. Groups: '/'. Azure roles: the ARM scope the
+   * eligibility names (e.g. /providers/Microsoft.Management/managementGroups/{id} or /subscriptions/{id}/resourceGroups/rg).
+   */
   directoryScopeId: z.string(),
-  /** Display name of a non-tenant-wide scope (an administrative unit), when known. */
+  /** Display name of a non-tenant-wide scope (an administrative unit; for Azure roles the readable scope path), when known. */
   scopeName: z.nullable(z.string()),
   /** Groups only. */
   accessId: z.nullable(GroupAccess),
@@ -59,6 +64,8 @@ export const Assignment = z.object({
   /** Pending only: the request's status (PendingApproval, Granted, …) and justification. */
   status: z.nullable(z.string()),
   justification: z.nullable(z.string()),
+  /** Azure roles only: the eligibility's roleEligibilityScheduleId (SelfActivate's linkedRoleEligibilityScheduleId). */
+  scheduleId: z.optional(z.string()),
 });
 export type Assignment = z.infer<typeof Assignment>;
 
@@ -69,6 +76,9 @@ export const SectionId = z.enum([
   'groupActive',
   'rolePending',
   'groupPending',
+  'azureEligible',
+  'azureActive',
+  'azurePending',
 ]);
 export type SectionId = z.infer<typeof SectionId>;
 
@@ -102,6 +112,12 @@ export type Snapshot = z.infer<typeof Snapshot>;
 
 export function roleKey(roleDefinitionId: string, directoryScopeId: string): string {
   return `role:${roleDefinitionId}:${directoryScopeId || '/'}`;
+}
+
+/** Azure roles: by the role definition's GUID (its ARM id repeats the scope it was read at) and the scope, lower case. */
+export function azureKey(roleDefinitionId: string, scope: string): string {
+  const guid = roleDefinitionId.split('/').filter(Boolean).pop() ?? roleDefinitionId;
+  return `azure:${guid.toLowerCase()}:${scope.toLowerCase().replace(/\/+$/, '') || '/'}`;
 }
 
 export function groupKey(groupId: string, accessId: GroupAccess): string {

@@ -318,6 +318,8 @@ export function relevance(
   portal: Portal,
   pref: PortalPref = DEFAULT_PORTAL_PREF,
 ): RelevanceReason | null {
+  // Azure resource roles matter on the Azure portal (the background narrows them to the resource shown there).
+  if (a.kind === 'azure') return portal.id === 'azure' ? 'role' : pref.pinned.includes(a.key) ? 'pinned' : null;
   if (a.kind === 'role') {
     const id = a.targetId.toLowerCase();
     const name = norm(a.displayName);

@@ -5,13 +5,16 @@
 import { z } from 'zod';
 import { clampMinutes, minutesToIso } from './duration';
 import type { Assignment, GroupAccess } from './model';
+import { azureCancel, azureSelfActivate, azureSelfDeactivate, type AzureRequestBody } from '../arm/requests';
 
 export const ROLE_ASSIGNMENT_REQUESTS = '/roleManagement/directory/roleAssignmentScheduleRequests';
 export const ROLE_ELIGIBILITY_REQUESTS = '/roleManagement/directory/roleEligibilityScheduleRequests';
 export const GROUP_ASSIGNMENT_REQUESTS = '/identityGovernance/privilegedAccess/group/assignmentScheduleRequests';
 
 export interface GraphRequest<B = unknown> {
-  method: 'POST';
+  method: 'POST' | 'PUT';
+  /** 'arm': an Azure resource role request, sent to Azure Resource Manager (lib/arm/requests.ts); else Graph. */
+  api?: 'arm';
   path: string;
   body?: B;
 }
@@ -180,7 +183,8 @@ export function groupSelfDeactivate(target: GroupTarget) {
 }
 
 /** Withdraw a pending (PendingApproval/Granted) request; no body, 204. */
-export function cancelRequest(kind: 'role' | 'group', requestId: string): GraphRequest<never> {
+export function cancelRequest(kind: 'role' | 'group' | 'azure', requestId: string): GraphRequest<never> {
+  if (kind === 'azure') return azureCancel(requestId);
   const base = kind === 'role' ? ROLE_ASSIGNMENT_REQUESTS : GROUP_ASSIGNMENT_REQUESTS;
   return { method: 'POST', path: `${base}/${encodeURIComponent(requestId)}/cancel` };
 }
@@ -193,7 +197,7 @@ export function targetOf(
   a: Assignment,
   principalId: string,
 ): { kind: 'role'; target: RoleTarget } | { kind: 'group'; target: GroupTarget } {
-  return a.kind === 'role'
+  return a.kind !== 'group'
     ? { kind: 'role', target: { principalId, roleDefinitionId: a.targetId, directoryScopeId: a.directoryScopeId } }
     : { kind: 'group', target: { principalId, groupId: a.targetId, accessId: a.accessId ?? 'member' } };
 }
@@ -202,12 +206,14 @@ export function activate(
   a: Assignment,
   principalId: string,
   input: ActivationInput,
-): GraphRequest<RoleActivateBody | GroupActivateBody> {
+): GraphRequest<RoleActivateBody | GroupActivateBody | AzureRequestBody> {
+  if (a.kind === 'azure') return azureSelfActivate(a, principalId, input);
   const t = targetOf(a, principalId);
   return t.kind === 'role' ? roleSelfActivate(t.target, input) : groupSelfActivate(t.target, input);
 }
 
 export function deactivate(a: Assignment, principalId: string): GraphRequest {
+  if (a.kind === 'azure') return azureSelfDeactivate(a, principalId);
   const t = targetOf(a, principalId);
   return t.kind === 'role' ? roleSelfDeactivate(t.target) : groupSelfDeactivate(t.target);
 }
@@ -220,7 +226,7 @@ export function extendActivation(
   active: Assignment,
   principalId: string,
   input: Omit<ActivationInput, 'startAt'> & { maxMinutes: number },
-): GraphRequest<RoleActivateBody | GroupActivateBody> {
+): GraphRequest<RoleActivateBody | GroupActivateBody | AzureRequestBody> {
   const end = active.endDateTime ? new Date(active.endDateTime) : undefined;
   return activate(active, principalId, {
     justification: input.justification,

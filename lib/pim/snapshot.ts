@@ -19,7 +19,7 @@ export function isStale(snapshot: Snapshot | null | undefined, now: Date, maxAge
 
 /** Which section of the read batch an assignment comes from. */
 export function sectionOf(a: Pick<Assignment, 'kind' | 'state'>): SectionId {
-  const kind = a.kind === 'role' ? 'role' : 'group';
+  const kind = a.kind;
   const state = a.state === 'eligible' ? 'Eligible' : a.state === 'active' ? 'Active' : 'Pending';
   return `${kind}${state}`;
 }
@@ -109,7 +109,8 @@ export function mergeSnapshot(args: {
   previous: Snapshot | null;
   principalId: string;
   now: Date;
-  results: Record<SectionId, SectionResult>;
+  /** A section without a result (Azure roles switched off) gets no entry and shows nothing. */
+  results: Partial<Record<SectionId, SectionResult>>;
   unnamed?: UnnamedLabel;
 }): Snapshot {
   const previous = args.previous?.principalId === args.principalId ? args.previous : null;
@@ -118,6 +119,7 @@ export function mergeSnapshot(args: {
   const assignments: Assignment[] = [];
   for (const id of SECTION_IDS) {
     const result = args.results[id];
+    if (!result) continue;
     if (result.ok) {
       sections[id] = { fetchedAt: at, error: null };
       assignments.push(...dedupeByKey(result.assignments));

@@ -94,6 +94,19 @@ export async function startPortalBadge(ctx: PortalContext, deps: PortalBadgeDeps
       paint();
     }),
   );
+  // The Azure portal's badge shows the roles of the resource in view: after each in-portal navigation, hello again
+  // (the background reads the new resource from the tab's URL, never from the page).
+  if (portal.id === 'azure')
+    ctx.onLocationChange(() => {
+      void store
+        .load(location.href)
+        .then((next) => {
+          if (!next || ctx.isInvalid) return;
+          state = { ...state, ...next };
+          paint();
+        })
+        .catch(() => undefined);
+    });
   // What the user clicks must have been on screen, unoccluded and untransformed, for a while (IntersectionObserver
   // v2); a page that lays a decoy over the badge gets no one-click Deactivate, only the popup's confirmation.
   const visible = (deps.visibility ?? createVisibilityProof)(() => ui?.container.firstElementChild ?? null, {

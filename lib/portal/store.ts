@@ -29,7 +29,7 @@ const CORNERS = ['top-left', 'top-right', 'bottom-left', 'bottom-right'] as cons
 /** One check per field of lib/pim/model.ts Assignment that the badge reads (the type makes sure none is missing). */
 const FIELDS: Record<keyof BadgeAssignment, Check> = {
   key: isStr,
-  kind: oneOf(['role', 'group']),
+  kind: oneOf(['role', 'group', 'azure']),
   state: oneOf(['eligible', 'active', 'pending']),
   targetId: isStr,
   displayName: isStr,
@@ -99,7 +99,7 @@ export function parseView(raw: unknown, portalId: PortalId): BadgeState | null {
 
 export interface BadgeStore {
   /** What the badge shows now, or null when the background says this page is not a portal of the signed-in tenant. */
-  load(): Promise<BadgeState | null>;
+  load(url?: string): Promise<BadgeState | null>;
   /** Calls back with each update the background pushes; returns the unwatch function. Never polling. */
   watch(cb: (patch: Partial<BadgeState>) => void): () => void;
   saveLayout(layout: Layout): Promise<void>;
@@ -130,8 +130,8 @@ const valueOf = (reply: unknown): unknown => (isObj(reply) && reply.ok === true 
 
 export function createBadgeStore(portalId: PortalId, transport: BadgeTransport = runtimeTransport()): BadgeStore {
   return {
-    async load() {
-      return parseView(valueOf(await transport.send({ name: 'portal.hello', payload: {} })), portalId);
+    async load(url) {
+      return parseView(valueOf(await transport.send({ name: 'portal.hello', payload: url ? { url } : {} })), portalId);
     },
     watch(cb) {
       const listener: OnMessage = (message, sender, reply) => {

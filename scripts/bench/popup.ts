@@ -55,9 +55,12 @@ export interface RefreshResult {
   durationMs: Stat;
   /** Requests to the sign-in token endpoint during the refresh: 0 while the access token is valid (issue 12). */
   tokenRequests: Stat;
+  /** Requests to Azure Resource Manager (Azure roles, issue 14): sent beside the Graph batch, so round trips count both. */
+  armRequests?: Stat;
 }
 
 const GRAPH = 'graph.microsoft.com';
+const ARM = 'management.azure.com';
 const isTokenRequest = (e: LogEntry) => e.host === 'login.microsoftonline.com' && e.path.endsWith('/oauth2/v2.0/token');
 
 async function markTime(page: import('puppeteer-core').Page, name: string, timeoutMs = 30_000): Promise<number> {
@@ -143,6 +146,7 @@ export async function measureRefresh(
     bytes: [] as number[],
     ms: [] as number[],
     tokens: [] as number[],
+    arm: [] as number[],
   };
   const offset = await clockOffset(tenant);
   for (let r = 0; r < runs; r++) {
@@ -157,12 +161,15 @@ export async function measureRefresh(
     out.ms.push(Date.now() - t0);
     const log = await tenant.control.log();
     const graph = graphEntries(log);
+    const arm = log.filter((e) => e.host === ARM);
     out.tokens.push(log.filter(isTokenRequest).length);
     out.requests.push(graph.length);
+    out.arm.push(arm.length);
     out.items.push(graph.reduce((n, e) => n + (e.batch?.length ?? 1), 0));
+    // Graph and ARM together: ARM requests that ride beside the batch add no round trip, ones after it do.
     out.trips.push(
       roundTrips(
-        graph.map((e) => arrivalMs(e, offset)),
+        [...graph, ...arm].map((e) => arrivalMs(e, offset)),
         rttMs,
       ),
     );
@@ -177,6 +184,7 @@ export async function measureRefresh(
     bytesReceived: stat(out.bytes),
     durationMs: stat(out.ms),
     tokenRequests: stat(out.tokens),
+    armRequests: stat(out.arm),
   };
 }
 

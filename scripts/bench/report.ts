@@ -76,7 +76,7 @@ export function rows(r: Results): Row[] {
     const budget = f.kind === 'warm' ? 1 : 2;
     out.push({
       item: `2. ${f.kind} refresh, ${f.eligible} eligible: round trips`,
-      figure: `${n(f.roundTrips)}; ${n(f.requests)} requests, ${n(f.batchItems)} Graph calls`,
+      figure: `${n(f.roundTrips)}; ${n(f.requests)} requests, ${n(f.batchItems)} Graph calls${f.armRequests ? `, ${n(f.armRequests)} ARM requests` : ''}`,
       budget: f.kind === 'warm' ? '= 1' : '≤ 2',
       verdict: verdict(f.kind === 'warm' ? f.roundTrips.median === budget : f.roundTrips.median <= budget),
     });

@@ -46,7 +46,7 @@ async function newPage(width: number, height: number): Promise<Page> {
 async function openPopup(): Promise<Page> {
   const page = await newPage(380, 600);
   await page.goto(`chrome-extension://${session.extensionId}/popup.html`);
-  await waitForRows(page, 8);
+  await waitForRows(page, 11);
   return page;
 }
 

@@ -121,7 +121,7 @@ describe('managed configuration in Firefox (policies.json)', () => {
     await signInFx(s);
     await waitForStorageFx(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
     const popup = await s.open('popup.html');
-    await popup.waitForFunction(() => document.querySelectorAll('[data-testid="assignment"]').length === 7);
+    await popup.waitForFunction(() => document.querySelectorAll('[data-testid="assignment"]').length === 10);
     const authorize = (await tenant.control.log()).filter(
       (e) => e.host === 'login.microsoftonline.com' && e.path.includes('/oauth2/v2.0/authorize'),
     );

@@ -33,7 +33,7 @@ describe('languages', () => {
     await signIn(session);
     await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
     const popup = await session.open('popup.html');
-    await waitForRows(popup, 7);
+    await waitForRows(popup, 10);
 
     // textContent: the titles are upper-cased by CSS only.
     const headings = await popup.$$eval('.section-title', (els) =>

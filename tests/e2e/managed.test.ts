@@ -183,7 +183,7 @@ describe('managed configuration', () => {
     await signIn(session);
     const popup = await openPage(session, 'popup.html');
     await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
-    await waitForRows(popup, 7);
+    await waitForRows(popup, 10);
     const authorize = (await tenant.control.log()).filter(
       (e) => e.host === 'login.microsoftonline.com' && e.path.includes('/oauth2/v2.0/authorize'),
     );

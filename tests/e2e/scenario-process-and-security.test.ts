@@ -209,10 +209,11 @@ describe('security of the release build', () => {
     expect(manifest.optional_permissions ?? []).toEqual([]);
   });
 
-  it('host permissions are Graph and sign-in only: no admin portal host', () => {
+  it('host permissions are Graph, Azure Resource Manager and sign-in only: no admin portal host', () => {
     expect([...(manifest.host_permissions ?? [])].sort()).toEqual([
       'https://graph.microsoft.com/*',
       'https://login.microsoftonline.com/*',
+      'https://management.azure.com/*',
     ]);
   });
 
@@ -233,10 +234,13 @@ describe('security of the release build', () => {
     expect(directive('object-src')).toEqual(["'none'"]);
   });
 
-  it("connect-src is limited to Microsoft's sign-in and Graph endpoints", () => {
+  it("connect-src is limited to Microsoft's sign-in, Graph and Azure Resource Manager endpoints", () => {
     const allowed = new Set([
       'https://login.microsoftonline.com',
       'https://graph.microsoft.com',
+      'https://management.azure.com',
+      'https://management.usgovcloudapi.net',
+      'https://management.chinacloudapi.cn',
       'https://login.microsoftonline.us',
       'https://graph.microsoft.us',
       'https://dod-graph.microsoft.us',

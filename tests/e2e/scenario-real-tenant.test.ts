@@ -155,8 +155,13 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
   });
 
   it('300 eligibilities that Graph pages all appear in the popup', async () => {
-    const s = defaultScenario() as Scenario & { roleDefinitions: unknown[]; eligibilities: unknown[] };
-    const base = s.eligibilities.length;
+    const s = defaultScenario() as Scenario & {
+      roleDefinitions: unknown[];
+      eligibilities: unknown[];
+      azure?: { eligibilities?: unknown[] };
+    };
+    // The demo world's Entra eligibilities and its Azure ones.
+    const base = s.eligibilities.length + (s.azure?.eligibilities?.length ?? 0);
     for (let i = 0; i < 300; i++) {
       const id = `c0ffee00-0000-4000-8000-${String(i).padStart(12, '0')}`;
       s.roleDefinitions.push({ id, displayName: `Custom role ${String(i).padStart(3, '0')}` });

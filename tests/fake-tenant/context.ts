@@ -6,6 +6,7 @@ import { Signer } from './jwt.ts';
 import { RequestLog } from './log.ts';
 import type { ParsedScenario } from './scenario.ts';
 import { Store } from './store.ts';
+import { ArmState } from './arm/state.ts';
 
 export class TenantContext {
   readonly signer = new Signer();
@@ -14,6 +15,7 @@ export class TenantContext {
   clock!: Clock;
   scenario!: ParsedScenario;
   store!: Store;
+  arm!: ArmState;
   idp!: IdpState;
 
   constructor(
@@ -31,6 +33,7 @@ export class TenantContext {
     this.clock = new Clock(start);
     this.scenario = scenario;
     this.store = new Store(scenario, this.clock);
+    this.arm = new ArmState(scenario, this.clock);
     this.idp = new IdpState();
     this.log.clear();
     this.faults.clear();

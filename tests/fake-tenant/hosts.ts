@@ -2,6 +2,8 @@
 
 export const LOGIN_HOST = 'login.microsoftonline.com';
 export const GRAPH_HOST = 'graph.microsoft.com';
+/** Azure Resource Manager (Azure resource roles; tests/fake-tenant/arm/). */
+export const ARM_HOST = 'management.azure.com';
 
 /** Admin portals where the product's portal badge runs (pages are placeholders until portal fixtures exist). */
 export function portalHosts(tenantDomain: string): string[] {
@@ -32,7 +34,7 @@ export function lookAlikeHosts(tenantDomain: string): string[] {
 }
 
 export function allHosts(tenantDomain: string): string[] {
-  return [LOGIN_HOST, GRAPH_HOST, ...portalHosts(tenantDomain), ...lookAlikeHosts(tenantDomain)];
+  return [LOGIN_HOST, GRAPH_HOST, ARM_HOST, ...portalHosts(tenantDomain), ...lookAlikeHosts(tenantDomain)];
 }
 
 export function hostResolverRules(port: number, tenantDomain: string): string {

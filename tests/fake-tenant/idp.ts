@@ -282,6 +282,15 @@ function token(ctx: TenantContext, req: Incoming): Reply {
       suberror: 'basic_action',
       claims: f.get('claims') ?? '',
     });
+  // Entra issues a token for one resource: Graph and ARM scopes together are refused (AADSTS28000).
+  const multipleResources = () =>
+    tokenError(
+      400,
+      'invalid_request',
+      28000,
+      'Provided value for the input parameter scope is not valid because it contains more than one resource. Scope https://management.azure.com/user_impersonation https://graph.microsoft.com/… is not valid.',
+      now,
+    );
   const consent = () => {
     const [code, text] = AADSTS.consent(clientId);
     return tokenError(400, 'invalid_grant', code, text, now, { suberror: 'consent_required' });
@@ -307,6 +316,7 @@ function token(ctx: TenantContext, req: Incoming): Reply {
     grant.used = true;
     const scopes = checkScopes(ctx, f.get('scope') ?? grant.params.scope);
     if (!scopes.ok) return consent();
+    if (scopes.resource === 'mixed') return multipleResources();
     const strength: Strength = { acrs: grant.acrs, mfa: grant.mfa };
     if (!satisfies(strength, need)) return interaction();
     const cc = xmsCc || grant.params.xmsCc;
@@ -350,6 +360,7 @@ function token(ctx: TenantContext, req: Incoming): Reply {
   }
   const scopes = checkScopes(ctx, f.get('scope') ?? '');
   if (!scopes.ok) return consent();
+  if (scopes.resource === 'mixed') return multipleResources();
   const strength: Strength = { acrs: grant.acrs, mfa: grant.mfa };
   if (!satisfies(strength, need)) return interaction();
   const cc = xmsCc || grant.xmsCc;

@@ -91,6 +91,87 @@ export const Policy = z.object({
   approverJustificationRequired: z.boolean().default(true),
 });
 
+/**
+ * Azure resource roles (management.azure.com, tests/fake-tenant/arm/). Scopes form the hierarchy ARM knows: a management
+ * group's subscriptions name it as `parent`. Role definitions are by GUID (ARM's ids repeat the scope they are read at).
+ */
+const AzureScope = z.object({
+  id: z.string().regex(/^\//),
+  displayName: z.string(),
+  /** A subscription's management group (its resource groups and resources are under it by their ids). */
+  parent: z.string().optional(),
+});
+const AzureTarget = z.object({
+  principal: z.string(),
+  roleDefinitionId: z.string(),
+  scope: z.string().regex(/^\//),
+  memberType: z.enum(['Direct', 'Group', 'Inherited']).default('Direct'),
+});
+export const Azure = z
+  .object({
+    scopes: z.array(AzureScope).default([]),
+    roleDefinitions: z.array(z.object({ id: z.string(), displayName: z.string() })).default([]),
+    eligibilities: z
+      .array(
+        AzureTarget.extend({
+          id: z.string().optional(),
+          start: Time.default('-30d'),
+          end: Time.nullable().default(null),
+        }),
+      )
+      .default([]),
+    assignments: z
+      .array(
+        AzureTarget.extend({
+          assignmentType: z.enum(['Activated', 'Assigned']).default('Activated'),
+          start: Time.default('-20m'),
+          end: Time.nullable().default(null),
+        }),
+      )
+      .default([]),
+    /** Activation rules per role definition (GUID), at a scope and below (default: everywhere). */
+    policies: z
+      .array(
+        z.object({
+          roleDefinitionId: z.string(),
+          scope: z.string().optional(),
+          maximumDuration: Duration.default('PT8H'),
+          enabledRules: z
+            .array(z.enum(['MultiFactorAuthentication', 'Justification', 'Ticketing']))
+            .default(['Justification']),
+          approvalRequired: z.boolean().default(false),
+          authenticationContext: z.string().nullable().default(null),
+        }),
+      )
+      .default([]),
+    /** Finished requests (ARM lists a requestor's history with asRequestor(), not only what is open). */
+    history: z
+      .array(
+        AzureTarget.extend({
+          requestType: z.enum(['SelfActivate', 'SelfDeactivate']).default('SelfActivate'),
+          status: z.string().default('Provisioned'),
+          created: Time.default('-7d'),
+          duration: Duration.default('PT1H'),
+          justification: z.string().nullable().default(null),
+        }),
+      )
+      .default([]),
+    /** The signed-in users may not read roleManagementPolicyAssignments (403 AuthorizationFailed). */
+    policyReadForbidden: z.boolean().default(false),
+    /** Items per page before ARM answers a nextLink. */
+    pageSize: z.number().int().min(1).default(100),
+  })
+  .default({
+    scopes: [],
+    roleDefinitions: [],
+    eligibilities: [],
+    assignments: [],
+    policies: [],
+    history: [],
+    policyReadForbidden: false,
+    pageSize: 100,
+  });
+
 export const PinnedResponse = z.object({
   method: z.string().default('GET'),
   /** Path after /v1.0 plus the raw query string, e.g. "/groups/abc?$select=displayName" (exact match). */
@@ -131,10 +212,12 @@ export const Scenario = z.object({
    * role-assignment list beyond filterByCurrentUser answer 403, while activation requests still enforce every rule.
    */
   leastPrivileged: z.boolean().default(false),
+  azure: Azure,
 });
 export type Scenario = z.input<typeof Scenario>;
 export type ParsedScenario = z.output<typeof Scenario>;
 export type PolicyConfig = z.output<typeof Policy>;
+export type AzureConfig = z.output<typeof Azure>;
 
 export const DEFAULT_SCENARIO_PATH = fileURLToPath(new URL('./scenarios/default.json', import.meta.url));
 

@@ -11,7 +11,8 @@ import type { ControlClient } from './control.ts';
 import { createControl, handleControl } from './control.ts';
 import { codeForStatus, errorBody, messageForStatus, newMeta } from './graph/errors.ts';
 import { handleGraph } from './graph/index.ts';
-import { GRAPH_HOST, LOGIN_HOST, allHosts, hostResolverRules, isControlHost } from './hosts.ts';
+import { ARM_HOST, GRAPH_HOST, LOGIN_HOST, allHosts, hostResolverRules, isControlHost } from './hosts.ts';
+import { handleArm } from './arm/index.ts';
 import type { Incoming, Reply } from './http.ts';
 import { header, json } from './http.ts';
 import { handleLogin } from './idp.ts';
@@ -37,7 +38,8 @@ export interface FakeTenant {
 const MAX_BODY = 5 * 1024 * 1024;
 const ALLOW_HEADERS =
   'Authorization, Content-Type, client-request-id, return-client-request-id, x-client-SKU, x-client-VER, x-client-OS, x-client-CPU, x-client-current-telemetry, x-client-last-telemetry, x-ms-lib-capability, x-app-name, x-app-ver, SdkVersion, ConsistencyLevel, Prefer, x-anchormailbox, x-ms-client-request-id';
-const EXPOSE_HEADERS = 'Retry-After, request-id, client-request-id, x-ms-request-id, x-ms-ags-diagnostic, Location';
+const EXPOSE_HEADERS =
+  'Retry-After, request-id, client-request-id, x-ms-request-id, x-ms-ags-diagnostic, Location, x-ms-ratelimit-remaining-subscription-reads, x-ms-ratelimit-remaining-tenant-reads';
 
 const open = new Set<FakeTenant>();
 
@@ -188,6 +190,7 @@ async function handle(
     } else if (fault) reply = faultReply(ctx, inc, fault);
     else if (inc.host === LOGIN_HOST) reply = handleLogin(ctx, inc);
     else if (inc.host === GRAPH_HOST) reply = handleGraph(ctx, inc);
+    else if (inc.host === ARM_HOST) reply = handleArm(ctx, inc);
     else reply = handlePortal(inc);
   }
   logRequest(ctx, inc, origin, at, reply);
@@ -209,6 +212,7 @@ async function handle(
 function route(ctx: TenantContext, inc: Incoming): Reply {
   if (inc.host === LOGIN_HOST) return handleLogin(ctx, inc);
   if (inc.host === GRAPH_HOST) return handleGraph(ctx, inc);
+  if (inc.host === ARM_HOST) return handleArm(ctx, inc);
   return handlePortal(inc);
 }
 

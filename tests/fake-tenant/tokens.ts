@@ -5,6 +5,8 @@ import type { Strength } from './idp-state.ts';
 import { b64url } from './jwt.ts';
 
 export const GRAPH = 'https://graph.microsoft.com';
+/** Azure Resource Manager: its one delegated permission is `user_impersonation`; granted as the full URI. */
+export const ARM = 'https://management.azure.com';
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 
 export interface ScopeCheck {
@@ -16,6 +18,8 @@ export interface ScopeCheck {
   /** Short Graph permission names for the access token's scp. */
   scp: string[];
   offlineAccess: boolean;
+  /** The resource the token is for: Graph, ARM, or several (fine at /authorize, refused at /token: AADSTS28000). */
+  resource: 'graph' | 'arm' | 'mixed';
 }
 
 /** Splits a requested scope string into OIDC and Graph scopes and checks the Graph ones were consented. */
@@ -26,8 +30,18 @@ export function checkScopes(ctx: TenantContext, scope: string): ScopeCheck {
   const echo: string[] = [];
   const scp = new Set<string>();
   let ok = true;
+  const resources = new Set<'graph' | 'arm'>();
   for (const s of requested) {
     if (OIDC_SCOPES.has(s.toLowerCase())) continue;
+    if (s.toLowerCase().startsWith(`${ARM}/`)) {
+      resources.add('arm');
+      const name = s.slice(ARM.length + 1);
+      const granted = ctx.scenario.app.grantedScopes.some((g) => g.toLowerCase() === `${ARM}/user_impersonation`);
+      if (!granted || !['user_impersonation', '.default'].includes(name.toLowerCase())) ok = false;
+      else echo.push(`${ARM}/user_impersonation`);
+      continue;
+    }
+    resources.add('graph');
     const short = s.toLowerCase().startsWith(`${GRAPH}/`) ? s.slice(GRAPH.length + 1) : s;
     if (short.toLowerCase() === '.default') {
       for (const g of granted) {
@@ -45,7 +59,8 @@ export function checkScopes(ctx: TenantContext, scope: string): ScopeCheck {
   }
   const offlineAccess = requested.some((s) => s.toLowerCase() === 'offline_access');
   for (const s of requested) if (OIDC_SCOPES.has(s.toLowerCase())) echo.push(s.toLowerCase());
-  return { ok, echo, scp: [...scp], offlineAccess };
+  const resource = resources.size > 1 ? 'mixed' : resources.has('arm') ? 'arm' : 'graph';
+  return { ok, echo, scp: resource === 'arm' ? ['user_impersonation'] : [...scp], offlineAccess, resource };
 }
 
 export function clientInfo(ctx: TenantContext, accountId: string): string {
@@ -70,7 +85,7 @@ export function mintTokenResponse(
   const iat = Math.floor(ctx.clock.nowMs() / 1000);
   const amr = opts.strength.mfa ? ['pwd', 'mfa'] : ['pwd'];
   const accessClaims: Record<string, unknown> = {
-    aud: GRAPH,
+    aud: opts.scopes.resource === 'arm' ? ARM : GRAPH,
     iss: `https://sts.windows.net/${tid}/`,
     iat,
     nbf: iat,

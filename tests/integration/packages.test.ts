@@ -1,7 +1,7 @@
 /**
  * The store packages (`npm run zip`) ask for exactly what README.md documents: permissions, host permissions and the
  * sites the portal badge runs on, read from the zipped manifests themselves; and their content-security policy allows
- * no eval and connections to Microsoft's sign-in and Graph endpoints only.
+ * no eval and connections to Microsoft's sign-in, Graph and Azure Resource Manager endpoints only.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -117,7 +117,7 @@ describe.each(BROWSERS)('%s package', (browser) => {
     expect(sorted(documented(browser).content_scripts)).toEqual(sorted(PORTAL_MATCHES));
   });
 
-  it('has a CSP without eval that connects to Microsoft sign-in and Graph only', () => {
+  it('has a CSP without eval that connects to Microsoft sign-in, Graph and Azure Resource Manager only', () => {
     const csp = new Map(
       get()
         .manifest.content_security_policy.extension_pages.split(';')
@@ -128,13 +128,17 @@ describe.each(BROWSERS)('%s package', (browser) => {
     expect(csp.get('script-src')).toEqual(["'self'"]);
     const connect = csp.get('connect-src') ?? [];
     expect(sorted(connect)).toEqual(
-      sorted([...new Set(CLOUDS.flatMap((c) => [new URL(c.authority).origin, new URL(c.graph).origin]))]),
+      sorted([
+        ...new Set(
+          CLOUDS.flatMap((c) => [new URL(c.authority).origin, new URL(c.graph).origin, new URL(c.arm).origin]),
+        ),
+      ]),
     );
     for (const origin of connect) {
       const url = new URL(origin);
       expect(url.protocol).toBe('https:');
       expect(url.hostname).toMatch(
-        /(^|\.)(microsoftonline\.com|microsoft\.com|microsoftonline\.us|microsoft\.us|chinacloudapi\.cn)$/,
+        /(^|\.)(microsoftonline\.com|microsoft\.com|microsoftonline\.us|microsoft\.us|chinacloudapi\.cn|management\.azure\.com|management\.usgovcloudapi\.net)$/,
       );
     }
   });

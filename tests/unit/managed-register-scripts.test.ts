@@ -78,6 +78,19 @@ esac
     expect(body.requiredResourceAccess[0]!.resourceAccess).toEqual(
       EXPECTED.map((s) => ({ id: `scope-id-${s}`, type: 'Scope' })),
     );
+    // Azure resource roles: Azure Service Management's user_impersonation, consented tenant-wide as well.
+    expect(body.requiredResourceAccess[1]).toEqual({
+      resourceAppId: '797f4846-ba00-4fd7-ba43-dac1f8f63013',
+      resourceAccess: [{ id: 'scope-id-user_impersonation', type: 'Scope' }],
+    });
+    const grants = log.filter((l) =>
+      l.startsWith('rest --method POST --url https://graph.microsoft.com/v1.0/oauth2PermissionGrants'),
+    );
+    expect(grants).toHaveLength(2);
+    expect(JSON.parse(grants[1]!.slice(grants[1]!.indexOf('--body ') + 7))).toMatchObject({
+      consentType: 'AllPrincipals',
+      scope: 'user_impersonation',
+    });
     expect(
       log.some((l) => l.startsWith('ad app create --display-name PIM Companion --sign-in-audience AzureADMyOrg')),
     ).toBe(true);

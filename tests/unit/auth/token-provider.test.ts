@@ -298,3 +298,43 @@ describe('token provider', () => {
     expect(host.reset).toHaveBeenCalledOnce();
   });
 });
+
+describe('ARM token (Azure resource roles)', () => {
+  it('asks for the ARM scope of the cloud, once for concurrent callers', async () => {
+    const { provider, requests } = setup();
+    await Promise.all([provider.getArmToken(), provider.getArmToken(), provider.getArmToken()]);
+    const tokens = requests.filter(([n]) => n === 'auth.token').map(([, p]) => (p as RequestOf<'auth.token'>).scopes);
+    expect(tokens).toEqual([['https://management.azure.com/user_impersonation']]);
+  });
+
+  it('not consented: lets the Graph token renew first, then reports AzureConsentRequired', async () => {
+    const { provider, launchWebAuthFlow } = setup({
+      'auth.token': async ({ scopes }) => {
+        if (scopes[0]!.startsWith('https://management.azure.com/')) throw interactionRequired();
+        return { accessToken: 'graph-at', expiresOn: null };
+      },
+    });
+    await expect(provider.getArmToken()).rejects.toMatchObject({ code: 'AzureConsentRequired' });
+    // The Graph token was fine: no renewal was started on ARM's account.
+    expect(launchWebAuthFlow).not.toHaveBeenCalled();
+  });
+
+  it('with step-up claims, redeems the refresh token with them, re-reading the cache once if the first try fails', async () => {
+    let calls = 0;
+    const { provider, host, requests } = setup({
+      'auth.token': async () => {
+        calls++;
+        if (calls === 1) throw interactionRequired();
+        return { accessToken: 'arm-acrs', expiresOn: null };
+      },
+    });
+    expect(await provider.getArmToken({ claims: '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}' })).toBe(
+      'arm-acrs',
+    );
+    expect(host.reset).toHaveBeenCalledTimes(1);
+    expect(requests.map(([, p]) => (p as RequestOf<'auth.token'>).claims)).toEqual([
+      '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}',
+      '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}',
+    ]);
+  });
+});

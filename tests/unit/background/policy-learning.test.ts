@@ -90,6 +90,28 @@ describe('policy learning', () => {
     ).toBe(true);
   });
 
+  it('an Azure role (policy read refused by ARM): learns the ticket from the refusal and sends Graph no probe', async () => {
+    const { graph, calls } = pim(120);
+    const entry = await learnFromRefusal({
+      graph,
+      target: {
+        ...target,
+        key: 'azure:r:/subscriptions/s',
+        kind: 'azure',
+        targetId: '/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/r',
+        directoryScopeId: '/subscriptions/s',
+      },
+      principalId: 'me',
+      entry: { policy: null, fetchedAt: NOW.toISOString(), error: 'AuthorizationFailed' },
+      failedRules: ['TicketingRule'],
+      justification: 'Deploy',
+      now: NOW,
+      probeReason: 'probe',
+    });
+    expect(entry).toMatchObject({ learned: true, policy: { requireTicket: true, requireJustification: true } });
+    expect(batches(calls)).toEqual([]);
+  });
+
   it('keeps what it learned and adds to it; a readable policy is not ours to learn', async () => {
     const { graph, calls } = pim(60);
     const first = await learnFromRefusal({

@@ -233,7 +233,9 @@ describe('from a snapshot assignment', () => {
       maxMinutes: 480,
       now,
     });
-    expect(req.body!.scheduleInfo.startDateTime).toBe('2026-11-22T10:00:00.000Z');
+    expect(req.body && 'scheduleInfo' in req.body && req.body.scheduleInfo.startDateTime).toBe(
+      '2026-11-22T10:00:00.000Z',
+    );
   });
 });
 
