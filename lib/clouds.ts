@@ -1,6 +1,6 @@
 /**
- * Microsoft clouds as data: authority host, Graph base and Azure Resource Manager base. National clouds are added here (and nowhere else);
- * the manifest's connect-src is derived from this list.
+ * Microsoft clouds as data: authority host, Graph base and Azure Resource Manager base. National clouds are added here
+ * (and nowhere else); the manifest's connect-src is derived from this list.
  */
 export interface Cloud {
   id: string;

@@ -244,7 +244,9 @@ export const protocol = {
       context: AuthContext,
       scopes: Scopes,
       forceRefresh: z._default(z.boolean(), false),
-      /** Step-up claims (an Azure role after the sign-in page proved them): redeemed from the refresh token, no cache. */
+      /**
+       * Step-up claims (an Azure role after the sign-in page proved them): redeemed from the refresh token, no cache.
+       */
       claims: z.optional(z.string().check(z.maxLength(2000))),
     }),
     response: z.object({ accessToken: z.string(), expiresOn: z.nullable(z.number()) }),

@@ -109,7 +109,9 @@ export const authStateItem = defineValidatedItem('local:authState', AuthState, {
 
 export const snapshotItem = defineValidatedItem('local:snapshot', z.nullable(Snapshot), null);
 
-/** Requests from others waiting for this user's decision, and the approver reads' quiet period (lib/pim/approvals.ts). */
+/**
+ * Requests from others waiting for this user's decision, and the approver reads' quiet period (lib/pim/approvals.ts).
+ */
 export const approvalsItem = defineValidatedItem('local:approvals', z.nullable(ApprovalsState), null);
 
 /** What the background is doing about the snapshot, for the popup's loading / offline / error states. */
@@ -203,7 +205,9 @@ const OWN_REQUEST_ACTIONS = ['activate', 'deactivate', 'extend', 'cancel', 'requ
 export const ActivityEntry = z.object({
   id: z.string(),
   at: z.string(),
-  /** approve / deny: the user's decision on someone else's request (issue 15); the others are the user's own requests. */
+  /**
+   * approve / deny: the user's decision on someone else's request (issue 15); the others are the user's own requests.
+   */
   action: z.enum([...OWN_REQUEST_ACTIONS, 'approve', 'deny']),
   key: z.string(),
   displayName: z.string(),

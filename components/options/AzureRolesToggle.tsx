@@ -21,7 +21,7 @@ export function AzureRolesToggle({ enabled, locked, onChange }: AzureRolesToggle
           checked={enabled}
           disabled={locked}
           data-testid="azure-roles-toggle"
-          onChange={(e) => onChange((e.currentTarget as HTMLInputElement).checked)}
+          onChange={(e) => onChange(e.currentTarget.checked)}
         />{' '}
         {t('optAzureRoles')}
       </label>

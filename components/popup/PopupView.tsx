@@ -42,7 +42,10 @@ export interface PopupViewProps {
   onToggleFavourite(key: string): void;
   /** Templates, bundles, policies and the commands; without it the list is read-only. */
   activation?: ActivationProps;
-  /** Requests waiting for this user's approval (issue 15) and the decision command; the section shows only when any wait. */
+  /**
+   * Requests waiting for this user's approval (issue 15) and the decision command; the section shows only when any
+   * wait.
+   */
   approvals?: { state: ApprovalsState | null; onDecide: ApprovalsSectionProps['onDecide'] };
 }
 

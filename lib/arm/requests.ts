@@ -1,9 +1,10 @@
 /**
  * Azure resource role requests as data (ARM, reference §8; the PutRoleAssignmentScheduleRequest example of
- * Azure/azure-rest-api-specs 2020-10-01): `PUT {scope}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/
- * {new GUID}` at the eligibility's own scope, which for a management-group eligibility is the management group.
- * The GUID is the request's name, chosen by us: a fresh one per attempt, and the write journal finds out whether a lost
- * PUT landed by reading that very name back (lib/background/reconcile.ts), so nothing is ever sent twice.
+ * Azure/azure-rest-api-specs 2020-10-01): `PUT
+ * {scope}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/ {new GUID}` at the eligibility's own scope,
+ * which for a management-group eligibility is the management group. The GUID is the request's name, chosen by us: a
+ * fresh one per attempt, and the write journal finds out whether a lost PUT landed by reading that very name back
+ * (lib/background/reconcile.ts), so nothing is ever sent twice.
  */
 import { minutesToIso } from '../pim/duration';
 import type { Assignment } from '../pim/model';

@@ -1,8 +1,9 @@
 /**
  * zod shapes of the ARM PIM answers we read (Microsoft.Authorization 2020-10-01; the examples in
  * Azure/azure-rest-api-specs …/stable/2020-10-01/examples: GetRoleEligibilityScheduleInstancesByScope,
- * GetRoleAssignmentScheduleInstancesByScope, PutRoleAssignmentScheduleRequest, GetRoleManagementPolicyAssignmentByScope).
- * Lenient: extra fields pass, each list item is parsed on its own so one odd item cannot blank the section.
+ * GetRoleAssignmentScheduleInstancesByScope, PutRoleAssignmentScheduleRequest,
+ * GetRoleManagementPolicyAssignmentByScope). Lenient: extra fields pass, each list item is parsed on its own so one odd
+ * item cannot blank the section.
  */
 import { z } from 'zod';
 

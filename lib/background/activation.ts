@@ -27,16 +27,7 @@ import {
   type GraphRequest,
 } from '../pim/requests';
 import type { Template } from '../pim/templates';
-import type {
-  Account,
-  ActivityEntry,
-  AuthState,
-  JournalEntry,
-  Connection,
-  PolicyEntry,
-  Remembered,
-  ValidatedItem,
-} from '../storage';
+import type { Account, AuthState, JournalEntry, Connection, PolicyEntry, Remembered, ValidatedItem } from '../storage';
 import type { Bundle } from '../pim/bundles';
 import { resolveActivation } from './activation-input';
 import { formatMinutes } from '../pim/duration';

@@ -1,7 +1,8 @@
 /**
  * Check connection: one call to each Graph endpoint PIM Companion reads (the six self-service lists, then one policy
  * read for roles and one for groups, and the two approver views), and per delegated permission what the answers say.
- * Meant for the admin setting the extension up: "not consented" comes with the admin-consent link to send to a Global Administrator.
+ * Meant for the admin setting the extension up: "not consented" comes with the admin-consent link to send to a Global
+ * Administrator.
  *
  * Classification: Graph's PIM endpoints answer a token without the permission with 403 `PermissionScopeNotGranted`
  * ("Authorization failed due to missing permission scope …"), other workloads with "Missing scope permissions"; any

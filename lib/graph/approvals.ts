@@ -3,15 +3,15 @@
  *
  * 1. In the refresh's own `$batch` (no extra round trip): the documented approver views,
  *    `roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')` and the PIM-groups one, filtered to
- *    `PendingApproval`, with `$expand=principal` (the requester's name and UPN, no directory read) and the target's name.
- *    Skipped while the user is in a quiet period (lib/pim/approvals.ts shouldReadApprovers).
+ *    `PendingApproval`, with `$expand=principal` (the requester's name and UPN, no directory read) and the target's
+ * name. Skipped while the user is in a quiet period (lib/pim/approvals.ts shouldReadApprovers).
  * 2. Only for a request not seen before: its approval object (which step is the user's) and the target's policy
- *    (`isApproverJustificationRequired`), one v1.0 `$batch` for the group approvals and all policies, plus one beta GET per
- *    directory-role approval (lib/graph/beta.ts, never inside a v1.0 batch).
+ *    (`isApproverJustificationRequired`), one v1.0 `$batch` for the group approvals and all policies, plus one beta GET
+ * per directory-role approval (lib/graph/beta.ts, never inside a v1.0 batch).
  *
  * Permissions: the approver views and approval objects need RoleAssignmentSchedule.Read(Write).Directory and
- * PrivilegedAssignmentSchedule.Read(Write).AzureADGroup, the policies RoleManagementPolicy.Read.Directory / .AzureADGroup,
- * the decision the two ReadWrite ones: all already asked for activation, so nothing new to consent.
+ * PrivilegedAssignmentSchedule.Read(Write).AzureADGroup, the policies RoleManagementPolicy.Read.Directory /
+ * .AzureADGroup, the decision the two ReadWrite ones: all already asked for activation, so nothing new to consent.
  */
 import { z } from 'zod';
 import type { Approval, ApprovalsState } from '../pim/approvals';
@@ -258,7 +258,9 @@ export async function completeApprovalDetails(
   return { items: detailed, requests: 1 + steps.length };
 }
 
-/** The decision on a PIM-group approval stage (v1.0; the update page's path says `/steps/`). Throws GraphRequestError. */
+/**
+ * The decision on a PIM-group approval stage (v1.0; the update page's path says `/steps/`). Throws GraphRequestError.
+ */
 export async function decideGroupApproval(
   graph: GraphClient,
   requestId: string,

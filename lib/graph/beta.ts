@@ -2,8 +2,9 @@
  * Every Microsoft Graph **beta** call the extension makes, and nothing else (issue 15). Approving a directory-role
  * request is documented only in beta (MGD beta approval-get / approvalstep-update, "PIM for Microsoft Entra roles"):
  *
- *   GET   /beta/roleManagement/directory/roleAssignmentApprovals/{approvalId}            → { id, steps: [approvalStep] }
- *   PATCH /beta/roleManagement/directory/roleAssignmentApprovals/{approvalId}/steps/{id}  { reviewResult, justification } → 204
+ *   GET   /beta/roleManagement/directory/roleAssignmentApprovals/{approvalId}            → { id, steps: [approvalStep]
+ * } PATCH /beta/roleManagement/directory/roleAssignmentApprovals/{approvalId}/steps/{id}  { reviewResult, justification
+ * } → 204
  *
  * Kept here so beta stays out of the v1.0 `$batch` (a batch has one version) and so a change in beta touches one file.
  * Beta may change without notice: an answer that does not have the documented shape is reported as `unexpected`, and

@@ -53,7 +53,9 @@ export const Approval = z.object({
 });
 export type Approval = z.infer<typeof Approval>;
 
-/** A request that left the list without the user deciding it (another approver, withdrawn, expired): said once, briefly. */
+/**
+ * A request that left the list without the user deciding it (another approver, withdrawn, expired): said once, briefly.
+ */
 export const LeftNote = z.object({ id: z.string(), requester: z.string(), targetName: z.string(), at: z.string() });
 export type LeftNote = z.infer<typeof LeftNote>;
 

@@ -22,8 +22,8 @@ export type MemberType = z.infer<typeof MemberType>;
 export const Assignment = z.object({
   /**
    * Stable identity of the *target* (what one activates): role:{roleDefinitionId}:{directoryScopeId} or
-   * group:{groupId}:{accessId} or azure:{roleDefinitionGuid}:{ARM scope, lower case}. An eligibility, its activation and a
-   * pending request for it share the key.
+   * group:{groupId}:{accessId} or azure:{roleDefinitionGuid}:{ARM scope, lower case}. An eligibility, its activation
+   * and a pending request for it share the key.
    */
   key: z.string(),
   kind: AssignmentKind,
@@ -39,10 +39,14 @@ export const Assignment = z.object({
   nameMissing: z.optional(z.boolean()),
   /**
    * Roles only: '/' for tenant-wide, else e.g. '/administrativeUnits/{id}'. Groups: '/'. Azure roles: the ARM scope the
-   * eligibility names (e.g. /providers/Microsoft.Management/managementGroups/{id} or /subscriptions/{id}/resourceGroups/rg).
+   * eligibility names (e.g. /providers/Microsoft.Management/managementGroups/{id} or
+   * /subscriptions/{id}/resourceGroups/rg).
    */
   directoryScopeId: z.string(),
-  /** Display name of a non-tenant-wide scope (an administrative unit; for Azure roles the readable scope path), when known. */
+  /**
+   * Display name of a non-tenant-wide scope (an administrative unit; for Azure roles the readable scope path), when
+   * known.
+   */
   scopeName: z.nullable(z.string()),
   /** Groups only. */
   accessId: z.nullable(GroupAccess),
@@ -114,7 +118,9 @@ export function roleKey(roleDefinitionId: string, directoryScopeId: string): str
   return `role:${roleDefinitionId}:${directoryScopeId || '/'}`;
 }
 
-/** Azure roles: by the role definition's GUID (its ARM id repeats the scope it was read at) and the scope, lower case. */
+/**
+ * Azure roles: by the role definition's GUID (its ARM id repeats the scope it was read at) and the scope, lower case.
+ */
 export function azureKey(roleDefinitionId: string, scope: string): string {
   const guid = roleDefinitionId.split('/').filter(Boolean).pop() ?? roleDefinitionId;
   return `azure:${guid.toLowerCase()}:${scope.toLowerCase().replace(/\/+$/, '') || '/'}`;

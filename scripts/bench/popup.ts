@@ -55,7 +55,9 @@ export interface RefreshResult {
   durationMs: Stat;
   /** Requests to the sign-in token endpoint during the refresh: 0 while the access token is valid (issue 12). */
   tokenRequests: Stat;
-  /** Requests to Azure Resource Manager (Azure roles, issue 14): sent beside the Graph batch, so round trips count both. */
+  /**
+   * Requests to Azure Resource Manager (Azure roles, issue 14): sent beside the Graph batch, so round trips count both.
+   */
   armRequests?: Stat;
 }
 

@@ -92,8 +92,9 @@ export const Policy = z.object({
 });
 
 /**
- * Azure resource roles (management.azure.com, tests/fake-tenant/arm/). Scopes form the hierarchy ARM knows: a management
- * group's subscriptions name it as `parent`. Role definitions are by GUID (ARM's ids repeat the scope they are read at).
+ * Azure resource roles (management.azure.com, tests/fake-tenant/arm/). Scopes form the hierarchy ARM knows: a
+ * management group's subscriptions name it as `parent`. Role definitions are by GUID (ARM's ids repeat the scope they
+ * are read at).
  */
 const AzureScope = z.object({
   id: z.string().regex(/^\//),

@@ -6,8 +6,8 @@
  *   GET  {scope?}/providers/Microsoft.Authorization/roleAssignmentScheduleInstances?$filter=asTarget()
  *   GET  {scope?}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests?$filter=asRequestor()|asTarget()
  *   GET  {scope}/providers/Microsoft.Authorization/roleManagementPolicyAssignments[?$filter=roleDefinitionId eq '…']
- *   PUT  {scope}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/{guid}   SelfActivate / SelfDeactivate
- *   GET  {scope}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/{guid}
+ *   PUT  {scope}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/{guid}   SelfActivate /
+ * SelfDeactivate GET  {scope}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/{guid}
  *   POST {scope}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/{guid}/cancel
  *
  * Strict like ARM: no api-version → 400 MissingApiVersionParameter, another version → 400 NoRegisteredProviderFound;

@@ -5,9 +5,10 @@
  *   `GET /beta/roleManagement/directory/roleAssignmentApprovals/{approvalId}` → `{ id, steps: [approvalStep] }`,
  *   `PATCH /beta/roleManagement/directory/roleAssignmentApprovals/{approvalId}/steps/{stepId}`. On v1.0 the segment
  *   does not exist (400 "Resource not found for the segment 'roleAssignmentApprovals'.").
- * - PIM for Groups: v1.0 (MGD v1.0 approval-get.md, approvalstage-update.md): `GET …/group/assignmentApprovals/{requestId}`
- *   → `{ id, stages: [approvalStage] }`; the decision is `PATCH …/assignmentApprovals/{requestId}/steps/{stageId}` as
- *   the page writes it (the property is `stages`, so `/stages/{id}` is answered too).
+ * - PIM for Groups: v1.0 (MGD v1.0 approval-get.md, approvalstage-update.md): `GET
+ *   …/group/assignmentApprovals/{requestId}` → `{ id, stages: [approvalStage] }`; the decision is `PATCH
+ * …/assignmentApprovals/{requestId}/steps/{stageId}` as the page writes it (the property is `stages`, so `/stages/{id}`
+ * is answered too).
  * - PATCH body `{reviewResult: Approve|Deny, justification}` → 204; 403 without the write permission or when the caller
  *   is not an approver of this request; 404 for an unknown approval or step; 409 when the step was already decided (by
  *   another approver). Undocumented, chosen here [unverified]: a request no longer waiting (expired after 24 h,

@@ -9,7 +9,7 @@ function fakeFetch(answers: Array<{ status: number; body?: unknown; headers?: Re
   const calls: Call[] = [];
   const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
     calls.push({
-      url: String(input),
+      url: input instanceof Request ? input.url : input.toString(),
       method: init?.method ?? 'GET',
       auth: new Headers(init?.headers).get('authorization') ?? '',
     });

@@ -1,4 +1,6 @@
-/** Issue 15 in the scheduler's pure parts: one notice per waiting request, its buttons, the toolbar count, the refresh. */
+/**
+ * Issue 15 in the scheduler's pure parts: one notice per waiting request, its buttons, the toolbar count, the refresh.
+ */
 import { describe, expect, it } from 'vitest';
 import { approvalNotices } from '../../../lib/background/approval-notices';
 import { notificationFor, notificationTarget } from '../../../lib/background/notifications';
