@@ -9,6 +9,7 @@
 import { minutesToIso } from '../pim/duration';
 import type { Assignment } from '../pim/model';
 import type { ActivationInput, GraphRequest, TicketInfo } from '../pim/requests';
+import { parseScope } from './scope';
 
 const REQUESTS = '/providers/Microsoft.Authorization/roleAssignmentScheduleRequests';
 
@@ -29,8 +30,28 @@ export interface AzureRequestBody {
 
 const newGuid = () => crypto.randomUUID();
 
+/**
+ * Thrown instead of building a write whose path is not what it claims: a stored scope or request id that is not an ARM
+ * id (`?`, `#`, `%`, `..` or anything else parseScope refuses) would otherwise address another path on the host with
+ * the user's token.
+ */
+export class UnsafeArmPath extends Error {
+  constructor(what: string) {
+    super(
+      `PIM Companion did not send this Azure request: its ${what} is not an Azure Resource Manager id. Refresh the list ` +
+        'and try again; if it happens again, sign out and in to start from fresh data.',
+    );
+    this.name = 'UnsafeArmPath';
+  }
+}
+
+const REQUEST_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function azureRequestPath(scope: string, name: string): string {
-  return `${scope.replace(/\/+$/, '')}${REQUESTS}/${encodeURIComponent(name)}`;
+  const parsed = parseScope(scope);
+  if (!parsed) throw new UnsafeArmPath('scope');
+  if (!REQUEST_NAME.test(name)) throw new UnsafeArmPath('request name');
+  return `${parsed.id}${REQUESTS}/${name}`;
 }
 
 /** The GUID a PUT path names (its last segment), for the journal. */
@@ -92,5 +113,7 @@ export function azureSelfDeactivate(
 
 /** Withdraw a pending request: POST {request id}/cancel (CancelRoleAssignmentScheduleRequestByName). */
 export function azureCancel(requestId: string): GraphRequest<never> {
-  return { method: 'POST', api: 'arm', path: `${requestId.replace(/\/+$/, '')}/cancel` };
+  const m = new RegExp(`^(.+)${REQUESTS}/([^/]+)$`, 'i').exec(requestId.replace(/\/+$/, ''));
+  if (!m) throw new UnsafeArmPath('request id');
+  return { method: 'POST', api: 'arm', path: `${azureRequestPath(m[1]!, m[2]!)}/cancel` };
 }

@@ -32,7 +32,8 @@ const eq = (a: string | undefined, b: string) => (a ?? '').toLowerCase() === b.t
 export function parseScope(id: string): ArmScope | null {
   if (typeof id !== 'string' || id.length > 2048) return null;
   const segs = id.split('/').filter((s) => s !== '');
-  if (segs.length === 0 || segs.some((s) => !NAME.test(s))) return null;
+  // '.' and '..' would move a request's path elsewhere on the host: never a scope.
+  if (segs.length === 0 || segs.some((s) => !NAME.test(s) || s === '.' || s === '..')) return null;
   const canonical = `/${segs.join('/')}`;
   if (
     segs.length === 4 &&

@@ -241,6 +241,8 @@ describe('check connection', () => {
       'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup': 'not-consented',
       // With the group lists refused there is no group to read a policy for.
       'RoleManagementPolicy.Read.AzureADGroup': 'skipped',
+      // Azure resource roles (issue 14): ARM answers; only Graph's group reads were refused.
+      'Azure Service Management user_impersonation': 'ok',
     });
     expect(await options.$eval('[data-testid="admin-consent-url"]', (e) => e.textContent)).toBe(
       `https://login.microsoftonline.com/${TENANT}/adminconsent?client_id=${CLIENT_ID}`,
