@@ -111,8 +111,11 @@ export const snapshotItem = defineValidatedItem('local:snapshot', z.nullable(Sna
 
 /**
  * Requests from others waiting for this user's decision, and the approver reads' quiet period (lib/pim/approvals.ts).
+ * Session storage: an Approve acts on the approval and step ids stored here, and on Firefox (no setAccessLevel) a
+ * compromised content process could write storage.local but cannot reach storage.session (docs/SECURITY.md row 15).
+ * The list is re-read by the first refresh after a browser start.
  */
-export const approvalsItem = defineValidatedItem('local:approvals', z.nullable(ApprovalsState), null);
+export const approvalsItem = defineValidatedItem('session:approvals', z.nullable(ApprovalsState), null);
 
 /** What the background is doing about the snapshot, for the popup's loading / offline / error states. */
 export const RefreshState = z.object({

@@ -1,6 +1,6 @@
 /**
  * The approver's side in the background (issue 15): which approver reads ride in a refresh, what their answers leave
- * in `local:approvals`, and the decision command (`pim.decide`).
+ * in `session:approvals`, and the decision command (`pim.decide`).
  *
  * Decisions are privileged writes. They start only from the popup (an extension page; lib/messaging.ts checks the
  * sender), name approval ids only, and the background decides from its own state: the approval must be in the list it

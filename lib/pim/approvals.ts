@@ -1,7 +1,7 @@
 /**
  * The approver's side (issue 15): requests from other people that wait for the signed-in user's decision, as stored
- * (`local:approvals`) and shown in the popup's "Waiting for your approval". Plain data and pure rules; the Graph reads
- * are in lib/graph/approvals.ts (v1.0) and lib/graph/beta.ts (directory-role approval steps, beta only).
+ * (`session:approvals`) and shown in the popup's "Waiting for your approval". Plain data and pure rules; the Graph
+ * reads are in lib/graph/approvals.ts (v1.0) and lib/graph/beta.ts (directory-role approval steps, beta only).
  *
  * Kinds: Entra roles and PIM groups. Azure resource roles (ARM role-assignment approvals) would be a third kind with
  * its own read and decision path; nothing here assumes there are only two beyond the enum.

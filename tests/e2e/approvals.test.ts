@@ -50,7 +50,7 @@ const waitRow = (popup: Page, id: string) =>
   popup.waitForSelector(approvalRow(id), { timeout: 20_000 }).catch(async (e: unknown) => {
     console.log(
       'DEBUG',
-      JSON.stringify(await readStorage(session!, 'local', 'approvals')),
+      JSON.stringify(await readStorage(session!, 'session', 'approvals')),
       JSON.stringify(await readStorage(session!, 'local', 'refreshState')),
       JSON.stringify(await readStorage(session!, 'local', 'authState')),
       JSON.stringify(
@@ -162,9 +162,9 @@ describe('approvals: requests waiting for the signed-in admin', () => {
     await tenant.control.approve(asked.id);
     await popup.locator(`${approvalRow(asked.id)} [data-testid="approve"]`).click();
     const result = await popup.waitForSelector('[data-testid="approval-result"][data-kind="state"]');
-    expect(await result!.evaluate((e) => e.textContent)).toMatch(/Already decided by someone else/);
+    expect(await result!.evaluate((e) => e.textContent)).toMatch(/is already decided: another approver answered first/);
     await popup.waitForFunction(() => document.querySelectorAll('[data-testid="approval"]').length === 0);
-    const stored = await readStorage<{ items: unknown[] }>(session!, 'local', 'approvals');
+    const stored = await readStorage<{ items: unknown[] }>(session!, 'session', 'approvals');
     expect(stored.items).toEqual([]);
   });
 
@@ -211,7 +211,7 @@ describe('approvals: requests waiting for the signed-in admin', () => {
     session = await launch(tenant);
     await configure(session);
     await signIn(session);
-    await waitForStorage(session, 'local', 'approvals', '(v) => !!v && !!v.quietUntil');
+    await waitForStorage(session, 'session', 'approvals', '(v) => !!v && !!v.quietUntil');
     const first = (await tenant.control.log()).filter((e) => e.path === '/v1.0/$batch');
     expect(first[0]!.batch!.map((b) => b.id)).toEqual(expect.arrayContaining(['apRole', 'apGroup']));
     expect(first[0]!.batch).toHaveLength(8);
@@ -246,10 +246,10 @@ describe('approvals: requests waiting for the signed-in admin', () => {
 
     const second = await askFor('group', 'Mailbox move');
     await inWorker(`chrome.notifications.clear('approval:${first.id}')`);
-    const before = (await readStorage<{ fetchedAt: string }>(s, 'local', 'approvals')).fetchedAt;
+    const before = (await readStorage<{ fetchedAt: string }>(s, 'session', 'approvals')).fetchedAt;
     // A refresh the way the periodic alarm makes it (the product's own alarm, fired now).
     await inWorker(`chrome.alarms.create('refresh', { when: Date.now() })`);
-    await waitForStorage(s, 'local', 'approvals', `(v) => v && v.fetchedAt !== ${JSON.stringify(before)}`);
+    await waitForStorage(s, 'session', 'approvals', `(v) => v && v.fetchedAt !== ${JSON.stringify(before)}`);
     expect(await waitFor(approvalNotices, (ids) => ids.length > 0)).toEqual([`approval:${second.id}`]);
     expect(await inWorker<string>('chrome.action.getBadgeText({})')).toBe('2');
 

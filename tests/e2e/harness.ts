@@ -195,7 +195,7 @@ export async function readStorage<T = unknown>(
  */
 export async function waitForStorage(
   session: Session,
-  area: 'local' | 'sync',
+  area: 'local' | 'sync' | 'session',
   key: string,
   predicate: string,
   timeoutMs = 20_000,
@@ -208,7 +208,12 @@ export async function waitForStorage(
  * The script behind waitForStorage, for any extension context (worker or page). Source text, not a function:
  * tsx/esbuild would wrap named inner functions in a __name helper the evaluating context lacks.
  */
-export function storageWaitScript(area: 'local' | 'sync', key: string, predicate: string, timeoutMs: number): string {
+export function storageWaitScript(
+  area: 'local' | 'sync' | 'session',
+  key: string,
+  predicate: string,
+  timeoutMs: number,
+): string {
   return `new Promise((resolve, reject) => {
     const area = ${JSON.stringify(area)}, key = ${JSON.stringify(key)};
     const test = (${predicate});

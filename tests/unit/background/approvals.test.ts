@@ -130,8 +130,8 @@ describe('pim.decide', () => {
 
   it.each([
     // status, code, still listed after the refresh, kind, sentence
-    [409, 'Conflict', false, 'state', /Already decided by someone else/],
-    [403, 'Authorization_RequestDenied', true, 'fatal', /no longer an approver/],
+    [409, 'Conflict', false, 'state', /is already decided: another approver answered first/],
+    [403, 'Authorization_RequestDenied', true, 'fatal', /may no longer be one of its approvers.*Run Check connection/],
     [400, 'BadRequest', false, 'state', /no longer waiting: it expired or was cancelled/],
     [404, 'Request_ResourceNotFound', false, 'state', /no longer waiting/],
     [400, 'BadRequest', true, 'fatal', /did not go through \(HTTP 400 BadRequest: x\)/],
