@@ -95,7 +95,8 @@ export async function startPortalBadge(ctx: PortalContext, deps: PortalBadgeDeps
     }),
   );
   // The Azure portal's badge shows the roles of the resource in view: after each in-portal navigation, hello again
-  // (the background reads the new resource from the tab's URL, never from the page).
+  // with the URL in view (the page controls it through pushState; the background accepts it only on the sender's own
+  // host and it only narrows which of the user's roles are shown). New rows restart the visibility proof (paint).
   if (portal.id === 'azure')
     ctx.onLocationChange(() => {
       void store
@@ -154,11 +155,17 @@ export async function startPortalBadge(ctx: PortalContext, deps: PortalBadgeDeps
     }
   }
 
+  /** The rows last painted (key and state, in order): a change restarts the visibility proof. */
+  let shownRows: string | null = null;
+
   function paint(): void {
     if (ctx.isInvalid) return;
     const now = deps.now() + state.skewMs;
     const model = badgeModel({ assignments: state.assignments, portal, pref: state.pref, now, pageLoadedAt, warnMs });
     ticker.set(model.nextChangeInMs);
+    const rows = model.items.map((i) => `${i.key}:${i.state}`).join('|');
+    if (shownRows !== null && rows !== shownRows) visible.restart();
+    shownRows = rows;
     if (model.items.length === 0 && busy.size === 0) {
       if (ui?.host.isConnected) ui.remove();
       notice = null;

@@ -18,6 +18,11 @@ export interface VisibilityProof {
   observe(): void;
   /** Visible, unoccluded and unaltered for at least VISIBLE_FOR_MS up to now. */
   proven(): boolean;
+  /**
+   * What the badge shows has changed (other rows, other order): the proof must hold again for VISIBLE_FOR_MS from now,
+   * so a page that swaps the rows under a waiting cursor (an in-portal navigation) gets no one-click on the new ones.
+   */
+  restart(): void;
   stop(): void;
 }
 
@@ -89,6 +94,12 @@ export function createVisibilityProof(
       }
     },
     proven: () => supported && !tampered && visibleSince !== null && now() - visibleSince >= VISIBLE_FOR_MS,
+    restart() {
+      if (visibleSince === null || !supported) return;
+      visibleSince = now();
+      deps.onChange?.();
+      later(() => deps.onChange?.(), VISIBLE_FOR_MS + 1);
+    },
     stop() {
       hostWatch?.disconnect();
       observer?.disconnect();

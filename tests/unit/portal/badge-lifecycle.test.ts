@@ -55,7 +55,12 @@ let ctx: PortalContext;
 let line: ReturnType<typeof backgroundLine>;
 let stopPushing: () => void;
 const store = (id: Parameters<typeof createBadgeStore>[0]) => createBadgeStore(id, line.transport);
-const noProof = () => ({ observe: () => undefined, proven: () => false, stop: () => undefined });
+const noProof = () => ({
+  observe: () => undefined,
+  proven: () => false,
+  restart: () => undefined,
+  stop: () => undefined,
+});
 
 function start(page = fakePage(), over: Partial<PortalBadgeDeps> = {}) {
   const client: PortalClient = { send: vi.fn(async () => ({ outcome: 'done' as const })) };
@@ -169,6 +174,19 @@ describe('portal badge on a page', () => {
     await snapshotItem.set(snapshotOf([]));
     await vi.waitFor(() => expect(b.mounted).toBe(false));
     expect(hosts()).toHaveLength(0);
+  });
+
+  it('asks for a fresh visibility proof whenever the rows it shows change, not on a mere repaint', async () => {
+    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    const restart = vi.fn();
+    const { badge, page } = start(fakePage(), { visibility: () => ({ ...noProof(), restart }) });
+    const b = (await badge)!;
+    await vi.waitFor(() => expect(b.mounted).toBe(true));
+    page.tick();
+    expect(restart).not.toHaveBeenCalled();
+    await snapshotItem.set(snapshotOf([...viaGroupScenario(2, 50), eligibleExchange()]));
+    await snapshotItem.set(snapshotOf([eligibleExchange()]));
+    await vi.waitFor(() => expect(restart).toHaveBeenCalled());
   });
 
   it('keeps exactly one badge across SPA navigations, even when the page drops it', async () => {

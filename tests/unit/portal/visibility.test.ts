@@ -44,6 +44,25 @@ describe('visibility proof (IntersectionObserver v2)', () => {
     expect(proof.proven()).toBe(false);
   });
 
+  it('must hold again for the whole time after the rows change under it (restart)', () => {
+    let now = 1000;
+    const io = fakeObserver();
+    const proof = createVisibilityProof(() => document.createElement('div'), {
+      now: () => now,
+      Observer: io.Observer,
+      setTimeout: () => undefined,
+    });
+    proof.observe();
+    io.report(true, 1000);
+    now = 1000 + VISIBLE_FOR_MS;
+    expect(proof.proven()).toBe(true);
+    // An in-portal navigation swaps the rows: the one-click waits until the new rows have been seen.
+    proof.restart();
+    expect(proof.proven()).toBe(false);
+    now += VISIBLE_FOR_MS;
+    expect(proof.proven()).toBe(true);
+  });
+
   it('is never proven where the browser has no v2 (Firefox), or without an observer at all', () => {
     const io = fakeObserver(false);
     const proof = createVisibilityProof(() => document.createElement('div'), { now: () => 1e9, Observer: io.Observer });
