@@ -50,6 +50,12 @@ export function BadgeRow({ item, now, warnMs, busy, oneClickDeactivate, onComman
             {item.displayName}
           </span>
         </div>
+        {/* An Azure role's scope: Owner at a management group and at a resource group look alike otherwise. */}
+        {item.kind === 'azure' && item.scopeName && (
+          <div class="pc-detail" data-testid="badge-scope">
+            {item.scopeName}
+          </div>
+        )}
         {item.via !== null && (
           <div class="pc-detail">{item.via ? t('portalBadgeVia', item.via) : t('viaSomeGroup')}</div>
         )}

@@ -36,14 +36,17 @@ export function IntentBanner({ intent, target, format, onConfirm, onDismiss }: I
     );
   }
   const end = parseTime(target.endDateTime);
+  // An Azure role names its scope too: "Owner" alone could be any of several.
+  const name =
+    target.kind === 'azure' && target.scopeName ? `${target.displayName} (${target.scopeName})` : target.displayName;
   const text =
     intent.command === 'activate'
-      ? t('intentActivate', intent.portalName, target.displayName)
+      ? t('intentActivate', intent.portalName, name)
       : intent.command === 'extend'
-        ? t('intentExtend', intent.portalName, target.displayName, end === null ? '—' : formatClock(end, format))
+        ? t('intentExtend', intent.portalName, name, end === null ? '—' : formatClock(end, format))
         : intent.command === 'renew'
-          ? t('intentRenew', target.displayName)
-          : t('intentDeactivate', intent.portalName, target.displayName);
+          ? t('intentRenew', name)
+          : t('intentDeactivate', intent.portalName, name);
   const confirmLabel = {
     extend: t('intentConfirmExtend'),
     renew: t('actRenew'),

@@ -37,6 +37,7 @@ const FIELDS: Record<keyof BadgeAssignment, Check> = {
   assignmentType: orNull(oneOf(['Activated', 'Assigned'])),
   memberType: oneOf(['direct', 'group', 'inherited']),
   viaGroupName: (v) => v === undefined || v === null || isStr(v),
+  scopeName: orNull(isStr),
   startDateTime: orNull(isStr),
   endDateTime: orNull(isStr),
 };

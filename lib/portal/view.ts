@@ -66,6 +66,7 @@ export type BadgeAssignment = Pick<
   | 'assignmentType'
   | 'memberType'
   | 'viaGroupName'
+  | 'scopeName'
   | 'startDateTime'
   | 'endDateTime'
 >;

@@ -201,3 +201,34 @@ describe('Badge', () => {
     ).toBe(false);
   });
 });
+
+describe('Badge on the Azure portal', () => {
+  it("names an Azure role's scope, so the same role at two scopes cannot be mistaken", () => {
+    const azure = portalForUrl('https://portal.azure.com/#home')!;
+    const owner = (key: string, scopeName: string) =>
+      assignment({
+        key,
+        kind: 'azure',
+        state: 'eligible',
+        displayName: 'Owner',
+        scopeName,
+      });
+    const { container } = show(
+      [owner('azure:owner:mg', 'Contoso Platform'), owner('azure:owner:rg', 'Contoso Prod › rg-web')],
+      {
+        portalName: azure.name,
+        model: badgeModel({
+          assignments: [owner('azure:owner:mg', 'Contoso Platform'), owner('azure:owner:rg', 'Contoso Prod › rg-web')],
+          portal: azure,
+          pref: DEFAULT_PORTAL_PREF,
+          now: NOW,
+          pageLoadedAt: NOW - 60 * MIN,
+        }),
+      },
+    );
+    expect([...container.querySelectorAll('[data-testid="badge-scope"]')].map((e) => e.textContent)).toEqual([
+      'Contoso Platform',
+      'Contoso Prod › rg-web',
+    ]);
+  });
+});
