@@ -8,6 +8,7 @@
  * typed in the popup. A decision is not journaled like an activation: PIM answers a repeated PATCH with 409, so a lost
  * answer is found out by the next read instead of being resent.
  */
+import { createUpdater } from './update';
 import { t } from '../i18n';
 import type { CommandResult, Handlers } from '../messaging';
 import {
@@ -84,6 +85,11 @@ const requesterName = (a: Approval) => a.requester.displayName ?? a.requester.up
 export function createApprovals(deps: ApprovalsDeps): Approvals {
   const { items } = deps;
   const running = new Map<string, Promise<Outcome>>();
+  // One write at a time: decisions (several at once in a multi-select) and a refresh's settle both change the list.
+  const update = createUpdater(items.approvals);
+  // Requests decided (or found decided) in this worker's life: a refresh that read the list before the PATCH does not
+  // bring them back.
+  const decided = new Set<string>();
 
   async function reads(principalId: string, now: Date): Promise<readonly BatchRequestItem[]> {
     return shouldReadApprovers(await items.approvals.get(), principalId, now.getTime()) ? APPROVER_READS : [];
@@ -97,8 +103,8 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
     const read = readApproverAnswers(answers, previous, now);
     const quiet = new Date(now.getTime() + APPROVER_QUIET_MS).toISOString();
     if (!read.ok) {
-      const kept = previous?.items ?? [];
-      await items.approvals.set({
+      const kept = (previous?.items ?? []).filter((a) => !decided.has(a.id));
+      await update(() => ({
         principalId,
         fetchedAt: previous?.fetchedAt ?? null,
         items: kept,
@@ -106,7 +112,7 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
         // Refused or broken for someone with nothing waiting: no reason to ask at every refresh either.
         quietUntil: kept.length === 0 ? quiet : null,
         left: previous?.left ?? [],
-      });
+      }));
       return;
     }
     let list = read.items;
@@ -115,20 +121,27 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
     } catch (e) {
       console.warn(`PIM Companion: reading approval details failed (${String(e)}).`);
     }
-    await items.approvals.set({
+    list = list.filter((a) => !decided.has(a.id));
+    await update(() => ({
       principalId,
       fetchedAt: now.toISOString(),
       items: list,
       error: null,
       quietUntil: list.length === 0 ? quiet : null,
-      left: leftNotes(previous, list, now.getTime()),
-    });
+      // A request decided here left the list because of us: no "no longer waiting" note for it.
+      left: leftNotes(
+        previous && { ...previous, items: previous.items.filter((a) => !decided.has(a.id)) },
+        list,
+        now.getTime(),
+      ),
+    }));
   }
 
   async function forget(principalId: string, id: string): Promise<void> {
-    const state = await items.approvals.get();
-    if (state?.principalId === principalId)
-      await items.approvals.set({ ...state, items: state.items.filter((a) => a.id !== id) });
+    decided.add(id);
+    await update((state) =>
+      state?.principalId === principalId ? { ...state, items: state.items.filter((a) => a.id !== id) } : state,
+    );
   }
 
   async function decideOne(
