@@ -97,17 +97,22 @@ export async function startPortalBadge(ctx: PortalContext, deps: PortalBadgeDeps
   // The Azure portal's badge shows the roles of the resource in view: after each in-portal navigation, hello again
   // with the URL in view (the page controls it through pushState; the background accepts it only on the sender's own
   // host and it only narrows which of the user's roles are shown). New rows restart the visibility proof (paint).
-  if (portal.id === 'azure')
-    ctx.onLocationChange(() => {
-      void store
-        .load(location.href)
-        .then((next) => {
-          if (!next || ctx.isInvalid) return;
-          state = { ...state, ...next };
-          paint();
-        })
-        .catch(() => undefined);
-    });
+  // Replies can arrive out of order: only the answer to the latest hello is applied.
+  let hellos = 0;
+  let helloHref = location.href;
+  const helloAgain = () => {
+    helloHref = location.href;
+    const seq = ++hellos;
+    void store
+      .load(helloHref)
+      .then((next) => {
+        if (!next || ctx.isInvalid || seq !== hellos) return;
+        state = { ...state, ...next };
+        paint();
+      })
+      .catch(() => undefined);
+  };
+  if (portal.id === 'azure') ctx.onLocationChange(helloAgain);
   // What the user clicks must have been on screen, unoccluded and untransformed, for a while (IntersectionObserver
   // v2); a page that lays a decoy over the badge gets no one-click Deactivate, only the popup's confirmation.
   const visible = (deps.visibility ?? createVisibilityProof)(() => ui?.container.firstElementChild ?? null, {
@@ -163,9 +168,13 @@ export async function startPortalBadge(ctx: PortalContext, deps: PortalBadgeDeps
     const now = deps.now() + state.skewMs;
     const model = badgeModel({ assignments: state.assignments, portal, pref: state.pref, now, pageLoadedAt, warnMs });
     ticker.set(model.nextChangeInMs);
+    // Where the browser has no Navigation API (Firefox before 147), a pushState is noticed here, at the next repaint.
+    if (portal.id === 'azure' && location.href !== helloHref) helloAgain();
     const rows = model.items.map((i) => `${i.key}:${i.state}`).join('|');
-    if (shownRows !== null && rows !== shownRows) visible.restart();
+    const changed = shownRows !== null && rows !== shownRows;
     shownRows = rows;
+    // After recording the rows: restart() makes the badge repaint, which must not see them as new again.
+    if (changed) visible.restart();
     if (model.items.length === 0 && busy.size === 0) {
       if (ui?.host.isConnected) ui.remove();
       notice = null;

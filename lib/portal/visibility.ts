@@ -97,7 +97,8 @@ export function createVisibilityProof(
     restart() {
       if (visibleSince === null || !supported) return;
       visibleSince = now();
-      deps.onChange?.();
+      // Not synchronously: the caller is painting. One repaint when the proof holds again.
+      later(() => deps.onChange?.(), 0);
       later(() => deps.onChange?.(), VISIBLE_FOR_MS + 1);
     },
     stop() {

@@ -14,7 +14,6 @@ const badgeFields = ({
   id: _id,
   principalId: _p,
   directoryScopeId: _d,
-  scopeName: _s,
   accessId: _a,
   justification: _j,
   status: _st,

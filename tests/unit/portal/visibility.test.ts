@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createPortalContext } from '../../../lib/portal/context';
 import { createVisibilityProof, VISIBLE_FOR_MS } from '../../../lib/portal/visibility';
 
@@ -61,6 +61,26 @@ describe('visibility proof (IntersectionObserver v2)', () => {
     expect(proof.proven()).toBe(false);
     now += VISIBLE_FOR_MS;
     expect(proof.proven()).toBe(true);
+  });
+
+  it('restart repaints later, never from inside the paint that asked for it', () => {
+    const io = fakeObserver();
+    const onChange = vi.fn();
+    const timers: (() => void)[] = [];
+    const proof = createVisibilityProof(() => document.createElement('div'), {
+      now: () => 1000,
+      Observer: io.Observer,
+      onChange,
+      setTimeout: (fn) => timers.push(fn),
+    });
+    proof.observe();
+    io.report(true, 1000);
+    onChange.mockClear();
+    timers.length = 0;
+    proof.restart();
+    expect(onChange).not.toHaveBeenCalled();
+    timers.forEach((fn) => fn());
+    expect(onChange).toHaveBeenCalled();
   });
 
   it('is never proven where the browser has no v2 (Firefox), or without an observer at all', () => {
