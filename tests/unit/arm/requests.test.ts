@@ -26,9 +26,9 @@ describe('ARM write paths are built only from ARM ids', () => {
     ['an escape', `${RG}/%2e%2e`],
     ['nothing', ''],
   ])('refuses a scope with %s (a poisoned snapshot cannot redirect the write)', (_what, scope) => {
-    expect(() =>
-      azureSelfActivate({ directoryScopeId: scope, targetId: ROLE }, 'me', input, NAME),
-    ).toThrow(UnsafeArmPath);
+    expect(() => azureSelfActivate({ directoryScopeId: scope, targetId: ROLE }, 'me', input, NAME)).toThrow(
+      UnsafeArmPath,
+    );
     expect(() => azureSelfDeactivate({ directoryScopeId: scope, targetId: ROLE }, 'me', NAME)).toThrow(UnsafeArmPath);
   });
 
