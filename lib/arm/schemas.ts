@@ -6,16 +6,7 @@
  * item cannot blank the section.
  */
 import { z } from 'zod';
-
-const IsoDate = z.string().transform((value, ctx) => {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) {
-    ctx.addIssue({ code: 'custom', message: `not a date: ${value}` });
-    return z.NEVER;
-  }
-  return new Date(ms).toISOString();
-});
-const OptionalDate = IsoDate.nullish().transform((v) => v ?? null);
+import { OptionalDate } from '../graph/schemas';
 
 const Named = z.looseObject({
   id: z.string().nullish(),

@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import type { GroupAccess, MemberType } from '../pim/model';
 
-/** An ISO timestamp, normalised to `Date#toISOString()` (Graph may send 7 fractional digits). */
-const IsoDate = z.string().transform((value, ctx) => {
+/** An ISO timestamp, normalised to `Date#toISOString()` (Graph may send 7 fractional digits; ARM uses it too). */
+export const IsoDate = z.string().transform((value, ctx) => {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) {
     ctx.addIssue({ code: 'custom', message: `not a date: ${value}` });
@@ -17,7 +17,7 @@ const IsoDate = z.string().transform((value, ctx) => {
   return new Date(ms).toISOString();
 });
 /** Null or absent → null (for endDateTime that means permanent). */
-const OptionalDate = IsoDate.nullish().transform((v) => v ?? null);
+export const OptionalDate = IsoDate.nullish().transform((v) => v ?? null);
 const OptionalString = z
   .string()
   .nullish()

@@ -325,6 +325,22 @@ describe('countdown', () => {
   });
 });
 
+/** How many assignment rows Preact renders while `run` runs (its options.diffed hook, restored afterwards). */
+function rowRenders(run: () => void): number {
+  let rendered = 0;
+  const previous = options.diffed;
+  options.diffed = (vnode) => {
+    if (vnode.type === AssignmentRow) rendered += 1;
+    previous?.(vnode);
+  };
+  try {
+    run();
+  } finally {
+    options.diffed = previous;
+  }
+  return rendered;
+}
+
 describe('long lists', () => {
   const many = (n: number) =>
     Array.from({ length: n }, (_, i) =>
@@ -367,13 +383,7 @@ describe('long lists', () => {
     // What a refresh stores: every object new, one name changed.
     const fresh = structuredClone(list);
     fresh[42] = { ...fresh[42]!, displayName: 'Role 042 (renamed)' };
-    let rendered = 0;
-    const previous = options.diffed;
-    options.diffed = (vnode) => {
-      if (vnode.type === AssignmentRow) rendered += 1;
-      previous?.(vnode);
-    };
-    try {
+    const rendered = rowRenders(() => {
       rerender(
         <PopupView
           connection={CONNECTION}
@@ -390,9 +400,7 @@ describe('long lists', () => {
           onToggleFavourite={onToggleFavourite}
         />,
       );
-    } finally {
-      options.diffed = previous;
-    }
+    });
     expect(rendered).toBe(CHUNK_ROWS);
     expect(row('role:r42:/').textContent).toContain('Role 042 (renamed)');
   });
@@ -405,19 +413,11 @@ describe('long lists', () => {
         vi.advanceTimersToNextTimer();
       });
     expect(keys('eligible')).toHaveLength(100);
-    let rendered = 0;
-    const previous = options.diffed;
-    options.diffed = (vnode) => {
-      if (vnode.type === AssignmentRow) rendered += 1;
-      previous?.(vnode);
-    };
-    try {
+    const rendered = rowRenders(() => {
       void act(() => {
         vi.advanceTimersByTime(1000);
       });
-    } finally {
-      options.diffed = previous;
-    }
+    });
     expect(rendered).toBe(1);
   });
 });
