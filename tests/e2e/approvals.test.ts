@@ -212,6 +212,9 @@ describe('approvals: requests waiting for the signed-in admin', () => {
     await configure(session);
     await signIn(session);
     await waitForStorage(session, 'session', 'approvals', '(v) => !!v && !!v.quietUntil');
+    // The approver reads settle inside the refresh, before its snapshot is stored: wait for that too.
+    await waitForStorage(session, 'local', 'refreshState', '(v) => !!v && !v.inFlight');
+    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v');
     const first = (await tenant.control.log()).filter((e) => e.path === '/v1.0/$batch');
     expect(first[0]!.batch!.map((b) => b.id)).toEqual(expect.arrayContaining(['apRole', 'apGroup']));
     expect(first[0]!.batch).toHaveLength(8);
