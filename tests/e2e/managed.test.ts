@@ -67,13 +67,20 @@ async function reloadPolicies(s: Session): Promise<void> {
 }
 
 /**
- * Reloads policies until storage.managed satisfies `predicate`. One reload can be missed on a busy machine (the page's
- * message races its own start-up, and Chromium re-reads the files on a background thread), so it is asked again every
- * few seconds: a reload is idempotent, and the wait ends on the storage event, not on a timer.
+ * Writes the policy and reloads policies until storage.managed satisfies `predicate`. One reload can be missed on a
+ * busy machine (the page's message races its own start-up, Chromium re-reads the files on a background thread and
+ * skips files it thinks it has seen), so both are done again every few seconds: writing the same policy and reloading
+ * are idempotent, and the wait ends on the storage event, not on a timer.
  */
-async function applyPolicy(s: Session, predicate: string, timeoutMs = 40_000): Promise<void> {
+async function applyPolicy(
+  s: Session,
+  values: Record<string, unknown>,
+  predicate: string,
+  timeoutMs = 40_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    setPolicy(values);
     await reloadPolicies(s);
     try {
       await waitForManaged(s, predicate, 5_000);
@@ -161,11 +168,12 @@ afterEach(async () => {
 
 describe('managed configuration', () => {
   it('locks the managed fields in options and signs the popup in to the managed tenant', async () => {
-    setPolicy({ tenantId: TENANT, clientId: CLIENT_ID, templates: [ORG_TEMPLATE], leadTimesMinutes: [7] });
+    const policy = { tenantId: TENANT, clientId: CLIENT_ID, templates: [ORG_TEMPLATE], leadTimesMinutes: [7] };
+    setPolicy(policy);
     session = await launch(tenant);
     // The user's own choice names a tenant the stand-in does not know: only the managed tenant can sign in.
     await configure(session, { cloudId: 'global', tenant: 'fabrikam.onmicrosoft.com', clientId: CLIENT_ID });
-    await applyPolicy(session, `(m) => m.tenantId === ${JSON.stringify(TENANT)}`);
+    await applyPolicy(session, policy, `(m) => m.tenantId === ${JSON.stringify(TENANT)}`);
 
     const options = await openPage(session, 'options.html');
     await options.waitForSelector('[data-testid="tenant-locked"]');
@@ -200,8 +208,11 @@ describe('managed configuration', () => {
     session = await launch(tenant);
     const popup = await openPage(session, 'popup.html');
     await popup.waitForSelector('[data-notice="not-configured"]');
-    setPolicy({ tenantId: TENANT, clientId: CLIENT_ID });
-    await applyPolicy(session, `(m) => m.tenantId === ${JSON.stringify(TENANT)}`);
+    await applyPolicy(
+      session,
+      { tenantId: TENANT, clientId: CLIENT_ID },
+      `(m) => m.tenantId === ${JSON.stringify(TENANT)}`,
+    );
     await popup.waitForSelector('[data-notice="signed-out"]');
   });
 });
