@@ -7,8 +7,9 @@
  * the snapshot, auth state, settings or activity change, and after each alarm. Work is queued one task at a time, so
  * two wake-ups never read and write the notifier record over each other.
  *
- * Wake-ups while something is active: warn:<key>:<lead> and end:<key> (one-shot), `badge` every minute (the countdown),
- * `refresh` every 15 min (2 min while a request waits for approval); none at all when nothing is active or pending.
+ * Wake-ups while something is active: warn:<key>:<lead> and end:<key> (one-shot), `badge` (one-shot, when the toolbar
+ * text next changes: lib/background/badge-text.ts), `refresh` every 15 min (2 min while a request waits for approval);
+ * none at all when nothing is active or pending.
  */
 import { browser } from 'wxt/browser';
 import {

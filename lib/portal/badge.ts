@@ -1,7 +1,8 @@
 /**
  * The portal badge's life on a page: find the portal, ask the background what it shows, and only when something
- * relevant exists, mount one shadow-root UI and (while something counts down and the tab is visible) one 1-second
- * timer. Re-renders on the background's updates; survives SPA navigations; removes itself when the extension goes.
+ * relevant exists, mount one shadow-root UI and (while something counts down and the tab is visible) one timeout
+ * for the next change of its text (lib/portal/ticker.ts). Re-renders on the background's updates; survives SPA
+ * navigations; removes itself when the extension goes.
  * Nothing the page can see happens before the URL check and the background's answer (docs/SECURITY.md).
  */
 import { h, render } from 'preact';
