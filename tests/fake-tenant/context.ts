@@ -1,22 +1,68 @@
-/** Everything one running stand-in holds. A scenario load replaces the state, clock, log, faults and sessions. */
+/**
+ * Everything one running stand-in holds. It may serve several tenants (the scenario's `otherTenants`): each has its
+ * own TenantContext (scenario, PIM state, Azure state), while the clock, token signer, request log, faults and the
+ * identity provider's memory (sessions, codes, refresh tokens: login.microsoftonline.com is one service) are shared.
+ * Loading the home scenario replaces all of it; loading one other tenant replaces only that tenant's data.
+ */
 import { Clock, resolveTime } from './clock.ts';
 import { FaultBook } from './faults.ts';
 import { IdpState } from './idp-state.ts';
 import { Signer } from './jwt.ts';
 import { RequestLog } from './log.ts';
-import type { ParsedScenario } from './scenario.ts';
+import type { ParsedScenario, ParsedTenantScenario } from './scenario.ts';
 import { Store } from './store.ts';
 import { ArmState } from './arm/state.ts';
 
 export class TenantContext {
+  scenario!: ParsedTenantScenario;
+  store!: Store;
+  arm!: ArmState;
+
+  constructor(
+    readonly world: StandIn,
+    scenario: ParsedTenantScenario,
+  ) {
+    this.load(scenario);
+  }
+
+  get signer(): Signer {
+    return this.world.signer;
+  }
+  get log(): RequestLog {
+    return this.world.log;
+  }
+  get faults(): FaultBook {
+    return this.world.faults;
+  }
+  get clock(): Clock {
+    return this.world.clock;
+  }
+  get idp(): IdpState {
+    return this.world.idp;
+  }
+
+  /** Replaces this tenant's directory, PIM and Azure data (relative times count from the shared clock's now). */
+  load(scenario: ParsedTenantScenario): void {
+    this.scenario = scenario;
+    this.store = new Store(scenario, this.clock);
+    this.arm = new ArmState(scenario, this.clock);
+  }
+
+  /** Whether `seg` (a tenant id or domain, any case) names this tenant. */
+  is(seg: string): boolean {
+    const s = seg.toLowerCase();
+    return this.scenario.tenant.id.toLowerCase() === s || this.scenario.tenant.domain.toLowerCase() === s;
+  }
+}
+
+export class StandIn {
   readonly signer = new Signer();
   readonly log = new RequestLog();
   readonly faults = new FaultBook();
   clock!: Clock;
-  scenario!: ParsedScenario;
-  store!: Store;
-  arm!: ArmState;
   idp!: IdpState;
+  /** The home tenant (the scenario itself) first, then `otherTenants` in order. */
+  tenants: TenantContext[] = [];
 
   constructor(
     scenario: ParsedScenario,
@@ -26,16 +72,34 @@ export class TenantContext {
     this.load(scenario);
   }
 
+  get home(): TenantContext {
+    return this.tenants[0]!;
+  }
+
   load(scenario: ParsedScenario): void {
     const start = scenario.clock.start
       ? resolveTime(scenario.clock.start, new Date())
       : (this.defaultNow ?? new Date());
     this.clock = new Clock(start);
-    this.scenario = scenario;
-    this.store = new Store(scenario, this.clock);
-    this.arm = new ArmState(scenario, this.clock);
     this.idp = new IdpState();
     this.log.clear();
     this.faults.clear();
+    const { otherTenants, ...home } = scenario;
+    this.tenants = [];
+    for (const t of [home, ...otherTenants]) {
+      if (this.tenants.some((x) => x.is(t.tenant.id) || x.is(t.tenant.domain)))
+        throw new Error(`Two tenants named ${t.tenant.id} / ${t.tenant.domain}`);
+      this.tenants.push(new TenantContext(this, t));
+    }
+  }
+
+  /** The tenant with this id or domain (any case), or undefined. */
+  find(idOrDomain: string): TenantContext | undefined {
+    return this.tenants.find((t) => t.is(idOrDomain));
+  }
+
+  /** Settles every tenant's schedules against the shared clock (after the clock moved). */
+  settle(): void {
+    for (const t of this.tenants) t.store.settle();
   }
 }

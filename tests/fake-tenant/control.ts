@@ -3,13 +3,14 @@
  * exist in-process (ControlClient) and over HTTP under /_control/ on 127.0.0.1.
  */
 import { z } from 'zod';
-import type { TenantContext } from './context.ts';
+import type { StandIn, TenantContext } from './context.ts';
+import { homeOf } from './identity.ts';
 import type { FaultSpec } from './faults.ts';
 import type { Incoming, Reply } from './http.ts';
 import { empty, json } from './http.ts';
 import type { LogEntry } from './log.ts';
 import type { Scenario } from './scenario.ts';
-import { parseScenario } from './scenario.ts';
+import { parseScenario, parseTenantScenario } from './scenario.ts';
 import * as shape from './graph/shapes.ts';
 import { decide, isCurrent } from './store.ts';
 
@@ -17,7 +18,7 @@ export interface TenantState {
   now: string;
   scenario: string;
   tenant: { id: string; domain: string; displayName: string };
-  accounts: { id: string; userPrincipalName: string; displayName: string }[];
+  accounts: { id: string; userPrincipalName: string; displayName: string; homeUpn?: string }[];
   eligibilities: Record<string, unknown>[];
   activeAssignments: Record<string, unknown>[];
   requests: Record<string, unknown>[];
@@ -25,8 +26,21 @@ export interface TenantState {
   pendingFaults: number;
 }
 
+/**
+ * One tenant's control. `tenant.control` addresses the home tenant; `control.tenant('fabrikam.onmicrosoft.com')` (id
+ * or domain) another one. The clock, log, faults and browser sessions are shared by all tenants, so those operations
+ * do the same whichever tenant's control calls them.
+ */
 export interface ControlClient {
+  /**
+   * Home control: replaces everything (all tenants, from the scenario and its `otherTenants`; clock, log, faults,
+   * sessions). Another tenant's control: replaces only that tenant's data (no `otherTenants`; its `clock` is ignored).
+   */
   loadScenario(scenario: Scenario | string): Promise<void>;
+  /** The control of a tenant of this stand-in by id or domain (any case); throws for an unknown one. */
+  tenant(idOrDomain: string): ControlClient;
+  /** Ids and domains of every tenant served, home first. */
+  tenants(): Promise<{ id: string; domain: string; displayName: string }[]>;
   now(): Promise<string>;
   advance(ms: number): Promise<string>;
   setClock(iso: string): Promise<string>;
@@ -46,8 +60,22 @@ export interface ControlClient {
   state(): Promise<TenantState>;
 }
 
-export function createControl(ctx: TenantContext): ControlClient {
+export function createControl(world: StandIn, which?: TenantContext): ControlClient {
+  // Resolved on each call: a home loadScenario replaces the tenant objects.
+  const tenantId = which?.scenario.tenant.id;
+  const current = (): TenantContext => {
+    if (!tenantId) return world.home;
+    const t = world.find(tenantId);
+    if (!t) throw new Error(`The stand-in no longer serves tenant ${tenantId}`);
+    return t;
+  };
+  const self = createTenantControl(world, current, !which);
+  return self;
+}
+
+function createTenantControl(world: StandIn, current: () => TenantContext, isHome: boolean): ControlClient {
   const decision = async (id: string, approve: boolean) => {
+    const ctx = current();
     ctx.store.settle();
     const r = decide(ctx.store, id, approve);
     if (typeof r === 'string') throw new Error(r);
@@ -55,50 +83,64 @@ export function createControl(ctx: TenantContext): ControlClient {
   };
   return {
     async loadScenario(scenario) {
-      ctx.load(parseScenario(scenario));
+      if (isHome) world.load(parseScenario(scenario));
+      else current().load(parseTenantScenario(scenario));
+    },
+    tenant(idOrDomain) {
+      const t = world.find(idOrDomain);
+      if (!t) throw new Error(`No tenant ${idOrDomain} in this stand-in`);
+      return t === world.home ? createControl(world) : createControl(world, t);
+    },
+    async tenants() {
+      return world.tenants.map((t) => ({ ...t.scenario.tenant }));
     },
     async now() {
-      return ctx.clock.iso();
+      return world.clock.iso();
     },
     async advance(ms) {
-      ctx.clock.advance(ms);
-      ctx.store.settle();
-      return ctx.clock.iso();
+      world.clock.advance(ms);
+      world.settle();
+      return world.clock.iso();
     },
     async setClock(iso) {
       const t = Date.parse(iso);
       if (Number.isNaN(t)) throw new Error(`Not an ISO time: ${iso}`);
-      ctx.clock.set(new Date(t));
-      ctx.store.settle();
-      return ctx.clock.iso();
+      world.clock.set(new Date(t));
+      world.settle();
+      return world.clock.iso();
     },
     async addFault(fault) {
-      ctx.faults.add(fault);
+      world.faults.add(fault);
     },
     async log() {
-      return ctx.log.list();
+      return world.log.list();
     },
     async clearLog() {
-      ctx.log.clear();
+      world.log.clear();
     },
     async directoryReads() {
-      return ctx.log.directoryReads();
+      return world.log.directoryReads();
     },
     approve: (id) => decision(id, true),
     deny: (id) => decision(id, false),
     async endSessions() {
-      ctx.idp.sessions.clear();
+      world.idp.sessions.clear();
     },
     async revokeSignIns(upnOrId) {
+      const ctx = current();
       const account = ctx.scenario.accounts.find(
         (a) => a.id === upnOrId || a.userPrincipalName.toLowerCase() === upnOrId.toLowerCase(),
       );
       if (!account) throw new Error(`No account ${upnOrId}`);
-      for (const grant of ctx.idp.refreshTokens.values())
-        if (grant.accountId === account.id) grant.revokedAtMs ??= ctx.clock.nowMs();
-      for (const [id, session] of ctx.idp.sessions) if (session.accountId === account.id) ctx.idp.sessions.delete(id);
+      // Refresh tokens and sessions are the person's (home tenant + home object id), whichever account names them.
+      const home = homeOf(world, ctx, account);
+      const mine = (x: { tenantId: string; accountId: string }) =>
+        x.tenantId === home.ctx.scenario.tenant.id && x.accountId === home.account.id;
+      for (const grant of world.idp.refreshTokens.values()) if (mine(grant)) grant.revokedAtMs ??= world.clock.nowMs();
+      for (const [id, session] of world.idp.sessions) if (mine(session)) world.idp.sessions.delete(id);
     },
     async state() {
+      const ctx = current();
       ctx.store.settle();
       const now = ctx.store.now();
       const st = ctx.store;
@@ -126,10 +168,22 @@ export function createControl(ctx: TenantContext): ControlClient {
 const ClockBody = z.union([z.object({ advanceMs: z.number() }), z.object({ set: z.string() })]);
 
 /** HTTP face of the same operations. Errors come back as 400/404 with {error: message}. */
-export async function handleControl(control: ControlClient, req: Incoming): Promise<Reply> {
-  const p = req.path.replace(/^\/_control/, '').replace(/\/+$/, '');
+export async function handleControl(home: ControlClient, req: Incoming): Promise<Reply> {
+  let p = req.path.replace(/^\/_control/, '').replace(/\/+$/, '');
   const body = (): unknown => (req.body ? JSON.parse(req.body) : {});
   try {
+    if (p === '/tenants' && req.method === 'GET') return json(200, await home.tenants());
+    // /_control/tenants/{idOrDomain}/… is the same operation on another tenant.
+    const scoped = /^\/tenants\/([^/]+)(\/.*)?$/.exec(p);
+    let control = home;
+    if (scoped) {
+      try {
+        control = home.tenant(decodeURIComponent(scoped[1]!));
+      } catch (err) {
+        return json(404, { error: err instanceof Error ? err.message : String(err) });
+      }
+      p = scoped[2] ?? '';
+    }
     if (p === '/scenario' && req.method === 'POST') {
       await control.loadScenario(body() as Scenario);
       return json(200, await control.state());

@@ -21,7 +21,7 @@ export interface Reply {
   body: string;
   /** For the request log: what the handler wants recorded beyond the basics. */
   logExtra?: {
-    tokenClaims?: { acrs?: string[]; amr?: string[]; scp?: string };
+    tokenClaims?: { acrs?: string[]; amr?: string[]; scp?: string; tid?: string; oid?: string };
     batch?: { id: string; method: string; url: string; status: number }[];
   };
   /** Set when the connection must be reset or left hanging instead of answered. */

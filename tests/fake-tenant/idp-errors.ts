@@ -96,13 +96,28 @@ export const AADSTS = {
       50173,
       `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${issued}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${validFrom}'.`,
     ] as const,
-  consent: (clientId: string) =>
+  consent: (clientId: string, appName = 'PIM Companion') =>
     [
       65001,
-      `The user or administrator has not consented to use the application with ID '${clientId}' named 'PIM Companion'. Send an interactive authorization request for this user and resource.`,
+      `The user or administrator has not consented to use the application with ID '${clientId}' named '${appName}'. Send an interactive authorization request for this user and resource.`,
+    ] as const,
+  /**
+   * A user redeeming a grant at a tenant where they have no account (neither member nor guest). The text is Entra's
+   * sign-in page message as users report it verbatim (e.g. next-auth discussion 7448, MicrosoftDocs/azure-docs issue
+   * 57031); that the token endpoint answers it as `invalid_grant` is unverified.
+   */
+  notInTenant: (upn: string, homeTenantId: string, tenantName: string, clientId: string, appName: string) =>
+    [
+      50020,
+      `User account '${upn}' from identity provider 'https://sts.windows.net/${homeTenantId}/' does not exist in tenant '${tenantName}' and cannot access the application '${clientId}'(${appName}) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.`,
     ] as const,
   userCancel: [50140, 'The user canceled the authentication.'] as const,
   unsupportedGrant: [70003, 'The app requested an unsupported grant type.'] as const,
-  badClient: (clientId: string) =>
-    [700016, `Application with identifier '${clientId}' was not found in the directory.`] as const,
+  badClient: (clientId: string, tenant?: string) =>
+    [
+      700016,
+      tenant
+        ? `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`
+        : `Application with identifier '${clientId}' was not found in the directory.`,
+    ] as const,
 };

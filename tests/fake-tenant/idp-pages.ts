@@ -22,11 +22,16 @@ export function pickerPage(opts: {
   stepUpNote: string | null;
 }): string {
   const buttons = opts.accounts
-    .map(
-      (a) =>
-        `<button type="submit" name="upn" value="${e(a.userPrincipalName)}" data-upn="${e(a.userPrincipalName)}" class="account">` +
-        `<span class="name">${e(a.displayName)}</span><br><span class="upn">${e(a.userPrincipalName)}</span></button>`,
-    )
+    .map((a) => {
+      // A guest signs in as who they are at home: the button carries the home UPN (what a user types); the guest
+      // account's own UPN (…#EXT#@…) is in data-guest-upn.
+      const upn = a.homeUpn ?? a.userPrincipalName;
+      const guest = a.homeUpn ? ` data-guest-upn="${e(a.userPrincipalName)}"` : '';
+      return (
+        `<button type="submit" name="upn" value="${e(upn)}" data-upn="${e(upn)}"${guest} class="account">` +
+        `<span class="name">${e(a.displayName)}</span><br><span class="upn">${e(upn)}</span></button>`
+      );
+    })
     .join('\n');
   const note = opts.stepUpNote ? `<p id="stepup-note">${e(opts.stepUpNote)}</p>` : '';
   return page(

@@ -7,9 +7,15 @@ export interface Strength {
   mfa: boolean;
 }
 
+/**
+ * A browser session and a refresh token belong to a person: their HOME tenant and home object id. At another tenant's
+ * authority the same person is their guest account there (identity.ts).
+ */
 export interface Session extends Strength {
   id: string;
   sessionState: string;
+  /** Home tenant id and home object id of the signed-in user. */
+  tenantId: string;
   accountId: string;
   authTimeMs: number;
 }
@@ -33,6 +39,8 @@ export interface AuthorizeParams {
 
 export interface CodeGrant extends Strength {
   params: AuthorizeParams;
+  /** The tenant that issued the code and the user's object id there (a guest's own id in a resource tenant). */
+  tenantId: string;
   accountId: string;
   sessionId: string;
   authTimeMs: number;
@@ -41,6 +49,8 @@ export interface CodeGrant extends Strength {
 }
 
 export interface RefreshGrant extends Strength {
+  /** The user's home tenant id and home object id: the token works at every tenant where the user has an account. */
+  tenantId: string;
   accountId: string;
   clientId: string;
   sessionId: string;
@@ -54,14 +64,15 @@ export interface RefreshGrant extends Strength {
 export class IdpState {
   sessions = new Map<string, Session>();
   /** Sign-ins waiting on the account picker or step-up page. */
-  pending = new Map<string, AuthorizeParams & { accountId?: string }>();
+  pending = new Map<string, AuthorizeParams & { tenantId?: string; accountId?: string }>();
   codes = new Map<string, CodeGrant>();
   refreshTokens = new Map<string, RefreshGrant>();
 
-  newSession(accountId: string, nowMs: number, strength: Strength): Session {
+  newSession(tenantId: string, accountId: string, nowMs: number, strength: Strength): Session {
     const s: Session = {
       id: randomBytes(18).toString('base64url'),
       sessionState: randomUUID(),
+      tenantId,
       accountId,
       authTimeMs: nowMs,
       ...strength,

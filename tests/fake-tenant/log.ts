@@ -18,7 +18,13 @@ export interface LogEntry {
   /** 0 when the connection was reset or left hanging by a fault. */
   status: number;
   origin?: string;
-  tokenClaims?: { acrs?: string[]; amr?: string[]; scp?: string };
+  /** From the bearer token: `tid` is the tenant it was issued in, `oid` the caller's object id in that tenant. */
+  tokenClaims?: { acrs?: string[]; amr?: string[]; scp?: string; tid?: string; oid?: string };
+  /**
+   * The tenant that answered: for Graph / ARM the token's tenant (a token sees only its tenant's data), for
+   * login.microsoftonline.com the authority's tenant. Absent when no tenant of the stand-in was named.
+   */
+  tenantId?: string;
   body?: unknown;
   batch?: BatchLogItem[];
 }

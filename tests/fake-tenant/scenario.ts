@@ -14,6 +14,11 @@ export const Account = z.object({
   id: z.string(),
   userPrincipalName: z.string(),
   displayName: z.string(),
+  /**
+   * A guest (B2B) account: the UPN of the same person's account in their home tenant, another tenant of this stand-in.
+   * The guest has its own object id here; it signs in with the home UPN and the home tenant's credentials.
+   */
+  homeUpn: z.string().optional(),
 });
 
 export const RoleDefinition = z.object({
@@ -181,22 +186,33 @@ export const PinnedResponse = z.object({
   body: z.unknown(),
 });
 
-export const Scenario = z.object({
+const App = z.object({
+  clientId: z.string(),
+  redirectUris: z.array(z.string()).min(1),
+  grantedScopes: z.array(z.string()),
+  /**
+   * How the token response's `scope` names Graph permissions. 'short' (default):
+   * `RoleEligibilitySchedule.ReadWrite.Directory`, the form Entra's v2 endpoint returns for Microsoft Graph whatever
+   * form was requested (ENTRA docs/identity-platform/v2-oauth2-device-code.md, "Successful authentication response":
+   * `"scope": "User.Read profile openid email"`; issue 12 saw the same on a real tenant). 'requested': echoed as
+   * sent, e.g. `https://graph.microsoft.com/…` (the form of the example in v2-oauth2-auth-code-flow.md).
+   */
+  scopeEcho: z.enum(['short', 'requested']).default('short'),
+  /** app_displayname in access tokens and the consent error's application name. */
+  displayName: z.string().default('PIM Companion'),
+});
+
+/** One tenant: its directory, app registration, PIM and Azure data. */
+export const TenantScenario = z.object({
   name: z.string().default('scenario'),
   tenant: z.object({ id: z.string(), domain: z.string(), displayName: z.string() }),
-  app: z.object({
-    clientId: z.string(),
-    redirectUris: z.array(z.string()).min(1),
-    grantedScopes: z.array(z.string()),
-    /**
-     * How the token response's `scope` names Graph permissions. 'short' (default):
-     * `RoleEligibilitySchedule.ReadWrite.Directory`, the form Entra's v2 endpoint returns for Microsoft Graph whatever
-     * form was requested (ENTRA docs/identity-platform/v2-oauth2-device-code.md, "Successful authentication response":
-     * `"scope": "User.Read profile openid email"`; issue 12 saw the same on a real tenant). 'requested': echoed as
-     * sent, e.g. `https://graph.microsoft.com/…` (the form of the example in v2-oauth2-auth-code-flow.md).
-     */
-    scopeEcho: z.enum(['short', 'requested']).default('short'),
-  }),
+  /** The tenant's own app registration. */
+  app: App,
+  /**
+   * Multi-tenant apps registered in another tenant and consented in this one (their service principals here): the
+   * same client id, redirect URIs and granted scopes work at this tenant's authority.
+   */
+  consentedApps: z.array(App).default([]),
   accounts: z.array(Account).min(1),
   clock: z.object({ start: z.string().optional() }).default({}),
   roleDefinitions: z.array(RoleDefinition).default([]),
@@ -215,8 +231,19 @@ export const Scenario = z.object({
   leastPrivileged: z.boolean().default(false),
   azure: Azure,
 });
+
+export const Scenario = TenantScenario.extend({
+  /**
+   * Further tenants the same stand-in serves beside this one (the home tenant, which `control.*` addresses). Their
+   * `clock` is ignored: all tenants share one clock.
+   */
+  otherTenants: z.array(TenantScenario).default([]),
+});
 export type Scenario = z.input<typeof Scenario>;
+export type TenantScenario = z.input<typeof TenantScenario>;
 export type ParsedScenario = z.output<typeof Scenario>;
+export type ParsedTenantScenario = z.output<typeof TenantScenario>;
+export type AppConfig = z.output<typeof App>;
 export type PolicyConfig = z.output<typeof Policy>;
 export type AzureConfig = z.output<typeof Azure>;
 
@@ -226,6 +253,22 @@ export const DEFAULT_SCENARIO_PATH = fileURLToPath(new URL('./scenarios/default.
 export function parseScenario(input: unknown): ParsedScenario {
   const raw: unknown = typeof input === 'string' ? JSON.parse(readFileSync(input, 'utf8')) : input;
   const result = Scenario.safeParse(raw);
+  if (!result.success) throw new Error(`Invalid fake-tenant scenario: ${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+/** One tenant's scenario (for `control.tenant(x).loadScenario`): `otherTenants` is not allowed there. */
+export function parseTenantScenario(input: unknown): ParsedTenantScenario {
+  const raw: unknown = typeof input === 'string' ? JSON.parse(readFileSync(input, 'utf8')) : input;
+  if (
+    raw &&
+    typeof raw === 'object' &&
+    'otherTenants' in raw &&
+    Array.isArray(raw.otherTenants) &&
+    raw.otherTenants.length
+  )
+    throw new Error('Invalid fake-tenant scenario: otherTenants is only allowed in the home scenario.');
+  const result = TenantScenario.safeParse(raw);
   if (!result.success) throw new Error(`Invalid fake-tenant scenario: ${z.prettifyError(result.error)}`);
   return result.data;
 }

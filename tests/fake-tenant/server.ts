@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { certificateFor } from './cert.ts';
-import { TenantContext } from './context.ts';
+import type { TenantContext } from './context.ts';
+import { StandIn } from './context.ts';
 import type { ControlClient } from './control.ts';
 import { createControl, handleControl } from './control.ts';
 import { codeForStatus, errorBody, messageForStatus, newMeta } from './graph/errors.ts';
@@ -52,14 +53,14 @@ export async function startFakeTenant(
   opts: { port?: number; scenario?: Scenario | string; now?: Date } = {},
 ): Promise<FakeTenant> {
   const scenario = opts.scenario === undefined ? loadDefaultScenario() : parseScenario(opts.scenario);
-  const ctx = new TenantContext(scenario, opts.now);
-  const control = createControl(ctx);
+  const world = new StandIn(scenario, opts.now);
+  const control = createControl(world);
   const { key, cert } = await certificateFor(allHosts(scenario.tenant.domain));
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
 
   const server = createServer({ key, cert }, (req, res) => {
-    handle(ctx, control, req, res, hanging).catch((err: unknown) => {
+    handle(world, control, req, res, hanging).catch((err: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { 'Content-Type': 'text/plain' });
         res.end(`fake tenant error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -146,8 +147,18 @@ function corsHeaders(origin: string | undefined): Record<string, string> {
   return base;
 }
 
+/**
+ * Graph and ARM answer as the tenant the bearer token was issued in (its `tid`, when the signature is ours): a token
+ * never sees another tenant's data. Without a valid token the home tenant answers (and rejects it).
+ */
+function tenantFor(world: StandIn, inc: Incoming): TenantContext {
+  const m = /^Bearer\s+(.+)$/i.exec(header(inc.headers, 'authorization') ?? '');
+  const claims = m ? world.signer.verify(m[1]!.trim()) : null;
+  return (typeof claims?.tid === 'string' ? world.find(claims.tid) : undefined) ?? world.home;
+}
+
 async function handle(
-  ctx: TenantContext,
+  world: StandIn,
   control: ControlClient,
   req: IncomingMessage,
   res: ServerResponse,
@@ -166,7 +177,8 @@ async function handle(
   }
 
   const cors = corsHeaders(origin);
-  const at = ctx.clock.iso();
+  const at = world.clock.iso();
+  const ctx = inc.host === GRAPH_HOST || inc.host === ARM_HOST ? tenantFor(world, inc) : world.home;
   let reply: Reply;
   if (inc.method === 'OPTIONS') {
     reply = {
@@ -179,21 +191,18 @@ async function handle(
       body: '',
     };
   } else {
-    const fault = ctx.faults.take({
+    const fault = world.faults.take({
       host: inc.host,
       method: inc.method,
       pathAndQuery: `${inc.rawPath}${inc.rawQuery ? `?${inc.rawQuery}` : ''}`,
       body: inc.body,
     });
     if (fault && 'kind' in fault && fault.kind.startsWith('processed-then-')) {
-      reply = { ...route(ctx, inc), drop: fault.kind === 'processed-then-reset' ? 'reset' : 'timeout' };
+      reply = { ...route(world, ctx, inc), drop: fault.kind === 'processed-then-reset' ? 'reset' : 'timeout' };
     } else if (fault) reply = faultReply(ctx, inc, fault);
-    else if (inc.host === LOGIN_HOST) reply = handleLogin(ctx, inc);
-    else if (inc.host === GRAPH_HOST) reply = handleGraph(ctx, inc);
-    else if (inc.host === ARM_HOST) reply = handleArm(ctx, inc);
-    else reply = handlePortal(inc);
+    else reply = route(world, ctx, inc);
   }
-  logRequest(ctx, inc, origin, at, reply);
+  logRequest(world, ctx, inc, origin, at, reply);
   if (reply.drop === 'reset') {
     // TLS sockets cannot send a TCP RST from Node; destroying the socket mid-request is what the client sees as a
     // reset.
@@ -206,11 +215,11 @@ async function handle(
     return;
   }
   // Like Microsoft's servers, the Date header tells the stand-in's time (its clock), which the product uses for skew.
-  write(res, reply, { ...cors, Date: new Date(ctx.clock.nowMs()).toUTCString() });
+  write(res, reply, { ...cors, Date: new Date(world.clock.nowMs()).toUTCString() });
 }
 
-function route(ctx: TenantContext, inc: Incoming): Reply {
-  if (inc.host === LOGIN_HOST) return handleLogin(ctx, inc);
+function route(world: StandIn, ctx: TenantContext, inc: Incoming): Reply {
+  if (inc.host === LOGIN_HOST) return handleLogin(world, inc);
   if (inc.host === GRAPH_HOST) return handleGraph(ctx, inc);
   if (inc.host === ARM_HOST) return handleArm(ctx, inc);
   return handlePortal(inc);
@@ -254,7 +263,14 @@ function faultReply(
   };
 }
 
-function logRequest(ctx: TenantContext, inc: Incoming, origin: string | undefined, at: string, reply: Reply): void {
+function logRequest(
+  world: StandIn,
+  ctx: TenantContext,
+  inc: Incoming,
+  origin: string | undefined,
+  at: string,
+  reply: Reply,
+): void {
   const entry: Omit<LogEntry, 'seq'> = {
     at,
     host: inc.host,
@@ -273,12 +289,35 @@ function logRequest(ctx: TenantContext, inc: Incoming, origin: string | undefine
         acrs: Array.isArray(peek.acrs) ? (peek.acrs as string[]) : [],
         amr: Array.isArray(peek.amr) ? (peek.amr as string[]) : [],
         scp: typeof peek.scp === 'string' ? peek.scp : '',
+        ...(typeof peek.tid === 'string' ? { tid: peek.tid } : {}),
+        ...(typeof peek.oid === 'string' ? { oid: peek.oid } : {}),
       };
   }
   if (claims) entry.tokenClaims = claims;
+  const tenantId = answeringTenant(world, ctx, inc, claims);
+  if (tenantId) entry.tenantId = tenantId;
   if (inc.body) entry.body = parseLogBody(inc.body, header(inc.headers, 'content-type'));
   if (reply.logExtra?.batch) entry.batch = reply.logExtra.batch;
-  ctx.log.add(entry);
+  world.log.add(entry);
+}
+
+/**
+ * The tenant that answered: for Graph/ARM the token's tenant (when it is one of the stand-in's), for the IdP the
+ * authority's tenant (none for organizations/common before a user is known).
+ */
+function answeringTenant(
+  world: StandIn,
+  ctx: TenantContext,
+  inc: Incoming,
+  claims: LogEntry['tokenClaims'],
+): string | undefined {
+  if (inc.host === GRAPH_HOST || inc.host === ARM_HOST)
+    return claims?.tid && world.find(claims.tid) === ctx ? ctx.scenario.tenant.id : undefined;
+  if (inc.host === LOGIN_HOST) {
+    const seg = inc.path.split('/').filter(Boolean)[0] ?? '';
+    return world.find(seg)?.scenario.tenant.id;
+  }
+  return undefined;
 }
 
 /** Percent-decoded so tests can match "status eq 'PendingApproval'" however the client encoded it. */

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.ts';
 import { parseDuration, resolveTime } from './clock.ts';
-import type { ParsedScenario } from './scenario.ts';
+import type { ParsedTenantScenario } from './scenario.ts';
 
 export type Target =
   | { kind: 'role'; roleDefinitionId: string; directoryScopeId: string }
@@ -111,7 +111,7 @@ export class Store {
   requests: RequestRec[] = [];
 
   constructor(
-    readonly scenario: ParsedScenario,
+    readonly scenario: ParsedTenantScenario,
     private readonly clock: Clock,
   ) {
     const base = clock.now();

@@ -1,6 +1,8 @@
 /** Minting id tokens, access tokens and the token-endpoint response, all on the stand-in clock. */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { TenantContext } from './context.ts';
+import type { StandIn, TenantContext } from './context.ts';
+import { homeOf } from './identity.ts';
+import type { AppConfig } from './scenario.ts';
 import type { Strength } from './idp-state.ts';
 import { b64url } from './jwt.ts';
 
@@ -23,9 +25,9 @@ export interface ScopeCheck {
 }
 
 /** Splits a requested scope string into OIDC and Graph scopes and checks the Graph ones were consented. */
-export function checkScopes(ctx: TenantContext, scope: string): ScopeCheck {
-  const granted = ctx.scenario.app.grantedScopes;
-  const echoShort = ctx.scenario.app.scopeEcho === 'short';
+export function checkScopes(app: AppConfig, scope: string): ScopeCheck {
+  const granted = app.grantedScopes;
+  const echoShort = app.scopeEcho === 'short';
   const requested = scope.split(/\s+/).filter(Boolean);
   const echo: string[] = [];
   const scp = new Set<string>();
@@ -36,7 +38,7 @@ export function checkScopes(ctx: TenantContext, scope: string): ScopeCheck {
     if (s.toLowerCase().startsWith(`${ARM}/`)) {
       resources.add('arm');
       const name = s.slice(ARM.length + 1);
-      const granted = ctx.scenario.app.grantedScopes.some((g) => g.toLowerCase() === `${ARM}/user_impersonation`);
+      const granted = app.grantedScopes.some((g) => g.toLowerCase() === `${ARM}/user_impersonation`);
       if (!granted || !['user_impersonation', '.default'].includes(name.toLowerCase())) ok = false;
       else echo.push(`${ARM}/user_impersonation`);
       continue;
@@ -63,13 +65,20 @@ export function checkScopes(ctx: TenantContext, scope: string): ScopeCheck {
   return { ok, echo, scp: resource === 'arm' ? ['user_impersonation'] : [...scp], offlineAccess, resource };
 }
 
-export function clientInfo(ctx: TenantContext, accountId: string): string {
-  return b64url(JSON.stringify({ uid: accountId, utid: ctx.scenario.tenant.id }));
+/**
+ * client_info names the user's HOME object id and tenant (uid, utid), also for a guest in a resource tenant: MSAL's
+ * homeAccountId (`uid.utid`) is then the same for all of a person's accounts, which it keeps as tenant profiles.
+ */
+export function clientInfo(homeTenantId: string, homeAccountId: string): string {
+  return b64url(JSON.stringify({ uid: homeAccountId, utid: homeTenantId }));
 }
 
+/** Tokens of tenant `ctx` for its account `accountId` (a member, or a guest whose home is another tenant). */
 export function mintTokenResponse(
+  world: StandIn,
   ctx: TenantContext,
   opts: {
+    app: AppConfig;
     accountId: string;
     nonce: string | null;
     scopes: ScopeCheck;
@@ -81,7 +90,14 @@ export function mintTokenResponse(
   const account = ctx.scenario.accounts.find((a) => a.id === opts.accountId);
   if (!account) throw new Error(`unknown account ${opts.accountId}`);
   const tid = ctx.scenario.tenant.id;
-  const clientId = ctx.scenario.app.clientId;
+  const clientId = opts.app.clientId;
+  const home = homeOf(world, ctx, account);
+  const homeTid = home.ctx.scenario.tenant.id;
+  // A guest: `idp` names the home tenant's issuer (ENTRA id-token-claims-reference.md, `idp`); the name a user knows
+  // is their home UPN (preferred_username). Unverified: that v1 access tokens of guests carry unique_name = home UPN
+  // and no upn claim.
+  const guest = home.ctx !== ctx;
+  const guestClaims = guest ? { idp: `https://sts.windows.net/${homeTid}/` } : {};
   const iat = Math.floor(ctx.clock.nowMs() / 1000);
   const amr = opts.strength.mfa ? ['pwd', 'mfa'] : ['pwd'];
   const accessClaims: Record<string, unknown> = {
@@ -92,19 +108,20 @@ export function mintTokenResponse(
     exp: iat + 3600,
     ...(opts.strength.acrs.length ? { acrs: [...opts.strength.acrs] } : {}),
     amr,
-    app_displayname: 'PIM Companion',
+    app_displayname: opts.app.displayName,
     appid: clientId,
     appidacr: '0',
     family_name: account.displayName.split(' ').slice(-1)[0],
     given_name: account.displayName.split(' ')[0],
     idtyp: 'user',
+    ...guestClaims,
     name: account.displayName,
     oid: account.id,
     scp: opts.scopes.scp.join(' '),
     sub: b64url(randomBytes(24)),
     tid,
-    unique_name: account.userPrincipalName,
-    upn: account.userPrincipalName,
+    unique_name: home.account.userPrincipalName,
+    ...(guest ? {} : { upn: account.userPrincipalName }),
     uti: b64url(randomBytes(16)),
     ver: '1.0',
     ...(opts.xmsCc ? { xms_cc: ['CP1'] } : {}),
@@ -116,9 +133,10 @@ export function mintTokenResponse(
     nbf: iat,
     exp: iat + 3600,
     ...(opts.nonce ? { nonce: opts.nonce } : {}),
+    ...guestClaims,
     name: account.displayName,
     oid: account.id,
-    preferred_username: account.userPrincipalName,
+    preferred_username: home.account.userPrincipalName,
     rh: '0.AAAA',
     sub: b64url(`${account.id}:${clientId}`).slice(0, 43),
     tid,
@@ -134,7 +152,7 @@ export function mintTokenResponse(
     access_token: ctx.signer.sign(accessClaims),
     ...(opts.refreshToken ? { refresh_token: opts.refreshToken } : {}),
     id_token: ctx.signer.sign(idClaims),
-    client_info: clientInfo(ctx, account.id),
+    client_info: clientInfo(homeTid, home.account.id),
   };
 }
 

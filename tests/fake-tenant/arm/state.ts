@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { resolveTime } from '../clock.ts';
-import type { ParsedScenario } from '../scenario.ts';
+import type { ParsedTenantScenario } from '../scenario.ts';
 
 export interface AzureEligibility {
   name: string;
@@ -57,7 +57,7 @@ export class ArmState {
   requests: AzureRequest[] = [];
 
   constructor(
-    readonly scenario: ParsedScenario,
+    readonly scenario: ParsedTenantScenario,
     private readonly clock: Clock,
   ) {
     const base = clock.now();

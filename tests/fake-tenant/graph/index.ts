@@ -47,7 +47,10 @@ export function handleGraph(ctx: TenantContext, req: Incoming): Reply {
     : /^\/\$batch\/?$/i.test(call.path) && call.method === 'POST'
       ? handleBatch(call, route)
       : route(call);
-  reply.logExtra = { ...reply.logExtra, tokenClaims: { acrs: caller.acrs, amr: caller.amr, scp: caller.scp } };
+  reply.logExtra = {
+    ...reply.logExtra,
+    tokenClaims: { acrs: caller.acrs, amr: caller.amr, scp: caller.scp, tid: ctx.scenario.tenant.id, oid: caller.oid },
+  };
   return reply;
 }
 

@@ -2,12 +2,12 @@
  * Role management policies: the 17 rules per role or group, shaped as the v1.0 docs show them. The end-user
  * activation rules come from the scenario; admin-side rules are Entra's defaults.
  */
-import type { ParsedScenario, PolicyConfig } from '../scenario.ts';
+import type { ParsedTenantScenario, PolicyConfig } from '../scenario.ts';
 import { Policy } from '../scenario.ts';
 import type { Target } from '../store.ts';
 import { stableGuid } from './shapes.ts';
 
-export function policyFor(s: ParsedScenario, target: Target): PolicyConfig {
+export function policyFor(s: ParsedTenantScenario, target: Target): PolicyConfig {
   const found =
     target.kind === 'role'
       ? s.policies.find((p) => p.roleDefinitionId === target.roleDefinitionId)
@@ -47,7 +47,7 @@ function notification(
 }
 
 /** The policy's approvers as account ids (a scenario may name them by UPN). */
-export function approverIds(s: ParsedScenario, p: PolicyConfig): string[] {
+export function approverIds(s: ParsedTenantScenario, p: PolicyConfig): string[] {
   return p.approvers.map(
     (ref) => s.accounts.find((a) => a.id === ref || a.userPrincipalName.toLowerCase() === ref.toLowerCase())?.id ?? ref,
   );
@@ -142,7 +142,7 @@ export function rules(p: PolicyConfig, approvers: readonly string[] = []) {
 
 /** One unifiedRoleManagementPolicyAssignment, with the policy (and its rules) when expanded. */
 export function policyAssignment(
-  s: ParsedScenario,
+  s: ParsedTenantScenario,
   target: Target,
   scopeType: string,
   expandPolicy: boolean,

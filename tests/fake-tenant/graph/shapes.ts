@@ -1,7 +1,7 @@
 /** Store records → the JSON Graph returns, property for property as in the v1.0 resource docs. */
 import { createHash } from 'node:crypto';
 import type { AssignmentRec, EligibilityRec, RequestRec } from '../store.ts';
-import type { ParsedScenario } from '../scenario.ts';
+import type { ParsedTenantScenario } from '../scenario.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z'));
 
@@ -11,7 +11,7 @@ export function stableGuid(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export function roleDefinition(s: ParsedScenario, id: string) {
+export function roleDefinition(s: ParsedTenantScenario, id: string) {
   const d = s.roleDefinitions.find((r) => r.id === id);
   return {
     id,
@@ -26,7 +26,7 @@ export function roleDefinition(s: ParsedScenario, id: string) {
   };
 }
 
-export function directoryScope(s: ParsedScenario, scopeId: string) {
+export function directoryScope(s: ParsedTenantScenario, scopeId: string) {
   const m = /^\/administrativeUnits\/(.+)$/.exec(scopeId);
   if (!m) return null;
   const au = s.administrativeUnits.find((a) => a.id === m[1]);
@@ -44,7 +44,7 @@ export function directoryScope(s: ParsedScenario, scopeId: string) {
   };
 }
 
-export function group(s: ParsedScenario, id: string) {
+export function group(s: ParsedTenantScenario, id: string) {
   const g = s.groups.find((x) => x.id === id);
   return {
     id,
