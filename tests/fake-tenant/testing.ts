@@ -61,6 +61,23 @@ export const EXT_ORIGIN = 'chrome-extension://fimhpbjaiihihdfclklanipldnjbddib';
 export const REDIRECT_URI = 'https://fimhpbjaiihihdfclklanipldnjbddib.chromiumapp.org/';
 export const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
 export const TENANT_DOMAIN = 'contoso.onmicrosoft.com';
+export const TENANT_ID = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+/** adm-lidia's object id in Contoso, her home tenant. */
+export const LIDIA_OID = '8a3f5b2c-1d4e-4f6a-9b7c-2e1d0c9b8a71';
+export const LIDIA_UPN = 'adm-lidia@contoso.onmicrosoft.com';
+/** The default scenario's second tenant (`otherTenants[0]`), where adm-lidia is a guest. */
+export const FABRIKAM = {
+  id: 'b4c5d6e7-f809-4a1b-8c2d-3e4f5a6b7c8d',
+  domain: 'fabrikam.onmicrosoft.com',
+  /** Fabrikam's own registration; Contoso's CLIENT_ID is consented there too (a multi-tenant app). */
+  clientId: 'f4b1c2d3-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+  /** adm-lidia's guest account: its own object id; she signs in with her home UPN. */
+  guestOid: 'e7d6c5b4-a392-4817-b6f5-0a1b2c3d4e5f',
+  guestUpn: 'adm-lidia_contoso.onmicrosoft.com#EXT#@fabrikam.onmicrosoft.com',
+  /** A Fabrikam member (no account in Contoso). */
+  memberOid: 'a1f2e3d4-5c6b-4a79-8e1f-2a3b4c5d6e7f',
+  memberUpn: 'adm-fabrikam@fabrikam.onmicrosoft.com',
+} as const;
 export const ALL_SCOPES = [
   'RoleEligibilitySchedule.ReadWrite.Directory',
   'RoleAssignmentSchedule.ReadWrite.Directory',
@@ -81,6 +98,7 @@ export interface SignInOptions {
   cookie?: string;
   clientId?: string;
   redirectUri?: string;
+  /** The authority's tenant segment: an id, a domain, 'organizations' or 'common' (default Contoso's domain). */
   tenant?: string;
 }
 
@@ -151,15 +169,17 @@ export function cookieFrom(res: HttpResult): string | undefined {
   return first?.split(';')[0];
 }
 
+/** A token request at the authority `authority` (a tenant id or domain, 'organizations' or 'common'). */
 export async function redeem(
   tenant: Pick<FakeTenant, 'port'>,
   fields: Record<string, string>,
   origin: string | null = EXT_ORIGIN,
+  authority: string = TENANT_DOMAIN,
 ): Promise<HttpResult> {
   return call(tenant, {
     host: 'login.microsoftonline.com',
     method: 'POST',
-    path: `/${TENANT_DOMAIN}/oauth2/v2.0/token`,
+    path: `/${authority}/oauth2/v2.0/token`,
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(origin ? { Origin: origin } : {}) },
     body: new URLSearchParams({ client_id: CLIENT_ID, ...fields }).toString(),
   });
@@ -172,7 +192,11 @@ export interface Tokens {
   cookie: string;
 }
 
-/** Interactive sign-in (picker, and step-up when claims ask for it), then code redemption. */
+/**
+ * Interactive sign-in (picker, and step-up when claims ask for it), then code redemption, at `o.tenant`'s authority
+ * (default Contoso). A guest picks their home UPN: `signIn(t, { tenant: FABRIKAM.domain, clientId:
+ * FABRIKAM.clientId })` is adm-lidia's guest account in Fabrikam.
+ */
 export async function signIn(tenant: Pick<FakeTenant, 'port'>, o: SignInOptions = {}): Promise<Tokens> {
   const upn = o.upn ?? 'adm-lidia@contoso.onmicrosoft.com';
   const start = await authorize(tenant, o);
@@ -185,14 +209,20 @@ export async function signIn(tenant: Pick<FakeTenant, 'port'>, o: SignInOptions 
   const frag = fragmentOf(res.headers.location);
   const code = frag.get('code');
   if (!code) throw new Error(`no code: ${String(res.headers.location)}`);
-  const tok = await redeem(tenant, {
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: REDIRECT_URI,
-    code_verifier: start.verifier,
-    scope: o.scope ?? ALL_SCOPES,
-    ...(o.claims ? { claims: o.claims } : {}),
-  });
+  const tok = await redeem(
+    tenant,
+    {
+      client_id: o.clientId ?? CLIENT_ID,
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: o.redirectUri ?? REDIRECT_URI,
+      code_verifier: start.verifier,
+      scope: o.scope ?? ALL_SCOPES,
+      ...(o.claims ? { claims: o.claims } : {}),
+    },
+    EXT_ORIGIN,
+    o.tenant ?? TENANT_DOMAIN,
+  );
   if (tok.status !== 200) throw new Error(`token redemption failed: ${tok.text}`);
   return { ...tok.json<Omit<Tokens, 'cookie'>>(), cookie: cookieFrom(res) ?? o.cookie ?? '' };
 }
@@ -234,8 +264,9 @@ export async function requestAs(
   target: { roleDefinitionId: string } | { groupId: string; accessId: 'member' | 'owner' },
   justification: string,
   duration = 'PT1H',
+  signInOptions: SignInOptions = {},
 ): Promise<HttpResult> {
-  const { access_token } = await signIn(tenant, { upn });
+  const { access_token } = await signIn(tenant, { ...signInOptions, upn });
   const group = 'groupId' in target;
   return graph(
     tenant,
