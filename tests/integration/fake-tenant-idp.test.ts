@@ -128,7 +128,8 @@ describe('authorize + token (PKCE, SPA)', () => {
   it('accepts the tenant GUID, organizations and common as authority, and 404s an unknown tenant', async () => {
     for (const t of ['6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b', 'organizations', 'common'])
       expect((await authorize(tenant, { tenant: t })).result.status).toBe(200);
-    const other = await authorize(tenant, { tenant: 'fabrikam.onmicrosoft.com' });
+    // fabrikam.onmicrosoft.com is the default scenario's second tenant (fake-tenant-tenants.test.ts); this one is not.
+    const other = await authorize(tenant, { tenant: 'northwind.onmicrosoft.com' });
     expect(other.result.text).toContain('AADSTS90002');
   });
 
