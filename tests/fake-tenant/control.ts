@@ -69,8 +69,7 @@ export function createControl(world: StandIn, which?: TenantContext): ControlCli
     if (!t) throw new Error(`The stand-in no longer serves tenant ${tenantId}`);
     return t;
   };
-  const self = createTenantControl(world, current, !which);
-  return self;
+  return createTenantControl(world, current, !which);
 }
 
 function createTenantControl(world: StandIn, current: () => TenantContext, isHome: boolean): ControlClient {

@@ -35,8 +35,8 @@ function authorityOf(world: StandIn, seg: string): Authority | undefined {
   return world.find(seg);
 }
 
-/** What a request at this authority may use: the named tenant, or (organizations/common) the home tenant. */
-function clockCtx(world: StandIn, a: Authority): TenantContext {
+/** The tenant whose metadata an authority serves: the named one, or (organizations/common) the home tenant. */
+function metadataCtx(world: StandIn, a: Authority): TenantContext {
   return a ?? world.home;
 }
 
@@ -57,7 +57,7 @@ export function handleLogin(world: StandIn, req: Incoming): Reply {
   if (req.method === 'POST' && rest === 'oauth2/v2.0/token') return token(world, authority, req, tenantSeg);
   if (req.method === 'GET' && rest === 'oauth2/v2.0/logout') return logout(world, req);
   if (req.method === 'GET' && rest === 'v2.0/.well-known/openid-configuration')
-    return openidConfiguration(clockCtx(world, authority), tenantSeg);
+    return openidConfiguration(metadataCtx(world, authority), tenantSeg);
   if (req.method === 'GET' && rest === 'discovery/v2.0/keys') return json(200, { keys: [] });
   return html(404, errorPage('AADSTS90027', 'The requested page was not found.', randomUUID(), randomUUID()));
 }

@@ -191,6 +191,27 @@ describe('data per tenant', () => {
   });
 });
 
+describe('Azure Resource Manager per tenant', () => {
+  it("answers as the token's tenant: Fabrikam has no Azure roles, Contoso's are unchanged", async () => {
+    const armList = async (t: string) =>
+      call(tenant, {
+        host: 'management.azure.com',
+        path: `/providers/Microsoft.Authorization/roleEligibilityScheduleInstances?api-version=2020-10-01&$filter=${encodeURIComponent('asTarget()')}`,
+        headers: { Authorization: `Bearer ${t}` },
+      });
+    const scope = 'https://management.azure.com/user_impersonation offline_access openid profile';
+    const fab = await signIn(tenant, { ...fabrikam, scope });
+    const r = await armList(fab.access_token);
+    expect(r.status).toBe(200);
+    expect(r.json().value).toEqual([]);
+    const con = await signIn(tenant, { scope });
+    expect((await armList(con.access_token)).json().value.length).toBeGreaterThan(0);
+    const logged = (await tenant.control.log()).filter((e) => e.host === 'management.azure.com');
+    expect(logged.map((e) => e.tenantId)).toEqual([FABRIKAM.id, TENANT_ID]);
+    expect(logged[0]!.tokenClaims).toMatchObject({ tid: FABRIKAM.id, oid: FABRIKAM.guestOid });
+  });
+});
+
 describe('refresh tokens across tenants', () => {
   it("Lidia's refresh token yields Fabrikam's tokens at Fabrikam's authority (Contoso's multi-tenant app)", async () => {
     const home = await signIn(tenant);
