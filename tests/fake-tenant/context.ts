@@ -77,6 +77,8 @@ export class StandIn {
   }
 
   load(scenario: ParsedScenario): void {
+    const { otherTenants, ...home } = scenario;
+    this.check([home, ...otherTenants]);
     const start = scenario.clock.start
       ? resolveTime(scenario.clock.start, new Date())
       : (this.defaultNow ?? new Date());
@@ -84,13 +86,24 @@ export class StandIn {
     this.idp = new IdpState();
     this.log.clear();
     this.faults.clear();
-    const { otherTenants, ...home } = scenario;
     this.tenants = [];
-    for (const t of [home, ...otherTenants]) {
-      if (this.tenants.some((x) => x.is(t.tenant.id) || x.is(t.tenant.domain)))
-        throw new Error(`Two tenants named ${t.tenant.id} / ${t.tenant.domain}`);
-      this.tenants.push(new TenantContext(this, t));
-    }
+    for (const t of [home, ...otherTenants]) this.tenants.push(new TenantContext(this, t));
+  }
+
+  /**
+   * Throws unless the tenants have distinct ids and domains and every guest's `homeUpn` is a member of another one.
+   */
+  check(scenarios: ParsedTenantScenario[]): void {
+    const names = scenarios.flatMap((s) => [s.tenant.id.toLowerCase(), s.tenant.domain.toLowerCase()]);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice) throw new Error(`Two tenants named ${twice}`);
+    const members = (s: ParsedTenantScenario) =>
+      s.accounts.filter((m) => !m.homeUpn).map((m) => m.userPrincipalName.toLowerCase());
+    for (const t of scenarios)
+      for (const a of t.accounts) {
+        if (a.homeUpn && !scenarios.some((o) => o !== t && members(o).includes(a.homeUpn!.toLowerCase())))
+          throw new Error(`Guest ${a.userPrincipalName}: no other tenant of the stand-in has a member ${a.homeUpn}`);
+      }
   }
 
   /** The tenant with this id or domain (any case), or undefined. */

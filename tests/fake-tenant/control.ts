@@ -83,7 +83,14 @@ function createTenantControl(world: StandIn, current: () => TenantContext, isHom
   return {
     async loadScenario(scenario) {
       if (isHome) world.load(parseScenario(scenario));
-      else current().load(parseTenantScenario(scenario));
+      else {
+        const ctx = current();
+        const parsed = parseTenantScenario(scenario);
+        if (!ctx.is(parsed.tenant.id) || !ctx.is(parsed.tenant.domain))
+          throw new Error('A tenant keeps its id and domain; change tenants with the home loadScenario.');
+        world.check(world.tenants.map((t) => (t === ctx ? parsed : t.scenario)));
+        ctx.load(parsed);
+      }
     },
     tenant(idOrDomain) {
       const t = world.find(idOrDomain);

@@ -380,6 +380,18 @@ describe('control API per tenant', () => {
   });
 });
 
+describe('scenario checks', () => {
+  it("refuses a guest whose home account no tenant has, and keeps the tenant's previous data", async () => {
+    const scenario = JSON.parse(readFileSync(DEFAULT_SCENARIO_PATH, 'utf8')) as Scenario;
+    const fabScenario: TenantScenario = structuredClone(scenario.otherTenants![0]!);
+    fabScenario.accounts = [{ id: 'x', userPrincipalName: 'ghost#EXT#@fabrikam', displayName: 'G', homeUpn: 'no@pe' }];
+    const fc = tenant.control.tenant(FABRIKAM.domain);
+    await expect(fc.loadScenario(fabScenario)).rejects.toThrow(/Guest ghost#EXT#@fabrikam/);
+    expect((await fc.state()).accounts.map((a) => a.id)).toContain(FABRIKAM.guestOid);
+    await expect(tenant.control.loadScenario({ ...scenario, otherTenants: [fabScenario] })).rejects.toThrow(/Guest/);
+  });
+});
+
 function t() {
   return { ticketNumber: 'FAB-1', ticketSystem: 'ServiceNow' };
 }
