@@ -14,10 +14,11 @@ import { z } from 'zod/mini';
 import { CLOUDS } from './clouds';
 import { Bundle } from './pim/bundles';
 import { Template } from './pim/templates';
+import { AccountColour, AccountId, AccountLabel, type AccountEntry, type EffectiveAccount } from './accounts';
 import {
+  accountsItem,
   bundlesItem,
   ClientId,
-  connectionItem,
   LeadTimesMinutes,
   PortalPref,
   portalPrefsItem,
@@ -67,6 +68,24 @@ const FIELDS = {
   disableBundles: z.boolean(),
   /** Azure resource roles off for the whole organisation: no ARM token, no ARM request. */
   disableAzureRoles: z.boolean(),
+  /**
+   * Accounts the organisation defines (issue 16), after the user's first account: locked (label, connection) and not
+   * removable. `clientId`/`cloud` default to the policy's own.
+   */
+  accounts: z
+    .array(
+      z.object({
+        id: AccountId,
+        label: AccountLabel,
+        colour: z.optional(AccountColour),
+        tenantId: TenantId,
+        clientId: z.optional(ClientId),
+        cloud: z.optional(z.enum(CLOUDS.map((c) => c.id) as [string, ...string[]])),
+      }),
+    )
+    .check(z.maxLength(20)),
+  /** Users may not add accounts of their own (the organisation's and the first one remain). */
+  disableUserAccounts: z.boolean(),
 } as const;
 
 export type ManagedKey = keyof typeof FIELDS;
@@ -87,6 +106,15 @@ export interface ManagedPolicy {
   disableNotifications?: boolean;
   disableBundles?: boolean;
   disableAzureRoles?: boolean;
+  accounts?: {
+    id: string;
+    label: string;
+    colour?: AccountColour;
+    tenantId: string;
+    clientId?: string;
+    cloud?: string;
+  }[];
+  disableUserAccounts?: boolean;
 }
 
 export interface ParsedPolicy {
@@ -292,7 +320,6 @@ export function overlayItem<T>(
 
 export function createEffectiveItems(source: Managed) {
   return {
-    connection: overlayItem(connectionItem, source, overlayConnection),
     settings: overlayItem(settingsItem, source, overlaySettings),
     templates: overlayItem(templatesItem, source, overlayTemplates, (v, p) =>
       v.filter((t) => !isManagedId(p, 'templates', t.id)),
@@ -305,13 +332,76 @@ export function createEffectiveItems(source: Managed) {
 }
 
 const effective = createEffectiveItems(managed);
-export const effectiveConnectionItem = effective.connection;
 export const effectiveSettingsItem = effective.settings;
 export const effectiveTemplatesItem = effective.templates;
 export const effectiveBundlesItem = effective.bundles;
 export const effectivePortalPrefsItem = effective.portalPrefs;
 
-/** The connection the product uses: the user's, with the organisation's values laid over it. */
-export function effectiveConnection(): Promise<Connection | null> {
-  return effectiveConnectionItem.get();
+/**
+ * The accounts the product uses: the user's, in the user's order, the first one with the organisation's connection
+ * values laid over it (the policy keys of the single-account releases), then the organisation's own accounts. Ids the
+ * user also has are the organisation's (locked). Never empty: with nothing stored, one unconfigured account.
+ */
+export function overlayAccounts(user: readonly AccountEntry[], policy: ManagedPolicy): EffectiveAccount[] {
+  const org: EffectiveAccount[] = (policy.accounts ?? []).flatMap((a) => {
+    const clientId = a.clientId ?? policy.clientId;
+    if (!clientId) return [];
+    return [
+      {
+        id: a.id,
+        label: a.label,
+        colour: a.colour ?? 'grey',
+        connection: { cloudId: a.cloud ?? policy.cloud ?? 'global', tenant: a.tenantId, clientId },
+        managed: true,
+      },
+    ];
+  });
+  const orgIds = new Set(org.map((a) => a.id));
+  const mine = user.filter((a) => !orgIds.has(a.id));
+  const [first, ...rest] =
+    mine.length > 0 ? mine : [{ id: 'a1', label: 'Account 1', colour: 'blue' as const, connection: null }];
+  return [
+    { ...first!, connection: overlayConnection(first!.connection, policy), managed: false },
+    ...rest.map((a) => ({ ...a, managed: false })),
+    ...org,
+  ];
+}
+
+export interface EffectiveAccounts {
+  get(): Promise<EffectiveAccount[]>;
+  watch(cb: (accounts: EffectiveAccount[]) => void): () => void;
+  /** One account by id, or null when there is no such account (removed, or a policy took it away). */
+  byId(id: string): Promise<EffectiveAccount | null>;
+}
+
+export function createEffectiveAccounts(
+  user: Pick<ValidatedItem<AccountEntry[]>, 'get' | 'watch'>,
+  source: Managed,
+): EffectiveAccounts {
+  const get = async () => {
+    const [list, policy] = await Promise.all([user.get(), source.get()]);
+    return overlayAccounts(list, policy);
+  };
+  return {
+    get,
+    byId: async (id) => (await get()).find((a) => a.id === id) ?? null,
+    watch(cb) {
+      let latest = 0;
+      const emit = () => {
+        const mine = ++latest;
+        void get().then((accounts) => {
+          if (mine === latest) cb(accounts);
+        });
+      };
+      const stops = [user.watch(emit), source.watch(emit)];
+      return () => stops.forEach((stop) => stop());
+    },
+  };
+}
+
+export const effectiveAccounts = createEffectiveAccounts(accountsItem, managed);
+
+/** One account's connection as the product uses it (a drop-in for the token provider's `connection` item). */
+export function connectionOf(id: string): { get(): Promise<Connection | null> } {
+  return { get: async () => (await effectiveAccounts.byId(id))?.connection ?? null };
 }

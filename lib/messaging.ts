@@ -8,6 +8,7 @@ import { browser } from 'wxt/browser';
 import { z } from 'zod/mini';
 import { portalForUrl } from './pim/portals';
 import { Connection } from './connection';
+import { AccountId } from './accounts';
 import { PortalLayout, PortalPref } from './portal/schemas';
 
 /** Who may send a message: extension pages (popup, options, sign-in, auth document) or also portal content scripts. */
@@ -40,6 +41,11 @@ const AuthContext = z.object({
     z.object({
       homeAccountId: z.string().check(z.minLength(1), z.maxLength(300)),
       username: z.string().check(z.maxLength(300)),
+      /**
+       * The tenant the account signed in to: a guest's accounts in two tenants share one homeAccountId (MSAL tenant
+       * profiles), so the tenant picks the right one.
+       */
+      tenantId: z.optional(z.string().check(z.maxLength(100))),
     }),
   ),
 });
@@ -75,8 +81,19 @@ const Key = z.string().check(z.minLength(1), z.maxLength(300));
  * that portal only (the page can read the badge's text, so it gets no more than it shows), PIM's clock skew, the
  * portal's choices and the badge's corner. The content script checks these fields by hand (lib/portal/store.ts).
  */
+export const BadgeAccount = z.object({
+  id: AccountId,
+  label: z.string().check(z.maxLength(40)),
+  colour: z.string().check(z.maxLength(10)),
+});
 export const BadgeView = z.object({
   portalId: z.string(),
+  /**
+   * The account the badge speaks for, and (more than one signed in, and the URL does not name the tenant) the others it
+   * may switch to. Labels and colours only: what the user named them.
+   */
+  account: z._default(z.nullable(BadgeAccount), null),
+  accounts: z._default(z.array(BadgeAccount).check(z.maxLength(20)), []),
   assignments: z.array(z.record(z.string(), z.unknown())),
   skewMs: z.number(),
   pref: PortalPref,
@@ -148,6 +165,7 @@ export const protocol = {
   /** Popup/options → background: activate one or more eligible assignments (multi-select), each with the same input. */
   'pim.activate': define({
     request: z.object({
+      accountId: AccountId,
       keys: z.array(Key).check(z.minLength(1), z.maxLength(20)),
       input: z.nullable(ActivationInput),
     }),
@@ -157,20 +175,34 @@ export const protocol = {
   }),
   /** Activate a saved bundle: every item with the bundle's template and duration; active/pending items are skipped. */
   'pim.activateBundle': define({
-    request: z.object({ bundleId: z.string().check(z.minLength(1), z.maxLength(64)) }),
+    request: z.object({
+      accountId: AccountId,
+      bundleId: z.string().check(z.minLength(1), z.maxLength(64)),
+    }),
     response: Results,
     from: 'extension',
     to: 'background',
   }),
-  'pim.deactivate': define({ request: z.object({ key: Key }), response: Results, from: 'extension', to: 'background' }),
+  'pim.deactivate': define({
+    request: z.object({ accountId: AccountId, key: Key }),
+    response: Results,
+    from: 'extension',
+    to: 'background',
+  }),
   /** Withdraw a pending request (the pending assignment's key). */
-  'pim.cancel': define({ request: z.object({ key: Key }), response: Results, from: 'extension', to: 'background' }),
+  'pim.cancel': define({
+    request: z.object({ accountId: AccountId, key: Key }),
+    response: Results,
+    from: 'extension',
+    to: 'background',
+  }),
   /**
    * Extend an activation: a new activation starting at the current end, clamped by policy. `renew`: the user confirmed
    * the fallback PIM's refusal offered (deactivate, then activate again at once).
    */
   'pim.extend': define({
     request: z.object({
+      accountId: AccountId,
       key: Key,
       durationMinutes: z.nullable(z.int().check(z.gte(5), z.lte(1440))),
       renew: z._default(z.boolean(), false),
@@ -181,7 +213,11 @@ export const protocol = {
   }),
   /** Ask the admins to extend a role eligibility that ends within 14 days (selfExtend on the eligibility). */
   'pim.requestExtension': define({
-    request: z.object({ key: Key, justification: z.string().check(z.minLength(1), z.maxLength(500)) }),
+    request: z.object({
+      accountId: AccountId,
+      key: Key,
+      justification: z.string().check(z.minLength(1), z.maxLength(500)),
+    }),
     response: Results,
     from: 'extension',
     to: 'background',
@@ -192,6 +228,7 @@ export const protocol = {
    */
   'pim.decide': define({
     request: z.object({
+      accountId: AccountId,
       ids: z.array(Key).check(z.minLength(1), z.maxLength(20)),
       decision: z.enum(['Approve', 'Deny']),
       justification: z.nullable(z.string().check(z.maxLength(500))),
@@ -213,6 +250,7 @@ export const protocol = {
    */
   'auth.stepUpDone': define({
     request: z.object({
+      accountId: AccountId,
       stepUpId: z.string().check(z.minLength(1), z.maxLength(64)),
       accessToken: z.nullable(z.string().check(z.minLength(1))),
       error: z.nullable(z.string().check(z.maxLength(500))),
@@ -226,17 +264,43 @@ export const protocol = {
   /**
    * Options → background: call each Graph endpoint once and report per permission (lib/background/check-connection.ts).
    */
-  'connection.check': define({ request: z.object({}), response: ConnectionCheck, from: 'extension', to: 'background' }),
+  'connection.check': define({
+    request: z.object({ accountId: AccountId }),
+    response: ConnectionCheck,
+    from: 'extension',
+    to: 'background',
+  }),
   /** Ask the background to refresh the snapshot (popup open when stale, Refresh button). */
   'snapshot.refresh': define({
-    request: z.object({ force: z.boolean() }),
+    /** One account, or (no accountId) every account at once, each in its own round trip. */
+    request: z.object({ accountId: z.optional(AccountId), force: z.boolean() }),
     response: z.object({ refreshed: z.boolean() }),
     from: 'extension',
     to: 'background',
   }),
   /** The sign-in page finished an interactive sign-in: the background drops its auth document and refreshes. */
-  'auth.signedIn': define({ request: z.object({}), response: Ok, from: 'extension', to: 'background' }),
-  'auth.signOut': define({ request: z.object({}), response: Ok, from: 'extension', to: 'background' }),
+  'auth.signedIn': define({
+    request: z.object({ accountId: AccountId }),
+    response: Ok,
+    from: 'extension',
+    to: 'background',
+  }),
+  'auth.signOut': define({
+    request: z.object({ accountId: AccountId }),
+    response: Ok,
+    from: 'extension',
+    to: 'background',
+  }),
+  /**
+   * Options → background: remove an account (issue 16): its tokens (MSAL cache), per-account storage, alarms and
+   * notifications go with it. The organisation's accounts cannot be removed.
+   */
+  'accounts.remove': define({
+    request: z.object({ accountId: AccountId }),
+    response: Ok,
+    from: 'extension',
+    to: 'background',
+  }),
 
   /** Background → auth document: an access token from the cache or refresh token, without UI. */
   'auth.token': define({
@@ -300,6 +364,16 @@ export const protocol = {
     // The page's URL as the badge sees it after an in-portal navigation (the Azure portal's resource); the background
     // accepts it only on the sender's own host, and it only narrows what the badge is shown.
     request: z.object({ url: z.optional(z.string().check(z.maxLength(4096))) }),
+    response: z.nullable(BadgeView),
+    from: 'portal',
+    to: 'background',
+  }),
+  /**
+   * Portal badge → background: the user picked which account the badge speaks for, where the portal's URL does not
+   * say (remembered per portal and tenant). Only ever one of the accounts the background offered in BadgeView.
+   */
+  'portal.account': define({
+    request: z.object({ accountId: AccountId }),
     response: z.nullable(BadgeView),
     from: 'portal',
     to: 'background',

@@ -12,7 +12,8 @@ import { ApprovalsState } from './pim/approvals';
 import { Template } from './pim/templates';
 import { Bundle } from './pim/bundles';
 import { PortalLayout, PortalPref } from './portal/schemas';
-import { Account, Connection } from './connection';
+import { Account } from './connection';
+import { AccountEntry, AccountId, PopupAccountChoice } from './accounts';
 
 // The schemas the auth document also needs live in a module without storage items (lib/connection.ts).
 export { Account, ClientId, Connection, TenantId } from './connection';
@@ -83,9 +84,6 @@ export function validEntries(schema: z.ZodMiniType): (raw: unknown) => unknown {
   return (raw) => (Array.isArray(raw) ? raw.filter((x) => schema.safeParse(x).success) : undefined);
 }
 
-/** Connection settings are not secret; sync storage lets them follow the admin between browsers. */
-export const connectionItem = defineValidatedItem('sync:connection', z.nullable(Connection), null);
-
 /**
  * signed-out: never signed in or signed out; signed-in: tokens obtainable silently;
  * renewal-required: silent renewal (including the non-interactive web auth flow) failed, the user must sign in again.
@@ -101,21 +99,12 @@ export const AuthState = z.object({
 });
 export type AuthState = z.infer<typeof AuthState>;
 
-export const authStateItem = defineValidatedItem('local:authState', AuthState, {
-  status: 'signed-out',
-  account: null,
-  detail: null,
-});
-
-export const snapshotItem = defineValidatedItem('local:snapshot', z.nullable(Snapshot), null);
-
 /**
  * Requests from others waiting for this user's decision, and the approver reads' quiet period (lib/pim/approvals.ts).
  * Session storage: an Approve acts on the approval and step ids stored here, and on Firefox (no setAccessLevel) a
  * compromised content process could write storage.local but cannot reach storage.session (docs/SECURITY.md row 15).
  * The list is re-read by the first refresh after a browser start.
  */
-export const approvalsItem = defineValidatedItem('session:approvals', z.nullable(ApprovalsState), null);
 
 /** What the background is doing about the snapshot, for the popup's loading / offline / error states. */
 export const RefreshState = z.object({
@@ -126,12 +115,6 @@ export const RefreshState = z.object({
   startedAt: z.nullable(z.string()),
 });
 export type RefreshState = z.infer<typeof RefreshState>;
-export const refreshStateItem = defineValidatedItem('local:refreshState', RefreshState, {
-  inFlight: false,
-  error: null,
-  offline: false,
-  startedAt: null,
-});
 
 /** Per PIM group: display name and the Entra roles it grants; rarely changes, so cached across refreshes. */
 export const GroupInfo = z.object({
@@ -140,10 +123,6 @@ export const GroupInfo = z.object({
   fetchedAt: z.string(),
 });
 export type GroupInfo = z.infer<typeof GroupInfo>;
-export const groupInfoItem = defineValidatedItem('local:groupInfo', z.record(z.string(), GroupInfo), {});
-
-/** Assignment keys the user starred; starred items sort first among eligible ones. */
-export const favouritesItem = defineValidatedItem('sync:favourites', z.array(z.string()), []);
 
 export { PortalLayout, PortalPref } from './portal/schemas';
 /** The user's portal badge choices per portal id (lib/portal/schemas.ts PortalPref). */
@@ -172,7 +151,6 @@ export const Remembered = z.object({
   justification: z._default(z.nullable(z.string()), null),
 });
 export type Remembered = z.infer<typeof Remembered>;
-export const rememberedItem = defineValidatedItem('local:remembered', z.record(z.string(), Remembered), {});
 
 export const ActivationPolicyRecord = z.object({
   maxDuration: z.string(),
@@ -199,7 +177,6 @@ export const PolicyEntry = z.object({
   learned: z.optional(z.boolean()),
 });
 export type PolicyEntry = z.infer<typeof PolicyEntry>;
-export const policiesItem = defineValidatedItem('local:policies', z.record(z.string(), PolicyEntry), {});
 
 /** The user's own requests (journaled writes); decisions on others' requests are not journaled (a repeat gets 409). */
 const OWN_REQUEST_ACTIONS = ['activate', 'deactivate', 'extend', 'cancel', 'requestExtension'] as const;
@@ -222,7 +199,6 @@ export const ActivityEntry = z.object({
   requestId: z.nullable(z.string()),
 });
 export type ActivityEntry = z.infer<typeof ActivityEntry>;
-export const activityItem = defineValidatedItem('local:activity', z.array(ActivityEntry), []);
 
 /**
  * Privileged writes whose answer has not arrived yet (lib/background/journal.ts): written before the POST, cleared
@@ -238,7 +214,6 @@ export const JournalEntry = z.object({
   request: z.optional(z.object({ path: z.string(), body: z.nullable(z.record(z.string(), z.unknown())) })),
 });
 export type JournalEntry = z.infer<typeof JournalEntry>;
-export const journalItem = defineValidatedItem('local:journal', z.array(JournalEntry), []);
 
 /**
  * Activations waiting for a step-up sign-in (lib/background/stepup.ts), one per claims value. Never holds a token:
@@ -260,7 +235,6 @@ export const PendingStepUp = z.object({
   items: z.array(StepUpItem),
 });
 export type PendingStepUp = z.infer<typeof PendingStepUp>;
-export const stepUpsItem = defineValidatedItem('session:stepUps', z.array(PendingStepUp), []);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Background scheduler (issue 5): warnings, toolbar, refresh policy
@@ -315,15 +289,13 @@ export const NotifierState = z.object({
   observed: z.nullable(Observed),
 });
 export type NotifierState = z.infer<typeof NotifierState>;
-export const notifierItem = defineValidatedItem('local:notifier', NotifierState, { notified: {}, observed: null });
 
 /** Backoff of failed background refreshes: how many in a row failed, and when the next attempt is due (retry alarm). */
 export const RefreshRetry = z.object({ attempt: z.int().check(z.gte(0)), nextAt: z.nullable(z.string()) });
 export type RefreshRetry = z.infer<typeof RefreshRetry>;
-export const refreshRetryItem = defineValidatedItem('local:refreshRetry', RefreshRetry, { attempt: 0, nextAt: null });
 
 /** Set when a notification is clicked: the popup scrolls to (and highlights) this row, then clears it. */
-export const PopupFocus = z.object({ key: z.string(), at: z.string() });
+export const PopupFocus = z.object({ accountId: z.optional(AccountId), key: z.string(), at: z.string() });
 export type PopupFocus = z.infer<typeof PopupFocus>;
 export const popupFocusItem = defineValidatedItem('session:popupFocus', z.nullable(PopupFocus), null);
 
@@ -338,6 +310,8 @@ export const popupFocusItem = defineValidatedItem('session:popupFocus', z.nullab
 export const PortalIntent = z.object({
   /** renew: a notification's Extend that PIM refused; deactivate-then-activate waits for the user's OK. */
   command: z.enum(['activate', 'extend', 'deactivate', 'renew']),
+  /** The account the command is for: the portal tab's account, or the notification's (issue 16). */
+  accountId: AccountId,
   key: z.string().check(z.maxLength(300)),
   /** lib/pim/portals.ts PortalId of the tab that asked, for the popup's sentence. */
   portalId: z.string().check(z.maxLength(40)),
@@ -353,8 +327,99 @@ export const portalIntentItem = defineValidatedItem('session:portalIntent', z.nu
 export const PortalTab = z.object({
   tabId: z.int(),
   portalId: z.string().check(z.maxLength(40)),
+  /** The account the badge speaks for (lib/background/portal-tabs.ts `accountForTab`); null: none applies. */
+  accountId: z._default(z.nullable(AccountId), null),
+  /** The tab's URL at its last hello (the tenant it names decides the account). */
+  url: z._default(z.nullable(z.string().check(z.maxLength(4096))), null),
   /** Azure portal: the resource its URL showed when the badge last said hello (validated, lib/arm/scope.ts). */
   resourceId: z.optional(z.nullable(z.string().check(z.maxLength(2048)))),
 });
 export type PortalTab = z.infer<typeof PortalTab>;
 export const portalTabsItem = defineValidatedItem('session:portalTabs', z.array(PortalTab).check(z.maxLength(200)), []);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Several accounts (issue 16, lib/accounts.ts). The list and the choices about it are device-local: per-account data
+// (tokens, snapshot, journal) lives on this device only, and a list synced from elsewhere would name accounts whose
+// data is not here.
+
+/** Storage layout version: 1 = the single-account layout of the first releases, 2 = per-account (lib/migrate.ts). */
+export const STORAGE_VERSION = 2;
+export const storageVersionItem = defineValidatedItem('local:storageVersion', z.int(), 1);
+
+/** The user's accounts, in the user's order (the organisation's come from the policy, lib/managed.ts). */
+export const accountsItem = defineValidatedItem('local:accounts', z.array(AccountEntry), [], {
+  salvage: validEntries(AccountEntry),
+});
+
+/** What the popup shows: one account's lists, or the active lists of all of them. */
+export const popupAccountItem = defineValidatedItem('local:popupAccount', z.nullable(PopupAccountChoice), null);
+
+/**
+ * The account a portal badge speaks for where the portal's URL does not name the tenant: per portal id (and tenant,
+ * `exchange@contoso.com`, when known), as the user picked it in the badge.
+ */
+export const portalAccountsItem = defineValidatedItem('local:portalAccounts', z.record(z.string(), AccountId), {});
+
+/** Per-account storage keys: `<area>:account.<id>.<name>`. */
+export const accountKey = (area: 'local' | 'session', id: string, name: string): StorageItemKey =>
+  `${area}:account.${id}.${name}`;
+
+/** The names of every per-account item, in both areas: what removing an account deletes (lib/migrate.ts copies). */
+export const ACCOUNT_ITEM_NAMES = {
+  local: [
+    'authState',
+    'snapshot',
+    'refreshState',
+    'groupInfo',
+    'favourites',
+    'remembered',
+    'policies',
+    'activity',
+    'journal',
+    'notifier',
+    'refreshRetry',
+  ],
+  session: ['approvals', 'stepUps'],
+} as const;
+
+function defineAccountItems(id: string) {
+  const local = (name: (typeof ACCOUNT_ITEM_NAMES.local)[number]) => accountKey('local', id, name);
+  const session = (name: (typeof ACCOUNT_ITEM_NAMES.session)[number]) => accountKey('session', id, name);
+  return {
+    authState: defineValidatedItem(local('authState'), AuthState, {
+      status: 'signed-out',
+      account: null,
+      detail: null,
+    }),
+    snapshot: defineValidatedItem(local('snapshot'), z.nullable(Snapshot), null),
+    refreshState: defineValidatedItem(local('refreshState'), RefreshState, {
+      inFlight: false,
+      error: null,
+      offline: false,
+      startedAt: null,
+    }),
+    groupInfo: defineValidatedItem(local('groupInfo'), z.record(z.string(), GroupInfo), {}),
+    /** Assignment keys the user starred; starred items sort first among eligible ones. */
+    favourites: defineValidatedItem(local('favourites'), z.array(z.string()), []),
+    remembered: defineValidatedItem(local('remembered'), z.record(z.string(), Remembered), {}),
+    policies: defineValidatedItem(local('policies'), z.record(z.string(), PolicyEntry), {}),
+    activity: defineValidatedItem(local('activity'), z.array(ActivityEntry), []),
+    journal: defineValidatedItem(local('journal'), z.array(JournalEntry), []),
+    notifier: defineValidatedItem(local('notifier'), NotifierState, { notified: {}, observed: null }),
+    refreshRetry: defineValidatedItem(local('refreshRetry'), RefreshRetry, { attempt: 0, nextAt: null }),
+    approvals: defineValidatedItem(session('approvals'), z.nullable(ApprovalsState), null),
+    stepUps: defineValidatedItem(session('stepUps'), z.array(PendingStepUp), []),
+  };
+}
+export type AccountItems = ReturnType<typeof defineAccountItems>;
+
+const accountItemsCache = new Map<string, AccountItems>();
+/** One account's storage items (the same objects for the same id, so watchers and updaters share them). */
+export function accountItems(id: string): AccountItems {
+  let items = accountItemsCache.get(id);
+  if (!items) {
+    items = defineAccountItems(AccountId.parse(id));
+    accountItemsCache.set(id, items);
+  }
+  return items;
+}

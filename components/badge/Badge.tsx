@@ -10,6 +10,7 @@ import { badgeTimeLeft, type BadgeModel, type BadgeNotice } from '../../lib/port
 import { timeLeftText } from '../popup/labels';
 import { BadgeRow } from './BadgeRow';
 import { trusted } from './trusted';
+import type { BadgeAccount } from '../../lib/portal/store';
 
 export interface BadgeProps {
   portalName: string;
@@ -28,6 +29,10 @@ export interface BadgeProps {
   onCommand(command: PortalCommand, key: string): void;
   onReload(): void;
   onDismiss(): void;
+  /** The account the rows belong to (several accounts, issue 16), and the ones the user may switch to. */
+  account?: BadgeAccount | null;
+  accounts?: readonly BadgeAccount[];
+  onPickAccount?: (id: string) => void;
 }
 
 const NOTICES = {
@@ -59,7 +64,7 @@ export function Badge(p: BadgeProps) {
         aria-controls="pc-panel"
         onClick={trusted(p.onToggle)}
       >
-        <span class="pc-dot" aria-hidden="true" />
+        <span class="pc-dot" aria-hidden="true" style={p.account ? { background: p.account.colour } : undefined} />
         <span>{active.length > 0 ? t('portalBadgeActiveCount', active.length) : t('portalBadgeNoneActive')}</span>
         {left && <span class="pc-pill-time">{timeLeftText(left)}</span>}
         {model.needsReload && <span class="pc-pill-reload">{t('portalBadgeReload')}</span>}
@@ -67,6 +72,30 @@ export function Badge(p: BadgeProps) {
       <div class="pc-panel" id="pc-panel" hidden={p.collapsed}>
         <div class="pc-head">
           <span class="pc-head-title">{t('portalBadgeTitle', p.portalName)}</span>
+          {p.account && (p.accounts?.length ?? 0) < 2 && (
+            <span class="pc-account" style={{ borderColor: p.account.colour }} data-testid="badge-account">
+              {p.account.label}
+            </span>
+          )}
+          {p.account && p.accounts && p.accounts.length > 1 && (
+            <select
+              class="pc-account"
+              aria-label={t('portalBadgeAccount')}
+              data-testid="badge-account"
+              value={p.account.id}
+              onChange={(e) => {
+                // Only the user's own change (an event the page dispatches is not trusted).
+                if (!e.isTrusted) return;
+                p.onPickAccount?.((e.target as HTMLSelectElement).value);
+              }}
+            >
+              {p.accounts.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.label}
+                </option>
+              ))}
+            </select>
+          )}
           <button class="pc-icon" aria-label={t('portalBadgeMove')} onClick={trusted(p.onMove)}>
             <span aria-hidden="true">⤢</span>
           </button>

@@ -6,6 +6,7 @@ import type { ComponentChildren } from 'preact';
 import { t } from '../../lib/i18n';
 import type { AuthState, Connection } from '../../lib/storage';
 import { AccountSection } from './AccountSection';
+import { AccountsSection, type AccountsSectionProps } from './AccountsSection';
 import { ActivitySection, type ActivitySectionProps } from './ActivitySection';
 import { BundlesSection, type BundlesSectionProps } from './BundlesSection';
 import { CheckConnection, type CheckConnectionProps } from './CheckConnection';
@@ -35,6 +36,8 @@ export interface OptionsViewProps {
   azure?: AzureRolesToggleProps;
   /** The organisation's read-only templates and bundles; the section is shown when either list has entries. */
   organisation?: OrganisationDefaultsProps;
+  /** The accounts (issue 16); the Connection and Account sections are about `accounts.selected`. */
+  accounts?: AccountsSectionProps;
 }
 
 /** Everything the templates, bundles and activity sections need; the entrypoint reads and writes the storage items. */
@@ -61,8 +64,26 @@ export function OptionsView(props: OptionsViewProps) {
   return (
     <div class="options">
       <h1>{t('optionsTitle')}</h1>
+      {props.accounts && (
+        <OptionsSection id="accounts" title={t('optAccountsTitle')} intro={t('optAccountsIntro')}>
+          <AccountsSection {...props.accounts} />
+        </OptionsSection>
+      )}
+      {props.accounts && props.accounts.accounts.length > 1 && (
+        <p class="account-editing" data-testid="account-editing">
+          {t(
+            'optAccountEditing',
+            props.accounts.accounts.find((a) => a.id === props.accounts?.selected)?.label ?? props.accounts.selected,
+          )}
+        </p>
+      )}
       <OptionsSection id="connection" title={t('connectionTitle')} intro={t('connectionIntro')}>
-        <ConnectionForm initial={props.connection} onSave={props.onSaveConnection} locked={props.locked} />
+        <ConnectionForm
+          key={props.accounts?.selected}
+          initial={props.connection}
+          onSave={props.onSaveConnection}
+          locked={props.locked}
+        />
         <RedirectUri uri={props.redirectUri} onCopy={props.onCopy} />
         {props.azure && <AzureRolesToggle {...props.azure} />}
         {props.check && <CheckConnection {...props.check} />}

@@ -1,4 +1,5 @@
 /** Account header: who is signed in to which tenant, Refresh, and a menu with Settings and Sign out. */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../lib/i18n';
 import type { Account } from '../../lib/storage';
@@ -13,9 +14,19 @@ export interface HeaderProps {
   onRefresh?: () => void;
   onOpenSettings(): void;
   onSignOut?: () => void;
+  /** The account switcher (issue 16), shown above the account's name when there are several. */
+  switcher?: ComponentChildren;
 }
 
-export function Header({ account, tenantLabel, refreshing, onRefresh, onOpenSettings, onSignOut }: HeaderProps) {
+export function Header({
+  account,
+  tenantLabel,
+  refreshing,
+  onRefresh,
+  onOpenSettings,
+  onSignOut,
+  switcher,
+}: HeaderProps) {
   const [menuOpen, setMenuOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
@@ -49,6 +60,7 @@ export function Header({ account, tenantLabel, refreshing, onRefresh, onOpenSett
   return (
     <header class="header">
       <div class="header-who">
+        {switcher}
         {account ? (
           <>
             <div class="header-name" data-testid="account-name">

@@ -17,6 +17,8 @@ import { ApprovalsSection, type ApprovalsSectionProps } from './ApprovalsSection
 import type { ActivationProps } from './activationContext';
 import { AssignmentSection } from './AssignmentSection';
 import { Header } from './Header';
+import { AccountSwitcher, AccountTag, type AccountChoice } from './AccountSwitcher';
+import { AllAccountsView, type AllAccountsViewProps } from './AllAccountsView';
 import { searchLabels } from './labels';
 import { Notice } from './Notice';
 import { SearchBox } from './SearchBox';
@@ -47,6 +49,16 @@ export interface PopupViewProps {
    * wait.
    */
   approvals?: { state: ApprovalsState | null; onDecide: ApprovalsSectionProps['onDecide'] };
+  /**
+   * Several accounts (issue 16): the switcher's choices, the one shown (an id or 'all') and, for 'all', every account's
+   * active list. One account: absent, and the popup looks as it always did.
+   */
+  accounts?: {
+    list: readonly AccountChoice[];
+    current: string;
+    onSwitch(id: string): void;
+    all?: Omit<AllAccountsViewProps, 'now'>;
+  };
 }
 
 /** Something on screen changes with the clock: a countdown, or a Deactivate button waiting for PIM's 5 minutes. */
@@ -91,9 +103,33 @@ export function PopupView(props: PopupViewProps) {
   const stored = props.approvals?.state ?? null;
   const approvalState = stored && stored.principalId === auth.account?.oid ? stored : null;
 
+  const accounts = props.accounts;
+  const switcher = accounts && (
+    <AccountSwitcher accounts={accounts.list} current={accounts.current} onSwitch={accounts.onSwitch} />
+  );
+  if (accounts?.all) {
+    return (
+      <div class="popup" data-popup-state="all-accounts">
+        <Header
+          account={null}
+          tenantLabel={null}
+          refreshing={refresh.inFlight}
+          onRefresh={props.onRefresh}
+          onOpenSettings={props.onOpenSettings}
+          switcher={switcher}
+        />
+        <main class="content">
+          <AllAccountsView {...accounts.all} now={now} />
+        </main>
+      </div>
+    );
+  }
+  const acting = accounts && accounts.list.length > 1 ? accounts.list.find((a) => a.id === accounts.current) : null;
+
   return (
     <div class="popup" data-popup-state={state}>
       <Header
+        switcher={switcher}
         account={signedIn ? auth.account : null}
         tenantLabel={tenant}
         refreshing={refresh.inFlight}
@@ -102,6 +138,11 @@ export function PopupView(props: PopupViewProps) {
         onSignOut={signedIn ? props.onSignOut : undefined}
       />
       <main class="content">
+        {acting && (
+          <p class="acting-as" data-testid="acting-as">
+            <AccountTag account={acting} /> <span>{t('accountActsAs', acting.label)}</span>
+          </p>
+        )}
         {state === 'not-configured' && (
           <Notice
             id="not-configured"

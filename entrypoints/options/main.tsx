@@ -8,28 +8,30 @@ import { OptionsView, type LibraryProps, type OptionsViewProps } from '../../com
 import { t } from '../../lib/i18n';
 import {
   connectionLocks,
-  effectiveConnectionItem,
+  effectiveAccounts,
   effectiveSettingsItem,
   managed,
   type ManagedPolicy,
 } from '../../lib/managed';
 import { sendMessage } from '../../lib/messaging';
-import {
-  activityItem,
-  authStateItem,
-  bundlesItem,
-  connectionItem,
-  settingsItem,
-  snapshotItem,
-  templatesItem,
-} from '../../lib/storage';
+import { accountItems, accountsItem, bundlesItem, settingsItem, templatesItem } from '../../lib/storage';
+import { nextAccountId, nextColour, type AccountEntry, type EffectiveAccount } from '../../lib/accounts';
+import { ensureMigrated } from '../../lib/migrate';
+import type { Connection } from '../../lib/connection';
 
 const root = document.getElementById('app')!;
 document.title = t('optionsTitle');
+await ensureMigrated();
 
-// The connection as the product uses it (managed values laid over the user's); locked fields come from the policy.
+// The accounts as the product uses them (managed values laid over the user's); locked fields come from the policy.
 let policy: ManagedPolicy = await managed.get();
-let data = { connection: await effectiveConnectionItem.get(), auth: await authStateItem.get() };
+let accounts: EffectiveAccount[] = await effectiveAccounts.get();
+/** The account the Connection, Account and Activity sections are about: `#account=<id>`, else the first. */
+let selected =
+  accounts.find((a) => a.id === new URLSearchParams(location.hash.slice(1)).get('account'))?.id ?? accounts[0]!.id;
+const items = () => accountItems(selected);
+const connectionOfSelected = () => accounts.find((a) => a.id === selected)?.connection ?? null;
+let data = { connection: connectionOfSelected(), auth: await items().authState.get() };
 let azureRoles = (await effectiveSettingsItem.get()).azureRoles;
 const organisation = (p: ManagedPolicy) => ({
   templates: p.templates ?? [],
@@ -38,21 +40,41 @@ const organisation = (p: ManagedPolicy) => ({
 let library = {
   templates: await templatesItem.get(),
   bundles: await bundlesItem.get(),
-  activity: await activityItem.get(),
-  assignments: (await snapshotItem.get())?.assignments ?? null,
+  activity: await items().activity.get(),
+  assignments: (await items().snapshot.get())?.assignments ?? null,
 };
+
+/** Writes the user's own list (the organisation's accounts are not stored), changing one entry or the order. */
+async function editAccounts(change: (list: AccountEntry[]) => AccountEntry[]): Promise<void> {
+  const stored = await accountsItem.get();
+  // The first account may exist only as the default (nothing stored yet): store what is shown.
+  const own: AccountEntry[] =
+    stored.length > 0 ? stored : accounts.filter((a) => !a.managed).map(({ managed: _m, ...a }) => a);
+  await accountsItem.set(change(own));
+}
+
+/** The organisation's connection fields apply to the first account; its own accounts are locked whole. */
+function locksOf(id: string) {
+  const account = accounts.find((a) => a.id === id);
+  if (account?.managed) return { cloudId: true, tenant: true, clientId: true };
+  const none = { cloudId: false, tenant: false, clientId: false };
+  return accounts.find((a) => !a.managed)?.id === id ? connectionLocks(policy) : none;
+}
+
+const saveConnection = (connection: Connection) =>
+  editAccounts((list) => list.map((a) => (a.id === selected ? { ...a, connection } : a)));
 
 const props: Omit<OptionsViewProps, 'connection' | 'auth'> = {
   // identity.getRedirectURL() is https://<extension id>.chromiumapp.org/ on Chromium, and what Firefox's
   // launchWebAuthFlow accepts there.
   redirectUri: browser.identity.getRedirectURL(),
-  onSaveConnection: (connection) => connectionItem.set(connection),
+  onSaveConnection: saveConnection,
   onCopy: (text) => navigator.clipboard.writeText(text),
-  onSignIn: () => void browser.tabs.create({ url: browser.runtime.getURL('/signin.html') }),
-  onSignOut: () => void sendMessage('auth.signOut', {}),
+  onSignIn: () => void browser.tabs.create({ url: browser.runtime.getURL(`/signin.html?account=${selected}`) }),
+  onSignOut: () => void sendMessage('auth.signOut', { accountId: selected }),
   check: {
-    onCheck: () => sendMessage('connection.check', {}),
-    onSignIn: () => void browser.tabs.create({ url: browser.runtime.getURL('/signin.html') }),
+    onCheck: () => sendMessage('connection.check', { accountId: selected }),
+    onSignIn: () => void browser.tabs.create({ url: browser.runtime.getURL(`/signin.html?account=${selected}`) }),
     onCopy: (text) => navigator.clipboard.writeText(text),
   },
 };
@@ -67,7 +89,7 @@ const libraryEvents: Omit<LibraryProps, keyof typeof library | 'sampleRole'> = {
     await templatesItem.set(lib.templates);
     await bundlesItem.set(lib.bundles);
   },
-  onClearActivity: () => activityItem.set([]),
+  onClearActivity: () => items().activity.set([]),
   onDownload: (file) => saveFile(file),
 };
 
@@ -77,7 +99,7 @@ const paint = () => {
     <OptionsView
       {...data}
       {...props}
-      locked={connectionLocks(policy)}
+      locked={locksOf(selected)}
       organisation={organisation(policy)}
       azure={{
         enabled: azureRoles,
@@ -85,13 +107,76 @@ const paint = () => {
         onChange: (enabled) => void settingsItem.get().then((s) => settingsItem.set({ ...s, azureRoles: enabled })),
       }}
       library={{ ...library, ...libraryEvents, sampleRole }}
+      accounts={{
+        accounts,
+        selected,
+        canAdd: policy.disableUserAccounts !== true,
+        onSelect: (id) => void select(id),
+        onAdd: () =>
+          void editAccounts((list) => {
+            const id = nextAccountId(accounts.map((a) => a.id));
+            return [
+              ...list,
+              { id, label: t('accountDefaultLabel', id.slice(1)), colour: nextColour(accounts), connection: null },
+            ];
+          }).then(() => select(nextAccountId(accounts.map((a) => a.id)))),
+        onRename: (id, label, colour) =>
+          void editAccounts((list) => list.map((a) => (a.id === id ? { ...a, label, colour } : a))),
+        onMove: (id, by) =>
+          void editAccounts((list) => {
+            const i = list.findIndex((a) => a.id === id);
+            const j = i + by;
+            if (i < 0 || j < 0 || j >= list.length) return list;
+            const next = [...list];
+            [next[i], next[j]] = [next[j]!, next[i]!];
+            return next;
+          }),
+        onRemove: async (id) => {
+          await sendMessage('accounts.remove', { accountId: id });
+        },
+      }}
     />,
     root,
   );
 };
+/** Shows another account's connection, sign-in and history (the accounts' own items are watched anew). */
+let unwatch: (() => void)[] = [];
+async function select(id: string): Promise<void> {
+  selected = id;
+  history.replaceState(null, '', `#account=${id}`);
+  unwatch.forEach((u) => u());
+  const mine = items();
+  unwatch = [
+    mine.authState.watch((auth) => {
+      data = { ...data, auth };
+      paint();
+    }),
+    mine.activity.watch((activity) => {
+      library = { ...library, activity };
+      paint();
+    }),
+    mine.snapshot.watch((snapshot) => {
+      library = { ...library, assignments: snapshot?.assignments ?? null };
+      paint();
+    }),
+  ];
+  const [auth, activity, snapshot] = await Promise.all([
+    mine.authState.get(),
+    mine.activity.get(),
+    mine.snapshot.get(),
+  ]);
+  if (selected !== id) return;
+  data = { connection: connectionOfSelected(), auth };
+  library = { ...library, activity, assignments: snapshot?.assignments ?? null };
+  paint();
+}
+
 paint();
-effectiveConnectionItem.watch((connection) => {
-  data = { ...data, connection };
+await select(selected);
+effectiveAccounts.watch((next) => {
+  accounts = next;
+  if (!accounts.some((a) => a.id === selected)) void select(accounts[0]!.id);
+  data = { ...data, connection: connectionOfSelected() };
   paint();
 });
 effectiveSettingsItem.watch((settings) => {
@@ -102,10 +187,6 @@ managed.watch((next) => {
   policy = next;
   paint();
 });
-authStateItem.watch((auth) => {
-  data = { ...data, auth };
-  paint();
-});
 // The popup and the background write these too (imports in another tab, new activity): follow them live.
 templatesItem.watch((templates) => {
   library = { ...library, templates };
@@ -113,13 +194,5 @@ templatesItem.watch((templates) => {
 });
 bundlesItem.watch((bundles) => {
   library = { ...library, bundles };
-  paint();
-});
-activityItem.watch((activity) => {
-  library = { ...library, activity };
-  paint();
-});
-snapshotItem.watch((snapshot) => {
-  library = { ...library, assignments: snapshot?.assignments ?? null };
   paint();
 });

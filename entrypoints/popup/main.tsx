@@ -16,24 +16,22 @@ import type { IntentView } from '../../components/popup/IntentBanner';
 import { focusRow } from '../../components/popup/focusRow';
 import type { ApprovalsState } from '../../lib/pim/approvals';
 import {
-  approvalsItem,
-  authStateItem,
-  favouritesItem,
-  policiesItem,
+  accountItems,
+  popupAccountItem,
   popupFocusItem,
   portalIntentItem,
   type PopupFocus,
   type PortalIntent,
-  refreshStateItem,
-  rememberedItem,
-  snapshotItem,
 } from '../../lib/storage';
-// The organisation's managed values laid over the user's (lib/managed.ts): tenant, templates, bundles.
+// The organisation's managed values laid over the user's (lib/managed.ts): accounts, templates, bundles.
 import {
+  effectiveAccounts,
   effectiveBundlesItem as bundlesItem,
-  effectiveConnectionItem as connectionItem,
   effectiveTemplatesItem as templatesItem,
 } from '../../lib/managed';
+import { ALL_ACCOUNTS, COLOUR_CSS, type EffectiveAccount } from '../../lib/accounts';
+import { ensureMigrated } from '../../lib/migrate';
+import type { AccountActive } from '../../components/popup/AllAccountsView';
 
 type Data = Pick<PopupViewProps, 'connection' | 'auth' | 'snapshot' | 'refresh' | 'favourites'> & {
   approvals: ApprovalsState | null;
@@ -43,49 +41,124 @@ type Stored = Pick<NonNullable<PopupViewProps['activation']>, 'templates' | 'bun
 const root = document.getElementById('app')!;
 const format = { locale: browser.i18n.getUILanguage() };
 
-const [
-  connection,
-  auth,
-  snapshot,
-  refresh,
-  favourites,
-  templates,
-  bundles,
-  remembered,
-  policies,
-  asked,
-  focus,
-  approvals,
-] = await Promise.all([
-  connectionItem.get(),
-  authStateItem.get(),
-  snapshotItem.get(),
-  refreshStateItem.get(),
-  favouritesItem.get(),
+// Storage from an older release is brought to this layout first (the background may not have run yet).
+await ensureMigrated();
+let accounts: EffectiveAccount[] = await effectiveAccounts.get();
+const choice = await popupAccountItem.get();
+/** The account shown (its id), or ALL_ACCOUNTS. */
+let current: string = resolveChoice(choice);
+
+function resolveChoice(c: string | null): string {
+  if (c === ALL_ACCOUNTS && accounts.length > 1) return ALL_ACCOUNTS;
+  return accounts.find((a) => a.id === c)?.id ?? accounts[0]!.id;
+}
+/** The account the buttons act for: the one shown (in the All view, each row names its own). */
+const acting = () => (current === ALL_ACCOUNTS ? accounts[0]!.id : current);
+
+const EMPTY_REFRESH = { inFlight: false, error: null, offline: false, startedAt: null };
+let data: Data = {
+  connection: null,
+  auth: { status: 'signed-out', account: null, detail: null },
+  snapshot: null,
+  refresh: EMPTY_REFRESH,
+  favourites: [],
+  approvals: null,
+};
+const [templates, bundles, asked, focus] = await Promise.all([
   templatesItem.get(),
   bundlesItem.get(),
-  rememberedItem.get(),
-  policiesItem.get(),
   portalIntentItem.get(),
   popupFocusItem.get(),
-  approvalsItem.get(),
 ]);
-let data: Data = { connection, auth, snapshot, refresh, favourites, approvals };
-let stored: Stored = { templates, bundles, remembered, policies };
+let stored: Stored = { templates, bundles, remembered: {}, policies: {} };
+let all: AccountActive[] = [];
+
+/** Watches of the account (or accounts) on screen; replaced on a switch. */
+let unwatch: (() => void)[] = [];
+
+/**
+ * Loads what the popup shows for `id` (or every account's active list). Watches are registered before the reads, so a
+ * write that lands in between is not missed.
+ */
+async function show(id: string): Promise<void> {
+  unwatch.forEach((u) => u());
+  unwatch = [];
+  current = id;
+  if (id === ALL_ACCOUNTS) {
+    const load = async () => {
+      all = await Promise.all(
+        accounts.map(async (a) => {
+          const items = accountItems(a.id);
+          const [snapshot, auth] = await Promise.all([items.snapshot.get(), items.authState.get()]);
+          return { account: choiceOf(a), snapshot: ownSnapshot(snapshot, auth) };
+        }),
+      );
+      update({});
+    };
+    for (const a of accounts) {
+      const items = accountItems(a.id);
+      unwatch.push(
+        items.snapshot.watch(() => void load()),
+        items.authState.watch(() => void load()),
+      );
+    }
+    await load();
+    return;
+  }
+  const items = accountItems(id);
+  const connection = accounts.find((a) => a.id === id)?.connection ?? null;
+  unwatch.push(
+    items.snapshot.watch((next) => {
+      update({ snapshot: next });
+      if (ownSnapshot(next, data.auth)) performance.mark('pim:fresh-paint');
+    }),
+    items.authState.watch((next) => update({ auth: next })),
+    items.refreshState.watch((next) => update({ refresh: next })),
+    items.approvals.watch((next) => update({ approvals: next })),
+    items.favourites.watch((next) => update({ favourites: next })),
+    items.remembered.watch((next) => update({}, { remembered: next })),
+    items.policies.watch((next) => update({}, { policies: next })),
+  );
+  const [auth, snapshot, refresh, favourites, remembered, policies, approvals] = await Promise.all([
+    items.authState.get(),
+    items.snapshot.get(),
+    items.refreshState.get(),
+    items.favourites.get(),
+    items.remembered.get(),
+    items.policies.get(),
+    items.approvals.get(),
+  ]);
+  if (current !== id) return;
+  update({ connection, auth, snapshot, refresh, favourites, approvals }, { remembered, policies });
+}
+
+const choiceOf = (a: EffectiveAccount) => ({ id: a.id, label: a.label, colour: COLOUR_CSS[a.colour] });
+
+async function switchTo(id: string): Promise<void> {
+  await show(resolveChoice(id));
+  await popupAccountItem.set(current);
+  if (current !== ALL_ACCOUNTS) maybeRefresh();
+}
 
 /** A command the background never answered (MessagingError carries a sentence) still shows up, with Retry. */
 const showFailure = (e: unknown) =>
   update({ refresh: { ...data.refresh, inFlight: false, error: e instanceof Error ? e.message : String(e) } });
-const requestRefresh = (force: boolean) => sendMessage('snapshot.refresh', { force }).catch(showFailure);
+const requestRefresh = (force: boolean) =>
+  sendMessage('snapshot.refresh', current === ALL_ACCOUNTS ? { force } : { accountId: current, force }).catch(
+    showFailure,
+  );
 
 const results = (p: Promise<{ results: CommandResult[] }>) => p.then((r) => r.results);
+// Every command names the account on screen: the background acts for that account and no other.
 const actions: ActivationActions = {
-  activate: (keys, input) => results(sendMessage('pim.activate', { keys, input })),
-  activateBundle: (bundleId) => results(sendMessage('pim.activateBundle', { bundleId })),
-  deactivate: (key) => results(sendMessage('pim.deactivate', { key })),
-  cancel: (key) => results(sendMessage('pim.cancel', { key })),
-  extend: (key, renew = false) => results(sendMessage('pim.extend', { key, durationMinutes: null, renew })),
-  requestExtension: (key, justification) => results(sendMessage('pim.requestExtension', { key, justification })),
+  activate: (keys, input) => results(sendMessage('pim.activate', { accountId: acting(), keys, input })),
+  activateBundle: (bundleId) => results(sendMessage('pim.activateBundle', { accountId: acting(), bundleId })),
+  deactivate: (key) => results(sendMessage('pim.deactivate', { accountId: acting(), key })),
+  cancel: (key) => results(sendMessage('pim.cancel', { accountId: acting(), key })),
+  extend: (key, renew = false) =>
+    results(sendMessage('pim.extend', { accountId: acting(), key, durationMinutes: null, renew })),
+  requestExtension: (key, justification) =>
+    results(sendMessage('pim.requestExtension', { accountId: acting(), key, justification })),
   reloadPortals: () => sendMessage('portals.reload', {}).then((r) => r.reloaded),
 };
 // popup.html?activate=<key>: opened by a one-click elsewhere that needs input, straight into that row's form.
@@ -96,23 +169,25 @@ const INTENT_FRESH_MS = 2 * 60_000;
 function intentView(i: PortalIntent | null): IntentView | null {
   if (!i || Date.now() - Date.parse(i.at) > INTENT_FRESH_MS) return null;
   void portalIntentItem.set(null);
+  // The badge's (or notification's) account: the confirmation acts for it, so it is the one on screen.
+  if (i.accountId !== current) void switchTo(i.accountId);
   return { command: i.command, key: i.key, portalName: portalById(i.portalId)?.name ?? t('intentSomePortal') };
 }
 let intent = intentView(asked);
 
 const onDecide = (ids: string[], decision: 'Approve' | 'Deny', justification: string | null) =>
-  results(sendMessage('pim.decide', { ids, decision, justification }));
+  results(sendMessage('pim.decide', { accountId: acting(), ids, decision, justification }));
 
 const props: Omit<PopupViewProps, keyof Data | 'format' | 'activation' | 'approvals'> = {
   onRefresh: () => void requestRefresh(true),
-  onSignIn: () => void browser.tabs.create({ url: browser.runtime.getURL('/signin.html') }),
-  onSignOut: () => void sendMessage('auth.signOut', {}).catch(showFailure),
+  onSignIn: () => void browser.tabs.create({ url: browser.runtime.getURL(`/signin.html?account=${acting()}`) }),
+  onSignOut: () => void sendMessage('auth.signOut', { accountId: acting() }).catch(showFailure),
   onOpenSettings: () => void browser.runtime.openOptionsPage().then(() => window.close()),
   // PIM's rules (the 5-minute floor, when a role ends) run on Microsoft's clock: the background stores the skew.
   clock: () => Date.now() + (data.snapshot?.clockSkewMs ?? 0),
   onToggleFavourite: (key) => {
     const next = data.favourites.includes(key) ? data.favourites.filter((k) => k !== key) : [...data.favourites, key];
-    void favouritesItem.set(next);
+    void accountItems(acting()).favourites.set(next);
   },
 };
 
@@ -128,38 +203,49 @@ function update(patch: Partial<Data>, storedPatch: Partial<Stored> = {}): void {
       format={format}
       activation={{ ...stored, actions, openFormFor, intent }}
       approvals={{ state: approvalState, onDecide }}
+      accounts={
+        accounts.length > 1
+          ? {
+              list: accounts.map(choiceOf),
+              current,
+              onSwitch: (id) => void switchTo(id),
+              ...(current === ALL_ACCOUNTS
+                ? {
+                    all: {
+                      accounts: all,
+                      onOpen: (id) => void switchTo(id),
+                      onDeactivate: (accountId, key) =>
+                        void sendMessage('pim.deactivate', { accountId, key }).catch(showFailure),
+                    },
+                  }
+                : {}),
+            }
+          : undefined
+      }
     />,
     root,
   );
 }
 
-update({});
-if (ownSnapshot(snapshot, auth)) performance.mark('pim:cached-paint');
+await show(current);
+if (current !== ALL_ACCOUNTS && ownSnapshot(data.snapshot, data.auth)) performance.mark('pim:cached-paint');
 
 /** The row a notification's click opened the popup for (session storage, written by the background), once. */
 function focusFrom(f: PopupFocus | null): void {
   if (!f || Date.now() - Date.parse(f.at) > INTENT_FRESH_MS) return;
   void popupFocusItem.set(null);
-  void focusRow(root, f.key);
+  const go = f.accountId && f.accountId !== current ? switchTo(f.accountId) : Promise.resolve();
+  void go.then(() => focusRow(root, f.key));
 }
 focusFrom(focus);
 popupFocusItem.watch(focusFrom);
 
-snapshotItem.watch((next) => {
-  update({ snapshot: next });
-  if (ownSnapshot(next, data.auth)) performance.mark('pim:fresh-paint');
+effectiveAccounts.watch((next) => {
+  accounts = next;
+  void show(resolveChoice(current));
 });
-authStateItem.watch((next) => update({ auth: next }));
-refreshStateItem.watch((next) => update({ refresh: next }));
-approvalsItem.watch((next) => update({ approvals: next }));
-// Written once per refresh: a write that landed between the first read and this watch would otherwise be missed.
-void approvalsItem.get().then((next) => update({ approvals: next }));
-connectionItem.watch((next) => update({ connection: next }));
-favouritesItem.watch((next) => update({ favourites: next }));
 templatesItem.watch((next) => update({}, { templates: next }));
 bundlesItem.watch((next) => update({}, { bundles: next }));
-rememberedItem.watch((next) => update({}, { remembered: next }));
-policiesItem.watch((next) => update({}, { policies: next }));
 portalIntentItem.watch((next) => {
   const view = intentView(next);
   if (view) {
@@ -168,10 +254,13 @@ portalIntentItem.watch((next) => {
   }
 });
 
-if (
-  connection &&
-  auth.status === 'signed-in' &&
-  isStale(ownSnapshot(snapshot, auth)?.fetchedAt, Date.now(), REFRESH_ON_OPEN_AFTER_MS)
-) {
-  void requestRefresh(false);
+function maybeRefresh(): void {
+  if (
+    data.connection &&
+    data.auth.status === 'signed-in' &&
+    isStale(ownSnapshot(data.snapshot, data.auth)?.fetchedAt, Date.now(), REFRESH_ON_OPEN_AFTER_MS)
+  )
+    void requestRefresh(false);
 }
+if (current === ALL_ACCOUNTS) void requestRefresh(false);
+else maybeRefresh();

@@ -8,15 +8,22 @@ import { t } from '../../lib/i18n';
 import { accountInfo, createPca, signInInteractive, signOut } from '../../lib/auth/msal';
 import { parseSignInMode, recordSignIn, runStepUp, type StepUpMode } from '../../lib/auth/signin';
 import { sendMessage } from '../../lib/messaging';
-import { effectiveConnection } from '../../lib/managed';
-import { authStateItem, stepUpsItem, type Connection } from '../../lib/storage';
+import { effectiveAccounts } from '../../lib/managed';
+import { ensureMigrated } from '../../lib/migrate';
+import { accountItems, type Connection } from '../../lib/storage';
 import { SignInPage } from './SignInPage';
 import { StepUpPage } from './StepUpPage';
 import './signin.css';
 
 document.title = t('signinTitle');
 const mode = parseSignInMode(location.search);
-const connection = await effectiveConnection();
+await ensureMigrated();
+// Which account signs in (issue 16): `?account=<id>` from the popup, options or a notification; else the first.
+const accounts = await effectiveAccounts.get();
+const wanted = new URLSearchParams(location.search).get('account');
+const account = accounts.find((a) => a.id === wanted) ?? accounts[0]!;
+const { authState: authStateItem, stepUps: stepUpsItem } = accountItems(account.id);
+const connection = account.connection;
 
 // One PCA per page: MSAL keeps the request it is waiting on (PKCE verifier, state) in this document.
 let pca: Promise<PublicClientApplication> | null = null;
@@ -30,17 +37,17 @@ function client(c: Connection): Promise<PublicClientApplication> {
 
 async function signIn() {
   const app = await client(connection!);
-  const account = accountInfo(await signInInteractive(app));
-  await recordSignIn(account, {
+  const signedIn = accountInfo(await signInInteractive(app));
+  await recordSignIn(signedIn, {
     authState: authStateItem,
     forget: async (homeAccountId) => {
       // Only that account: signOut without one would clear the account just signed in too.
       const previous = app.getAccount({ homeAccountId });
       if (previous) await signOut(app, previous);
     },
-    notify: () => sendMessage('auth.signedIn', {}),
+    notify: () => sendMessage('auth.signedIn', { accountId: account.id }),
   });
-  return account;
+  return signedIn;
 }
 
 /** Step-up mode: the claims come from the background's URL; the token goes straight back to it (never stored). */
@@ -76,7 +83,7 @@ async function renderStepUp(step: StepUpMode, c: Connection) {
                   acquire: async (claims) =>
                     (await signInInteractive(await client(c), { claims, loginHint: username ?? undefined }))
                       .accessToken,
-                  report: (payload) => sendMessage('auth.stepUpDone', payload),
+                  report: (payload) => sendMessage('auth.stepUpDone', { ...payload, accountId: account.id }),
                 },
               )
           : null

@@ -1,8 +1,8 @@
 /**
  * The auth document's answers to the background: silent tokens, renewal URLs and their redemption. Runs where MSAL
- * can (the offscreen document on Chromium; the background page itself on Firefox), one PCA per document, rebuilt
- * when the connection changes. It reads nothing from extension storage (offscreen documents cannot): every request
- * carries the connection and account in its `context`.
+ * can (the offscreen document on Chromium; the background page itself on Firefox), one PCA per connection (several
+ * accounts, issue 16, may each have their own tenant and app), dropped together on reset. It reads nothing from
+ * extension storage (offscreen documents cannot): every request carries the connection and account in its `context`.
  */
 import type { PublicClientApplication } from '@azure/msal-browser';
 import type { AuthContext } from '../messaging';
@@ -23,32 +23,36 @@ export interface AuthDocument {
 
 export function createAuthDocument(deps: AuthDocumentDeps = {}): AuthDocument {
   const make = deps.createPca ?? createPca;
-  let current: { key: string; pca: Promise<PublicClientApplication> } | null = null;
+  const made = new Map<string, Promise<PublicClientApplication>>();
 
   function pca({ connection }: AuthContext): Promise<PublicClientApplication> {
     const key = JSON.stringify([connection.cloudId, connection.tenant, connection.clientId]);
-    if (!current || current.key !== key) {
-      const made = make(connection);
-      current = { key, pca: made };
+    let client = made.get(key);
+    if (!client) {
+      const created = make(connection);
+      client = created;
+      made.set(key, created);
       // A failed initialisation must not stick: the next request tries again.
-      made.catch(() => {
-        if (current?.pca === made) current = null;
+      created.catch(() => {
+        if (made.get(key) === created) made.delete(key);
       });
     }
-    return current.pca;
+    return client;
   }
+  const accountOf = (client: PublicClientApplication, context: AuthContext) =>
+    findAccount(client, context.account?.homeAccountId, context.account?.tenantId);
 
   const handlers: AuthHandlers = {
     'auth.token': async ({ context, scopes, forceRefresh, claims }) => {
       const client = await pca(context);
-      const account = findAccount(client, context.account?.homeAccountId);
+      const account = accountOf(client, context);
       if (!account) throw new AuthError('interaction-required', MESSAGES.noAccount);
       const result = await acquireSilent(client, scopes, { forceRefresh, account, ...(claims ? { claims } : {}) });
       return { accessToken: result.accessToken, expiresOn: result.expiresOn ? result.expiresOn.getTime() : null };
     },
     'auth.renewalUrl': async ({ context, scopes }) => {
       const client = await pca(context);
-      const account = findAccount(client, context.account?.homeAccountId);
+      const account = accountOf(client, context);
       // The cache (and its account) is gone after a browser restart; the stored user name still hints Entra.
       return { url: await buildRenewalUrl(client, scopes, { account, loginHint: context.account?.username || null }) };
     },
@@ -61,7 +65,7 @@ export function createAuthDocument(deps: AuthDocumentDeps = {}): AuthDocument {
       const client = await pca(context);
       if (!context.account) await signOut(client, null);
       else {
-        const account = client.getAccount({ homeAccountId: context.account.homeAccountId });
+        const account = accountOf(client, context);
         if (account) await signOut(client, account);
       }
       return { ok: true as const };
@@ -70,8 +74,6 @@ export function createAuthDocument(deps: AuthDocumentDeps = {}): AuthDocument {
 
   return {
     handlers,
-    reset: () => {
-      current = null;
-    },
+    reset: () => made.clear(),
   };
 }

@@ -1,12 +1,12 @@
 /**
- * The background's token provider, wired to this browser. Chromium: an offscreen document answers by message, and
- * MSAL never enters the service worker bundle (the Firefox branch is removed at build time: `import.meta.env.FIREFOX`
- * is a constant). Firefox: the background page has a DOM and runs the auth document's handlers in-process.
+ * The background's token providers, wired to this browser: one per account (issue 16), all sharing one auth document.
+ * Chromium: an offscreen document answers by message, and MSAL never enters the service worker bundle (the Firefox
+ * branch is removed at build time: `import.meta.env.FIREFOX` is a constant). Firefox: the background page has a DOM
+ * and runs the auth document's handlers in-process.
  */
 import { browser } from 'wxt/browser';
 import { protocol, sendMessage } from '../messaging';
-import { effectiveConnectionItem } from '../managed';
-import { authStateItem } from '../storage';
+import type { AuthState, Connection, ValidatedItem } from '../storage';
 import { createAuthDocument } from './auth-document';
 import { createInProcessHost, createOffscreenHost, type AuthHost } from './host';
 import { createTokenProvider, type TokenProvider } from './token-provider';
@@ -22,11 +22,18 @@ function platformHost(): AuthHost {
   });
 }
 
-export function createBackgroundTokenProvider(): TokenProvider {
+let host: AuthHost | null = null;
+
+/** A token provider for one account: its connection and auth state, the background's one auth document. */
+export function createBackgroundTokenProvider(account: {
+  connection: Pick<ValidatedItem<Connection | null>, 'get'>;
+  authState: Pick<ValidatedItem<AuthState>, 'get' | 'set'>;
+}): TokenProvider {
+  host ??= platformHost();
   return createTokenProvider({
-    host: platformHost(),
+    host,
     launchWebAuthFlow: (details) => browser.identity.launchWebAuthFlow(details),
-    connection: effectiveConnectionItem,
-    authState: authStateItem,
+    connection: account.connection,
+    authState: account.authState,
   });
 }

@@ -159,9 +159,16 @@ export async function signInInteractive(
   return result;
 }
 
-/** The account to use: the one the extension signed in (by homeAccountId) or, with no record, the only one cached. */
-export function findAccount(pca: PublicClientApplication, homeAccountId?: string | null): AccountInfo | null {
-  if (homeAccountId) return pca.getAccount({ homeAccountId }) ?? null;
+/**
+ * The account to use: the one the extension signed in (by homeAccountId, and tenant: a guest's accounts in two tenants
+ * share one homeAccountId as MSAL tenant profiles) or, with no record, the only one cached.
+ */
+export function findAccount(
+  pca: PublicClientApplication,
+  homeAccountId?: string | null,
+  tenantId?: string | null,
+): AccountInfo | null {
+  if (homeAccountId) return pca.getAccount({ homeAccountId, ...(tenantId ? { tenantId } : {}) }) ?? null;
   const all = pca.getAllAccounts();
   return pca.getActiveAccount() ?? (all.length === 1 ? all[0]! : null);
 }

@@ -50,7 +50,16 @@ export interface TokenProvider {
 
 /** What the auth document needs with each request (it cannot read storage itself). */
 export function authContext(connection: Connection, account: Account | null): AuthContext {
-  return { connection, account: account ? { homeAccountId: account.homeAccountId, username: account.username } : null };
+  return {
+    connection,
+    account: account
+      ? {
+          homeAccountId: account.homeAccountId,
+          username: account.username,
+          ...(account.tenantId ? { tenantId: account.tenantId } : {}),
+        }
+      : null,
+  };
 }
 
 export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {

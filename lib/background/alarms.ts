@@ -12,18 +12,11 @@
  * none at all when nothing is active or pending.
  */
 import { browser } from 'wxt/browser';
-import {
-  activityItem,
-  approvalsItem,
-  authStateItem,
-  notifierItem,
-  popupFocusItem,
-  refreshRetryItem,
-  snapshotItem,
-  type NotifierState,
-} from '../storage';
+import { popupAccountItem, popupFocusItem, type AccountItems, type NotifierState } from '../storage';
 import { effectiveSettingsItem as settingsItem } from '../managed';
 import type { Snapshot } from '../pim/model';
+import type { Settings } from '../storage';
+import { mergeSnapshots } from '../pim/snapshot';
 import { ownSnapshot } from '../pim/snapshot';
 import { waitingApprovals } from '../pim/approvals';
 import { DAY, parseTime, type TimeFormat } from '../pim/time';
@@ -31,33 +24,45 @@ import { BACKOFF, classifyFailure, retryDelayMs } from './backoff';
 import { dueWarnings, parseAlarmName, sameAlarm, wantedAlarms, type WantedAlarm } from './schedule';
 import { t } from '../i18n';
 import { approvalNoticeId, approvalNotices } from './approval-notices';
-import { onApprovalButton, type Decide } from './approval-buttons';
+import { onApprovalButton } from './approval-buttons';
 import {
   commandFailedTitle,
   notificationFor,
   notificationTarget,
   observeChanges,
+  scopedId,
+  splitScoped,
   staleWarnings,
   type NotifyEvent,
 } from './notifications';
 import { applyToolbar, toolbarState } from './toolbar';
 import { openPopupSurface } from './popup-surface';
 import type { PortalCommands } from './commands';
+import type { Approvals } from './approvals';
+import type { Refresher } from './refresh';
+import type { EffectiveAccount } from '../accounts';
 
 /**
- * What the warning's buttons run: the background's portal commands (lib/background/commands.ts), the same ones the
- * badge's Deactivate uses. Each resolves with an outcome (done, pending, the popup opened to ask or for the form) and
- * throws, with a sentence for the user, when the command did not do what was asked.
+ * What the scheduler needs of one account (lib/background/accounts.ts AccountRuntime): its storage, its refresher
+ * (single-flight, skips a fresh snapshot unless forced), what a warning's Extend / Deactivate buttons run (the same
+ * portal commands as the badge's Deactivate: each resolves with an outcome, or throws with a sentence for the user)
+ * and what an approval notice's Approve / Deny buttons run.
  */
-export type SchedulerCommands = Pick<PortalCommands, 'extend' | 'deactivate'>;
+export interface SchedulerAccount {
+  id: string;
+  items: AccountItems;
+  refresher: Pick<Refresher, 'refresh'>;
+  commands: { portal: Pick<PortalCommands, 'extend' | 'deactivate'> };
+  approvals: Pick<Approvals, 'decide'>;
+}
 
 export interface SchedulerDeps {
-  /** The refresher (lib/background/refresh.ts): single-flight, skips a fresh snapshot unless forced. */
-  refresh(opts: { force: boolean }): Promise<boolean>;
-  /** What the warning's Extend / Deactivate buttons do (lib/background/commands.ts). */
-  commands: SchedulerCommands;
-  /** What an approval notice's Approve / Deny buttons do (lib/background/approvals.ts `pim.decide`). */
-  decide?: Decide;
+  accounts: {
+    all(): Promise<{ account: EffectiveAccount; runtime: SchedulerAccount }[]>;
+    get(id: string): Promise<SchedulerAccount | null>;
+  };
+  /** Resolves when storage is in the current layout (lib/migrate.ts): nothing is read before. */
+  ready?: Promise<unknown>;
   /** Local clock, ms (chrome.alarms runs on it). */
   now?: () => number;
   /** Notification buttons exist on Chromium, not on Firefox. */
@@ -68,8 +73,10 @@ export interface SchedulerDeps {
 export interface Scheduler {
   /** Re-derive alarms, notifications and the toolbar from storage. */
   sync(): Promise<void>;
-  /** Every refresh's outcome (null = success): schedules or clears the backoff `retry` alarm. */
-  refreshSettled(error: unknown): Promise<void>;
+  /** Every refresh's outcome (null = success): schedules or clears the account's backoff `retry` alarm. */
+  refreshSettled(accountId: string, error: unknown): Promise<void>;
+  /** A removed account: its alarms and notifications go. */
+  forget(accountId: string): Promise<void>;
   /** Resolves when no scheduler work is queued. */
   idle(): Promise<void>;
   /** Removes the listeners (the alarms stay: they belong to the browser, not to this worker). */
@@ -100,8 +107,14 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     return run;
   }
 
+  /** Alarm names are `<account id>/<name>`; only the toolbar's `badge` is shared by every account. */
+  const ours = (name: string) => {
+    const { accountId, id } = splitScoped(name);
+    return parseAlarmName(id) !== null && (accountId !== null || id === 'badge');
+  };
+
   async function reconcile(wanted: WantedAlarm[]): Promise<void> {
-    const existing = (await browser.alarms.getAll()).filter((a) => parseAlarmName(a.name) !== null);
+    const existing = (await browser.alarms.getAll()).filter((a) => ours(a.name));
     const byName = new Map(wanted.map((w) => [w.name, w]));
     for (const a of existing) if (!byName.has(a.name)) await browser.alarms.clear(a.name);
     for (const w of wanted) {
@@ -114,7 +127,15 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
-  async function show(event: NotifyEvent, snapshot: Snapshot | null, nowMs: number): Promise<void> {
+  async function show(
+    event: NotifyEvent,
+    snapshot: Snapshot | null,
+    nowMs: number,
+    scope: (id: string) => string,
+    /** Set when there is more than one account: the notice says which one it is about. */
+    label: string | null,
+    shown: readonly string[],
+  ): Promise<void> {
     const spec = notificationFor(event, {
       iconUrl: browser.runtime.getURL('/icon/128.png'),
       buttons,
@@ -123,25 +144,39 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       skewMs: snapshot?.clockSkewMs ?? 0,
       tr: t,
     });
+    const id = scope(spec.id);
     if (event.kind === 'warn') {
       // One warning per assignment on screen: "ends in 2 min" takes the place of "ends in 10 min".
-      const prefix = `warn:${event.warning.assignment.key}:`;
-      const shown = Object.keys(await browser.notifications.getAll());
-      for (const id of shown) if (id.startsWith(prefix) && id !== spec.id) await browser.notifications.clear(id);
+      const prefix = scope(`warn:${event.warning.assignment.key}:`);
+      for (const other of shown) if (other.startsWith(prefix) && other !== id) await browser.notifications.clear(other);
     }
-    await browser.notifications.create(spec.id, spec.options);
+    const title = label ? t('notifyAccountTitle', label, spec.options.title) : spec.options.title;
+    await browser.notifications.create(id, { ...spec.options, title });
   }
 
-  async function sync(): Promise<void> {
-    const [raw, auth, settings, notifier, activity, retry, approvalState] = await Promise.all([
-      snapshotItem.get(),
-      authStateItem.get(),
-      settingsItem.get(),
-      notifierItem.get(),
-      activityItem.get(),
-      refreshRetryItem.get(),
-      approvalsItem.get(),
+  interface AccountSync {
+    snapshot: Snapshot | null;
+    approvals: number;
+    wanted: WantedAlarm[];
+  }
+
+  /** One account's notices and alarms (the toolbar is drawn once, from every account's answer). */
+  async function syncAccount(
+    account: EffectiveAccount,
+    items: AccountItems,
+    settings: Settings,
+    label: string | null,
+    shown: readonly string[],
+  ): Promise<AccountSync> {
+    const [raw, auth, notifier, activity, retry, approvalState] = await Promise.all([
+      items.snapshot.get(),
+      items.authState.get(),
+      items.notifier.get(),
+      items.activity.get(),
+      items.refreshRetry.get(),
+      items.approvals.get(),
     ]);
+    const scope = (id: string) => scopedId(account.id, id);
     const snapshot = ownSnapshot(raw, auth);
     const nowMs = now();
     const signedIn = auth.status === 'signed-in' ? auth.account?.oid : null;
@@ -164,7 +199,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     for (const key of [...warnings.record, ...changes.record, ...approvalNews.record]) notified[key] = stamp;
     const next: NotifierState = { notified, observed: changes.observed };
     // Recorded before showing: a worker dying in between loses one notice rather than repeating it forever.
-    if (JSON.stringify(next) !== JSON.stringify(notifier)) await notifierItem.set(next);
+    if (JSON.stringify(next) !== JSON.stringify(notifier)) await items.notifier.set(next);
 
     const events: NotifyEvent[] = [
       ...warnings.show.map((warning) => ({ kind: 'warn' as const, warning })),
@@ -172,75 +207,110 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       ...approvalNews.events,
     ];
     try {
-      if (!settings.doNotDisturb) for (const event of events) await show(event, snapshot, nowMs);
-      const shown = Object.keys(await browser.notifications.getAll());
-      for (const id of staleWarnings(shown, snapshot, nowMs)) await browser.notifications.clear(id);
+      if (!settings.doNotDisturb) for (const event of events) await show(event, snapshot, nowMs, scope, label, shown);
+      const mine = shown.flatMap((id) => {
+        const s = splitScoped(id);
+        return s.accountId === account.id ? [s.id] : [];
+      });
+      for (const id of staleWarnings(mine, snapshot, nowMs)) await browser.notifications.clear(scope(id));
       // A request decided (here or elsewhere), expired or withdrawn takes its notice with it.
       const open = new Set(approvals.map((a) => approvalNoticeId(a.id)));
-      for (const id of shown) if (id.startsWith('approval:') && !open.has(id)) await browser.notifications.clear(id);
+      for (const id of mine)
+        if (id.startsWith('approval:') && !open.has(id)) await browser.notifications.clear(scope(id));
     } catch (e) {
       // Notifications switched off at the OS level, say: the alarms and the badge must still be kept right.
       console.warn('PIM Companion: could not show notifications', e);
     }
 
-    const retryAt = parseTime(retry.nextAt);
-    await reconcile(
-      wantedAlarms({
-        snapshot,
-        settings,
-        nowMs,
-        canRefresh: auth.status === 'signed-in',
-        activity,
-        retryAt,
-        approvalsWaiting: approvals.length,
-      }),
-    );
-    await applyToolbar(toolbarState(snapshot, settings, nowMs, format(), t, approvals.length));
+    const wanted = wantedAlarms({
+      snapshot,
+      settings,
+      nowMs,
+      canRefresh: auth.status === 'signed-in',
+      activity,
+      retryAt: parseTime(retry.nextAt),
+      approvalsWaiting: approvals.length,
+    }).map((w) => (w.name === 'badge' ? w : { ...w, name: scope(w.name) }));
+    return { snapshot, approvals: approvals.length, wanted };
   }
 
-  async function refreshSettled(error: unknown): Promise<void> {
-    const state = await refreshRetryItem.get();
+  async function sync(): Promise<void> {
+    await deps.ready;
+    const [accounts, settings] = await Promise.all([deps.accounts.all(), settingsItem.get()]);
+    const shown = Object.keys(await browser.notifications.getAll().catch(() => ({})));
+    const several = accounts.length > 1;
+    const results = await Promise.all(
+      accounts.map(({ account, runtime }) =>
+        syncAccount(account, runtime.items, settings, several ? account.label : null, shown),
+      ),
+    );
+    // The toolbar's countdown wakes the worker once, at the soonest text change of any account.
+    const badges = results.flatMap((r) => r.wanted.filter((w) => w.name === 'badge'));
+    const soonest = badges.sort((a, b) => a.when - b.when)[0];
+    await reconcile([
+      ...results.flatMap((r) => r.wanted.filter((w) => w.name !== 'badge')),
+      ...(soonest ? [soonest] : []),
+    ]);
+    const merged = mergeSnapshots(
+      accounts.map(({ account }, i) => ({ label: several ? account.label : null, snapshot: results[i]!.snapshot })),
+    );
+    const approvals = results.reduce((n, r) => n + r.approvals, 0);
+    await applyToolbar(toolbarState(merged, settings, now(), format(), t, approvals));
+  }
+
+  async function refreshSettled(accountId: string, error: unknown): Promise<void> {
+    const account = await deps.accounts.get(accountId);
+    if (!account) return;
+    const item = account.items.refreshRetry;
+    const name = scopedId(accountId, 'retry');
+    const state = await item.get();
     if (error === null || error === undefined) {
-      if (state.attempt !== 0 || state.nextAt !== null) await refreshRetryItem.set({ attempt: 0, nextAt: null });
-      await browser.alarms.clear('retry');
+      if (state.attempt !== 0 || state.nextAt !== null) await item.set({ attempt: 0, nextAt: null });
+      await browser.alarms.clear(name);
       return;
     }
     const decision = classifyFailure(error);
     if (!decision.retry || state.attempt >= BACKOFF.maxAttempts) {
-      await refreshRetryItem.set({ attempt: decision.retry ? state.attempt : 0, nextAt: null });
-      await browser.alarms.clear('retry');
+      await item.set({ attempt: decision.retry ? state.attempt : 0, nextAt: null });
+      await browser.alarms.clear(name);
       return;
     }
     const attempt = state.attempt + 1;
     const at = now() + retryDelayMs(attempt, decision.retryAfterSeconds);
-    await refreshRetryItem.set({ attempt, nextAt: new Date(at).toISOString() });
-    await browser.alarms.create('retry', { when: at });
+    await item.set({ attempt, nextAt: new Date(at).toISOString() });
+    await browser.alarms.create(name, { when: at });
   }
 
   /** A refresh from an alarm, unless a retry is already scheduled (Retry-After is honoured: no earlier attempt). */
-  async function refreshFromAlarm(force: boolean, isRetry: boolean): Promise<void> {
-    const retry = await refreshRetryItem.get();
+  async function refreshFromAlarm(account: SchedulerAccount, force: boolean, isRetry: boolean): Promise<void> {
+    const retry = await account.items.refreshRetry.get();
     if (isRetry) {
       // Cleared first so a refresh that does not run (signed out) leaves no retry behind to re-arm.
-      await refreshRetryItem.set({ attempt: retry.attempt, nextAt: null });
+      await account.items.refreshRetry.set({ attempt: retry.attempt, nextAt: null });
     } else if ((parseTime(retry.nextAt) ?? 0) > now()) {
       return;
     }
-    await deps.refresh({ force }).catch((e: unknown) => console.warn('PIM Companion: refresh failed', e));
+    await account.refresher.refresh({ force }).catch((e: unknown) => console.warn('PIM Companion: refresh failed', e));
   }
 
   async function onAlarm(alarm: Browser.alarms.Alarm): Promise<void> {
-    const name = parseAlarmName(alarm.name);
+    await deps.ready;
+    const { accountId, id } = splitScoped(alarm.name);
+    const name = parseAlarmName(id);
     if (!name) return;
-    if (name.kind === 'retry') await refreshFromAlarm(true, true);
-    // The periodic alarm's own period spaces these out; its whole point (an approval, an admin's change) is new data.
-    else if (name.kind === 'refresh' || name.kind === 'end') await refreshFromAlarm(true, false);
-    else if (name.kind === 'warn') await refreshFromAlarm(false, false);
+    const account = accountId ? await deps.accounts.get(accountId) : null;
+    if (account) {
+      if (name.kind === 'retry') await refreshFromAlarm(account, true, true);
+      // The periodic alarm's own period spaces these out; its whole point (an approval, an admin's change) is new data.
+      else if (name.kind === 'refresh' || name.kind === 'end') await refreshFromAlarm(account, true, false);
+      else if (name.kind === 'warn') await refreshFromAlarm(account, false, false);
+    }
     await queue(sync);
   }
 
-  async function openRow(key: string): Promise<void> {
-    await popupFocusItem.set({ key, at: new Date(now()).toISOString() });
+  async function openRow(accountId: string | null, key: string): Promise<void> {
+    if (accountId) await popupAccountItem.set(accountId);
+    await popupFocusItem.set({ ...(accountId ? { accountId } : {}), key, at: new Date(now()).toISOString() });
     await openPopupSurface();
   }
 
@@ -248,40 +318,57 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     const target = notificationTarget(id);
     if (!target) return;
     await browser.notifications.clear(id);
-    if (target.kind === 'signIn') await browser.tabs.create({ url: browser.runtime.getURL('/signin.html') });
-    else if (target.kind === 'approval') await openPopupSurface();
-    else await openRow(target.key);
+    const search = target.accountId ? `?account=${target.accountId}` : '';
+    if (target.kind === 'signIn') await browser.tabs.create({ url: browser.runtime.getURL(`/signin.html${search}`) });
+    else if (target.kind === 'approval') {
+      if (target.accountId) await popupAccountItem.set(target.accountId);
+      await openPopupSurface();
+    } else await openRow(target.accountId, target.key);
   }
 
   async function onButtonClicked(id: string, index: number): Promise<void> {
+    await deps.ready;
     const target = notificationTarget(id);
-    if (target?.kind === 'approval')
+    const account = target?.accountId ? await deps.accounts.get(target.accountId) : null;
+    if (!target || !account) return;
+    const scope = (x: string) => scopedId(account.id, x);
+    if (target.kind === 'approval')
       return onApprovalButton({
+        items: account.items,
+        scope,
         notificationId: id,
         requestId: target.requestId,
         index,
-        decide: deps.decide,
+        decide: (ids, decision, justification) => account.approvals.decide(ids, decision, justification),
         nowMs: now(),
       });
-    if (!target || target.kind !== 'row' || !id.startsWith('warn:')) return;
+    if (target.kind !== 'row' || !splitScoped(id).id.startsWith('warn:')) return;
     await browser.notifications.clear(id);
     const command = index === 0 ? 'extend' : 'deactivate';
     let failure: string;
     try {
       // Every outcome is what the user asked for or the popup opened to finish it ('confirm-opened', 'form-opened').
-      await deps.commands[command](target.key);
+      await account.commands.portal[command](target.key);
       return;
     } catch (e) {
       failure = e instanceof Error ? e.message : String(e);
     }
-    const snapshot = await snapshotItem.get();
+    const snapshot = await account.items.snapshot.get();
     const name = snapshot?.assignments.find((a) => a.key === target.key)?.displayName ?? target.key;
-    await browser.notifications.create(`command:${target.key}`, {
+    await browser.notifications.create(scope(`command:${target.key}`), {
       type: 'basic',
       iconUrl: browser.runtime.getURL('/icon/128.png'),
       title: commandFailedTitle(command, name, t),
       message: failure,
     });
+  }
+
+  async function forget(accountId: string): Promise<void> {
+    const prefix = scopedId(accountId, '');
+    for (const a of await browser.alarms.getAll()) if (a.name.startsWith(prefix)) await browser.alarms.clear(a.name);
+    const shown = Object.keys(await browser.notifications.getAll().catch(() => ({})));
+    for (const id of shown) if (id.startsWith(prefix)) await browser.notifications.clear(id);
+    await sync();
   }
 
   // Listeners are added synchronously, at worker start: an event that woke the worker is only delivered to them.
@@ -295,14 +382,23 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   // added, so listen only where notifications get buttons (there a click opens the popup row with Extend / Deactivate).
   if (buttons) browser.notifications.onButtonClicked?.addListener(buttonListener);
   browser.runtime.onStartup.addListener(startupListener);
-  const unwatch = [snapshotItem, authStateItem, settingsItem, activityItem, approvalsItem].map((item) =>
-    item.watch(() => void queue(sync)),
-  );
+  // Any account's snapshot, auth state, activity or approvals, the list of accounts, the settings.
+  const onStorage = (changes: Record<string, unknown>) => {
+    const keys = Object.keys(changes);
+    if (keys.some((k) => /^account\.[a-z0-9-]+\.(snapshot|authState|activity|approvals)$/.test(k) || k === 'accounts'))
+      void queue(sync);
+  };
+  browser.storage.onChanged.addListener(onStorage);
+  const unwatch = [
+    settingsItem.watch(() => void queue(sync)),
+    () => browser.storage.onChanged.removeListener(onStorage),
+  ];
   void queue(sync);
 
   return {
     sync: () => queue(sync),
-    refreshSettled: (error) => queue(() => refreshSettled(error)),
+    refreshSettled: (accountId, error) => queue(() => refreshSettled(accountId, error)),
+    forget: (accountId) => queue(() => forget(accountId)),
     idle: async () => {
       let seen: Promise<void> | undefined;
       while (seen !== chain || inFlight.size > 0) {

@@ -7,7 +7,7 @@
 import { browser } from 'wxt/browser';
 import type { CommandResult } from '../messaging';
 import { waitingApprovals } from '../pim/approvals';
-import { approvalsItem, authStateItem } from '../storage';
+import type { AccountItems } from '../storage';
 import { openPopupSurface } from './popup-surface';
 
 export type Decide = (
@@ -17,6 +17,10 @@ export type Decide = (
 ) => Promise<CommandResult[]>;
 
 export async function onApprovalButton(args: {
+  /** The account the notice was for (its id is in the notification's). */
+  items: Pick<AccountItems, 'approvals' | 'authState'>;
+  /** Prefixes the failure notice's id with the account (lib/background/notifications.ts scopedId). */
+  scope: (id: string) => string;
   notificationId: string;
   requestId: string;
   /** 0: Approve, 1: Deny. */
@@ -26,7 +30,7 @@ export async function onApprovalButton(args: {
 }): Promise<void> {
   const { requestId } = args;
   await browser.notifications.clear(args.notificationId);
-  const [state, auth] = await Promise.all([approvalsItem.get(), authStateItem.get()]);
+  const [state, auth] = await Promise.all([args.items.approvals.get(), args.items.authState.get()]);
   const a = waitingApprovals(state, auth.account?.oid, args.nowMs).find((x) => x.id === requestId);
   if (!a || a.justificationRequired !== false || !args.decide) {
     await openPopupSurface();
@@ -40,7 +44,7 @@ export async function onApprovalButton(args: {
     text = e instanceof Error ? e.message : String(e);
   }
   if (text)
-    await browser.notifications.create(`command:approval:${requestId}`, {
+    await browser.notifications.create(args.scope(`command:approval:${requestId}`), {
       type: 'basic',
       iconUrl: browser.runtime.getURL('/icon/128.png'),
       title: a.targetName,

@@ -4,17 +4,9 @@
  */
 import { browser } from 'wxt/browser';
 import type { GraphClient } from '../graph/client';
-import {
-  activityItem,
-  authStateItem,
-  journalItem,
-  rememberedItem,
-  snapshotItem,
-  stepUpsItem,
-  type Connection,
-} from '../storage';
-import { effectiveBundlesItem, effectiveConnectionItem, effectiveTemplatesItem } from '../managed';
-import { createActivityLog, type ActivityLog } from './activity';
+import type { AccountItems, Connection } from '../storage';
+import { connectionOf, effectiveBundlesItem, effectiveTemplatesItem } from '../managed';
+import type { ActivityLog } from './activity';
 import { createCommands, type Commands } from './commands';
 import { createGraphFactory } from './graph';
 import { createJournal } from './journal';
@@ -25,14 +17,17 @@ import { confirmInPopup } from './popup-surface';
 import type { ArmFactory } from './azure';
 
 export function createBackgroundCommands(deps: {
+  /** The account the commands act for (issue 16): its storage, and its id in notification ids and page URLs. */
+  accountId: string;
+  items: AccountItems;
   graphFor: (connection: Connection) => GraphClient;
   armFor: ArmFactory;
   clock: ServerClock;
   now: () => Date;
   policies: PolicyStore;
   refresh: () => Promise<unknown>;
-  /** The one activity log of the background (shared with the approvers' decisions). */
-  activity?: ActivityLog;
+  /** The account's one activity log (shared with the approvers' decisions). */
+  activity: ActivityLog;
 }): Commands {
   const newId = () => crypto.randomUUID();
   return createCommands({
@@ -46,18 +41,18 @@ export function createBackgroundCommands(deps: {
     // A Graph step-up token is no ARM token: Azure writes after a step-up redeem an ARM token with the same claims.
     arm: (connection, claims) => deps.armFor(connection, claims),
     items: {
-      connection: effectiveConnectionItem,
-      authState: authStateItem,
-      snapshot: snapshotItem,
-      remembered: rememberedItem,
+      connection: connectionOf(deps.accountId),
+      authState: deps.items.authState,
+      snapshot: deps.items.snapshot,
+      remembered: deps.items.remembered,
       templates: effectiveTemplatesItem,
       bundles: effectiveBundlesItem,
     },
     policies: deps.policies,
-    journal: createJournal({ item: journalItem, now: deps.now, newId }),
-    activity: deps.activity ?? createActivityLog({ item: activityItem, now: deps.now, newId }),
+    journal: createJournal({ item: deps.items.journal, now: deps.now, newId }),
+    activity: deps.activity,
     stepUps: createStepUps({
-      item: stepUpsItem,
+      item: deps.items.stepUps,
       now: deps.now,
       newId,
       openTab: async (url) => (await browser.tabs.create({ url, active: true })).id,
@@ -66,16 +61,22 @@ export function createBackgroundCommands(deps: {
         if (tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
         return tab !== undefined;
       },
-      pageUrl: (search) => `${browser.runtime.getURL('/signin.html')}${search}`,
+      pageUrl: (search) => `${browser.runtime.getURL('/signin.html')}${search}&account=${deps.accountId}`,
     }),
     refresh: deps.refresh,
     locale: browser.i18n.getUILanguage(),
-    // `command:<key>`: a click opens the popup at that row (lib/background/notifications.ts notificationTarget).
+    // `<account>/command:<key>`: a click opens the popup at that row (lib/background/notifications.ts
+    // notificationTarget).
     notify: ({ key, title, message }) =>
       void browser.notifications
-        .create(`command:${key}`, { type: 'basic', iconUrl: browser.runtime.getURL('/icon/128.png'), title, message })
+        .create(`${deps.accountId}/command:${key}`, {
+          type: 'basic',
+          iconUrl: browser.runtime.getURL('/icon/128.png'),
+          title,
+          message,
+        })
         .catch(() => undefined),
-    confirm: confirmInPopup,
+    confirm: (intent) => confirmInPopup({ ...intent, accountId: deps.accountId }),
     openPopup: async () => {
       // Chrome 127+ (and Firefox) open the popup without a user gesture; older browsers reject or lack it.
       const action = browser.action as { openPopup?: () => Promise<void> } | undefined;

@@ -54,7 +54,7 @@ export interface CommandExtras {
   /** Opens the toolbar popup (browser.action.openPopup); false where the browser does not allow it. */
   openPopup: () => Promise<boolean>;
   /** Asks the user in the popup (session:portalIntent); sends nothing. Absent: the offer is reported as a failure. */
-  confirm?: (intent: Omit<PortalIntent, 'at'>) => Promise<void>;
+  confirm?: (intent: Omit<PortalIntent, 'at' | 'accountId'>) => Promise<void>;
 }
 
 type CommandHandlers = Required<

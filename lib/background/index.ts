@@ -3,38 +3,19 @@
  * background answers. Runs in the service worker (Chromium) or the event page (Firefox).
  */
 import { browser } from 'wxt/browser';
-import { onMessages } from '../messaging';
-import {
-  activityItem,
-  approvalsItem,
-  authStateItem,
-  groupInfoItem,
-  portalLayoutItem,
-  portalTabsItem,
-  refreshStateItem,
-  snapshotItem,
-} from '../storage';
-import { effectiveConnectionItem, effectivePortalPrefsItem, effectiveSettingsItem, managed } from '../managed';
-import { ownSnapshot } from '../pim/snapshot';
+import { onMessages, type Handlers, MessagingError } from '../messaging';
+import { accountsItem, portalAccountsItem, portalLayoutItem, portalTabsItem } from '../storage';
+import { effectiveAccounts, effectivePortalPrefsItem, effectiveSettingsItem, managed } from '../managed';
+import { ensureMigrated } from '../migrate';
 import { sharePointAdminHost } from '../pim/portals';
+import { t } from '../i18n';
 import { createPortalTabs } from './portal-tabs';
 import { confirmInPopup } from './popup-surface';
-import { SignInRequiredError } from '../auth/token-provider';
-import { createBackgroundTokenProvider } from '../auth/background';
-import { createGraphFactory } from './graph';
 import { createServerClock } from './server-clock';
-import { refreshSnapshot } from '../graph/reads';
-import { createRefresher } from './refresh';
-import { createActivityLog } from './activity';
-import { createApprovals } from './approvals';
-import { describeRefreshError } from './describe';
-import { policiesItem } from '../storage';
-import { createPolicyStore } from './policy-store';
-import { createBackgroundCommands } from './command-wiring';
 import { createPortalCommandHandlers } from './portal-commands';
 import { startScheduler } from './alarms';
 import { checkConnection } from './check-connection';
-import { createArmFactory, refreshAzure } from './azure';
+import { createAccountRuntimes, type AccountRuntime } from './accounts';
 
 export function startBackground(): void {
   // First, before anything reads or writes: extension storage is for extension pages only. By default Chromium lets
@@ -50,83 +31,52 @@ export function startBackground(): void {
         console.warn(`PIM Companion: could not restrict storage to the extension (${String(e)}).`),
       );
   }
-  const tokens = createBackgroundTokenProvider();
   const clock = createServerClock();
-  const graphFor = createGraphFactory({ getToken: (o) => tokens.getToken(o), clock });
-  const armFor = createArmFactory({ getToken: (o) => tokens.getArmToken(o), clock });
-  const azureEnabled = async () => (await effectiveSettingsItem.get()).azureRoles;
-  const policies = createPolicyStore(policiesItem);
-  const pimNow = () => new Date(Date.now() + clock.skewMs());
-  // One activity log for the background: commands and the approvers' decisions record into the same list, in turn.
-  const activity = createActivityLog({ item: activityItem, now: pimNow, newId: () => crypto.randomUUID() });
-  const approvals = createApprovals({
-    now: pimNow,
-    items: { approvals: approvalsItem, authState: authStateItem, connection: effectiveConnectionItem },
-    graphFor,
-    activity,
-    refresh: () => refreshAfterWrite(),
-  });
-  const refresher = createRefresher({
-    now: () => new Date(Date.now() + clock.skewMs()),
-    items: {
-      connection: effectiveConnectionItem,
-      authState: authStateItem,
-      snapshot: snapshotItem,
-      groupInfo: groupInfoItem,
-      refreshState: refreshStateItem,
-    },
-    fetch: async ({ connection, account, previous, groupInfo, now }) => {
-      const cached = await policies.get();
-      // Azure roles from ARM run beside the Graph $batch, not after it: one round trip of wall time.
-      const azure = refreshAzure({ enabled: azureEnabled, arm: armFor(connection), now, policies: cached });
-      const result = await refreshSnapshot({
-        graph: graphFor(connection),
-        principalId: account.oid,
-        // Requests waiting for this user's approval ride in the same $batch (lib/background/approvals.ts).
-        extraReads: await approvals.refreshReads(account.oid, now, graphFor(connection)),
-        previous,
-        groupInfo,
-        now,
-        policies: cached,
-        extraSections: azure.then((a) => a?.results ?? {}),
-      });
-      await policies.merge({ ...(await azure)?.policyUpdates, ...result.policyUpdates }, now);
-      return { snapshot: { ...result.snapshot, clockSkewMs: clock.skewMs() }, groupInfo: result.groupInfo };
-    },
-    describe: (e) => (e instanceof SignInRequiredError ? null : describeRefreshError(e)),
-    // Failed refreshes are retried by alarm with backoff (lib/background/alarms.ts); not awaited, so a refresh never
-    // waits on it.
-    onSettled: (e) => void scheduler.refreshSettled(e),
-  });
-
-  const refreshAfterWrite = async () => {
-    // A refresh already in flight started before the write: wait for it, then fetch what the write changed.
-    await refresher.idle();
-    return refresher.refresh({ force: true });
-  };
-  const commands = createBackgroundCommands({
-    graphFor,
-    armFor,
+  // Storage from an older release is moved to this layout before anything reads it (lib/migrate.ts); every handler
+  // and the scheduler wait for it.
+  const ready = ensureMigrated();
+  const accounts = createAccountRuntimes({
     clock,
-    now: () => new Date(Date.now() + clock.skewMs()),
-    policies,
-    refresh: refreshAfterWrite,
-    activity,
+    onRefreshSettled: (id, e) => void scheduler.refreshSettled(id, e),
+    removeKeys: (area, keys) => browser.storage[area].remove(keys),
   });
-  // Expiry warnings, approval notices, the toolbar badge and refresh retries. Started synchronously: an alarm or a
-  // notification click that wakes the worker is delivered only to listeners added during its first run.
-  const scheduler = startScheduler({
-    refresh: (o) => refresher.refresh(o),
-    commands: commands.portal,
-    decide: (ids, decision, justification) => approvals.decide(ids, decision, justification),
-  });
-  const ownSnapshotNow = async () => ownSnapshot(...(await Promise.all([snapshotItem.get(), authStateItem.get()])));
+  /** The runtime for a command's account; a removed or unknown account is an error the sender can show. */
+  const runtime = async (id: string): Promise<AccountRuntime> => {
+    await ready;
+    const found = await accounts.get(id);
+    if (!found) throw new MessagingError('unknown-account', t('accountUnknown'));
+    return found;
+  };
+  const refreshAll = async (force: boolean) => {
+    await ready;
+    const results = await Promise.all((await accounts.all()).map(({ runtime: r }) => r.refresher.refresh({ force })));
+    return results.some(Boolean);
+  };
+
+  // Expiry warnings, approval notices, the toolbar badge and refresh retries, for every account. Started
+  // synchronously: an alarm or a notification click that wakes the worker is delivered only to listeners added during
+  // its first run.
+  const scheduler = startScheduler({ accounts, ready });
+  /** Every account's SharePoint admin host (lib/pim/portals.ts sharePointAdminHost of its user name), the policy's. */
   const sharePointHosts = async () => {
-    const [auth, policy] = await Promise.all([authStateItem.get(), managed.get()]);
-    return [policy.sharePointAdminHost, sharePointAdminHost(auth.account?.username)].filter((h): h is string => !!h);
+    const [policy, all] = await Promise.all([managed.get(), accounts.all()]);
+    const names = await Promise.all(
+      all.map(async ({ runtime: r }) => (await r.items.authState.get()).account?.username),
+    );
+    return [policy.sharePointAdminHost, ...names.map((n) => sharePointAdminHost(n))].filter((h): h is string => !!h);
   };
   const portalTabs = createPortalTabs({
-    snapshot: ownSnapshotNow,
+    accounts: async () => {
+      await ready;
+      return Promise.all(
+        (await accounts.all()).map(async ({ account, runtime: r }) => ({
+          account,
+          auth: await r.items.authState.get(),
+          snapshot: await r.ownSnapshot(),
+        })),
+      );
+    },
+    picks: portalAccountsItem,
     prefs: () => effectivePortalPrefsItem.get(),
     layouts: portalLayoutItem,
     registry: portalTabsItem,
@@ -136,53 +86,111 @@ export function startBackground(): void {
   });
   // Every open badge follows what it shows; nothing polls. Closed tabs are forgotten when a push to them fails (no
   // tabs.onRemoved listener: it would wake the worker for every tab the user closes anywhere).
-  for (const item of [snapshotItem, authStateItem, effectivePortalPrefsItem, portalLayoutItem] as const)
-    item.watch(() => void portalTabs.push());
+  browser.storage.onChanged.addListener((changes, area) => {
+    const keys = Object.keys(changes);
+    const relevant = keys.some(
+      (k) =>
+        /^account\.[a-z0-9-]+\.(snapshot|authState)$/.test(k) ||
+        ['accounts', 'portalLayout', 'portalPrefs', 'portalAccounts'].includes(k) ||
+        area === 'managed',
+    );
+    if (relevant) void portalTabs.push();
+  });
+
+  /** A handler of a pim.* command, run by the runtime of the account the message names. */
+  const perAccount = <
+    N extends
+      | 'pim.activate'
+      | 'pim.activateBundle'
+      | 'pim.deactivate'
+      | 'pim.cancel'
+      | 'pim.extend'
+      | 'pim.requestExtension'
+      | 'auth.stepUpDone',
+  >(
+    name: N,
+  ): Required<Handlers>[N] =>
+    (async (payload: { accountId: string }, sender: Browser.runtime.MessageSender) => {
+      const handler = (await runtime(payload.accountId)).commands.handlers[name] as (
+        p: unknown,
+        s: Browser.runtime.MessageSender,
+      ) => Promise<unknown>;
+      return handler(payload, sender);
+    }) as Required<Handlers>[N];
+
   onMessages('background', {
-    ...commands.handlers,
-    ...approvals.handlers,
+    'pim.activate': perAccount('pim.activate'),
+    'pim.activateBundle': perAccount('pim.activateBundle'),
+    'pim.deactivate': perAccount('pim.deactivate'),
+    'pim.cancel': perAccount('pim.cancel'),
+    'pim.extend': perAccount('pim.extend'),
+    'pim.requestExtension': perAccount('pim.requestExtension'),
+    'auth.stepUpDone': perAccount('auth.stepUpDone'),
+    'pim.decide': async (payload, sender) =>
+      (await runtime(payload.accountId)).approvals.handlers['pim.decide'](payload, sender),
     ...portalTabs.handlers,
     'portals.reload': async () => ({ reloaded: await portalTabs.reload() }),
     ...createPortalCommandHandlers({
-      snapshot: ownSnapshotNow,
-      deactivate: (key) => commands.portal.deactivate(key),
+      accountOf: (tabId) => portalTabs.accountOf(tabId),
+      snapshot: async (accountId) => (await runtime(accountId)).ownSnapshot(),
+      deactivate: async (accountId, key) => (await runtime(accountId)).commands.portal.deactivate(key),
       confirm: confirmInPopup,
       prefs: () => effectivePortalPrefsItem.get(),
       sharePointHosts,
     }),
-    'snapshot.refresh': async ({ force }) => ({ refreshed: await refresher.refresh({ force }) }),
-    'connection.check': () =>
-      checkConnection({
-        connection: () => effectiveConnectionItem.get(),
-        graphFor,
-        token: () => tokens.getToken(),
+    'snapshot.refresh': async ({ accountId, force }) => ({
+      refreshed: accountId ? await (await runtime(accountId)).refresher.refresh({ force }) : await refreshAll(force),
+    }),
+    'connection.check': async ({ accountId }) => {
+      const r = await runtime(accountId);
+      return checkConnection({
+        connection: () => r.items && effectiveAccounts.byId(accountId).then((a) => a?.connection ?? null),
+        graphFor: r.graphFor,
+        token: () => r.tokens.getToken(),
         now: () => new Date(),
-        arm: async (connection) => ((await azureEnabled()) ? armFor(connection) : null),
-      }),
-    'auth.signedIn': async () => {
+        arm: async (connection) => ((await effectiveSettingsItem.get()).azureRoles ? r.armFor(connection) : null),
+      });
+    },
+    'auth.signedIn': async ({ accountId }) => {
+      const r = await runtime(accountId);
       // A refresh the popup started may be mid-way through the old auth document: let it finish, then swap.
-      await refresher.idle();
-      await tokens.resetAuthDocument();
-      void refresher.refresh({ force: true });
+      await r.refresher.idle();
+      await r.tokens.resetAuthDocument();
+      void r.refresher.refresh({ force: true });
       return { ok: true as const };
     },
-    'auth.signOut': async () => {
-      await tokens.signOut();
+    'auth.signOut': async ({ accountId }) => {
+      const r = await runtime(accountId);
+      await r.tokens.signOut();
       await Promise.all([
-        snapshotItem.remove(),
-        groupInfoItem.remove(),
-        refreshStateItem.remove(),
-        approvalsItem.remove(),
+        r.items.snapshot.remove(),
+        r.items.groupInfo.remove(),
+        r.items.refreshState.remove(),
+        r.items.approvals.remove(),
       ]);
+      return { ok: true as const };
+    },
+    'accounts.remove': async ({ accountId }) => {
+      await ready;
+      const account = await effectiveAccounts.byId(accountId);
+      if (!account) return { ok: true as const };
+      if (account.managed) throw new MessagingError('forbidden', t('accountManagedRemove'));
+      await accounts.purge(accountId);
+      const rest = (await accountsItem.get()).filter((a) => a.id !== accountId);
+      await accountsItem.set(rest);
+      await scheduler.forget(accountId);
       return { ok: true as const };
     },
   });
 
   // Writes an earlier life of the worker left without an answer: asked of Graph (never resent) before anything else.
-  void commands
-    .reconcile()
-    .catch((e: unknown) => console.warn(`PIM Companion: reconciling interrupted requests failed (${String(e)}).`));
-  // A restarted browser or a freshly woken worker brings the snapshot up to date (skipped when it is fresh).
-  browser.runtime.onStartup.addListener(() => void refresher.refresh({ force: false }));
-  browser.runtime.onInstalled.addListener(() => void refresher.refresh({ force: false }));
+  void ready.then(async () => {
+    for (const { runtime: r } of await accounts.all())
+      await r.commands
+        .reconcile()
+        .catch((e: unknown) => console.warn(`PIM Companion: reconciling interrupted requests failed (${String(e)}).`));
+  });
+  // A restarted browser or a freshly woken worker brings the snapshots up to date (skipped when they are fresh).
+  browser.runtime.onStartup.addListener(() => void refreshAll(false));
+  browser.runtime.onInstalled.addListener(() => void refreshAll(false));
 }

@@ -248,9 +248,26 @@ export function notificationFor(event: NotifyEvent, env: NotificationEnv): Notif
 }
 
 /** What a click on a notification is about: a row of the popup, a request waiting for approval, or signing in. */
-export function notificationTarget(
-  id: string,
-): { kind: 'row'; key: string } | { kind: 'approval'; requestId: string } | { kind: 'signIn' } | null {
+export type NotificationTarget =
+  { kind: 'row'; key: string } | { kind: 'approval'; requestId: string } | { kind: 'signIn' };
+
+/**
+ * Notification ids carry their account (issue 16): `<account id>/<id>`, so a click or a button acts for the account the
+ * notice was about. `splitScoped` reads an id back (null account: an id from before accounts, or not ours).
+ */
+export const scopedId = (accountId: string, id: string): string => `${accountId}/${id}`;
+export function splitScoped(id: string): { accountId: string | null; id: string } {
+  const m = /^([a-z0-9][a-z0-9-]{0,39})\/(.+)$/.exec(id);
+  return m ? { accountId: m[1]!, id: m[2]! } : { accountId: null, id };
+}
+
+export function notificationTarget(scoped: string): (NotificationTarget & { accountId: string | null }) | null {
+  const { accountId, id } = splitScoped(scoped);
+  const target = unscopedTarget(id);
+  return target ? { ...target, accountId } : null;
+}
+
+function unscopedTarget(id: string): NotificationTarget | null {
   if (id === 'signin') return { kind: 'signIn' };
   const approval = /^approval:(.+)$/.exec(id);
   if (approval) return { kind: 'approval', requestId: approval[1]! };

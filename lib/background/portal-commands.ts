@@ -17,10 +17,15 @@ import { t } from '../i18n';
 export type PortalCommand = Exclude<PortalIntent['command'], 'renew'>;
 
 export interface PortalCommandDeps {
-  /** The signed-in account's snapshot (lib/pim/snapshot.ts ownSnapshot), null when there is none. */
-  snapshot: () => Promise<Snapshot | null>;
+  /**
+   * The account the sender tab's badge speaks for (lib/background/portal-tabs.ts, session storage): a command acts on
+   * that account only, never on one the page names.
+   */
+  accountOf(tabId: number): Promise<{ accountId: string | null; portalId: string } | null>;
+  /** That account's own snapshot (lib/pim/snapshot.ts ownSnapshot), null when there is none. */
+  snapshot: (accountId: string) => Promise<Snapshot | null>;
   /** The write itself; only Deactivate from a badge that proved it was visible gets here. */
-  deactivate(key: string): Promise<PortalCommandResult>;
+  deactivate(accountId: string, key: string): Promise<PortalCommandResult>;
   /** Shows the request in the popup for the user to confirm (or not); sends nothing. */
   confirm(intent: Omit<PortalIntent, 'at'>): Promise<void>;
   /** The per-portal choices (sync:portalPrefs with the managed policy laid over). */
@@ -42,14 +47,17 @@ export function createPortalCommandHandlers(deps: PortalCommandDeps): PortalHand
     command: PortalCommand,
     key: string,
     sender: Sender,
-  ): Promise<{ entry: Assignment; portalId: PortalId | null }> {
+  ): Promise<{ entry: Assignment; portalId: PortalId | null; accountId: string }> {
     const portal = tenantPortalForUrl(sender.url, await deps.sharePointHosts());
     if (portal) {
       if (sender.frameId !== 0) throw new MessagingError('forbidden', t('portalCmdFrame'));
     } else if (!isExtensionUrl(sender.url) || (sender.tab?.url ?? '').startsWith('http')) {
       throw new MessagingError('forbidden', t('portalCmdSender'));
     }
-    const snapshot = await deps.snapshot();
+    const tab = sender.tab?.id !== undefined ? await deps.accountOf(sender.tab.id) : null;
+    if (!tab?.accountId) throw new MessagingError('unknown-key', t('portalCmdNotInList'));
+    const { accountId } = tab;
+    const snapshot = await deps.snapshot(accountId);
     const entry = snapshot?.assignments.find((a) => a.key === key && a.state === NEEDS[command]);
     if (!entry) {
       const known = snapshot?.assignments.some((a) => a.key === key);
@@ -64,25 +72,24 @@ export function createPortalCommandHandlers(deps: PortalCommandDeps): PortalHand
         throw new MessagingError('not-relevant', t('portalCmdNotRelevant', entry.displayName, portal.name));
       }
     }
-    return { entry, portalId: portal?.id ?? null };
+    return { entry, portalId: portal?.id ?? null, accountId };
   }
 
   const confirmed = async (
     command: PortalCommand,
     key: string,
-    portalId: PortalId | null,
+    checked: { portalId: PortalId | null; accountId: string },
   ): Promise<PortalCommandResult> => {
-    await deps.confirm({ command, key, portalId: portalId ?? '' });
+    await deps.confirm({ command, key, portalId: checked.portalId ?? '', accountId: checked.accountId });
     return { outcome: 'confirm-opened' };
   };
 
   return {
-    'portal.activate': async ({ key }, sender) =>
-      confirmed('activate', key, (await check('activate', key, sender)).portalId),
-    'portal.extend': async ({ key }, sender) => confirmed('extend', key, (await check('extend', key, sender)).portalId),
+    'portal.activate': async ({ key }, sender) => confirmed('activate', key, await check('activate', key, sender)),
+    'portal.extend': async ({ key }, sender) => confirmed('extend', key, await check('extend', key, sender)),
     'portal.deactivate': async ({ key, visible }, sender) => {
-      const { portalId } = await check('deactivate', key, sender);
-      return visible ? deps.deactivate(key) : confirmed('deactivate', key, portalId);
+      const checked = await check('deactivate', key, sender);
+      return visible ? deps.deactivate(checked.accountId, key) : confirmed('deactivate', key, checked);
     },
   };
 }

@@ -6,6 +6,7 @@
  * center" finds the open portal tabs without any host permission for the portals.
  */
 import { MessagingError, type BadgeView, type Handlers } from '../messaging';
+import { accountServesTenant, COLOUR_CSS, tenantOfPortalUrl, type EffectiveAccount } from '../accounts';
 import type { Snapshot } from '../pim/model';
 import {
   DEFAULT_PORTAL_PREF,
@@ -17,16 +18,25 @@ import {
 } from '../pim/portals';
 import { parseAssignment } from '../portal/store';
 import { portalResourceId, scopeContains } from '../arm/scope';
-import type { PortalLayout, PortalTab, ValidatedItem } from '../storage';
+import type { AuthState, PortalLayout, PortalTab, ValidatedItem } from '../storage';
 import { t } from '../i18n';
 import { createUpdater } from './update';
 
 /** What the background sends a content script (tabs.sendMessage); lib/portal/store.ts checks it by hand. */
 export type ToBadge = { name: 'portal.update'; view: BadgeView } | { name: 'portal.ping' };
 
+/** One account as the badge may speak for it: its entry, auth state and own snapshot (null: not signed in). */
+export interface BadgeAccountState {
+  account: EffectiveAccount;
+  auth: AuthState;
+  snapshot: Snapshot | null;
+}
+
 export interface PortalTabsDeps {
-  /** The signed-in account's snapshot, null when there is none. */
-  snapshot(): Promise<Snapshot | null>;
+  /** Every account, in the user's order. */
+  accounts(): Promise<BadgeAccountState[]>;
+  /** The account the user picked per portal where the URL names no tenant (local:portalAccounts). */
+  picks: ValidatedItem<Record<string, string>>;
   prefs(): Promise<Readonly<Record<string, PortalPref>>>;
   layouts: ValidatedItem<Record<string, PortalLayout>>;
   registry: ValidatedItem<PortalTab[]>;
@@ -36,7 +46,9 @@ export interface PortalTabsDeps {
 }
 
 export interface PortalTabs {
-  handlers: Required<Pick<Handlers, 'portal.hello' | 'portal.layout'>>;
+  handlers: Required<Pick<Handlers, 'portal.hello' | 'portal.layout' | 'portal.account'>>;
+  /** The account a registered tab's badge speaks for (what its commands act on); null: the tab never said hello. */
+  accountOf(tabId: number): Promise<{ accountId: string | null; portalId: string } | null>;
   /** Sends every registered badge what it shows now; tabs that no longer answer are forgotten. */
   push(): Promise<void>;
   /** Reloads the registered tabs whose badge still answers (the page is still a portal); resolves with how many. */
@@ -55,6 +67,7 @@ export function badgeView(
   pref: PortalPref,
   layout: PortalLayout | undefined,
   resourceId: string | null = null,
+  speaking: { account: BadgeView['account']; accounts: BadgeView['accounts'] } = { account: null, accounts: [] },
 ): BadgeView {
   const relevant = relevantAssignments(snapshot?.assignments ?? [], portal, pref).filter(
     (a) => a.kind !== 'azure' || (resourceId !== null && scopeContains(a.directoryScopeId, resourceId)),
@@ -65,6 +78,7 @@ export function badgeView(
   });
   return {
     portalId: portal.id,
+    ...speaking,
     assignments,
     skewMs: snapshot?.clockSkewMs ?? 0,
     pref: { enabled: pref.enabled, pinned: [...pref.pinned] },
@@ -72,8 +86,11 @@ export function badgeView(
   };
 }
 
-/** The resource an Azure portal tab shows: the badge's URL when it is on the sender's own host, else the sender's. */
-function azureResource(claimed: string | undefined, senderUrl: string | undefined): string | null {
+/**
+ * The URL a portal tab shows: the badge's (after in-portal navigation) when it is on the sender's own host, else the
+ * sender's. It only narrows what the badge is shown (the resource in view, the tenant named).
+ */
+function trustedUrl(claimed: string | undefined, senderUrl: string | undefined): string | undefined {
   const host = (u: string | undefined) => {
     try {
       return u ? new URL(u).host : null;
@@ -81,28 +98,88 @@ function azureResource(claimed: string | undefined, senderUrl: string | undefine
       return null;
     }
   };
-  const url = claimed && host(claimed) !== null && host(claimed) === host(senderUrl) ? claimed : senderUrl;
-  return url ? portalResourceId(url) : null;
+  return claimed && host(claimed) !== null && host(claimed) === host(senderUrl) ? claimed : senderUrl;
+}
+
+const badgeAccount = (a: EffectiveAccount) => ({ id: a.id, label: a.label, colour: COLOUR_CSS[a.colour] });
+
+/**
+ * Which account a portal tab's badge speaks for (issue 16): the one whose tenant the URL names (Azure portal and
+ * Entra `#@contoso.onmicrosoft.com`, a tenant id in the route) — and none when no signed-in account serves that tenant,
+ * so a badge never shows or acts on another tenant's roles; else the account the user picked for this portal; else
+ * the first signed-in account. `choices`: the accounts the user may switch to (only where the URL names no tenant).
+ */
+export function accountForTab(
+  portalId: string,
+  url: string | undefined,
+  accounts: readonly BadgeAccountState[],
+  picks: Readonly<Record<string, string>>,
+): { chosen: BadgeAccountState | null; choices: BadgeAccountState[] } {
+  const signedIn = accounts.filter((a) => a.snapshot !== null && a.auth.account !== null);
+  const tenant = tenantOfPortalUrl(url);
+  if (tenant) {
+    const exact = signedIn.find((a) => accountServesTenant(a.account, a.auth.account?.tenantId ?? null, tenant));
+    // A home account signed in through `organizations`: its user name's domain is the tenant's.
+    const byDomain = signedIn.find(
+      (a) =>
+        a.account.connection?.tenant === 'organizations' &&
+        a.auth.account?.username.toLowerCase().endsWith(`@${tenant}`) === true,
+    );
+    return { chosen: exact ?? byDomain ?? null, choices: [] };
+  }
+  const picked = signedIn.find((a) => a.account.id === picks[portalId]);
+  return { chosen: picked ?? signedIn[0] ?? null, choices: signedIn.length > 1 ? signedIn : [] };
 }
 
 export function createPortalTabs(deps: PortalTabsDeps): PortalTabs {
   const updateRegistry = createUpdater(deps.registry);
   const updateLayouts = createUpdater(deps.layouts);
+  const updatePicks = createUpdater(deps.picks);
 
   async function portalOf(url: string | undefined): Promise<Portal | null> {
     return tenantPortalForUrl(url, await deps.sharePointHosts());
   }
 
-  async function viewFor(portal: Portal, resourceId: string | null = null): Promise<BadgeView> {
-    const [snapshot, prefs, layouts] = await Promise.all([deps.snapshot(), deps.prefs(), deps.layouts.get()]);
-    return badgeView(portal, snapshot, prefs[portal.id] ?? DEFAULT_PORTAL_PREF, layouts[portal.id], resourceId);
+  /** The tab's account and the view for it, from the URL the background trusts (the sender's, see azureResource). */
+  async function viewFor(
+    portal: Portal,
+    url: string | undefined,
+    resourceId: string | null = null,
+  ): Promise<{ accountId: string | null; view: BadgeView }> {
+    const [accounts, picks, prefs, layouts] = await Promise.all([
+      deps.accounts(),
+      deps.picks.get(),
+      deps.prefs(),
+      deps.layouts.get(),
+    ]);
+    const { chosen, choices } = accountForTab(portal.id, url, accounts, picks);
+    const view = badgeView(
+      portal,
+      chosen?.snapshot ?? null,
+      prefs[portal.id] ?? DEFAULT_PORTAL_PREF,
+      layouts[portal.id],
+      resourceId,
+      {
+        account: chosen && accounts.length > 1 ? badgeAccount(chosen.account) : null,
+        accounts: choices.map((c) => badgeAccount(c.account)),
+      },
+    );
+    return { accountId: chosen?.account.id ?? null, view };
   }
+
+  const register = async (tab: PortalTab) => {
+    await updateRegistry((tabs) => [...tabs.filter((x) => x.tabId !== tab.tabId), tab].slice(-200));
+  };
 
   const forget = async (tabId: number) => {
     await updateRegistry((tabs) => tabs.filter((x) => x.tabId !== tabId));
   };
 
   return {
+    async accountOf(tabId) {
+      const entry = (await deps.registry.get()).find((x) => x.tabId === tabId);
+      return entry ? { accountId: entry.accountId, portalId: entry.portalId } : null;
+    },
     handlers: {
       'portal.hello': async (payload, sender) => {
         const portal = await portalOf(sender.url);
@@ -110,14 +187,33 @@ export function createPortalTabs(deps: PortalTabsDeps): PortalTabs {
         // Not this tenant's portal (another tenant's SharePoint admin host), or not a tab: the badge does nothing.
         if (!portal || tabId === undefined || sender.frameId !== 0) return null;
         // The badge says hello again after each in-portal navigation; the resource is read from the browser's URL.
-        const resourceId = portal.id === 'azure' ? azureResource(payload.url, sender.url) : null;
-        await updateRegistry((tabs) =>
-          [
-            ...tabs.filter((x) => x.tabId !== tabId),
-            { tabId, portalId: portal.id, ...(resourceId ? { resourceId } : {}) },
-          ].slice(-200),
-        );
-        return viewFor(portal, resourceId);
+        const url = trustedUrl(payload.url, sender.url);
+        const resourceId = portal.id === 'azure' && url ? portalResourceId(url) : null;
+        const { accountId, view } = await viewFor(portal, url, resourceId);
+        await register({
+          tabId,
+          portalId: portal.id,
+          accountId,
+          url: url ?? null,
+          ...(resourceId ? { resourceId } : {}),
+        });
+        return view;
+      },
+      'portal.account': async ({ accountId }, sender) => {
+        const portal = await portalOf(sender.url);
+        const tabId = sender.tab?.id;
+        if (!portal || tabId === undefined || sender.frameId !== 0) return null;
+        const entry = (await deps.registry.get()).find((x) => x.tabId === tabId);
+        if (!entry) return null;
+        const url = entry.url ?? sender.url;
+        const { choices } = accountForTab(portal.id, url, await deps.accounts(), await deps.picks.get());
+        // Only one of the accounts offered (none where the URL names the tenant): the page picks nothing else.
+        if (!choices.some((c) => c.account.id === accountId))
+          throw new MessagingError('forbidden', t('portalCmdSender'));
+        await updatePicks((all) => ({ ...all, [portal.id]: accountId }));
+        const { accountId: chosen, view } = await viewFor(portal, url, entry.resourceId ?? null);
+        await register({ ...entry, accountId: chosen });
+        return view;
       },
       'portal.layout': async (layout, sender) => {
         const portal = await portalOf(sender.url);
@@ -129,15 +225,17 @@ export function createPortalTabs(deps: PortalTabsDeps): PortalTabs {
     async push() {
       const tabs = await deps.registry.get();
       if (tabs.length === 0) return;
-      const views = new Map<string, Promise<BadgeView>>();
+      const views = new Map<string, Promise<{ accountId: string | null; view: BadgeView }>>();
       await Promise.all(
-        tabs.map(async ({ tabId, portalId, resourceId }) => {
-          const portal = portalById(portalId);
-          if (!portal) return forget(tabId);
-          const id = `${portalId}|${resourceId ?? ''}`;
-          if (!views.has(id)) views.set(id, viewFor(portal, resourceId ?? null));
-          const view = await views.get(id)!;
-          await deps.send(tabId, { name: 'portal.update', view }).catch(() => forget(tabId));
+        tabs.map(async (tab) => {
+          const portal = portalById(tab.portalId);
+          if (!portal) return forget(tab.tabId);
+          const id = `${tab.portalId}|${tab.url ?? ''}|${tab.resourceId ?? ''}`;
+          if (!views.has(id)) views.set(id, viewFor(portal, tab.url ?? undefined, tab.resourceId ?? null));
+          const { accountId, view } = await views.get(id)!;
+          // An account signed in or out (or picked in another tab) can change whom this badge speaks for.
+          if (accountId !== tab.accountId) await register({ ...tab, accountId });
+          await deps.send(tab.tabId, { name: 'portal.update', view }).catch(() => forget(tab.tabId));
         }),
       );
     },

@@ -15,7 +15,7 @@ export interface RefreshResult {
 export interface RefresherDeps {
   now: () => Date;
   items: {
-    connection: ValidatedItem<Connection | null>;
+    connection: Pick<ValidatedItem<Connection | null>, 'get'>;
     authState: ValidatedItem<AuthState>;
     snapshot: ValidatedItem<Snapshot | null>;
     groupInfo: ValidatedItem<Record<string, GroupInfo>>;

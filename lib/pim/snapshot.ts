@@ -149,3 +149,19 @@ export function ownSnapshot(
 ): Snapshot | null {
   return snapshot && auth.status !== 'signed-out' && auth.account?.oid === snapshot.principalId ? snapshot : null;
 }
+
+/**
+ * Several accounts' snapshots as one, for what is drawn once for all of them (the toolbar's soonest end and tooltip):
+ * every assignment, its name prefixed with the account's label where one is given. Null when no account has one.
+ */
+export function mergeSnapshots(parts: readonly { label: string | null; snapshot: Snapshot | null }[]): Snapshot | null {
+  const present = parts.filter((p): p is { label: string | null; snapshot: Snapshot } => p.snapshot !== null);
+  const first = present[0]?.snapshot;
+  if (!first) return null;
+  return {
+    ...first,
+    assignments: present.flatMap(({ label, snapshot }) =>
+      snapshot.assignments.map((a) => (label ? { ...a, displayName: `${label}: ${a.displayName}` } : a)),
+    ),
+  };
+}

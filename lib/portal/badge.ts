@@ -201,6 +201,19 @@ export async function startPortalBadge(ctx: PortalContext, deps: PortalBadgeDeps
         onMove: () => saveLayout({ ...state.layout, corner: NEXT_CORNER[corner] }),
         onCommand,
         onReload: () => deps.reload(),
+        account: state.account,
+        accounts: state.accounts,
+        onPickAccount: (id: string) => {
+          if (ctx.isInvalid || id === state.account?.id) return;
+          void store
+            .pickAccount(id)
+            .then((next) => {
+              if (!next || ctx.isInvalid) return;
+              state = { ...state, ...next };
+              paint();
+            })
+            .catch(() => undefined);
+        },
         onDismiss: () => {
           notice = null;
           paint();

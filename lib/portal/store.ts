@@ -55,7 +55,18 @@ export interface Layout {
   collapsed?: boolean;
 }
 
+/** The account a badge speaks for (issue 16): id, the user's label and its colour (CSS). */
+export interface BadgeAccount {
+  id: string;
+  label: string;
+  colour: string;
+}
+
 export interface BadgeState {
+  /** The account the rows belong to; null with a single account (nothing to tell apart). */
+  account: BadgeAccount | null;
+  /** The accounts the user may switch this badge to (the URL names no tenant and several are signed in). */
+  accounts: BadgeAccount[];
   assignments: BadgeAssignment[];
   /** Service clock minus local clock, from the snapshot: PIM's rules run on Microsoft's clock. */
   skewMs: number;
@@ -87,10 +98,20 @@ export function parseLayout(raw: unknown, portalId: PortalId): Layout {
 /** One portal's layout as the background sends it (already that portal's entry). */
 const ownLayout = (raw: unknown, portalId: PortalId): Layout => parseLayout({ [portalId]: raw }, portalId);
 
+function parseAccount(v: unknown): BadgeAccount | null {
+  if (!isObj(v) || !isStr(v.id) || !isStr(v.label) || !isStr(v.colour)) return null;
+  if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(v.id) || !/^#[0-9a-fA-F]{6}$/.test(v.colour)) return null;
+  return { id: v.id, label: v.label.slice(0, 40), colour: v.colour };
+}
+
 /** A BadgeView (lib/messaging.ts) for `portalId` as the badge state, or null when it is anything else. */
 export function parseView(raw: unknown, portalId: PortalId): BadgeState | null {
   if (!isObj(raw) || raw.portalId !== portalId) return null;
   return {
+    account: parseAccount(raw.account),
+    accounts: Array.isArray(raw.accounts)
+      ? raw.accounts.map(parseAccount).filter((a): a is BadgeAccount => a !== null)
+      : [],
     assignments: parseAssignments(raw),
     skewMs: typeof raw.skewMs === 'number' && Number.isFinite(raw.skewMs) ? raw.skewMs : 0,
     pref: parsePref({ [portalId]: raw.pref }, portalId),
@@ -104,6 +125,8 @@ export interface BadgeStore {
   /** Calls back with each update the background pushes; returns the unwatch function. Never polling. */
   watch(cb: (patch: Partial<BadgeState>) => void): () => void;
   saveLayout(layout: Layout): Promise<void>;
+  /** The user picked another account in the badge: the background answers with what the badge shows for it. */
+  pickAccount(accountId: string): Promise<BadgeState | null>;
 }
 
 type OnMessage = (
@@ -151,6 +174,9 @@ export function createBadgeStore(portalId: PortalId, transport: BadgeTransport =
     },
     async saveLayout(next) {
       await transport.send({ name: 'portal.layout', payload: next });
+    },
+    async pickAccount(accountId) {
+      return parseView(valueOf(await transport.send({ name: 'portal.account', payload: { accountId } })), portalId);
     },
   };
 }

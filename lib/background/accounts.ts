@@ -1,0 +1,182 @@
+/**
+ * One runtime per account (issue 16): its token provider, Graph and ARM clients, policy store, activity log, approvals,
+ * refresher and commands, each over that account's own storage (lib/storage.ts `accountItems`). Built on first use
+ * and kept for the worker's life; an account removed or taken away by policy is dropped, with its data.
+ *
+ * Everything the background does for "the signed-in account" it does per account: a command names its account, a
+ * refresh of "all" runs every account's refresh in parallel (one round trip each), a portal tab is tied to one.
+ */
+import { describeRefreshError } from './describe';
+import { SignInRequiredError, type TokenProvider } from '../auth/token-provider';
+import { createBackgroundTokenProvider } from '../auth/background';
+import { refreshSnapshot } from '../graph/reads';
+import type { GraphClient } from '../graph/client';
+import { connectionOf, effectiveAccounts, effectiveSettingsItem } from '../managed';
+import type { EffectiveAccount } from '../accounts';
+import { ownSnapshot } from '../pim/snapshot';
+import type { Snapshot } from '../pim/model';
+import { ACCOUNT_ITEM_NAMES, accountItems, accountKey, type AccountItems, type Connection } from '../storage';
+import { createActivityLog, type ActivityLog } from './activity';
+import { createApprovals, type Approvals } from './approvals';
+import { createArmFactory, refreshAzure, type ArmFactory } from './azure';
+import { createBackgroundCommands } from './command-wiring';
+import type { Commands } from './commands';
+import { createGraphFactory } from './graph';
+import { createPolicyStore, type PolicyStore } from './policy-store';
+import { createRefresher, type Refresher } from './refresh';
+import type { ServerClock } from './server-clock';
+
+export interface AccountRuntime {
+  id: string;
+  items: AccountItems;
+  tokens: TokenProvider;
+  graphFor: (connection: Connection) => GraphClient;
+  armFor: ArmFactory;
+  policies: PolicyStore;
+  activity: ActivityLog;
+  approvals: Approvals;
+  refresher: Refresher;
+  commands: Commands;
+  /** A forced refresh after a write: waits for one already in flight (it started before the write), then fetches. */
+  refreshAfterWrite(): Promise<boolean>;
+  /** The account's snapshot when it belongs to the signed-in user (lib/pim/snapshot.ts ownSnapshot). */
+  ownSnapshot(): Promise<Snapshot | null>;
+}
+
+export interface AccountRuntimes {
+  /** The runtime of an account that exists now; null for an id no account has (removed, or never was). */
+  get(id: string): Promise<AccountRuntime | null>;
+  /** Every account in the user's order, with its runtime. */
+  all(): Promise<{ account: EffectiveAccount; runtime: AccountRuntime }[]>;
+  /**
+   * Forget an account entirely: its tokens (MSAL cache, best effort), every per-account storage item in both areas,
+   * and its runtime. The caller removes it from the list.
+   */
+  purge(id: string): Promise<void>;
+}
+
+export interface AccountRuntimeDeps {
+  clock: ServerClock;
+  /** Told how each account's refresh ended (null: success), for its backoff (lib/background/alarms.ts). */
+  onRefreshSettled(accountId: string, error: unknown): void;
+  /** Removes every key of the given names from a storage area (browser.storage.<area>.remove). */
+  removeKeys(area: 'local' | 'session', keys: string[]): Promise<void>;
+}
+
+export function createAccountRuntimes(deps: AccountRuntimeDeps): AccountRuntimes {
+  const runtimes = new Map<string, AccountRuntime>();
+  const pimNow = () => new Date(Date.now() + deps.clock.skewMs());
+  const azureEnabled = async () => (await effectiveSettingsItem.get()).azureRoles;
+
+  function build(id: string): AccountRuntime {
+    const items = accountItems(id);
+    const connection = connectionOf(id);
+    const tokens = createBackgroundTokenProvider({ connection, authState: items.authState });
+    const graphFor = createGraphFactory({ getToken: (o) => tokens.getToken(o), clock: deps.clock });
+    const armFor = createArmFactory({ getToken: (o) => tokens.getArmToken(o), clock: deps.clock });
+    const policies = createPolicyStore(items.policies);
+    // One activity log per account: commands and the approver's decisions record into the same list, in turn.
+    const activity = createActivityLog({ item: items.activity, now: pimNow, newId: () => crypto.randomUUID() });
+    const approvals = createApprovals({
+      now: pimNow,
+      items: { approvals: items.approvals, authState: items.authState, connection },
+      graphFor,
+      activity,
+      refresh: () => refreshAfterWrite(),
+    });
+    const refresher = createRefresher({
+      now: pimNow,
+      items: {
+        connection,
+        authState: items.authState,
+        snapshot: items.snapshot,
+        groupInfo: items.groupInfo,
+        refreshState: items.refreshState,
+      },
+      fetch: async ({ connection: c, account, previous, groupInfo, now }) => {
+        const cached = await policies.get();
+        // Azure roles from ARM run beside the Graph $batch, not after it: one round trip of wall time.
+        const azure = refreshAzure({ enabled: azureEnabled, arm: armFor(c), now, policies: cached });
+        const result = await refreshSnapshot({
+          graph: graphFor(c),
+          principalId: account.oid,
+          // Requests waiting for this user's approval ride in the same $batch (lib/background/approvals.ts).
+          extraReads: await approvals.refreshReads(account.oid, now, graphFor(c)),
+          previous,
+          groupInfo,
+          now,
+          policies: cached,
+          extraSections: azure.then((a) => a?.results ?? {}),
+        });
+        await policies.merge({ ...(await azure)?.policyUpdates, ...result.policyUpdates }, now);
+        return { snapshot: { ...result.snapshot, clockSkewMs: deps.clock.skewMs() }, groupInfo: result.groupInfo };
+      },
+      describe: (e) => (e instanceof SignInRequiredError ? null : describeRefreshError(e)),
+      onSettled: (e) => deps.onRefreshSettled(id, e),
+    });
+    const refreshAfterWrite = async () => {
+      await refresher.idle();
+      return refresher.refresh({ force: true });
+    };
+    const commands = createBackgroundCommands({
+      accountId: id,
+      items,
+      graphFor,
+      armFor,
+      clock: deps.clock,
+      now: pimNow,
+      policies,
+      refresh: refreshAfterWrite,
+      activity,
+    });
+    return {
+      id,
+      items,
+      tokens,
+      graphFor,
+      armFor,
+      policies,
+      activity,
+      approvals,
+      refresher,
+      commands,
+      refreshAfterWrite,
+      ownSnapshot: async () => ownSnapshot(...(await Promise.all([items.snapshot.get(), items.authState.get()]))),
+    };
+  }
+
+  function runtimeOf(id: string): AccountRuntime {
+    let runtime = runtimes.get(id);
+    if (!runtime) {
+      runtime = build(id);
+      runtimes.set(id, runtime);
+    }
+    return runtime;
+  }
+
+  return {
+    async get(id) {
+      return (await effectiveAccounts.byId(id)) ? runtimeOf(id) : null;
+    },
+    async all() {
+      return (await effectiveAccounts.get()).map((account) => ({ account, runtime: runtimeOf(account.id) }));
+    },
+    async purge(id) {
+      const runtime = runtimeOf(id);
+      await runtime.refresher.idle();
+      await runtime.tokens
+        .signOut()
+        .catch((e: unknown) =>
+          console.warn(`PIM Companion: could not clear the removed account's tokens (${String(e)}).`),
+        );
+      const key = (area: 'local' | 'session', name: string) => accountKey(area, id, name).slice(`${area}:`.length);
+      // WXT keeps version metadata beside each item (`<key>$`): it goes too.
+      for (const area of ['local', 'session'] as const)
+        await deps.removeKeys(
+          area,
+          ACCOUNT_ITEM_NAMES[area].flatMap((name) => [key(area, name), `${key(area, name)}$`]),
+        );
+      runtimes.delete(id);
+    },
+  };
+}
