@@ -36,6 +36,8 @@ export function defineValidatedItem<S extends z.ZodMiniType>(
     migrations?: Record<number, (old: unknown) => unknown>;
     /** What can be kept of a value that fails the schema (e.g. the valid entries of a list); the rest is backed up. */
     salvage?: (raw: unknown) => unknown;
+    /** True once the item's owner is gone (a removed account): writes are dropped, so nothing late brings it back. */
+    retired?: () => boolean;
   } = {},
 ): ValidatedItem<z.infer<S>> {
   type T = z.infer<S>;
@@ -73,7 +75,10 @@ export function defineValidatedItem<S extends z.ZodMiniType>(
   return {
     key,
     get: async () => repair(await item.getValue()),
-    set: (value) => item.setValue(schema.parse(value)),
+    set: async (value) => {
+      if (options.retired?.()) return;
+      await item.setValue(schema.parse(value));
+    },
     remove: () => item.removeValue(),
     watch: (cb) => item.watch((value) => cb(parse(value))),
   };
@@ -385,7 +390,17 @@ export const ACCOUNT_ITEM_NAMES = {
 function defineAccountItems(id: string) {
   const local = (name: (typeof ACCOUNT_ITEM_NAMES.local)[number]) => accountKey('local', id, name);
   const session = (name: (typeof ACCOUNT_ITEM_NAMES.session)[number]) => accountKey('session', id, name);
+  let retired = false;
+  const defineValidatedItem = <S extends z.ZodMiniType>(
+    key: StorageItemKey,
+    schema: S,
+    fallback: z.infer<S>,
+  ): ValidatedItem<z.infer<S>> => defineItem(key, schema, fallback, { retired: () => retired });
   return {
+    /** After an account's removal: every write through these items is dropped (a refresh still in flight, say). */
+    retire: () => {
+      retired = true;
+    },
     authState: defineValidatedItem(local('authState'), AuthState, {
       status: 'signed-out',
       account: null,
@@ -415,6 +430,14 @@ export type AccountItems = ReturnType<typeof defineAccountItems>;
 
 const accountItemsCache = new Map<string, AccountItems>();
 /** One account's storage items (the same objects for the same id, so watchers and updaters share them). */
+const defineItem = defineValidatedItem;
+
+/** Drops an account's items: later writes through the objects handed out are ignored; a new account gets new ones. */
+export function retireAccountItems(id: string): void {
+  accountItemsCache.get(id)?.retire();
+  accountItemsCache.delete(id);
+}
+
 export function accountItems(id: string): AccountItems {
   let items = accountItemsCache.get(id);
   if (!items) {

@@ -15,7 +15,14 @@ import { connectionOf, effectiveAccounts, effectiveSettingsItem } from '../manag
 import type { EffectiveAccount } from '../accounts';
 import { ownSnapshot } from '../pim/snapshot';
 import type { Snapshot } from '../pim/model';
-import { ACCOUNT_ITEM_NAMES, accountItems, accountKey, type AccountItems, type Connection } from '../storage';
+import {
+  ACCOUNT_ITEM_NAMES,
+  accountItems,
+  accountKey,
+  retireAccountItems,
+  type AccountItems,
+  type Connection,
+} from '../storage';
 import { createActivityLog, type ActivityLog } from './activity';
 import { createApprovals, type Approvals } from './approvals';
 import { createArmFactory, refreshAzure, type ArmFactory } from './azure';
@@ -49,10 +56,11 @@ export interface AccountRuntimes {
   /** Every account in the user's order, with its runtime. */
   all(): Promise<{ account: EffectiveAccount; runtime: AccountRuntime }[]>;
   /**
-   * Forget an account entirely: its tokens (MSAL cache, best effort), every per-account storage item in both areas,
-   * and its runtime. The caller removes it from the list.
+   * Remove an account: from the first moment it is no longer offered (all(), get()), so nothing new starts for it; its
+   * tokens are cleared (best effort), its items retired (a write still in flight is dropped) and deleted in both areas,
+   * its runtime dropped; then `unlist` takes it off the stored list and `after` (alarms, notifications) runs.
    */
-  purge(id: string): Promise<void>;
+  remove(id: string, steps: { unlist(): Promise<void>; after(): Promise<void> }): Promise<void>;
 }
 
 export interface AccountRuntimeDeps {
@@ -65,6 +73,8 @@ export interface AccountRuntimeDeps {
 
 export function createAccountRuntimes(deps: AccountRuntimeDeps): AccountRuntimes {
   const runtimes = new Map<string, AccountRuntime>();
+  /** Accounts being removed: no longer offered to anyone. */
+  const removing = new Set<string>();
   const pimNow = () => new Date(Date.now() + deps.clock.skewMs());
   const azureEnabled = async () => (await effectiveSettingsItem.get()).azureRoles;
 
@@ -156,27 +166,38 @@ export function createAccountRuntimes(deps: AccountRuntimeDeps): AccountRuntimes
 
   return {
     async get(id) {
-      return (await effectiveAccounts.byId(id)) ? runtimeOf(id) : null;
+      return !removing.has(id) && (await effectiveAccounts.byId(id)) ? runtimeOf(id) : null;
     },
     async all() {
-      return (await effectiveAccounts.get()).map((account) => ({ account, runtime: runtimeOf(account.id) }));
+      return (await effectiveAccounts.get())
+        .filter((account) => !removing.has(account.id))
+        .map((account) => ({ account, runtime: runtimeOf(account.id) }));
     },
-    async purge(id) {
+    async remove(id, steps) {
       const runtime = runtimeOf(id);
-      await runtime.refresher.idle();
-      await runtime.tokens
-        .signOut()
-        .catch((e: unknown) =>
-          console.warn(`PIM Companion: could not clear the removed account's tokens (${String(e)}).`),
-        );
-      const key = (area: 'local' | 'session', name: string) => accountKey(area, id, name).slice(`${area}:`.length);
-      // WXT keeps version metadata beside each item (`<key>$`): it goes too.
-      for (const area of ['local', 'session'] as const)
-        await deps.removeKeys(
-          area,
-          ACCOUNT_ITEM_NAMES[area].flatMap((name) => [key(area, name), `${key(area, name)}$`]),
-        );
-      runtimes.delete(id);
+      removing.add(id);
+      try {
+        await runtime.refresher.idle();
+        await runtime.tokens
+          .signOut()
+          .catch((e: unknown) =>
+            console.warn(`PIM Companion: could not clear the removed account's tokens (${String(e)}).`),
+          );
+        // A refresh or command still in flight for it must not write its data back after the removal.
+        retireAccountItems(id);
+        const key = (area: 'local' | 'session', name: string) => accountKey(area, id, name).slice(`${area}:`.length);
+        // WXT keeps version metadata beside each item (`<key>$`): it goes too.
+        for (const area of ['local', 'session'] as const)
+          await deps.removeKeys(
+            area,
+            ACCOUNT_ITEM_NAMES[area].flatMap((name) => [key(area, name), `${key(area, name)}$`]),
+          );
+        runtimes.delete(id);
+        await steps.unlist();
+        await steps.after();
+      } finally {
+        removing.delete(id);
+      }
     },
   };
 }

@@ -175,10 +175,10 @@ export function startBackground(): void {
       const account = await effectiveAccounts.byId(accountId);
       if (!account) return { ok: true as const };
       if (account.managed) throw new MessagingError('forbidden', t('accountManagedRemove'));
-      await accounts.purge(accountId);
-      const rest = (await accountsItem.get()).filter((a) => a.id !== accountId);
-      await accountsItem.set(rest);
-      await scheduler.forget(accountId);
+      await accounts.remove(accountId, {
+        unlist: async () => accountsItem.set((await accountsItem.get()).filter((a) => a.id !== accountId)),
+        after: () => scheduler.forget(accountId),
+      });
       return { ok: true as const };
     },
   });
