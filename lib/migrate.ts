@@ -5,8 +5,8 @@
  * 1 → 2 (issue 16, several accounts): the single account of the first releases becomes account `a1`. Its connection
  * (sync), auth state, snapshot, policies, remembered choices, journal, activity, notifier memory, favourites (sync)
  * and the session's approvals and step-ups move under `account.a1.*`; templates, bundles, settings and portal choices
- * stay shared. Copy first, then record the version, then delete the old keys: a worker that dies half-way leaves
- * both copies, and the next run finishes the job without overwriting what the new layout already holds. MSAL's token
+ * stay shared. Copy first (never over a value the new layout already holds), then delete the old keys, then record
+ * the version: a worker that dies half-way leaves both copies, and the next run finishes the job. MSAL's token
  * cache (the auth documents' localStorage) is not touched: its entries are keyed by the MSAL account, which `a1`'s
  * auth state still names, so no sign-in is needed after the upgrade.
  */
@@ -53,26 +53,27 @@ export async function migrateStorage(raw: RawStorage, label = 'Account 1'): Prom
   const version = typeof found === 'number' ? found : 1;
   if (version >= STORAGE_VERSION) return version;
 
-  const [local, sync, session, existing] = await Promise.all([
+  const target = (l: (typeof LEGACY)[number]) =>
+    accountKey(l.to.area, FIRST_ACCOUNT_ID, l.to.name).slice(`${l.to.area}:`.length);
+  const [local, sync, session, existingLocal, existingSession] = await Promise.all([
     raw.get('local', [...LEGACY.filter((l) => l.area === 'local').map((l) => l.key), 'accounts']),
     raw.get('sync', ['connection', 'favourites']),
     raw.get(
       'session',
       LEGACY.filter((l) => l.area === 'session').map((l) => l.key),
     ),
-    raw.get(
-      'local',
-      LEGACY.map((l) => accountKey('local', FIRST_ACCOUNT_ID, l.to.name).slice('local:'.length)),
-    ),
+    raw.get('local', LEGACY.filter((l) => l.to.area === 'local').map(target)),
+    raw.get('session', LEGACY.filter((l) => l.to.area === 'session').map(target)),
   ]);
   const areas: Record<Area, Record<string, unknown>> = { local, sync, session };
 
   const copies: Record<'local' | 'session', Record<string, unknown>> = { local: {}, session: {} };
   for (const l of LEGACY) {
     const value = areas[l.area][l.key];
-    const to = accountKey(l.to.area, FIRST_ACCOUNT_ID, l.to.name).slice(`${l.to.area}:`.length);
+    const to = target(l);
     // A previous, interrupted run may have copied it already, and the new layout may have changed it since.
-    if (value === undefined || (l.to.area === 'local' && existing[to] !== undefined)) continue;
+    const existing = l.to.area === 'local' ? existingLocal : existingSession;
+    if (value === undefined || existing[to] !== undefined) continue;
     copies[l.to.area][to] = value;
   }
   const accounts = Array.isArray(local.accounts) && local.accounts.length > 0 ? local.accounts : null;
@@ -84,14 +85,15 @@ export async function migrateStorage(raw: RawStorage, label = 'Account 1'): Prom
   };
   await raw.set('local', { ...copies.local, ...(accounts ? {} : { accounts: [first] }) });
   if (Object.keys(copies.session).length > 0) await raw.set('session', copies.session);
-  await raw.set('local', { storageVersion: STORAGE_VERSION });
 
-  // The old keys and WXT's version metadata beside them (`<key>$`).
-  for (const area of ['local', 'sync', 'session'] as const) {
+  // The old keys and WXT's version metadata beside them (`<key>$`), before the version is recorded: a run that dies in
+  // between is finished by the next one. Not in sync storage: it roams, and a browser still on the previous release
+  // would lose its connection and favourites; those two copies are left alone (they are not secret, and unread here).
+  for (const area of ['local', 'session'] as const) {
     const keys = LEGACY.filter((l) => l.area === area).flatMap((l) => [l.key, `${l.key}$`]);
-    if (area === 'sync') keys.push('connection', 'connection$');
     await raw.remove(area, keys);
   }
+  await raw.set('local', { storageVersion: STORAGE_VERSION });
   return version;
 }
 

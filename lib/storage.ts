@@ -360,8 +360,8 @@ export const accountsItem = defineValidatedItem('local:accounts', z.array(Accoun
 export const popupAccountItem = defineValidatedItem('local:popupAccount', z.nullable(PopupAccountChoice), null);
 
 /**
- * The account a portal badge speaks for where the portal's URL does not name the tenant: per portal id (and tenant,
- * `exchange@contoso.com`, when known), as the user picked it in the badge.
+ * The account a portal badge speaks for where the portal's URL does not name the tenant: per portal id, as the user
+ * picked it in the badge (where the URL names the tenant, the tenant decides and nothing is picked).
  */
 export const portalAccountsItem = defineValidatedItem('local:portalAccounts', z.record(z.string(), AccountId), {});
 

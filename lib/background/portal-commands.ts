@@ -6,7 +6,9 @@
  * the key is checked against the background's own snapshot and portal choices: it must exist in the state the
  * command needs and matter on the portal the sender's frame is on, and that portal must be the signed-in tenant's.
  * createListener (lib/messaging.ts) has already checked that the sender is our content script in a portal tab's top
- * frame, or an extension page; this repeats the frame check so the handlers are safe on their own.
+ * frame, or an extension page; this repeats the frame check so the handlers are safe on their own. A command acts
+ * for the account the sender tab's badge speaks for (issue 16), so one without a registered tab (an extension page)
+ * is refused.
  */
 import { MessagingError, type Handlers, type PortalCommandResult } from '../messaging';
 import type { Assignment, AssignmentState, Snapshot } from '../pim/model';

@@ -140,7 +140,7 @@ export function createPortalTabs(deps: PortalTabsDeps): PortalTabs {
     return tenantPortalForUrl(url, await deps.sharePointHosts());
   }
 
-  /** The tab's account and the view for it, from the URL the background trusts (the sender's, see azureResource). */
+  /** The tab's account and the view for it, from the URL the background trusts (the sender's, see trustedUrl). */
   async function viewFor(
     portal: Portal,
     url: string | undefined,

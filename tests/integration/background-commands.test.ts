@@ -204,7 +204,7 @@ describe('commands against the stand-in tenant', () => {
     expect((await w.policies.get())[K.appAdmin]?.policy).toMatchObject({ authContext: 'c1' });
     expect((await w.refresh()).requests).toBe(1);
     await tenant.control.clearLog();
-    const { results } = await w.h['pim.activate']({ keys: [K.exo], input: null }, w.sender);
+    const { results } = await w.h['pim.activate']({ accountId: 'a1', keys: [K.exo], input: null }, w.sender);
     expect(results[0]).toMatchObject({ kind: 'ok', status: 'Provisioned' });
     const [write] = await posts();
     expect(await posts()).toHaveLength(1);
@@ -224,6 +224,7 @@ describe('commands against the stand-in tenant', () => {
     await w.refresh();
     const { results } = await w.h['pim.activate'](
       {
+        accountId: 'a1',
         keys: [K.ga],
         input: {
           templateId: 'tpl',
@@ -239,7 +240,7 @@ describe('commands against the stand-in tenant', () => {
     expect(results[0]).toMatchObject({ kind: 'ok', status: 'PendingApproval' });
     await w.settled();
     expect(w.snapshot.peek()!.assignments.some((a) => a.key === K.ga && a.state === 'pending')).toBe(true);
-    const cancel = await w.h['pim.cancel']({ key: K.ga }, w.sender);
+    const cancel = await w.h['pim.cancel']({ accountId: 'a1', key: K.ga }, w.sender);
     expect(cancel.results[0]).toMatchObject({ kind: 'ok', status: 'Canceled' });
   });
 
@@ -256,7 +257,7 @@ describe('commands against the stand-in tenant', () => {
       },
     });
     await w.refresh();
-    const first = await w.h['pim.activate']({ keys: [K.appAdmin], input: null }, w.sender);
+    const first = await w.h['pim.activate']({ accountId: 'a1', keys: [K.appAdmin], input: null }, w.sender);
     expect(first.results[0]).toMatchObject({ kind: 'stepUp' });
     expect(w.opened).toHaveLength(1);
     const [pending] = await w.stepUps.get();
@@ -264,7 +265,7 @@ describe('commands against the stand-in tenant', () => {
     expect(pending!.claims).toBe(claims);
     const stepped = await signIn(tenant, { claims });
     const done = await w.h['auth.stepUpDone'](
-      { stepUpId: pending!.stepUpId, accessToken: stepped.access_token, error: null },
+      { accountId: 'a1', stepUpId: pending!.stepUpId, accessToken: stepped.access_token, error: null },
       w.sender,
     );
     expect(done.results[0]).toMatchObject({ kind: 'ok', status: 'Provisioned' });
@@ -277,7 +278,7 @@ describe('commands against the stand-in tenant', () => {
       bundles: [{ id: 'b', name: 'Kit', items: [K.exo, K.userAdmin, K.teams], templateId: 'tpl', durationMinutes: 60 }],
     });
     await w.refresh();
-    const { results } = await w.h['pim.activateBundle']({ bundleId: 'b' }, w.sender);
+    const { results } = await w.h['pim.activateBundle']({ accountId: 'a1', bundleId: 'b' }, w.sender);
     expect(results.map((r) => [r.key, r.kind])).toEqual([
       [K.exo, 'ok'],
       [K.userAdmin, 'field'],
@@ -291,6 +292,7 @@ describe('commands against the stand-in tenant', () => {
     await w.refresh();
     await w.h['pim.activate'](
       {
+        accountId: 'a1',
         keys: [K.exo],
         input: {
           templateId: 'tpl',
@@ -305,10 +307,12 @@ describe('commands against the stand-in tenant', () => {
     );
     await w.settled();
     await tenant.control.clearLog();
-    expect((await w.h['pim.deactivate']({ key: K.exo }, w.sender)).results[0]).toMatchObject({ kind: 'state' });
+    expect((await w.h['pim.deactivate']({ accountId: 'a1', key: K.exo }, w.sender)).results[0]).toMatchObject({
+      kind: 'state',
+    });
     expect(await posts()).toHaveLength(0);
     w.setNow(new Date(await tenant.control.advance(6 * 60_000)));
-    expect((await w.h['pim.deactivate']({ key: K.exo }, w.sender)).results[0]).toMatchObject({
+    expect((await w.h['pim.deactivate']({ accountId: 'a1', key: K.exo }, w.sender)).results[0]).toMatchObject({
       kind: 'ok',
       status: 'Revoked',
     });

@@ -10,7 +10,8 @@ await vi.hoisted(async () => {
   (globalThis as { chrome?: unknown }).chrome = fakeBrowser;
 });
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { DEFAULT_SETTINGS, favouritesItem, settingsItem, snapshotItem, templatesItem } from '../../lib/storage';
+import { DEFAULT_SETTINGS, settingsItem, templatesItem } from '../../lib/storage';
+import { a1 } from '../unit/account-fixture';
 
 const GOOD = { id: 'tpl-1', name: 'Mailbox work', justification: 'Exchange change {ticket}', durationMinutes: 90 };
 const local = async () => (await fakeBrowser.storage.local.get(null)) as Record<string, unknown>;
@@ -46,18 +47,16 @@ describe('bad input: older-version and corrupted storage', () => {
       principalId: 'me',
       assignments: [{ key: 'role:x:/', displayName: 'X' }],
     };
-    await fakeBrowser.storage.local.set({ snapshot: old });
-    expect(await snapshotItem.get()).toBeNull();
-    expect((await backups('snapshot'))[0]![1]).toEqual(old);
+    await fakeBrowser.storage.local.set({ 'account.a1.snapshot': old });
+    expect(await a1.snapshot.get()).toBeNull();
+    expect((await backups('account.a1.snapshot'))[0]![1]).toEqual(old);
   });
 
   it('an unreadable settings item is reset to its defaults alone; the other items are untouched', async () => {
-    await fakeBrowser.storage.sync.set({
-      settings: { leadTimesMinutes: 'ten', refreshMinutes: -1 },
-      favourites: ['role:a:/'],
-    });
+    await fakeBrowser.storage.sync.set({ settings: { leadTimesMinutes: 'ten', refreshMinutes: -1 } });
+    await fakeBrowser.storage.local.set({ 'account.a1.favourites': ['role:a:/'] });
     expect(await settingsItem.get()).toEqual(DEFAULT_SETTINGS);
-    expect(await favouritesItem.get()).toEqual(['role:a:/']);
+    expect(await a1.favourites.get()).toEqual(['role:a:/']);
     const sync = (await fakeBrowser.storage.sync.get(null)) as Record<string, unknown>;
     expect(Object.keys(sync).some((k) => k.startsWith('backup:settings:'))).toBe(true);
   });

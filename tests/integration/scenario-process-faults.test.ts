@@ -81,7 +81,7 @@ describe('process faults: lost answers and the write journal', () => {
       match: { method: 'POST', path: 'roleAssignmentScheduleRequests' },
       respond: { kind: 'processed-then-reset' },
     });
-    const { results } = await w.h['pim.activate']({ keys: [K.exo], input: INPUT }, POPUP);
+    const { results } = await w.h['pim.activate']({ accountId: 'a1', keys: [K.exo], input: INPUT }, POPUP);
     expect(results[0]).toMatchObject({ kind: 'ok', status: 'Provisioned' });
     expect(await writes(tenant)).toHaveLength(1);
     expect(w.journal.peek()).toEqual([]);
@@ -95,7 +95,7 @@ describe('process faults: lost answers and the write journal', () => {
       match: { method: 'POST', path: 'roleAssignmentScheduleRequests' },
       respond: { kind: 'reset' },
     });
-    const { results } = await w.h['pim.activate']({ keys: [K.exo], input: INPUT }, POPUP);
+    const { results } = await w.h['pim.activate']({ accountId: 'a1', keys: [K.exo], input: INPUT }, POPUP);
     expect(results[0]).toMatchObject({ kind: 'retry' });
     expect(await writes(tenant)).toHaveLength(1);
     expect((await tenant.control.state()).requests).toHaveLength(0);
@@ -110,7 +110,7 @@ describe('process faults: lost answers and the write journal', () => {
       match: { method: 'POST', path: 'roleAssignmentScheduleRequests' },
       respond: { status: 504, headers: { 'Retry-After': '0.1' } },
     });
-    const { results } = await w.h['pim.activate']({ keys: [K.exo], input: INPUT }, POPUP);
+    const { results } = await w.h['pim.activate']({ accountId: 'a1', keys: [K.exo], input: INPUT }, POPUP);
     expect(results[0]!.kind).toBe('retry');
     expect(await writes(tenant)).toHaveLength(1);
     expect((await tenant.control.log()).some((e) => e.path === '/v1.0/$batch')).toBe(true);
@@ -157,7 +157,9 @@ describe('process faults: lost answers and the write journal', () => {
     expect(activity.peek()[0]).toMatchObject({ outcome: 'NotSent', text: expect.stringMatching(/nothing changed/) });
     expect(journal.peek()).toEqual([]);
     await tenant.control.clearLog();
-    expect((await next.h['pim.activate']({ keys: [K.exo], input: INPUT }, POPUP)).results[0]).toMatchObject({
+    expect(
+      (await next.h['pim.activate']({ accountId: 'a1', keys: [K.exo], input: INPUT }, POPUP)).results[0],
+    ).toMatchObject({
       kind: 'ok',
     });
     expect(await writes(tenant)).toHaveLength(1);
@@ -171,7 +173,7 @@ describe('process faults: lost answers and the write journal', () => {
     await tenant.control.clearLog();
     // The popup still shows the stale snapshot (eligible) and the user clicks again.
     const next = await life({ journal, snapshot: mem<Snapshot | null>(s) });
-    const { results } = await next.h['pim.activate']({ keys: [K.exo], input: INPUT }, POPUP);
+    const { results } = await next.h['pim.activate']({ accountId: 'a1', keys: [K.exo], input: INPUT }, POPUP);
     expect(results[0]).toMatchObject({ kind: 'ok', status: 'Provisioned' });
     expect(await writes(tenant)).toHaveLength(0);
   });
@@ -192,7 +194,7 @@ describe('process faults: lost answers and the write journal', () => {
     // Both $batch calls fail: the policy read the command makes first, and the reconciliation's request list.
     await tenant.control.addFault({ match: { path: '$batch' }, times: 2, respond: { kind: 'reset' } });
     const next = await life({ journal, snapshot: mem<Snapshot | null>(s) });
-    const { results } = await next.h['pim.activate']({ keys: [K.exo], input: INPUT }, POPUP);
+    const { results } = await next.h['pim.activate']({ accountId: 'a1', keys: [K.exo], input: INPUT }, POPUP);
     expect(results[0]).toMatchObject({ kind: 'retry', text: expect.stringMatching(/try again/) });
     expect(await writes(tenant)).toHaveLength(0);
     expect(journal.peek()).toHaveLength(1);
@@ -205,7 +207,7 @@ describe('process faults: lost answers and the write journal', () => {
     const activity = mem<ActivityEntry[]>([]);
     const w = await life({ journal, activity });
     await w.refresh();
-    await w.h['pim.activate']({ keys: [K.exo], input: INPUT }, POPUP);
+    await w.h['pim.activate']({ accountId: 'a1', keys: [K.exo], input: INPUT }, POPUP);
     await w.settled();
     await tenant.control.advance(6 * 60_000);
     const s = await snapshotOf(w);
@@ -222,7 +224,9 @@ describe('process faults: lost answers and the write journal', () => {
     const activity = mem<ActivityEntry[]>([]);
     const w = await life({ journal, activity });
     await w.refresh();
-    expect((await w.h['pim.activate']({ keys: [K.ga], input: INPUT }, POPUP)).results[0]).toMatchObject({
+    expect(
+      (await w.h['pim.activate']({ accountId: 'a1', keys: [K.ga], input: INPUT }, POPUP)).results[0],
+    ).toMatchObject({
       status: 'PendingApproval',
     });
     await w.settled();
@@ -276,8 +280,8 @@ describe('process faults: one assignment, several surfaces at once', () => {
     await w.refresh();
     await tenant.control.clearLog();
     const [popup, options, notification] = await Promise.all([
-      w.h['pim.activate']({ keys: [K.exo], input: null }, POPUP),
-      w.h['pim.activate']({ keys: [K.exo], input: null }, OPTIONS),
+      w.h['pim.activate']({ accountId: 'a1', keys: [K.exo], input: null }, POPUP),
+      w.h['pim.activate']({ accountId: 'a1', keys: [K.exo], input: null }, OPTIONS),
       w.portal.activate(K.exo),
     ]);
     expect(await writes(tenant)).toHaveLength(1);
@@ -289,20 +293,24 @@ describe('process faults: one assignment, several surfaces at once', () => {
   it('popup and portal badge deactivating the same role at once send one request', async () => {
     const w = await life();
     await w.refresh();
-    await w.h['pim.activate']({ keys: [K.exo], input: INPUT }, POPUP);
+    await w.h['pim.activate']({ accountId: 'a1', keys: [K.exo], input: INPUT }, POPUP);
     await w.settled();
     await tenant.control.advance(6 * 60_000);
     await w.refresh();
     const portal = createPortalCommandHandlers({
-      snapshot: async () => w.snapshot.peek(),
-      deactivate: w.portal.deactivate,
+      accountOf: async (tabId) => (tabId === 7 ? { accountId: 'a1', portalId: 'exchange' } : null),
+      snapshot: async (accountId) => (accountId === 'a1' ? w.snapshot.peek() : null),
+      deactivate: async (accountId, key) => {
+        expect(accountId).toBe('a1');
+        return w.portal.deactivate(key);
+      },
       confirm: async () => undefined,
       prefs: async () => ({}),
       sharePointHosts: async () => [],
     });
     await tenant.control.clearLog();
     await Promise.all([
-      w.h['pim.deactivate']({ key: K.exo }, POPUP),
+      w.h['pim.deactivate']({ accountId: 'a1', key: K.exo }, POPUP),
       portal['portal.deactivate']({ key: K.exo, visible: true }, portalSender),
     ]);
     expect((await writes(tenant)).map((e) => (e.body as { action: string }).action)).toEqual(['selfDeactivate']);
@@ -318,7 +326,7 @@ describe('process faults: offline then online', () => {
     const refresher = createRefresher({
       now: () => new Date(),
       items: {
-        connection: { ...mem(CONNECTION), key: 'sync:connection', remove: async () => {}, watch: () => () => {} },
+        connection: mem(CONNECTION),
         authState: { ...mem(SIGNED_IN), key: 'local:authState', remove: async () => {}, watch: () => () => {} },
         snapshot: { ...w.snapshot, key: 'local:snapshot', remove: async () => {}, watch: () => () => {} },
         groupInfo: {

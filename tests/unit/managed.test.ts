@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
   browserManagedSource,
+  createEffectiveAccounts,
   createEffectiveItems,
   createManaged,
   MANAGED_KEYS,
@@ -12,13 +13,14 @@ import {
   type ManagedSource,
 } from '../../lib/managed';
 import {
+  accountsItem,
   bundlesItem,
-  connectionItem,
   DEFAULT_SETTINGS,
   portalPrefsItem,
   settingsItem,
   templatesItem,
 } from '../../lib/storage';
+import { setConnection } from './account-fixture';
 
 const TENANT = 'contoso.onmicrosoft.com';
 const CLIENT = '11111111-2222-4333-8444-555555555555';
@@ -150,15 +152,18 @@ describe('overlays', () => {
 describe('effective items', () => {
   it('give the product the managed connection, and watch fires when only the policy changes', async () => {
     const source = fakeSource({});
-    const items = createEffectiveItems(createManaged(source, () => {}));
-    await connectionItem.set({ cloudId: 'global', tenant: 'mine.onmicrosoft.com', clientId: CLIENT });
+    const accounts = createEffectiveAccounts(
+      accountsItem,
+      createManaged(source, () => {}),
+    );
+    await setConnection({ cloudId: 'global', tenant: 'mine.onmicrosoft.com', clientId: CLIENT });
     const seen: unknown[] = [];
-    const stop = items.connection.watch((c) => seen.push(c));
+    const stop = accounts.watch((list) => seen.push(list[0]?.connection));
     source.set({ tenantId: TENANT });
     await vi.waitFor(() => expect(seen).toEqual([{ cloudId: 'global', tenant: TENANT, clientId: CLIENT }]));
-    expect(await items.connection.get()).toEqual({ cloudId: 'global', tenant: TENANT, clientId: CLIENT });
+    expect((await accounts.byId('a1'))?.connection).toEqual({ cloudId: 'global', tenant: TENANT, clientId: CLIENT });
     // The user's own value is untouched: removing the policy brings it back.
-    expect((await connectionItem.get())?.tenant).toBe('mine.onmicrosoft.com');
+    expect((await accountsItem.get())[0]?.connection?.tenant).toBe('mine.onmicrosoft.com');
     stop();
   });
 

@@ -10,7 +10,8 @@ import { accountInfo, createPca, signInInteractive } from '../../../lib/auth/msa
 import { graphScopes } from '../../../lib/auth/scopes';
 import { cloudById } from '../../../lib/clouds';
 import type { AuthContext } from '../../../lib/messaging';
-import { authStateItem, connectionItem, type Connection } from '../../../lib/storage';
+import type { Connection } from '../../../lib/storage';
+import { a1, setConnection } from '../account-fixture';
 import { createFakeIdp } from './fake-idp';
 
 const connection: Connection = {
@@ -38,7 +39,7 @@ beforeEach(async () => {
   document.cookie = `${ENCRYPTION_COOKIE}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`;
   idp = createFakeIdp(user, connection.clientId);
   vi.stubGlobal('fetch', vi.fn(idp.fetch));
-  await connectionItem.set(connection);
+  await setConnection(connection);
 });
 afterEach(() => vi.unstubAllGlobals());
 
@@ -46,7 +47,7 @@ async function signInOnThePage() {
   const page = await createPca(connection);
   const result = await signInInteractive(page, { launch: async ({ url }) => idp.answer(url) });
   const account = accountInfo(result);
-  await authStateItem.set({ status: 'signed-in', account, detail: null });
+  await a1.authState.set({ status: 'signed-in', account, detail: null });
   return account;
 }
 
@@ -148,7 +149,8 @@ describe('auth document', () => {
 
   it('builds a new PCA when the connection changes (another app registration answers for itself)', async () => {
     await signInOnThePage();
-    const doc = createAuthDocument();
+    const make = vi.fn(createPca);
+    const doc = createAuthDocument({ createPca: make });
     const other: AuthContext = {
       ...signedIn,
       connection: { ...connection, clientId: '99999999-2222-3333-4444-555555555555' },
@@ -159,5 +161,7 @@ describe('auth document', () => {
     await expect(doc.handlers['auth.token']({ context: signedIn, scopes, forceRefresh: false })).resolves.toMatchObject(
       { accessToken: expect.any(String) },
     );
+    // Several accounts (issue 16): one PCA per connection, kept while another account's is in use.
+    expect(make).toHaveBeenCalledTimes(2);
   });
 });

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { parseSignInMode, recordSignIn } from '../../../lib/auth/signin';
-import { authStateItem, type Account } from '../../../lib/storage';
+import type { Account } from '../../../lib/storage';
+import { a1 } from '../account-fixture';
 
 const adele: Account = {
   homeAccountId: 'a.t',
@@ -32,34 +33,34 @@ describe('sign-in page mode', () => {
 
 describe('recordSignIn', () => {
   it('records signed-in with the account, clears a stale renewal detail and tells the background', async () => {
-    await authStateItem.set({ status: 'renewal-required', account: adele, detail: 'expired' });
+    await a1.authState.set({ status: 'renewal-required', account: adele, detail: 'expired' });
     const deps = {
-      authState: authStateItem,
+      authState: a1.authState,
       forget: vi.fn(async () => undefined),
       notify: vi.fn(async () => ({ ok: true })),
     };
     await recordSignIn(adele, deps);
-    expect(await authStateItem.get()).toEqual({ status: 'signed-in', account: adele, detail: null });
+    expect(await a1.authState.get()).toEqual({ status: 'signed-in', account: adele, detail: null });
     expect(deps.forget).not.toHaveBeenCalled();
     expect(deps.notify).toHaveBeenCalledOnce();
   });
 
   it("forgets the previous account's tokens when the user switched accounts", async () => {
-    await authStateItem.set({ status: 'signed-in', account: adele, detail: null });
+    await a1.authState.set({ status: 'signed-in', account: adele, detail: null });
     const forget = vi.fn(async () => undefined);
-    await recordSignIn(megan, { authState: authStateItem, forget, notify: async () => undefined });
+    await recordSignIn(megan, { authState: a1.authState, forget, notify: async () => undefined });
     expect(forget).toHaveBeenCalledExactlyOnceWith('a.t');
-    expect((await authStateItem.get()).account).toEqual(megan);
+    expect((await a1.authState.get()).account).toEqual(megan);
   });
 
   it('still counts as signed in when the background does not answer', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     await recordSignIn(adele, {
-      authState: authStateItem,
+      authState: a1.authState,
       forget: async () => undefined,
       notify: async () => Promise.reject(new Error('no receiver')),
     });
-    expect((await authStateItem.get()).status).toBe('signed-in');
+    expect((await a1.authState.get()).status).toBe('signed-in');
     expect(warn).toHaveBeenCalled();
     warn.mockRestore();
   });

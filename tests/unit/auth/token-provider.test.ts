@@ -4,7 +4,8 @@ import { AuthError, SignInRequiredError } from '../../../lib/auth/errors';
 import type { AuthHost, AuthMessageName } from '../../../lib/auth/host';
 import { createTokenProvider } from '../../../lib/auth/token-provider';
 import { MessagingError, type RequestOf, type ResponseOf } from '../../../lib/messaging';
-import { authStateItem, connectionItem, type Account } from '../../../lib/storage';
+import type { Account } from '../../../lib/storage';
+import { a1, a1Connection, setConnection } from '../account-fixture';
 import { getMessageFrom, installEnglish, LOCALES } from '../i18n/install';
 
 const account: Account = {
@@ -45,8 +46,8 @@ function setup(
   const provider = createTokenProvider({
     host,
     launchWebAuthFlow,
-    connection: connectionItem,
-    authState: authStateItem,
+    connection: a1Connection,
+    authState: a1.authState,
   });
   const names = () => requests.map(([n]) => n);
   return { provider, host, requests, names, launchWebAuthFlow };
@@ -70,12 +71,12 @@ function expiredUntilRedeemed() {
 
 beforeEach(async () => {
   fakeBrowser.reset();
-  await connectionItem.set({
+  await setConnection({
     cloudId: 'global',
     tenant: 'contoso.onmicrosoft.com',
     clientId: '11111111-2222-3333-4444-555555555555',
   });
-  await authStateItem.set({ status: 'signed-in', account, detail: null });
+  await a1.authState.set({ status: 'signed-in', account, detail: null });
 });
 
 describe('token provider', () => {
@@ -104,7 +105,7 @@ describe('token provider', () => {
     expect(launchWebAuthFlow).toHaveBeenCalledExactlyOnceWith({ url: RENEWAL_URL, interactive: false });
     expect(names()).toEqual(['auth.token', 'auth.renewalUrl', 'auth.redeem', 'auth.token']);
     expect(requests[2]![1]).toMatchObject({ responseUrl: RESPONSE_URL });
-    expect(await authStateItem.get()).toEqual({ status: 'signed-in', account, detail: null });
+    expect(await a1.authState.get()).toEqual({ status: 'signed-in', account, detail: null });
   });
 
   it('records renewal-required and throws SignInRequiredError when the web auth flow fails too', async () => {
@@ -116,7 +117,7 @@ describe('token provider', () => {
     expect(error).toMatchObject({ code: 'sign-in-required', reason: 'renewal-failed' });
     // The document is told to abandon the attempt, so MSAL does not stay "interaction in progress".
     expect(requests.find(([n]) => n === 'auth.redeem')![1]).toMatchObject({ responseUrl: null });
-    const state = await authStateItem.get();
+    const state = await a1.authState.get();
     expect(state.status).toBe('renewal-required');
     expect(state.account).toEqual(account);
     expect(state.detail).toBe('Silent renewal failed: User interaction required.');
@@ -132,7 +133,7 @@ describe('token provider', () => {
       },
     });
     await expect(provider.getToken()).rejects.toBeInstanceOf(SignInRequiredError);
-    expect(await authStateItem.get()).toMatchObject({
+    expect(await a1.authState.get()).toMatchObject({
       status: 'renewal-required',
       detail: expect.stringContaining('AADSTS50058'),
     });
@@ -149,7 +150,7 @@ describe('token provider', () => {
       },
     });
     await expect(provider.getToken()).rejects.toBeInstanceOf(SignInRequiredError);
-    expect((await authStateItem.get()).detail).toBe(
+    expect((await a1.authState.get()).detail).toBe(
       'Silent renewal failed: The sign-in answer did not match the request. Try again.',
     );
   });
@@ -172,7 +173,7 @@ describe('token provider', () => {
       'auth.redeem': async () => ({ homeAccountId: 'someone-else' }),
     });
     await expect(provider.getToken()).rejects.toBeInstanceOf(SignInRequiredError);
-    expect(await authStateItem.get()).toMatchObject({
+    expect(await a1.authState.get()).toMatchObject({
       status: 'renewal-required',
       detail: 'Silent renewal failed: a different account answered.',
     });
@@ -188,7 +189,7 @@ describe('token provider', () => {
       await expect(provider.getToken()).rejects.toMatchObject({
         message: expect.stringMatching(/^Påloggingen din er utløpt/),
       });
-      expect((await authStateItem.get()).detail).toBe('Stille fornyelse mislyktes: en annen konto svarte.');
+      expect((await a1.authState.get()).detail).toBe('Stille fornyelse mislyktes: en annen konto svarte.');
     } finally {
       installEnglish();
     }
@@ -216,10 +217,10 @@ describe('token provider', () => {
   });
 
   it('restores signed-in after a successful renewal from renewal-required', async () => {
-    await authStateItem.set({ status: 'renewal-required', account, detail: 'expired' });
+    await a1.authState.set({ status: 'renewal-required', account, detail: 'expired' });
     const { provider } = setup(expiredUntilRedeemed());
     await expect(provider.getToken()).resolves.toBe('at-renewed');
-    expect(await authStateItem.get()).toEqual({ status: 'signed-in', account, detail: null });
+    expect(await a1.authState.get()).toEqual({ status: 'signed-in', account, detail: null });
   });
 
   it('passes an offline failure through without a web auth flow or a state change', async () => {
@@ -230,7 +231,7 @@ describe('token provider', () => {
     });
     await expect(provider.getToken()).rejects.toMatchObject({ code: 'offline' });
     expect(launchWebAuthFlow).not.toHaveBeenCalled();
-    expect((await authStateItem.get()).status).toBe('signed-in');
+    expect((await a1.authState.get()).status).toBe('signed-in');
   });
 
   it('does not ask the user to sign in when the sign-in page could not be loaded (offline)', async () => {
@@ -241,11 +242,11 @@ describe('token provider', () => {
     expect(error).toBeInstanceOf(AuthError);
     expect(error).toMatchObject({ code: 'offline' });
     expect(requests.find(([n]) => n === 'auth.redeem')![1]).toMatchObject({ responseUrl: null });
-    expect((await authStateItem.get()).status).toBe('signed-in');
+    expect((await a1.authState.get()).status).toBe('signed-in');
   });
 
   it('never renews for someone who has not signed in (it could pick up another account)', async () => {
-    await authStateItem.set({ status: 'signed-out', account: null, detail: null });
+    await a1.authState.set({ status: 'signed-out', account: null, detail: null });
     const { provider, names, launchWebAuthFlow } = setup();
     await expect(provider.getToken()).rejects.toMatchObject({ reason: 'signed-out' });
     expect(names()).toEqual([]);
@@ -253,7 +254,7 @@ describe('token provider', () => {
   });
 
   it('says what to do when the extension is not configured', async () => {
-    await connectionItem.set(null);
+    await setConnection(null);
     const { provider } = setup();
     await expect(provider.getToken()).rejects.toMatchObject({
       reason: 'not-configured',
@@ -270,12 +271,12 @@ describe('token provider', () => {
         {
           context: {
             connection: expect.objectContaining({ tenant: 'contoso.onmicrosoft.com' }),
-            account: { homeAccountId: account.homeAccountId, username: account.username },
+            account: { homeAccountId: account.homeAccountId, tenantId: account.tenantId, username: account.username },
           },
         },
       ],
     ]);
-    expect(await authStateItem.get()).toEqual({ status: 'signed-out', account: null, detail: null });
+    expect(await a1.authState.get()).toEqual({ status: 'signed-out', account: null, detail: null });
     expect(host.reset).toHaveBeenCalled();
   });
 
@@ -287,7 +288,7 @@ describe('token provider', () => {
       },
     });
     await provider.signOut();
-    expect((await authStateItem.get()).status).toBe('signed-out');
+    expect((await a1.authState.get()).status).toBe('signed-out');
     expect(warn).toHaveBeenCalled();
     warn.mockRestore();
   });

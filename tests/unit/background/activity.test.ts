@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ACTIVITY_CAP, createActivityLog, type ActivityRecord } from '../../../lib/background/activity';
-import { activityItem } from '../../../lib/storage';
+import { a1 } from '../account-fixture';
 
 const entry = (key: string): ActivityRecord => ({
   action: 'activate',
@@ -20,8 +20,8 @@ describe('activity log', () => {
   it('records newest first with an id and the time, capped at 500', async () => {
     let n = 0;
     let t = Date.parse('2026-11-22T10:00:00Z');
-    const log = createActivityLog({ item: activityItem, now: () => new Date(t), newId: () => `a${++n}` });
-    await activityItem.set(
+    const log = createActivityLog({ item: a1.activity, now: () => new Date(t), newId: () => `a${++n}` });
+    await a1.activity.set(
       Array.from({ length: ACTIVITY_CAP }, (_, i) => ({
         id: `old${i}`,
         at: '2026-11-01T00:00:00.000Z',
@@ -31,7 +31,7 @@ describe('activity log', () => {
     await log.record(entry('x'));
     t += 1000;
     await log.record(entry('y'));
-    const list = await activityItem.get();
+    const list = await a1.activity.get();
     expect(list).toHaveLength(ACTIVITY_CAP);
     expect(list.slice(0, 2).map((e) => [e.id, e.key, e.at])).toEqual([
       ['a2', 'y', '2026-11-22T10:00:01.000Z'],
@@ -42,9 +42,9 @@ describe('activity log', () => {
 
   it('keeps every entry when commands record at the same time', async () => {
     let n = 0;
-    const log = createActivityLog({ item: activityItem, now: () => new Date(), newId: () => `a${++n}` });
+    const log = createActivityLog({ item: a1.activity, now: () => new Date(), newId: () => `a${++n}` });
     await Promise.all(['a', 'b', 'c', 'd'].map((k) => log.record(entry(k))));
-    expect((await activityItem.get()).map((e) => e.key).sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect((await a1.activity.get()).map((e) => e.key).sort()).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('never turns a done request into an error when storage fails', async () => {

@@ -6,17 +6,9 @@ import { endAlarm, warnAlarm } from '../../../lib/background/schedule';
 import { BADGE_COLOURS } from '../../../lib/background/toolbar';
 import { GraphRequestError } from '../../../lib/graph/errors';
 import { MessagingError, type PortalCommandResult } from '../../../lib/messaging';
-import {
-  authStateItem,
-  connectionItem,
-  groupInfoItem,
-  notifierItem,
-  popupFocusItem,
-  refreshRetryItem,
-  refreshStateItem,
-  settingsItem,
-  snapshotItem,
-} from '../../../lib/storage';
+import { accountItems, popupFocusItem, settingsItem } from '../../../lib/storage';
+import { A1, a1, A1_ENTRY, a1Connection, oneAccount, setConnection } from '../account-fixture';
+import { scopedId } from '../../../lib/background/notifications';
 import type { Snapshot } from '../../../lib/pim/model';
 import {
   account,
@@ -36,12 +28,27 @@ import {
 const done: PortalCommandResult = { outcome: 'done' };
 
 let now = T0;
+/** Alarm and notification ids of account a1 (`a1/<name>`); only the toolbar's `badge` alarm is shared. */
+const warnA = (key: string, minutes: number) => scopedId(A1, warnAlarm(key, minutes));
+const endA = (key: string) => scopedId(A1, endAlarm(key));
 const running: Scheduler[] = [];
 
 function start() {
   const refresh = vi.fn(async (_: { force: boolean }) => false);
   const commands = { extend: vi.fn(async (_key: string) => done), deactivate: vi.fn(async (_key: string) => done) };
-  const scheduler = startScheduler({ refresh, commands, now: () => now, supportsButtons: true, format: () => format });
+  const runtime = {
+    id: A1,
+    items: a1,
+    refresher: { refresh },
+    commands: { portal: commands },
+    approvals: { decide: vi.fn(async () => []) },
+  };
+  const scheduler = startScheduler({
+    accounts: oneAccount(runtime),
+    now: () => now,
+    supportsButtons: true,
+    format: () => format,
+  });
   running.push(scheduler);
   return { scheduler, refresh, commands };
 }
@@ -69,7 +76,7 @@ const press = async (id: string, index: number) => {
 };
 
 async function withSnapshot(s: Snapshot | null, scheduler: Scheduler) {
-  await snapshotItem.set(s);
+  await a1.snapshot.set(s);
   await scheduler.sync();
 }
 
@@ -79,7 +86,7 @@ const exo = active(EXO, T0 - 50 * MIN, 60);
 beforeEach(async () => {
   fakeBrowser.reset();
   now = T0 - 20 * MIN;
-  await authStateItem.set({ status: 'signed-in', account, detail: null });
+  await a1.authState.set({ status: 'signed-in', account, detail: null });
 });
 afterEach(() => {
   for (const s of running.splice(0)) s.stop();
@@ -90,16 +97,16 @@ describe('alarms follow the snapshot', () => {
   it('are derived when the snapshot changes, and stale ones removed (others left alone)', async () => {
     const { scheduler } = start();
     await fakeBrowser.alarms.create('not-ours', { when: T0 + 99 * MIN });
-    await snapshotItem.set(snap([exo, pending(SEC)]));
-    await vi.waitFor(async () => expect(await alarmNames()).toContain(warnAlarm(EXO, 10)));
+    await a1.snapshot.set(snap([exo, pending(SEC)]));
+    await vi.waitFor(async () => expect(await alarmNames()).toContain(warnA(EXO, 10)));
     await scheduler.idle();
     expect(await alarmNames()).toEqual(
-      ['badge', endAlarm(EXO), 'not-ours', 'refresh', warnAlarm(EXO, 10), warnAlarm(EXO, 2)].sort(),
+      ['badge', endA(EXO), 'not-ours', 'a1/refresh', warnA(EXO, 10), warnA(EXO, 2)].sort(),
     );
-    expect((await fakeBrowser.alarms.get(warnAlarm(EXO, 10)))?.scheduledTime).toBe(T0);
-    expect((await fakeBrowser.alarms.get('refresh'))?.periodInMinutes).toBe(2);
+    expect((await fakeBrowser.alarms.get(warnA(EXO, 10)))?.scheduledTime).toBe(T0);
+    expect((await fakeBrowser.alarms.get('a1/refresh'))?.periodInMinutes).toBe(2);
 
-    await snapshotItem.set(snap([assignment({ key: EXO, state: 'eligible' })]));
+    await a1.snapshot.set(snap([assignment({ key: EXO, state: 'eligible' })]));
     await vi.waitFor(async () => expect(await alarmNames()).toEqual(['not-ours']));
   });
 
@@ -107,26 +114,26 @@ describe('alarms follow the snapshot', () => {
     const { scheduler } = start();
     await withSnapshot(snap([assignment({ key: EXO, state: 'eligible' })]), scheduler);
     expect(await alarmNames()).toEqual([]);
-    await authStateItem.set({ status: 'signed-out', account: null, detail: null });
+    await a1.authState.set({ status: 'signed-out', account: null, detail: null });
     await withSnapshot(snap([exo]), scheduler);
     expect(await alarmNames()).toEqual([]);
     expect(await fakeBrowser.action.getBadgeText({})).toBe('');
   });
 
   it('are re-created on worker start from storage alone', async () => {
-    await snapshotItem.set(snap([exo]));
+    await a1.snapshot.set(snap([exo]));
     const { scheduler } = start();
     await scheduler.idle();
-    expect(await alarmNames()).toContain(endAlarm(EXO));
+    expect(await alarmNames()).toContain(endA(EXO));
   });
 
   it('keeps the periodic refresh alarm as it is across syncs (re-creating it would postpone it)', async () => {
     const { scheduler } = start();
     await withSnapshot(snap([exo]), scheduler);
-    const before = await fakeBrowser.alarms.get('refresh');
+    const before = await fakeBrowser.alarms.get('a1/refresh');
     now += 3 * MIN;
     await scheduler.sync();
-    expect((await fakeBrowser.alarms.get('refresh'))?.scheduledTime).toBe(before?.scheduledTime);
+    expect((await fakeBrowser.alarms.get('a1/refresh'))?.scheduledTime).toBe(before?.scheduledTime);
   });
 });
 
@@ -136,18 +143,18 @@ describe('expiry warnings', () => {
     await withSnapshot(snap([exo]), scheduler);
     const create = vi.spyOn(fakeBrowser.notifications, 'create');
     now = T0;
-    await fire(warnAlarm(EXO, 10));
+    await fire(warnA(EXO, 10));
     expect(refresh).toHaveBeenCalledWith({ force: false });
-    expect(await shown()).toEqual([warnAlarm(EXO, 10)]);
+    expect(await shown()).toEqual([warnA(EXO, 10)]);
     expect(create).toHaveBeenCalledTimes(1);
     expect(create.mock.calls[0]![1]).toMatchObject({
       title: 'Exchange Administrator ends in 10 min',
       buttons: [{ title: 'Extend' }, { title: 'Deactivate' }],
     });
 
-    await fakeBrowser.notifications.clear(warnAlarm(EXO, 10)); // the user dismissed it
+    await fakeBrowser.notifications.clear(warnA(EXO, 10)); // the user dismissed it
     ({ scheduler } = restart(scheduler));
-    await fire(warnAlarm(EXO, 10));
+    await fire(warnA(EXO, 10));
     await scheduler.idle();
     expect(create).toHaveBeenCalledTimes(1);
     expect(await shown()).toEqual([]);
@@ -158,10 +165,10 @@ describe('expiry warnings', () => {
     await withSnapshot(snap([exo]), scheduler);
     const create = vi.spyOn(fakeBrowser.notifications, 'create');
     now = T0 + 9 * MIN;
-    await Promise.all([fire(warnAlarm(EXO, 10)), fire(warnAlarm(EXO, 2))]);
+    await Promise.all([fire(warnA(EXO, 10)), fire(warnA(EXO, 2))]);
     await scheduler.idle();
     expect(create).toHaveBeenCalledTimes(1);
-    expect(await shown()).toEqual([warnAlarm(EXO, 2)]);
+    expect(await shown()).toEqual([warnA(EXO, 2)]);
     expect(refresh).toHaveBeenCalled();
   });
 
@@ -169,9 +176,9 @@ describe('expiry warnings', () => {
     const { scheduler, refresh } = start();
     await withSnapshot(snap([exo]), scheduler);
     now = T0;
-    await fire(warnAlarm(EXO, 10));
+    await fire(warnA(EXO, 10));
     now = T0 + 12 * MIN;
-    await Promise.all([fire(warnAlarm(EXO, 2)), fire(endAlarm(EXO))]);
+    await Promise.all([fire(warnA(EXO, 2)), fire(endA(EXO))]);
     await scheduler.idle();
     expect(refresh).toHaveBeenCalledWith({ force: true });
     expect(await shown()).toEqual([]);
@@ -182,10 +189,10 @@ describe('expiry warnings', () => {
     const { scheduler } = start();
     await withSnapshot(snap([exo]), scheduler);
     now = T0;
-    await fire(warnAlarm(EXO, 10));
+    await fire(warnA(EXO, 10));
     now = T0 + 8 * MIN;
-    await fire(warnAlarm(EXO, 2));
-    expect(await shown()).toEqual([warnAlarm(EXO, 2)]);
+    await fire(warnA(EXO, 2));
+    expect(await shown()).toEqual([warnA(EXO, 2)]);
   });
 
   it('do-not-disturb suppresses them (and they are not shown late when it is switched off)', async () => {
@@ -193,12 +200,12 @@ describe('expiry warnings', () => {
     await settingsItem.set(settings({ doNotDisturb: true }));
     await withSnapshot(snap([exo]), scheduler);
     now = T0;
-    await fire(warnAlarm(EXO, 10));
+    await fire(warnA(EXO, 10));
     expect(await shown()).toEqual([]);
     await settingsItem.set(settings({ doNotDisturb: false }));
     await scheduler.sync();
     expect(await shown()).toEqual([]);
-    expect(Object.keys((await notifierItem.get()).notified)).toHaveLength(1);
+    expect(Object.keys((await a1.notifier.get()).notified)).toHaveLength(1);
   });
 });
 
@@ -207,28 +214,35 @@ describe('notification actions', () => {
     const ctx = start();
     await withSnapshot(snap([exo]), ctx.scheduler);
     now = T0;
-    await fire(warnAlarm(EXO, 10));
+    await fire(warnA(EXO, 10));
     return ctx;
   }
 
   it('Extend and Deactivate call the background commands and close the notification', async () => {
     const { commands } = await warned();
-    await press(warnAlarm(EXO, 10), 0);
+    await press(warnA(EXO, 10), 0);
     expect(commands.extend).toHaveBeenCalledWith(EXO);
     expect(await shown()).toEqual([]);
-    await fire(warnAlarm(EXO, 2)); // not due yet: nothing
+    await fire(warnA(EXO, 2)); // not due yet: nothing
     now = T0 + 8 * MIN;
-    await fire(warnAlarm(EXO, 2));
-    await press(warnAlarm(EXO, 2), 1);
+    await fire(warnA(EXO, 2));
+    await press(warnA(EXO, 2), 1);
     expect(commands.deactivate).toHaveBeenCalledWith(EXO);
     expect(commands.extend).toHaveBeenCalledTimes(1);
+  });
+
+  it("a button of another account's notice does not run this account's commands", async () => {
+    const { commands } = await warned();
+    await press(scopedId('a2', warnAlarm(EXO, 10)), 0);
+    expect(commands.extend).not.toHaveBeenCalled();
+    expect(await shown()).toEqual([warnA(EXO, 10)]);
   });
 
   it('a command that did not work says why in a notification', async () => {
     const { commands } = await warned();
     commands.extend.mockRejectedValueOnce(new MessagingError('fatal', 'PIM refused to extend Exchange Administrator.'));
-    await press(warnAlarm(EXO, 10), 0);
-    expect(fakeBrowser.notifications.getAllCreateOptions()[`command:${EXO}`]).toMatchObject({
+    await press(warnA(EXO, 10), 0);
+    expect(fakeBrowser.notifications.getAllCreateOptions()[`a1/command:${EXO}`]).toMatchObject({
       title: 'Could not extend Exchange Administrator',
       message: 'PIM refused to extend Exchange Administrator.',
     });
@@ -237,16 +251,16 @@ describe('notification actions', () => {
   it('a click opens the popup on that row', async () => {
     await warned();
     const openPopup = vi.spyOn(fakeBrowser.action, 'openPopup').mockResolvedValue(undefined);
-    await click(warnAlarm(EXO, 10));
+    await click(warnA(EXO, 10));
     expect(openPopup).toHaveBeenCalled();
-    expect(await popupFocusItem.get()).toEqual({ key: EXO, at: iso(now) });
+    expect(await popupFocusItem.get()).toEqual({ accountId: A1, key: EXO, at: iso(now) });
   });
 
   it('where the popup cannot open, the popup page opens in a small window', async () => {
     await warned();
     vi.spyOn(fakeBrowser.action, 'openPopup').mockRejectedValue(new Error('no window'));
     const create = vi.spyOn(fakeBrowser.windows, 'create').mockResolvedValue(undefined);
-    await click(warnAlarm(EXO, 10));
+    await click(warnA(EXO, 10));
     expect(create).toHaveBeenCalledWith(
       expect.objectContaining({ url: expect.stringMatching(/\/popup\.html$/), type: 'popup' }),
     );
@@ -258,8 +272,8 @@ describe('approvals', () => {
     let { scheduler } = start();
     await withSnapshot(snap([pending(SEC)]), scheduler);
     await withSnapshot(snap([active(SEC, now, 60, { displayName: 'Security Reader' })]), scheduler);
-    expect(await shown()).toEqual([`request:${SEC}`]);
-    await fakeBrowser.notifications.clear(`request:${SEC}`);
+    expect(await shown()).toEqual([`a1/request:${SEC}`]);
+    await fakeBrowser.notifications.clear(`a1/request:${SEC}`);
     ({ scheduler } = restart(scheduler));
     await scheduler.idle();
     await scheduler.sync();
@@ -290,54 +304,56 @@ describe('refresh retries', () => {
   it('a throttled refresh is retried by alarm after its fractional Retry-After, exponentially later after that', async () => {
     const { scheduler } = start();
     await scheduler.refreshSettled(
+      A1,
       new GraphRequestError({ status: 429, code: 'TooManyRequests', message: 'slow down', retryAfterSeconds: 90.25 }),
     );
-    expect((await fakeBrowser.alarms.get('retry'))?.scheduledTime).toBe(now + 90_250);
-    expect(await refreshRetryItem.get()).toEqual({ attempt: 1, nextAt: iso(now + 90_250) });
-    await scheduler.refreshSettled(new GraphRequestError({ status: 503, code: '', message: 'x' }));
-    expect((await fakeBrowser.alarms.get('retry'))?.scheduledTime).toBe(now + 60_000);
-    await scheduler.refreshSettled(null);
-    expect(await fakeBrowser.alarms.get('retry')).toBeUndefined();
-    expect(await refreshRetryItem.get()).toEqual({ attempt: 0, nextAt: null });
+    expect((await fakeBrowser.alarms.get('a1/retry'))?.scheduledTime).toBe(now + 90_250);
+    expect(await a1.refreshRetry.get()).toEqual({ attempt: 1, nextAt: iso(now + 90_250) });
+    await scheduler.refreshSettled(A1, new GraphRequestError({ status: 503, code: '', message: 'x' }));
+    expect((await fakeBrowser.alarms.get('a1/retry'))?.scheduledTime).toBe(now + 60_000);
+    await scheduler.refreshSettled(A1, null);
+    expect(await fakeBrowser.alarms.get('a1/retry')).toBeUndefined();
+    expect(await a1.refreshRetry.get()).toEqual({ attempt: 0, nextAt: null });
   });
 
   it('does not retry what a retry cannot fix', async () => {
     const { scheduler } = start();
-    await scheduler.refreshSettled(new GraphRequestError({ status: 403, code: 'Forbidden', message: 'x' }));
-    expect(await fakeBrowser.alarms.get('retry')).toBeUndefined();
+    await scheduler.refreshSettled(A1, new GraphRequestError({ status: 403, code: 'Forbidden', message: 'x' }));
+    expect(await fakeBrowser.alarms.get('a1/retry')).toBeUndefined();
   });
 
   it('alarm refreshes wait for the retry; the retry alarm forces one', async () => {
     const { scheduler, refresh } = start();
     await withSnapshot(snap([exo]), scheduler);
     await scheduler.refreshSettled(
+      A1,
       new GraphRequestError({ status: 429, code: 'TooManyRequests', message: 'x', retryAfterSeconds: 300 }),
     );
-    await fire('refresh');
+    await fire('a1/refresh');
     expect(refresh).not.toHaveBeenCalled();
     now += 300_000;
-    await fire('retry');
+    await fire('a1/retry');
     expect(refresh).toHaveBeenCalledWith({ force: true });
-    expect((await refreshRetryItem.get()).nextAt).toBeNull();
+    expect((await a1.refreshRetry.get()).nextAt).toBeNull();
   });
 
   it('offline: the refresher keeps the snapshot, says offline, and a retry alarm is set', async () => {
     const { scheduler } = start();
-    await connectionItem.set({
+    await setConnection({
       cloudId: 'global',
       tenant: 'contoso.onmicrosoft.com',
       clientId: '11111111-2222-4333-8444-555555555555',
     });
     const kept = snap([exo]);
-    await snapshotItem.set(kept);
+    await a1.snapshot.set(kept);
     const refresher = createRefresher({
       now: () => new Date(now),
       items: {
-        connection: connectionItem,
-        authState: authStateItem,
-        snapshot: snapshotItem,
-        groupInfo: groupInfoItem,
-        refreshState: refreshStateItem,
+        connection: a1Connection,
+        authState: a1.authState,
+        snapshot: a1.snapshot,
+        groupInfo: a1.groupInfo,
+        refreshState: a1.refreshState,
       },
       fetch: async () => {
         throw new GraphRequestError({
@@ -347,11 +363,55 @@ describe('refresh retries', () => {
         });
       },
       describe: () => ({ text: 'Could not reach Microsoft: you seem to be offline.', offline: true }),
-      onSettled: (e) => scheduler.refreshSettled(e),
+      onSettled: (e) => scheduler.refreshSettled(A1, e),
     });
     expect(await refresher.refresh({ force: true })).toBe(true);
-    expect(await snapshotItem.get()).toEqual(kept);
-    expect(await refreshStateItem.get()).toMatchObject({ offline: true, inFlight: false });
-    expect((await fakeBrowser.alarms.get('retry'))?.scheduledTime).toBe(now + 30_000);
+    expect(await a1.snapshot.get()).toEqual(kept);
+    expect(await a1.refreshState.get()).toMatchObject({ offline: true, inFlight: false });
+    expect((await fakeBrowser.alarms.get('a1/retry'))?.scheduledTime).toBe(now + 30_000);
+  });
+});
+
+describe('several accounts', () => {
+  it("each account's warning carries its id and its name; the press runs that account's command only", async () => {
+    const a2 = accountItems('a2');
+    await a2.authState.set({ status: 'signed-in', account, detail: null });
+    await a2.snapshot.set(snap([exo]));
+    await a1.snapshot.set(snap([]));
+    const runtime = (id: string, items: typeof a1) => ({
+      id,
+      items,
+      refresher: { refresh: vi.fn(async (_: { force: boolean }) => false) },
+      commands: {
+        portal: { extend: vi.fn(async (_key: string) => done), deactivate: vi.fn(async (_key: string) => done) },
+      },
+      approvals: { decide: vi.fn(async () => []) },
+    });
+    const first = runtime(A1, a1);
+    const second = runtime('a2', a2);
+    const list = [
+      { account: A1_ENTRY, runtime: first },
+      { account: { ...A1_ENTRY, id: 'a2', label: 'Fabrikam' }, runtime: second },
+    ];
+    const scheduler = startScheduler({
+      accounts: { all: async () => list, get: async (id) => list.find((x) => x.runtime.id === id)?.runtime ?? null },
+      now: () => now,
+      supportsButtons: true,
+      format: () => format,
+    });
+    running.push(scheduler);
+    await scheduler.sync();
+    expect(await alarmNames()).toContain(scopedId('a2', warnAlarm(EXO, 10)));
+    expect(await alarmNames()).not.toContain(warnA(EXO, 10));
+    const create = vi.spyOn(fakeBrowser.notifications, 'create');
+    now = T0;
+    await fire(scopedId('a2', warnAlarm(EXO, 10)));
+    expect(await shown()).toEqual([scopedId('a2', warnAlarm(EXO, 10))]);
+    expect(create.mock.calls[0]![1]).toMatchObject({ title: 'Fabrikam · Exchange Administrator ends in 10 min' });
+    expect(second.refresher.refresh).toHaveBeenCalled();
+    expect(first.refresher.refresh).not.toHaveBeenCalled();
+    await press(scopedId('a2', warnAlarm(EXO, 10)), 0);
+    expect(second.commands.portal.extend).toHaveBeenCalledWith(EXO);
+    expect(first.commands.portal.extend).not.toHaveBeenCalled();
   });
 });

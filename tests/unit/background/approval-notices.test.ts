@@ -35,7 +35,7 @@ describe('approval notices', () => {
     // No step read: nothing to decide from here, the click opens the popup.
     const portal = notificationFor({ kind: 'approval', approval: approval({ stepId: null }) }, env(true));
     expect(portal.options.buttons).toBeUndefined();
-    expect(notificationTarget('approval:r1')).toEqual({ kind: 'approval', requestId: 'r1' });
+    expect(notificationTarget('approval:r1')).toEqual({ kind: 'approval', requestId: 'r1', accountId: null });
   });
 });
 

@@ -4,7 +4,7 @@ import { createApprovals, type ApprovalsDeps } from '../../../lib/background/app
 import type { BatchItemResponse, GraphClient } from '../../../lib/graph/client';
 import { GraphRequestError } from '../../../lib/graph/errors';
 import { APPROVER_QUIET_MS, type Approval } from '../../../lib/pim/approvals';
-import { activityItem, approvalsItem, authStateItem, connectionItem } from '../../../lib/storage';
+import { a1, a1Connection, setConnection } from '../account-fixture';
 import { createActivityLog } from '../../../lib/background/activity';
 import { approval, NOW } from '../pim/approval-fixtures';
 
@@ -23,9 +23,9 @@ function graphStub(patch: GraphClient['patch'] = async () => null): GraphClient 
 function setup(graph: GraphClient, refresh: () => Promise<unknown> = vi.fn(async () => undefined)) {
   const deps: ApprovalsDeps = {
     now: () => now,
-    items: { approvals: approvalsItem, authState: authStateItem, connection: connectionItem },
+    items: { approvals: a1.approvals, authState: a1.authState, connection: a1Connection },
     graphFor: () => graph,
-    activity: createActivityLog({ item: activityItem, now: () => now, newId: () => 'id' }),
+    activity: createActivityLog({ item: a1.activity, now: () => now, newId: () => 'id' }),
     refresh,
   };
   return { approvals: createApprovals(deps), refresh };
@@ -34,7 +34,7 @@ function setup(graph: GraphClient, refresh: () => Promise<unknown> = vi.fn(async
 const empty = (id: string): [string, BatchItemResponse] => [id, { id, status: 200, headers: {}, body: { value: [] } }];
 
 async function store(items: Approval[]) {
-  await approvalsItem.set({
+  await a1.approvals.set({
     principalId: 'me',
     fetchedAt: now.toISOString(),
     items,
@@ -47,8 +47,8 @@ async function store(items: Approval[]) {
 beforeEach(async () => {
   fakeBrowser.reset();
   now = new Date(NOW);
-  await authStateItem.set({ status: 'signed-in', account, detail: null });
-  await connectionItem.set({
+  await a1.authState.set({ status: 'signed-in', account, detail: null });
+  await setConnection({
     cloudId: 'global',
     tenant: 'contoso.onmicrosoft.com',
     clientId: '11111111-2222-4333-8444-555555555555',
@@ -92,7 +92,7 @@ describe('pim.decide', () => {
     ids: string[],
     decision: 'Approve' | 'Deny',
     j: string | null,
-  ) => a.handlers['pim.decide']({ ids, decision, justification: j }, {} as never);
+  ) => a.handlers['pim.decide']({ accountId: 'a1', ids, decision, justification: j }, {} as never);
 
   it('Approve sends one PATCH to the beta step with the typed reason, records it, and drops the row', async () => {
     const graph = graphStub();
@@ -106,8 +106,8 @@ describe('pim.decide', () => {
       { reviewResult: 'Approve', justification: 'per CHG-7' },
       { version: 'beta' },
     );
-    expect((await approvalsItem.get())!.items).toEqual([]);
-    expect((await activityItem.get())[0]).toMatchObject({ action: 'approve', outcome: 'Approved', requestId: 'r1' });
+    expect((await a1.approvals.get())!.items).toEqual([]);
+    expect((await a1.activity.get())[0]).toMatchObject({ action: 'approve', outcome: 'Approved', requestId: 'r1' });
     expect(refresh).toHaveBeenCalledTimes(1);
   });
 
@@ -173,7 +173,7 @@ describe('pim.decide', () => {
     const graph = graphStub();
     const { approvals } = setup(graph);
     await store([approval({ id: 'r1' })]);
-    await authStateItem.set({ status: 'signed-out', account: null, detail: null });
+    await a1.authState.set({ status: 'signed-out', account: null, detail: null });
     const { results } = await decide(approvals, ['r1'], 'Approve', 'ok');
     expect(results[0]!.kind).toBe('auth');
     expect(graph.patch).not.toHaveBeenCalled();

@@ -14,20 +14,8 @@ import type { Bundle } from '../../../lib/pim/bundles';
 import { groupKey, roleKey, type Assignment } from '../../../lib/pim/model';
 import type { ActivationPolicy } from '../../../lib/pim/policy';
 import type { Template } from '../../../lib/pim/templates';
-import {
-  activityItem,
-  authStateItem,
-  bundlesItem,
-  connectionItem,
-  journalItem,
-  policiesItem,
-  rememberedItem,
-  snapshotItem,
-  stepUpsItem,
-  templatesItem,
-  type PolicyEntry,
-  type Remembered,
-} from '../../../lib/storage';
+import { bundlesItem, templatesItem, type PolicyEntry, type Remembered } from '../../../lib/storage';
+import { a1, a1Connection, setConnection } from '../account-fixture';
 import { batchHandler, fakeFetch, GRAPH, type BatchItemRequest, type Recorded, type Reply } from '../graph/fake-graph';
 
 export const ME = '8a3f5b2c-1d4e-4f6a-9b7c-2e1d0c9b8a71';
@@ -146,12 +134,12 @@ export interface Setup {
 
 export async function setup(s: Setup = {}) {
   const now = s.now ?? NOW;
-  await connectionItem.set({
+  await setConnection({
     cloudId: 'global',
     tenant: 'contoso.onmicrosoft.com',
     clientId: '11111111-2222-4333-8444-555555555555',
   });
-  await authStateItem.set({
+  await a1.authState.set({
     status: 'signed-in',
     account: {
       homeAccountId: 'h',
@@ -162,14 +150,14 @@ export async function setup(s: Setup = {}) {
     },
     detail: null,
   });
-  await snapshotItem.set({
+  await a1.snapshot.set({
     fetchedAt: now.toISOString(),
     principalId: ME,
     assignments: s.assignments ?? [],
     sections: {},
   });
-  await policiesItem.set(s.policies ?? {});
-  await rememberedItem.set(s.remembered ?? {});
+  await a1.policies.set(s.policies ?? {});
+  await a1.remembered.set(s.remembered ?? {});
   await templatesItem.set(s.templates ?? [template]);
   await bundlesItem.set(s.bundles ?? []);
 
@@ -196,7 +184,7 @@ export async function setup(s: Setup = {}) {
   const openPopup = vi.fn(async () => true);
 
   const stepUps = createStepUps({
-    item: stepUpsItem,
+    item: a1.stepUps,
     now: () => now,
     newId,
     openTab,
@@ -209,16 +197,16 @@ export async function setup(s: Setup = {}) {
     graph: (_connection, token) =>
       createGraphClient({ getToken: async () => token ?? 'silent-token', graphBase: GRAPH, fetch, maxRetries: 0 }),
     items: {
-      connection: connectionItem,
-      authState: authStateItem,
-      snapshot: snapshotItem,
-      remembered: rememberedItem,
+      connection: a1Connection,
+      authState: a1.authState,
+      snapshot: a1.snapshot,
+      remembered: a1.remembered,
       templates: templatesItem,
       bundles: bundlesItem,
     },
-    policies: createPolicyStore(policiesItem),
-    journal: createJournal({ item: journalItem, now: () => now, newId }),
-    activity: createActivityLog({ item: activityItem, now: () => now, newId }),
+    policies: createPolicyStore(a1.policies),
+    journal: createJournal({ item: a1.journal, now: () => now, newId }),
+    activity: createActivityLog({ item: a1.activity, now: () => now, newId }),
     stepUps,
     refresh,
     locale: 'en-GB',

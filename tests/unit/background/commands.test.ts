@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { activityItem, journalItem, policiesItem, rememberedItem } from '../../../lib/storage';
+import { a1 } from '../account-fixture';
 import {
   assignment,
   created,
@@ -36,7 +36,7 @@ describe('pim.activate', () => {
         },
       },
     });
-    const { results } = await t.h['pim.activate']({ keys: [K.exchange], input: null }, t.sender);
+    const { results } = await t.h['pim.activate']({ accountId: 'a1', keys: [K.exchange], input: null }, t.sender);
     expect(t.posts).toHaveLength(1);
     expect(t.calls).toHaveLength(1); // policy cached: no read before the write
     expect(t.posts[0]!.path).toBe('/roleManagement/directory/roleAssignmentScheduleRequests');
@@ -60,14 +60,14 @@ describe('pim.activate', () => {
       },
     ]);
     expect(t.refresh).toHaveBeenCalledOnce();
-    expect((await rememberedItem.get())[K.exchange]).toEqual({
+    expect((await a1.remembered.get())[K.exchange]).toEqual({
       templateId: template.id,
       durationMinutes: 120,
       ticketNumber: 'CHG-42',
       ticketSystem: 'ServiceNow',
       justification: null,
     });
-    expect(await activityItem.get()).toEqual([
+    expect(await a1.activity.get()).toEqual([
       expect.objectContaining({
         action: 'activate',
         key: K.exchange,
@@ -93,7 +93,7 @@ describe('pim.activate', () => {
         },
       },
     });
-    await t.h['pim.activate']({ keys: [K.reader], input: null }, t.sender);
+    await t.h['pim.activate']({ accountId: 'a1', keys: [K.reader], input: null }, t.sender);
     expect(
       (t.posts[0]!.body as { scheduleInfo: { expiration: { duration: string } } }).scheduleInfo.expiration.duration,
     ).toBe('PT1H45M');
@@ -101,7 +101,7 @@ describe('pim.activate', () => {
 
   it('a missing justification is a `field` result and nothing is sent', async () => {
     const t = await setup({ assignments: [assignment(K.exchange, 'eligible')], policies: { [K.exchange]: policy() } });
-    const { results } = await t.h['pim.activate']({ keys: [K.exchange], input: null }, t.sender);
+    const { results } = await t.h['pim.activate']({ accountId: 'a1', keys: [K.exchange], input: null }, t.sender);
     expect(results[0]).toMatchObject({ kind: 'field', field: 'justification', status: null });
     expect(results[0]!.text).toContain('needs a reason');
     expect(t.posts).toHaveLength(0);
@@ -111,17 +111,17 @@ describe('pim.activate', () => {
   it('a policy read refused with 403 means: a justification is required (and the 403 is cached, not fatal)', async () => {
     const t = await setup({ assignments: [assignment(K.exchange, 'eligible')] });
     const { results } = await t.h['pim.activate'](
-      { keys: [K.exchange], input: input({ durationMinutes: 60 }) },
+      { accountId: 'a1', keys: [K.exchange], input: input({ durationMinutes: 60 }) },
       t.sender,
     );
     expect(results[0]).toMatchObject({ kind: 'field', field: 'justification' });
     expect(t.posts).toHaveLength(0);
-    expect((await policiesItem.get())[K.exchange]).toMatchObject({
+    expect((await a1.policies.get())[K.exchange]).toMatchObject({
       policy: null,
       error: expect.stringContaining('403'),
     });
     const typed = await t.h['pim.activate'](
-      { keys: [K.exchange], input: input({ justification: 'Fix mail flow for ticket 1234' }) },
+      { accountId: 'a1', keys: [K.exchange], input: input({ justification: 'Fix mail flow for ticket 1234' }) },
       t.sender,
     );
     expect(typed.results[0]).toMatchObject({ kind: 'ok' });
@@ -140,7 +140,7 @@ describe('pim.activate', () => {
     });
     const startAt = status === 'Granted' ? '2026-11-22T14:00:00Z' : null;
     const { results } = await t.h['pim.activate'](
-      { keys: [K.exchange], input: input({ justification: 'Update the mail flow rule', startAt }) },
+      { accountId: 'a1', keys: [K.exchange], input: input({ justification: 'Update the mail flow rule', startAt }) },
       t.sender,
     );
     expect(results[0]).toMatchObject({ kind, status, requestId: 'req-1' });
@@ -165,12 +165,12 @@ describe('pim.activate', () => {
       post: () => graphError(code, message),
     });
     const { results } = await t.h['pim.activate'](
-      { keys: [K.exchange], input: input({ justification: 'Update the mail flow rule' }) },
+      { accountId: 'a1', keys: [K.exchange], input: input({ justification: 'Update the mail flow rule' }) },
       t.sender,
     );
     expect(results[0]).toMatchObject({ kind: 'state' });
     expect(results[0]!.text).toContain(text);
-    expect((await activityItem.get())[0]).toMatchObject({ outcome: code });
+    expect((await a1.activity.get())[0]).toMatchObject({ outcome: code });
   });
 
   it('a policy validation error names the field and invalidates the cached policy for that key', async () => {
@@ -184,11 +184,11 @@ describe('pim.activate', () => {
         ),
     });
     const { results } = await t.h['pim.activate'](
-      { keys: [K.user], input: input({ justification: 'Reset passwords for the Oslo office' }) },
+      { accountId: 'a1', keys: [K.user], input: input({ justification: 'Reset passwords for the Oslo office' }) },
       t.sender,
     );
     expect(results[0]).toMatchObject({ kind: 'field', field: 'ticket' });
-    expect(Object.keys(await policiesItem.get())).toEqual([K.exchange]);
+    expect(Object.keys(await a1.policies.get())).toEqual([K.exchange]);
   });
 
   it('concurrent identical commands share one request (never two POSTs)', async () => {
@@ -199,14 +199,14 @@ describe('pim.activate', () => {
       policies: { [K.exchange]: policy() },
       post: async () => (await gate, created('Provisioned')),
     });
-    const msg = { keys: [K.exchange], input: input({ justification: 'Update the mail flow rule' }) };
+    const msg = { accountId: 'a1', keys: [K.exchange], input: input({ justification: 'Update the mail flow rule' }) };
     const both = Promise.all([t.h['pim.activate'](msg, t.sender), t.h['pim.activate'](msg, t.sender)]);
     await expect.poll(() => t.posts.length).toBe(1);
     release();
     const [a, b] = await both;
     expect(t.posts).toHaveLength(1);
     expect(a.results).toEqual(b.results);
-    expect(await activityItem.get()).toHaveLength(1);
+    expect(await a1.activity.get()).toHaveLength(1);
   });
 
   it('journals every write before the POST and clears it after the answer', async () => {
@@ -214,10 +214,10 @@ describe('pim.activate', () => {
     const t = await setup({
       assignments: [assignment(K.exchange, 'eligible')],
       policies: { [K.exchange]: policy() },
-      post: async () => (seen.push(await journalItem.get()), created('Provisioned')),
+      post: async () => (seen.push(await a1.journal.get()), created('Provisioned')),
     });
     await t.h['pim.activate'](
-      { keys: [K.exchange], input: input({ justification: 'Update the mail flow rule' }) },
+      { accountId: 'a1', keys: [K.exchange], input: input({ justification: 'Update the mail flow rule' }) },
       t.sender,
     );
     expect(seen).toEqual([
@@ -231,12 +231,15 @@ describe('pim.activate', () => {
         }),
       ],
     ]);
-    expect(await journalItem.get()).toEqual([]);
+    expect(await a1.journal.get()).toEqual([]);
   });
 
   it('refuses keys that are not eligible in its own snapshot, without a request', async () => {
     const t = await setup({ assignments: [assignment(K.exchange, 'active', { endDateTime: at(30 * MIN) })] });
-    const { results } = await t.h['pim.activate']({ keys: [K.exchange, 'role:nope:/'], input: null }, t.sender);
+    const { results } = await t.h['pim.activate'](
+      { accountId: 'a1', keys: [K.exchange, 'role:nope:/'], input: null },
+      t.sender,
+    );
     expect(results.map((r) => r.kind)).toEqual(['state', 'fatal']);
     expect(t.posts).toHaveLength(0);
   });
@@ -273,7 +276,7 @@ describe('pim.activateBundle', () => {
             )
           : created('Provisioned'),
     });
-    const { results } = await t.h['pim.activateBundle']({ bundleId: 'b1' }, t.sender);
+    const { results } = await t.h['pim.activateBundle']({ accountId: 'a1', bundleId: 'b1' }, t.sender);
     expect(results.map((r) => [r.key, r.kind])).toEqual([
       [K.exchange, 'ok'],
       [K.user, 'field'],
@@ -298,7 +301,7 @@ describe('pim.deactivate', () => {
   it('refuses before the 5-minute floor without a request, then sends selfDeactivate', async () => {
     const active = assignment(K.exchange, 'active', { startDateTime: at(-3 * MIN), endDateTime: at(60 * MIN) });
     const early = await setup({ assignments: [active] });
-    const { results } = await early.h['pim.deactivate']({ key: K.exchange }, early.sender);
+    const { results } = await early.h['pim.deactivate']({ accountId: 'a1', key: K.exchange }, early.sender);
     expect(results[0]).toMatchObject({ kind: 'state' });
     expect(results[0]!.text).toContain('10:02');
     expect(early.posts).toHaveLength(0);
@@ -307,7 +310,7 @@ describe('pim.deactivate', () => {
       assignments: [{ ...active, startDateTime: at(-6 * MIN) }],
       post: () => created('Revoked'),
     });
-    const done = await later.h['pim.deactivate']({ key: K.exchange }, later.sender);
+    const done = await later.h['pim.deactivate']({ accountId: 'a1', key: K.exchange }, later.sender);
     expect(later.posts[0]!.body).toEqual({
       action: 'selfDeactivate',
       principalId: ME,
@@ -326,7 +329,7 @@ describe('pim.deactivate', () => {
       assignments: [assignment(K.group, 'active', { startDateTime: at(-30 * MIN), endDateTime: at(30 * MIN) })],
       post: () => created('Revoked'),
     });
-    await t.h['pim.deactivate']({ key: K.group }, t.sender);
+    await t.h['pim.deactivate']({ accountId: 'a1', key: K.group }, t.sender);
     expect(t.posts[0]).toMatchObject({
       path: '/identityGovernance/privilegedAccess/group/assignmentScheduleRequests',
       body: { action: 'selfDeactivate', groupId: GROUP, accessId: 'member', principalId: ME },
@@ -340,7 +343,7 @@ describe('pim.cancel', () => {
       assignments: [assignment(K.global, 'pending', { id: 'req-77' })],
       post: () => ({ status: 204 }),
     });
-    const { results } = await t.h['pim.cancel']({ key: K.global }, t.sender);
+    const { results } = await t.h['pim.cancel']({ accountId: 'a1', key: K.global }, t.sender);
     expect(t.posts.map((p) => p.path)).toEqual([
       '/roleManagement/directory/roleAssignmentScheduleRequests/req-77/cancel',
     ]);
@@ -373,7 +376,10 @@ describe('pim.extend', () => {
       },
       post: () => created('Granted'),
     });
-    const { results } = await t.h['pim.extend']({ key: K.exchange, durationMinutes: 240, renew: false }, t.sender);
+    const { results } = await t.h['pim.extend'](
+      { accountId: 'a1', key: K.exchange, durationMinutes: 240, renew: false },
+      t.sender,
+    );
     expect(t.posts[0]!.body).toMatchObject({
       action: 'selfActivate',
       scheduleInfo: {
@@ -411,14 +417,18 @@ describe('pim.extend when PIM refuses a second activation (RoleAssignmentExists)
       remembered,
       post: (_p, n) => (n <= 1 ? exists() : created(n === 2 ? 'Revoked' : 'Provisioned', `req-${n}`)),
     });
-    const offered = (await t.h['pim.extend']({ key: K.exchange, durationMinutes: null, renew: false }, t.sender))
-      .results[0]!;
+    const offered = (
+      await t.h['pim.extend']({ accountId: 'a1', key: K.exchange, durationMinutes: null, renew: false }, t.sender)
+    ).results[0]!;
     expect(offered).toMatchObject({ kind: 'state', next: 'renew' });
     expect(offered.text).toContain('Renew it instead?');
     expect(t.posts.map((p) => (p.body as { action: string }).action)).toEqual(['selfActivate']);
     // A notification's Extend hears that it was not extended, never "done".
     await expect(t.commands.portal.extend(K.exchange)).rejects.toThrow(/Renew it instead/);
-    const { results } = await t.h['pim.extend']({ key: K.exchange, durationMinutes: null, renew: true }, t.sender);
+    const { results } = await t.h['pim.extend'](
+      { accountId: 'a1', key: K.exchange, durationMinutes: null, renew: true },
+      t.sender,
+    );
     // Confirmed: PIM is not asked to extend again; deactivate, then activate from now.
     expect(t.posts.map((p) => (p.body as { action: string }).action)).toEqual([
       'selfActivate',
@@ -467,7 +477,10 @@ describe('pim.extend when PIM refuses a second activation (RoleAssignmentExists)
               'The following policy rules failed: ["ExpirationRule"]',
             ),
     });
-    const { results } = await t.h['pim.extend']({ key: K.exchange, durationMinutes: null, renew: true }, t.sender);
+    const { results } = await t.h['pim.extend'](
+      { accountId: 'a1', key: K.exchange, durationMinutes: null, renew: true },
+      t.sender,
+    );
     expect(t.posts.map((p) => (p.body as { action: string }).action)).toEqual(['selfDeactivate', 'selfActivate']);
     expect(results[0]).toMatchObject({ kind: 'fatal', next: 'activate' });
     expect(results[0]!.text).toMatch(
@@ -500,7 +513,10 @@ describe('pim.extend when PIM refuses a second activation (RoleAssignmentExists)
         remembered,
         post: () => exists(),
       });
-      const { results } = await t.h['pim.extend']({ key: K.exchange, durationMinutes: null, renew: false }, t.sender);
+      const { results } = await t.h['pim.extend'](
+        { accountId: 'a1', key: K.exchange, durationMinutes: null, renew: false },
+        t.sender,
+      );
       expect(t.posts).toHaveLength(1);
       expect(results[0]).toMatchObject({ kind: 'fatal' });
       expect(results[0]!.text).toMatch(/^Exchange Administrator was not extended\. /);
@@ -521,14 +537,14 @@ describe('pim.requestExtension', () => {
       post: () => ({ status: 201, body: { id: 'ext-1', status: 'PendingAdminDecision' } }),
     });
     const group = await t.h['pim.requestExtension'](
-      { key: K.group, justification: 'Still running the Teams rollout' },
+      { accountId: 'a1', key: K.group, justification: 'Still running the Teams rollout' },
       t.sender,
     );
     expect(group.results[0]).toMatchObject({ kind: 'fatal' });
     expect(group.results[0]!.text).toContain('no self-service extension for PIM groups');
     expect(t.posts).toHaveLength(0);
     const role = await t.h['pim.requestExtension'](
-      { key: K.user, justification: 'Still onboarding the Oslo office' },
+      { accountId: 'a1', key: K.user, justification: 'Still onboarding the Oslo office' },
       t.sender,
     );
     expect(t.posts[0]).toMatchObject({
@@ -548,7 +564,7 @@ describe('the commands behind notification buttons', () => {
     });
     expect(await t.commands.portal.activate(K.exchange)).toEqual({ outcome: 'form-opened' });
     expect(t.openPopup).toHaveBeenCalledOnce();
-    await rememberedItem.set({
+    await a1.remembered.set({
       [K.global]: {
         templateId: template.id,
         durationMinutes: 60,

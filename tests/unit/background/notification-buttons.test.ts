@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { startScheduler, type Scheduler } from '../../../lib/background/alarms';
 import { warnAlarm } from '../../../lib/background/schedule';
+import { scopedId } from '../../../lib/background/notifications';
+import { A1, a1, oneAccount } from '../account-fixture';
 import { portalIntentItem, type PortalIntent } from '../../../lib/storage';
 import { assignment, created, graphError, K, NOW, policy, setup, template, type Setup } from './command-harness';
 
@@ -31,31 +33,36 @@ const ending = (startedMinutesAgo = 50) => [
 ];
 
 /** What lib/background/command-wiring.ts does with a renewal to confirm: the intent is stored for the popup. */
-const confirmInPopup = vi.fn(async (intent: Omit<PortalIntent, 'at'>) => {
-  await portalIntentItem.set({ ...intent, at: NOW.toISOString() });
+const confirmInPopup = vi.fn(async (intent: Omit<PortalIntent, 'at' | 'accountId'>) => {
+  await portalIntentItem.set({ ...intent, accountId: A1, at: NOW.toISOString() });
 });
 
 /** The commands and the scheduler together, with the 10-minute warning for Exchange Administrator on screen. */
 async function warned(s: Setup) {
   const t = await setup({ confirm: confirmInPopup, remembered, ...s });
   const scheduler = startScheduler({
-    refresh: async () => false,
-    commands: t.commands.portal,
+    accounts: oneAccount({
+      id: A1,
+      items: a1,
+      refresher: { refresh: async () => false },
+      commands: t.commands,
+      approvals: { decide: vi.fn() },
+    }),
     now: () => NOW.getTime(),
     supportsButtons: true,
     format: () => ({ locale: 'en-GB', timeZone: 'UTC' }),
   });
   running.push(scheduler);
   await scheduler.sync();
-  expect(Object.keys(await fakeBrowser.notifications.getAll())).toContain(warnAlarm(K.exchange, 10));
+  expect(Object.keys(await fakeBrowser.notifications.getAll())).toContain(scopedId(A1, warnAlarm(K.exchange, 10)));
   const press = async (index: number) => {
-    await fakeBrowser.notifications.onButtonClicked.trigger(warnAlarm(K.exchange, 10), index);
+    await fakeBrowser.notifications.onButtonClicked.trigger(scopedId(A1, warnAlarm(K.exchange, 10)), index);
     await scheduler.idle();
   };
   return { ...t, press };
 }
 
-const failureNotice = () => fakeBrowser.notifications.getAllCreateOptions()[`command:${K.exchange}`];
+const failureNotice = () => fakeBrowser.notifications.getAllCreateOptions()[`a1/command:${K.exchange}`];
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -85,7 +92,7 @@ describe('notification buttons through the real commands', () => {
     });
     await t.press(0);
     expect(confirmInPopup).toHaveBeenCalledWith({ command: 'renew', key: K.exchange, portalId: '' });
-    expect(await portalIntentItem.get()).toMatchObject({ command: 'renew', key: K.exchange });
+    expect(await portalIntentItem.get()).toMatchObject({ command: 'renew', accountId: A1, key: K.exchange });
     expect(t.posts).toHaveLength(1);
     expect(failureNotice()).toBeUndefined();
   });

@@ -289,8 +289,15 @@ describe('notificationFor', () => {
     const spec = notificationFor(event, { ...env, buttons: true });
     expect(spec).toMatchObject({ id, options: { title } });
     expect(notificationTarget(spec.id)).toEqual(
-      event.kind === 'signIn' ? { kind: 'signIn' } : { kind: 'row', key: (event as { key: string }).key },
+      event.kind === 'signIn'
+        ? { kind: 'signIn', accountId: null }
+        : { kind: 'row', key: (event as { key: string }).key, accountId: null },
     );
+    // The scheduler shows it under its account: the target says which.
+    expect(notificationTarget(`a1/${spec.id}`)).toMatchObject({
+      kind: event.kind === 'signIn' ? 'signIn' : 'row',
+      accountId: 'a1',
+    });
   });
 
   it('under a minute left', () => {
@@ -303,8 +310,11 @@ describe('notificationFor', () => {
 
 describe('notificationTarget', () => {
   it('knows our ids only', () => {
-    expect(notificationTarget(`warn:${SEC}:2`)).toEqual({ kind: 'row', key: SEC });
+    expect(notificationTarget(`warn:${SEC}:2`)).toEqual({ kind: 'row', key: SEC, accountId: null });
+    expect(notificationTarget(`a1/warn:${SEC}:2`)).toEqual({ kind: 'row', key: SEC, accountId: 'a1' });
+    expect(notificationTarget('a2/approval:r1')).toEqual({ kind: 'approval', requestId: 'r1', accountId: 'a2' });
     expect(notificationTarget('something')).toBeNull();
+    expect(notificationTarget('a1/something')).toBeNull();
   });
 });
 

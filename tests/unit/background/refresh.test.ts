@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createRefresher, type RefresherDeps } from '../../../lib/background/refresh';
-import { authStateItem, connectionItem, groupInfoItem, refreshStateItem, snapshotItem } from '../../../lib/storage';
+import { a1, a1Connection, setConnection } from '../account-fixture';
 import type { Snapshot } from '../../../lib/pim/model';
 
 const account = {
@@ -21,11 +21,11 @@ function deps(overrides: Partial<RefresherDeps> = {}): RefresherDeps {
   return {
     now: () => now,
     items: {
-      connection: connectionItem,
-      authState: authStateItem,
-      snapshot: snapshotItem,
-      groupInfo: groupInfoItem,
-      refreshState: refreshStateItem,
+      connection: a1Connection,
+      authState: a1.authState,
+      snapshot: a1.snapshot,
+      groupInfo: a1.groupInfo,
+      refreshState: a1.refreshState,
     },
     fetch: vi.fn(async () => ({
       snapshot: snapshot(now.toISOString()),
@@ -39,35 +39,35 @@ function deps(overrides: Partial<RefresherDeps> = {}): RefresherDeps {
 describe('refresher', () => {
   beforeEach(async () => {
     fakeBrowser.reset();
-    await connectionItem.set({
+    await setConnection({
       cloudId: 'global',
       tenant: 'contoso.onmicrosoft.com',
       clientId: '11111111-2222-4333-8444-555555555555',
     });
-    await authStateItem.set({ status: 'signed-in', account, detail: null });
+    await a1.authState.set({ status: 'signed-in', account, detail: null });
   });
 
   it('does nothing when not configured or signed out', async () => {
-    await authStateItem.set({ status: 'renewal-required', account, detail: null });
+    await a1.authState.set({ status: 'renewal-required', account, detail: null });
     const d = deps();
     expect(await createRefresher(d).refresh({ force: true })).toBe(false);
     expect(d.fetch).not.toHaveBeenCalled();
   });
 
   it('skips a fresh snapshot unless forced, and stores the result', async () => {
-    await snapshotItem.set(snapshot(new Date(now.getTime() - 30_000).toISOString()));
+    await a1.snapshot.set(snapshot(new Date(now.getTime() - 30_000).toISOString()));
     const d = deps();
     const r = createRefresher(d);
     expect(await r.refresh({ force: false })).toBe(false);
     expect(await r.refresh({ force: true })).toBe(true);
     expect(d.fetch).toHaveBeenCalledTimes(1);
-    expect((await snapshotItem.get())?.fetchedAt).toBe(now.toISOString());
-    expect(Object.keys(await groupInfoItem.get())).toEqual(['g']);
-    expect(await refreshStateItem.get()).toMatchObject({ inFlight: false, error: null, offline: false });
+    expect((await a1.snapshot.get())?.fetchedAt).toBe(now.toISOString());
+    expect(Object.keys(await a1.groupInfo.get())).toEqual(['g']);
+    expect(await a1.refreshState.get()).toMatchObject({ inFlight: false, error: null, offline: false });
   });
 
   it('refreshes a stale snapshot, and ignores one that belongs to another principal', async () => {
-    await snapshotItem.set(snapshot(new Date(now.getTime() - 30_000).toISOString(), 'someone-else'));
+    await a1.snapshot.set(snapshot(new Date(now.getTime() - 30_000).toISOString(), 'someone-else'));
     const d = deps();
     await createRefresher(d).refresh({ force: false });
     expect(vi.mocked(d.fetch).mock.calls[0]?.[0].previous).toBeNull();
@@ -82,15 +82,15 @@ describe('refresher', () => {
 
   it('keeps the last good snapshot and reports offline when the network fails', async () => {
     const old = snapshot(new Date(now.getTime() - 120_000).toISOString());
-    await snapshotItem.set(old);
+    await a1.snapshot.set(old);
     const d = deps({
       fetch: vi.fn(async () => {
         throw new TypeError('Failed to fetch');
       }),
     });
     expect(await createRefresher(d).refresh({ force: false })).toBe(true);
-    expect(await snapshotItem.get()).toEqual(old);
-    expect(await refreshStateItem.get()).toMatchObject({
+    expect(await a1.snapshot.get()).toEqual(old);
+    expect(await a1.refreshState.get()).toMatchObject({
       inFlight: false,
       offline: true,
       error: 'failed: TypeError: Failed to fetch',
@@ -101,12 +101,12 @@ describe('refresher', () => {
 describe('refresher.idle', () => {
   beforeEach(async () => {
     fakeBrowser.reset();
-    await connectionItem.set({
+    await setConnection({
       cloudId: 'global',
       tenant: 'contoso.onmicrosoft.com',
       clientId: '11111111-2222-4333-8444-555555555555',
     });
-    await authStateItem.set({ status: 'signed-in', account, detail: null });
+    await a1.authState.set({ status: 'signed-in', account, detail: null });
   });
 
   it('waits for the refresh in flight and resolves at once when there is none', async () => {

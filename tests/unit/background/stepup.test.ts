@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { stepUpClaims } from '../../../lib/auth/claims';
 import { createStepUps, STEP_UP_TTL_MS, tokenExpiresAt } from '../../../lib/background/stepup';
-import { stepUpsItem } from '../../../lib/storage';
+import { a1 } from '../account-fixture';
 import { assignment, created, graphError, input, K, NOW, policy, setup, template, unreadable } from './command-harness';
 
 const C1 = stepUpClaims({ acrs: 'c1' });
@@ -30,7 +30,7 @@ describe('step-up through the commands', () => {
 
   it('a role needing authentication context c1: stepUp result and the sign-in tab, no POST, no token stored', async () => {
     const t = await setup(acrsRoles());
-    const { results } = await t.h['pim.activate']({ keys: [K.app], input: null }, t.sender);
+    const { results } = await t.h['pim.activate']({ accountId: 'a1', keys: [K.app], input: null }, t.sender);
     expect(results[0]).toMatchObject({
       kind: 'stepUp',
       text: 'Verify your identity in the sign-in tab to activate Application Administrator.',
@@ -39,7 +39,7 @@ describe('step-up through the commands', () => {
     expect(t.openTab).toHaveBeenCalledExactlyOnceWith(
       `chrome-extension://ext/signin.html?stepup=id-1&claims=${encodeURIComponent(C1)}`,
     );
-    const [pending] = await stepUpsItem.get();
+    const [pending] = await a1.stepUps.get();
     expect(pending).toMatchObject({
       stepUpId: 'id-1',
       claims: C1,
@@ -49,8 +49,11 @@ describe('step-up through the commands', () => {
 
   it('stepUpDone retries WITH the given token, and a second role needing the same claims does not prompt again', async () => {
     const t = await setup(acrsRoles());
-    await t.h['pim.activate']({ keys: [K.app], input: null }, t.sender);
-    const done = await t.h['auth.stepUpDone']({ stepUpId: 'id-1', accessToken: 'acrs-token', error: null }, t.sender);
+    await t.h['pim.activate']({ accountId: 'a1', keys: [K.app], input: null }, t.sender);
+    const done = await t.h['auth.stepUpDone'](
+      { accountId: 'a1', stepUpId: 'id-1', accessToken: 'acrs-token', error: null },
+      t.sender,
+    );
     expect(done.results).toEqual([
       expect.objectContaining({
         key: K.app,
@@ -61,9 +64,9 @@ describe('step-up through the commands', () => {
     ]);
     expect(t.posts.map((p) => p.token)).toEqual(['acrs-token']);
     expect(t.refresh).toHaveBeenCalled();
-    expect(await stepUpsItem.get()).toEqual([]);
+    expect(await a1.stepUps.get()).toEqual([]);
 
-    const second = await t.h['pim.activate']({ keys: [K.cloudApp], input: null }, t.sender);
+    const second = await t.h['pim.activate']({ accountId: 'a1', keys: [K.cloudApp], input: null }, t.sender);
     expect(second.results[0]).toMatchObject({ kind: 'ok' });
     expect(t.openTab).toHaveBeenCalledOnce();
     expect(t.posts.map((p) => p.token)).toEqual(['acrs-token', 'acrs-token']);
@@ -71,15 +74,18 @@ describe('step-up through the commands', () => {
 
   it('several roles needing the same context in one command → one prompt, then all retried', async () => {
     const t = await setup(acrsRoles());
-    const { results } = await t.h['pim.activate']({ keys: [K.app, K.cloudApp], input: null }, t.sender);
+    const { results } = await t.h['pim.activate'](
+      { accountId: 'a1', keys: [K.app, K.cloudApp], input: null },
+      t.sender,
+    );
     expect(results.map((r) => r.kind)).toEqual(['stepUp', 'stepUp']);
     expect(t.openTab.mock.calls.length + t.focusTab.mock.calls.length).toBe(2);
     expect(t.openTab).toHaveBeenCalledOnce();
-    const [pending, ...others] = await stepUpsItem.get();
+    const [pending, ...others] = await a1.stepUps.get();
     expect(others).toEqual([]);
     expect(pending!.items.map((i) => i.key)).toEqual([K.app, K.cloudApp]);
     const done = await t.h['auth.stepUpDone'](
-      { stepUpId: pending!.stepUpId, accessToken: 'acrs-token', error: null },
+      { accountId: 'a1', stepUpId: pending!.stepUpId, accessToken: 'acrs-token', error: null },
       t.sender,
     );
     expect(done.results.map((r) => r.kind)).toEqual(['ok', 'ok']);
@@ -98,16 +104,16 @@ describe('step-up through the commands', () => {
         ),
     });
     const first = await t.h['pim.activate'](
-      { keys: [K.app], input: input({ justification: 'Register the payroll app' }) },
+      { accountId: 'a1', keys: [K.app], input: input({ justification: 'Register the payroll app' }) },
       t.sender,
     );
     expect(first.results[0]).toMatchObject({ kind: 'stepUp' });
     expect(t.posts.map((p) => p.token)).toEqual(['silent-token']);
-    const [pending] = await stepUpsItem.get();
+    const [pending] = await a1.stepUps.get();
     expect(pending!.claims).toBe(C1);
     expect(pending!.items[0]!.input).toMatchObject({ justification: 'Register the payroll app' });
     const done = await t.h['auth.stepUpDone'](
-      { stepUpId: pending!.stepUpId, accessToken: 'acrs-token', error: null },
+      { accountId: 'a1', stepUpId: pending!.stepUpId, accessToken: 'acrs-token', error: null },
       t.sender,
     );
     expect(t.posts.map((p) => p.token)).toEqual(['silent-token', 'acrs-token']);
@@ -121,19 +127,22 @@ describe('step-up through the commands', () => {
       policies: { [K.exchange]: policy({ requireMfa: true }) },
       remembered: { [K.exchange]: remembered },
     });
-    await t.h['pim.activate']({ keys: [K.exchange], input: null }, t.sender);
-    expect((await stepUpsItem.get())[0]!.claims).toBe(stepUpClaims('mfa'));
+    await t.h['pim.activate']({ accountId: 'a1', keys: [K.exchange], input: null }, t.sender);
+    expect((await a1.stepUps.get())[0]!.claims).toBe(stepUpClaims('mfa'));
   });
 
   it('a cancelled step-up answers "cancelled" for each item and leaves nothing waiting', async () => {
     const t = await setup(acrsRoles());
-    await t.h['pim.activate']({ keys: [K.app], input: null }, t.sender);
-    const done = await t.h['auth.stepUpDone']({ stepUpId: 'id-1', accessToken: null, error: 'cancelled' }, t.sender);
+    await t.h['pim.activate']({ accountId: 'a1', keys: [K.app], input: null }, t.sender);
+    const done = await t.h['auth.stepUpDone'](
+      { accountId: 'a1', stepUpId: 'id-1', accessToken: null, error: 'cancelled' },
+      t.sender,
+    );
     expect(done.results[0]).toMatchObject({ kind: 'fatal', text: expect.stringContaining('cancelled') });
-    expect(await stepUpsItem.get()).toEqual([]);
+    expect(await a1.stepUps.get()).toEqual([]);
     expect(t.posts).toHaveLength(0);
     await expect(
-      t.h['auth.stepUpDone']({ stepUpId: 'id-1', accessToken: 'late', error: null }, t.sender),
+      t.h['auth.stepUpDone']({ accountId: 'a1', stepUpId: 'id-1', accessToken: 'late', error: null }, t.sender),
     ).rejects.toMatchObject({ code: 'unknown-step-up' });
   });
 
@@ -149,9 +158,13 @@ describe('step-up through the commands', () => {
       post: () => created('Granted'),
     });
     expect(
-      (await t.h['pim.extend']({ key: K.app, durationMinutes: 30, renew: false }, t.sender)).results[0],
+      (await t.h['pim.extend']({ accountId: 'a1', key: K.app, durationMinutes: 30, renew: false }, t.sender))
+        .results[0],
     ).toMatchObject({ kind: 'stepUp' });
-    const done = await t.h['auth.stepUpDone']({ stepUpId: 'id-1', accessToken: 'acrs-token', error: null }, t.sender);
+    const done = await t.h['auth.stepUpDone'](
+      { accountId: 'a1', stepUpId: 'id-1', accessToken: 'acrs-token', error: null },
+      t.sender,
+    );
     expect(done.results[0]).toMatchObject({ kind: 'ok', status: 'Granted' });
     expect(t.posts[0]!.body).toMatchObject({ scheduleInfo: { startDateTime: end, expiration: { duration: 'PT30M' } } });
   });
@@ -161,7 +174,7 @@ describe('step-up store', () => {
   function store(now = { t: NOW.getTime() }) {
     let n = 0;
     const deps = {
-      item: stepUpsItem,
+      item: a1.stepUps,
       now: () => new Date(now.t),
       newId: () => `s${++n}`,
       openTab: vi.fn(async () => 5),
@@ -202,7 +215,7 @@ describe('step-up store', () => {
     deps.focusTab.mockResolvedValueOnce(false);
     await s.request(C1, [item('c')]);
     expect(deps.openTab).toHaveBeenCalledTimes(2);
-    expect((await stepUpsItem.get())[0]!.items.map((i) => i.key)).toEqual(['a', 'b', 'c']);
+    expect((await a1.stepUps.get())[0]!.items.map((i) => i.key)).toEqual(['a', 'b', 'c']);
   });
 
   it('forgets a step-up nobody finished within its time', async () => {

@@ -5,7 +5,7 @@ import { BADGE_TAG, startPortalBadge, type PortalBadgeDeps } from '../../../lib/
 import type { PortalClient } from '../../../lib/portal/client';
 import { createBadgeStore } from '../../../lib/portal/store';
 import type { TickerDeps } from '../../../lib/portal/ticker';
-import { authStateItem, snapshotItem } from '../../../lib/storage';
+import { a1 } from '../account-fixture';
 import { installMessages } from '../components/fixtures';
 import {
   EXCHANGE_URL,
@@ -81,11 +81,11 @@ function start(page = fakePage(), over: Partial<PortalBadgeDeps> = {}) {
 beforeEach(async () => {
   fakeBrowser.reset();
   installMessages();
-  await authStateItem.set(SIGNED_IN);
+  await a1.authState.set(SIGNED_IN);
   ctx = createPortalContext({ alive: () => true });
   line = backgroundLine();
   // The background pushes to every badge when the snapshot changes (lib/background/index.ts).
-  stopPushing = snapshotItem.watch(() => void line.tabs.push());
+  stopPushing = a1.snapshot.watch(() => void line.tabs.push());
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -96,7 +96,7 @@ afterEach(() => {
 
 describe('portal badge on a page', () => {
   it('does nothing at all on a page that is not a portal (e.g. an ordinary SharePoint site)', async () => {
-    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    await a1.snapshot.set(snapshotOf(viaGroupScenario(2, 50)));
     const { badge, page } = start(fakePage(), { url: 'https://contoso.sharepoint.com/sites/hr' });
     expect(await badge).toBeNull();
     expect(hosts()).toHaveLength(0);
@@ -106,7 +106,7 @@ describe('portal badge on a page', () => {
   it('mounts no UI and starts no timer on a portal page with nothing relevant', async () => {
     const setInterval = vi.spyOn(window, 'setInterval');
     const setTimeout = vi.spyOn(window, 'setTimeout');
-    await snapshotItem.set(snapshotOf([]));
+    await a1.snapshot.set(snapshotOf([]));
     // The page's own timer functions (no injected ticker), to see that none is used.
     const badge = await startPortalBadge(ctx, {
       url: EXCHANGE_URL,
@@ -125,7 +125,7 @@ describe('portal badge on a page', () => {
   });
 
   it('paints from the stored snapshot, with one timer while something relevant counts down', async () => {
-    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    await a1.snapshot.set(snapshotOf(viaGroupScenario(2, 50)));
     const { badge, page } = start();
     const b = (await badge)!;
     await vi.waitFor(() => expect(b.mounted).toBe(true));
@@ -135,7 +135,7 @@ describe('portal badge on a page', () => {
   });
 
   it('wakes the page when the text changes (the next minute of a 50-minute countdown), not every second', async () => {
-    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    await a1.snapshot.set(snapshotOf(viaGroupScenario(2, 50)));
     let now = NOW + 20_000;
     const { badge, page } = start(fakePage(), { now: () => now });
     const b = (await badge)!;
@@ -150,7 +150,7 @@ describe('portal badge on a page', () => {
   });
 
   it('pauses the timer while the tab is hidden and resumes when it shows', async () => {
-    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    await a1.snapshot.set(snapshotOf(viaGroupScenario(2, 50)));
     const { badge, page } = start();
     const b = (await badge)!;
     await vi.waitFor(() => expect(b.mounted).toBe(true));
@@ -161,36 +161,36 @@ describe('portal badge on a page', () => {
   });
 
   it('follows the snapshot through storage: appears, stops ticking, disappears', async () => {
-    await snapshotItem.set(snapshotOf([]));
+    await a1.snapshot.set(snapshotOf([]));
     const { badge, page } = start();
     const b = (await badge)!;
     expect(b.mounted).toBe(false);
-    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    await a1.snapshot.set(snapshotOf(viaGroupScenario(2, 50)));
     await vi.waitFor(() => expect(b.mounted).toBe(true));
     expect(page.timers.size).toBe(1);
-    await snapshotItem.set(snapshotOf([eligibleExchange()]));
+    await a1.snapshot.set(snapshotOf([eligibleExchange()]));
     await vi.waitFor(() => expect(page.timers.size).toBe(0));
     expect(b.mounted).toBe(true);
-    await snapshotItem.set(snapshotOf([]));
+    await a1.snapshot.set(snapshotOf([]));
     await vi.waitFor(() => expect(b.mounted).toBe(false));
     expect(hosts()).toHaveLength(0);
   });
 
   it('asks for a fresh visibility proof whenever the rows it shows change, not on a mere repaint', async () => {
-    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    await a1.snapshot.set(snapshotOf(viaGroupScenario(2, 50)));
     const restart = vi.fn();
     const { badge, page } = start(fakePage(), { visibility: () => ({ ...noProof(), restart }) });
     const b = (await badge)!;
     await vi.waitFor(() => expect(b.mounted).toBe(true));
     page.tick();
     expect(restart).not.toHaveBeenCalled();
-    await snapshotItem.set(snapshotOf([...viaGroupScenario(2, 50), eligibleExchange()]));
-    await snapshotItem.set(snapshotOf([eligibleExchange()]));
+    await a1.snapshot.set(snapshotOf([...viaGroupScenario(2, 50), eligibleExchange()]));
+    await a1.snapshot.set(snapshotOf([eligibleExchange()]));
     await vi.waitFor(() => expect(restart).toHaveBeenCalled());
   });
 
   it('keeps exactly one badge across SPA navigations, even when the page drops it', async () => {
-    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    await a1.snapshot.set(snapshotOf(viaGroupScenario(2, 50)));
     const { badge, page } = start();
     const b = (await badge)!;
     await vi.waitFor(() => expect(b.mounted).toBe(true));
@@ -203,14 +203,14 @@ describe('portal badge on a page', () => {
   });
 
   it('removes its UI and stops its timer when the extension goes away', async () => {
-    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    await a1.snapshot.set(snapshotOf(viaGroupScenario(2, 50)));
     const { badge, page } = start();
     const b = (await badge)!;
     await vi.waitFor(() => expect(b.mounted).toBe(true));
     ctx.invalidate();
     expect(hosts()).toHaveLength(0);
     expect(page.timers.size).toBe(0);
-    await snapshotItem.set(snapshotOf(viaGroupScenario(3, 49)));
+    await a1.snapshot.set(snapshotOf(viaGroupScenario(3, 49)));
     await new Promise((r) => setTimeout(r, 0));
     expect(hosts()).toHaveLength(0);
   });

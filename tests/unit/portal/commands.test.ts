@@ -4,6 +4,7 @@ import { createPortalCommandHandlers, type PortalCommandDeps } from '../../../li
 import { effectivePortalPrefsItem } from '../../../lib/managed';
 import { createListener, MessagingError, type Handlers } from '../../../lib/messaging';
 import { portalPrefsItem } from '../../../lib/storage';
+import type { Assignment } from '../../../lib/pim/model';
 import { EXCHANGE_URL, assignment, eligibleExchange, snapshotOf, viaGroupScenario } from './helpers';
 
 const self = { id: 'ext-id', origin: 'chrome-extension://ext-id/' };
@@ -38,19 +39,29 @@ const teams = assignment({
   endDateTime: '2026-11-22T15:00:00Z',
 });
 
+const TEAMS_URL = 'https://admin.teams.microsoft.com/dashboard';
 const SP_ADMIN = 'https://contoso-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx';
 
 function setup(assignments = [...viaGroupScenario(10, 50), eligibleExchange({ key: 'role:eligible-exo:/' }), teams]) {
   const deactivate = vi.fn<PortalCommandDeps['deactivate']>(async () => ({ outcome: 'done' as const }));
   const confirm = vi.fn<PortalCommandDeps['confirm']>(async () => undefined);
+  // Tab 7 speaks for account a1; another account (a2) has other assignments, which the tab must never act on.
+  const accounts: Record<string, Assignment[]> = {
+    a1: assignments,
+    a2: [teams, eligibleExchange({ key: 'role:a2-exo:/' })],
+  };
+  const tabs: Record<number, { accountId: string | null; portalId: string }> = {
+    7: { accountId: 'a1', portalId: 'exchange' },
+  };
   const handlers = createPortalCommandHandlers({
-    snapshot: async () => snapshotOf(assignments),
+    accountOf: async (tabId) => tabs[tabId] ?? null,
+    snapshot: async (accountId) => snapshotOf(accounts[accountId] ?? []),
     deactivate,
     confirm,
     prefs: () => effectivePortalPrefsItem.get(),
     sharePointHosts: async () => ['contoso-admin.sharepoint.com'],
   });
-  return { handlers, commands: { deactivate, confirm } };
+  return { handlers, tabs, commands: { deactivate, confirm } };
 }
 
 async function rejection(p: Promise<unknown>): Promise<string> {
@@ -74,10 +85,30 @@ describe('portal command handlers', () => {
       outcome: 'confirm-opened',
     });
     expect(commands.confirm.mock.calls).toEqual([
-      [{ command: 'activate', key: 'role:eligible-exo:/', portalId: 'exchange' }],
-      [{ command: 'extend', key: 'group:g-exo:member', portalId: 'exchange' }],
+      [{ command: 'activate', accountId: 'a1', key: 'role:eligible-exo:/', portalId: 'exchange' }],
+      [{ command: 'extend', accountId: 'a1', key: 'group:g-exo:member', portalId: 'exchange' }],
     ]);
     expect(commands.deactivate).not.toHaveBeenCalled();
+  });
+
+  it("acts on the tab's account only: never on another account's assignments, nothing for a tab without one", async () => {
+    const { handlers, tabs, commands } = setup();
+    tabs[7] = { accountId: 'a2', portalId: 'exchange' };
+    // a1's eligible role is unknown to a2, the account this tab speaks for.
+    expect(await rejection(handlers['portal.activate']({ key: 'role:eligible-exo:/' }, portalTab() as Sender))).toBe(
+      'unknown-key',
+    );
+    await handlers['portal.activate']({ key: 'role:a2-exo:/' }, portalTab() as Sender);
+    expect(commands.confirm.mock.calls).toEqual([
+      [{ command: 'activate', accountId: 'a2', key: 'role:a2-exo:/', portalId: 'exchange' }],
+    ]);
+    await handlers['portal.deactivate']({ key: 'role:teams:/', visible: true }, portalTab(TEAMS_URL) as Sender);
+    expect(commands.deactivate).toHaveBeenCalledWith('a2', 'role:teams:/');
+    tabs[7] = { accountId: null, portalId: 'exchange' };
+    expect(await rejection(handlers['portal.activate']({ key: 'role:a2-exo:/' }, portalTab() as Sender))).toBe(
+      'unknown-key',
+    );
+    expect(commands.confirm).toHaveBeenCalledTimes(1);
   });
 
   it('deactivates at once only when the badge proved it was visible; otherwise the popup confirms', async () => {
@@ -88,13 +119,14 @@ describe('portal command handlers', () => {
     expect(commands.deactivate).not.toHaveBeenCalled();
     expect(commands.confirm).toHaveBeenCalledWith({
       command: 'deactivate',
+      accountId: 'a1',
       key: 'group:g-exo:member',
       portalId: 'exchange',
     });
     await expect(
       handlers['portal.deactivate']({ key: 'group:g-exo:member', visible: true }, portalTab() as Sender),
     ).resolves.toEqual({ outcome: 'done' });
-    expect(commands.deactivate).toHaveBeenCalledWith('group:g-exo:member');
+    expect(commands.deactivate).toHaveBeenCalledWith('a1', 'group:g-exo:member');
   });
 
   it("accepts the signed-in tenant's own SharePoint admin host only", async () => {
@@ -163,11 +195,12 @@ describe('portal command handlers', () => {
     expect(commands.deactivate).toHaveBeenCalledOnce();
   });
 
-  it('lets our own extension pages act on any assignment of the snapshot', async () => {
-    const { handlers } = setup();
-    await expect(
-      handlers['portal.deactivate']({ key: 'role:teams:/', visible: true }, popup as Sender),
-    ).resolves.toEqual({ outcome: 'done' });
+  it('refuses a portal command from an extension page: with several accounts only a portal tab says which one', async () => {
+    const { handlers, commands } = setup();
+    expect(
+      await rejection(handlers['portal.deactivate']({ key: 'role:teams:/', visible: true }, popup as Sender)),
+    ).toBe('unknown-key');
+    expect(commands.deactivate).not.toHaveBeenCalled();
   });
 });
 

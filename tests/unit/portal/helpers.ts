@@ -85,7 +85,8 @@ import { effectivePortalPrefsItem } from '../../../lib/managed';
 import { createListener } from '../../../lib/messaging';
 import { ownSnapshot } from '../../../lib/pim/snapshot';
 import type { BadgeTransport } from '../../../lib/portal/store';
-import { authStateItem, portalLayoutItem, portalTabsItem, snapshotItem } from '../../../lib/storage';
+import { portalAccountsItem, portalLayoutItem, portalTabsItem } from '../../../lib/storage';
+import { a1, A1_ENTRY } from '../account-fixture';
 
 export const SIGNED_IN = {
   status: 'signed-in' as const,
@@ -104,7 +105,11 @@ export function backgroundLine(url = EXCHANGE_URL, tabId = 7) {
   const pushed: ToBadge[] = [];
   const reloaded: number[] = [];
   const tabs = createPortalTabs({
-    snapshot: async () => ownSnapshot(await snapshotItem.get(), await authStateItem.get()),
+    accounts: async () => {
+      const auth = await a1.authState.get();
+      return [{ account: A1_ENTRY, auth, snapshot: ownSnapshot(await a1.snapshot.get(), auth) }];
+    },
+    picks: portalAccountsItem,
     prefs: () => effectivePortalPrefsItem.get(),
     layouts: portalLayoutItem,
     registry: portalTabsItem,

@@ -1,12 +1,21 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { authStateItem, portalLayoutItem, portalPrefsItem, portalTabsItem, snapshotItem } from '../../../lib/storage';
+import { portalLayoutItem, portalPrefsItem, portalTabsItem } from '../../../lib/storage';
+import { a1 } from '../account-fixture';
 import { createBadgeStore, parseAssignment, parseAssignments, parseView } from '../../../lib/portal/store';
-import { HOSTILE, SIGNED_IN, backgroundLine, eligibleExchange, snapshotOf, viaGroupScenario } from './helpers';
+import {
+  EXCHANGE_URL,
+  HOSTILE,
+  SIGNED_IN,
+  backgroundLine,
+  eligibleExchange,
+  snapshotOf,
+  viaGroupScenario,
+} from './helpers';
 
 beforeEach(async () => {
   fakeBrowser.reset();
-  await authStateItem.set(SIGNED_IN);
+  await a1.authState.set(SIGNED_IN);
 });
 
 /** The badge's fields of an assignment: what the background sends, nothing more. */
@@ -20,6 +29,8 @@ const badgeFields = ({
   ...rest
 }: ReturnType<typeof viaGroupScenario>[number]) => rest;
 
+const CONTOSO_SP = 'https://contoso-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx';
+
 describe('badge store', () => {
   it("gets from the background exactly what this portal's badge shows, from what lib/storage.ts items hold", async () => {
     const assignments = [
@@ -31,7 +42,7 @@ describe('badge store', () => {
         displayName: 'Teams Administrator',
       }),
     ];
-    await snapshotItem.set({ ...snapshotOf(assignments), clockSkewMs: 360_000 });
+    await a1.snapshot.set({ ...snapshotOf(assignments), clockSkewMs: 360_000 });
     await portalPrefsItem.set({
       exchange: { enabled: true, pinned: ['role:custom:/'] },
       teams: { enabled: false, pinned: [] },
@@ -41,25 +52,31 @@ describe('badge store', () => {
     const state = await createBadgeStore('exchange', line.transport).load();
     // Teams Administrator matters on Teams, not here: the page never gets it.
     expect(state).toEqual({
+      // One account: nothing to tell apart, nothing to switch to.
+      account: null,
+      accounts: [],
       assignments: assignments.slice(0, 3).map(badgeFields),
       skewMs: 360_000,
       pref: { enabled: true, pinned: ['role:custom:/'] },
       layout: { corner: 'top-right', collapsed: false },
     });
-    expect(await portalTabsItem.get()).toEqual([{ tabId: 7, portalId: 'exchange' }]);
+    expect(await portalTabsItem.get()).toEqual([
+      { tabId: 7, portalId: 'exchange', accountId: 'a1', url: EXCHANGE_URL },
+    ]);
   });
 
   it('gets nothing for a snapshot of another account, or on a page that is not a portal of this tenant', async () => {
-    await snapshotItem.set({ ...snapshotOf(viaGroupScenario(2, 50)), principalId: 'someone-else' });
+    await a1.snapshot.set({ ...snapshotOf(viaGroupScenario(2, 50)), principalId: 'someone-else' });
     expect((await createBadgeStore('exchange', backgroundLine().transport).load())?.assignments).toEqual([]);
-    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    await a1.snapshot.set(snapshotOf(viaGroupScenario(2, 50)));
     const fabrikam = backgroundLine('https://fabrikam-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx', 8);
     expect(await createBadgeStore('sharepoint', fabrikam.transport).load()).toBeNull();
-    const contoso = backgroundLine('https://contoso-admin.sharepoint.com/_layouts/15/online/AdminHome.aspx', 9);
+    const contoso = backgroundLine(CONTOSO_SP, 9);
     expect(await createBadgeStore('sharepoint', contoso.transport).load()).not.toBeNull();
     expect(await portalTabsItem.get()).toEqual([
-      { tabId: 7, portalId: 'exchange' },
-      { tabId: 9, portalId: 'sharepoint' },
+      // Another account's snapshot: the badge speaks for no account.
+      { tabId: 7, portalId: 'exchange', accountId: null, url: EXCHANGE_URL },
+      { tabId: 9, portalId: 'sharepoint', accountId: 'a1', url: CONTOSO_SP },
     ]);
   });
 
@@ -69,7 +86,7 @@ describe('badge store', () => {
     await store.load();
     const cb = vi.fn();
     const unwatch = store.watch(cb);
-    await snapshotItem.set(snapshotOf(viaGroupScenario(2, 50)));
+    await a1.snapshot.set(snapshotOf(viaGroupScenario(2, 50)));
     await line.tabs.push();
     expect(cb).toHaveBeenLastCalledWith(
       expect.objectContaining({
@@ -97,10 +114,16 @@ describe('badge store', () => {
     const store = createBadgeStore('exchange', line.transport);
     await store.load();
     const unwatch = store.watch(() => undefined);
-    await portalTabsItem.set([...(await portalTabsItem.get()), { tabId: 99, portalId: 'exchange' }]);
+    await portalTabsItem.set([
+      ...(await portalTabsItem.get()),
+      { tabId: 99, portalId: 'exchange', accountId: null, url: null },
+    ]);
     expect(await line.tabs.reload()).toBe(1);
     expect(line.reloaded).toEqual([7]);
-    expect(await portalTabsItem.get()).toEqual([{ tabId: 7, portalId: 'exchange' }]);
+    // No snapshot here: the badge speaks for no account.
+    expect(await portalTabsItem.get()).toEqual([
+      { tabId: 7, portalId: 'exchange', accountId: null, url: EXCHANGE_URL },
+    ]);
     unwatch();
   });
 
@@ -117,6 +140,8 @@ describe('badge store', () => {
     }
     expect(cb).not.toHaveBeenCalled();
     expect(parseView({ ...view, skewMs: 'soon', layout: { corner: 'middle' } }, 'exchange')).toEqual({
+      account: null,
+      accounts: [],
       assignments: [],
       skewMs: 0,
       pref: { enabled: true, pinned: [] },
