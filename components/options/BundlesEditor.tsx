@@ -3,6 +3,7 @@
  * display name and scope), and optionally the template and duration every item uses. Checked with the Bundle schema.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { AccountScopeField, useLibraryAccounts } from './AccountScope';
 import { t } from '../../lib/i18n';
 import { Bundle } from '../../lib/pim/bundles';
 import type { Assignment } from '../../lib/pim/model';
@@ -33,6 +34,11 @@ export function BundlesEditor(props: BundlesEditorProps) {
   const [name, setName] = useState(initial?.name ?? '');
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set(initial?.items ?? []));
   const [templateId, setTemplateId] = useState(initial?.templateId ?? '');
+  // A bundle names one account's assignment keys: a new one is for the account being edited (issue 16).
+  const library = useLibraryAccounts();
+  const [accountId, setAccountId] = useState(
+    initial ? (initial.accountId ?? '') : library.accounts.length > 1 ? library.selected : '',
+  );
   const [duration, setDuration] = useState<DurationValue>(durationValue(initial?.durationMinutes));
   const [submitted, setSubmitted] = useState(false);
   const [failed, setFailed] = useState<string | null>(null);
@@ -57,6 +63,7 @@ export function BundlesEditor(props: BundlesEditorProps) {
       items: order.filter((key) => selected.has(key)),
       templateId: templateId || undefined,
       durationMinutes: Number.isNaN(minutes) ? undefined : minutes,
+      ...(accountId ? { accountId } : {}),
     });
     const labels: Record<Field, string> = {
       name: t('optBundleName'),
@@ -75,7 +82,7 @@ export function BundlesEditor(props: BundlesEditorProps) {
     if (!errors.name && props.others.some((b) => b.id !== id && sameName(b.name, name)))
       errors.name = t('optNameTaken', name.trim());
     return { errors, bundle: parsed.success && Object.keys(errors).length === 0 ? parsed.data : undefined };
-  }, [id, name, selected, templateId, duration, order, props.others]);
+  }, [id, name, selected, templateId, duration, order, props.others, accountId]);
   const errors = submitted ? check.errors : {};
 
   const toggle = (key: string) => {
@@ -128,6 +135,7 @@ export function BundlesEditor(props: BundlesEditorProps) {
       }}
     >
       <h3 id="bundle-editor-title">{initial ? t('optBundleEditTitle', initial.name) : t('optBundleNewTitle')}</h3>
+      <AccountScopeField id="bundle-account" value={accountId} onChange={setAccountId} />
       <div class="field">
         <label for="bundle-name">{t('optBundleName')}</label>
         <input

@@ -7,6 +7,7 @@ import { t } from '../../lib/i18n';
 import type { AuthState, Connection } from '../../lib/storage';
 import { AccountSection } from './AccountSection';
 import { AccountsSection, type AccountsSectionProps } from './AccountsSection';
+import { LibraryAccountsContext } from './AccountScope';
 import { ActivitySection, type ActivitySectionProps } from './ActivitySection';
 import { BundlesSection, type BundlesSectionProps } from './BundlesSection';
 import { CheckConnection, type CheckConnectionProps } from './CheckConnection';
@@ -101,7 +102,16 @@ export function OptionsView(props: OptionsViewProps) {
           <OrganisationDefaults {...props.organisation} />
         </OptionsSection>
       )}
-      {props.library && <LibrarySections {...props.library} />}
+      {props.library && (
+        <LibraryAccountsContext.Provider
+          value={{
+            accounts: props.accounts?.accounts.map((a) => ({ id: a.id, label: a.label })) ?? [],
+            selected: props.accounts?.selected ?? '',
+          }}
+        >
+          <LibrarySections {...props.library} />
+        </LibraryAccountsContext.Provider>
+      )}
     </div>
   );
 }

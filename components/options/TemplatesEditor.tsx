@@ -10,6 +10,7 @@ import { JUSTIFICATION_MAX, PLACEHOLDERS, Template, renderJustification } from '
 import { DurationField, durationMinutes, durationValue, type DurationValue } from './DurationField';
 import { errorText } from './format';
 import { checkTemplate, type TemplateField, type TemplateValues } from './templatesCheck';
+import { AccountScopeField } from './AccountScope';
 
 export interface TemplatesEditorProps {
   /** null: a new template. */
@@ -45,6 +46,8 @@ export function TemplatesEditor(props: TemplatesEditorProps) {
     ticketNumber: initial?.ticketNumber ?? '',
   });
   const [duration, setDuration] = useState<DurationValue>(durationValue(initial?.durationMinutes));
+  /** '' = every account (issue 16): templates are shared unless made for one account. */
+  const [accountId, setAccountId] = useState(initial?.accountId ?? '');
   const [submitted, setSubmitted] = useState(false);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const form = useRef<HTMLFormElement>(null);
@@ -93,7 +96,8 @@ export function TemplatesEditor(props: TemplatesEditorProps) {
     }
     setStatus({ kind: 'saving' });
     try {
-      await props.onSubmit(check.template);
+      const { accountId: _old, ...template } = check.template;
+      await props.onSubmit(accountId ? { ...template, accountId } : template);
     } catch (err) {
       setStatus({ kind: 'failed', message: errorText(err) });
     }
@@ -125,6 +129,7 @@ export function TemplatesEditor(props: TemplatesEditorProps) {
       }}
     >
       <h3 id="template-editor-title">{initial ? t('optTplEditTitle', initial.name) : t('optTplNewTitle')}</h3>
+      <AccountScopeField id="template-account" value={accountId} onChange={setAccountId} />
       <div class="field">
         <label for={FIELD_IDS.name}>{t('optTplName')}</label>
         <input

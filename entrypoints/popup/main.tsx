@@ -31,6 +31,7 @@ import {
 } from '../../lib/managed';
 import { ALL_ACCOUNTS, COLOUR_CSS, type EffectiveAccount } from '../../lib/accounts';
 import { ensureMigrated } from '../../lib/migrate';
+import { forAccount } from '../../lib/pim/bundles';
 import type { AccountActive } from '../../components/popup/AllAccountsView';
 
 type Data = Pick<PopupViewProps, 'connection' | 'auth' | 'snapshot' | 'refresh' | 'favourites'> & {
@@ -144,6 +145,7 @@ async function switchTo(id: string): Promise<void> {
 const showFailure = (e: unknown) =>
   update({ refresh: { ...data.refresh, inFlight: false, error: e instanceof Error ? e.message : String(e) } });
 const requestRefresh = (force: boolean) =>
+  console.warn('DBG requestRefresh', force, current, JSON.stringify(data.snapshot?.fetchedAt), Date.now()) as unknown as void ||
   sendMessage('snapshot.refresh', current === ALL_ACCOUNTS ? { force } : { accountId: current, force }).catch(
     showFailure,
   );
@@ -201,7 +203,15 @@ function update(patch: Partial<Data>, storedPatch: Partial<Stored> = {}): void {
       {...view}
       {...props}
       format={format}
-      activation={{ ...stored, actions, openFormFor, intent }}
+      activation={{
+        ...stored,
+        // Shared templates and bundles, and the ones of the account the buttons act for.
+        templates: forAccount(stored.templates, acting()),
+        bundles: forAccount(stored.bundles, acting()),
+        actions,
+        openFormFor,
+        intent,
+      }}
       approvals={{ state: approvalState, onDecide }}
       accounts={
         accounts.length > 1

@@ -7,6 +7,7 @@ import type { GraphClient } from '../graph/client';
 import type { AccountItems, Connection } from '../storage';
 import { connectionOf, effectiveBundlesItem, effectiveTemplatesItem } from '../managed';
 import type { ActivityLog } from './activity';
+import { forAccount } from '../pim/bundles';
 import { createCommands, type Commands } from './commands';
 import { createGraphFactory } from './graph';
 import { createJournal } from './journal';
@@ -45,8 +46,9 @@ export function createBackgroundCommands(deps: {
       authState: deps.items.authState,
       snapshot: deps.items.snapshot,
       remembered: deps.items.remembered,
-      templates: effectiveTemplatesItem,
-      bundles: effectiveBundlesItem,
+      // The shared entries and this account's own (issue 16).
+      templates: { get: async () => forAccount(await effectiveTemplatesItem.get(), deps.accountId) },
+      bundles: { get: async () => forAccount(await effectiveBundlesItem.get(), deps.accountId) },
     },
     policies: deps.policies,
     journal: createJournal({ item: deps.items.journal, now: deps.now, newId }),

@@ -48,6 +48,17 @@ export const LibraryName = z
     z.maxLength(80, { error: validationKey('valTooLong') }),
   );
 
+/**
+ * The account a template or bundle belongs to (issue 16); absent: every account. A bundle names assignment keys of one
+ * account's lists, so a new one is made for the account being edited; a template is usually shared.
+ */
+export const LibraryAccount = z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/)));
+
+/** The entries that apply to `accountId`: its own and the shared ones. */
+export function forAccount<T extends { accountId?: string | undefined }>(list: readonly T[], accountId: string): T[] {
+  return list.filter((x) => x.accountId === undefined || x.accountId === accountId);
+}
+
 export const Bundle = z.object({
   id: LibraryId,
   name: LibraryName,
@@ -59,6 +70,7 @@ export const Bundle = z.object({
   /** The reason template used for every item; absent: the UI asks, or uses the last reason. */
   templateId: z.optional(z.string().check(z.minLength(1))),
   durationMinutes: z.optional(ActivationMinutes),
+  accountId: LibraryAccount,
 });
 export type Bundle = z.infer<typeof Bundle>;
 

@@ -5,7 +5,15 @@
 // zod/mini: the popup loads this; classic zod does not tree-shake (docs/PERFORMANCE.md).
 import { z } from 'zod/mini';
 import type { MessageKey, Translate } from '../i18n';
-import { ActivationMinutes, Bundle, LibraryId, LibraryName, VALIDATION_KEYS, validationKey } from './bundles';
+import {
+  ActivationMinutes,
+  Bundle,
+  LibraryAccount,
+  LibraryId,
+  LibraryName,
+  VALIDATION_KEYS,
+  validationKey,
+} from './bundles';
 import type { AssignmentKind } from './model';
 
 /** PIM documents no limit; 500 keeps audit logs readable and matches what the portal's box accepts comfortably. */
@@ -18,6 +26,7 @@ export const Template = z.object({
   ticketSystem: z.optional(z.string().check(z.trim(), z.maxLength(100, { error: validationKey('valTooLong') }))),
   ticketNumber: z.optional(z.string().check(z.trim(), z.maxLength(100, { error: validationKey('valTooLong') }))),
   durationMinutes: z.optional(ActivationMinutes),
+  accountId: LibraryAccount,
 });
 export type Template = z.infer<typeof Template>;
 

@@ -125,3 +125,38 @@ describe('bundle editor', () => {
     expect(names('bundle-name')).toEqual(['Other']);
   });
 });
+
+describe('templates and bundles per account (issue 16)', () => {
+  const ACCOUNTS = {
+    list: [
+      { id: 'a1', label: 'Contoso', colour: 'blue' as const, connection: null, managed: false },
+      { id: 'a2', label: 'Fabrikam', colour: 'green' as const, connection: null, managed: false },
+    ],
+    selected: 'a2',
+  };
+
+  it("makes a new bundle for the account being edited (its keys are that account's), and can share it", async () => {
+    const { state } = mountLibrary({ assignments: ASSIGNMENTS, accounts: ACCOUNTS });
+    fireEvent.click(screen.getByTestId('bundle-new'));
+    expect((field('Use for') as unknown as HTMLSelectElement).value).toBe('a2');
+    type('Name', 'Fabrikam kit');
+    check('Teams Administrator');
+    save();
+    await waitFor(() => expect(state.bundles).toHaveLength(1));
+    expect(state.bundles[0]).toMatchObject({ name: 'Fabrikam kit', accountId: 'a2' });
+
+    fireEvent.click(screen.getByTestId('bundle-new'));
+    type('Name', 'Everyone kit');
+    check('Teams Administrator');
+    fireEvent.change(field('Use for'), { target: { value: '' } });
+    save();
+    await waitFor(() => expect(state.bundles).toHaveLength(2));
+    expect(state.bundles[1]).not.toHaveProperty('accountId');
+  });
+
+  it('shows no account choice with a single account', () => {
+    mountLibrary({ assignments: ASSIGNMENTS });
+    fireEvent.click(screen.getByTestId('bundle-new'));
+    expect(screen.queryByLabelText('Use for')).toBeNull();
+  });
+});

@@ -3,6 +3,7 @@
  * the entrypoint's storage wiring: a save resolves, then the new value comes back as props.
  */
 import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import type { EffectiveAccount } from '../../../lib/accounts';
 import { useState } from 'preact/hooks';
 import { expect, vi } from 'vitest';
 import { OptionsView, type LibraryProps } from '../../../components/options/OptionsView';
@@ -19,7 +20,11 @@ export interface LibraryState {
 }
 
 export function mountLibrary(
-  init: Partial<LibraryState> & { assignments?: Assignment[] | null } = {},
+  init: Partial<LibraryState> & {
+    assignments?: Assignment[] | null;
+    /** Several accounts (issue 16): the options page edits `selected`. */
+    accounts?: { list: EffectiveAccount[]; selected: string };
+  } = {},
   overrides: Partial<Pick<LibraryProps, 'onSaveTemplates' | 'onSaveBundles' | 'onImport' | 'onClearActivity'>> = {},
 ) {
   const state: LibraryState = {
@@ -52,6 +57,18 @@ export function mountLibrary(
         onCopy={async () => {}}
         onSignIn={() => {}}
         onSignOut={() => {}}
+        {...(init.accounts && {
+          accounts: {
+            accounts: init.accounts.list,
+            selected: init.accounts.selected,
+            canAdd: true,
+            onSelect: () => {},
+            onAdd: () => {},
+            onRename: () => {},
+            onMove: () => {},
+            onRemove: async () => {},
+          },
+        })}
         library={{
           ...s,
           assignments: init.assignments === undefined ? null : init.assignments,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Bundle, planBundle } from '../../../lib/pim/bundles';
+import { Bundle, forAccount, planBundle } from '../../../lib/pim/bundles';
 import type { Assignment } from '../../../lib/pim/model';
 import { validationText } from '../../../lib/pim/templates';
 import { english } from '../i18n/messages';
@@ -124,5 +124,13 @@ describe('planBundle', () => {
       a(exchange, 'active', { endDateTime: '2000-01-01T00:00:00Z' }),
     ]).steps;
     expect(step).toMatchObject({ action: 'skip', reason: 'active' });
+  });
+});
+
+describe('forAccount (issue 16)', () => {
+  it("keeps the shared entries and the account's own", () => {
+    const list = [{ id: 's' }, { id: 'x', accountId: 'a1' }, { id: 'y', accountId: 'a2' }];
+    expect(forAccount(list, 'a1').map((e) => e.id)).toEqual(['s', 'x']);
+    expect(forAccount(list, 'a3').map((e) => e.id)).toEqual(['s']);
   });
 });
