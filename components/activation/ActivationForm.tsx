@@ -3,6 +3,7 @@
  * template, the first missing field focused, Escape to close. Submits an ActivationInput for every target at once.
  */
 import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { AccountTag, type AccountChoice } from '../popup/AccountSwitcher';
 import { t } from '../../lib/i18n';
 import type { ActivationInput } from '../../lib/messaging';
 import type { Assignment } from '../../lib/pim/model';
@@ -30,6 +31,8 @@ export interface ActivationFormProps {
   format: TimeFormat;
   onSubmit(input: ActivationInput): void;
   onCancel(): void;
+  /** The account the activation is for (several accounts, issue 16): shown beside Activate. */
+  account?: AccountChoice | null;
 }
 
 type Problems = Partial<Record<Field | 'start', string>>;
@@ -243,6 +246,7 @@ export function ActivationForm(props: ActivationFormProps) {
       {rules.approvalRequired && <p class="act-note">{t('actFormApproval')}</p>}
       {rules.stepUp && <p class="act-note">{t('actFormStepUp')}</p>}
       <div class="act-buttons">
+        <AccountTag account={props.account} />
         <button type="submit" class="btn btn-primary" data-testid="activation-submit" aria-busy={busy} disabled={busy}>
           {busy
             ? t('actFormSubmitting')

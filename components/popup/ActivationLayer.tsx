@@ -93,6 +93,7 @@ export function ActivationLayer({
         format={format}
         onSubmit={act.submitForm}
         onCancel={() => act.closeForm(true)}
+        account={activation.account ?? null}
       />
     );
   }
@@ -135,6 +136,7 @@ export function ActivationLayer({
           intent={intent}
           target={intentTarget}
           format={format}
+          account={activation.account ?? null}
           onConfirm={() => {
             setIntentDone(true);
             if (intentTarget && intent.command === 'extend') act.extend(intentTarget);

@@ -5,6 +5,7 @@
  * Nothing is sent until a click in this extension-owned window.
  */
 import { t } from '../../lib/i18n';
+import { AccountTag, type AccountChoice } from './AccountSwitcher';
 import type { Assignment } from '../../lib/pim/model';
 import { formatClock, parseTime, type TimeFormat } from '../../lib/pim/time';
 
@@ -22,9 +23,11 @@ export interface IntentBannerProps {
   format: TimeFormat;
   onConfirm(): void;
   onDismiss(): void;
+  /** The account the confirmation acts for (several accounts): shown beside the buttons. */
+  account?: AccountChoice | null;
 }
 
-export function IntentBanner({ intent, target, format, onConfirm, onDismiss }: IntentBannerProps) {
+export function IntentBanner({ intent, target, format, onConfirm, onDismiss, account }: IntentBannerProps) {
   if (!target) {
     return (
       <section class="notice notice-warning" data-testid="intent" data-intent="gone" role="status">
@@ -58,6 +61,7 @@ export function IntentBanner({ intent, target, format, onConfirm, onDismiss }: I
       <p class="notice-text">{text}</p>
       {intent.command !== 'activate' && (
         <div class="intent-actions">
+          <AccountTag account={account} />
           <button type="button" class="btn btn-primary" data-testid="intent-confirm" onClick={onConfirm}>
             {confirmLabel}
           </button>

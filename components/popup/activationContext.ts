@@ -1,5 +1,6 @@
 /** What a row may do and show about activation; provided by the list, absent when the popup is read-only. */
 import { createContext, type JSX } from 'preact';
+import type { AccountChoice } from './AccountSwitcher';
 import type { ActivationInput, CommandResult } from '../../lib/messaging';
 import type { Assignment } from '../../lib/pim/model';
 import type { Field, FormRules } from '../../lib/pim/form-rules';
@@ -26,6 +27,8 @@ export interface ActivationProps extends ActivationData {
   openFormFor?: string | null;
   /** A portal badge's request for the user to confirm here (components/popup/IntentBanner.tsx). */
   intent?: IntentView | null;
+  /** With several accounts (issue 16): the account these buttons act for, shown next to them. */
+  account?: AccountChoice | null;
 }
 
 /**

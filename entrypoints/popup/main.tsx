@@ -145,7 +145,6 @@ async function switchTo(id: string): Promise<void> {
 const showFailure = (e: unknown) =>
   update({ refresh: { ...data.refresh, inFlight: false, error: e instanceof Error ? e.message : String(e) } });
 const requestRefresh = (force: boolean) =>
-  console.warn('DBG requestRefresh', force, current, JSON.stringify(data.snapshot?.fetchedAt), Date.now()) as unknown as void ||
   sendMessage('snapshot.refresh', current === ALL_ACCOUNTS ? { force } : { accountId: current, force }).catch(
     showFailure,
   );
@@ -211,6 +210,7 @@ function update(patch: Partial<Data>, storedPatch: Partial<Stored> = {}): void {
         actions,
         openFormFor,
         intent,
+        account: accounts.length > 1 ? choiceOf(accounts.find((a) => a.id === acting()) ?? accounts[0]!) : null,
       }}
       approvals={{ state: approvalState, onDecide }}
       accounts={

@@ -206,3 +206,22 @@ describe('start', () => {
     expect((await within(rowOf(EXO.key)).findByTestId('result')).textContent).toBe('Scheduled: starts 15:00');
   });
 });
+
+describe('several accounts (issue 16)', () => {
+  it('names the account the activation is for beside Activate', () => {
+    renderPopup({
+      assignments: [EXO],
+      activation: {
+        policies: { [EXO.key]: policy({ requireJustification: true }) },
+        account: { id: 'a2', label: 'Fabrikam', colour: '#107C10' },
+      },
+    });
+    fireEvent.click(within(rowOf(EXO.key)).getByTestId('activate'));
+    expect(within(form()).getByTestId('account-tag').textContent).toBe('Fabrikam');
+  });
+
+  it('shows no account tag with a single account', () => {
+    openFor({ requireJustification: true });
+    expect(within(form()).queryByTestId('account-tag')).toBeNull();
+  });
+});
