@@ -7,18 +7,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startFakeTenant } from '../tests/fake-tenant/index';
 import {
+  accountKey,
   chromeArgs,
   chromePath,
   configure,
+  configureScript,
+  CONTOSO,
   EXTENSION_DIR,
   launch,
   readStorage,
   signIn,
   waitForStorage,
 } from '../tests/e2e/harness';
-
-/** The extension API inside the browser, for functions evaluated there through Puppeteer. */
-declare const chrome: typeof import('wxt/browser').browser;
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,11 +44,7 @@ if (process.env.DISPLAY && !process.argv.includes('--headless')) {
   const sw = await browser.waitForTarget((t) => t.type() === 'service_worker');
   const id = new URL(sw.url()).host;
   const worker = await sw.worker();
-  await worker?.evaluate(
-    async (clientId: string) =>
-      chrome.storage.sync.set({ connection: { cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId } }),
-    '11111111-2222-4333-8444-555555555555',
-  );
+  await worker?.evaluate(configureScript(CONTOSO));
   const page = await browser.newPage();
   await page.goto(`chrome-extension://${id}/signin.html`);
   console.log(
@@ -65,9 +61,9 @@ if (process.env.DISPLAY && !process.argv.includes('--headless')) {
     const popup = await session.browser.newPage();
     await popup.setViewport({ width: 380, height: 640, deviceScaleFactor: 2 });
     await popup.goto(`chrome-extension://${session.extensionId}/popup.html`);
-    await waitForStorage(session, 'local', 'refreshState', '(v) => !!v && !v.inFlight');
+    await waitForStorage(session, 'local', accountKey('refreshState'), '(v) => !!v && !v.inFlight');
     await popup.waitForSelector('[data-testid="assignment"]');
-    const snapshot = await readStorage<{ assignments: unknown[] }>(session, 'local', 'snapshot');
+    const snapshot = await readStorage<{ assignments: unknown[] }>(session, 'local', accountKey('snapshot'));
     const rows = await popup.$$eval('[data-testid="assignment"]', (els) => els.length);
     const files: string[] = [];
     const shot = async (name: string) => {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostResolverRules } from '../../tests/fake-tenant/hosts';
 import { chromePath, chromiumArgs } from '../../tests/e2e/chromium';
-import { storageWaitScript } from '../../tests/e2e/harness';
+import { accountKey, ACCOUNT_ID, configureScript, storageWaitScript } from '../../tests/e2e/harness';
 
 /** The extension API inside pages, for functions evaluated there. */
 declare const chrome: typeof import('wxt/browser').browser;
@@ -24,7 +24,7 @@ export const TENANT_DOMAIN = 'contoso.onmicrosoft.com';
 
 const BENCH_JS = `
 if (location.hash === '#paint') {
-  chrome.storage.local.get('snapshot').then(({ snapshot }) => {
+  chrome.storage.local.get('${accountKey('snapshot')}').then(({ '${accountKey('snapshot')}': snapshot }) => {
     const ul = document.createElement('ul');
     for (const a of (snapshot && snapshot.assignments) || []) {
       const li = document.createElement('li');
@@ -113,37 +113,37 @@ export async function waitForStorage(
   return b.control.evaluate(storageWaitScript(area, key, predicate, timeoutMs));
 }
 
-/** Connection settings as the options page saves them, then the interactive sign-in through the product's page. */
+/**
+ * Connection settings as the options page saves them (local:accounts), then the interactive sign-in through the
+ * product's page.
+ */
 export async function signIn(b: BenchBrowser, upn = 'adm-lidia@contoso.onmicrosoft.com'): Promise<void> {
-  await b.control.evaluate(async (c) => chrome.storage.sync.set({ connection: c }), {
-    cloudId: 'global',
-    tenant: TENANT_DOMAIN,
-    clientId: CLIENT_ID,
-  });
+  await b.control.evaluate(configureScript({ cloudId: 'global', tenant: TENANT_DOMAIN, clientId: CLIENT_ID }));
   const page = await b.open('signin.html');
   const authWindow = b.browser.waitForTarget((t) => t.url().includes('/oauth2/v2.0/authorize'), { timeout: 30_000 });
   await page.locator('[data-testid="signin"]').click();
   const authPage = await (await authWindow).page();
   if (!authPage) throw new Error('the sign-in window has no page');
   await authPage.locator(`[data-upn="${upn}"]`).click();
-  await waitForStorage(b, 'local', 'authState', '(v) => v && v.status === "signed-in"');
+  await waitForStorage(b, 'local', accountKey('authState'), '(v) => v && v.status === "signed-in"');
   await page.close();
 }
 
 /** Sends the message the popup's Refresh button sends, from an extension page (the sender the background accepts). */
 export async function requestRefresh(b: BenchBrowser, force: boolean): Promise<void> {
   await b.control.evaluate(
-    async (f) => chrome.runtime.sendMessage({ name: 'snapshot.refresh', payload: { force: f } }),
+    async (f, accountId) => chrome.runtime.sendMessage({ name: 'snapshot.refresh', payload: { accountId, force: f } }),
     force,
+    ACCOUNT_ID,
   );
 }
 
 /** Waits until the snapshot is no longer the one fetched at `previous` and no refresh is in flight. */
 export async function waitForNewSnapshot(b: BenchBrowser, previous: string | null): Promise<void> {
-  await waitForStorage(b, 'local', 'snapshot', `(v) => !!v && v.fetchedAt !== ${JSON.stringify(previous)}`);
-  await waitForStorage(b, 'local', 'refreshState', '(v) => !v || !v.inFlight');
+  await waitForStorage(b, 'local', accountKey('snapshot'), `(v) => !!v && v.fetchedAt !== ${JSON.stringify(previous)}`);
+  await waitForStorage(b, 'local', accountKey('refreshState'), '(v) => !v || !v.inFlight');
 }
 
 export async function snapshotFetchedAt(b: BenchBrowser): Promise<string | null> {
-  return (await readStorage<{ fetchedAt: string } | undefined>(b, 'local', 'snapshot'))?.fetchedAt ?? null;
+  return (await readStorage<{ fetchedAt: string } | undefined>(b, 'local', accountKey('snapshot')))?.fetchedAt ?? null;
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFakeTenant } from '../../tests/fake-tenant/index';
 import { chromePath } from '../../tests/e2e/chromium';
+import { accountKey } from '../../tests/e2e/harness';
 import {
   benchExtension,
   launchBench,
@@ -93,8 +94,8 @@ async function launch(extensionDir: string | null): Promise<BenchBrowser> {
 async function signedInBrowser(): Promise<BenchBrowser> {
   const b = await launch(extDir);
   await signIn(b);
-  await waitForStorage(b, 'local', 'snapshot', '(v) => !!v');
-  await waitForStorage(b, 'local', 'refreshState', '(v) => !v || !v.inFlight');
+  await waitForStorage(b, 'local', accountKey('snapshot'), '(v) => !!v');
+  await waitForStorage(b, 'local', accountKey('refreshState'), '(v) => !v || !v.inFlight');
   return b;
 }
 
@@ -140,7 +141,7 @@ try {
   const previous = await snapshotFetchedAt(w);
   await requestRefresh(w, true);
   await waitForNewSnapshot(w, previous);
-  await waitForStorage(w, 'local', 'snapshot', '(v) => v.assignments.some((a) => a.state === "active")');
+  await waitForStorage(w, 'local', accountKey('snapshot'), '(v) => v.assignments.some((a) => a.state === "active")');
   const oneActive = await measureWakeups(w);
   await w.close();
   results.wakeups = { nothingActive, oneActive };

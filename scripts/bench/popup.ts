@@ -3,6 +3,7 @@
  * and one-click activation, all in one browser per scenario size.
  */
 import type { FakeTenant, LogEntry } from '../../tests/fake-tenant/index';
+import { accountKey } from '../../tests/e2e/harness';
 import { type BenchBrowser, requestRefresh, snapshotFetchedAt, waitForNewSnapshot, waitForStorage } from './browser';
 import type { LatencyProxy } from './proxy';
 import { groupId } from './scenarios';
@@ -72,12 +73,12 @@ async function markTime(page: import('puppeteer-core').Page, name: string, timeo
 
 /** Marks the stored snapshot as fetched long ago, so the popup asks for a refresh when it opens (as after a break). */
 async function makeStale(b: BenchBrowser): Promise<void> {
-  await b.control.evaluate(async () => {
-    const { snapshot } = (await chrome.storage.local.get('snapshot')) as { snapshot: { fetchedAt: string } };
+  await b.control.evaluate(async (key: string) => {
+    const snapshot = (await chrome.storage.local.get(key))[key] as { fetchedAt: string };
     await chrome.storage.local.set({
-      snapshot: { ...snapshot, fetchedAt: new Date(Date.now() - 30 * 60_000).toISOString() },
+      [key]: { ...snapshot, fetchedAt: new Date(Date.now() - 30 * 60_000).toISOString() },
     });
-  });
+  }, accountKey('snapshot'));
 }
 
 export async function measurePaint(b: BenchBrowser, eligible: number, runs: number): Promise<PaintResult> {
@@ -153,7 +154,11 @@ export async function measureRefresh(
   const offset = await clockOffset(tenant);
   for (let r = 0; r < runs; r++) {
     // Cold: the caches a first refresh fills (PIM group details, activation policies) are empty again.
-    if (kind === 'cold') await b.control.evaluate(async () => chrome.storage.local.remove(['groupInfo', 'policies']));
+    if (kind === 'cold')
+      await b.control.evaluate(
+        async (keys: string[]) => chrome.storage.local.remove(keys),
+        [accountKey('groupInfo'), accountKey('policies')],
+      );
     const previous = await snapshotFetchedAt(b);
     await tenant.control.clearLog();
     proxy.resetCounters();
@@ -213,7 +218,7 @@ export async function measureActivation(
     const page = await b.open('popup.html');
     const button = `[data-testid="assignment"][data-key="${key}"][data-state="eligible"] [data-testid="activate"][data-one-click="true"]`;
     await page.waitForSelector(button);
-    await waitForStorage(b, 'local', 'refreshState', '(v) => !v || !v.inFlight');
+    await waitForStorage(b, 'local', accountKey('refreshState'), '(v) => !v || !v.inFlight');
     await tenant.control.clearLog();
     await page.evaluate((k: string) => {
       const w = window as unknown as { benchClick?: number; benchActive?: number };
@@ -245,7 +250,7 @@ export async function measureActivation(
     if (!post) throw new Error(`no activation request reached the stand-in for ${key}`);
     toRequest.push(arrivalMs(post, offset) - rttMs / 2 - click);
     toActive.push(active - click);
-    await waitForStorage(b, 'local', 'refreshState', '(v) => !v || !v.inFlight');
+    await waitForStorage(b, 'local', accountKey('refreshState'), '(v) => !v || !v.inFlight');
     await page.close();
   }
   return { clickToRequestMs: stat(toRequest), clickToActiveMs: stat(toActive) };

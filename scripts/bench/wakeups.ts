@@ -13,6 +13,7 @@
  * all hour, and the product's clock-skew correction (from Graph's Date header) does not double-count the simulation.
  */
 import type { CDPSession } from 'puppeteer-core';
+import { accountKey } from '../../tests/e2e/harness';
 import type { BenchBrowser } from './browser';
 import { sleep } from './stats';
 
@@ -97,7 +98,8 @@ export async function measureWakeups(b: BenchBrowser): Promise<WakeupResult> {
       if (due.includes(a.name)) plan.set(a.name, { scheduledTime: a.scheduledTime, offset: aheadMs });
     if (!due.length) continue;
     for (const name of due) {
-      const kind = name.split(':')[0]!;
+      // `<account id>/refresh`, `<account id>/warn:<key>:10`, the shared `badge`: counted by kind.
+      const kind = name.replace(/^[^/]+\//, '').split(':')[0]!;
       fired[kind] = (fired[kind] ?? 0) + 1;
     }
     // The alarm wakes the worker; let it finish (a refresh is a Graph round trip), then idle it out.
@@ -106,7 +108,7 @@ export async function measureWakeups(b: BenchBrowser): Promise<WakeupResult> {
     // Source text, not a function: tsx would wrap a named inner function in a __name helper the page lacks.
     await b.control.evaluate(`new Promise((resolve) => {
       const check = async () => {
-        const { refreshState } = await chrome.storage.local.get('refreshState');
+        const refreshState = (await chrome.storage.local.get('${accountKey('refreshState')}'))['${accountKey('refreshState')}'];
         if (!refreshState || !refreshState.inFlight) resolve();
         else setTimeout(check, 20);
       };

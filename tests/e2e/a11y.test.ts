@@ -16,7 +16,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { startFakeTenant, type FakeTenant } from '../fake-tenant/index';
 import { AXE_SOURCE, audit, exposeBadgeShadowRoot, focusShown } from './axe';
-import { configure, launch, signIn, waitForRows, waitForStorage, type Session } from './harness';
+import { accountKey, configure, launch, signIn, waitForRows, waitForStorage, type Session } from './harness';
 import { withExchangeGroupActive, ROLE } from './scenarios';
 
 const SHOTS = resolve(import.meta.dirname, '../..', process.env.SCREENSHOTS_DIR ?? 'test-output/screenshots');
@@ -78,9 +78,9 @@ beforeAll(async () => {
   session = await launch(tenant);
   await configure(session);
   await signIn(session);
-  await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+  await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
   // Policies arrive in the refresh's second round trip; the activation form needs them.
-  await waitForStorage(session, 'local', 'policies', '(v) => !!v && Object.keys(v).length > 0');
+  await waitForStorage(session, 'local', accountKey('policies'), '(v) => !!v && Object.keys(v).length > 0');
 });
 afterAll(async () => {
   await session?.close();

@@ -9,7 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { type LogEntry } from '../fake-tenant/index';
-import { configure, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
+import {
+  accountKey,
+  accountSeed,
+  configure,
+  launch,
+  readStorage,
+  scoped,
+  signIn,
+  waitForStorage,
+  type Session,
+} from './harness';
 import { GROUP_INT_EXCHANGE, ROLE, withExchangeGroupActive } from './scenarios';
 import { useStandIn } from './stand-in';
 
@@ -56,11 +66,11 @@ const groupRequests = (log: LogEntry[]) =>
 async function start(seed: Record<string, unknown> = {}): Promise<Session> {
   const s = await launch(tenant);
   if (Object.keys(seed).length > 0)
-    await (await s.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(seed)})`);
+    await (await s.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(accountSeed(seed))})`);
   await configure(s);
   await signIn(s);
-  await waitForStorage(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
-  await waitForStorage(s, 'local', 'policies', '(v) => !!v && Object.keys(v).length > 0');
+  await waitForStorage(s, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
+  await waitForStorage(s, 'local', accountKey('policies'), '(v) => !!v && Object.keys(v).length > 0');
   return s;
 }
 
@@ -93,7 +103,7 @@ async function activate(page: Page, key: string, justification: string): Promise
 }
 
 async function fireRefreshAlarm(s: Session): Promise<void> {
-  await (await s.worker()).evaluate(`chrome.alarms.create('refresh', { when: Date.now() })`);
+  await (await s.worker()).evaluate(`chrome.alarms.create('${scoped('refresh')}', { when: Date.now() })`);
 }
 
 describe('activation from the popup', () => {
@@ -143,7 +153,7 @@ describe('activation from the popup', () => {
     const snapshot = await readStorage<{ assignments: { key: string; state: string; id: string }[] }>(
       session,
       'local',
-      'snapshot',
+      accountKey('snapshot'),
     );
     const pending = snapshot.assignments.find((a) => a.key === KEY.globalAdmin && a.state === 'pending')!;
     await tenant.control.approve(pending.id);
@@ -169,7 +179,7 @@ describe('activation from the popup', () => {
     await waitForStorage(
       session,
       'local',
-      'snapshot',
+      accountKey('snapshot'),
       `(v) => v.assignments.some((a) => a.key === ${JSON.stringify(KEY.appAdmin)} && a.state === 'active')`,
     );
 
@@ -215,7 +225,7 @@ describe('activation from the popup', () => {
     session = s;
     await configure(s);
     await signIn(s);
-    await waitForStorage(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+    await waitForStorage(s, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
     const popup = await openPopup(s);
     await tenant.control.clearLog();
     await popup.locator('[data-testid="bundle-activate"]').click();
@@ -245,9 +255,9 @@ describe('activation from the popup', () => {
     expect(await button.evaluate((b) => (b as HTMLButtonElement).disabled)).toBe(true);
 
     await tenant.control.advance(5 * 60_000 + 2_000);
-    const before = (await readStorage<{ fetchedAt: string }>(session, 'local', 'snapshot')).fetchedAt;
+    const before = (await readStorage<{ fetchedAt: string }>(session, 'local', accountKey('snapshot'))).fetchedAt;
     await popup.locator('[data-testid="refresh"]').click();
-    await waitForStorage(session, 'local', 'snapshot', `(v) => v.fetchedAt !== ${JSON.stringify(before)}`);
+    await waitForStorage(session, 'local', accountKey('snapshot'), `(v) => v.fetchedAt !== ${JSON.stringify(before)}`);
     await popup.waitForSelector(`${row(KEY.exchangeOslo, 'active')} [data-testid="deactivate"]:not([disabled])`);
     await tenant.control.clearLog();
     await popup.locator(`${row(KEY.exchangeOslo, 'active')} [data-testid="deactivate"]`).click();
@@ -334,7 +344,7 @@ describe('activation from the popup', () => {
     );
     expect(said).toMatch(/was deactivated for renewal, but activating it again failed: .*You are without the role now/);
     const notes = (await (await session.worker()).evaluate('chrome.notifications.getAll()')) as Record<string, unknown>;
-    expect(Object.keys(notes)).toContain(`command:${KEY.intExchange}`);
+    expect(Object.keys(notes)).toContain(scoped(`command:${KEY.intExchange}`));
     // One click, the same remembered reason: active again.
     await again.click();
     await popup.waitForSelector(row(KEY.intExchange, 'active'));

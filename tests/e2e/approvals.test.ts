@@ -6,7 +6,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import type { LogEntry } from '../fake-tenant/index';
 import { graph, requestAs, signIn as signInAs } from '../fake-tenant/testing';
-import { configure, launch, readStorage, signIn, stopWorker, waitForStorage, type Session } from './harness';
+import {
+  accountKey,
+  configure,
+  launch,
+  readStorage,
+  signIn,
+  scoped,
+  stopWorker,
+  waitForStorage,
+  type Session,
+} from './harness';
 import { GROUP_INT_EXCHANGE, REQUESTER, ROLE, withApprovals } from './scenarios';
 import { useStandIn } from './stand-in';
 import { audit } from './axe';
@@ -50,9 +60,9 @@ const waitRow = (popup: Page, id: string) =>
   popup.waitForSelector(approvalRow(id), { timeout: 20_000 }).catch(async (e: unknown) => {
     console.log(
       'DEBUG',
-      JSON.stringify(await readStorage(session!, 'session', 'approvals')),
-      JSON.stringify(await readStorage(session!, 'local', 'refreshState')),
-      JSON.stringify(await readStorage(session!, 'local', 'authState')),
+      JSON.stringify(await readStorage(session!, 'session', accountKey('approvals'))),
+      JSON.stringify(await readStorage(session!, 'local', accountKey('refreshState'))),
+      JSON.stringify(await readStorage(session!, 'local', accountKey('authState'))),
       JSON.stringify(
         (await tenant.control.log())
           .filter((x) => x.host === 'graph.microsoft.com')
@@ -102,7 +112,7 @@ describe('approvals: requests waiting for the signed-in admin', () => {
     const activity = await readStorage<Array<{ action: string; outcome: string; justification: string }>>(
       session!,
       'local',
-      'activity',
+      accountKey('activity'),
     );
     expect(activity[0]).toMatchObject({ action: 'approve', outcome: 'Approved', justification: 'Approved per CHG-7' });
   });
@@ -164,7 +174,7 @@ describe('approvals: requests waiting for the signed-in admin', () => {
     const result = await popup.waitForSelector('[data-testid="approval-result"][data-kind="state"]');
     expect(await result!.evaluate((e) => e.textContent)).toMatch(/is already decided: another approver answered first/);
     await popup.waitForFunction(() => document.querySelectorAll('[data-testid="approval"]').length === 0);
-    const stored = await readStorage<{ items: unknown[] }>(session!, 'session', 'approvals');
+    const stored = await readStorage<{ items: unknown[] }>(session!, 'session', accountKey('approvals'));
     expect(stored.items).toEqual([]);
   });
 
@@ -211,10 +221,10 @@ describe('approvals: requests waiting for the signed-in admin', () => {
     session = await launch(tenant);
     await configure(session);
     await signIn(session);
-    await waitForStorage(session, 'session', 'approvals', '(v) => !!v && !!v.quietUntil');
+    await waitForStorage(session, 'session', accountKey('approvals'), '(v) => !!v && !!v.quietUntil');
     // The approver reads settle inside the refresh, before its snapshot is stored: wait for that too.
-    await waitForStorage(session, 'local', 'refreshState', '(v) => !!v && !v.inFlight');
-    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v');
+    await waitForStorage(session, 'local', accountKey('refreshState'), '(v) => !!v && !v.inFlight');
+    await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v');
     const first = (await tenant.control.log()).filter((e) => e.path === '/v1.0/$batch');
     expect(first[0]!.batch!.map((b) => b.id)).toEqual(expect.arrayContaining(['apRole', 'apGroup']));
     expect(first[0]!.batch).toHaveLength(8);
@@ -223,9 +233,14 @@ describe('approvals: requests waiting for the signed-in admin', () => {
     const popup = await session.browser.newPage();
     await popup.goto(`chrome-extension://${session.extensionId}/popup.html`);
     for (let i = 0; i < 2; i++) {
-      const before = (await readStorage<{ fetchedAt: string }>(session, 'local', 'snapshot')).fetchedAt;
+      const before = (await readStorage<{ fetchedAt: string }>(session, 'local', accountKey('snapshot'))).fetchedAt;
       await popup.locator('[data-testid="refresh"]').click();
-      await waitForStorage(session, 'local', 'snapshot', `(v) => v && v.fetchedAt !== ${JSON.stringify(before)}`);
+      await waitForStorage(
+        session,
+        'local',
+        accountKey('snapshot'),
+        `(v) => v && v.fetchedAt !== ${JSON.stringify(before)}`,
+      );
     }
     const later = (await tenant.control.log()).filter((e) => e.host === 'graph.microsoft.com');
     expect(later.length).toBeGreaterThan(0);
@@ -243,22 +258,27 @@ describe('approvals: requests waiting for the signed-in admin', () => {
     const inWorker = async <T>(source: string) => (await s.worker()).evaluate(source) as Promise<T>;
     const approvalNotices = async () =>
       Object.keys(await inWorker<Record<string, boolean>>('chrome.notifications.getAll()')).filter((id) =>
-        id.startsWith('approval:'),
+        id.startsWith(scoped('approval:')),
       );
-    await waitFor(approvalNotices, (ids) => ids.includes(`approval:${first.id}`));
+    await waitFor(approvalNotices, (ids) => ids.includes(scoped(`approval:${first.id}`)));
 
     const second = await askFor('group', 'Mailbox move');
-    await inWorker(`chrome.notifications.clear('approval:${first.id}')`);
-    const before = (await readStorage<{ fetchedAt: string }>(s, 'session', 'approvals')).fetchedAt;
+    await inWorker(`chrome.notifications.clear('${scoped(`approval:${first.id}`)}')`);
+    const before = (await readStorage<{ fetchedAt: string }>(s, 'session', accountKey('approvals'))).fetchedAt;
     // A refresh the way the periodic alarm makes it (the product's own alarm, fired now).
-    await inWorker(`chrome.alarms.create('refresh', { when: Date.now() })`);
-    await waitForStorage(s, 'session', 'approvals', `(v) => v && v.fetchedAt !== ${JSON.stringify(before)}`);
-    expect(await waitFor(approvalNotices, (ids) => ids.length > 0)).toEqual([`approval:${second.id}`]);
+    await inWorker(`chrome.alarms.create('${scoped('refresh')}', { when: Date.now() })`);
+    await waitForStorage(
+      s,
+      'session',
+      accountKey('approvals'),
+      `(v) => v && v.fetchedAt !== ${JSON.stringify(before)}`,
+    );
+    expect(await waitFor(approvalNotices, (ids) => ids.length > 0)).toEqual([scoped(`approval:${second.id}`)]);
     expect(await inWorker<string>('chrome.action.getBadgeText({})')).toBe('2');
 
     // The worker dies and comes back (a message from an extension page wakes it): nothing is announced again.
     const page = await s.open('options.html');
-    await page.evaluate(`chrome.notifications.clear('approval:${second.id}')`);
+    await page.evaluate(`chrome.notifications.clear('${scoped(`approval:${second.id}`)}')`);
     await page.evaluate(`chrome.action.setBadgeText({ text: '' })`);
     await stopWorker(s);
     await page.evaluate(
@@ -267,8 +287,10 @@ describe('approvals: requests waiting for the signed-in admin', () => {
     // The restarted worker's first sync repaints the count: it ran.
     await page.waitForFunction(`chrome.action.getBadgeText({}).then((t) => t === '2')`, { timeout: 30_000 });
     const shown = Object.keys((await page.evaluate('chrome.notifications.getAll()')) as Record<string, boolean>);
-    expect(shown.filter((id) => id.startsWith('approval:'))).toEqual([]);
-    const notifier = (await page.evaluate(`chrome.storage.local.get('notifier').then((v) => v.notifier)`)) as {
+    expect(shown.filter((id) => id.startsWith(scoped('approval:')))).toEqual([]);
+    const notifier = (await page.evaluate(
+      `chrome.storage.local.get('${accountKey('notifier')}').then((v) => v['${accountKey('notifier')}'])`,
+    )) as {
       notified: Record<string, string>;
     };
     expect(

@@ -8,7 +8,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SCENARIO_PATH, type LogEntry, type Scenario } from '../fake-tenant/index';
-import { configure, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
+import {
+  accountKey,
+  accountSeed,
+  configure,
+  launch,
+  readStorage,
+  signIn,
+  waitForStorage,
+  type Session,
+} from './harness';
 import { useStandIn } from './stand-in';
 import { badgeNames, waitForBadge } from './badge';
 
@@ -56,10 +65,15 @@ async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 15
 async function start(seed: Record<string, unknown> = {}): Promise<Session> {
   const s = await launch(tenant);
   if (Object.keys(seed).length > 0)
-    await (await s.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(seed)})`);
+    await (await s.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(accountSeed(seed))})`);
   await configure(s);
   await signIn(s);
-  await waitForStorage(s, 'local', 'snapshot', '(v) => !!v && v.assignments.some((a) => a.kind === "azure")');
+  await waitForStorage(
+    s,
+    'local',
+    accountKey('snapshot'),
+    '(v) => !!v && v.assignments.some((a) => a.kind === "azure")',
+  );
   return s;
 }
 
@@ -71,9 +85,9 @@ async function openPopup(s: Session): Promise<Page> {
 }
 
 async function refreshNow(s: Session, popup: Page): Promise<void> {
-  const before = (await readStorage<{ fetchedAt: string }>(s, 'local', 'snapshot')).fetchedAt;
+  const before = (await readStorage<{ fetchedAt: string }>(s, 'local', accountKey('snapshot'))).fetchedAt;
   await popup.locator('[data-testid="refresh"]').click();
-  await waitForStorage(s, 'local', 'snapshot', `(v) => v.fetchedAt !== ${JSON.stringify(before)}`);
+  await waitForStorage(s, 'local', accountKey('snapshot'), `(v) => v.fetchedAt !== ${JSON.stringify(before)}`);
 }
 
 describe('Azure resource roles in the popup', () => {
@@ -147,7 +161,12 @@ describe('Azure resource roles in the popup', () => {
     for (const p of scenario.azure.policies) if (p.roleDefinitionId === CONTRIBUTOR) p.authenticationContext = 'c1';
     await tenant.control.loadScenario(scenario as Scenario);
     session = await start({ remembered: { [KEY.contributor]: REMEMBERED } });
-    await waitForStorage(session, 'local', 'policies', `(v) => !!v && !!v[${JSON.stringify(KEY.contributor)}]`);
+    await waitForStorage(
+      session,
+      'local',
+      accountKey('policies'),
+      `(v) => !!v && !!v[${JSON.stringify(KEY.contributor)}]`,
+    );
     const popup = await openPopup(session);
     await tenant.control.clearLog();
     const stepUpTab = session.browser.waitForTarget(
@@ -163,7 +182,7 @@ describe('Azure resource roles in the popup', () => {
     await waitForStorage(
       session,
       'local',
-      'snapshot',
+      accountKey('snapshot'),
       `(v) => v.assignments.some((a) => a.key === ${JSON.stringify(KEY.contributor)} && a.state === 'active')`,
     );
     const sent = puts(await tenant.control.log());
@@ -179,7 +198,7 @@ describe('Azure resource roles in the popup', () => {
     for (const p of scenario.azure.policies) if (p.roleDefinitionId === OWNER) p.approvalRequired = true;
     await tenant.control.loadScenario(scenario as Scenario);
     session = await start({ remembered: { [KEY.owner]: REMEMBERED } });
-    await waitForStorage(session, 'local', 'policies', `(v) => !!v && !!v[${JSON.stringify(KEY.owner)}]`);
+    await waitForStorage(session, 'local', accountKey('policies'), `(v) => !!v && !!v[${JSON.stringify(KEY.owner)}]`);
     const popup = await openPopup(session);
     await popup.locator(`${row(KEY.owner, 'eligible')} [data-testid="activate"]`).click();
     const outcome = await Promise.race([
@@ -251,20 +270,24 @@ describe('Azure roles when something goes wrong', () => {
     await popup.locator(`${row(KEY.contributor, 'eligible')} [data-testid="activate"]`).click();
     // The PUT reached ARM (and was acted on) before the worker dies: only its answer is lost.
     await until(async () => puts(await tenant.control.log()).length === 1, 'the activation PUT');
-    await waitForStorage(session, 'local', 'journal', '(v) => Array.isArray(v) && v.length === 1');
+    await waitForStorage(session, 'local', accountKey('journal'), '(v) => Array.isArray(v) && v.length === 1');
     await (await session.worker()).close();
     await popup.close();
 
     const again = await openPopup(session);
     await again.locator(`${row(KEY.contributor, 'eligible')} [data-testid="activate"]`).click();
     await again.waitForSelector(`${row(KEY.contributor, 'active')} [data-testid="time-left"]`, { timeout: 20_000 });
-    await waitForStorage(session, 'local', 'journal', '(v) => Array.isArray(v) && v.length === 0');
+    await waitForStorage(session, 'local', accountKey('journal'), '(v) => Array.isArray(v) && v.length === 0');
     const log = await tenant.control.log();
     const sent = puts(log);
     expect(sent).toHaveLength(1);
     // Asked by name: the GET of that very request.
     expect(armLog(log).some((e) => e.method === 'GET' && e.path === sent[0]!.path)).toBe(true);
-    const activity = await readStorage<Array<{ key: string; outcome: string }>>(session, 'local', 'activity');
+    const activity = await readStorage<Array<{ key: string; outcome: string }>>(
+      session,
+      'local',
+      accountKey('activity'),
+    );
     expect(activity.find((a) => a.key === KEY.contributor)).toMatchObject({ outcome: 'Provisioned' });
   });
 
@@ -284,7 +307,7 @@ describe('Azure roles when something goes wrong', () => {
     const snapshot = await readStorage<{
       sections: Record<string, { error: { status: number } | null }>;
       assignments: { kind: string; state: string }[];
-    }>(session, 'local', 'snapshot');
+    }>(session, 'local', accountKey('snapshot'));
     expect(snapshot.sections.azureEligible!.error!.status).toBe(429);
     expect(snapshot.sections.roleEligible!.error).toBeNull();
     expect(snapshot.sections.azureActive!.error).toBeNull();
@@ -301,7 +324,7 @@ describe('Azure roles when something goes wrong', () => {
     await (await s.worker()).evaluate(`chrome.storage.sync.set({ settings: { azureRoles: false } })`);
     await configure(s);
     await signIn(s);
-    await waitForStorage(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+    await waitForStorage(s, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
     const popup = await openPopup(s);
     await refreshNow(s, popup);
     const log = await tenant.control.log();
@@ -309,7 +332,7 @@ describe('Azure roles when something goes wrong', () => {
     const tokenRequests = log.filter((e) => e.host === 'login.microsoftonline.com' && /\/token$/.test(e.path));
     expect(tokenRequests.length).toBeGreaterThan(0);
     for (const e of tokenRequests) expect(JSON.stringify(e.body ?? '')).not.toContain('management.azure.com');
-    const snapshot = await readStorage<{ assignments: { kind: string }[] }>(s, 'local', 'snapshot');
+    const snapshot = await readStorage<{ assignments: { kind: string }[] }>(s, 'local', accountKey('snapshot'));
     expect(snapshot.assignments.some((a) => a.kind === 'azure')).toBe(false);
   });
 });

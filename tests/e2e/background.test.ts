@@ -5,7 +5,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { type LogEntry } from '../fake-tenant/index';
-import { configure, launch, readStorage, signIn, stopWorker, waitForStorage, type Session } from './harness';
+import {
+  accountKey,
+  accountSeed,
+  configure,
+  launch,
+  readStorage,
+  scoped,
+  signIn,
+  stopWorker,
+  waitForStorage,
+  type Session,
+} from './harness';
 import { defaultScenario, ROLE } from './scenarios';
 import { useStandIn } from './stand-in';
 
@@ -49,13 +60,13 @@ function quietScenario() {
 async function start(seed: Record<string, unknown> = {}, sync: Record<string, unknown> = {}): Promise<Session> {
   const s = await launch(tenant);
   if (Object.keys(seed).length > 0)
-    await (await s.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(seed)})`);
+    await (await s.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(accountSeed(seed))})`);
   if (Object.keys(sync).length > 0)
     await (await s.worker()).evaluate(`chrome.storage.sync.set(${JSON.stringify(sync)})`);
   await configure(s);
   await signIn(s);
-  await waitForStorage(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
-  await waitForStorage(s, 'local', 'policies', '(v) => !!v && Object.keys(v).length > 0');
+  await waitForStorage(s, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
+  await waitForStorage(s, 'local', accountKey('policies'), '(v) => !!v && Object.keys(v).length > 0');
   return s;
 }
 
@@ -78,16 +89,16 @@ const badgeText = (s: Session) => inWorker<string>(s, 'chrome.action.getBadgeTex
 
 /** A refresh the way the periodic alarm does it (fires the product's own alarm now). */
 async function refreshByAlarm(s: Session): Promise<void> {
-  const before = (await readStorage<{ fetchedAt: string }>(s, 'local', 'snapshot')).fetchedAt;
+  const before = (await readStorage<{ fetchedAt: string }>(s, 'local', accountKey('snapshot'))).fetchedAt;
   // The scheduler re-derives the 'refresh' alarm after every snapshot change; one still running from the previous
   // refresh can replace this one-shot alarm with its periodic one before it fires, so fire it again if nothing came.
   for (let attempt = 1; ; attempt++) {
-    await inWorker(s, `chrome.alarms.create('refresh', { when: Date.now() })`);
+    await inWorker(s, `chrome.alarms.create('${scoped('refresh')}', { when: Date.now() })`);
     try {
       await waitForStorage(
         s,
         'local',
-        'snapshot',
+        accountKey('snapshot'),
         `(v) => v.fetchedAt !== ${JSON.stringify(before)}`,
         attempt < 3 ? 7_000 : 20_000,
       );
@@ -135,10 +146,10 @@ describe('background: warnings, toolbar, refresh', () => {
     await refreshByAlarm(session);
     const warned = await waitFor(
       () => notificationIds(session!),
-      (ids) => ids.some((id) => id.startsWith(`warn:${OSLO_KEY}:`)),
+      (ids) => ids.some((id) => id.startsWith(scoped(`warn:${OSLO_KEY}:`))),
       'warning',
     );
-    expect(warned.filter((id) => id.startsWith('warn:'))).toEqual([`warn:${OSLO_KEY}:10`]);
+    expect(warned.filter((id) => id.startsWith(scoped('warn:')))).toEqual([scoped(`warn:${OSLO_KEY}:10`)]);
     expect(await badgeText(session)).toMatch(/^(9|10)m$/);
 
     // The notification's Extend button runs the same command as the row's Extend (Puppeteer cannot press OS buttons).
@@ -165,21 +176,21 @@ describe('background: warnings, toolbar, refresh', () => {
     await refreshByAlarm(session);
     await waitFor(
       () => alarmNames(session!),
-      (names) => names.includes(`warn:${OSLO_KEY}:10`),
+      (names) => names.includes(scoped(`warn:${OSLO_KEY}:10`)),
       'warning alarm',
     );
-    expect((await notificationIds(session)).filter((id) => id.startsWith('warn:'))).toEqual([]);
+    expect((await notificationIds(session)).filter((id) => id.startsWith(scoped('warn:')))).toEqual([]);
     // Observed from an extension page: the worker is gone until the alarm wakes it.
     const page = await session.open('options.html');
     await stopWorker(session);
     const fromPage = () => page.evaluate('chrome.notifications.getAll()').then((all) => Object.keys(all as object));
     const ids = await waitFor(
       fromPage,
-      (all) => all.some((id) => id.startsWith('warn:')),
+      (all) => all.some((id) => id.startsWith(scoped('warn:'))),
       'warning after the worker was stopped',
       30_000,
     );
-    expect(ids.filter((id) => id.startsWith('warn:'))).toEqual([`warn:${OSLO_KEY}:10`]);
+    expect(ids.filter((id) => id.startsWith(scoped('warn:')))).toEqual([scoped(`warn:${OSLO_KEY}:10`)]);
   });
 
   it('re-creates alarms after a browser restart without notifying twice', async () => {
@@ -190,23 +201,23 @@ describe('background: warnings, toolbar, refresh', () => {
     await refreshByAlarm(session);
     await waitFor(
       () => notificationIds(session!),
-      (ids) => ids.includes(`warn:${OSLO_KEY}:10`),
+      (ids) => ids.includes(scoped(`warn:${OSLO_KEY}:10`)),
       'warning',
     );
-    const notified = await readStorage(session, 'local', 'notifier');
+    const notified = await readStorage(session, 'local', accountKey('notifier'));
     await session.close({ keepProfile: true });
 
     session = await launch(tenant, { userDataDir: session.userDataDir });
-    const wanted = [`end:${OSLO_KEY}`, `warn:${OSLO_KEY}:2`, 'badge', 'refresh'];
+    const wanted = [scoped(`end:${OSLO_KEY}`), scoped(`warn:${OSLO_KEY}:2`), 'badge', scoped('refresh')];
     const names = await waitFor(
       () => alarmNames(session!),
       (n) => wanted.every((w) => n.includes(w)),
       'alarms after restart',
     );
-    expect(names).not.toContain(`warn:${OSLO_KEY}:10`);
+    expect(names).not.toContain(scoped(`warn:${OSLO_KEY}:10`));
     await refreshByAlarm(session);
-    expect((await notificationIds(session)).filter((id) => id.startsWith('warn:'))).toEqual([]);
-    expect(await readStorage(session, 'local', 'notifier')).toMatchObject(notified as object);
+    expect((await notificationIds(session)).filter((id) => id.startsWith(scoped('warn:')))).toEqual([]);
+    expect(await readStorage(session, 'local', accountKey('notifier'))).toMatchObject(notified as object);
   });
 
   it('notifies once when a pending request is approved', async () => {
@@ -225,23 +236,23 @@ describe('background: warnings, toolbar, refresh', () => {
     const popup = await openPopup(session);
     await (await popup.waitForSelector(`${row(GA_KEY, 'eligible')} [data-testid="activate"]`))!.click();
     await popup.waitForSelector(row(GA_KEY, 'pending'));
-    expect(await alarmNames(session)).toContain('refresh');
+    expect(await alarmNames(session)).toContain(scoped('refresh'));
     const snapshot = await readStorage<{ assignments: { key: string; state: string; id: string }[] }>(
       session,
       'local',
-      'snapshot',
+      accountKey('snapshot'),
     );
     await tenant.control.approve(snapshot.assignments.find((a) => a.key === GA_KEY && a.state === 'pending')!.id);
     await refreshByAlarm(session);
     await popup.waitForSelector(row(GA_KEY, 'active'));
     await waitFor(
       () => notificationIds(session!),
-      (ids) => ids.includes(`request:${GA_KEY}`),
+      (ids) => ids.includes(scoped(`request:${GA_KEY}`)),
       'approval notice',
     );
-    await inWorker(session, `chrome.notifications.clear('request:${GA_KEY}')`);
+    await inWorker(session, `chrome.notifications.clear('${scoped(`request:${GA_KEY}`)}')`);
     await refreshByAlarm(session);
-    expect(await notificationIds(session)).not.toContain(`request:${GA_KEY}`);
+    expect(await notificationIds(session)).not.toContain(scoped(`request:${GA_KEY}`));
   });
 
   it('waits for Retry-After 2.5 on a throttled refresh and retries exactly once', async () => {
@@ -257,10 +268,10 @@ describe('background: warnings, toolbar, refresh', () => {
       },
     });
     const popup = await openPopup(session);
-    const before = (await readStorage<{ fetchedAt: string }>(session, 'local', 'snapshot')).fetchedAt;
+    const before = (await readStorage<{ fetchedAt: string }>(session, 'local', accountKey('snapshot'))).fetchedAt;
     const started = Date.now();
     await popup.locator('[data-testid="refresh"]').click();
-    await waitForStorage(session, 'local', 'snapshot', `(v) => v.fetchedAt !== ${JSON.stringify(before)}`);
+    await waitForStorage(session, 'local', accountKey('snapshot'), `(v) => v.fetchedAt !== ${JSON.stringify(before)}`);
     const waited = Date.now() - started;
     expect(batches(await tenant.control.log()).map((e) => e.status)).toEqual([429, 200]);
     expect(waited).toBeGreaterThanOrEqual(2_500);
@@ -275,7 +286,7 @@ describe('background: warnings, toolbar, refresh', () => {
       'empty toolbar badge',
     );
     const names = await alarmNames(session);
-    expect(names).not.toContain('refresh');
+    expect(names).not.toContain(scoped('refresh'));
     expect(names).not.toContain('badge');
   });
 });

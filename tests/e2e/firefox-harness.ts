@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FakeTenant } from '../fake-tenant/index';
 import { allHosts } from '../fake-tenant/hosts';
-import { ADMIN_UPN, storageWaitScript } from './harness';
+import { accountKey, ACCOUNT_ID, ADMIN_UPN, configureScript, CONTOSO, storageWaitScript } from './harness';
 
 export const FIREFOX_DIR = resolve(process.env.WXT_OUT_DIR ?? '.output', 'firefox-mv3');
 export const GECKO_ID = 'pim-companion@pim-companion.dev';
@@ -267,6 +267,11 @@ export function waitForStorageFx(
   return s.ext(storageWaitScript(area, key, predicate, timeoutMs));
 }
 
+/** Saves an account's connection in `local:accounts`, as the options page does (harness.ts configureScript). */
+export async function configureFx(s: FirefoxSession, connection = CONTOSO, id = ACCOUNT_ID): Promise<void> {
+  await s.ext(configureScript(connection, id));
+}
+
 /**
  * Interactive sign-in through the product's sign-in page and the stand-in's account picker (launchWebAuthFlow's
  * window).
@@ -278,7 +283,10 @@ export async function signInFx(s: FirefoxSession, upn = ADMIN_UPN): Promise<void
   const authPage = await (await authWindow).page();
   if (!authPage) throw new Error('auth window has no page');
   await authPage.locator(`[data-upn="${upn}"]`).click();
-  await waitForStorageFx(s, 'local', 'authState', '(v) => v && v.status === "signed-in"');
+  await waitForStorageFx(s, 'local', accountKey('authState'), '(v) => v && v.status === "signed-in"');
+  // The page says "signed in" once the background has answered its auth.signedIn: closed earlier, Firefox logs the
+  // message's promise as rejected after its context unloaded.
+  await page.waitForSelector('[data-testid="signin-page"][data-phase="done"]');
   await page.close();
 }
 

@@ -22,9 +22,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant } from '../fake-tenant/index';
-import { CLIENT_ID } from './harness';
+import { accountKey, CLIENT_ID } from './harness';
 import {
   closeChecked,
+  configureFx,
   GECKO_ID,
   firefoxPath,
   launchFirefox,
@@ -102,9 +103,7 @@ describe('managed configuration in Firefox (policies.json)', () => {
     const s = session;
     expect(await s.ext(`browser.storage.managed.get().then((m) => m.tenantId)`)).toBe(TENANT);
     // The user's own choice names a tenant the stand-in does not know: only the managed tenant can sign in.
-    await s.ext(
-      `browser.storage.sync.set({ connection: ${JSON.stringify({ cloudId: 'global', tenant: 'fabrikam.onmicrosoft.com', clientId: CLIENT_ID })} })`,
-    );
+    await configureFx(s, { cloudId: 'global', tenant: 'northwind.onmicrosoft.com', clientId: CLIENT_ID });
 
     const options = await s.open('options.html');
     await options.waitForSelector('[data-testid="tenant-locked"]');
@@ -119,7 +118,7 @@ describe('managed configuration in Firefox (policies.json)', () => {
     expect(await options.$eval('[data-testid="managed-templates"]', (e) => e.textContent)).toContain(ORG_TEMPLATE.name);
 
     await signInFx(s);
-    await waitForStorageFx(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+    await waitForStorageFx(s, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
     const popup = await s.open('popup.html');
     await popup.waitForFunction(() => document.querySelectorAll('[data-testid="assignment"]').length === 10);
     const authorize = (await tenant.control.log()).filter(
@@ -127,8 +126,10 @@ describe('managed configuration in Firefox (policies.json)', () => {
     );
     expect(authorize.length).toBeGreaterThan(0);
     expect(authorize.every((e) => e.path.startsWith(`/${TENANT}/`))).toBe(true);
-    expect(await s.ext(`browser.storage.sync.get('connection').then((v) => v.connection.tenant)`)).toBe(
-      'fabrikam.onmicrosoft.com',
-    );
+    expect(
+      await s.ext(
+        `browser.storage.local.get('accounts').then((v) => v.accounts.find((a) => a.id === 'a1').connection.tenant)`,
+      ),
+    ).toBe('northwind.onmicrosoft.com');
   }, 120_000);
 });

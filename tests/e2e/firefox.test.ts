@@ -7,8 +7,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { type LogEntry } from '../fake-tenant/index';
-import { CLIENT_ID } from './harness';
-import { closeChecked, launchFirefox, signInFx, waitForStorageFx, type FirefoxSession } from './firefox-harness';
+import { accountKey, accountSeed, scoped } from './harness';
+import {
+  closeChecked,
+  configureFx,
+  launchFirefox,
+  signInFx,
+  waitForStorageFx,
+  type FirefoxSession,
+} from './firefox-harness';
 import { defaultScenario, ROLE, withExchangeGroupActive } from './scenarios';
 import { useStandIn } from './stand-in';
 
@@ -49,13 +56,11 @@ async function start(
 ): Promise<FirefoxSession> {
   const s = await launchFirefox(tenant, { prefs: opts.prefs });
   session = s;
-  if (opts.seed) await s.ext(`browser.storage.local.set(${JSON.stringify(opts.seed)})`);
-  await s.ext(
-    `browser.storage.sync.set({ connection: ${JSON.stringify({ cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: CLIENT_ID })} })`,
-  );
+  if (opts.seed) await s.ext(`browser.storage.local.set(${JSON.stringify(accountSeed(opts.seed))})`);
+  await configureFx(s);
   await signInFx(s);
-  await waitForStorage(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
-  await waitForStorage(s, 'local', 'policies', '(v) => !!v && Object.keys(v).length > 0');
+  await waitForStorage(s, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
+  await waitForStorage(s, 'local', accountKey('policies'), '(v) => !!v && Object.keys(v).length > 0');
   return s;
 }
 
@@ -73,17 +78,19 @@ async function writeSettled(s: FirefoxSession, key: string): Promise<void> {
   await waitForStorage(
     s,
     'local',
-    'snapshot',
+    accountKey('snapshot'),
     `(v) => !!v && v.assignments.some((a) => a.key === ${JSON.stringify(key)} && a.state === 'active')`,
   );
-  await waitForStorage(s, 'local', 'refreshState', '(v) => !!v && !v.inFlight');
+  await waitForStorage(s, 'local', accountKey('refreshState'), '(v) => !!v && !v.inFlight');
 }
 
 /** A refresh the way the periodic alarm does it: the alarm wakes a suspended event page. */
 async function refreshByAlarm(s: FirefoxSession): Promise<void> {
-  const before = await s.ext<string>(`browser.storage.local.get('snapshot').then((v) => v.snapshot.fetchedAt)`);
-  await s.ext(`browser.alarms.create('refresh', { when: Date.now() })`);
-  await waitForStorage(s, 'local', 'snapshot', `(v) => v.fetchedAt !== ${JSON.stringify(before)}`);
+  const before = await s.ext<string>(
+    `browser.storage.local.get('${accountKey('snapshot')}').then((v) => v['${accountKey('snapshot')}'].fetchedAt)`,
+  );
+  await s.ext(`browser.alarms.create('${scoped('refresh')}', { when: Date.now() })`);
+  await waitForStorage(s, 'local', accountKey('snapshot'), `(v) => v.fetchedAt !== ${JSON.stringify(before)}`);
 }
 
 async function waitFor<T>(
@@ -190,10 +197,10 @@ describe('Firefox', () => {
     await refreshByAlarm(s);
     const ids = await waitFor(
       () => s.ext<Record<string, unknown>>('browser.notifications.getAll()').then(Object.keys),
-      (all) => all.some((id) => id.startsWith('warn:')),
+      (all) => all.some((id) => id.startsWith(scoped('warn:'))),
       'warning',
     );
-    expect(ids.filter((id) => id.startsWith('warn:'))).toEqual([`warn:${OSLO_KEY}:10`]);
+    expect(ids.filter((id) => id.startsWith(scoped('warn:')))).toEqual([scoped(`warn:${OSLO_KEY}:10`)]);
 
     // No buttons on Firefox notifications: the click opens the popup (or, without a focused window, the same page in a
     // small window) at the row, where Extend and Deactivate are.

@@ -236,13 +236,75 @@ export function storageWaitScript(
   })`;
 }
 
-/** Saves the connection settings the way the options page does (sync storage, same key). */
-export async function configure(
-  session: Session,
-  connection = { cloudId: 'global', tenant: 'contoso.onmicrosoft.com', clientId: CLIENT_ID },
-): Promise<void> {
+/** The single account of the single-account flows: the migrated or first account (lib/accounts.ts FIRST_ACCOUNT_ID). */
+export const ACCOUNT_ID = 'a1';
+
+/** The per-account items (lib/storage.ts ACCOUNT_ITEM_NAMES), stored as `<area>:account.<id>.<name>`. */
+export const ACCOUNT_ITEMS = {
+  local: [
+    'authState',
+    'snapshot',
+    'refreshState',
+    'groupInfo',
+    'favourites',
+    'remembered',
+    'policies',
+    'activity',
+    'journal',
+    'notifier',
+    'refreshRetry',
+  ],
+  session: ['approvals', 'stepUps'],
+} as const;
+
+/** The raw storage key of one account's item, without the area: `accountKey('snapshot')` → 'account.a1.snapshot'. */
+export const accountKey = (name: string, id = ACCOUNT_ID): string => `account.${id}.${name}`;
+
+/** An alarm or notification id as the background scopes it to an account: `scoped('refresh')` → 'a1/refresh'. */
+export const scoped = (name: string, id = ACCOUNT_ID): string => `${id}/${name}`;
+
+/**
+ * A storage.local seed with the per-account names (remembered, policies, …) moved under the account's keys; shared
+ * items (templates, bundles, portalLayout) stay as they are.
+ */
+export function accountSeed(seed: Record<string, unknown>, id = ACCOUNT_ID): Record<string, unknown> {
+  const perAccount: readonly string[] = ACCOUNT_ITEMS.local;
+  return Object.fromEntries(Object.entries(seed).map(([k, v]) => [perAccount.includes(k) ? accountKey(k, id) : k, v]));
+}
+
+export interface ConnectionSettings {
+  cloudId: string;
+  tenant: string;
+  clientId: string;
+}
+export const CONTOSO: ConnectionSettings = {
+  cloudId: 'global',
+  tenant: 'contoso.onmicrosoft.com',
+  clientId: CLIENT_ID,
+};
+
+/**
+ * Source text (any extension context, Chromium or Firefox) that saves an account's connection the way the options page
+ * does: in `local:accounts`, keeping the entry's label and colour, adding the entry when it is missing. It waits for
+ * the storage layout migration first (lib/migrate.ts writes the list of a fresh profile), so the two writes cannot
+ * cross.
+ */
+export function configureScript(connection: ConnectionSettings, id = ACCOUNT_ID, label = 'Account 1'): string {
+  return `(async () => {
+    await ${storageWaitScript('local', 'storageVersion', '(v) => v === 2', 20_000)};
+    const accounts = (await chrome.storage.local.get('accounts')).accounts ?? [];
+    const connection = ${JSON.stringify(connection)}, id = ${JSON.stringify(id)};
+    const next = accounts.some((a) => a.id === id)
+      ? accounts.map((a) => (a.id === id ? { ...a, connection } : a))
+      : [...accounts, { id, label: ${JSON.stringify(label)}, colour: 'blue', connection }];
+    await chrome.storage.local.set({ accounts: next });
+  })()`;
+}
+
+/** Saves the connection settings of an account (default: the first) the way the options page does. */
+export async function configure(session: Session, connection = CONTOSO, id = ACCOUNT_ID): Promise<void> {
   const worker = await session.worker();
-  await worker.evaluate(async (c) => chrome.storage.sync.set({ connection: c }), connection);
+  await worker.evaluate(configureScript(connection, id));
 }
 
 /**
@@ -258,7 +320,9 @@ export async function signIn(session: Session, upn = ADMIN_UPN): Promise<void> {
   const authPage = await (await authWindow).page();
   if (!authPage) throw new Error('auth window has no page');
   await authPage.locator(`[data-upn="${upn}"]`).click();
-  await waitForStorage(session, 'local', 'authState', '(v) => v && v.status === "signed-in"');
+  await waitForStorage(session, 'local', accountKey('authState'), '(v) => v && v.status === "signed-in"');
+  // Closed only once the background has answered the page's auth.signedIn (the page then says "signed in").
+  await page.waitForSelector('[data-testid="signin-page"][data-phase="done"]');
   await page.close();
 }
 

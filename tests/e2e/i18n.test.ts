@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { configure, launch, signIn, waitForRows, waitForStorage, type Session } from './harness';
+import { accountKey, configure, launch, signIn, waitForRows, waitForStorage, type Session } from './harness';
 import { useStandIn } from './stand-in';
 
 const tenant = useStandIn();
@@ -31,7 +31,7 @@ describe('languages', () => {
 
     await configure(session);
     await signIn(session);
-    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+    await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
     const popup = await session.open('popup.html');
     await waitForRows(popup, 10);
 

@@ -21,18 +21,19 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant } from '../fake-tenant/index';
 import {
+  accountKey,
+  ACCOUNT_ID,
   CLIENT_ID,
   chromePath,
   configure,
   EXTENSION_DIR,
   launch,
+  readStorage,
   signIn,
   waitForRows,
   waitForStorage,
   type Session,
 } from './harness';
-
-declare const chrome: typeof import('wxt/browser').browser;
 
 const EXTENSION_ID = 'fimhpbjaiihihdfclklanipldnjbddib';
 const TENANT = 'contoso.onmicrosoft.com';
@@ -172,7 +173,7 @@ describe('managed configuration', () => {
     setPolicy(policy);
     session = await launch(tenant);
     // The user's own choice names a tenant the stand-in does not know: only the managed tenant can sign in.
-    await configure(session, { cloudId: 'global', tenant: 'fabrikam.onmicrosoft.com', clientId: CLIENT_ID });
+    await configure(session, { cloudId: 'global', tenant: 'northwind.onmicrosoft.com', clientId: CLIENT_ID });
     await applyPolicy(session, policy, `(m) => m.tenantId === ${JSON.stringify(TENANT)}`);
 
     const options = await openPage(session, 'options.html');
@@ -190,7 +191,7 @@ describe('managed configuration', () => {
 
     await signIn(session);
     const popup = await openPage(session, 'popup.html');
-    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+    await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
     await waitForRows(popup, 10);
     const authorize = (await tenant.control.log()).filter(
       (e) => e.host === 'login.microsoftonline.com' && e.path.includes('/oauth2/v2.0/authorize'),
@@ -198,10 +199,8 @@ describe('managed configuration', () => {
     expect(authorize.length).toBeGreaterThan(0);
     expect(authorize.every((e) => e.path.startsWith(`/${TENANT}/`))).toBe(true);
     // The user's own setting is kept, not overwritten by the policy.
-    const stored = await (
-      await session.worker()
-    ).evaluate(async () => (await chrome.storage.sync.get('connection')).connection as { tenant: string });
-    expect(stored.tenant).toBe('fabrikam.onmicrosoft.com');
+    const stored = await readStorage<{ id: string; connection: { tenant: string } }[]>(session, 'local', 'accounts');
+    expect(stored.find((a) => a.id === ACCOUNT_ID)!.connection.tenant).toBe('northwind.onmicrosoft.com');
   });
 
   it('follows a policy that arrives while the popup is open', async () => {
@@ -223,8 +222,8 @@ describe('check connection', () => {
     await configure(session);
     await signIn(session);
     // The refresh after sign-in must not take the faults meant for the check.
-    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
-    await waitForStorage(session, 'local', 'refreshState', '(v) => !!v && !v.inFlight');
+    await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
+    await waitForStorage(session, 'local', accountKey('refreshState'), '(v) => !!v && !v.inFlight');
     const notGranted = {
       error: {
         code: 'UnknownError',

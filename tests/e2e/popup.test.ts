@@ -5,7 +5,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { type LogEntry } from '../fake-tenant/index';
-import { configure, launch, readStorage, signIn, waitForRows, waitForStorage, type Session } from './harness';
+import {
+  accountKey,
+  ACCOUNT_ID,
+  configure,
+  launch,
+  readStorage,
+  signIn,
+  waitForRows,
+  waitForStorage,
+  type Session,
+} from './harness';
 import { useStandIn } from './stand-in';
 
 declare const chrome: typeof import('wxt/browser').browser;
@@ -58,7 +68,7 @@ describe('popup: my PIM assignments', () => {
     await configure(session);
     await signIn(session);
     const popup = await openPopup(session);
-    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+    await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
     await waitForRows(popup, 10);
 
     const header = await popup.$eval('[data-testid="account-upn"]', (e) => e.textContent);
@@ -90,9 +100,14 @@ describe('popup: my PIM assignments', () => {
     // Cold: the read batch plus one batch for group info. Warm: one request.
     expect(graphRequests(await tenant.control.log()).length).toBeLessThanOrEqual(2);
     await tenant.control.clearLog();
-    const before = (await readStorage<{ fetchedAt: string }>(session, 'local', 'snapshot')).fetchedAt;
+    const before = (await readStorage<{ fetchedAt: string }>(session, 'local', accountKey('snapshot'))).fetchedAt;
     await popup.locator('[data-testid="refresh"]').click();
-    await waitForStorage(session, 'local', 'snapshot', `(v) => v && v.fetchedAt !== ${JSON.stringify(before)}`);
+    await waitForStorage(
+      session,
+      'local',
+      accountKey('snapshot'),
+      `(v) => v && v.fetchedAt !== ${JSON.stringify(before)}`,
+    );
     const warm = graphRequests(await tenant.control.log());
     expect(warm.map((e) => `${e.method} ${e.path}`)).toEqual(['POST /v1.0/$batch']);
     expect(warm[0]!.batch).toHaveLength(6);
@@ -116,7 +131,7 @@ describe('popup: my PIM assignments', () => {
     await waitForStorage(
       session,
       'local',
-      'snapshot',
+      accountKey('snapshot'),
       '(v) => !!v && v.sections.groupEligible && v.sections.groupEligible.error',
     );
     // The rows come from the popup's storage watch; say what it shows if they never do.
@@ -136,7 +151,7 @@ describe('popup: my PIM assignments', () => {
     session = await launch(tenant);
     await configure(session);
     await signIn(session);
-    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+    await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
     await tenant.control.addFault({
       match: { host: 'graph.microsoft.com', path: '$batch' },
       times: 5,
@@ -145,7 +160,7 @@ describe('popup: my PIM assignments', () => {
     const popup = await openPopup(session);
     await waitForRows(popup, 10);
     await popup.locator('[data-testid="refresh"]').click();
-    await waitForStorage(session, 'local', 'refreshState', '(v) => v && v.inFlight');
+    await waitForStorage(session, 'local', accountKey('refreshState'), '(v) => v && v.inFlight');
     expect((await rows(popup)).length).toBe(10);
   });
 
@@ -153,17 +168,21 @@ describe('popup: my PIM assignments', () => {
     session = await launch(tenant);
     await configure(session);
     await signIn(session);
-    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+    await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
     const worker = await session.worker();
     // What the background stores on a notification click (lib/background/alarms.ts openRow), for the last row.
-    const key = await worker.evaluate(async () => {
-      const { snapshot } = (await chrome.storage.local.get('snapshot')) as {
-        snapshot: { assignments: { key: string; state: string }[] };
-      };
-      const last = snapshot.assignments.filter((a) => a.state === 'eligible').at(-1)!.key;
-      await chrome.storage.session.set({ popupFocus: { key: last, at: new Date().toISOString() } });
-      return last;
-    });
+    const key = await worker.evaluate(
+      async (snapshotKey: string, accountId: string) => {
+        const snapshot = (await chrome.storage.local.get(snapshotKey))[snapshotKey] as {
+          assignments: { key: string; state: string }[];
+        };
+        const last = snapshot.assignments.filter((a) => a.state === 'eligible').at(-1)!.key;
+        await chrome.storage.session.set({ popupFocus: { accountId, key: last, at: new Date().toISOString() } });
+        return last;
+      },
+      accountKey('snapshot'),
+      ACCOUNT_ID,
+    );
     const popup = await openPopup(session);
     const focused = await popup.waitForSelector('[data-testid="assignment"][data-focused]');
     expect(await focused!.evaluate((e) => [(e as HTMLElement).dataset.key, document.activeElement === e])).toEqual([
@@ -178,17 +197,22 @@ describe('popup: my PIM assignments', () => {
     session = await launch(tenant);
     await configure(session);
     await signIn(session);
-    await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+    await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
     await session.close({ keepProfile: true });
 
     // Restart 1: MSAL's cache key (a session cookie) is gone; the identity provider's session is not.
     await tenant.control.clearLog();
     session = await launch(tenant, { userDataDir: session.userDataDir });
     let popup = await openPopup(session);
-    const before = (await readStorage<{ fetchedAt: string }>(session, 'local', 'snapshot')).fetchedAt;
+    const before = (await readStorage<{ fetchedAt: string }>(session, 'local', accountKey('snapshot'))).fetchedAt;
     await popup.locator('[data-testid="refresh"]').click();
-    await waitForStorage(session, 'local', 'snapshot', `(v) => v && v.fetchedAt !== ${JSON.stringify(before)}`);
-    expect((await readStorage<{ status: string }>(session, 'local', 'authState')).status).toBe('signed-in');
+    await waitForStorage(
+      session,
+      'local',
+      accountKey('snapshot'),
+      `(v) => v && v.fetchedAt !== ${JSON.stringify(before)}`,
+    );
+    expect((await readStorage<{ status: string }>(session, 'local', accountKey('authState'))).status).toBe('signed-in');
     const authorize = (await tenant.control.log()).filter((e) => e.path.endsWith('/oauth2/v2.0/authorize'));
     expect(authorize.length).toBeGreaterThan(0);
     expect(authorize.every((e) => /(^|&)prompt=none(&|$)/.test(e.query))).toBe(true);
@@ -201,7 +225,7 @@ describe('popup: my PIM assignments', () => {
     await popup.locator('[data-testid="refresh"]').click();
     expect(await notice(popup, 'renewal-required')).toMatch(/sign in/i);
     await signIn(session);
-    await waitForStorage(session, 'local', 'refreshState', '(v) => v && !v.inFlight && !v.error');
-    expect((await readStorage<{ status: string }>(session, 'local', 'authState')).status).toBe('signed-in');
+    await waitForStorage(session, 'local', accountKey('refreshState'), '(v) => v && !v.inFlight && !v.error');
+    expect((await readStorage<{ status: string }>(session, 'local', accountKey('authState'))).status).toBe('signed-in');
   });
 });

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LogEntry } from '../fake-tenant/index';
-import { configure, launch, signIn, waitForStorage, type Session } from './harness';
+import { accountKey, accountSeed, configure, launch, signIn, waitForStorage, type Session } from './harness';
 import { badgeNames, clickInBadge, EXO, openPortal, waitForBadge, waitForOneClick, waitForPopupSurface } from './badge';
 import { defaultScenario, GROUP_INT_EXCHANGE, renameGroup, withExchangeGroupActive } from './scenarios';
 import { useStandIn } from './stand-in';
@@ -23,10 +23,10 @@ const writes = (log: LogEntry[]) =>
 async function start(seed: Record<string, unknown> = {}): Promise<Session> {
   const s = await launch(tenant);
   if (Object.keys(seed).length > 0)
-    await (await s.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(seed)})`);
+    await (await s.worker()).evaluate(`chrome.storage.local.set(${JSON.stringify(accountSeed(seed))})`);
   await configure(s);
   await signIn(s);
-  await waitForStorage(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+  await waitForStorage(s, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
   return s;
 }
 
@@ -124,7 +124,7 @@ describe('portal badge', () => {
       },
     };
     session = await start(seed);
-    await waitForStorage(session, 'local', 'policies', '(v) => !!v && Object.keys(v).length > 0');
+    await waitForStorage(session, 'local', accountKey('policies'), '(v) => !!v && Object.keys(v).length > 0');
     const page = await openPortal(session);
     await tenant.control.clearLog();
     const s = session;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { startFakeTenant, type FakeTenant } from '../fake-tenant/index';
-import { configure, launch, signIn, waitForStorage, type Session } from './harness';
+import { accountKey, configure, launch, readStorage, scoped, signIn, waitForStorage, type Session } from './harness';
 import { defaultScenario, GROUP_INT_EXCHANGE, renameGroup, withExchangeGroupActive } from './scenarios';
 
 const IMG = '<img src=x onerror="document.title=\'pwned\'">';
@@ -53,7 +53,7 @@ beforeAll(async () => {
   session = await launch(tenant);
   await configure(session);
   await signIn(session);
-  await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+  await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
 });
 afterAll(async () => {
   await session.close();
@@ -83,18 +83,16 @@ describe('bad input: markup and script in Graph strings', () => {
     // Notifications are plain text by API (no HTML); the 10-minute warning for the hostile group shows its name
     // verbatim.
     await tenant.control.advance(41 * 60_000);
-    const before = (
-      (await worker.evaluate('chrome.storage.local.get("snapshot")')) as { snapshot: { fetchedAt: string } }
-    ).snapshot.fetchedAt;
-    await worker.evaluate(`chrome.alarms.create('refresh', { when: Date.now() })`);
-    await waitForStorage(session, 'local', 'snapshot', `(v) => v.fetchedAt !== ${JSON.stringify(before)}`);
+    const before = (await readStorage<{ fetchedAt: string }>(session, 'local', accountKey('snapshot'))).fetchedAt;
+    await worker.evaluate(`chrome.alarms.create('${scoped('refresh')}', { when: Date.now() })`);
+    await waitForStorage(session, 'local', accountKey('snapshot'), `(v) => v.fetchedAt !== ${JSON.stringify(before)}`);
     const shown = await (async () => {
       for (let i = 0; i < 100; i++) {
         const all = (await (await session.worker()).evaluate('chrome.notifications.getAll()')) as Record<
           string,
           unknown
         >;
-        const id = Object.keys(all).find((k) => k.startsWith(`warn:group:${GROUP_INT_EXCHANGE}`));
+        const id = Object.keys(all).find((k) => k.startsWith(scoped(`warn:group:${GROUP_INT_EXCHANGE}`)));
         if (id) return id;
         await new Promise((r) => setTimeout(r, 100));
       }

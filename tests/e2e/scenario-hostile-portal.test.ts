@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { CDPSession, Page } from 'puppeteer-core';
 import type { FakeTenant, LogEntry } from '../fake-tenant/index';
 import { badgeNames, clickInBadge, EXO, openPortal, waitForBadge, waitForOneClick, waitForPopupSurface } from './badge';
-import { configure, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
+import { accountKey, configure, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
 import { ROLE, withExchangeGroupActive } from './scenarios';
 import { useStandIn } from './stand-in';
 
@@ -34,7 +34,7 @@ async function start(scenario?: Parameters<FakeTenant['control']['loadScenario']
   const s = await launch(tenant);
   await configure(s);
   await signIn(s);
-  await waitForStorage(s, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+  await waitForStorage(s, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
   return s;
 }
 
@@ -196,7 +196,7 @@ describe('hostile portal: page tricks and a compromised content script', () => {
     const wrote = await inWorld(
       cdp,
       world,
-      `chrome.storage.local.set({ remembered: { ${JSON.stringify(GLOBAL_ADMIN_KEY)}: { templateId: null, durationMinutes: 240, ticketNumber: null, ticketSystem: null, justification: 'Approved by CISO' } } }).then(() => 'written', (e) => 'refused: ' + e.message)`,
+      `chrome.storage.local.set({ ${JSON.stringify(accountKey('remembered'))}: { ${JSON.stringify(GLOBAL_ADMIN_KEY)}: { templateId: null, durationMinutes: 240, ticketNumber: null, ticketSystem: null, justification: 'Approved by CISO' } } }).then(() => 'written', (e) => 'refused: ' + e.message)`,
     );
     expect(wrote).toMatch(/^refused: .*not allowed/);
     expect(
@@ -213,7 +213,7 @@ describe('hostile portal: page tricks and a compromised content script', () => {
         `chrome.storage.local.get(null).then((v) => Object.keys(v).length, (e) => 'refused: ' + e.message)`,
       ),
     ).toMatch(/^refused/);
-    expect(await readStorage(session, 'local', 'remembered')).toBeUndefined();
+    expect(await readStorage(session, 'local', accountKey('remembered'))).toBeUndefined();
     // Then the message a badge sends, with no click at all: the background only opens the user's confirmation.
     const reply = await inWorld(
       cdp,

@@ -9,7 +9,17 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type LogEntry } from '../fake-tenant/index';
 import { PORTAL_MATCHES } from '../../lib/pim/portals';
-import { configure, EXTENSION_DIR, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
+import {
+  accountKey,
+  accountSeed,
+  configure,
+  EXTENSION_DIR,
+  launch,
+  readStorage,
+  signIn,
+  waitForStorage,
+  type Session,
+} from './harness';
 import { ROLE } from './scenarios';
 
 /** The extension API inside the browser, for functions evaluated there through Puppeteer. */
@@ -59,12 +69,12 @@ beforeAll(async () => {
   await (
     await session.worker()
   ).evaluate(
-    `chrome.storage.local.set(${JSON.stringify({ templates: [TEMPLATE], remembered: { [EXO]: { templateId: 'tpl', durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null } } })})`,
+    `chrome.storage.local.set(${JSON.stringify(accountSeed({ templates: [TEMPLATE], remembered: { [EXO]: { templateId: 'tpl', durationMinutes: 60, ticketNumber: null, ticketSystem: null, justification: null } } }))})`,
   );
   await configure(session);
   await signIn(session);
-  await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
-  await waitForStorage(session, 'local', 'policies', '(v) => !!v && Object.keys(v).length > 0');
+  await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
+  await waitForStorage(session, 'local', accountKey('policies'), '(v) => !!v && Object.keys(v).length > 0');
 });
 afterAll(() => session?.close());
 
@@ -80,7 +90,7 @@ describe('process faults in the browser', () => {
     await popup.locator(`${row(EXO, 'eligible')} [data-testid="activate"]`).click();
     await until(async () => roleWrites(await tenant.control.log()).length === 1, 'the activation POST');
     await until(
-      async () => ((await readStorage<unknown[]>(session, 'local', 'journal')) ?? []).length === 1,
+      async () => ((await readStorage<unknown[]>(session, 'local', accountKey('journal'))) ?? []).length === 1,
       'the journal entry',
     );
     await (await session.worker()).close();
@@ -92,7 +102,7 @@ describe('process faults in the browser', () => {
     const again = await openPopup(session);
     await again.locator(`${row(EXO, 'eligible')} [data-testid="activate"]`).click();
     await again.waitForSelector(`${row(EXO, 'active')} [data-testid="time-left"]`, { timeout: 20_000 });
-    await waitForStorage(session, 'local', 'journal', '(v) => Array.isArray(v) && v.length === 0');
+    await waitForStorage(session, 'local', accountKey('journal'), '(v) => Array.isArray(v) && v.length === 0');
     const log = await tenant.control.log();
     expect(roleWrites(log)).toHaveLength(1);
     expect(
@@ -102,7 +112,11 @@ describe('process faults in the browser', () => {
           (e.batch ?? []).some((b) => b.url.includes('roleAssignmentScheduleRequests/filterByCurrentUser')),
       ),
     ).toBe(true);
-    const activity = await readStorage<Array<{ key: string; outcome: string }>>(session, 'local', 'activity');
+    const activity = await readStorage<Array<{ key: string; outcome: string }>>(
+      session,
+      'local',
+      accountKey('activity'),
+    );
     expect(activity.find((a) => a.key === EXO)).toMatchObject({ outcome: 'Provisioned' });
     await again.close();
   });
@@ -162,7 +176,7 @@ describe('process faults: a browser restart', () => {
     await waitForStorage(
       session,
       'local',
-      'snapshot',
+      accountKey('snapshot'),
       `(v) => !!v && v.assignments.some((a) => a.key === ${JSON.stringify(SEC_READER)} && a.state === 'active')`,
     );
     await session.close({ keepProfile: true });

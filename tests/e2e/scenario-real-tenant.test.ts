@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { type LogEntry, type Scenario } from '../fake-tenant/index';
-import { configure, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
+import { accountKey, configure, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
 import { graph, signIn as scriptedSignIn } from '../fake-tenant/testing';
 import { ADMIN, defaultScenario, ROLE } from './scenarios';
 import { useStandIn } from './stand-in';
@@ -38,9 +38,9 @@ const tokenRequests = (log: LogEntry[]) =>
   log.filter((e) => e.method === 'POST' && e.path.endsWith('/oauth2/v2.0/token'));
 
 async function refreshFromPopup(popup: Page, s: Session): Promise<void> {
-  const before = (await readStorage<{ fetchedAt: string }>(s, 'local', 'snapshot')).fetchedAt;
+  const before = (await readStorage<{ fetchedAt: string }>(s, 'local', accountKey('snapshot'))).fetchedAt;
   await popup.locator('[data-testid="refresh"]').click();
-  await waitForStorage(s, 'local', 'snapshot', `(v) => v && v.fetchedAt !== ${JSON.stringify(before)}`);
+  await waitForStorage(s, 'local', accountKey('snapshot'), `(v) => v && v.fetchedAt !== ${JSON.stringify(before)}`);
 }
 
 async function signedInPopup(scenario: Scenario): Promise<Page> {
@@ -48,7 +48,7 @@ async function signedInPopup(scenario: Scenario): Promise<Page> {
   session = await launch(tenant);
   await configure(session);
   await signIn(session);
-  await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+  await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
   return openPopup(session);
 }
 
@@ -97,7 +97,7 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
       session = await launch(tenant);
       await configure(session);
       await signIn(session);
-      await waitForStorage(session, 'local', 'snapshot', '(v) => !!v && v.assignments.length > 0');
+      await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
       const popup = await openPopup(session);
       for (let i = 0; i < 3; i++) await refreshFromPopup(popup, session);
       const key = `role:${ROLE.globalAdmin}:/`;
@@ -133,13 +133,13 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     await popup.locator('[data-testid="refresh"]').click();
     const notice = await popup.waitForSelector('[data-notice="renewal-required"]');
     expect(await notice!.evaluate((e) => (e as HTMLElement).innerText)).toMatch(/sign in/i);
-    await waitForStorage(session!, 'local', 'refreshState', '(v) => v && !v.inFlight');
+    await waitForStorage(session!, 'local', accountKey('refreshState'), '(v) => v && !v.inFlight');
     expect(await popup.$('[data-notice="offline"]')).toBeNull();
     expect(await popup.evaluate(() => document.body.innerText)).not.toMatch(/offline/i);
     const refreshState = await readStorage<{ offline: boolean; error: string | null }>(
       session!,
       'local',
-      'refreshState',
+      accountKey('refreshState'),
     );
     expect(refreshState.offline).toBe(false);
     const log = await tenant.control.log();
@@ -177,7 +177,7 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     const eligible = await waitForStorage(
       session!,
       'local',
-      'snapshot',
+      accountKey('snapshot'),
       '(v) => !!v && v.assignments.filter((a) => a.state === "eligible").length >= 300',
     );
     expect(
@@ -316,7 +316,7 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     await waitForStorage(
       session!,
       'local',
-      'policies',
+      accountKey('policies'),
       '(v) => !!v && Object.values(v).some((e) => e.policy === null && /403/.test(e.error || ""))',
     );
     await tenant.control.clearLog();
@@ -356,7 +356,7 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
     // Remembered for that role.
     const policies = await readStorage<
       Record<string, { learned?: boolean; policy: { maxMinutes: number; requireTicket: boolean } | null }>
-    >(session!, 'local', 'policies');
+    >(session!, 'local', accountKey('policies'));
     expect(policies[key]).toMatchObject({ learned: true, policy: { maxMinutes: 120, requireTicket: true } });
 
     // What the PIM group grants is refused too; the Exchange admin center badge still shows it (by its name).
