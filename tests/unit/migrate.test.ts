@@ -110,8 +110,8 @@ describe('migrateStorage 1 → 2', () => {
     expect(session['account.a1.stepUps']).toEqual(old.session.stepUps);
     expect(local.accounts).toEqual([{ id: 'a1', label: 'contoso', colour: 'blue', connection: CONNECTION }]);
     expect(local.storageVersion).toBe(STORAGE_VERSION);
-    // Old keys and their WXT metadata are gone; shared items stay. Sync storage is left as it was: it roams, and a browser
-    // still on the previous release reads its connection and favourites there.
+    // Old keys and their WXT metadata are gone; shared items stay. Sync storage is left as it was: it roams, and a
+    // browser still on the previous release reads its connection and favourites there.
     expect(
       Object.keys(local)
         .filter((k) => !k.startsWith('account.a1.'))
