@@ -50,9 +50,13 @@ export const PopupAccountChoice = z.union([AccountId, z.literal(ALL_ACCOUNTS)]);
 /** The id the single account of the previous release migrates to (lib/migrate.ts). */
 export const FIRST_ACCOUNT_ID = 'a1';
 
-/** A fresh id not in `taken`: a1, a2, … (short, readable in storage and logs). */
-export function nextAccountId(taken: readonly string[]): AccountId {
-  for (let n = 1; ; n++) if (!taken.includes(`a${n}`)) return `a${n}`;
+/**
+ * A fresh id: a<n> above every id in use and every id ever handed out (`issued`, stored), so a removed account's id is
+ * never given to a new one (nothing of the old one can be mistaken for the new one's).
+ */
+export function nextAccountId(taken: readonly string[], issued = 0): AccountId {
+  const used = taken.map((id) => /^a(\d+)$/.exec(id)?.[1]).map((n) => (n ? Number(n) : 0));
+  return `a${Math.max(issued, 0, ...used) + 1}`;
 }
 
 /** The next colour nobody wears yet, so a new account stands out from the others. */
@@ -60,7 +64,13 @@ export function nextColour(accounts: readonly Pick<AccountEntry, 'colour'>[]): A
   return ACCOUNT_COLOURS.find((c) => !accounts.some((a) => a.colour === c)) ?? ACCOUNT_COLOURS[accounts.length % 7]!;
 }
 
-/** What a portal URL says about the tenant it shows: a tenant GUID or a domain, lower case; null when it says none. */
+/** A portal URL that names a tenant this product cannot read: no account may speak for it (no badge). */
+export const UNREADABLE_TENANT = '!unreadable';
+
+/**
+ * What a portal URL says about the tenant it shows: a tenant GUID or a domain, lower case; null when it names none;
+ * UNREADABLE_TENANT when it names one that does not parse (then no account is assumed: never the default one).
+ */
 export function tenantOfPortalUrl(url: string | undefined): string | null {
   if (!url) return null;
   let parsed: URL;
@@ -71,20 +81,29 @@ export function tenantOfPortalUrl(url: string | undefined): string | null {
   }
   const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
   const domain = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-  const ok = (v: string | undefined | null) => {
-    const s = decodeURIComponent(v ?? '').toLowerCase();
-    return guid.test(s) || domain.test(s) ? s : null;
+  const read = (v: string, decode: boolean): string => {
+    let s = v;
+    if (decode) {
+      try {
+        s = decodeURIComponent(v);
+      } catch {
+        return UNREADABLE_TENANT;
+      }
+    }
+    s = s.toLowerCase();
+    return guid.test(s) || domain.test(s) ? s : UNREADABLE_TENANT;
   };
   // Azure portal and Entra admin center: `#@contoso.onmicrosoft.com/…` or `#@<tenant id>/…`.
-  const at = /^#@([^/?#]+)/.exec(parsed.hash);
-  if (at) return ok(at[1]);
+  const at = /^#@([^/?#]*)/.exec(parsed.hash);
+  if (at) return read(at[1]!, true);
   // Entra admin center deep links name the tenant as a path segment of the hash route: `…/tenantId/<guid>`.
-  const hashTenant = /\/tenantId\/([0-9a-fA-F-]{36})(?:[/?]|$)/.exec(parsed.hash);
-  if (hashTenant) return ok(hashTenant[1]);
-  // Exchange and Microsoft 365 admin centers: `?realm=contoso.com` or `?tenantId=…` where a link adds it.
+  const hashTenant = /\/tenantId\/([^/?#]*)/i.exec(parsed.hash);
+  if (hashTenant) return read(hashTenant[1]!, true);
+  // Exchange and Microsoft 365 admin centers: `?realm=contoso.com` or `?tenantId=…` where a link adds it
+  // (searchParams are decoded already).
   for (const name of ['tenantId', 'tenant', 'realm', 'tid']) {
     const v = parsed.searchParams.get(name);
-    if (v && ok(v)) return ok(v);
+    if (v !== null) return read(v, false);
   }
   return null;
 }

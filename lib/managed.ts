@@ -14,7 +14,14 @@ import { z } from 'zod/mini';
 import { CLOUDS } from './clouds';
 import { Bundle } from './pim/bundles';
 import { Template } from './pim/templates';
-import { AccountColour, AccountId, AccountLabel, type AccountEntry, type EffectiveAccount } from './accounts';
+import {
+  AccountColour,
+  AccountId,
+  AccountLabel,
+  FIRST_ACCOUNT_ID,
+  type AccountEntry,
+  type EffectiveAccount,
+} from './accounts';
 import {
   accountsItem,
   bundlesItem,
@@ -338,9 +345,11 @@ export const effectiveBundlesItem = effective.bundles;
 export const effectivePortalPrefsItem = effective.portalPrefs;
 
 /**
- * The accounts the product uses: the user's, in the user's order, the first one with the organisation's connection
- * values laid over it (the policy keys of the single-account releases), then the organisation's own accounts. Ids the
- * user also has are the organisation's (locked). Never empty: with nothing stored, one unconfigured account.
+ * The accounts the product uses: the user's, in the user's order, account a1 (else the first) with the
+ * organisation's connection values laid over it (the policy keys of the single-account releases), then the
+ * organisation's own accounts. Ids the user also has are the organisation's (locked). With `disableUserAccounts`
+ * only that one of the user's accounts is used (the others' data stays on the device, unused). Never empty: with
+ * nothing stored, one unconfigured account.
  */
 export function overlayAccounts(user: readonly AccountEntry[], policy: ManagedPolicy): EffectiveAccount[] {
   const org: EffectiveAccount[] = (policy.accounts ?? []).flatMap((a) => {
@@ -357,12 +366,20 @@ export function overlayAccounts(user: readonly AccountEntry[], policy: ManagedPo
     ];
   });
   const orgIds = new Set(org.map((a) => a.id));
-  const mine = user.filter((a) => !orgIds.has(a.id));
-  const [first, ...rest] =
-    mine.length > 0 ? mine : [{ id: 'a1', label: 'Account 1', colour: 'blue' as const, connection: null }];
+  const all = user.filter((a) => !orgIds.has(a.id));
+  // The organisation's connection keys belong to account a1 (the account of the single-account releases), wherever
+  // the user moved it; without a1, to the first. With disableUserAccounts only that one of the user's is kept.
+  const anchor = all.find((a) => a.id === FIRST_ACCOUNT_ID) ?? all[0];
+  const mine = policy.disableUserAccounts ? (anchor ? [anchor] : []) : all;
+  const list =
+    mine.length > 0 ? mine : [{ id: FIRST_ACCOUNT_ID, label: 'Account 1', colour: 'blue' as const, connection: null }];
+  const holder = list.find((a) => a.id === anchor?.id) ?? list[0]!;
   return [
-    { ...first!, connection: overlayConnection(first!.connection, policy), managed: false },
-    ...rest.map((a) => ({ ...a, managed: false })),
+    ...list.map((a) =>
+      a === holder
+        ? { ...a, connection: overlayConnection(a.connection, policy), managed: false }
+        : { ...a, managed: false },
+    ),
     ...org,
   ];
 }

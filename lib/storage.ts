@@ -356,6 +356,9 @@ export const accountsItem = defineValidatedItem('local:accounts', z.array(Accoun
   salvage: validEntries(AccountEntry),
 });
 
+/** How many account ids options has handed out: ids are never reused (lib/accounts.ts nextAccountId). */
+export const accountIdsIssuedItem = defineValidatedItem('local:accountIdsIssued', z.int(), 0);
+
 /** What the popup shows: one account's lists, or the active lists of all of them. */
 export const popupAccountItem = defineValidatedItem('local:popupAccount', z.nullable(PopupAccountChoice), null);
 

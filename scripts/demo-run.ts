@@ -6,11 +6,11 @@ import { mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startFakeTenant } from '../tests/fake-tenant/index';
+import { FABRIKAM } from '../tests/fake-tenant/testing';
 import {
   accountKey,
   chromeArgs,
   chromePath,
-  configure,
   configureScript,
   CONTOSO,
   EXTENSION_DIR,
@@ -19,6 +19,10 @@ import {
   signIn,
   waitForStorage,
 } from '../tests/e2e/harness';
+
+/** The demo world's second account: adm-lidia's guest account in Fabrikam (issue 16), with Fabrikam's own app. */
+const FABRIKAM_CONNECTION = { cloudId: 'global', tenant: FABRIKAM.domain, clientId: FABRIKAM.clientId };
+const ADMIN = 'adm-lidia@contoso.onmicrosoft.com';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,20 +48,28 @@ if (process.env.DISPLAY && !process.argv.includes('--headless')) {
   const sw = await browser.waitForTarget((t) => t.type() === 'service_worker');
   const id = new URL(sw.url()).host;
   const worker = await sw.worker();
-  await worker?.evaluate(configureScript(CONTOSO));
+  await worker?.evaluate(configureScript(CONTOSO, 'a1', 'Contoso'));
+  await worker?.evaluate(configureScript(FABRIKAM_CONNECTION, 'a2', 'Fabrikam'));
   const page = await browser.newPage();
-  await page.goto(`chrome-extension://${id}/signin.html`);
+  await page.goto(`chrome-extension://${id}/signin.html?account=a1`);
   console.log(
-    '› Chromium is open: sign in as Lidia Holloway (adm-lidia@…), then use the toolbar button. Ctrl-C ends the demo.',
+    '› Chromium is open: sign in as Lidia Holloway (adm-lidia@…), then use the toolbar button. A second account,',
   );
+  console.log(
+    "  Fabrikam (her guest account there), is set up too: sign in to it from the popup's account switcher or options.",
+  );
+  console.log('  Ctrl-C ends the demo.');
   browser.on('disconnected', () => void tenant.close().then(() => process.exit(0)));
   process.on('SIGINT', () => void browser.close());
 } else {
   mkdirSync(outDir, { recursive: true });
   const session = await launch(tenant);
   try {
-    await configure(session);
-    await signIn(session);
+    await (await session.worker()).evaluate(configureScript(CONTOSO, 'a1', 'Contoso'));
+    await (await session.worker()).evaluate(configureScript(FABRIKAM_CONNECTION, 'a2', 'Fabrikam'));
+    await signIn(session, ADMIN, 'a1');
+    await signIn(session, ADMIN, 'a2');
+    await waitForStorage(session, 'local', 'account.a2.snapshot', '(v) => !!v && v.assignments.length > 0');
     const popup = await session.browser.newPage();
     await popup.setViewport({ width: 380, height: 640, deviceScaleFactor: 2 });
     await popup.goto(`chrome-extension://${session.extensionId}/popup.html`);
@@ -74,6 +86,12 @@ if (process.env.DISPLAY && !process.argv.includes('--headless')) {
     await shot('popup-light.png');
     await popup.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
     await shot('popup-dark.png');
+    // Every account's active roles side by side.
+    await popup.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
+    await popup.select('[data-testid="account-switch"]', 'all');
+    await popup.waitForSelector('[data-testid="all-accounts"] section[data-account="a2"] li');
+    await shot('popup-all-accounts.png');
+    await popup.select('[data-testid="account-switch"]', 'a1');
     const options = await session.open('options.html');
     await options.setViewport({ width: 900, height: 800 });
     const optionsPath = join(outDir, 'options.png');
@@ -83,7 +101,7 @@ if (process.env.DISPLAY && !process.argv.includes('--headless')) {
     writeFileSync(snapshotPath, JSON.stringify(snapshot, null, 2));
     files.push(snapshotPath);
     console.log(
-      `› Signed in as adm-lidia@contoso.onmicrosoft.com; the popup shows ${rows} rows (${snapshot.assignments.length} assignments in the snapshot). Wrote:`,
+      `› Signed in as adm-lidia@contoso.onmicrosoft.com (Contoso, and her guest account in Fabrikam); the popup shows ${rows} rows (${snapshot.assignments.length} assignments in Contoso's snapshot). Wrote:`,
     );
     for (const f of files) console.log(`  ${f}`);
   } finally {

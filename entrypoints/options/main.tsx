@@ -14,7 +14,14 @@ import {
   type ManagedPolicy,
 } from '../../lib/managed';
 import { sendMessage } from '../../lib/messaging';
-import { accountItems, accountsItem, bundlesItem, settingsItem, templatesItem } from '../../lib/storage';
+import {
+  accountIdsIssuedItem,
+  accountItems,
+  accountsItem,
+  bundlesItem,
+  settingsItem,
+  templatesItem,
+} from '../../lib/storage';
 import { nextAccountId, nextColour, type AccountEntry, type EffectiveAccount } from '../../lib/accounts';
 import { ensureMigrated } from '../../lib/migrate';
 import type { Connection } from '../../lib/connection';
@@ -58,7 +65,22 @@ function locksOf(id: string) {
   const account = accounts.find((a) => a.id === id);
   if (account?.managed) return { cloudId: true, tenant: true, clientId: true };
   const none = { cloudId: false, tenant: false, clientId: false };
-  return accounts.find((a) => !a.managed)?.id === id ? connectionLocks(policy) : none;
+  const anchor = accounts.find((a) => a.id === 'a1' && !a.managed) ?? accounts.find((a) => !a.managed);
+  return anchor?.id === id ? connectionLocks(policy) : none;
+}
+
+/** A new, unconfigured account with an id never used before, then shown for editing. */
+async function addAccount(): Promise<void> {
+  const id = nextAccountId(
+    accounts.map((a) => a.id),
+    await accountIdsIssuedItem.get(),
+  );
+  await accountIdsIssuedItem.set(Number(id.slice(1)));
+  await editAccounts((list) => [
+    ...list,
+    { id, label: t('accountDefaultLabel', id.slice(1)), colour: nextColour(accounts), connection: null },
+  ]);
+  await select(id);
 }
 
 const saveConnection = (connection: Connection) =>
@@ -112,14 +134,7 @@ const paint = () => {
         selected,
         canAdd: policy.disableUserAccounts !== true,
         onSelect: (id) => void select(id),
-        onAdd: () =>
-          void editAccounts((list) => {
-            const id = nextAccountId(accounts.map((a) => a.id));
-            return [
-              ...list,
-              { id, label: t('accountDefaultLabel', id.slice(1)), colour: nextColour(accounts), connection: null },
-            ];
-          }).then(() => select(nextAccountId(accounts.map((a) => a.id)))),
+        onAdd: () => void addAccount(),
         onRename: (id, label, colour) =>
           void editAccounts((list) => list.map((a) => (a.id === id ? { ...a, label, colour } : a))),
         onMove: (id, by) =>

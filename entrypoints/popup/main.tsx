@@ -170,6 +170,8 @@ const INTENT_FRESH_MS = 2 * 60_000;
 function intentView(i: PortalIntent | null): IntentView | null {
   if (!i || Date.now() - Date.parse(i.at) > INTENT_FRESH_MS) return null;
   void portalIntentItem.set(null);
+  // An account removed meanwhile: nothing to confirm (never for another account).
+  if (!accounts.some((a) => a.id === i.accountId)) return null;
   // The badge's (or notification's) account: the confirmation acts for it, so it is the one on screen.
   if (i.accountId !== current) void switchTo(i.accountId);
   return { command: i.command, key: i.key, portalName: portalById(i.portalId)?.name ?? t('intentSomePortal') };
@@ -244,6 +246,7 @@ if (current !== ALL_ACCOUNTS && ownSnapshot(data.snapshot, data.auth)) performan
 function focusFrom(f: PopupFocus | null): void {
   if (!f || Date.now() - Date.parse(f.at) > INTENT_FRESH_MS) return;
   void popupFocusItem.set(null);
+  if (f.accountId && !accounts.some((a) => a.id === f.accountId)) return;
   const go = f.accountId && f.accountId !== current ? switchTo(f.accountId) : Promise.resolve();
   void go.then(() => focusRow(root, f.key));
 }

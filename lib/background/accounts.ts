@@ -1,7 +1,7 @@
 /**
  * One runtime per account (issue 16): its token provider, Graph and ARM clients, policy store, activity log, approvals,
  * refresher and commands, each over that account's own storage (lib/storage.ts `accountItems`). Built on first use
- * and kept for the worker's life; an account removed or taken away by policy is dropped, with its data.
+ * and kept for the worker's life; an account the user removes is dropped with its data (`remove`).
  *
  * Everything the background does for "the signed-in account" it does per account: a command names its account, a
  * refresh of "all" runs every account's refresh in parallel (one round trip each), a portal tab is tied to one.

@@ -107,11 +107,11 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     return run;
   }
 
-  /** Alarm names are `<account id>/<name>`; only the toolbar's `badge` is shared by every account. */
-  const ours = (name: string) => {
-    const { accountId, id } = splitScoped(name);
-    return parseAlarmName(id) !== null && (accountId !== null || id === 'badge');
-  };
+  /**
+   * Alarm names are `<account id>/<name>`; only the toolbar's `badge` is shared by every account. Unprefixed names of
+   * the single-account releases (`refresh`, `warn:…`) are ours too, so the first sync after an update clears them.
+   */
+  const ours = (name: string) => parseAlarmName(splitScoped(name).id) !== null;
 
   async function reconcile(wanted: WantedAlarm[]): Promise<void> {
     const existing = (await browser.alarms.getAll()).filter((a) => ours(a.name));

@@ -4,7 +4,15 @@
  */
 import { browser } from 'wxt/browser';
 import { onMessages, type Handlers, MessagingError } from '../messaging';
-import { accountsItem, portalAccountsItem, portalLayoutItem, portalTabsItem } from '../storage';
+import {
+  accountsItem,
+  bundlesItem,
+  popupAccountItem,
+  portalAccountsItem,
+  portalLayoutItem,
+  portalTabsItem,
+  templatesItem,
+} from '../storage';
 import { effectiveAccounts, effectivePortalPrefsItem, effectiveSettingsItem, managed } from '../managed';
 import { ensureMigrated } from '../migrate';
 import { sharePointAdminHost } from '../pim/portals';
@@ -176,7 +184,16 @@ export function startBackground(): void {
       if (!account) return { ok: true as const };
       if (account.managed) throw new MessagingError('forbidden', t('accountManagedRemove'));
       await accounts.remove(accountId, {
-        unlist: async () => accountsItem.set((await accountsItem.get()).filter((a) => a.id !== accountId)),
+        unlist: async () => {
+          await accountsItem.set((await accountsItem.get()).filter((a) => a.id !== accountId));
+          // Its own templates and bundles, the badge picks and the popup's choice naming it go with it.
+          const mine = (x: { accountId?: string }) => x.accountId !== accountId;
+          await templatesItem.set((await templatesItem.get()).filter(mine));
+          await bundlesItem.set((await bundlesItem.get()).filter(mine));
+          const picks = await portalAccountsItem.get();
+          await portalAccountsItem.set(Object.fromEntries(Object.entries(picks).filter(([, id]) => id !== accountId)));
+          if ((await popupAccountItem.get()) === accountId) await popupAccountItem.set(null);
+        },
         after: () => scheduler.forget(accountId),
       });
       return { ok: true as const };

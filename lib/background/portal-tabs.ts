@@ -187,14 +187,16 @@ export function createPortalTabs(deps: PortalTabsDeps): PortalTabs {
         // Not this tenant's portal (another tenant's SharePoint admin host), or not a tab: the badge does nothing.
         if (!portal || tabId === undefined || sender.frameId !== 0) return null;
         // The badge says hello again after each in-portal navigation; the resource is read from the browser's URL.
+        // The tenant, which decides whose roles the page is shown, comes only from the URL the browser reports for the
+        // sender, never from the badge's claim.
         const url = trustedUrl(payload.url, sender.url);
         const resourceId = portal.id === 'azure' && url ? portalResourceId(url) : null;
-        const { accountId, view } = await viewFor(portal, url, resourceId);
+        const { accountId, view } = await viewFor(portal, sender.url, resourceId);
         await register({
           tabId,
           portalId: portal.id,
           accountId,
-          url: url ?? null,
+          url: sender.url ?? null,
           ...(resourceId ? { resourceId } : {}),
         });
         return view;

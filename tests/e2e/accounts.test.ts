@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { FABRIKAM, LIDIA_OID, TENANT_ID } from '../fake-tenant/testing';
 import type { LogEntry } from '../fake-tenant/index';
-import { CLIENT_ID, launch, readStorage, waitForStorage, type Session } from './harness';
+import { CLIENT_ID, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
 import { useStandIn } from './stand-in';
 import { badgeNames, waitForBadge } from './badge';
 
@@ -47,24 +47,13 @@ async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 15
   }
 }
 
-/** The product's sign-in page for one account, picking adm-lidia (her home UPN) on the stand-in's picker. */
-async function signInAs(s: Session, accountId: string): Promise<void> {
-  const page = await s.open(`signin.html?account=${accountId}`);
-  const authWindow = s.browser.waitForTarget((t) => t.url().includes('/oauth2/v2.0/authorize'), { timeout: 20_000 });
-  await page.locator('[data-testid="signin"]').click();
-  const authPage = await (await authWindow).page();
-  if (!authPage) throw new Error('auth window has no page');
-  await authPage.locator(`[data-upn="${HOME_UPN}"]`).click();
-  await waitForStorage(s, 'local', `account.${accountId}.authState`, '(v) => v && v.status === "signed-in"');
-  await page.close();
-}
-
 /** Two accounts set up in options' storage, both signed in, both snapshots read. */
 async function twoAccounts(): Promise<Session> {
   const s = await launch(tenant);
   await (await s.worker()).evaluate(`chrome.storage.local.set({ accounts: ${JSON.stringify(ACCOUNTS)} })`);
-  await signInAs(s, 'a1');
-  await signInAs(s, 'a2');
+  // adm-lidia both times: her own account in Contoso, her guest account in Fabrikam (the picker shows her home UPN).
+  await signIn(s, HOME_UPN, 'a1');
+  await signIn(s, HOME_UPN, 'a2');
   for (const id of ['a1', 'a2'])
     await waitForStorage(s, 'local', `account.${id}.snapshot`, '(v) => !!v && v.assignments.length > 0');
   return s;

@@ -311,8 +311,8 @@ export async function configure(session: Session, connection = CONTOSO, id = ACC
  * Interactive sign-in through the product's sign-in page: the real MSAL + launchWebAuthFlow path, picking the
  * account on the stand-in's account picker.
  */
-export async function signIn(session: Session, upn = ADMIN_UPN): Promise<void> {
-  const page = await session.open('signin.html');
+export async function signIn(session: Session, upn = ADMIN_UPN, accountId = ACCOUNT_ID): Promise<void> {
+  const page = await session.open(`signin.html?account=${accountId}`);
   const authWindow = session.browser.waitForTarget((t) => t.url().includes('/oauth2/v2.0/authorize'), {
     timeout: 20_000,
   });
@@ -320,7 +320,7 @@ export async function signIn(session: Session, upn = ADMIN_UPN): Promise<void> {
   const authPage = await (await authWindow).page();
   if (!authPage) throw new Error('auth window has no page');
   await authPage.locator(`[data-upn="${upn}"]`).click();
-  await waitForStorage(session, 'local', accountKey('authState'), '(v) => v && v.status === "signed-in"');
+  await waitForStorage(session, 'local', `account.${accountId}.authState`, '(v) => v && v.status === "signed-in"');
   // Closed only once the background has answered the page's auth.signedIn (the page then says "signed in").
   await page.waitForSelector('[data-testid="signin-page"][data-phase="done"]');
   await page.close();

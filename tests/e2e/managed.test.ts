@@ -68,10 +68,12 @@ async function reloadPolicies(s: Session): Promise<void> {
 }
 
 /**
- * Writes the policy and reloads policies until storage.managed satisfies `predicate`. One reload can be missed on a
- * busy machine (the page's message races its own start-up, Chromium re-reads the files on a background thread and
- * skips files it thinks it has seen), so both are done again every few seconds: writing the same policy and reloading
- * are idempotent, and the wait ends on the storage event, not on a timer.
+ * Writes the policy once, then asks Chromium to reload policies until storage.managed satisfies `predicate`. The file
+ * is written only once: Chromium's policy directory loader does not read a file modified within the last 5 seconds
+ * (it waits for it to settle), so rewriting it on every attempt (as this helper once did) kept the file forever
+ * "fresh" and the policy unread on a busy machine. A reload request can still be missed (the page's message races its
+ * own start-up), so it is repeated, each time after longer than that settle interval; the wait ends on the storage
+ * event, not on a timer.
  */
 async function applyPolicy(
   s: Session,
@@ -80,11 +82,11 @@ async function applyPolicy(
   timeoutMs = 40_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  setPolicy(values);
   for (;;) {
-    setPolicy(values);
     await reloadPolicies(s);
     try {
-      await waitForManaged(s, predicate, 5_000);
+      await waitForManaged(s, predicate, 6_000);
       return;
     } catch (e) {
       if (Date.now() > deadline) throw e;

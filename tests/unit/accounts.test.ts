@@ -8,6 +8,7 @@ import {
   nextAccountId,
   nextColour,
   tenantOfPortalUrl,
+  UNREADABLE_TENANT,
   type AccountEntry,
   type EffectiveAccount,
 } from '../../lib/accounts';
@@ -49,24 +50,36 @@ describe('tenantOfPortalUrl', () => {
     expect(tenantOfPortalUrl(`https://admin.microsoft.com/Adminportal/Home?tenantId=${TID}#/homepage`)).toBe(TID);
   });
 
-  it('says null where the URL names no tenant, or names something that is not one', () => {
+  it('says null where the URL names no tenant', () => {
     expect(tenantOfPortalUrl('https://admin.exchange.microsoft.com/#/mailboxes')).toBeNull();
     expect(tenantOfPortalUrl('https://admin.exchange.microsoft.com/#/')).toBeNull();
     expect(tenantOfPortalUrl('https://portal.azure.com/#home')).toBeNull();
-    expect(tenantOfPortalUrl('https://portal.azure.com/#@<script>/x')).toBeNull();
-    expect(tenantOfPortalUrl('https://admin.exchange.microsoft.com/?realm=not%20a%20domain')).toBeNull();
     expect(tenantOfPortalUrl('not a url')).toBeNull();
     expect(tenantOfPortalUrl(undefined)).toBeNull();
     expect(tenantOfPortalUrl('')).toBeNull();
   });
+
+  it('says UNREADABLE_TENANT where the URL names a tenant it cannot read (then no account speaks for the page)', () => {
+    for (const url of [
+      'https://portal.azure.com/#@<script>/x',
+      'https://portal.azure.com/#@evil.com@contoso.onmicrosoft.com/x',
+      'https://portal.azure.com/#@contoso.onmicrosoft.com%00/x',
+      'https://portal.azure.com/#@%E0%A4%A/x',
+      'https://entra.microsoft.com/#view/x/tenantId/not-a-guid',
+      'https://admin.exchange.microsoft.com/?realm=not%20a%20domain',
+    ])
+      expect(tenantOfPortalUrl(url), url).toBe(UNREADABLE_TENANT);
+  });
 });
 
 describe('nextAccountId and nextColour', () => {
-  it('gives the lowest free a<n>', () => {
+  it('gives a<n> above every id in use and every id handed out before, so a removed id is never reused', () => {
     expect(nextAccountId([])).toBe('a1');
     expect(nextAccountId(['a1', 'a2'])).toBe('a3');
-    expect(nextAccountId(['a1', 'a3'])).toBe('a2');
-    expect(nextAccountId(['org-1', 'a2'])).toBe('a1');
+    expect(nextAccountId(['a1', 'a3'])).toBe('a4');
+    expect(nextAccountId(['org-1'])).toBe('a1');
+    // a2 was removed after a3 had been handed out: the next one is a4, not a2.
+    expect(nextAccountId(['a1'], 3)).toBe('a4');
   });
 
   it('gives a colour nobody wears yet, and cycles once all are taken', () => {
@@ -107,6 +120,16 @@ describe('overlayAccounts', () => {
     });
     expect(first!.connection).toEqual({ cloudId: 'global', tenant: TID, clientId: CLIENT });
     expect(second!.connection).toEqual(mine('a2').connection);
+  });
+
+  it("keeps the policy's connection on a1 wherever the user moved it, and with disableUserAccounts only a1", () => {
+    const policy = { tenantId: TID, clientId: CLIENT };
+    const moved = overlayAccounts([mine('a2'), mine('a1', { connection: null })], policy);
+    expect(moved.map((a) => a.id)).toEqual(['a2', 'a1']);
+    expect(moved[1]!.connection).toEqual({ cloudId: 'global', tenant: TID, clientId: CLIENT });
+    expect(moved[0]!.connection).toEqual(mine('a2').connection);
+    const locked = overlayAccounts([mine('a2'), mine('a1'), mine('a3')], { ...policy, disableUserAccounts: true });
+    expect(locked.map((a) => a.id)).toEqual(['a1']);
   });
 
   it("appends the organisation's accounts, locked, with the policy's client and cloud as defaults", () => {
@@ -190,6 +213,9 @@ describe('accountForTab', () => {
     expect(r).toEqual({ chosen: null, choices: [] });
     const signedOut = state('a3', 'northwind.com', 'n', 'x@northwind.com', false);
     expect(accountForTab('azure', 'https://portal.azure.com/#@northwind.com/x', [signedOut], {}).chosen).toBeNull();
+    // A tenant named in a way that cannot be read is not "no tenant": never the default or the picked account.
+    const tricky = 'https://portal.azure.com/#@evil.com@contoso.onmicrosoft.com/x';
+    expect(accountForTab('azure', tricky, [contoso, fabrikam], { azure: 'a1' })).toEqual({ chosen: null, choices: [] });
   });
 
   it('without a tenant in the URL: the account picked for that portal, else the first signed in; both offered', () => {
