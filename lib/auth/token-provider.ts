@@ -202,7 +202,9 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
     async signOut() {
       const [state, connection] = await Promise.all([deps.authState.get(), deps.connection.get()]);
       try {
-        if (connection) {
+        // Without a recorded account there is nothing of ours to clear: a clear without one would empty the whole
+        // cache, every other account's tokens with it.
+        if (connection && state.account) {
           await deps.host.ensure();
           await deps.host.request('auth.clearCache', { context: authContext(connection, state.account) });
         }

@@ -164,17 +164,20 @@ export function createAccountRuntimes(deps: AccountRuntimeDeps): AccountRuntimes
     return runtime;
   }
 
+  async function offered() {
+    return (await effectiveAccounts.get())
+      .filter((account) => !removing.has(account.id))
+      .map((account) => ({ account, runtime: runtimeOf(account.id) }));
+  }
+
   return {
     async get(id) {
       return !removing.has(id) && (await effectiveAccounts.byId(id)) ? runtimeOf(id) : null;
     },
-    async all() {
-      return (await effectiveAccounts.get())
-        .filter((account) => !removing.has(account.id))
-        .map((account) => ({ account, runtime: runtimeOf(account.id) }));
-    },
+    all: offered,
     async remove(id, steps) {
       const runtime = runtimeOf(id);
+      const person = (await runtime.items.authState.get()).account?.homeAccountId;
       removing.add(id);
       try {
         await runtime.refresher.idle();
@@ -195,6 +198,13 @@ export function createAccountRuntimes(deps: AccountRuntimeDeps): AccountRuntimes
         runtimes.delete(id);
         await steps.unlist();
         await steps.after();
+        // MSAL keeps one cache entry per person across tenants (a guest account and its home account share one
+        // homeAccountId), so clearing this account's tokens cleared theirs too: they sign in again now, silently
+        // (prompt=none) while the Microsoft session lasts, rather than at their next refresh.
+        if (person)
+          for (const { runtime: other } of await offered())
+            if ((await other.items.authState.get()).account?.homeAccountId === person)
+              void other.refresher.refresh({ force: true });
       } finally {
         removing.delete(id);
       }
