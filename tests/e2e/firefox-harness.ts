@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FakeTenant } from '../fake-tenant/index';
 import { allHosts } from '../fake-tenant/hosts';
-import { accountKey, ACCOUNT_ID, ADMIN_UPN, configureScript, CONTOSO, storageWaitScript } from './harness';
+import { ACCOUNT_ID, ADMIN_UPN, configureScript, CONTOSO, storageWaitScript } from './harness';
 
 export const FIREFOX_DIR = resolve(process.env.WXT_OUT_DIR ?? '.output', 'firefox-mv3');
 export const GECKO_ID = 'pim-companion@pim-companion.dev';
@@ -268,22 +268,27 @@ export function waitForStorageFx(
 }
 
 /** Saves an account's connection in `local:accounts`, as the options page does (harness.ts configureScript). */
-export async function configureFx(s: FirefoxSession, connection = CONTOSO, id = ACCOUNT_ID): Promise<void> {
-  await s.ext(configureScript(connection, id));
+export async function configureFx(
+  s: FirefoxSession,
+  connection = CONTOSO,
+  id = ACCOUNT_ID,
+  label = 'Account 1',
+): Promise<void> {
+  await s.ext(configureScript(connection, id, label));
 }
 
 /**
  * Interactive sign-in through the product's sign-in page and the stand-in's account picker (launchWebAuthFlow's
  * window).
  */
-export async function signInFx(s: FirefoxSession, upn = ADMIN_UPN): Promise<void> {
-  const page = await s.open('signin.html');
+export async function signInFx(s: FirefoxSession, upn = ADMIN_UPN, accountId = ACCOUNT_ID): Promise<void> {
+  const page = await s.open(`signin.html?account=${accountId}`);
   const authWindow = s.browser.waitForTarget((t) => t.url().includes('/oauth2/v2.0/authorize'), { timeout: 20_000 });
   await page.locator('[data-testid="signin"]').click();
   const authPage = await (await authWindow).page();
   if (!authPage) throw new Error('auth window has no page');
   await authPage.locator(`[data-upn="${upn}"]`).click();
-  await waitForStorageFx(s, 'local', accountKey('authState'), '(v) => v && v.status === "signed-in"');
+  await waitForStorageFx(s, 'local', `account.${accountId}.authState`, '(v) => v && v.status === "signed-in"');
   // The page says "signed in" once the background has answered its auth.signedIn: closed earlier, Firefox logs the
   // message's promise as rejected after its context unloaded.
   await page.waitForSelector('[data-testid="signin-page"][data-phase="done"]');

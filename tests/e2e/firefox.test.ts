@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { type LogEntry } from '../fake-tenant/index';
+import { FABRIKAM } from '../fake-tenant/testing';
 import { accountKey, accountSeed, scoped } from './harness';
 import {
   closeChecked,
@@ -47,6 +48,8 @@ const roleRequests = (log: LogEntry[]) =>
   log.filter((e) => e.method === 'POST' && e.path === '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests');
 
 const waitForStorage = waitForStorageFx;
+/** Security Reader, one of the guest's eligible roles in Fabrikam (policy: 1 hour, nothing required). */
+const FABRIKAM_SECURITY_READER = '5d6b6bb7-de71-4623-b4af-96380a352509';
 
 /**
  * Configured and signed in through the sign-in page (MSAL + identity.launchWebAuthFlow), snapshot and policies fetched.
@@ -217,6 +220,46 @@ describe('Firefox', () => {
       'popup at the warned row',
     );
     expect(buttons).toEqual(expect.arrayContaining(['extend', 'deactivate']));
+  }, 120_000);
+});
+
+describe('Firefox: several accounts (issue 16)', () => {
+  it('signs in to Contoso and, as her guest account, to Fabrikam; switches; activates in Fabrikam with its token', async () => {
+    const s = await launchFirefox(tenant);
+    session = s;
+    await configureFx(s);
+    await configureFx(s, { cloudId: 'global', tenant: FABRIKAM.domain, clientId: FABRIKAM.clientId }, 'a2', 'Fabrikam');
+    // adm-lidia both times (the picker shows her home UPN at Fabrikam too); MSAL runs in the event page, one client per
+    // account's connection.
+    await signInFx(s, undefined, 'a1');
+    await signInFx(s, undefined, 'a2');
+    for (const id of ['a1', 'a2'])
+      await waitForStorage(s, 'local', `account.${id}.snapshot`, '(v) => !!v && v.assignments.length > 0');
+    expect(
+      await s.ext<{ oid: string; tenantId: string }>(
+        `browser.storage.local.get('account.a2.authState').then((v) => v['account.a2.authState'].account)`,
+      ),
+    ).toMatchObject({ oid: FABRIKAM.guestOid, tenantId: FABRIKAM.id });
+
+    const popup = await openPopup(s);
+    await popup.waitForSelector('[data-testid="account-switch"]');
+    await popup.select('[data-testid="account-switch"]', 'all');
+    await popup.waitForSelector('[data-testid="all-accounts"] section[data-account="a2"] li[data-key]');
+    const labels = await popup.$$eval('[data-testid="all-accounts"] section h2', (hs) =>
+      hs.map((h) => h.textContent?.trim()),
+    );
+    expect(labels).toEqual(['Account 1', 'Fabrikam']);
+
+    await popup.select('[data-testid="account-switch"]', 'a2');
+    const securityReader = `role:${FABRIKAM_SECURITY_READER}:/`;
+    await tenant.control.clearLog();
+    await (await popup.waitForSelector(`${row(securityReader, 'eligible')} [data-testid="activate"]`))!.click();
+    await popup.waitForSelector(row(securityReader, 'active'));
+    const sent = roleRequests(await tenant.control.log()).filter((e) => e.status === 201);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.tokenClaims).toMatchObject({ tid: FABRIKAM.id, oid: FABRIKAM.guestOid });
+    expect(sent[0]!.body).toMatchObject({ principalId: FABRIKAM.guestOid });
+    await waitForStorage(s, 'local', 'account.a2.refreshState', '(v) => !!v && !v.inFlight');
   }, 120_000);
 });
 
