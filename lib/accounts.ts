@@ -47,6 +47,27 @@ export interface EffectiveAccount extends AccountEntry {
 export const ALL_ACCOUNTS = 'all';
 export const PopupAccountChoice = z.union([AccountId, z.literal(ALL_ACCOUNTS)]);
 
+/**
+ * The names of every per-account item, in both areas (lib/storage.ts `accountItems`): what removing an account deletes
+ * and lib/migrate.ts copies. Here, not in lib/storage.ts, so Node code (the e2e harness) can read it too.
+ */
+export const ACCOUNT_ITEM_NAMES = {
+  local: [
+    'authState',
+    'snapshot',
+    'refreshState',
+    'groupInfo',
+    'favourites',
+    'remembered',
+    'policies',
+    'activity',
+    'journal',
+    'notifier',
+    'refreshRetry',
+  ],
+  session: ['approvals', 'stepUps'],
+} as const;
+
 /** The id the single account of the previous release migrates to (lib/migrate.ts). */
 export const FIRST_ACCOUNT_ID = 'a1';
 

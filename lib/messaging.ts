@@ -52,7 +52,13 @@ const AuthContext = z.object({
 export type AuthContext = z.infer<typeof AuthContext>;
 
 /** A portal content script names an assignment by its key only; the background looks up everything else itself. */
-const PortalCommand = z.object({ key: z.string().check(z.minLength(1), z.maxLength(300)) });
+/**
+ * `shown`: the account whose rows the badge showed when the user clicked (several accounts). The background refuses the
+ * command when the tab's account has changed since (a push just before the click): it acts for the tab's account only,
+ * and never on rows the user did not see. Absent (one account, or an older badge): the tab's account.
+ */
+const Shown = z.optional(AccountId);
+const PortalCommand = z.object({ key: z.string().check(z.minLength(1), z.maxLength(300)), shown: Shown });
 /**
  * Deactivate from the badge: `visible` says the badge could prove (IntersectionObserver v2) that it was visible and
  * unoccluded for long enough when the user clicked. Without that proof the background asks for confirmation in the
@@ -62,6 +68,7 @@ const PortalCommand = z.object({ key: z.string().check(z.minLength(1), z.maxLeng
 const PortalDeactivate = z.object({
   key: z.string().check(z.minLength(1), z.maxLength(300)),
   visible: z._default(z.boolean(), false),
+  shown: Shown,
 });
 /**
  * What a portal command led to. done: in force now; scheduled: starts later; pending-approval: waiting for approvers;

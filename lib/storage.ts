@@ -13,7 +13,7 @@ import { Template } from './pim/templates';
 import { Bundle } from './pim/bundles';
 import { PortalLayout, PortalPref } from './portal/schemas';
 import { Account } from './connection';
-import { AccountEntry, AccountId, PopupAccountChoice } from './accounts';
+import { ACCOUNT_ITEM_NAMES, AccountEntry, AccountId, PopupAccountChoice } from './accounts';
 
 // The schemas the auth document also needs live in a module without storage items (lib/connection.ts).
 export { Account, ClientId, Connection, TenantId } from './connection';
@@ -372,23 +372,7 @@ export const portalAccountsItem = defineValidatedItem('local:portalAccounts', z.
 export const accountKey = (area: 'local' | 'session', id: string, name: string): StorageItemKey =>
   `${area}:account.${id}.${name}`;
 
-/** The names of every per-account item, in both areas: what removing an account deletes (lib/migrate.ts copies). */
-export const ACCOUNT_ITEM_NAMES = {
-  local: [
-    'authState',
-    'snapshot',
-    'refreshState',
-    'groupInfo',
-    'favourites',
-    'remembered',
-    'policies',
-    'activity',
-    'journal',
-    'notifier',
-    'refreshRetry',
-  ],
-  session: ['approvals', 'stepUps'],
-} as const;
+export { ACCOUNT_ITEM_NAMES } from './accounts';
 
 function defineAccountItems(id: string) {
   const local = (name: (typeof ACCOUNT_ITEM_NAMES.local)[number]) => accountKey('local', id, name);

@@ -49,6 +49,7 @@ export function createPortalCommandHandlers(deps: PortalCommandDeps): PortalHand
     command: PortalCommand,
     key: string,
     sender: Sender,
+    shown?: string,
   ): Promise<{ entry: Assignment; portalId: PortalId | null; accountId: string }> {
     const portal = tenantPortalForUrl(sender.url, await deps.sharePointHosts());
     if (portal) {
@@ -59,6 +60,9 @@ export function createPortalCommandHandlers(deps: PortalCommandDeps): PortalHand
     const tab = sender.tab?.id !== undefined ? await deps.accountOf(sender.tab.id) : null;
     if (!tab?.accountId) throw new MessagingError('unknown-key', t('portalCmdNotInList'));
     const { accountId } = tab;
+    // The badge showed another account's rows than the tab speaks for now (switched just before the click).
+    if (shown !== undefined && shown !== accountId)
+      throw new MessagingError('account-changed', t('portalCmdAccountChanged'));
     const snapshot = await deps.snapshot(accountId);
     const entry = snapshot?.assignments.find((a) => a.key === key && a.state === NEEDS[command]);
     if (!entry) {
@@ -87,10 +91,12 @@ export function createPortalCommandHandlers(deps: PortalCommandDeps): PortalHand
   };
 
   return {
-    'portal.activate': async ({ key }, sender) => confirmed('activate', key, await check('activate', key, sender)),
-    'portal.extend': async ({ key }, sender) => confirmed('extend', key, await check('extend', key, sender)),
-    'portal.deactivate': async ({ key, visible }, sender) => {
-      const checked = await check('deactivate', key, sender);
+    'portal.activate': async ({ key, shown }, sender) =>
+      confirmed('activate', key, await check('activate', key, sender, shown)),
+    'portal.extend': async ({ key, shown }, sender) =>
+      confirmed('extend', key, await check('extend', key, sender, shown)),
+    'portal.deactivate': async ({ key, visible, shown }, sender) => {
+      const checked = await check('deactivate', key, sender, shown);
       return visible ? deps.deactivate(checked.accountId, key) : confirmed('deactivate', key, checked);
     },
   };

@@ -135,7 +135,7 @@ export async function startPortalBadge(ctx: PortalContext, deps: PortalBadgeDeps
     notice = null;
     paint();
     deps.client
-      .send(command, key, { visible: command === 'deactivate' && visible.proven() })
+      .send(command, key, { visible: command === 'deactivate' && visible.proven(), shown: state.account?.id ?? null })
       .then(
         (result) => {
           notice = { kind: 'outcome', command, outcome: result.outcome };

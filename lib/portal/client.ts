@@ -12,7 +12,11 @@ export type PortalCommand = 'activate' | 'deactivate' | 'extend';
 
 export interface PortalClient {
   /** `visible`: for Deactivate, whether the badge proved it was visible when clicked (lib/portal/visibility.ts). */
-  send(command: PortalCommand, key: string, opts?: { visible: boolean }): Promise<PortalCommandResult>;
+  send(
+    command: PortalCommand,
+    key: string,
+    opts?: { visible?: boolean; shown?: string | null },
+  ): Promise<PortalCommandResult>;
 }
 
 /** A refusal or failure, with the background's sentence for the user. */
@@ -66,7 +70,11 @@ export function createPortalClient(sendMessage: SendMessage = (m) => browser.run
       try {
         raw = await sendMessage({
           name: `portal.${command}`,
-          payload: command === 'deactivate' ? { key, visible: opts?.visible === true } : { key },
+          payload: {
+            key,
+            ...(command === 'deactivate' ? { visible: opts?.visible === true } : {}),
+            ...(opts?.shown ? { shown: opts.shown } : {}),
+          },
         });
       } catch {
         throw new PortalCommandError('unreachable', t('portalBadgeUnreachable'));

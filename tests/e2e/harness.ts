@@ -4,6 +4,7 @@
  * drives it through its pages, the stand-in's control API and chrome.* calls in the service worker.
  */
 import puppeteer, { type Browser, type CDPSession, type Page, type Target, type WebWorker } from 'puppeteer-core';
+import { ACCOUNT_ITEM_NAMES } from '../../lib/accounts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -240,22 +241,7 @@ export function storageWaitScript(
 export const ACCOUNT_ID = 'a1';
 
 /** The per-account items (lib/storage.ts ACCOUNT_ITEM_NAMES), stored as `<area>:account.<id>.<name>`. */
-export const ACCOUNT_ITEMS = {
-  local: [
-    'authState',
-    'snapshot',
-    'refreshState',
-    'groupInfo',
-    'favourites',
-    'remembered',
-    'policies',
-    'activity',
-    'journal',
-    'notifier',
-    'refreshRetry',
-  ],
-  session: ['approvals', 'stepUps'],
-} as const;
+export const ACCOUNT_ITEMS = ACCOUNT_ITEM_NAMES;
 
 /** The raw storage key of one account's item, without the area: `accountKey('snapshot')` → 'account.a1.snapshot'. */
 export const accountKey = (name: string, id = ACCOUNT_ID): string => `account.${id}.${name}`;

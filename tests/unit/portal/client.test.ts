@@ -17,6 +17,15 @@ describe('portal client', () => {
     expect(send).toHaveBeenCalledWith({ name: 'portal.activate', payload: { key: 'role:x:/' } });
   });
 
+  it('names the account whose rows the badge showed, when it showed one (several accounts)', async () => {
+    const send = vi.fn(async () => ({ ok: true, value: { outcome: 'done' } }));
+    await createPortalClient(send).send('deactivate', 'role:x:/', { visible: true, shown: 'a2' });
+    expect(send).toHaveBeenCalledWith({
+      name: 'portal.deactivate',
+      payload: { key: 'role:x:/', visible: true, shown: 'a2' },
+    });
+  });
+
   it("turns a refusal into an error carrying the background's sentence", async () => {
     const send = async () => ({
       ok: false,

@@ -244,3 +244,29 @@ describe('sender check for portal commands (createListener)', () => {
     expect((await call(portalTab(), { key: 5 })).reply).toMatchObject({ ok: false, error: { code: 'bad-request' } });
   });
 });
+
+describe('the account the badge showed (issue 16)', () => {
+  it("refuses a command whose badge showed another account's rows than the tab speaks for now; sends nothing", async () => {
+    const { handlers, commands } = setup([teams]);
+    expect(
+      await rejection(
+        handlers['portal.deactivate'](
+          { key: 'role:teams:/', visible: true, shown: 'a2' },
+          portalTab(TEAMS_URL) as Sender,
+        ),
+      ),
+    ).toBe('account-changed');
+    expect(
+      await rejection(handlers['portal.extend']({ key: 'role:teams:/', shown: 'a2' }, portalTab(TEAMS_URL) as Sender)),
+    ).toBe('account-changed');
+    expect(commands.deactivate).not.toHaveBeenCalled();
+    expect(commands.confirm).not.toHaveBeenCalled();
+    await expect(
+      handlers['portal.deactivate'](
+        { key: 'role:teams:/', visible: true, shown: 'a1' },
+        portalTab(TEAMS_URL) as Sender,
+      ),
+    ).resolves.toEqual({ outcome: 'done' });
+    expect(commands.deactivate).toHaveBeenCalledWith('a1', 'role:teams:/');
+  });
+});
