@@ -363,8 +363,8 @@ export const accountIdsIssuedItem = defineValidatedItem('local:accountIdsIssued'
 export const popupAccountItem = defineValidatedItem('local:popupAccount', z.nullable(PopupAccountChoice), null);
 
 /**
- * The account a portal badge speaks for where the portal's URL does not name the tenant: per portal id, as the user
- * picked it in the badge (where the URL names the tenant, the tenant decides and nothing is picked).
+ * The account a portal badge speaks for where several could (lib/background/portal-tabs.ts pickKey): per portal id, and
+ * per tenant where the URL names one (two admin accounts in one tenant), as the user picked it in the badge.
  */
 export const portalAccountsItem = defineValidatedItem('local:portalAccounts', z.record(z.string(), AccountId), {});
 

@@ -104,11 +104,17 @@ function trustedUrl(claimed: string | undefined, senderUrl: string | undefined):
 const badgeAccount = (a: EffectiveAccount) => ({ id: a.id, label: a.label, colour: COLOUR_CSS[a.colour] });
 
 /**
- * Which account a portal tab's badge speaks for (issue 16): the one whose tenant the URL names (Azure portal and
- * Entra `#@contoso.onmicrosoft.com`, a tenant id in the route) — and none when no signed-in account serves that tenant,
- * so a badge never shows or acts on another tenant's roles; else the account the user picked for this portal; else
- * the first signed-in account. `choices`: the accounts the user may switch to (only where the URL names no tenant).
+ * Which account a portal tab's badge speaks for (issue 16): one whose tenant the URL names (Azure portal and Entra
+ * `#@contoso.onmicrosoft.com`, a tenant id in the route) — and none when no signed-in account serves that tenant, so
+ * a badge never shows or acts on another tenant's roles; where the URL names none, any signed-in account. Among
+ * several, the one the user picked for this portal (and tenant), else the first. `choices`: the accounts the user may
+ * switch to (several for the page).
  */
+/** Where a badge pick is remembered: per portal, and per tenant where the URL names one (`azure@contoso.com`). */
+export function pickKey(portalId: string, tenant: string | null): string {
+  return tenant ? `${portalId}@${tenant}` : portalId;
+}
+
 export function accountForTab(
   portalId: string,
   url: string | undefined,
@@ -117,18 +123,21 @@ export function accountForTab(
 ): { chosen: BadgeAccountState | null; choices: BadgeAccountState[] } {
   const signedIn = accounts.filter((a) => a.snapshot !== null && a.auth.account !== null);
   const tenant = tenantOfPortalUrl(url);
+  let candidates = signedIn;
   if (tenant) {
-    const exact = signedIn.find((a) => accountServesTenant(a.account, a.auth.account?.tenantId ?? null, tenant));
+    const exact = signedIn.filter((a) => accountServesTenant(a.account, a.auth.account?.tenantId ?? null, tenant));
     // A home account signed in through `organizations`: its user name's domain is the tenant's.
-    const byDomain = signedIn.find(
+    const byDomain = signedIn.filter(
       (a) =>
         a.account.connection?.tenant === 'organizations' &&
         a.auth.account?.username.toLowerCase().endsWith(`@${tenant}`) === true,
     );
-    return { chosen: exact ?? byDomain ?? null, choices: [] };
+    candidates = exact.length > 0 ? exact : byDomain;
   }
-  const picked = signedIn.find((a) => a.account.id === picks[portalId]);
-  return { chosen: picked ?? signedIn[0] ?? null, choices: signedIn.length > 1 ? signedIn : [] };
+  // Several accounts for the page (two admin accounts in one tenant, or no tenant named): the user's pick for this
+  // portal and tenant, else the first; the others are offered.
+  const picked = candidates.find((a) => a.account.id === picks[pickKey(portalId, tenant)]);
+  return { chosen: picked ?? candidates[0] ?? null, choices: candidates.length > 1 ? candidates : [] };
 }
 
 export function createPortalTabs(deps: PortalTabsDeps): PortalTabs {
@@ -209,10 +218,10 @@ export function createPortalTabs(deps: PortalTabsDeps): PortalTabs {
         if (!entry) return null;
         const url = entry.url ?? sender.url;
         const { choices } = accountForTab(portal.id, url, await deps.accounts(), await deps.picks.get());
-        // Only one of the accounts offered (none where the URL names the tenant): the page picks nothing else.
+        // Only one of the accounts offered (the ones for the tenant the URL names, if it names one): nothing else.
         if (!choices.some((c) => c.account.id === accountId))
           throw new MessagingError('forbidden', t('portalCmdSender'));
-        await updatePicks((all) => ({ ...all, [portal.id]: accountId }));
+        await updatePicks((all) => ({ ...all, [pickKey(portal.id, tenantOfPortalUrl(url))]: accountId }));
         const { accountId: chosen, view } = await viewFor(portal, url, entry.resourceId ?? null);
         await register({ ...entry, accountId: chosen });
         return view;

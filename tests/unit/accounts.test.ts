@@ -13,7 +13,7 @@ import {
   type EffectiveAccount,
 } from '../../lib/accounts';
 import { overlayAccounts } from '../../lib/managed';
-import { accountForTab, type BadgeAccountState } from '../../lib/background/portal-tabs';
+import { accountForTab, pickKey, type BadgeAccountState } from '../../lib/background/portal-tabs';
 import type { AuthState } from '../../lib/storage';
 import type { Snapshot } from '../../lib/pim/model';
 
@@ -216,6 +216,23 @@ describe('accountForTab', () => {
     // A tenant named in a way that cannot be read is not "no tenant": never the default or the picked account.
     const tricky = 'https://portal.azure.com/#@evil.com@contoso.onmicrosoft.com/x';
     expect(accountForTab('azure', tricky, [contoso, fabrikam], { azure: 'a1' })).toEqual({ chosen: null, choices: [] });
+  });
+
+  it('two admin accounts in the tenant the URL names: both offered, the pick remembered per portal and tenant', () => {
+    const second = state('a3', 'contoso.onmicrosoft.com', TID, 'adm2@contoso.onmicrosoft.com');
+    const url = 'https://portal.azure.com/#@contoso.onmicrosoft.com/x';
+    const first = accountForTab('azure', url, [contoso, fabrikam, second], {});
+    expect(first.chosen?.account.id).toBe('a1');
+    expect(first.choices.map((c) => c.account.id)).toEqual(['a1', 'a3']);
+    expect(pickKey('azure', 'contoso.onmicrosoft.com')).toBe('azure@contoso.onmicrosoft.com');
+    const picked = accountForTab('azure', url, [contoso, fabrikam, second], { 'azure@contoso.onmicrosoft.com': 'a3' });
+    expect(picked.chosen?.account.id).toBe('a3');
+    // A pick for another tenant, or one naming an account not for this tenant, changes nothing.
+    expect(accountForTab('azure', url, [contoso, fabrikam, second], { azure: 'a3' }).chosen?.account.id).toBe('a1');
+    expect(
+      accountForTab('azure', url, [contoso, fabrikam, second], { 'azure@contoso.onmicrosoft.com': 'a2' }).chosen
+        ?.account.id,
+    ).toBe('a1');
   });
 
   it('without a tenant in the URL: the account picked for that portal, else the first signed in; both offered', () => {
