@@ -113,8 +113,14 @@ let migrated: Promise<number> | null = null;
  * gets the same answer. Resolves with the layout version that was found.
  */
 export function ensureMigrated(raw: RawStorage = browserRawStorage()): Promise<number> {
-  const run = async (): Promise<number> =>
-    navigator.locks.request('pim-companion-storage-layout', () => migrateStorage(raw, t('accountDefaultLabel', '1')));
+  const run = async (): Promise<number> => {
+    // The common case, storage already in this layout, needs no lock: one read.
+    const found = (await raw.get('local', ['storageVersion'])).storageVersion;
+    if (typeof found === 'number' && found >= STORAGE_VERSION) return found;
+    return navigator.locks.request('pim-companion-storage-layout', () =>
+      migrateStorage(raw, t('accountDefaultLabel', '1')),
+    );
+  };
   migrated ??= run().catch((e: unknown) => {
     migrated = null;
     throw e;

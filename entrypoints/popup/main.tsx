@@ -16,6 +16,7 @@ import type { IntentView } from '../../components/popup/IntentBanner';
 import { focusRow } from '../../components/popup/focusRow';
 import type { ApprovalsState } from '../../lib/pim/approvals';
 import {
+  STORAGE_VERSION,
   accountItems,
   popupAccountItem,
   popupFocusItem,
@@ -43,9 +44,20 @@ const root = document.getElementById('app')!;
 const format = { locale: browser.i18n.getUILanguage() };
 
 // Storage from an older release is brought to this layout first (the background may not have run yet).
-await ensureMigrated();
-let accounts: EffectiveAccount[] = await effectiveAccounts.get();
-const choice = await popupAccountItem.get();
+// Read at the same time as the layout check: after an update (layout 1 found and migrated) they are read again.
+const readShared = () =>
+  Promise.all([
+    effectiveAccounts.get(),
+    popupAccountItem.get(),
+    templatesItem.get(),
+    bundlesItem.get(),
+    portalIntentItem.get(),
+    popupFocusItem.get(),
+  ]);
+const [found, optimistic] = await Promise.all([ensureMigrated(), readShared()]);
+const [accounts0, choice, templates, bundles, asked, focus] =
+  found >= STORAGE_VERSION ? optimistic : await readShared();
+let accounts: EffectiveAccount[] = accounts0;
 /** The account shown (its id), or ALL_ACCOUNTS. */
 let current: string = resolveChoice(choice);
 
@@ -65,12 +77,6 @@ let data: Data = {
   favourites: [],
   approvals: null,
 };
-const [templates, bundles, asked, focus] = await Promise.all([
-  templatesItem.get(),
-  bundlesItem.get(),
-  portalIntentItem.get(),
-  popupFocusItem.get(),
-]);
 let stored: Stored = { templates, bundles, remembered: {}, policies: {} };
 let all: AccountActive[] = [];
 
