@@ -152,7 +152,7 @@ export function startBackground(): void {
     'connection.check': async ({ accountId }) => {
       const r = await runtime(accountId);
       return checkConnection({
-        connection: () => r.items && effectiveAccounts.byId(accountId).then((a) => a?.connection ?? null),
+        connection: async () => (await effectiveAccounts.byId(accountId))?.connection ?? null,
         graphFor: r.graphFor,
         token: () => r.tokens.getToken(),
         now: () => new Date(),

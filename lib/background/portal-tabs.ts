@@ -35,7 +35,7 @@ export interface BadgeAccountState {
 export interface PortalTabsDeps {
   /** Every account, in the user's order. */
   accounts(): Promise<BadgeAccountState[]>;
-  /** The account the user picked per portal where the URL names no tenant (local:portalAccounts). */
+  /** The account the user picked where several could speak for a page (local:portalAccounts, keyed by pickKey). */
   picks: ValidatedItem<Record<string, string>>;
   prefs(): Promise<Readonly<Record<string, PortalPref>>>;
   layouts: ValidatedItem<Record<string, PortalLayout>>;
@@ -103,6 +103,11 @@ function trustedUrl(claimed: string | undefined, senderUrl: string | undefined):
 
 const badgeAccount = (a: EffectiveAccount) => ({ id: a.id, label: a.label, colour: COLOUR_CSS[a.colour] });
 
+/** Where a badge pick is remembered: per portal, and per tenant where the URL names one (`azure@contoso.com`). */
+export function pickKey(portalId: string, tenant: string | null): string {
+  return tenant ? `${portalId}@${tenant}` : portalId;
+}
+
 /**
  * Which account a portal tab's badge speaks for (issue 16): one whose tenant the URL names (Azure portal and Entra
  * `#@contoso.onmicrosoft.com`, a tenant id in the route) — and none when no signed-in account serves that tenant, so
@@ -110,11 +115,6 @@ const badgeAccount = (a: EffectiveAccount) => ({ id: a.id, label: a.label, colou
  * several, the one the user picked for this portal (and tenant), else the first. `choices`: the accounts the user may
  * switch to (several for the page).
  */
-/** Where a badge pick is remembered: per portal, and per tenant where the URL names one (`azure@contoso.com`). */
-export function pickKey(portalId: string, tenant: string | null): string {
-  return tenant ? `${portalId}@${tenant}` : portalId;
-}
-
 export function accountForTab(
   portalId: string,
   url: string | undefined,
@@ -149,7 +149,7 @@ export function createPortalTabs(deps: PortalTabsDeps): PortalTabs {
     return tenantPortalForUrl(url, await deps.sharePointHosts());
   }
 
-  /** The tab's account and the view for it, from the URL the background trusts (the sender's, see trustedUrl). */
+  /** The tab's account and the view for it; `url` is the URL the browser reports for the sender. */
   async function viewFor(
     portal: Portal,
     url: string | undefined,
