@@ -71,6 +71,9 @@ export const ACCOUNT_ITEM_NAMES = {
 /** The id the single account of the previous release migrates to (lib/migrate.ts). */
 export const FIRST_ACCOUNT_ID = 'a1';
 
+/** Storage layout version: 1 = the single-account layout of the first releases, 2 = per-account (lib/migrate.ts). */
+export const STORAGE_VERSION = 2;
+
 /**
  * A fresh id: a<n> above every id in use and every id ever handed out (`issued`, stored), so a removed account's id is
  * never given to a new one (nothing of the old one can be mistaken for the new one's).

@@ -4,7 +4,7 @@
  * lib/storage.ts runs WXT's storage migrations, which throw where there is no storage API.
  */
 import { z } from 'zod/mini';
-import { validationKey } from './pim/bundles';
+import { validationKey } from './validation-keys';
 
 /**
  * Tenant: a GUID, a verified domain (contoso.com, contoso.onmicrosoft.com) or `organizations`. Errors are message keys.
@@ -45,3 +45,14 @@ export const Account = z.object({
   username: z.string(),
 });
 export type Account = z.infer<typeof Account>;
+
+export const AuthStatus = z.enum(['signed-out', 'signed-in', 'renewal-required']);
+export type AuthStatus = z.infer<typeof AuthStatus>;
+
+export const AuthState = z.object({
+  status: AuthStatus,
+  account: z.nullable(Account),
+  /** The reason silent renewal failed, for the popup's "Sign in again" state. */
+  detail: z._default(z.nullable(z.string()), null),
+});
+export type AuthState = z.infer<typeof AuthState>;

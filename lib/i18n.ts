@@ -5,7 +5,9 @@
  * Pure code (lib/pim, the notification and toolbar texts) takes a `Translate` argument instead of importing t(), so it
  * stays free of browser APIs and tests can hand it the English table (or any other).
  */
-import { browser } from 'wxt/browser';
+// The browser's own API (no polyfill): getMessage and getUILanguage are synchronous and alike in both browsers, and
+// the popup's first paint (entrypoints/popup/main.tsx) loads this without Mozilla's polyfill.
+import { browser } from '@wxt-dev/browser';
 import type messages from '../public/_locales/en/messages.json';
 
 export type MessageKey = keyof typeof messages;

@@ -12,11 +12,11 @@ import { ApprovalsState } from './pim/approvals';
 import { Template } from './pim/templates';
 import { Bundle } from './pim/bundles';
 import { PortalLayout, PortalPref } from './portal/schemas';
-import { Account } from './connection';
+import { AuthState, AuthStatus } from './connection';
 import { ACCOUNT_ITEM_NAMES, AccountEntry, AccountId, PopupAccountChoice } from './accounts';
 
 // The schemas the auth document also needs live in a module without storage items (lib/connection.ts).
-export { Account, ClientId, Connection, TenantId } from './connection';
+export { Account, AuthState, AuthStatus, ClientId, Connection, TenantId } from './connection';
 
 export interface ValidatedItem<T> {
   key: StorageItemKey;
@@ -93,16 +93,6 @@ export function validEntries(schema: z.ZodMiniType): (raw: unknown) => unknown {
  * signed-out: never signed in or signed out; signed-in: tokens obtainable silently;
  * renewal-required: silent renewal (including the non-interactive web auth flow) failed, the user must sign in again.
  */
-export const AuthStatus = z.enum(['signed-out', 'signed-in', 'renewal-required']);
-export type AuthStatus = z.infer<typeof AuthStatus>;
-
-export const AuthState = z.object({
-  status: AuthStatus,
-  account: z.nullable(Account),
-  /** The reason silent renewal failed, for the popup's "Sign in again" state. */
-  detail: z._default(z.nullable(z.string()), null),
-});
-export type AuthState = z.infer<typeof AuthState>;
 
 /**
  * Requests from others waiting for this user's decision, and the approver reads' quiet period (lib/pim/approvals.ts).
@@ -347,8 +337,8 @@ export const portalTabsItem = defineValidatedItem('session:portalTabs', z.array(
 // (tokens, snapshot, journal) lives on this device only, and a list synced from elsewhere would name accounts whose
 // data is not here.
 
-/** Storage layout version: 1 = the single-account layout of the first releases, 2 = per-account (lib/migrate.ts). */
-export const STORAGE_VERSION = 2;
+// The storage layout version (lib/accounts.ts, where the popup's first paint reads it without the storage items).
+export { STORAGE_VERSION } from './accounts';
 export const storageVersionItem = defineValidatedItem('local:storageVersion', z.int(), 1);
 
 /** The user's accounts, in the user's order (the organisation's come from the policy, lib/managed.ts). */

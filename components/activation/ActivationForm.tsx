@@ -15,7 +15,6 @@ import { DurationField } from './DurationField';
 import { checkJustification, JustificationField } from './JustificationField';
 import { renderFor, type FormValues } from './rules';
 import { fromLocalInput, StartField } from './StartField';
-import './activation.css';
 
 export interface ActivationFormProps {
   targets: readonly Assignment[];

@@ -2,7 +2,6 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../lib/i18n';
 import { checkJustification, JustificationField } from './JustificationField';
-import './activation.css';
 
 export interface ExtensionRequestFormProps {
   displayName: string;

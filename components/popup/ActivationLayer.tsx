@@ -10,6 +10,7 @@ import type { TimeFormat } from '../../lib/pim/time';
 import { ActivationForm } from '../activation/ActivationForm';
 import { initialValues, rulesFor } from '../activation/rules';
 import { RowControlsContext, type ActivationProps, type RowControls } from './activationContext';
+import { RowBelow, RowButtons, SelectBox } from './RowControls';
 import { BundleStrip } from './BundleStrip';
 import { IntentBanner } from './IntentBanner';
 import { Notice } from './Notice';
@@ -118,6 +119,11 @@ export function ActivationLayer({
     closeExtension: act.closeExtension,
     requestExtension: act.requestExtension,
     formAt: (key) => (form?.anchor === 'row' && form.keys[0] === key ? formElement : null),
+    parts: (a) => ({
+      select: <SelectBox a={a} c={controls} />,
+      buttons: <RowButtons a={a} c={controls} />,
+      below: <RowBelow a={a} c={controls} />,
+    }),
   };
 
   const selected = act.selectedKeys;

@@ -11,7 +11,6 @@ import { approvalExpiresAt, approvalPortalUrl, type Approval, type LeftNote } fr
 import { formatMinutes } from '../../lib/pim/duration';
 import { formatMoment, parseTime, type TimeFormat } from '../../lib/pim/time';
 import { Notice } from './Notice';
-import './approvals.css';
 
 export type Decision = 'Approve' | 'Deny';
 

@@ -18,7 +18,6 @@ import { RowControlsContext } from './activationContext';
 import { StarIcon, WarningIcon } from './Icons';
 import { formatMinutes } from '../../lib/pim/duration';
 import { accessLabel, isScheduled, kindLabel, pendingStatusText, scopeLabel, timeLeftText } from './labels';
-import { RowBelow, RowButtons, SelectBox } from './RowControls';
 
 export interface AssignmentRowProps {
   assignment: Assignment;
@@ -40,6 +39,7 @@ export function AssignmentRow({
 }: AssignmentRowProps) {
   const access = accessLabel(a);
   const c = useContext(RowControlsContext);
+  const parts = c?.parts(a);
   return (
     <li
       class={`row row-${a.state}`}
@@ -49,7 +49,7 @@ export function AssignmentRow({
       data-kind={a.kind}
       aria-busy={c?.isBusy(a.key) || undefined}
     >
-      {c && a.state === 'eligible' && <SelectBox a={a} c={c} />}
+      {parts && a.state === 'eligible' && parts.select}
       <div class="row-main">
         <div class="row-title">
           <span class={`badge badge-${a.kind}`}>{kindLabel(a)}</span>
@@ -92,7 +92,7 @@ export function AssignmentRow({
             <span>{plural(t, 'eligibilityEndsSoon', daysLeft(a.endDateTime, now) ?? 0)}</span>
           </div>
         )}
-        {c && <RowButtons a={a} c={c} />}
+        {parts?.buttons}
       </div>
       <div class="row-side">
         {a.state === 'active' && a.assignmentType !== 'Assigned' && <Countdown a={a} now={now} />}
@@ -108,7 +108,7 @@ export function AssignmentRow({
           <StarIcon filled={favourite} />
         </button>
       </div>
-      {c && <RowBelow a={a} c={c} />}
+      {parts?.below}
     </li>
   );
 }

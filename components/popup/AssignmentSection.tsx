@@ -15,6 +15,8 @@ export interface AssignmentSectionProps {
   onToggleFavourite(key: string): void;
   /** Eligibility end by key, shown on active rows (their eligible row is hidden while active). */
   eligibleEnds?: ReadonlyMap<string, string | null>;
+  /** At most this many rows, and no more later (the popup's first paint draws one screenful). */
+  limit?: number;
 }
 
 /**
@@ -30,15 +32,15 @@ export const FIRST_ROWS = 30;
 export const CHUNK_ROWS = 30;
 
 /** How many rows to render: FIRST_ROWS before the first paint, then one more chunk per task until all are there. */
-function useRowCount(total: number): number {
-  const [count, setCount] = useState(FIRST_ROWS);
+function useRowCount(total: number, limit: number | undefined): number {
+  const [count, setCount] = useState(Math.min(FIRST_ROWS, limit ?? FIRST_ROWS));
   useEffect(() => {
-    if (count >= total) return undefined;
+    if (count >= total || limit !== undefined) return undefined;
     // A macrotask per chunk: the browser paints and handles input between them.
     const id = setTimeout(() => setCount((c) => c + CHUNK_ROWS), 0);
     return () => clearTimeout(id);
-  }, [count, total]);
-  return Math.min(count, total);
+  }, [count, total, limit]);
+  return Math.min(count, total, limit ?? total);
 }
 
 interface ChunkRow {
@@ -124,8 +126,9 @@ export function AssignmentSection({
   favourites,
   onToggleFavourite,
   eligibleEnds,
+  limit,
 }: AssignmentSectionProps) {
-  const count = useRowCount(assignments.length);
+  const count = useRowCount(assignments.length, limit);
   if (assignments.length === 0) return null;
   // Eligible rows say days and dates ("until 3 Dec", "ends in 5 days"): a minute clock is plenty.
   const rowNow = id === 'eligible' ? now - (now % MINUTE) : now;

@@ -5,7 +5,7 @@
 import type { RefObject } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { t } from '../../lib/i18n';
-import { buildSections, isCurrent } from '../../lib/pim/order';
+import { isCurrent } from '../../lib/pim/order';
 import type { Snapshot } from '../../lib/pim/model';
 import { canDeactivate } from '../../lib/pim/deactivate';
 import type { Assignment } from '../../lib/pim/model';
@@ -15,18 +15,16 @@ import { waitingApprovals, type ApprovalsState } from '../../lib/pim/approvals';
 import { ActivationLayer } from './ActivationLayer';
 import { ApprovalsSection, type ApprovalsSectionProps } from './ApprovalsSection';
 import type { ActivationProps } from './activationContext';
-import { AssignmentSection } from './AssignmentSection';
 import { Header } from './Header';
 import { AccountSwitcher, AccountTag, type AccountChoice } from './AccountSwitcher';
 import { AllAccountsView, type AllAccountsViewProps } from './AllAccountsView';
-import { searchLabels } from './labels';
+import { listSections } from './listSections';
 import { Notice } from './Notice';
 import { SearchBox } from './SearchBox';
 import { sectionNotes } from './sectionNotes';
 import { Skeleton } from './Skeleton';
 import { ownSnapshot, popupState } from './state';
 import { useTicker } from './useTicker';
-import './popup.css';
 
 export interface PopupViewProps {
   connection: Connection | null;
@@ -259,25 +257,14 @@ function List({
   onToggleFavourite,
   activation,
 }: ListProps) {
-  const sections = buildSections(snapshot.assignments, {
+  const { active, pending, eligible, shown } = listSections({
+    snapshot,
     now,
-    favourites,
+    format,
     query,
-    locale: format.locale,
-    labels: searchLabels,
+    favourites,
+    onToggleFavourite,
   });
-  const shown = sections.active.length + sections.pending.length + sections.eligible.length;
-  const eligibleEnds = new Map(
-    snapshot.assignments.filter((a) => a.state === 'eligible').map((a) => [a.key, a.endDateTime]),
-  );
-  const common = { now, format, favourites, onToggleFavourite, eligibleEnds };
-  const active = <AssignmentSection id="active" title={t('sectionActive')} assignments={sections.active} {...common} />;
-  const pending = (
-    <AssignmentSection id="pending" title={t('sectionPending')} assignments={sections.pending} {...common} />
-  );
-  const eligible = (
-    <AssignmentSection id="eligible" title={t('sectionEligible')} assignments={sections.eligible} {...common} />
-  );
   return (
     <>
       <SearchBox value={query} onInput={setQuery} inputRef={search} />

@@ -73,6 +73,11 @@ export interface RowControls {
   requestExtension(a: Assignment, justification: string): void;
   /** The activation form anchored under this row, if any. */
   formAt(key: string): JSX.Element | null;
+  /**
+   * The row's controls (components/popup/RowControls.tsx), rendered by the layer that provides this context: a row
+   * shown without them (the popup's first paint) loads none of their code.
+   */
+  parts(a: Assignment): { select: JSX.Element; buttons: JSX.Element; below: JSX.Element };
 }
 
 export const RowControlsContext = createContext<RowControls | null>(null);

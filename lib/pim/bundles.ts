@@ -4,17 +4,11 @@
  */
 // zod/mini: the popup loads this; classic zod does not tree-shake (docs/PERFORMANCE.md).
 import { z } from 'zod/mini';
-import type { MessageKey } from '../i18n';
 import type { Assignment } from './model';
 
-/** Message keys our schemas use as their error text; validationText (templates.ts) translates them for display. */
-export const VALIDATION_KEYS = new Set<string>();
+import { validationKey } from '../validation-keys';
 
-/** A schema error message that is a message key (type-checked), so the UI can say it in the user's language. */
-export function validationKey(key: MessageKey): MessageKey {
-  VALIDATION_KEYS.add(key);
-  return key;
-}
+export { VALIDATION_KEYS, validationKey } from '../validation-keys';
 
 /** role:{roleDefinitionId}:{directoryScopeId} or group:{groupId}:{member|owner}, as built by model.ts. */
 const AssignmentKeyString = z
