@@ -60,6 +60,46 @@ export interface RefreshResult {
    * Requests to Azure Resource Manager (Azure roles, issue 14): sent beside the Graph batch, so round trips count both.
    */
   armRequests?: Stat;
+  /**
+   * The refresh's floor: the longest chain of pages any one list took (its first page plus each request that followed
+   * a `@odata.nextLink` / ARM `nextLink`, i.e. carried `$skiptoken`). Each page needs the previous one's link, so a
+   * refresh cannot take fewer round trips than this. Absent in results written before issue 18.
+   */
+  pageChain?: Stat;
+  /** The list with the longest chain (host and path), from the last run. */
+  pageChainList?: string;
+}
+
+/** Requests (Graph `$batch` items, plain Graph and ARM GETs) in a request log, as absolute URLs. */
+function listReads(log: LogEntry[]): URL[] {
+  const urls: URL[] = [];
+  for (const e of log) {
+    if (e.host !== GRAPH && e.host !== ARM) continue;
+    if (e.batch) {
+      for (const item of e.batch)
+        if (item.method === 'GET') urls.push(new URL(`https://${GRAPH}${item.url.replace(/^\/?/, '/')}`));
+    } else if (e.method === 'GET' && !/\$batch$/.test(e.path)) {
+      urls.push(new URL(`https://${e.host}${e.path}${e.query ? `?${e.query}` : ''}`));
+    }
+  }
+  return urls;
+}
+
+/**
+ * The longest chain of pages of one list in a refresh's request log (see RefreshResult.pageChain): per list (host,
+ * path and query without `$skiptoken`), 1 + the requests for its next pages. 0 when the log holds no list read.
+ */
+export function longestPageChain(log: LogEntry[]): { pages: number; list: string } {
+  const chains = new Map<string, number>();
+  for (const url of listReads(log)) {
+    const params = [...url.searchParams].filter(([k]) => k.toLowerCase() !== '$skiptoken');
+    const key = `${url.host}${decodeURIComponent(url.pathname)}?${new URLSearchParams(params.sort()).toString()}`;
+    const next = params.length < [...url.searchParams].length;
+    chains.set(key, (chains.get(key) ?? 1) + (next ? 1 : 0));
+  }
+  let best = { pages: 0, list: '' };
+  for (const [key, pages] of chains) if (pages > best.pages) best = { pages, list: key.split('?')[0]! };
+  return best;
 }
 
 const GRAPH = 'graph.microsoft.com';
@@ -150,7 +190,9 @@ export async function measureRefresh(
     ms: [] as number[],
     tokens: [] as number[],
     arm: [] as number[],
+    chain: [] as number[],
   };
+  let chainList = '';
   const offset = await clockOffset(tenant);
   for (let r = 0; r < runs; r++) {
     // Cold: the caches a first refresh fills (PIM group details, activation policies) are empty again.
@@ -181,6 +223,9 @@ export async function measureRefresh(
       ),
     );
     out.bytes.push(proxy.bytesDown());
+    const chain = longestPageChain(log);
+    out.chain.push(chain.pages);
+    chainList = chain.list;
   }
   return {
     eligible,
@@ -192,6 +237,8 @@ export async function measureRefresh(
     durationMs: stat(out.ms),
     tokenRequests: stat(out.tokens),
     armRequests: stat(out.arm),
+    pageChain: stat(out.chain),
+    pageChainList: chainList,
   };
 }
 
