@@ -1,5 +1,5 @@
 /**
- * Popup first paint (issue 18): the stored list on screen with the least code — two storage reads, the schemas that
+ * Popup first paint (issue 18): the stored list on screen with the least code — one storage read, the schemas that
  * parse them, and the rows (components/popup/CachedPopup.tsx). Everything else (messaging, activation, forms,
  * approvals, account management: ./app.tsx) loads after the browser has painted it, and takes over the page.
  * When the first paint cannot tell what the full popup would show (lib/first-paint.ts), it draws nothing and the app
@@ -10,6 +10,7 @@ import { render } from 'preact';
 // The browser's own API, not Mozilla's polyfill (2.7 kB gz): storage reads are promise-based in both browsers.
 import { browser } from '@wxt-dev/browser';
 import { CachedPopup } from '../../components/popup/CachedPopup';
+import { FIRST_ACCOUNT_ID } from '../../lib/accounts';
 import { accountKeys, firstPaintAccount, firstPaintList, SHARED_KEYS } from '../../lib/first-paint';
 // Every popup style, with the first paint: nothing restyles when the rest arrives.
 import '../../components/popup/popup.css';
@@ -24,11 +25,14 @@ const managedPolicy = (): Promise<Record<string, unknown>> =>
   );
 
 async function paintCached(): Promise<boolean> {
-  const [shared, managed] = await Promise.all([browser.storage.local.get([...SHARED_KEYS]), managedPolicy()]);
+  // The first account's items come with the first read: with one account (most users), one read is all it takes.
+  const first = Object.values(accountKeys(FIRST_ACCOUNT_ID));
+  const [shared, managed] = await Promise.all([browser.storage.local.get([...SHARED_KEYS, ...first]), managedPolicy()]);
   const chosen = firstPaintAccount(shared, managed);
   if (!chosen) return false;
-  const keys = accountKeys(chosen.account.id);
-  const list = firstPaintList(await browser.storage.local.get(Object.values(keys)), chosen.account.id);
+  const id = chosen.account.id;
+  const own = id === FIRST_ACCOUNT_ID ? shared : await browser.storage.local.get(Object.values(accountKeys(id)));
+  const list = firstPaintList(own, id);
   if (!list) return false;
   render(
     <CachedPopup
