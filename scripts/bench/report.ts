@@ -2,7 +2,7 @@
 import { cpus, totalmem } from 'node:os';
 import type { ActivationResult, PaintResult, RefreshResult } from './popup';
 import type { PeerResult } from './peer';
-import type { PortalResult } from './portal';
+import { PORTAL_HEAP_GOAL, type PortalResult } from './portal';
 import type { BundleSize } from './sizes';
 import type { Stat } from './stats';
 import type { WakeupResult } from './wakeups';
@@ -121,11 +121,18 @@ export function rows(r: Results): Row[] {
     budget: '',
     verdict: '',
   });
+  // Issue 18: with / without ≤ 1.3×; over it, the floor (an empty content script's isolated world) is shown beside.
+  const pe = r.portal.emptyContentScript;
+  const heapOk = r.portal.ratios.heap <= PORTAL_HEAP_GOAL;
+  const floor = r.portal.ratios.heapFloor;
   out.push({
-    item: '4. portal JS heap after GC',
-    figure: `${kB(pw.heapBytes.median)} / ${kB(po.heapBytes.median)}; ${r.portal.ratios.heap.toFixed(2)}×`,
-    budget: '',
-    verdict: '',
+    item: `4. portal JS heap after GC (with${pe ? ' / empty content script' : ''} / without)`,
+    figure:
+      `${kB(pw.heapBytes.median)}${pe ? ` / ${kB(pe.heapBytes.median)}` : ''} / ${kB(po.heapBytes.median)}; ` +
+      `${r.portal.ratios.heap.toFixed(2)}×` +
+      (!heapOk && floor !== undefined ? ` (floor with an empty content script ${floor.toFixed(2)}×)` : ''),
+    budget: `≤ ${PORTAL_HEAP_GOAL}×`,
+    verdict: verdict(heapOk),
   });
   out.push({ item: '4. badge start → badge painted', figure: ms(pw.badgeStartToPaintMs), budget: '', verdict: '' });
   for (const s of r.sizes) {
