@@ -69,66 +69,72 @@ export function Badge(p: BadgeProps) {
         {left && <span class="pc-pill-time">{timeLeftText(left)}</span>}
         {model.needsReload && <span class="pc-pill-reload">{t('portalBadgeReload')}</span>}
       </button>
+      {/* Folded, the panel stays (the pill controls it) but holds nothing: a hidden list would keep a DOM node and
+          its wrapper in the page's heap per element for as long as the badge stays folded (issue 18). */}
       <div class="pc-panel" id="pc-panel" hidden={p.collapsed}>
-        <div class="pc-head">
-          <span class="pc-head-title">{t('portalBadgeTitle', p.portalName)}</span>
-          {p.account && (p.accounts?.length ?? 0) < 2 && (
-            <span class="pc-account" style={{ borderColor: p.account.colour }} data-testid="badge-account">
-              {p.account.label}
-            </span>
-          )}
-          {p.account && p.accounts && p.accounts.length > 1 && (
-            <select
-              class="pc-account"
-              aria-label={t('portalBadgeAccount')}
-              data-testid="badge-account"
-              value={p.account.id}
-              onChange={(e) => {
-                // Only the user's own change (an event the page dispatches is not trusted).
-                if (!e.isTrusted) return;
-                p.onPickAccount?.((e.target as HTMLSelectElement).value);
-              }}
-            >
-              {p.accounts.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.label}
-                </option>
+        {!p.collapsed && (
+          <>
+            <div class="pc-head">
+              <span class="pc-head-title">{t('portalBadgeTitle', p.portalName)}</span>
+              {p.account && (p.accounts?.length ?? 0) < 2 && (
+                <span class="pc-account" style={{ borderColor: p.account.colour }} data-testid="badge-account">
+                  {p.account.label}
+                </span>
+              )}
+              {p.account && p.accounts && p.accounts.length > 1 && (
+                <select
+                  class="pc-account"
+                  aria-label={t('portalBadgeAccount')}
+                  data-testid="badge-account"
+                  value={p.account.id}
+                  onChange={(e) => {
+                    // Only the user's own change (an event the page dispatches is not trusted).
+                    if (!e.isTrusted) return;
+                    p.onPickAccount?.((e.target as HTMLSelectElement).value);
+                  }}
+                >
+                  {p.accounts.map((a) => (
+                    <option key={a.id} value={a.id}>
+                      {a.label}
+                    </option>
+                  ))}
+                </select>
+              )}
+              <button class="pc-icon" aria-label={t('portalBadgeMove')} onClick={trusted(p.onMove)}>
+                <span aria-hidden="true">⤢</span>
+              </button>
+            </div>
+            {model.needsReload && (
+              <div class="pc-reload">
+                <span>{t('portalBadgeReloadHint')}</span>
+                <button class="pc-btn pc-primary" onClick={trusted(p.onReload)}>
+                  {t('portalBadgeReload')}
+                </button>
+              </div>
+            )}
+            {p.notice && (
+              <div class={p.notice.kind === 'error' ? 'pc-notice is-error' : 'pc-notice'} role="status">
+                <span>{p.notice.kind === 'error' ? p.notice.message : t(NOTICES[p.notice.outcome])}</span>
+                <button class="pc-icon" aria-label={t('portalBadgeDismiss')} onClick={trusted(p.onDismiss)}>
+                  <span aria-hidden="true">×</span>
+                </button>
+              </div>
+            )}
+            <ul class="pc-list">
+              {model.items.map((item) => (
+                <BadgeRow
+                  key={item.key + item.state}
+                  item={item}
+                  now={now}
+                  warnMs={p.warnMs}
+                  busy={p.busy.has(item.key)}
+                  oneClickDeactivate={p.oneClickDeactivate}
+                  onCommand={p.onCommand}
+                />
               ))}
-            </select>
-          )}
-          <button class="pc-icon" aria-label={t('portalBadgeMove')} onClick={trusted(p.onMove)}>
-            <span aria-hidden="true">⤢</span>
-          </button>
-        </div>
-        {model.needsReload && (
-          <div class="pc-reload">
-            <span>{t('portalBadgeReloadHint')}</span>
-            <button class="pc-btn pc-primary" onClick={trusted(p.onReload)}>
-              {t('portalBadgeReload')}
-            </button>
-          </div>
+            </ul>
+          </>
         )}
-        {p.notice && (
-          <div class={p.notice.kind === 'error' ? 'pc-notice is-error' : 'pc-notice'} role="status">
-            <span>{p.notice.kind === 'error' ? p.notice.message : t(NOTICES[p.notice.outcome])}</span>
-            <button class="pc-icon" aria-label={t('portalBadgeDismiss')} onClick={trusted(p.onDismiss)}>
-              <span aria-hidden="true">×</span>
-            </button>
-          </div>
-        )}
-        <ul class="pc-list">
-          {model.items.map((item) => (
-            <BadgeRow
-              key={item.key + item.state}
-              item={item}
-              now={now}
-              warnMs={p.warnMs}
-              busy={p.busy.has(item.key)}
-              oneClickDeactivate={p.oneClickDeactivate}
-              onCommand={p.onCommand}
-            />
-          ))}
-        </ul>
       </div>
     </div>
   );

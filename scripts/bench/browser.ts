@@ -49,8 +49,24 @@ export function benchExtension(buildDir: string): string {
   return dir;
 }
 
+/** What the bench's empty content script marks once it has run (the page can read the mark). */
+export const EMPTY_PORTAL_MARK = 'bench:empty-portal';
+
+/**
+ * The floor for the portal page (item 4): a copy of `extensionDir` whose portal.js does nothing but set a mark. Same
+ * manifest entry, so the page gets the same isolated world; what the badge costs on top of that is ours.
+ */
+export function emptyPortalExtension(extensionDir: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pim-bench-empty-'));
+  cpSync(extensionDir, dir, { recursive: true });
+  writeFileSync(join(dir, 'portal.js'), `performance.mark('${EMPTY_PORTAL_MARK}');\n`);
+  return dir;
+}
+
 export interface BenchBrowser {
   browser: Browser;
+  /** What it was launched with, so a measure can launch a sibling (the portal's empty content script). */
+  options: { extensionDir: string | null; proxyPort: number };
   /** The control page (bench.html), kept open. */
   control: Page;
   open(path: string): Promise<Page>;
@@ -85,6 +101,7 @@ export async function launchBench(opts: { extensionDir: string | null; proxyPort
   const control = opts.extensionDir ? await open('bench.html') : await browser.newPage();
   return {
     browser,
+    options: opts,
     control,
     open,
     async close() {

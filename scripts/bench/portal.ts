@@ -2,9 +2,13 @@
  * Item 4: what the portal badge costs a heavy admin-portal page (the stand-in's Entra admin center: an SPA with
  * thousands of nodes, strict CSP), against the same page in a browser without the extension. Chromium's own
  * counters (CDP Performance.getMetrics) for the renderer's main thread, where content scripts run too.
+ *
+ * A third browser runs a copy of the extension whose portal.js only sets a mark (browser.ts emptyPortalExtension):
+ * the floor, what any content script's isolated world costs the page before the badge does anything.
  */
+import { rmSync } from 'node:fs';
 import type { Page } from 'puppeteer-core';
-import type { BenchBrowser } from './browser';
+import { EMPTY_PORTAL_MARK, emptyPortalExtension, launchBench, type BenchBrowser } from './browser';
 import { sleep, stat, type Stat } from './stats';
 
 export const PORTAL_URL = 'https://entra.microsoft.com/';
@@ -16,10 +20,15 @@ export interface PortalSample {
   badgeStartToPaintMs: number | null;
 }
 
+type PageStats = { scriptMs: Stat; mainThreadPerMinuteMs: Stat; heapBytes: Stat };
+
 export interface PortalResult {
-  withExtension: { scriptMs: Stat; mainThreadPerMinuteMs: Stat; heapBytes: Stat; badgeStartToPaintMs: Stat };
-  withoutExtension: { scriptMs: Stat; mainThreadPerMinuteMs: Stat; heapBytes: Stat };
-  ratios: { script: number; mainThreadPerMinute: number; heap: number };
+  withExtension: PageStats & { badgeStartToPaintMs: Stat };
+  withoutExtension: PageStats;
+  /** The floor: the extension with a portal.js that only sets a mark (absent in results from before it existed). */
+  emptyContentScript?: PageStats;
+  /** heapFloor: the empty content script's heap over the page's without the extension. */
+  ratios: { script: number; mainThreadPerMinute: number; heap: number; heapFloor?: number };
   windowMs: number;
 }
 
@@ -28,14 +37,24 @@ async function metrics(page: Page): Promise<Record<string, number>> {
   return m as Record<string, number>;
 }
 
-async function sample(b: BenchBrowser, withBadge: boolean, windowMs: number): Promise<PortalSample> {
+/** What the page waits for before measuring: the badge's paint, the empty content script's mark, or nothing. */
+type Wait = 'badge' | 'empty' | null;
+
+async function sample(b: BenchBrowser, wait: Wait, windowMs: number): Promise<PortalSample> {
   const page: Page = await b.browser.newPage();
   const cdp = await page.createCDPSession();
   await page.goto(PORTAL_URL, { waitUntil: 'load' });
   // The SPA has rendered its grid (the loading line is replaced) and, with the extension, the badge has painted.
   await page.waitForFunction(() => !document.getElementById('portal-loading'));
   let badge: number | null = null;
-  if (withBadge) {
+  if (wait === 'empty') {
+    await page.waitForFunction(
+      (m) => performance.getEntriesByName(m).length > 0,
+      { timeout: 20_000 },
+      EMPTY_PORTAL_MARK,
+    );
+  }
+  if (wait === 'badge') {
     await page.waitForFunction(() => performance.getEntriesByName('pim:badge-paint').length > 0, { timeout: 20_000 });
     badge = await page.evaluate(
       () =>
@@ -58,6 +77,12 @@ async function sample(b: BenchBrowser, withBadge: boolean, windowMs: number): Pr
   };
 }
 
+const pageStats = (s: PortalSample[]): PageStats => ({
+  scriptMs: stat(s.map((x) => x.scriptMs)),
+  mainThreadPerMinuteMs: stat(s.map((x) => x.mainThreadPerMinuteMs)),
+  heapBytes: stat(s.map((x) => x.heapBytes)),
+});
+
 export async function measurePortal(
   withExt: BenchBrowser,
   without: BenchBrowser,
@@ -65,32 +90,36 @@ export async function measurePortal(
   windowMs: number,
 ): Promise<PortalResult> {
   const a: PortalSample[] = [];
+  const e: PortalSample[] = [];
   const z: PortalSample[] = [];
-  // First visits warm the HTTP connection and caches; not counted. Then alternate, so drift hits both alike.
-  await sample(withExt, true, 200);
-  await sample(without, false, 200);
-  for (let r = 0; r < runs; r++) {
-    a.push(await sample(withExt, true, windowMs));
-    z.push(await sample(without, false, windowMs));
+  const emptyDir = withExt.options.extensionDir ? emptyPortalExtension(withExt.options.extensionDir) : null;
+  const empty = emptyDir ? await launchBench({ extensionDir: emptyDir, proxyPort: withExt.options.proxyPort }) : null;
+  try {
+    // First visits warm the HTTP connection and caches; not counted. Then alternate, so drift hits all alike.
+    await sample(withExt, 'badge', 200);
+    if (empty) await sample(empty, 'empty', 200);
+    await sample(without, null, 200);
+    for (let r = 0; r < runs; r++) {
+      a.push(await sample(withExt, 'badge', windowMs));
+      if (empty) e.push(await sample(empty, 'empty', windowMs));
+      z.push(await sample(without, null, windowMs));
+    }
+  } finally {
+    await empty?.close();
+    if (emptyDir) rmSync(emptyDir, { recursive: true, force: true });
   }
-  const w = {
-    scriptMs: stat(a.map((s) => s.scriptMs)),
-    mainThreadPerMinuteMs: stat(a.map((s) => s.mainThreadPerMinuteMs)),
-    heapBytes: stat(a.map((s) => s.heapBytes)),
-    badgeStartToPaintMs: stat(a.map((s) => s.badgeStartToPaintMs ?? Number.NaN)),
-  };
-  const wo = {
-    scriptMs: stat(z.map((s) => s.scriptMs)),
-    mainThreadPerMinuteMs: stat(z.map((s) => s.mainThreadPerMinuteMs)),
-    heapBytes: stat(z.map((s) => s.heapBytes)),
-  };
+  const w = { ...pageStats(a), badgeStartToPaintMs: stat(a.map((s) => s.badgeStartToPaintMs ?? Number.NaN)) };
+  const wo = pageStats(z);
+  const em = e.length ? pageStats(e) : undefined;
   return {
     withExtension: w,
     withoutExtension: wo,
+    ...(em ? { emptyContentScript: em } : {}),
     ratios: {
       script: w.scriptMs.median / wo.scriptMs.median,
       mainThreadPerMinute: w.mainThreadPerMinuteMs.median / wo.mainThreadPerMinuteMs.median,
       heap: w.heapBytes.median / wo.heapBytes.median,
+      ...(em ? { heapFloor: em.heapBytes.median / wo.heapBytes.median } : {}),
     },
     windowMs,
   };

@@ -139,11 +139,17 @@ export function goalRows(r: Results): Row[] {
       `${r.portal.ratios.mainThreadPerMinute.toFixed(2)}× (${ms(pw.mainThreadPerMinuteMs)} / ${ms(po.mainThreadPerMinuteMs)})`,
     ),
   );
+  // Over the goal, the floor beside it: an empty content script's isolated world, measured in the same run.
+  const pe = r.portal.emptyContentScript;
+  const floor = r.portal.ratios.heapFloor;
   out.push(
     goalRow(
       GOALS.portalHeap,
       r.portal.ratios.heap,
-      `${r.portal.ratios.heap.toFixed(2)}× (${kB(pw.heapBytes.median)} / ${kB(po.heapBytes.median)})`,
+      `${r.portal.ratios.heap.toFixed(2)}× (${kB(pw.heapBytes.median)}${pe ? ` / empty content script ${kB(pe.heapBytes.median)}` : ''} / ${kB(po.heapBytes.median)})` +
+        (floor !== undefined && !meets(GOALS.portalHeap, r.portal.ratios.heap)
+          ? `; floor with an empty content script ${floor.toFixed(2)}×`
+          : ''),
     ),
   );
   const one = r.wakeups.oneActive;
