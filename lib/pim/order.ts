@@ -77,7 +77,12 @@ export function searchText(a: Assignment, extra: readonly string[] = []): string
  * all.
  */
 export function matchesQuery(a: Assignment, query: string, extra: readonly string[] = []): boolean {
-  const words = fold(query).split(/\s+/).filter(Boolean);
+  return matchesWords(a, queryWords(query), extra);
+}
+
+const queryWords = (query: string) => fold(query).split(/\s+/).filter(Boolean);
+
+function matchesWords(a: Assignment, words: readonly string[], extra: readonly string[]): boolean {
   if (words.length === 0) return true;
   const haystack = searchText(a, extra);
   return words.every((w) => haystack.includes(w));
@@ -103,9 +108,13 @@ export interface SectionOptions extends OrderOptions {
 export function buildSections(assignments: readonly Assignment[], options: SectionOptions): PopupSections {
   const current = assignments.filter((a) => isCurrent(a, options.now));
   const busyKeys = new Set(current.filter((a) => a.state !== 'eligible').map((a) => a.key));
+  // The query is folded once, and the UI's labels are asked for only when there is something to match them against:
+  // the popup builds its sections on every render (issue 18).
+  const words = queryWords(options.query);
   const visible = current.filter(
     (a) =>
-      (a.state !== 'eligible' || !busyKeys.has(a.key)) && matchesQuery(a, options.query, options.labels?.(a) ?? []),
+      (a.state !== 'eligible' || !busyKeys.has(a.key)) &&
+      (words.length === 0 || matchesWords(a, words, options.labels?.(a) ?? [])),
   );
   const sorted = sortAssignments(visible, options);
   return {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildSections, matchesQuery, sortAssignments } from '../../../lib/pim/order';
 import { assignment, DAY_MS, iso, MIN, NOW } from '../components/fixtures';
 
@@ -131,5 +131,17 @@ describe('buildSections', () => {
     ];
     const s = buildSections(list, { now: NOW, favourites: none, query: 'exchange' });
     expect([...s.active, ...s.eligible].map((a) => a.key)).toEqual(['a', 'b']);
+  });
+
+  it("asks for the UI's labels only when there is a query to match them against, and matches them then", () => {
+    const list = [
+      assignment({ key: 'a', displayName: 'Global Reader' }),
+      assignment({ key: 'b', displayName: 'Other' }),
+    ];
+    const labels = vi.fn((a: { key: string }) => (a.key === 'a' ? ['Tenant-wide'] : []));
+    expect(buildSections(list, { now: NOW, favourites: none, query: '  ', labels }).eligible).toHaveLength(2);
+    expect(labels).not.toHaveBeenCalled();
+    const s = buildSections(list, { now: NOW, favourites: none, query: 'tenant wide', labels });
+    expect(s.eligible.map((a) => a.key)).toEqual(['a']);
   });
 });
