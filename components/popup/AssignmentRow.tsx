@@ -2,7 +2,6 @@
  * One assignment: what it is, where it applies, how long it lasts, and the star that keeps it near the top. With
  * activation controls in context (RowControlsContext), also what can be done with it and what the last command said.
  */
-import { useContext } from 'preact/hooks';
 import { plural, t } from '../../lib/i18n';
 import type { Assignment } from '../../lib/pim/model';
 import {
@@ -14,11 +13,11 @@ import {
   timeLeft,
   type TimeFormat,
 } from '../../lib/pim/time';
-import { RowControlsContext } from './activationContext';
 import { StarIcon, WarningIcon } from './Icons';
 import { formatMinutes } from '../../lib/pim/duration';
 import { accessLabel, isScheduled, kindLabel, pendingStatusText, scopeLabel, timeLeftText } from './labels';
 import { RowBelow, RowButtons, SelectBox } from './RowControls';
+import { useRowControls } from './rowControlsStore';
 
 export interface AssignmentRowProps {
   assignment: Assignment;
@@ -39,7 +38,7 @@ export function AssignmentRow({
   onToggleFavourite,
 }: AssignmentRowProps) {
   const access = accessLabel(a);
-  const c = useContext(RowControlsContext);
+  const c = useRowControls(a.key);
   return (
     <li
       class={`row row-${a.state}`}
@@ -92,7 +91,7 @@ export function AssignmentRow({
             <span>{plural(t, 'eligibilityEndsSoon', daysLeft(a.endDateTime, now) ?? 0)}</span>
           </div>
         )}
-        {c && <RowButtons a={a} c={c} />}
+        {c && <RowButtons a={a} c={c} now={now} />}
       </div>
       <div class="row-side">
         {a.state === 'active' && a.assignmentType !== 'Assigned' && <Countdown a={a} now={now} />}
@@ -108,7 +107,7 @@ export function AssignmentRow({
           <StarIcon filled={favourite} />
         </button>
       </div>
-      {c && <RowBelow a={a} c={c} />}
+      {c && <RowBelow a={a} c={c} now={now} />}
     </li>
   );
 }

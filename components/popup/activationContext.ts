@@ -7,6 +7,7 @@ import type { Field, FormRules } from '../../lib/pim/form-rules';
 import type { TimeFormat } from '../../lib/pim/time';
 import type { ActivationData, Memory } from '../activation/rules';
 import type { IntentView } from './IntentBanner';
+import type { RowControlsStore } from './rowControlsStore';
 
 /** The commands, each answering per item (lib/messaging CommandResult); the entrypoint sends them as messages. */
 export interface ActivationActions {
@@ -49,8 +50,11 @@ export interface FormState {
   seq: number;
 }
 
+/**
+ * What rows read and call; always the latest state. Rows take the time from their own props, and learn that what they
+ * show changed from the store they get it from (rowControlsStore.ts, RowControlsContext).
+ */
 export interface RowControls {
-  now: number;
   format: TimeFormat;
   rules(key: string): FormRules;
   memory(key: string): Memory;
@@ -75,4 +79,8 @@ export interface RowControls {
   formAt(key: string): JSX.Element | null;
 }
 
-export const RowControlsContext = createContext<RowControls | null>(null);
+/**
+ * The list's controls and the per-row change notices; one object for the list's lifetime, so a new context value
+ * never re-renders every row at once (issue 18). Rows read it with useRowControls.
+ */
+export const RowControlsContext = createContext<RowControlsStore | null>(null);
