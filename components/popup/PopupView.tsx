@@ -5,7 +5,7 @@
 import type { RefObject } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { t } from '../../lib/i18n';
-import { buildSections, isCurrent } from '../../lib/pim/order';
+import { buildSections, isCurrent, type PopupSections } from '../../lib/pim/order';
 import type { Snapshot } from '../../lib/pim/model';
 import { canDeactivate } from '../../lib/pim/deactivate';
 import type { Assignment } from '../../lib/pim/model';
@@ -259,13 +259,17 @@ function List({
   onToggleFavourite,
   activation,
 }: ListProps) {
+  // Sorting starts from the last render's order: a refreshed snapshot is mostly in the same order (issue 18).
+  const previous = useRef<PopupSections | undefined>(undefined);
   const sections = buildSections(snapshot.assignments, {
     now,
     favourites,
     query,
     locale: format.locale,
     labels: searchLabels,
+    previous: previous.current,
   });
+  previous.current = sections;
   const shown = sections.active.length + sections.pending.length + sections.eligible.length;
   const eligibleEnds = new Map(
     snapshot.assignments.filter((a) => a.state === 'eligible').map((a) => [a.key, a.endDateTime]),

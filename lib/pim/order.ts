@@ -98,6 +98,26 @@ export interface SectionOptions extends OrderOptions {
   query: string;
   /** Labels the UI adds to an assignment's searchable text (its scope label, its kind). */
   labels?: (a: Assignment) => readonly string[];
+  /**
+   * The sections built last time: the sort starts from their order, so a refreshed list in mostly the same order
+   * sorts in about one comparison per item instead of n log n (the comparisons go through Intl.Collator; 1000 items
+   * cost ~17 ms of a task in the popup, issue 18). Only ties (same state, key, name and scope) may come out otherwise.
+   */
+  previous?: PopupSections;
+}
+
+const rowId = (a: Assignment) => `${a.state}\n${a.key}\n${a.id}`;
+
+/** `list` in the order `previous` had it; items it did not have go last, in their own order. */
+function inPreviousOrder(list: readonly Assignment[], previous: PopupSections): Assignment[] {
+  const position = new Map<string, number>();
+  for (const section of [previous.active, previous.pending, previous.eligible])
+    for (const a of section) position.set(rowId(a), position.size);
+  const end = position.size;
+  return list
+    .map((a, i) => ({ a, at: position.get(rowId(a)) ?? end + i }))
+    .sort((x, y) => x.at - y.at)
+    .map((x) => x.a);
 }
 
 /**
@@ -116,7 +136,7 @@ export function buildSections(assignments: readonly Assignment[], options: Secti
       (a.state !== 'eligible' || !busyKeys.has(a.key)) &&
       (words.length === 0 || matchesWords(a, words, options.labels?.(a) ?? [])),
   );
-  const sorted = sortAssignments(visible, options);
+  const sorted = sortAssignments(options.previous ? inPreviousOrder(visible, options.previous) : visible, options);
   return {
     active: sorted.filter((a) => a.state === 'active'),
     pending: sorted.filter((a) => a.state === 'pending'),
