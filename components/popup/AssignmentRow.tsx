@@ -2,7 +2,6 @@
  * One assignment: what it is, where it applies, how long it lasts, and the star that keeps it near the top. With
  * activation controls in context (RowControlsContext), also what can be done with it and what the last command said.
  */
-import { useContext } from 'preact/hooks';
 import { plural, t } from '../../lib/i18n';
 import type { Assignment } from '../../lib/pim/model';
 import {
@@ -14,10 +13,10 @@ import {
   timeLeft,
   type TimeFormat,
 } from '../../lib/pim/time';
-import { RowControlsContext } from './activationContext';
 import { StarIcon, WarningIcon } from './Icons';
 import { formatMinutes } from '../../lib/pim/duration';
 import { accessLabel, isScheduled, kindLabel, pendingStatusText, scopeLabel, timeLeftText } from './labels';
+import { useRowControls } from './rowControlsStore';
 
 export interface AssignmentRowProps {
   assignment: Assignment;
@@ -38,8 +37,8 @@ export function AssignmentRow({
   onToggleFavourite,
 }: AssignmentRowProps) {
   const access = accessLabel(a);
-  const c = useContext(RowControlsContext);
-  const parts = c?.parts(a);
+  const c = useRowControls(a.key);
+  const parts = c?.parts(a, now);
   return (
     <li
       class={`row row-${a.state}`}

@@ -5,7 +5,7 @@
 import type { RefObject } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { t } from '../../lib/i18n';
-import { isCurrent } from '../../lib/pim/order';
+import { isCurrent, type PopupSections } from '../../lib/pim/order';
 import type { Snapshot } from '../../lib/pim/model';
 import { canDeactivate } from '../../lib/pim/deactivate';
 import type { Assignment } from '../../lib/pim/model';
@@ -257,14 +257,18 @@ function List({
   onToggleFavourite,
   activation,
 }: ListProps) {
-  const { active, pending, eligible, shown } = listSections({
+  // Sorting starts from the last render's order: a refreshed snapshot is mostly in the same order (issue 18).
+  const previous = useRef<PopupSections | undefined>(undefined);
+  const { active, pending, eligible, shown, sections } = listSections({
     snapshot,
     now,
     format,
     query,
     favourites,
     onToggleFavourite,
+    previous: previous.current,
   });
+  previous.current = sections;
   return (
     <>
       <SearchBox value={query} onInput={setQuery} inputRef={search} />

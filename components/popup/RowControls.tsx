@@ -80,13 +80,13 @@ export function ActivateButton({ a, c }: { a: Assignment; c: RowControls }) {
  * Activate / Deactivate / Extend / Cancel as a line under the row's facts (not beside them: at 380 px the name needs
  * the width more than the button does).
  */
-export function RowButtons({ a, c }: { a: Assignment; c: RowControls }) {
+export function RowButtons({ a, c, now }: { a: Assignment; c: RowControls; now: number }) {
   const busy = c.isBusy(a.key);
   if (a.state === 'eligible') {
     return (
       <div class="row-actions">
         <ActivateButton a={a} c={c} />
-        {a.kind === 'role' && eligibilityEndsSoon(a.endDateTime, c.now) && <RequestExtensionButton a={a} c={c} />}
+        {a.kind === 'role' && eligibilityEndsSoon(a.endDateTime, now) && <RequestExtensionButton a={a} c={c} />}
       </div>
     );
   }
@@ -109,14 +109,14 @@ export function RowButtons({ a, c }: { a: Assignment; c: RowControls }) {
     );
   }
   if (a.state !== 'active') return null;
-  const can = canDeactivate(a, new Date(c.now));
+  const can = canDeactivate(a, new Date(now));
   const end = parseTime(a.endDateTime);
   const extendable =
     a.assignmentType === 'Activated' &&
     a.memberType === 'direct' &&
     end !== null &&
-    end > c.now &&
-    end - c.now <= EXTEND_WINDOW_MS;
+    end > now &&
+    end - now <= EXTEND_WINDOW_MS;
   if (!can.ok && can.reason !== 'too-soon' && !extendable) return null;
   const reasonId = `deactivate-reason-${a.id}`;
   const availableAt = !can.ok && can.availableAt ? Date.parse(can.availableAt) : null;
@@ -151,7 +151,7 @@ export function RowButtons({ a, c }: { a: Assignment; c: RowControls }) {
       )}
       {availableAt !== null && (
         <span class="row-actions-note" id={reasonId} data-testid="deactivate-reason">
-          {t('actDeactivateAvailableAt', formatMoment(availableAt, c.now, c.format))}
+          {t('actDeactivateAvailableAt', formatMoment(availableAt, now, c.format))}
         </span>
       )}
     </div>
@@ -173,11 +173,11 @@ export function RequestExtensionButton({ a, c }: { a: Assignment; c: RowControls
   );
 }
 
-function resultText(s: Shown, c: RowControls): string {
+function resultText(s: Shown, c: RowControls, now: number): string {
   const r = s.result;
   if (r.kind === 'stepUp') return t('actResultStepUp');
   if (r.kind === 'ok' && s.startsAt !== null && /^(granted|schedulecreated)$/i.test(r.status ?? '')) {
-    return t('actResultStarts', formatMoment(s.startsAt, c.now, c.format));
+    return t('actResultStarts', formatMoment(s.startsAt, now, c.format));
   }
   return r.text;
 }
@@ -193,7 +193,7 @@ const TONE: Record<Shown['result']['kind'], string> = {
 };
 
 /** Under the row: the last answer (a field problem is shown in the form instead), then any open form. */
-export function RowBelow({ a, c }: { a: Assignment; c: RowControls }) {
+export function RowBelow({ a, c, now }: { a: Assignment; c: RowControls; now: number }) {
   const shown = c.result(a.key);
   const form = a.state === 'eligible' ? c.formAt(a.key) : null;
   const extension = a.state === 'eligible' && c.extensionOpen(a.key);
@@ -207,7 +207,7 @@ export function RowBelow({ a, c }: { a: Assignment; c: RowControls }) {
           data-testid="result"
           data-kind={shown.result.kind}
         >
-          {resultText(shown, c)}
+          {resultText(shown, c, now)}
         </p>
       )}
       {shown?.result.next === 'renew' && a.state === 'active' && (

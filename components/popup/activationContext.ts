@@ -7,6 +7,7 @@ import type { Field, FormRules } from '../../lib/pim/form-rules';
 import type { TimeFormat } from '../../lib/pim/time';
 import type { ActivationData, Memory } from '../activation/rules';
 import type { IntentView } from './IntentBanner';
+import type { RowControlsStore } from './rowControlsStore';
 
 /** The commands, each answering per item (lib/messaging CommandResult); the entrypoint sends them as messages. */
 export interface ActivationActions {
@@ -49,8 +50,11 @@ export interface FormState {
   seq: number;
 }
 
+/**
+ * What rows read and call; always the latest state. Rows take the time from their own props, and learn that what they
+ * show changed from the store they get it from (rowControlsStore.ts, RowControlsContext).
+ */
 export interface RowControls {
-  now: number;
   format: TimeFormat;
   rules(key: string): FormRules;
   memory(key: string): Memory;
@@ -77,7 +81,11 @@ export interface RowControls {
    * The row's controls (components/popup/RowControls.tsx), rendered by the layer that provides this context: a row
    * shown without them (the popup's first paint) loads none of their code.
    */
-  parts(a: Assignment): { select: JSX.Element; buttons: JSX.Element; below: JSX.Element };
+  parts(a: Assignment, now: number): { select: JSX.Element; buttons: JSX.Element; below: JSX.Element };
 }
 
-export const RowControlsContext = createContext<RowControls | null>(null);
+/**
+ * The list's controls and the per-row change notices; one object for the list's lifetime, so a new context value
+ * never re-renders every row at once (issue 18). Rows read it with useRowControls.
+ */
+export const RowControlsContext = createContext<RowControlsStore | null>(null);

@@ -6,7 +6,7 @@
 import type { JSX } from 'preact';
 import { t } from '../../lib/i18n';
 import type { Snapshot } from '../../lib/pim/model';
-import { buildSections } from '../../lib/pim/order';
+import { buildSections, type PopupSections } from '../../lib/pim/order';
 import type { TimeFormat } from '../../lib/pim/time';
 import { AssignmentSection } from './AssignmentSection';
 import { searchLabels } from './labels';
@@ -20,6 +20,8 @@ export interface ListSectionsInput {
   onToggleFavourite(key: string): void;
   /** Draw at most this many rows in all, top down (the first paint's one screenful); absent: every row, in chunks. */
   screenful?: number;
+  /** The previous render's sections: sorting starts from their order (a refreshed list is mostly in it). */
+  previous?: PopupSections;
 }
 
 export interface ListSections {
@@ -28,6 +30,8 @@ export interface ListSections {
   eligible: JSX.Element;
   /** How many rows the three hold together. */
   shown: number;
+  /** The ordered lists, for the next render's `previous`. */
+  sections: PopupSections;
 }
 
 export function listSections({
@@ -38,6 +42,7 @@ export function listSections({
   favourites,
   onToggleFavourite,
   screenful,
+  previous,
 }: ListSectionsInput) {
   const sections = buildSections(snapshot.assignments, {
     now,
@@ -45,6 +50,7 @@ export function listSections({
     query,
     locale: format.locale,
     labels: searchLabels,
+    previous,
   });
   const eligibleEnds = new Map(
     snapshot.assignments.filter((a) => a.state === 'eligible').map((a) => [a.key, a.endDateTime]),
@@ -90,5 +96,6 @@ export function listSections({
       />
     ),
     shown: sections.active.length + sections.pending.length + sections.eligible.length,
+    sections,
   } satisfies ListSections;
 }

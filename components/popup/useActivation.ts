@@ -137,6 +137,7 @@ export function useActivation(
     busy,
     results,
     form,
+    selected,
     selectedKeys,
     extensionFor,
     banner,

@@ -70,31 +70,42 @@ export function endsInFuture(end: string | null, now: number): boolean {
 }
 
 /**
+ * Intl.DateTimeFormat instances by locale, zone and options. Building one costs far more than formatting with it
+ * (tens of microseconds: the locale data is resolved each time), and the popup formats a date on each of hundreds of
+ * rows: without the cache, re-rendering 500 eligible rows spent ~200 ms building formatters (issue 18).
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string, zone: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const id = `${locale}|${zone ?? ''}|${JSON.stringify(options)}`;
+  let f = formatters.get(id);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone: zone });
+    formatters.set(id, f);
+  }
+  return f;
+}
+
+/**
  * Calendar day (yyyy-mm-dd) of an instant in the format's zone, to compare days without the runtime's zone leaking in.
  */
 function dayOf(ms: number, format: TimeFormat): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: format.timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(ms);
+  return formatter('en-CA', format.timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
 }
 
 function yearOf(ms: number, format: TimeFormat): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: format.timeZone, year: 'numeric' }).format(ms);
+  return formatter('en-CA', format.timeZone, { year: 'numeric' }).format(ms);
 }
 
 /** "14:35" (or "2:35 PM", as the locale writes it). */
 export function formatClock(ms: number, format: TimeFormat): string {
-  return new Intl.DateTimeFormat(format.locale, { timeZone: format.timeZone, timeStyle: 'short' }).format(ms);
+  return formatter(format.locale, format.timeZone, { timeStyle: 'short' }).format(ms);
 }
 
 /** "3 Dec", with the year when it is not this year. */
 export function formatDay(ms: number, now: number, format: TimeFormat): string {
   const sameYear = yearOf(ms, format) === yearOf(now, format);
-  return new Intl.DateTimeFormat(format.locale, {
-    timeZone: format.timeZone,
+  return formatter(format.locale, format.timeZone, {
     day: 'numeric',
     month: 'short',
     ...(sameYear ? {} : { year: 'numeric' }),

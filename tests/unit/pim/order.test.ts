@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildSections, matchesQuery, sortAssignments } from '../../../lib/pim/order';
 import { assignment, DAY_MS, iso, MIN, NOW } from '../components/fixtures';
 
@@ -131,5 +131,44 @@ describe('buildSections', () => {
     ];
     const s = buildSections(list, { now: NOW, favourites: none, query: 'exchange' });
     expect([...s.active, ...s.eligible].map((a) => a.key)).toEqual(['a', 'b']);
+  });
+
+  it('gives the same sections when it starts from the last build, whatever that build held (new items, a search)', () => {
+    const base = [
+      assignment({ key: 'r1', displayName: 'Same' }),
+      assignment({ key: 'r2', displayName: 'Same', scopeName: 'Paris', directoryScopeId: '/administrativeUnits/p' }),
+      assignment({ key: 'r3', displayName: 'Same', state: 'active', endDateTime: iso(NOW + MIN) }),
+      assignment({ key: 'r4', displayName: 'Other', state: 'pending' }),
+      assignment({ key: 'r5', displayName: 'Other' }),
+      assignment({ key: 'r6', displayName: 'Zeta' }),
+      assignment({ key: 'r7', displayName: 'alpha' }),
+    ];
+    const keys = (s: ReturnType<typeof buildSections>) =>
+      [s.active, s.pending, s.eligible].map((l) => l.map((a) => a.key));
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(base),
+        fc.shuffledSubarray(base),
+        fc.constantFrom('', 'same', 'o'),
+        fc.boolean(),
+        (before, now, query, star) => {
+          const options = { now: NOW, favourites: new Set(star ? ['r6'] : []), query };
+          const previous = buildSections(before, { ...options, query: '' });
+          expect(keys(buildSections(now, { ...options, previous }))).toEqual(keys(buildSections(now, options)));
+        },
+      ),
+    );
+  });
+
+  it("asks for the UI's labels only when there is a query to match them against, and matches them then", () => {
+    const list = [
+      assignment({ key: 'a', displayName: 'Global Reader' }),
+      assignment({ key: 'b', displayName: 'Other' }),
+    ];
+    const labels = vi.fn((a: { key: string }) => (a.key === 'a' ? ['Tenant-wide'] : []));
+    expect(buildSections(list, { now: NOW, favourites: none, query: '  ', labels }).eligible).toHaveLength(2);
+    expect(labels).not.toHaveBeenCalled();
+    const s = buildSections(list, { now: NOW, favourites: none, query: 'tenant wide', labels });
+    expect(s.eligible.map((a) => a.key)).toEqual(['a']);
   });
 });

@@ -64,6 +64,19 @@ describe('dates and clock times', () => {
     expect(formatMoment(Date.parse('2026-11-23T01:00:00Z'), NOW, UTC)).toBe('23 Nov, 01:00');
   });
 
+  it('formats each locale and zone in its own way when they alternate (the formatters are reused, issue 18)', () => {
+    const at = Date.parse('2026-11-22T23:30:00Z');
+    const berlin = { locale: 'en-GB', timeZone: 'Europe/Berlin' };
+    const us = { locale: 'en-US', timeZone: 'UTC' };
+    for (let i = 0; i < 2; i++) {
+      expect(formatMoment(at, NOW, UTC)).toBe('23:30');
+      expect(formatMoment(at, NOW, berlin)).toBe('23 Nov, 00:30');
+      expect(formatClock(at, us)).toBe('11:30 PM');
+      expect(formatDay(Date.parse('2027-01-03T10:00:00Z'), NOW, us)).toBe('Jan 3, 2027');
+      expect(formatDay(Date.parse('2026-12-03T10:00:00Z'), NOW, us)).toBe('Dec 3');
+    }
+  });
+
   it('decides "today" in the given time zone', () => {
     // 23:30 UTC on the 22nd is already the 23rd in Berlin.
     const late = Date.parse('2026-11-22T23:30:00Z');
