@@ -16,7 +16,7 @@ import {
 import { StarIcon, WarningIcon } from './Icons';
 import { formatMinutes } from '../../lib/pim/duration';
 import { accessLabel, isScheduled, kindLabel, pendingStatusText, scopeLabel, timeLeftText } from './labels';
-import { useRowControls } from './rowControlsStore';
+import { useRowControls } from './activationContext';
 
 export interface AssignmentRowProps {
   assignment: Assignment;

@@ -1,5 +1,6 @@
 /** What a row may do and show about activation; provided by the list, absent when the popup is read-only. */
 import { createContext, type JSX } from 'preact';
+import { useContext, useLayoutEffect, useState } from 'preact/hooks';
 import type { AccountChoice } from './AccountSwitcher';
 import type { ActivationInput, CommandResult } from '../../lib/messaging';
 import type { Assignment } from '../../lib/pim/model';
@@ -89,3 +90,14 @@ export interface RowControls {
  * never re-renders every row at once (issue 18). Rows read it with useRowControls.
  */
 export const RowControlsContext = createContext<RowControlsStore | null>(null);
+
+/**
+ * The list's controls for the row of `key` (null when the popup is read-only); renders again when told to. Here, not
+ * in rowControlsStore.ts, so a row drawn without controls (the popup's first paint) loads none of the store's code.
+ */
+export function useRowControls(key: string): RowControls | null {
+  const store = useContext(RowControlsContext);
+  const [, setSeen] = useState(0);
+  useLayoutEffect(() => store?.subscribe(key, () => setSeen((n) => n + 1)), [store, key]);
+  return store?.controls ?? null;
+}

@@ -5,9 +5,8 @@
  * under it, or its policy and remembered choices. A refresh that rewrites the policies re-renders only the rows whose
  * policy changed, and when hundreds did, they are told a chunk per task so no task holds input back for long.
  */
-import { useContext, useLayoutEffect, useState } from 'preact/hooks';
 import type { ActivationData } from '../activation/rules';
-import { RowControlsContext, type RowControls, type Shown } from './activationContext';
+import type { RowControls, Shown } from './activationContext';
 
 /** What rows show about activation, besides the assignment itself. */
 export interface RowState {
@@ -152,12 +151,4 @@ export function createRowControlsStore(controls: RowControls, schedule: Schedule
       pending.clear();
     },
   };
-}
-
-/** The list's controls for the row of `key` (null when the popup is read-only); renders again when told to. */
-export function useRowControls(key: string): RowControls | null {
-  const store = useContext(RowControlsContext);
-  const [, setSeen] = useState(0);
-  useLayoutEffect(() => store?.subscribe(key, () => setSeen((n) => n + 1)), [store, key]);
-  return store?.controls ?? null;
 }
