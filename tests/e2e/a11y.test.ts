@@ -16,7 +16,16 @@ import { resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { startFakeTenant, type FakeTenant } from '../fake-tenant/index';
 import { AXE_SOURCE, audit, exposeBadgeShadowRoot, focusShown } from './axe';
-import { accountKey, configure, launch, signIn, waitForRows, waitForStorage, type Session } from './harness';
+import {
+  accountKey,
+  configure,
+  launch,
+  signIn,
+  waitForRows,
+  waitForStorage,
+  type Session,
+  popupReady,
+} from './harness';
 import { withExchangeGroupActive, ROLE } from './scenarios';
 
 const SHOTS = resolve(import.meta.dirname, '../..', process.env.SCREENSHOTS_DIR ?? 'test-output/screenshots');
@@ -46,6 +55,7 @@ async function newPage(width: number, height: number): Promise<Page> {
 async function openPopup(): Promise<Page> {
   const page = await newPage(380, 600);
   await page.goto(`chrome-extension://${session.extensionId}/popup.html`);
+  await popupReady(page);
   await waitForRows(page, 11);
   return page;
 }

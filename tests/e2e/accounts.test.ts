@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { FABRIKAM, LIDIA_OID, TENANT_ID } from '../fake-tenant/testing';
 import type { LogEntry } from '../fake-tenant/index';
-import { CLIENT_ID, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
+import { CLIENT_ID, launch, readStorage, signIn, waitForStorage, type Session, openPopup } from './harness';
 import { useStandIn } from './stand-in';
 import { badgeNames, waitForBadge } from './badge';
 
@@ -59,13 +59,6 @@ async function twoAccounts(): Promise<Session> {
   return s;
 }
 
-async function openPopup(s: Session): Promise<Page> {
-  const page = await s.browser.newPage();
-  await page.setViewport({ width: 380, height: 900 });
-  await page.goto(`chrome-extension://${s.extensionId}/popup.html`);
-  return page;
-}
-
 const rowNames = (popup: Page, state: string) =>
   popup.$$eval(`[data-testid="assignment"][data-state="${state}"]`, (rows) =>
     rows.map((r) => r.getAttribute('data-key') ?? ''),
@@ -90,7 +83,7 @@ describe('several accounts: Contoso and a guest account in Fabrikam', () => {
     expect(a1.account).toMatchObject({ oid: LIDIA_OID, tenantId: TENANT_ID });
     expect(a2.account).toMatchObject({ oid: FABRIKAM.guestOid, tenantId: FABRIKAM.id });
 
-    const popup = await openPopup(session);
+    const popup = await openPopup(session, { width: 380, height: 900 });
     await popup.waitForSelector('[data-testid="account-switch"]');
     // The first account: Contoso's Security Reader is active, Fabrikam's Global Reader is nowhere.
     await popup.waitForSelector(`[data-testid="assignment"][data-key="${key(SECURITY_READER)}"][data-state="active"]`);
@@ -191,7 +184,7 @@ describe('several accounts: Contoso and a guest account in Fabrikam', () => {
       ['a1', 'a2'].map((id) => readStorage<{ fetchedAt: string }>(session!, 'local', `account.${id}.snapshot`)),
     );
     await worker.evaluate(`chrome.storage.local.set({ popupAccount: 'all' })`);
-    const popup = await openPopup(session);
+    const popup = await openPopup(session, { width: 380, height: 900 });
     await popup.waitForSelector('[data-testid="all-accounts"]');
     await (await popup.waitForSelector('[data-testid="refresh"]'))!.click();
     for (const [i, id] of ['a1', 'a2'].entries())
@@ -216,7 +209,7 @@ describe('several accounts: Contoso and a guest account in Fabrikam', () => {
   it('removing an account leaves no token, snapshot or journal entry of it in any storage area', async () => {
     session = await twoAccounts();
     // Something in a2's journal and activity first: an activation there.
-    const popup = await openPopup(session);
+    const popup = await openPopup(session, { width: 380, height: 900 });
     await popup.select('[data-testid="account-switch"]', 'a2');
     const eligible = `[data-testid="assignment"][data-key="${key(SECURITY_READER)}"][data-state="eligible"]`;
     await (await popup.waitForSelector(`${eligible} [data-testid="activate"]`))!.click();

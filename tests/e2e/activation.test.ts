@@ -19,6 +19,7 @@ import {
   signIn,
   waitForStorage,
   type Session,
+  openPopup,
 } from './harness';
 import { GROUP_INT_EXCHANGE, ROLE, withExchangeGroupActive } from './scenarios';
 import { useStandIn } from './stand-in';
@@ -72,13 +73,6 @@ async function start(seed: Record<string, unknown> = {}): Promise<Session> {
   await waitForStorage(s, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
   await waitForStorage(s, 'local', accountKey('policies'), '(v) => !!v && Object.keys(v).length > 0');
   return s;
-}
-
-async function openPopup(s: Session): Promise<Page> {
-  const page = await s.browser.newPage();
-  await page.setViewport({ width: 380, height: 800 });
-  await page.goto(`chrome-extension://${s.extensionId}/popup.html`);
-  return page;
 }
 
 const row = (key: string, state?: string) =>

@@ -16,6 +16,7 @@ import {
   stopWorker,
   waitForStorage,
   type Session,
+  popupReady,
 } from './harness';
 import { GROUP_INT_EXCHANGE, REQUESTER, ROLE, withApprovals } from './scenarios';
 import { useStandIn } from './stand-in';
@@ -52,6 +53,7 @@ async function startAsApprover(): Promise<Page> {
   const popup = await session.browser.newPage();
   await popup.setViewport({ width: 380, height: 700 });
   await popup.goto(`chrome-extension://${session.extensionId}/popup.html`);
+  await popupReady(popup);
   return popup;
 }
 
@@ -232,6 +234,7 @@ describe('approvals: requests waiting for the signed-in admin', () => {
     await tenant.control.clearLog();
     const popup = await session.browser.newPage();
     await popup.goto(`chrome-extension://${session.extensionId}/popup.html`);
+    await popupReady(popup);
     for (let i = 0; i < 2; i++) {
       const before = (await readStorage<{ fetchedAt: string }>(session, 'local', accountKey('snapshot'))).fetchedAt;
       await popup.locator('[data-testid="refresh"]').click();

@@ -17,6 +17,7 @@ import {
   signIn,
   waitForStorage,
   type Session,
+  openPopup,
 } from './harness';
 import { useStandIn } from './stand-in';
 import { badgeNames, waitForBadge } from './badge';
@@ -77,13 +78,6 @@ async function start(seed: Record<string, unknown> = {}): Promise<Session> {
   return s;
 }
 
-async function openPopup(s: Session): Promise<Page> {
-  const page = await s.browser.newPage();
-  await page.setViewport({ width: 380, height: 900 });
-  await page.goto(`chrome-extension://${s.extensionId}/popup.html`);
-  return page;
-}
-
 async function refreshNow(s: Session, popup: Page): Promise<void> {
   const before = (await readStorage<{ fetchedAt: string }>(s, 'local', accountKey('snapshot'))).fetchedAt;
   await popup.locator('[data-testid="refresh"]').click();
@@ -93,7 +87,7 @@ async function refreshNow(s: Session, popup: Page): Promise<void> {
 describe('Azure resource roles in the popup', () => {
   it('lists the three Azure eligibilities with scope paths, re-activates the resource-group Contributor with one PUT, and keeps the 5-minute floor', async () => {
     session = await start({ remembered: { [KEY.contributor]: REMEMBERED } });
-    const popup = await openPopup(session);
+    const popup = await openPopup(session, { width: 380, height: 900 });
     await popup.waitForSelector(row(KEY.kvOfficer, 'eligible'));
     const azureRows = await popup.$$eval('[data-testid="assignment"][data-kind="azure"]', (els) =>
       els.map((e) => ({
@@ -167,7 +161,7 @@ describe('Azure resource roles in the popup', () => {
       accountKey('policies'),
       `(v) => !!v && !!v[${JSON.stringify(KEY.contributor)}]`,
     );
-    const popup = await openPopup(session);
+    const popup = await openPopup(session, { width: 380, height: 900 });
     await tenant.control.clearLog();
     const stepUpTab = session.browser.waitForTarget(
       (t) => t.url().includes('signin.html') && t.url().includes('stepup'),
@@ -199,7 +193,7 @@ describe('Azure resource roles in the popup', () => {
     await tenant.control.loadScenario(scenario as Scenario);
     session = await start({ remembered: { [KEY.owner]: REMEMBERED } });
     await waitForStorage(session, 'local', accountKey('policies'), `(v) => !!v && !!v[${JSON.stringify(KEY.owner)}]`);
-    const popup = await openPopup(session);
+    const popup = await openPopup(session, { width: 380, height: 900 });
     await popup.locator(`${row(KEY.owner, 'eligible')} [data-testid="activate"]`).click();
     const outcome = await Promise.race([
       popup.waitForSelector('[data-testid="activation-form"]').then(() => 'form'),
@@ -218,7 +212,7 @@ describe('Azure resource roles in the popup', () => {
 
   it('activates the subscription Owner inherited from a management group at the management group', async () => {
     session = await start({ remembered: { [KEY.owner]: REMEMBERED } });
-    const popup = await openPopup(session);
+    const popup = await openPopup(session, { width: 380, height: 900 });
     await tenant.control.clearLog();
     await popup.locator(`${row(KEY.owner, 'eligible')} [data-testid="activate"]`).click();
     await popup.waitForSelector(`${row(KEY.owner, 'active')} [data-testid="time-left"]`);
@@ -261,7 +255,7 @@ describe('Azure portal badge', () => {
 describe('Azure roles when something goes wrong', () => {
   it('a worker killed between the PUT and its answer: the journal reconciles by the request GUID, one PUT in the log', async () => {
     session = await start({ remembered: { [KEY.contributor]: REMEMBERED } });
-    const popup = await openPopup(session);
+    const popup = await openPopup(session, { width: 380, height: 900 });
     await tenant.control.clearLog();
     await tenant.control.addFault({
       match: { host: 'management.azure.com', method: 'PUT', path: 'roleAssignmentScheduleRequests' },
@@ -274,7 +268,7 @@ describe('Azure roles when something goes wrong', () => {
     await (await session.worker()).close();
     await popup.close();
 
-    const again = await openPopup(session);
+    const again = await openPopup(session, { width: 380, height: 900 });
     await again.locator(`${row(KEY.contributor, 'eligible')} [data-testid="activate"]`).click();
     await again.waitForSelector(`${row(KEY.contributor, 'active')} [data-testid="time-left"]`, { timeout: 20_000 });
     await waitForStorage(session, 'local', accountKey('journal'), '(v) => Array.isArray(v) && v.length === 0');
@@ -293,7 +287,7 @@ describe('Azure roles when something goes wrong', () => {
 
   it('ARM throttles one read: the Azure section keeps its last good data with a note, the Entra sections update', async () => {
     session = await start();
-    const popup = await openPopup(session);
+    const popup = await openPopup(session, { width: 380, height: 900 });
     await popup.waitForSelector(row(KEY.kvOfficer, 'eligible'));
     await tenant.control.addFault({
       match: { host: 'management.azure.com', path: 'roleEligibilityScheduleInstances' },
@@ -325,7 +319,7 @@ describe('Azure roles when something goes wrong', () => {
     await configure(s);
     await signIn(s);
     await waitForStorage(s, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
-    const popup = await openPopup(s);
+    const popup = await openPopup(s, { width: 380, height: 900 });
     await refreshNow(s, popup);
     const log = await tenant.control.log();
     expect(armLog(log)).toEqual([]);

@@ -16,6 +16,7 @@ import {
   stopWorker,
   waitForStorage,
   type Session,
+  openPopup,
 } from './harness';
 import { defaultScenario, ROLE } from './scenarios';
 import { useStandIn } from './stand-in';
@@ -68,13 +69,6 @@ async function start(seed: Record<string, unknown> = {}, sync: Record<string, un
   await waitForStorage(s, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
   await waitForStorage(s, 'local', accountKey('policies'), '(v) => !!v && Object.keys(v).length > 0');
   return s;
-}
-
-async function openPopup(s: Session): Promise<Page> {
-  const page = await s.browser.newPage();
-  await page.setViewport({ width: 380, height: 800 });
-  await page.goto(`chrome-extension://${s.extensionId}/popup.html`);
-  return page;
 }
 
 async function inWorker<T>(s: Session, source: string): Promise<T> {

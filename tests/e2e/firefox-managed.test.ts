@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant } from '../fake-tenant/index';
-import { accountKey, CLIENT_ID } from './harness';
+import { accountKey, CLIENT_ID, popupReady } from './harness';
 import {
   closeChecked,
   configureFx,
@@ -120,6 +120,7 @@ describe('managed configuration in Firefox (policies.json)', () => {
     await signInFx(s);
     await waitForStorageFx(s, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
     const popup = await s.open('popup.html');
+    await popupReady(popup);
     await popup.waitForFunction(() => document.querySelectorAll('[data-testid="assignment"]').length === 10);
     const authorize = (await tenant.control.log()).filter(
       (e) => e.host === 'login.microsoftonline.com' && e.path.includes('/oauth2/v2.0/authorize'),

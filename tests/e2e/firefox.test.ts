@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { type LogEntry } from '../fake-tenant/index';
 import { FABRIKAM } from '../fake-tenant/testing';
-import { accountKey, accountSeed, scoped } from './harness';
+import { accountKey, accountSeed, scoped, popupReady } from './harness';
 import {
   closeChecked,
   configureFx,
@@ -71,6 +71,7 @@ async function openPopup(s: FirefoxSession): Promise<Page> {
   const page = await s.browser.newPage();
   await page.setViewport({ width: 380, height: 800 });
   await s.navigate(page, `${s.origin}/popup.html`);
+  await popupReady(page);
   return page;
 }
 

@@ -312,6 +312,28 @@ export async function signIn(session: Session, upn = ADMIN_UPN, accountId = ACCO
   await page.close();
 }
 
+/**
+ * Waits until the full popup is in charge. Its first paint (issue 18: entrypoints/popup/main.tsx, CachedPopup) draws
+ * the stored rows read-only, marked `data-popup-state="cached"`; the rest of the popup replaces it a frame or two
+ * later. Anything a test clicks, selects or types belongs to the full popup.
+ */
+export async function popupReady(page: Page): Promise<void> {
+  await page.waitForSelector('#app > [data-popup-state]:not([data-popup-state="cached"])');
+}
+
+/** Opens the popup in a tab of the popup's width (`viewport: null` keeps the browser's) and waits for popupReady. */
+export async function openPopup(
+  s: Pick<Session, 'browser' | 'extensionId'>,
+  viewport: { width: number; height: number } | null = { width: 380, height: 800 },
+  query = '',
+): Promise<Page> {
+  const page = await s.browser.newPage();
+  if (viewport) await page.setViewport(viewport);
+  await page.goto(`chrome-extension://${s.extensionId}/popup.html${query}`);
+  await popupReady(page);
+  return page;
+}
+
 export async function waitForRows(page: Page, count: number): Promise<void> {
   await page.waitForFunction(
     (n: number) => document.querySelectorAll('[data-testid="assignment"]').length === n,

@@ -4,7 +4,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { accountKey, configure, launch, signIn, waitForRows, waitForStorage, type Session } from './harness';
+import {
+  accountKey,
+  configure,
+  launch,
+  signIn,
+  waitForRows,
+  waitForStorage,
+  type Session,
+  popupReady,
+} from './harness';
 import { useStandIn } from './stand-in';
 
 const tenant = useStandIn();
@@ -33,6 +42,7 @@ describe('languages', () => {
     await signIn(session);
     await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
     const popup = await session.open('popup.html');
+    await popupReady(popup);
     await waitForRows(popup, 10);
 
     // textContent: the titles are upper-cased by CSS only.

@@ -33,6 +33,7 @@ import {
   waitForRows,
   waitForStorage,
   type Session,
+  popupReady,
 } from './harness';
 
 const EXTENSION_ID = 'fimhpbjaiihihdfclklanipldnjbddib';
@@ -193,6 +194,7 @@ describe('managed configuration', () => {
 
     await signIn(session);
     const popup = await openPage(session, 'popup.html');
+    await popupReady(popup);
     await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
     await waitForRows(popup, 10);
     const authorize = (await tenant.control.log()).filter(
@@ -208,6 +210,7 @@ describe('managed configuration', () => {
   it('follows a policy that arrives while the popup is open', async () => {
     session = await launch(tenant);
     const popup = await openPage(session, 'popup.html');
+    await popupReady(popup);
     await popup.waitForSelector('[data-notice="not-configured"]');
     await applyPolicy(
       session,

@@ -15,6 +15,7 @@ import {
   waitForRows,
   waitForStorage,
   type Session,
+  openPopup,
 } from './harness';
 import { useStandIn } from './stand-in';
 
@@ -41,13 +42,6 @@ async function rows(page: Page) {
   );
 }
 
-async function openPopup(s: Session): Promise<Page> {
-  const page = await s.browser.newPage();
-  await page.setViewport({ width: 380, height: 700 });
-  await page.goto(`chrome-extension://${s.extensionId}/popup.html`);
-  return page;
-}
-
 async function notice(page: Page, id: string): Promise<string> {
   const el = await page.waitForSelector(`[data-notice="${id}"]`);
   return el!.evaluate((e) => (e as HTMLElement).innerText);
@@ -56,7 +50,7 @@ async function notice(page: Page, id: string): Promise<string> {
 describe('popup: my PIM assignments', () => {
   it('guides through not-configured and signed-out states', async () => {
     session = await launch(tenant);
-    const popup = await openPopup(session);
+    const popup = await openPopup(session, { width: 380, height: 700 });
     expect(await notice(popup, 'not-configured')).toMatch(/settings/i);
     await configure(session);
     expect(await notice(popup, 'signed-out')).toMatch(/sign in/i);
@@ -67,7 +61,7 @@ describe('popup: my PIM assignments', () => {
     session = await launch(tenant);
     await configure(session);
     await signIn(session);
-    const popup = await openPopup(session);
+    const popup = await openPopup(session, { width: 380, height: 700 });
     await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
     await waitForRows(popup, 10);
 
@@ -127,7 +121,7 @@ describe('popup: my PIM assignments', () => {
     session = await launch(tenant);
     await configure(session);
     await signIn(session);
-    const popup = await openPopup(session);
+    const popup = await openPopup(session, { width: 380, height: 700 });
     await waitForStorage(
       session,
       'local',
@@ -157,7 +151,7 @@ describe('popup: my PIM assignments', () => {
       times: 5,
       respond: { kind: 'timeout' },
     });
-    const popup = await openPopup(session);
+    const popup = await openPopup(session, { width: 380, height: 700 });
     await waitForRows(popup, 10);
     // The stored list was on screen before the rest of the popup's code ran (issue 18: the first paint), and the rest
     // then took over (the refresh button below is the full popup's).
@@ -191,7 +185,7 @@ describe('popup: my PIM assignments', () => {
       accountKey('snapshot'),
       ACCOUNT_ID,
     );
-    const popup = await openPopup(session);
+    const popup = await openPopup(session, { width: 380, height: 700 });
     const focused = await popup.waitForSelector('[data-testid="assignment"][data-focused]');
     expect(await focused!.evaluate((e) => [(e as HTMLElement).dataset.key, document.activeElement === e])).toEqual([
       key,
@@ -211,7 +205,7 @@ describe('popup: my PIM assignments', () => {
     // Restart 1: MSAL's cache key (a session cookie) is gone; the identity provider's session is not.
     await tenant.control.clearLog();
     session = await launch(tenant, { userDataDir: session.userDataDir });
-    let popup = await openPopup(session);
+    let popup = await openPopup(session, { width: 380, height: 700 });
     const before = (await readStorage<{ fetchedAt: string }>(session, 'local', accountKey('snapshot'))).fetchedAt;
     await popup.locator('[data-testid="refresh"]').click();
     await waitForStorage(
@@ -229,7 +223,7 @@ describe('popup: my PIM assignments', () => {
     // Restart 2: the identity provider forgot the session too: the popup asks, and signing in works.
     await tenant.control.endSessions();
     session = await launch(tenant, { userDataDir: session.userDataDir });
-    popup = await openPopup(session);
+    popup = await openPopup(session, { width: 380, height: 700 });
     await popup.locator('[data-testid="refresh"]').click();
     expect(await notice(popup, 'renewal-required')).toMatch(/sign in/i);
     await signIn(session);

@@ -4,7 +4,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LogEntry } from '../fake-tenant/index';
-import { accountKey, accountSeed, configure, launch, signIn, waitForStorage, type Session } from './harness';
+import {
+  accountKey,
+  accountSeed,
+  configure,
+  launch,
+  signIn,
+  waitForStorage,
+  type Session,
+  popupReady,
+} from './harness';
 import { badgeNames, clickInBadge, EXO, openPortal, waitForBadge, waitForOneClick, waitForPopupSurface } from './badge';
 import { defaultScenario, GROUP_INT_EXCHANGE, renameGroup, withExchangeGroupActive } from './scenarios';
 import { useStandIn } from './stand-in';
@@ -96,6 +105,7 @@ describe('portal badge', () => {
     // PIM's clock passes the floor; the extension learns it with its next refresh (the Date header of Graph's answer).
     await tenant.control.advance(5 * 60_000);
     const popup = await session.open('popup.html');
+    await popupReady(popup);
     await popup.locator('[data-testid="refresh"]').click();
     await waitForBadge(
       first,

@@ -5,7 +5,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { startFakeTenant, type FakeTenant } from '../fake-tenant/index';
-import { accountKey, configure, launch, readStorage, scoped, signIn, waitForStorage, type Session } from './harness';
+import {
+  accountKey,
+  configure,
+  launch,
+  readStorage,
+  scoped,
+  signIn,
+  waitForStorage,
+  type Session,
+  popupReady,
+} from './harness';
 import { defaultScenario, GROUP_INT_EXCHANGE, renameGroup, withExchangeGroupActive } from './scenarios';
 
 const IMG = '<img src=x onerror="document.title=\'pwned\'">';
@@ -63,6 +73,7 @@ afterAll(async () => {
 describe('bad input: markup and script in Graph strings', () => {
   it('role, group and administrative-unit names with markup render as text in the popup', async () => {
     const popup = await page('popup.html');
+    await popupReady(popup);
     await popup.waitForSelector('[data-testid="assignment"]');
     await expectInert(popup, [IMG, SCRIPT, SVG]);
     expect(dialogs).toBe(0);

@@ -11,7 +11,16 @@ import { join } from 'node:path';
 import type { CDPSession, Page } from 'puppeteer-core';
 import type { FakeTenant, LogEntry } from '../fake-tenant/index';
 import { badgeNames, clickInBadge, EXO, openPortal, waitForBadge, waitForOneClick, waitForPopupSurface } from './badge';
-import { accountKey, configure, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
+import {
+  accountKey,
+  configure,
+  launch,
+  readStorage,
+  signIn,
+  waitForStorage,
+  type Session,
+  popupReady,
+} from './harness';
 import { ROLE, withExchangeGroupActive } from './scenarios';
 import { useStandIn } from './stand-in';
 
@@ -42,6 +51,7 @@ async function start(scenario?: Parameters<FakeTenant['control']['loadScenario']
 async function pastTheFloor(s: Session): Promise<void> {
   await tenant.control.advance(5 * 60_000);
   const popup = await s.open('popup.html');
+  await popupReady(popup);
   await popup.locator('[data-testid="refresh"]').click();
   await popup.close();
 }

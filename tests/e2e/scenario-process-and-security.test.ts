@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'puppeteer-core';
 import { DEFAULT_SCENARIO_PATH, startFakeTenant, type FakeTenant, type LogEntry } from '../fake-tenant/index';
 import { PORTAL_MATCHES } from '../../lib/pim/portals';
 import {
@@ -19,6 +18,7 @@ import {
   signIn,
   waitForStorage,
   type Session,
+  openPopup,
 } from './harness';
 import { ROLE } from './scenarios';
 
@@ -55,12 +55,6 @@ async function until<T>(
   }
 }
 
-async function openPopup(s: Session): Promise<Page> {
-  const page = await s.browser.newPage();
-  await page.goto(`chrome-extension://${s.extensionId}/popup.html`);
-  return page;
-}
-
 /** One signed-in browser for the worker-kill and token scenarios. */
 let session: Session;
 beforeAll(async () => {
@@ -80,7 +74,7 @@ afterAll(() => session?.close());
 
 describe('process faults in the browser', () => {
   it('the service worker terminated mid-activation: exactly one POST, reconciled from Graph, and the popup shows the role active', async () => {
-    const popup = await openPopup(session);
+    const popup = await openPopup(session, null);
     await tenant.control.clearLog();
     // PIM acts on the request, but its answer never comes: the worker is killed while it waits.
     await tenant.control.addFault({
@@ -99,7 +93,7 @@ describe('process faults in the browser', () => {
     // The user, seeing no answer, opens the popup again and clicks Activate once more: the message wakes a fresh
     // worker, which reconciles the journal from Graph and answers from the request that landed instead of sending
     // another.
-    const again = await openPopup(session);
+    const again = await openPopup(session, null);
     await again.locator(`${row(EXO, 'eligible')} [data-testid="activate"]`).click();
     await again.waitForSelector(`${row(EXO, 'active')} [data-testid="time-left"]`, { timeout: 20_000 });
     await waitForStorage(session, 'local', accountKey('journal'), '(v) => Array.isArray(v) && v.length === 0');
@@ -183,7 +177,7 @@ describe('process faults: a browser restart', () => {
 
     session = await launch(tenant, { userDataDir: session.userDataDir });
     try {
-      const popup = await openPopup(session);
+      const popup = await openPopup(session, null);
       const left = await popup.waitForSelector(`${row(SEC_READER, 'active')} [data-testid="time-left"]`);
       expect(await left!.evaluate((e) => e.textContent ?? '')).toMatch(/min left/);
       const worker = await session.worker();

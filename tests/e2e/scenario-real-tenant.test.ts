@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { type LogEntry, type Scenario } from '../fake-tenant/index';
-import { accountKey, configure, launch, readStorage, signIn, waitForStorage, type Session } from './harness';
+import { accountKey, configure, launch, readStorage, signIn, waitForStorage, type Session, openPopup } from './harness';
 import { graph, signIn as scriptedSignIn } from '../fake-tenant/testing';
 import { ADMIN, defaultScenario, ROLE } from './scenarios';
 import { useStandIn } from './stand-in';
@@ -20,13 +20,6 @@ afterEach(async () => {
 
 const TEAMS_GROUP = '4e6d8f0a-2b1c-4d3e-8f5a-6b7c8d9e0f12';
 const RECIPIENT_ADMIN = '31392ffb-586c-42d1-9346-e59415a2cc4e';
-
-async function openPopup(s: Session): Promise<Page> {
-  const page = await s.browser.newPage();
-  await page.setViewport({ width: 380, height: 700 });
-  await page.goto(`chrome-extension://${s.extensionId}/popup.html`);
-  return page;
-}
 
 async function rowText(page: Page, state: string, kind: string): Promise<string[]> {
   return page.$$eval(`[data-testid="assignment"][data-state="${state}"][data-kind="${kind}"]`, (els) =>
@@ -49,7 +42,7 @@ async function signedInPopup(scenario: Scenario): Promise<Page> {
   await configure(session);
   await signIn(session);
   await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
-  return openPopup(session);
+  return openPopup(session, { width: 380, height: 700 });
 }
 
 describe('real tenant: names, tokens, paging, lifecycle and least privilege', () => {
@@ -98,7 +91,7 @@ describe('real tenant: names, tokens, paging, lifecycle and least privilege', ()
       await configure(session);
       await signIn(session);
       await waitForStorage(session, 'local', accountKey('snapshot'), '(v) => !!v && v.assignments.length > 0');
-      const popup = await openPopup(session);
+      const popup = await openPopup(session, { width: 380, height: 700 });
       for (let i = 0; i < 3; i++) await refreshFromPopup(popup, session);
       const key = `role:${ROLE.globalAdmin}:/`;
       await popup

@@ -11,10 +11,10 @@
  * ended, so only that cache, found through the migrated account's auth state, can keep the user signed in.
  */
 import { readFileSync } from 'node:fs';
-import type { Page, Target, WebWorker } from 'puppeteer-core';
+import type { Target, WebWorker } from 'puppeteer-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogEntry, Scenario } from '../fake-tenant/index';
-import { EXTENSION_DIR, launch, storageWaitScript, waitForStorage, type Session } from './harness';
+import { EXTENSION_DIR, launch, storageWaitScript, waitForStorage, type Session, openPopup } from './harness';
 import { ADMIN, defaultScenario, ROLE } from './scenarios';
 import { useStandIn } from './stand-in';
 
@@ -111,13 +111,6 @@ const row = (key: string, state?: string) =>
 
 const roleRequests = (log: LogEntry[]) =>
   log.filter((e) => e.method === 'POST' && e.path === '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests');
-
-async function openPopup(s: Session): Promise<Page> {
-  const page = await s.browser.newPage();
-  await page.setViewport({ width: 380, height: 800 });
-  await page.goto(`chrome-extension://${s.extensionId}/popup.html`);
-  return page;
-}
 
 const isBackground = (t: Target) => t.type() === 'service_worker' && t.url().endsWith('/background.js');
 
