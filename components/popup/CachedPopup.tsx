@@ -2,8 +2,8 @@
  * The popup's first paint (issue 18): the stored list as the full popup draws it (same header, search box, sections
  * and rows), before the code for activation, forms, approvals and messaging has loaded. Rows have no controls yet,
  * and notices (a section that failed to load, approvals waiting) come with the rest; the full popup (PopupView)
- * replaces this in the task that loads it, a frame or two later. Props in, nothing out: the buttons drawn here do
- * nothing until then.
+ * replaces this in the task that loads it, a frame or two later. Props in, nothing out: the whole of it is inert
+ * until then.
  */
 import { t } from '../../lib/i18n';
 import { COLOUR_CSS, type AccountEntry } from '../../lib/accounts';
@@ -47,7 +47,8 @@ export function CachedPopup({ account, accounts, auth, snapshot, favourites, for
     screenful: FIRST_PAINT_ROWS,
   });
   return (
-    <div class="popup" data-popup-state="cached">
+    // Inert: nothing here takes focus or a click that the full popup, a frame or two later, would drop.
+    <div class="popup" data-popup-state="cached" inert>
       <Header
         switcher={several && <AccountSwitcher accounts={choices} current={account.id} onSwitch={nothing} />}
         account={auth.account}

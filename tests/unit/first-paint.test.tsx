@@ -130,6 +130,8 @@ describe('CachedPopup', () => {
         now={NOW}
       />,
     );
+    // Read-only until the full popup replaces it: nothing in it takes focus or a click.
+    expect(first.container.querySelector('[data-popup-state="cached"]')!.hasAttribute('inert')).toBe(true);
     const cachedRows = screen.getAllByTestId('assignment');
     expect(cachedRows).toHaveLength(FIRST_PAINT_ROWS);
     const cachedHtml = cachedRows.map((r) => r.outerHTML);
