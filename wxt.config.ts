@@ -46,9 +46,7 @@ export default defineConfig({
   manifestVersion: 3,
   // One promise-based browser.* in every context on both browsers (Mozilla's webextension-polyfill behind wxt/browser).
   modules: ['@wxt-dev/webextension-polyfill'],
-  // No modulepreload links or polyfill: extension pages read modules from disk, where preloading buys nothing, and
-  // the popup's first paint (entrypoints/popup/main.tsx) stays within its 25 kB budget (docs/PERFORMANCE.md).
-  vite: () => ({ plugins: [preact(), portalWithoutPolyfill()], build: { modulePreload: false } }),
+  vite: () => ({ plugins: [preact(), portalWithoutPolyfill()] }),
   hooks: {
     // The portal badge is a plain script (entrypoints/portal/index.ts: WXT's content-script context would announce
     // itself to the page), injected by this entry: exactly the portal hosts; globs that match the host, never the

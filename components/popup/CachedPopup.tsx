@@ -24,10 +24,10 @@ export interface CachedPopupProps extends FirstPaintList {
 const nothing = () => undefined;
 
 /**
- * Rows the first paint draws: more than the popup's 600 px show (a row is 50–70 px), fewer than the full popup's first
- * render, whose code is still loading.
+ * Rows the first paint draws: what the popup's 600 px show (a row is 50–70 px, below the header and search box), fewer
+ * than the full popup's first render, whose code is still loading.
  */
-export const FIRST_PAINT_ROWS = 12;
+export const FIRST_PAINT_ROWS = 10;
 
 export function CachedPopup({ account, accounts, auth, snapshot, favourites, format, now }: CachedPopupProps) {
   const choices = accounts.map((a) => ({ id: a.id, label: a.label, colour: COLOUR_CSS[a.colour] }));
