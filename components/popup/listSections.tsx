@@ -56,45 +56,18 @@ export function listSections({
     snapshot.assignments.filter((a) => a.state === 'eligible').map((a) => [a.key, a.endDateTime]),
   );
   const common = { now, format, favourites, onToggleFavourite, eligibleEnds };
-  // With a screenful: what is left of it after the sections above.
+  // With a screenful: what is left of it after the sections above (so they are drawn top down, in this order).
   let left = screenful ?? Infinity;
-  const limit = (n: number) => {
-    if (screenful === undefined) return undefined;
-    const mine = Math.min(n, left);
-    left -= mine;
-    return mine;
+  const section = (id: 'active' | 'pending' | 'eligible', title: string) => {
+    const assignments = sections[id];
+    const limit = screenful === undefined ? undefined : Math.min(assignments.length, left);
+    if (limit !== undefined) left -= limit;
+    return <AssignmentSection id={id} title={title} assignments={assignments} limit={limit} {...common} />;
   };
-  const active = limit(sections.active.length);
-  const pending = limit(sections.pending.length);
-  const eligible = limit(sections.eligible.length);
   return {
-    active: (
-      <AssignmentSection
-        id="active"
-        title={t('sectionActive')}
-        assignments={sections.active}
-        limit={active}
-        {...common}
-      />
-    ),
-    pending: (
-      <AssignmentSection
-        id="pending"
-        title={t('sectionPending')}
-        assignments={sections.pending}
-        limit={pending}
-        {...common}
-      />
-    ),
-    eligible: (
-      <AssignmentSection
-        id="eligible"
-        title={t('sectionEligible')}
-        assignments={sections.eligible}
-        limit={eligible}
-        {...common}
-      />
-    ),
+    active: section('active', t('sectionActive')),
+    pending: section('pending', t('sectionPending')),
+    eligible: section('eligible', t('sectionEligible')),
     shown: sections.active.length + sections.pending.length + sections.eligible.length,
     sections,
   } satisfies ListSections;
