@@ -50,31 +50,43 @@ let root: string;
 let realChrome: string;
 let savedChromePath: string | undefined;
 
-/** Writes (or, with null, removes) this browser's machine policy for the extension. */
+/**
+ * Writes (or, with null, removes) this browser's machine policy for the extension. The same policy again leaves the
+ * file untouched: a new modification time would restart Chromium's settle interval (see applyPolicy).
+ */
 function setPolicy(values: Record<string, unknown> | null): void {
   const file = join(root, 'etc', 'policies', 'managed', 'pim-companion.json');
-  if (values === null) rmSync(file, { force: true });
-  else writeFileSync(file, JSON.stringify({ '3rdparty': { extensions: { [EXTENSION_ID]: values } } }));
+  if (values === null) return rmSync(file, { force: true });
+  const text = JSON.stringify({ '3rdparty': { extensions: { [EXTENSION_ID]: values } } });
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
+  writeFileSync(file, text);
 }
 
-/** chrome://policy's "Reload policies": Chromium re-reads its policy files and updates storage.managed. */
-async function reloadPolicies(s: Session): Promise<void> {
-  const page = await s.browser.newPage();
-  await page.goto('chrome://policy');
-  // The page's own handler for its Reload button (a WebUI message), not an extension API.
-  await page.evaluate(() =>
-    (globalThis as unknown as { chrome: { send(name: string): void } }).chrome.send('reloadPolicies'),
-  );
-  await page.close();
+/** What chrome://policy shows for the extension (shadow roots included): what Chromium read, for a failure's message. */
+async function policyPageText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const text = (n: Node): string =>
+      n instanceof Element && n.shadowRoot
+        ? [...n.shadowRoot.childNodes].map(text).join(' ')
+        : n.nodeType === Node.TEXT_NODE
+          ? (n.textContent ?? '')
+          : [...n.childNodes].map(text).join(' ');
+    const all = text(document.body).replace(/\s+/g, ' ');
+    // The extension's own section (named after it) when Chromium shows one; else the end of the page.
+    const own = all.indexOf('PIM Companion');
+    return own >= 0 ? all.slice(own, own + 3000) : `(no section for the extension) ${all.slice(-3000)}`;
+  });
 }
 
 /**
- * Writes the policy once, then asks Chromium to reload policies until storage.managed satisfies `predicate`. The file
- * is written only once: Chromium's policy directory loader does not read a file modified within the last 5 seconds
- * (it waits for it to settle), so rewriting it on every attempt (as this helper once did) kept the file forever
- * "fresh" and the policy unread on a busy machine. A reload request can still be missed (the page's message races its
- * own start-up), so it is repeated, each time after longer than that settle interval; the wait ends on the storage
- * event, not on a timer.
+ * Writes the policy, then asks Chromium to reload policies (chrome://policy's "Reload policies": the page's own WebUI
+ * message, not an extension API) until storage.managed satisfies `predicate`; the wait ends on the storage event.
+ * - The file is written once: Chromium's policy directory loader does not read a file modified within the last 5
+ *   seconds (it waits for it to settle), so rewriting it on every attempt kept it forever "fresh" on a busy machine.
+ * - The reload is asked again after longer than that interval, from one chrome://policy page that stays open until
+ *   the policy has arrived: a page closed right after its message (as this helper once did) could take the message
+ *   with it on a loaded machine.
+ * - On failure, the message says what chrome://policy shows, so a miss can be told from a policy Chromium never read.
  */
 async function applyPolicy(
   s: Session,
@@ -84,14 +96,23 @@ async function applyPolicy(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   setPolicy(values);
-  for (;;) {
-    await reloadPolicies(s);
-    try {
-      await waitForManaged(s, predicate, 6_000);
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
+  const page = await s.browser.newPage();
+  try {
+    await page.goto('chrome://policy');
+    for (;;) {
+      await page.evaluate(() =>
+        (globalThis as unknown as { chrome: { send(name: string): void } }).chrome.send('reloadPolicies'),
+      );
+      try {
+        await waitForManaged(s, predicate, 6_000);
+        return;
+      } catch (e) {
+        if (Date.now() > deadline)
+          throw new Error(`${String(e)}; chrome://policy shows: ${await policyPageText(page)}`, { cause: e });
+      }
     }
+  } finally {
+    await page.close();
   }
 }
 
