@@ -33,7 +33,7 @@ import {
 import { ALL_ACCOUNTS, COLOUR_CSS, type EffectiveAccount } from '../../lib/accounts';
 import { ensureMigrated } from '../../lib/migrate';
 import { forAccount } from '../../lib/pim/bundles';
-import { watchThenRead } from '../../lib/watched-reads';
+import { latestRead, watchThenRead } from '../../lib/watched-reads';
 import type { AccountActive } from '../../components/popup/AllAccountsView';
 
 type Data = Pick<PopupViewProps, 'connection' | 'auth' | 'snapshot' | 'refresh' | 'favourites'> & {
@@ -91,24 +91,30 @@ let unwatch: (() => void)[] = [];
 
 /**
  * Loads what the popup shows for `id` (or every account's active list). Watches are registered before the reads, so a
- * write that lands in between is not missed, and a value a watch delivered first is not undone by an older read
- * (lib/watched-reads.ts).
+ * write that lands in between is not missed, and a value a watch delivered first is not undone by an older read; the
+ * view is drawn once, with every item, before any change is (lib/watched-reads.ts).
  */
 async function show(id: string): Promise<void> {
   unwatch.forEach((u) => u());
   unwatch = [];
   current = id;
   if (id === ALL_ACCOUNTS) {
-    const load = async () => {
-      all = await Promise.all(
-        accounts.map(async (a) => {
-          const items = accountItems(a.id);
-          const [snapshot, auth] = await Promise.all([items.snapshot.get(), items.authState.get()]);
-          return { account: choiceOf(a), snapshot: ownSnapshot(snapshot, auth) };
-        }),
-      );
-      update({});
-    };
+    // Each change reads every account again; of overlapping reads, only the newest is drawn.
+    const load = latestRead(
+      () =>
+        Promise.all(
+          accounts.map(async (a) => {
+            const items = accountItems(a.id);
+            const [snapshot, auth] = await Promise.all([items.snapshot.get(), items.authState.get()]);
+            return { account: choiceOf(a), snapshot: ownSnapshot(snapshot, auth) };
+          }),
+        ),
+      (next) => {
+        if (current !== ALL_ACCOUNTS) return;
+        all = next;
+        update({});
+      },
+    );
     for (const a of accounts) {
       const items = accountItems(a.id);
       unwatch.push(
@@ -147,7 +153,7 @@ async function show(id: string): Promise<void> {
   );
   if (current !== id) return;
   const { remembered, policies, ...rest } = read;
-  update({ connection, ...rest }, { ...(remembered && { remembered }), ...(policies && { policies }) });
+  update({ connection, ...rest }, { remembered, policies });
 }
 
 const choiceOf = (a: EffectiveAccount) => ({ id: a.id, label: a.label, colour: COLOUR_CSS[a.colour] });

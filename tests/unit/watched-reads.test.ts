@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { watchThenRead, type Watched } from '../../lib/watched-reads';
+import { latestRead, watchThenRead, type Watched } from '../../lib/watched-reads';
 
 /** A stored item whose read answers when the test says, and whose watch the test fires. */
 function item<T>(stored: T) {
@@ -47,7 +47,7 @@ describe('watchThenRead', () => {
     expect(a.events.at(-1)).toBe('unwatch');
   });
 
-  it('a value a watch delivers while the reads are under way is not undone by the older value read', async () => {
+  it('a value a watch delivers while the reads are under way is answered in place of the older value read, not as a change', async () => {
     const approvals = item<string[] | null>(null);
     const auth = item('signed-in');
     const changes: [string, unknown][] = [];
@@ -60,10 +60,20 @@ describe('watchThenRead', () => {
     approvals.write(['role request']);
     approvals.answerRead();
     auth.answerRead();
-    const read = await pending;
-    expect(changes).toEqual([['approvals', ['role request']]]);
-    expect(read).toEqual({ auth: 'signed-in' });
-    expect('approvals' in read).toBe(false);
+    expect(await pending).toEqual({ approvals: ['role request'], auth: 'signed-in' });
+    // Nothing was drawn before the answer: a change then would show the rows over a signed-out default.
+    expect(changes).toEqual([]);
+  });
+
+  it('of several deliveries before the answer, the last one is answered, null included', async () => {
+    const snapshot = item<number | null>(1);
+    const changes: unknown[] = [];
+    const pending = watchThenRead<{ snapshot: number | null }>({ snapshot }, (_n, next) => changes.push(next), []);
+    snapshot.write(2);
+    snapshot.write(null);
+    snapshot.answerRead();
+    expect(await pending).toEqual({ snapshot: null });
+    expect(changes).toEqual([]);
   });
 
   it('a write after the reads answered is only a change', async () => {
@@ -74,5 +84,49 @@ describe('watchThenRead', () => {
     expect(await pending).toEqual({ snapshot: 1 });
     snapshot.write(2);
     expect(changes).toEqual([2]);
+  });
+});
+
+describe('latestRead', () => {
+  /** A read whose answer the test gives, run by run. */
+  function reads() {
+    const answers: ((v: string) => void)[] = [];
+    const read = () => new Promise<string>((resolve) => answers.push(resolve));
+    return { read, answer: (run: number, v: string) => answers[run]!(v) };
+  }
+
+  it('applies each run that no later run overtook', async () => {
+    const { read, answer } = reads();
+    const applied: string[] = [];
+    const load = latestRead(read, (v) => applied.push(v));
+    const first = load();
+    answer(0, 'one');
+    await first;
+    const second = load();
+    answer(1, 'two');
+    await second;
+    expect(applied).toEqual(['one', 'two']);
+  });
+
+  it('an older run that answers after a newer one started is dropped, whichever answers first', async () => {
+    const { read, answer } = reads();
+    const applied: string[] = [];
+    const load = latestRead(read, (v) => applied.push(v));
+    const older = load();
+    const newer = load();
+    answer(1, 'newer');
+    await newer;
+    answer(0, 'older');
+    await older;
+    expect(applied).toEqual(['newer']);
+
+    const third = load();
+    const fourth = load();
+    answer(2, 'third');
+    await third;
+    expect(applied).toEqual(['newer']);
+    answer(3, 'fourth');
+    await fourth;
+    expect(applied).toEqual(['newer', 'fourth']);
   });
 });
