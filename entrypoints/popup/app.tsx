@@ -99,30 +99,14 @@ async function show(id: string): Promise<void> {
   unwatch = [];
   current = id;
   if (id === ALL_ACCOUNTS) {
-    // Each change reads every account again; of overlapping reads, only the newest is drawn.
-    const load = latestRead(
-      () =>
-        Promise.all(
-          accounts.map(async (a) => {
-            const items = accountItems(a.id);
-            const [snapshot, auth] = await Promise.all([items.snapshot.get(), items.authState.get()]);
-            return { account: choiceOf(a), snapshot: ownSnapshot(snapshot, auth) };
-          }),
-        ),
-      (next) => {
-        if (current !== ALL_ACCOUNTS) return;
-        all = next;
-        update({});
-      },
-    );
     for (const a of accounts) {
       const items = accountItems(a.id);
       unwatch.push(
-        items.snapshot.watch(() => void load()),
-        items.authState.watch(() => void load()),
+        items.snapshot.watch(() => void loadAll()),
+        items.authState.watch(() => void loadAll()),
       );
     }
-    await load();
+    await loadAll();
     return;
   }
   const items = accountItems(id);
@@ -155,6 +139,23 @@ async function show(id: string): Promise<void> {
   const { remembered, policies, ...rest } = read;
   update({ connection, ...rest }, { remembered, policies });
 }
+
+/** Every account's active list, read again on each change; of overlapping reads, only the newest is drawn. */
+const loadAll = latestRead(
+  () =>
+    Promise.all(
+      accounts.map(async (a) => {
+        const items = accountItems(a.id);
+        const [snapshot, auth] = await Promise.all([items.snapshot.get(), items.authState.get()]);
+        return { account: choiceOf(a), snapshot: ownSnapshot(snapshot, auth) };
+      }),
+    ),
+  (next) => {
+    if (current !== ALL_ACCOUNTS) return;
+    all = next;
+    update({});
+  },
+);
 
 const choiceOf = (a: EffectiveAccount) => ({ id: a.id, label: a.label, colour: COLOUR_CSS[a.colour] });
 
