@@ -144,7 +144,12 @@ describe('background: warnings, toolbar, refresh', () => {
       'warning',
     );
     expect(warned.filter((id) => id.startsWith(scoped('warn:')))).toEqual([scoped(`warn:${OSLO_KEY}:10`)]);
-    expect(await badgeText(session)).toMatch(/^(9|10)m$/);
+    // One sync shows the notice, then sets the alarms, then the toolbar (lib/background/alarms.ts): await the text.
+    await waitFor(
+      () => badgeText(session!),
+      (t) => /^(9|10)m$/.test(t),
+      'toolbar at the warning',
+    );
 
     // The notification's Extend button runs the same command as the row's Extend (Puppeteer cannot press OS buttons).
     // PIM refuses a second activation while one is in force; the renewal it offers runs on the user's confirmation.
